@@ -1,0 +1,127 @@
+# faultsim — build, run, test, bench.
+#
+# `make run` and `make test` are the two commands a new user types: both first
+# install whatever Debian packages are missing (`make deps`), then build.
+# Every library comes through pkg-config. SAN=1 builds with AddressSanitizer
+# and UndefinedBehaviorSanitizer into build/san/.
+
+PKG_CONFIG ?= pkg-config
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+CC         ?= cc
+SAN        ?= 0
+
+DEB_PACKAGES = gcc libc6-dev make pkg-config libglib2.0-dev libjson-glib-dev \
+               liblua5.4-dev libcunit1-dev gnuplot-nox
+PKGS         = glib-2.0 json-glib-1.0 lua5.4
+
+ifeq ($(SAN),1)
+  B        = build/san
+  OPTFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+             -fno-sanitize-recover=all
+else
+  B        = build
+  OPTFLAGS = -O2 -g
+endif
+
+STDFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+           -Wall -Wextra -Werror -ffp-contract=off \
+           -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 \
+           -DGLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_74 \
+           -DFAULTSIM_VERSION='"$(VERSION)"'
+VERSION  = 0.1.0
+
+# Library flags are looked up only when something is compiled, so `make deps`
+# can run before the libraries exist.
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
+CU_CFLAGS  = $(shell $(PKG_CONFIG) --cflags cunit)
+CU_LIBS    = $(shell $(PKG_CONFIG) --libs cunit)
+
+ALL_CFLAGS = $(STDFLAGS) $(OPTFLAGS) $(CFLAGS) -I. -MMD -MP
+
+LIB_SRC   = $(filter-out sim/main.c,$(wildcard sim/*.c models/*/*.c))
+LIB_OBJ   = $(LIB_SRC:%.c=$(B)/obj/%.o)
+TEST_SRC  = $(wildcard tests/*.c)
+TEST_OBJ  = $(TEST_SRC:%.c=$(B)/obj/%.o)
+BENCH_SRC = $(wildcard bench/*.c)
+
+.PHONY: all binaries deps run test check test-unit test-scenarios bench soak \
+        install clean san-test
+
+all: deps
+	@$(MAKE) --no-print-directory binaries
+
+binaries: $(B)/faultsim $(B)/faultsim-tests $(B)/faultsim-bench
+
+deps:
+	@missing=""; \
+	for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "deps: installing$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else \
+	    echo "deps: missing packages; run:"; \
+	    echo "  sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) $(CU_CFLAGS) -c $< -o $@
+
+$(B)/libfaultsim.a: $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/faultsim: $(B)/obj/sim/main.o $(B)/libfaultsim.a
+	$(CC) $(OPTFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# Every `void suite_NAME(void)` in tests/*.c is registered by the generated
+# list, so adding a suite means adding a file, nothing else.
+$(B)/gen/suites.h: $(TEST_SRC)
+	@mkdir -p $(dir $@)
+	@grep -ho '^void suite_[a-z0-9_]*(void)' $(TEST_SRC) | sort -u | \
+	  sed -e 's/^void \(suite_[a-z0-9_]*\)(void)/SUITE(\1)/' > $@.tmp && mv $@.tmp $@
+
+$(B)/obj/tests/main.o: $(B)/gen/suites.h
+$(B)/obj/tests/%.o: ALL_CFLAGS += -I$(B)/gen
+
+$(B)/faultsim-tests: $(TEST_OBJ) $(B)/libfaultsim.a
+	$(CC) $(OPTFLAGS) -o $@ $^ $(PKG_LIBS) $(CU_LIBS)
+
+$(B)/faultsim-bench: $(BENCH_SRC:%.c=$(B)/obj/%.o) $(B)/libfaultsim.a
+	$(CC) $(OPTFLAGS) -o $@ $^ $(PKG_LIBS)
+
+run: all
+	$(B)/faultsim run scenarios/default.lua
+
+test: all
+	@$(MAKE) --no-print-directory test-scenarios test-unit
+
+check: test
+
+# Regression scenarios first, so the run ends with CUnit's summary.
+test-scenarios: $(B)/faultsim
+	@if ls scenarios/*.lua >/dev/null 2>&1 && $(B)/faultsim help 2>/dev/null | grep -q '^  check'; then \
+	  $(B)/faultsim check scenarios; fi
+
+test-unit: $(B)/faultsim-tests $(B)/faultsim
+	FAULTSIM=$(B)/faultsim $(B)/faultsim-tests
+
+san-test:
+	@$(MAKE) --no-print-directory SAN=1 test
+
+bench: all
+	$(B)/faultsim-bench
+
+install: all
+	install -D -m 0755 build/faultsim $(DESTDIR)$(PREFIX)/bin/faultsim
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,9 @@
+/* Subcommand handlers of the faultsim program. Each parses its own options
+ * with a GOptionContext and returns a process exit code (sim/errors.h). */
+#pragma once
+
+int handle_run(int argc, char **argv);
+int handle_check(int argc, char **argv);
+int handle_models(int argc, char **argv);
+int handle_lincheck(int argc, char **argv);
+int handle_ring(int argc, char **argv);
