@@ -71,7 +71,7 @@ deps:
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) $(CU_CFLAGS) -c $< -o $@
+	@echo "  CC $<"; $(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) $(CU_CFLAGS) -c $< -o $@
 
 $(B)/libfaultsim.a: $(LIB_OBJ)
 	@mkdir -p $(dir $@)

@@ -1,0 +1,152 @@
+/* The echo protocol: the smallest model that proves the kernel end to end.
+ * A client sends PING(seq) to a server every `interval`; the server answers
+ * PONG(seq); the client records each ping as an operation that is ok when
+ * its PONG arrives and info when `timeout` passes first. */
+#include "sim/registry.h"
+
+static const char *const PING = "PING";
+static const char *const PONG = "PONG";
+
+static void server_on_message(SimNode *node, const SimMsg *msg)
+{
+  if (msg->type != PING && g_strcmp0(msg->type, PING) != 0)
+    return;
+  SimMsg *reply = sim_msg_new(node, PONG);
+  sim_msg_set(reply, "seq", sim_msg_get(msg, "seq", 0));
+  sim_send(node, msg->src, reply);
+}
+
+static const SimParamSpec server_params[] = { { NULL } };
+
+const SimModel model_echo_server = {
+  .name = "echo.server",
+  .summary = "answers every PING(seq) with PONG(seq)",
+  .params = server_params,
+  .on_message = server_on_message,
+};
+
+typedef struct {
+  int target;
+  int64_t sent;
+  GHashTable *ops; /* seq → op id */
+} EchoClient;
+
+static void client_free(gpointer p)
+{
+  EchoClient *c = p;
+  g_hash_table_unref(c->ops);
+  g_free(c);
+}
+
+static void send_ping(SimNode *node, EchoClient *c, uint64_t op)
+{
+  int64_t seq = ++c->sent;
+  g_hash_table_insert(c->ops, GINT_TO_POINTER((int) seq), GSIZE_TO_POINTER((gsize) op));
+  SimMsg *m = sim_msg_new(node, PING);
+  sim_msg_set(m, "seq", seq);
+  sim_send(node, c->target, m);
+}
+
+static void client_tick(SimNode *node, EchoClient *c)
+{
+  int64_t count = sim_node_param_int(node, "count");
+  if (count > 0 && c->sent >= count)
+    return;
+  SimValue v = sim_value_int(c->sent + 1);
+  uint64_t op = sim_op_invoke(node, "ping", NULL, &v, sim_node_param_duration(node, "timeout"));
+  send_ping(node, c, op);
+  sim_timer_after(node, sim_node_param_duration(node, "interval"), 0);
+}
+
+static void client_init(SimNode *node)
+{
+  EchoClient *c = g_new0(EchoClient, 1);
+  guint n = 0;
+  const int *targets = sim_node_param_nodes(node, "target", &n);
+  c->target = n > 0 ? targets[0] : 0;
+  c->ops = g_hash_table_new(g_direct_hash, g_direct_equal);
+  sim_node_set_data(node, c, client_free);
+  if (sim_node_param_duration(node, "interval") > 0)
+    sim_timer_after(node, sim_node_param_duration(node, "interval"), 0);
+}
+
+static void client_on_timer(SimNode *node, uint64_t tag)
+{
+  (void) tag;
+  client_tick(node, sim_node_data(node));
+}
+
+static void client_on_message(SimNode *node, const SimMsg *msg)
+{
+  EchoClient *c = sim_node_data(node);
+  gpointer op = NULL;
+  int seq = (int) sim_msg_get(msg, "seq", -1);
+  if (!g_hash_table_lookup_extended(c->ops, GINT_TO_POINTER(seq), NULL, &op))
+    return;
+  g_hash_table_remove(c->ops, GINT_TO_POINTER(seq));
+  SimValue v = sim_value_int(seq);
+  sim_op_complete(node, GPOINTER_TO_SIZE(op), SIM_OP_OK, &v);
+}
+
+static void client_on_invoke(SimNode *node, uint64_t op, const char *f,
+                             const SimValue *key, const SimValue *value)
+{
+  (void) f; (void) key; (void) value;
+  send_ping(node, sim_node_data(node), op);
+}
+
+static const SimParamSpec client_params[] = {
+  { "target", SIM_PARAM_NODES, "", "the echo server to ping" },
+  { "interval", SIM_PARAM_DURATION, "100ms", "time between pings; 0 = only when a workload asks" },
+  { "timeout", SIM_PARAM_DURATION, "1s", "a ping without PONG by then is recorded as info" },
+  { "count", SIM_PARAM_INT, "0", "stop after this many pings; 0 = no limit" },
+  { NULL },
+};
+
+const SimModel model_echo_client = {
+  .name = "echo.client",
+  .summary = "sends PING to a server periodically and records each as an operation",
+  .params = client_params,
+  .init = client_init,
+  .on_message = client_on_message,
+  .on_timer = client_on_timer,
+  .on_invoke = client_on_invoke,
+};
+
+/* bench.forward: every message received is forwarded to a random node until
+ * its hop budget runs out. Drives the pingpong benchmark through the real
+ * network path. */
+static void forward_on_message(SimNode *node, const SimMsg *msg)
+{
+  int64_t hops = sim_msg_get(msg, "hops", 0);
+  if (hops <= 0)
+    return;
+  Sim *sim = sim_node_sim(node);
+  SimMsg *next = sim_msg_new(node, msg->type);
+  sim_msg_set(next, "hops", hops - 1);
+  sim_send(node, (int) sim_rng_below(sim_node_rng(node), sim_node_count(sim)), next);
+}
+
+static void forward_init(SimNode *node)
+{
+  int64_t hops = sim_node_param_int(node, "hops");
+  if (hops <= 0)
+    return;
+  SimMsg *m = sim_msg_new(node, "HOP");
+  sim_msg_set(m, "hops", hops);
+  Sim *sim = sim_node_sim(node);
+  sim_send(node, (int) sim_rng_below(sim_node_rng(node), sim_node_count(sim)), m);
+}
+
+static const SimParamSpec forward_params[] = {
+  { "hops", SIM_PARAM_INT, "0", "hops of the message this node starts with; 0 = none" },
+  { NULL },
+};
+
+const SimModel model_bench_forward = {
+  .name = "bench.forward",
+  .summary = "forwards every message to a random node until its hop budget is spent",
+  .params = forward_params,
+  .init = forward_init,
+  .on_message = forward_on_message,
+};

@@ -1,0 +1,86 @@
+/* Invariant violation counts (with the first few examples) and named
+ * metrics. Reported in name order, never in hash order. */
+#include "sim/internal.h"
+#include <stdarg.h>
+
+#define MAX_EXAMPLES 5
+
+static void invariant_free(gpointer p)
+{
+  SimInvariant *inv = p;
+  g_ptr_array_unref(inv->examples);
+  g_free(inv);
+}
+
+static void metric_free(gpointer p)
+{
+  SimMetric *m = p;
+  if (m->samples)
+    g_array_unref(m->samples);
+  g_free(m);
+}
+
+void sim_metrics_init(Sim *sim)
+{
+  sim->invariants = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, invariant_free);
+  sim->metrics = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, metric_free);
+}
+
+void sim_metrics_free(Sim *sim)
+{
+  g_hash_table_unref(sim->invariants);
+  g_hash_table_unref(sim->metrics);
+}
+
+static SimInvariant *invariant(Sim *sim, const char *name)
+{
+  SimInvariant *inv = g_hash_table_lookup(sim->invariants, name);
+  if (!inv) {
+    inv = g_new0(SimInvariant, 1);
+    inv->examples = g_ptr_array_new_with_free_func(g_free);
+    g_hash_table_insert(sim->invariants, g_strdup(name), inv);
+  }
+  return inv;
+}
+
+void sim_invariant_declare(Sim *sim, const char *name) { invariant(sim, name); }
+
+void sim_violation(Sim *sim, const char *name, const char *fmt, ...)
+{
+  SimInvariant *inv = invariant(sim, name);
+  inv->count++;
+  if (inv->examples->len < MAX_EXAMPLES) {
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *text = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_ptr_array_add(inv->examples, g_strdup_printf("t=%.6fs: %s", sim_time_to_seconds(sim->now), text));
+  }
+}
+
+guint64 sim_violations(Sim *sim, const char *name)
+{
+  SimInvariant *inv = g_hash_table_lookup(sim->invariants, name);
+  return inv ? inv->count : 0;
+}
+
+static SimMetric *metric(Sim *sim, const char *name)
+{
+  SimMetric *m = g_hash_table_lookup(sim->metrics, name);
+  if (!m) {
+    m = g_new0(SimMetric, 1);
+    g_hash_table_insert(sim->metrics, g_strdup(name), m);
+  }
+  return m;
+}
+
+void sim_metric_set(Sim *sim, const char *name, double value) { metric(sim, name)->value = value; }
+void sim_metric_add(Sim *sim, const char *name, double delta) { metric(sim, name)->value += delta; }
+
+void sim_metric_sample(Sim *sim, const char *name, double value)
+{
+  SimMetric *m = metric(sim, name);
+  if (!m->samples)
+    m->samples = g_array_new(FALSE, FALSE, sizeof(double));
+  g_array_append_val(m->samples, value);
+}

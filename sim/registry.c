@@ -1,0 +1,34 @@
+/* The registry: the one list of the models compiled in. Adding a model means
+ * adding its vtable here; nothing else in sim/ names a model. */
+#include "sim/registry.h"
+#include <string.h>
+
+extern const SimModel model_echo_server;
+extern const SimModel model_echo_client;
+extern const SimModel model_bench_forward;
+
+static const SimModel *const models[] = {
+  &model_bench_forward,
+  &model_echo_client,
+  &model_echo_server,
+  NULL,
+};
+
+const SimModel *const *sim_registry(void) { return models; }
+
+const SimModel *sim_registry_find(const char *name)
+{
+  for (const SimModel *const *m = models; *m; m++)
+    if (strcmp((*m)->name, name) == 0)
+      return *m;
+  return NULL;
+}
+
+const char *sim_param_type_name(SimParamType type)
+{
+  static const char *const names[] = {
+    [SIM_PARAM_INT] = "int", [SIM_PARAM_DOUBLE] = "number", [SIM_PARAM_BOOL] = "bool",
+    [SIM_PARAM_STRING] = "string", [SIM_PARAM_DURATION] = "duration", [SIM_PARAM_NODES] = "nodes",
+  };
+  return type < G_N_ELEMENTS(names) ? names[type] : "?";
+}

@@ -1,0 +1,47 @@
+/* The model registry: the only place the kernel learns which protocol models
+ * exist. A model is a vtable plus its declared parameters. */
+#pragma once
+#include "sim/sim.h"
+
+typedef enum {
+  SIM_PARAM_INT,
+  SIM_PARAM_DOUBLE,
+  SIM_PARAM_BOOL,
+  SIM_PARAM_STRING,
+  SIM_PARAM_DURATION,
+  SIM_PARAM_NODES, /* comma-separated node names, resolved to ids */
+} SimParamType;
+
+typedef struct {
+  const char *name;
+  SimParamType type;
+  const char *default_value; /* text, parsed like a --set value */
+  const char *help;
+} SimParamSpec;
+
+struct SimModel {
+  const char *name;
+  const char *summary;
+  const SimParamSpec *params; /* terminated by { NULL } */
+  /* At the node's first start, with empty volatile state. */
+  void (*init)(SimNode *node);
+  void (*on_message)(SimNode *node, const SimMsg *msg);
+  void (*on_timer)(SimNode *node, uint64_t tag);
+  /* Optional: the node just crashed; its volatile state is freed after. */
+  void (*on_crash)(SimNode *node);
+  /* Optional: restart after a crash; volatile state is empty, durable state
+   * is as it was. Defaults to init. */
+  void (*on_restart)(SimNode *node);
+  /* Optional, client models: a workload asks the client to perform an
+   * operation already recorded as invoked. */
+  void (*on_invoke)(SimNode *node, uint64_t op, const char *f,
+                    const SimValue *key, const SimValue *value);
+  /* Optional: once at the end, with every node running this model. */
+  void (*finish)(Sim *sim, SimNode *const *nodes, guint count);
+};
+
+/* Every registered model, NULL-terminated, sorted by name. */
+const SimModel *const *sim_registry(void);
+/* The model called `name`, or NULL. */
+const SimModel *sim_registry_find(const char *name);
+const char *sim_param_type_name(SimParamType type);
