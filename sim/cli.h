@@ -7,3 +7,8 @@ int handle_check(int argc, char **argv);
 int handle_models(int argc, char **argv);
 int handle_lincheck(int argc, char **argv);
 int handle_ring(int argc, char **argv);
+
+/* Shared option helpers (cli_run.c). */
+#include <glib.h>
+GHashTable *cli_parse_sets(char **sets, GError **error);
+gboolean cli_parse_seed(const char *text, guint64 *seed, GError **error);

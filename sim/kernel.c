@@ -439,6 +439,20 @@ void sim_clock_jump(Sim *sim, int id, SimTime delta)
   sim_trace_simple(sim, SIM_TR_CLOCK, id, -1, NULL, "jump", delta, 0);
 }
 
+void sim_clock_set_offset(Sim *sim, int id, SimTime offset)
+{
+  SimNode *node = sim_node(sim, id);
+  sim_clock_jump(sim, id, offset - (sim_node_clock(node) - sim->now));
+}
+
+gboolean sim_resolve_nodes(Sim *sim, GError **error)
+{
+  for (guint i = 0; i < sim->nodes->len; i++)
+    if (!sim_node_resolve_params(sim->nodes->pdata[i], error))
+      return FALSE;
+  return TRUE;
+}
+
 void sim_clock_set_drift(Sim *sim, int id, double ppm)
 {
   SimNode *node = sim_node(sim, id);

@@ -13,6 +13,8 @@ typedef struct {
 
 static const Command commands[] = {
   { "run", handle_run, "run a scenario once and print its report" },
+  { "check", handle_check, "run scenarios over their seeds as regression tests" },
+  { "models", handle_models, "list the protocol models and their parameters" },
 };
 
 static void usage(FILE *out)

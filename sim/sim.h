@@ -236,6 +236,9 @@ SimNode *sim_node(Sim *sim, int id);
 /* The id of the node called `name`, or -1. */
 int sim_node_find(const Sim *sim, const char *name);
 const SimModel *sim_node_model(const SimNode *node);
+/* Resolves every node's NODES parameters once all nodes exist; fails naming
+ * the node, the parameter and the unknown name. */
+gboolean sim_resolve_nodes(Sim *sim, GError **error);
 
 /* Runs events up to and including time `until` (or until the queue empties
  * or sim_stop). Returns the number of events processed. */
@@ -257,6 +260,8 @@ void sim_restart(Sim *sim, int node);
 void sim_pause(Sim *sim, int node);
 void sim_resume(Sim *sim, int node);
 void sim_clock_jump(Sim *sim, int node, SimTime delta);
+/* Sets the clock's offset from true time (a jump by the difference). */
+void sim_clock_set_offset(Sim *sim, int node, SimTime offset);
 void sim_clock_set_drift(Sim *sim, int node, double ppm);
 void sim_log_lose_unsynced(Sim *sim, int node);
 

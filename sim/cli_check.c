@@ -1,0 +1,139 @@
+/* `faultsim check [PATH...]`: the regression runner. Runs every scenario
+ * under the given files or folders for the seeds it declares, checks its
+ * expectations, prints a line per scenario and a last line
+ * "N passed, N failed". */
+#include "sim/cli.h"
+#include "sim/errors.h"
+#include "sim/scenario.h"
+#include <stdio.h>
+#include <string.h>
+
+static int cmp_names(gconstpointer a, gconstpointer b)
+{
+  return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* Collects *.lua files under `path` (recursively, sorted). Files and folders
+ * whose names start with '_' are helpers, not scenarios, and are skipped. */
+static gboolean collect(const char *path, GPtrArray *files, GError **error)
+{
+  if (g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+    g_ptr_array_add(files, g_strdup(path));
+    return TRUE;
+  }
+  GDir *dir = g_dir_open(path, 0, error);
+  if (!dir)
+    return FALSE;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+  for (const char *name; (name = g_dir_read_name(dir));)
+    if (name[0] != '_' && name[0] != '.')
+      g_ptr_array_add(names, g_strdup(name));
+  g_dir_close(dir);
+  g_ptr_array_sort(names, cmp_names);
+  for (guint i = 0; i < names->len; i++) {
+    g_autofree char *child = g_build_filename(path, names->pdata[i], NULL);
+    if (g_file_test(child, G_FILE_TEST_IS_DIR)) {
+      if (!collect(child, files, error))
+        return FALSE;
+    } else if (g_str_has_suffix(child, ".lua")) {
+      g_ptr_array_add(files, g_steal_pointer(&child));
+    }
+  }
+  return TRUE;
+}
+
+typedef struct {
+  guint64 runs, held;
+  guint64 first_bad_seed;
+  char *first_failure;
+} SeedTally;
+
+/* Runs one scenario over its seeds; returns TRUE if it passed. */
+static gboolean check_one(const char *path, const ScenarioOptions *options, FILE *out)
+{
+  guint64 first = 1, last = 1;
+  GError *error = NULL;
+  if (!scenario_peek_seeds(path, &first, &last, &error)) {
+    fprintf(out, "ERROR %s: %s\n", path, error->message);
+    g_error_free(error);
+    return FALSE;
+  }
+  SeedTally t = { 0 };
+  gboolean any_seed = FALSE;
+  for (guint64 seed = first; seed <= last; seed++) {
+    g_autoptr(Scenario) sc = scenario_run(path, seed, NULL, options, &error);
+    if (!sc) {
+      fprintf(out, "ERROR %s seed %" G_GUINT64_FORMAT ": %s\n", path, seed, error->message);
+      g_error_free(error);
+      g_free(t.first_failure);
+      return FALSE;
+    }
+    any_seed = sc->expect.any_seed;
+    g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func(g_free);
+    t.runs++;
+    if (scenario_verdict(sc, failures))
+      t.held++;
+    else if (!t.first_failure) {
+      t.first_bad_seed = seed;
+      t.first_failure = g_strdup(failures->pdata[0]);
+    }
+  }
+  gboolean pass = any_seed ? t.held > 0 : t.held == t.runs;
+  if (pass)
+    fprintf(out, "PASS  %-40s seeds %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT ", held in %" G_GUINT64_FORMAT "/%"
+            G_GUINT64_FORMAT "%s\n", path, first, last, t.held, t.runs, any_seed ? " (needs any)" : "");
+  else if (any_seed)
+    fprintf(out, "FAIL  %-40s held in no seed of %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT "; seed %" G_GUINT64_FORMAT
+            ": %s\n", path, first, last, t.first_bad_seed, t.first_failure);
+  else
+    fprintf(out, "FAIL  %-40s seed %" G_GUINT64_FORMAT ": %s (held in %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT
+            "; rerun: faultsim run %s --seed %" G_GUINT64_FORMAT ")\n", path, t.first_bad_seed, t.first_failure,
+            t.held, t.runs, path, t.first_bad_seed);
+  fflush(out);
+  g_free(t.first_failure);
+  return pass;
+}
+
+int handle_check(int argc, char **argv)
+{
+  GOptionEntry entries[] = { { NULL } };
+  g_autoptr(GOptionContext) ctx = g_option_context_new("[PATH...] - run scenarios as regression tests");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  g_option_context_set_summary(ctx,
+      "Runs every scenario file under the given files or folders (default: scenarios)\n"
+      "for each seed it declares (scenario{ seeds = N }), checks its expect{},\n"
+      "prints one line per scenario and a last line \"N passed, N failed\".\n"
+      "Files and folders starting with '_' are skipped.");
+  g_option_context_set_description(ctx, "Exit status: 0 all passed, 1 some failed, 2 bad usage.");
+  GError *error = NULL;
+  if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
+    fprintf(stderr, "faultsim check: %s\n", error->message);
+    g_error_free(error);
+    return SIM_EXIT_USAGE;
+  }
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
+  const char *fallback[] = { "scenarios" };
+  int npaths = argc > 1 ? argc - 1 : 1;
+  for (int i = 0; i < npaths; i++) {
+    const char *path = argc > 1 ? argv[i + 1] : fallback[0];
+    if (!collect(path, files, &error)) {
+      fprintf(stderr, "faultsim check: %s\n", error->message);
+      g_error_free(error);
+      return SIM_EXIT_USAGE;
+    }
+  }
+  if (files->len == 0) {
+    fprintf(stderr, "faultsim check: no scenario files found\n");
+    return SIM_EXIT_USAGE;
+  }
+  ScenarioOptions options = { NULL, NULL, 256u << 20, 100000000 };
+  guint passed = 0, failed = 0;
+  for (guint i = 0; i < files->len; i++) {
+    if (check_one(files->pdata[i], &options, stdout))
+      passed++;
+    else
+      failed++;
+  }
+  printf("%u passed, %u failed\n", passed, failed);
+  return failed ? SIM_EXIT_VIOLATION : SIM_EXIT_OK;
+}

@@ -1,0 +1,79 @@
+/* A scenario run: a Lua script that builds a topology, a workload and faults
+ * on a Sim, runs it for its duration, checks invariants and expectations,
+ * and reports. sim/lua_api.c is the script-facing half; this is the runner. */
+#pragma once
+#include "sim/lua_sandbox.h"
+#include "sim/sim.h"
+#include "sim/workload.h"
+
+typedef struct {
+  gboolean set;
+  double min, max;
+} ExpectRange;
+
+typedef struct {
+  gboolean present;
+  ExpectRange violations;       /* total over every invariant */
+  ExpectRange availability;
+  GHashTable *invariants;       /* name → ExpectRange* */
+  GHashTable *metrics;          /* name → ExpectRange* */
+  gboolean any_seed;            /* check: one passing seed suffices */
+} Expectations;
+
+typedef struct {
+  char *path;
+  char *name;
+  char *description;
+  uint64_t seed;
+  SimTime duration;
+  guint64 seeds_first, seeds_last;
+
+  Sim *sim;
+  LuaSandbox *sb;
+  SimRng script_rng;
+  WorkloadSet *workloads;
+
+  GHashTable *overrides;    /* --set key → text */
+  GHashTable *params;       /* declared name → final text (for the report) */
+  GPtrArray *hooks;         /* LuaHook*, see lua_api.c */
+  GPtrArray *end_checks;    /* Lua refs of end-of-run invariants (LuaHook*) */
+  guint nemesis_count;
+  gboolean running;
+  Expectations expect;
+  GError *error;            /* first error raised inside a hook */
+} Scenario;
+
+typedef struct {
+  char *trace_path;
+  char *history_path;
+  size_t mem_limit;         /* bytes */
+  long long instr_budget;   /* per call into Lua */
+} ScenarioOptions;
+
+/* Loads and runs the script at `path` with `seed` and the --set overrides
+ * (key → text; may be NULL). Writes trace and history to the paths in
+ * `options` only if the run completes. Returns NULL and sets `error`
+ * (message "file:line: ...") for a bad script or bad parameters. */
+Scenario *scenario_run(const char *path, uint64_t seed, GHashTable *overrides,
+                       const ScenarioOptions *options, GError **error);
+void scenario_free(Scenario *sc);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Scenario, scenario_free)
+
+/* Reads only the declarations (seeds, name) without running: for `check`. */
+gboolean scenario_peek_seeds(const char *path, guint64 *first, guint64 *last, GError **error);
+
+/* Evaluates the expectations (or, without any, "no violations"); appends a
+ * line per failed one to `failures`. TRUE if everything held. */
+gboolean scenario_verdict(Scenario *sc, GPtrArray *failures);
+double scenario_availability(Scenario *sc);
+
+/* Reports. */
+JsonNode *scenario_report_json(Scenario *sc, GPtrArray *failures);
+void scenario_report_text(Scenario *sc, GPtrArray *failures, FILE *out);
+
+/* lua_api.c */
+void lua_api_open(Scenario *sc);
+void lua_api_hooks_free(Scenario *sc);
+/* Runs end-of-run invariants; returns FALSE and sets sc->error on a script
+ * error. */
+gboolean lua_api_run_end_checks(Scenario *sc);
