@@ -13,6 +13,7 @@ typedef struct {
 
 static const Command commands[] = {
   { "run", handle_run, "run a scenario once and print its report" },
+  { "ring", handle_ring, "place keys on a consistent-hash ring" },
 };
 
 static void usage(FILE *out)
