@@ -248,7 +248,7 @@ int handle_ring(int argc, char **argv)
     { "vnodes", 'v', 0, G_OPTION_ARG_STRING, &o.vnodes,
       "virtual nodes per server of mean weight (vnodes, bounded; default 100)", "V" },
     { "replicas", 'r', 0, G_OPTION_ARG_STRING, &o.replicas,
-      "print a preference list of N distinct servers", "N" },
+      "print a preference list of N distinct servers (with --stats, every copy counts)", "N" },
     { "hash", 'H', 0, G_OPTION_ARG_STRING, &o.hash,
       "key hash: xxh64 (default), fnv1a, splitmix, md5 (not ketama)", "H" },
     { "epsilon", 'e', 0, G_OPTION_ARG_STRING, &o.epsilon,
@@ -338,8 +338,10 @@ int handle_ring(int argc, char **argv)
     servers[i].addr = addrs[i];
   }
   if (o.replicas) {
-    if (!ring_parse_uint("--replicas", o.replicas, n, &replicas, &error)) {
-      g_prefix_error(&error, "(%u servers) ", n);
+    if (!ring_parse_uint("--replicas", o.replicas, n, &replicas, NULL)) {
+      g_set_error(&error, SIM_ERROR, SIM_ERROR_INVALID,
+                  "--replicas: '%s' must be a whole number from 1 to %u, the number of servers",
+                  o.replicas, n);
       goto fail;
     }
     if (is_bounded && replicas > 1) {
