@@ -286,8 +286,10 @@ static int l_link(lua_State *L)
   SimLinkConfig c = *sim_net_link(sc->sim, a, b);
   read_link(L, 3, &c);
   sim_net_set_link(sc->sim, a, b, &c);
-  if (lua_toboolean(L, 4) == 0 && lua_isnoneornil(L, 4)) {
-    /* both directions unless told otherwise */
+  if (!lua_isnoneornil(L, 4) && strcmp(luaL_checkstring(L, 4), "oneway") != 0)
+    return luaL_argerror(L, 4, "expected \"oneway\" or nothing");
+  if (lua_isnoneornil(L, 4)) {
+    /* both directions unless told "oneway" */
     SimLinkConfig back = *sim_net_link(sc->sim, b, a);
     read_link(L, 3, &back);
     sim_net_set_link(sc->sim, b, a, &back);
@@ -750,6 +752,7 @@ static void observe(Sim *sim, const SimTraceEvent *ev, void *data)
   lua_State *L = sc->sb->L;
   int event_idx = 0;
   guint n = sc->hooks->len;
+  sc->observe_depth++;
   for (guint i = 0; i < n && !sc->error; i++) {
     LuaHook *h = sc->hooks->pdata[i];
     if (h->dead || !filter_matches(h, ev))
@@ -801,6 +804,23 @@ static void observe(Sim *sim, const SimTraceEvent *ev, void *data)
   }
   if (event_idx)
     lua_settop(L, event_idx - 1);
+  /* Drop finished hooks, but only outside nested calls that iterate. */
+  if (--sc->observe_depth == 0) {
+    guint keep = 0;
+    for (guint i = 0; i < sc->hooks->len; i++) {
+      LuaHook *h = sc->hooks->pdata[i];
+      if (!h->dead) {
+        sc->hooks->pdata[keep++] = h;
+        continue;
+      }
+      if (h->fn_ref != LUA_NOREF)
+        luaL_unref(L, LUA_REGISTRYINDEX, h->fn_ref);
+      if (h->pred_ref != LUA_NOREF)
+        luaL_unref(L, LUA_REGISTRYINDEX, h->pred_ref);
+      hook_free(h);
+    }
+    g_ptr_array_set_size(sc->hooks, keep);
+  }
 }
 
 static int l_on(lua_State *L)
@@ -1353,6 +1373,8 @@ void lua_api_open(Scenario *sc)
 
 void lua_api_hooks_free(Scenario *sc)
 {
-  g_ptr_array_set_free_func(sc->hooks, hook_free);
-  g_ptr_array_set_free_func(sc->end_checks, hook_free);
+  g_ptr_array_foreach(sc->hooks, (GFunc) (void (*)(void)) hook_free, NULL);
+  g_ptr_array_foreach(sc->end_checks, (GFunc) (void (*)(void)) hook_free, NULL);
+  g_ptr_array_set_size(sc->hooks, 0);
+  g_ptr_array_set_size(sc->end_checks, 0);
 }

@@ -40,7 +40,6 @@ static Scenario *scenario_new(const char *path, uint64_t seed, GHashTable *overr
   if (sc->sb) {
     sc->sb->now = sandbox_now;
     sc->sb->now_ctx = sc;
-    lua_api_hooks_free(sc);
     lua_api_open(sc);
   }
   return sc;
@@ -53,6 +52,7 @@ void scenario_free(Scenario *sc)
   /* Pending events hold Lua references: free the Sim before the sandbox. */
   workload_set_free(sc->workloads);
   sim_free(sc->sim);
+  lua_api_hooks_free(sc);
   g_ptr_array_unref(sc->hooks);
   g_ptr_array_unref(sc->end_checks);
   lua_sandbox_free(sc->sb);

@@ -39,6 +39,7 @@ typedef struct {
   GPtrArray *end_checks;    /* Lua refs of end-of-run invariants (LuaHook*) */
   guint nemesis_count;
   gboolean running;
+  guint observe_depth;      /* nesting of the event observer */
   Expectations expect;
   GError *error;            /* first error raised inside a hook */
 } Scenario;
@@ -73,6 +74,7 @@ void scenario_report_text(Scenario *sc, GPtrArray *failures, FILE *out);
 
 /* lua_api.c */
 void lua_api_open(Scenario *sc);
+/* Frees every hook (not their Lua references: the state goes next). */
 void lua_api_hooks_free(Scenario *sc);
 /* Runs end-of-run invariants; returns FALSE and sets sc->error on a script
  * error. */

@@ -1,0 +1,2 @@
+-- expect: unknown key 'availabilty_min'
+expect { availabilty_min = 0.9 }

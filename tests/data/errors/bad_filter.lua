@@ -1,0 +1,2 @@
+-- expect: unknown event kind 'explode'
+timeline(function() wait_for({ kind = 'explode' }) end)

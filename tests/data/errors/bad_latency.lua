@@ -1,0 +1,2 @@
+-- expect: uniform needs low,high
+network { latency = 'uniform:5ms,1ms' }

@@ -1,0 +1,3 @@
+-- expect: parameter 'count' must be an integer
+node('s', 'echo.server')
+node('c', 'echo.client', { target = 's', count = 'many' })

@@ -1,0 +1,2 @@
+-- expect: unknown unit
+duration('5 parsecs')

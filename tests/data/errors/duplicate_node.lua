@@ -1,0 +1,3 @@
+-- expect: is used twice
+node('a', 'echo.server')
+node('a', 'echo.server')

@@ -1,0 +1,2 @@
+-- expect: error_object.lua:2:
+error({})

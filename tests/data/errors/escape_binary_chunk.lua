@@ -1,0 +1,3 @@
+-- expect: attempt to load a binary chunk
+local f, err = load('\27Lua\84\0')
+error(err)

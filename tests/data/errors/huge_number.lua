@@ -1,0 +1,2 @@
+-- expect: too large
+duration(1e300)

@@ -1,0 +1,2 @@
+-- expect: out of range
+network { loss = 0/0 }

@@ -1,0 +1,2 @@
+-- expect: is negative
+duration(-5)

@@ -1,0 +1,2 @@
+-- expect: has no fixed order
+for k in pairs({ [{}] = 1 }) do end

@@ -1,0 +1,2 @@
+-- expect: sleep_outside.lua:2: sleep() works only inside timeline
+sleep('1s')

@@ -1,0 +1,3 @@
+-- expect: syntax.lua:2:
+node("a", "echo.server"
+local x = = 1

@@ -1,0 +1,2 @@
+-- expect: unknown key 'lossy'
+network { lossy = 0.5 }

@@ -1,0 +1,2 @@
+-- expect: unknown model 'echo.nope'
+node('a', 'echo.nope')

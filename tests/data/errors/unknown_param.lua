@@ -1,0 +1,2 @@
+-- expect: unknown parameter 'colour'
+node('a', 'echo.server', { colour = 'red' })

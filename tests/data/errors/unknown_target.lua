@@ -1,0 +1,2 @@
+-- expect: names unknown node 'ghost'
+node('c', 'echo.client', { target = 'ghost' })

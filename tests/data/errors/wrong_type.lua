@@ -1,0 +1,2 @@
+-- expect: wrong_type.lua:2:
+network { latency = {} }
