@@ -95,6 +95,8 @@ git -c safe.directory='*' clone --quiet --no-hardlinks "$REPO" "$RUN/root/faults
 echo "== cloned $REPO at $(git -C "$RUN/root/faultsim" log -1 --format='%h %s')"
 
 mount -t proc proc "$RUN/proc"
+# apt wants a pty for its log; without one it only warns, so this is optional.
+mount -t devpts -o newinstance,ptmxmode=0666 devpts "$RUN/dev/pts" 2>/dev/null || true
 
 # Runs one command as root in the chroot, as a new user would type it.
 in_chroot() {
