@@ -87,7 +87,10 @@ static gboolean complete(Sim *sim, uint64_t op, SimOpType type, const SimValue *
   SimPendingOp *p = g_hash_table_lookup(sim->pending_ops, &k);
   if (!p)
     return FALSE;
-  if (p->timeout && type != SIM_OP_INFO)
+  /* Also for info: a model reporting info before the deadline must not
+   * leave a live timeout event behind (at the deadline itself the event
+   * is already released, so its stale id is ignored). */
+  if (p->timeout)
     sim_cancel(sim, p->timeout);
   switch (type) {
   case SIM_OP_OK: sim->stats.ok++; break;

@@ -19,6 +19,8 @@ typedef enum {
 typedef struct {
   uint8_t kind;
   uint8_t cancelled;
+  uint8_t traced;        /* arrival already traced and counted (a deferral
+                            after an observer paused the node) */
   uint32_t gen;          /* bumped on reuse so stale timer ids are ignored */
   int32_t node;
   uint32_t incarnation;  /* a timer of an earlier incarnation is dead */
@@ -57,6 +59,11 @@ struct SimNode {
   SimRng rng;
   void *data;
   GDestroyNotify data_destroy;
+  /* Handlers of this node on the stack. A crash inside one (an observer
+   * reacting to the handler's send or op) parks the volatile state here,
+   * to be freed when the last handler returns, not under its feet. */
+  guint running;
+  GPtrArray *zombies;    /* of ZombieData*; lazily made */
   GArray *deferred;      /* event indices waiting for resume; lazily made */
   GHashTable *durable;   /* key → int64; lazily made */
   GArray *log;           /* of SimMsg; lazily made */
@@ -148,6 +155,10 @@ void sim_net_free(Sim *sim);
 SimNode *sim_node_create(Sim *sim, int id, const char *name, const SimModel *model);
 void sim_node_destroy(SimNode *node);
 void sim_node_drop_volatile(SimNode *node);
+/* Brackets a model handler; a crash in between parks the volatile state
+ * until the outermost handler of the node returns. */
+void sim_node_enter(SimNode *node);
+void sim_node_leave(SimNode *node);
 gboolean sim_node_parse_params(SimNode *node, GHashTable *given, GError **error);
 gboolean sim_node_resolve_params(SimNode *node, GError **error);
 SimTime sim_node_real_delay(const SimNode *node, SimTime local_delay);

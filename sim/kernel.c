@@ -101,6 +101,7 @@ uint32_t sim_event_alloc(Sim *sim, SimEventKind kind, int node)
   SimEvent *ev = &sim->events[idx];
   ev->kind = (uint8_t) kind;
   ev->cancelled = 0;
+  ev->traced = 0;
   ev->node = node;
   ev->incarnation = node >= 0 ? sim_node(sim, node)->incarnation : 0;
   return idx;
@@ -210,17 +211,30 @@ static gboolean dispatch(Sim *sim, uint32_t idx)
       defer(node, idx);
       return TRUE;
     }
-    if (node->state == SIM_NODE_CRASHED || sim_net_is_cut(sim, msg->src, msg->dst)) {
-      /* A link cut while the message was in flight loses it too. */
-      sim->stats.dropped++;
-      sim_trace_simple(sim, SIM_TR_DROP, msg->dst, msg->src, msg,
-                       node->state == SIM_NODE_CRASHED ? "node down" : "cut", 0, 0);
-      break;
+    if (!ev->traced) {
+      if (node->state == SIM_NODE_CRASHED || sim_net_is_cut(sim, msg->src, msg->dst)) {
+        /* A link cut while the message was in flight loses it too. */
+        sim->stats.dropped++;
+        sim_trace_simple(sim, SIM_TR_DROP, msg->dst, msg->src, msg,
+                         node->state == SIM_NODE_CRASHED ? "node down" : "cut", 0, 0);
+        break;
+      }
+      sim->stats.delivered++;
+      ev->traced = 1;
+      sim_trace_simple(sim, SIM_TR_DELIVER, msg->dst, msg->src, msg, NULL, 0, 0);
+      /* An observer may have crashed or paused the node as it arrived. */
+      if (node->state == SIM_NODE_PAUSED) {
+        defer(node, idx);
+        return TRUE;
+      }
+      if (node->state == SIM_NODE_CRASHED)
+        break;
     }
-    sim->stats.delivered++;
-    sim_trace_simple(sim, SIM_TR_DELIVER, msg->dst, msg->src, msg, NULL, 0, 0);
-    if (node->model->on_message)
+    if (node->model->on_message) {
+      sim_node_enter(node);
       node->model->on_message(node, msg);
+      sim_node_leave(node);
+    }
     break;
   }
   case EV_TIMER:
@@ -232,10 +246,24 @@ static gboolean dispatch(Sim *sim, uint32_t idx)
       defer(node, idx);
       return TRUE;
     }
-    sim->stats.timers++;
-    sim_trace_simple(sim, SIM_TR_TIMER, node->id, -1, NULL, NULL, (int64_t) ev->u.tag, 0);
-    if (node->model->on_timer)
-      node->model->on_timer(node, ev->u.tag);
+    if (!ev->traced) {
+      sim->stats.timers++;
+      ev->traced = 1;
+      sim_trace_simple(sim, SIM_TR_TIMER, node->id, -1, NULL, NULL, (int64_t) ev->u.tag, 0);
+      ev = &sim->events[idx]; /* observers may have grown the pool */
+      if (node->state == SIM_NODE_PAUSED) {
+        defer(node, idx);
+        return TRUE;
+      }
+      if (node->state == SIM_NODE_CRASHED)
+        break;
+    }
+    if (node->model->on_timer) {
+      uint64_t tag = ev->u.tag;
+      sim_node_enter(node);
+      node->model->on_timer(node, tag);
+      sim_node_leave(node);
+    }
     break;
   case EV_CALL: {
     SimCallFn fn = ev->u.call.fn;
@@ -261,10 +289,22 @@ static gboolean dispatch(Sim *sim, uint32_t idx)
         defer(node, idx);
         return TRUE;
       }
+      if (!ev->traced) {
+        ev->traced = 1;
+        sim_trace_simple(sim, SIM_TR_START, node->id, -1, NULL, node->model->name, 0, 0);
+        if (node->state == SIM_NODE_PAUSED) {
+          defer(node, idx);
+          return TRUE;
+        }
+        if (node->state == SIM_NODE_CRASHED)
+          break;
+      }
       event_release(sim, idx);
-      sim_trace_simple(sim, SIM_TR_START, node->id, -1, NULL, node->model->name, 0, 0);
-      if (node->model->init)
+      if (node->model->init) {
+        sim_node_enter(node);
         node->model->init(node);
+        sim_node_leave(node);
+      }
       return TRUE;
     }
     break;
@@ -384,10 +424,15 @@ void sim_restart(Sim *sim, int id)
   node->state = SIM_NODE_UP;
   node->incarnation++;
   sim_trace_simple(sim, SIM_TR_RESTART, id, -1, NULL, NULL, node->incarnation, 0);
+  /* An observer may have crashed it again at once. */
+  if (node->state == SIM_NODE_CRASHED)
+    return;
+  sim_node_enter(node);
   if (node->model->on_restart)
     node->model->on_restart(node);
   else if (node->model->init)
     node->model->init(node);
+  sim_node_leave(node);
 }
 
 void sim_pause(Sim *sim, int id)

@@ -104,6 +104,12 @@ static void schedule_delivery(Sim *sim, const SimLinkConfig *link, SimMsg *msg)
 void sim_send(SimNode *from, int dst, SimMsg *msg)
 {
   Sim *sim = from->sim;
+  if (from->state == SIM_NODE_CRASHED) {
+    /* Only a handler that outlived its node's crash (injected by an
+     * observer while it ran) gets here: a crashed node sends nothing. */
+    sim_msg_release(sim, msg);
+    return;
+  }
   msg->src = from->id;
   msg->dst = dst;
   msg->id = ++sim->next_msg_id;

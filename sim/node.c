@@ -19,14 +19,47 @@ SimNode *sim_node_create(Sim *sim, int id, const char *name, const SimModel *mod
   return node;
 }
 
+typedef struct {
+  void *data;
+  GDestroyNotify destroy;
+} ZombieData;
+
 void sim_node_drop_volatile(SimNode *node)
 {
   void *data = node->data;
   GDestroyNotify destroy = node->data_destroy;
   node->data = NULL;
   node->data_destroy = NULL;
-  if (data && destroy)
-    destroy(data);
+  if (!data || !destroy)
+    return;
+  if (node->running > 0) {
+    /* A handler of this node is still on the stack and may hold `data`. */
+    ZombieData *z = g_new(ZombieData, 1);
+    *z = (ZombieData) { data, destroy };
+    if (!node->zombies)
+      node->zombies = g_ptr_array_new();
+    g_ptr_array_add(node->zombies, z);
+    return;
+  }
+  destroy(data);
+}
+
+void sim_node_enter(SimNode *node)
+{
+  node->running++;
+}
+
+void sim_node_leave(SimNode *node)
+{
+  g_assert(node->running > 0);
+  if (--node->running > 0 || !node->zombies)
+    return;
+  for (guint i = 0; i < node->zombies->len; i++) {
+    ZombieData *z = node->zombies->pdata[i];
+    z->destroy(z->data);
+    g_free(z);
+  }
+  g_ptr_array_set_size(node->zombies, 0);
 }
 
 void sim_node_destroy(SimNode *node)
@@ -40,6 +73,8 @@ void sim_node_destroy(SimNode *node)
   g_free(node->params);
   if (node->deferred)
     g_array_unref(node->deferred);
+  if (node->zombies)
+    g_ptr_array_unref(node->zombies);
   if (node->durable)
     g_hash_table_unref(node->durable);
   if (node->log)
@@ -59,7 +94,12 @@ void *sim_node_data(SimNode *node) { return node->data; }
 
 void sim_node_set_data(SimNode *node, void *data, GDestroyNotify destroy)
 {
-  sim_node_drop_volatile(node);
+  void *old = node->data;
+  GDestroyNotify old_destroy = node->data_destroy;
+  node->data = NULL;
+  node->data_destroy = NULL;
+  if (old && old_destroy)
+    old_destroy(old);
   node->data = data;
   node->data_destroy = destroy;
 }
