@@ -103,7 +103,13 @@ static double field_number(lua_State *L, int t, const char *key, double fallback
       luaL_error(L, "'%s' must be a number, not %s", key, luaL_typename(L, -1));
     v = lua_tonumber(L, -1);
     if (!(v >= lo && v <= hi))
-      luaL_error(L, "'%s' = %f is out of range [%g, %g]", key, v, lo, hi);
+    {
+      char *msg = isnan(v) ? g_strdup_printf("'%s' is not a number (NaN)", key)
+                           : g_strdup_printf("'%s' = %g is out of range [%g, %g]", key, v, lo, hi);
+      lua_pushstring(L, msg);
+      g_free(msg);
+      lua_error(L);
+    }
   }
   lua_pop(L, 1);
   return v;
@@ -211,19 +217,18 @@ static int l_params(lua_State *L)
     if (override) {
       char *end = NULL;
       int type = lua_type(L, -1);
-      lua_pop(L, 1);
+      gboolean integer = lua_isinteger(L, -1);
+      lua_pop(L, 1); /* the default */
       if (type == LUA_TBOOLEAN) {
         if (strcmp(override, "true") != 0 && strcmp(override, "false") != 0)
           return luaL_error(L, "--set %s=%s: expected true or false", key, override);
         lua_pushboolean(L, strcmp(override, "true") == 0);
-      } else if (type == LUA_TNUMBER && lua_isinteger(L, 1) == 0 && lua_getfield(L, 1, key) && lua_isinteger(L, -1)) {
-        lua_pop(L, 1);
+      } else if (type == LUA_TNUMBER && integer) {
         gint64 v = g_ascii_strtoll(override, &end, 10);
         if (!*override || *end)
           return luaL_error(L, "--set %s=%s: expected an integer", key, override);
         lua_pushinteger(L, v);
       } else if (type == LUA_TNUMBER) {
-        lua_pop(L, 1);
         double v = g_ascii_strtod(override, &end);
         if (!*override || *end || !isfinite(v))
           return luaL_error(L, "--set %s=%s: expected a number", key, override);
@@ -234,7 +239,7 @@ static int l_params(lua_State *L)
         return luaL_error(L, "params{}: '%s' has a %s default; use a number, string or boolean", key,
                           lua_typename(L, type));
       }
-    } else if (!lua_isboolean(L, -1) && !lua_isnumber(L, -1) && !lua_isstring(L, -1)) {
+    } else if (lua_type(L, -1) != LUA_TBOOLEAN && lua_type(L, -1) != LUA_TNUMBER && lua_type(L, -1) != LUA_TSTRING) {
       return luaL_error(L, "params{}: '%s' has a %s default; use a number, string or boolean", key,
                         luaL_typename(L, -1));
     }

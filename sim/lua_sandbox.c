@@ -43,7 +43,7 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
   sb->instr_left -= HOOK_EVERY;
   if (sb->instr_left <= 0) {
     sb->over_budget = TRUE;
-    luaL_error(L, "instruction budget of %lld exceeded (an endless loop?)", sb->instr_budget);
+    luaL_error(L, "instruction budget of %I exceeded (an endless loop?)", (lua_Integer) sb->instr_budget);
   }
 }
 

@@ -88,6 +88,14 @@ static gboolean check_overrides(Scenario *sc, GError **error)
   return TRUE;
 }
 
+/* Every scenario error starts with the file's name; Lua adds the line
+ * where it knows it (not for running out of memory). */
+static void name_file(Scenario *sc, GError *error)
+{
+  if (error && !g_str_has_prefix(error->message, sc->path))
+    g_prefix_error(&error, "%s: ", sc->path);
+}
+
 /* Loads the prelude and the script and runs its top level. */
 static gboolean load_script(Scenario *sc, GError **error)
 {
@@ -107,8 +115,10 @@ static gboolean load_script(Scenario *sc, GError **error)
   if (!lua_sandbox_load(sc->sb, lua_prelude, strlen(lua_prelude), "=prelude", error) ||
       !lua_sandbox_call(sc->sb, 0, 0, error) ||
       !lua_sandbox_load(sc->sb, code, len, chunkname, error) ||
-      !lua_sandbox_call(sc->sb, 0, 0, error))
+      !lua_sandbox_call(sc->sb, 0, 0, error)) {
+    name_file(sc, *error);
     return FALSE;
+  }
   return check_overrides(sc, error);
 }
 
@@ -228,6 +238,7 @@ Scenario *scenario_run(const char *path, uint64_t seed, GHashTable *overrides,
   if (sc->error) {
     output_close(&trace, FALSE, NULL);
     output_close(&history, FALSE, NULL);
+    name_file(sc, sc->error);
     g_propagate_error(error, g_steal_pointer(&sc->error));
     return NULL;
   }

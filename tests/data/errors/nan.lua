@@ -1,2 +1,2 @@
--- expect: out of range
+-- expect: is not a number (NaN)
 network { loss = 0/0 }

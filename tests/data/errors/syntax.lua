@@ -1,3 +1,3 @@
--- expect: syntax.lua:2:
+-- expect: syntax.lua:3:
 node("a", "echo.server"
 local x = = 1

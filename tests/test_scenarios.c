@@ -1,0 +1,292 @@
+/* Scenario scripts end to end: each capability scenario's outcome, the error
+ * corpus, determinism across processes, --set, `check` and `--help`. */
+#include "sim/internal.h"
+#include "sim/scenario.h"
+#include "tests/spawn.h"
+#include <CUnit/CUnit.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+static const ScenarioOptions default_options = { NULL, NULL, 256u << 20, 100000000 };
+
+static Scenario *run(const char *path, guint64 seed)
+{
+  GError *error = NULL;
+  Scenario *sc = scenario_run(path, seed, NULL, &default_options, &error);
+  if (!sc) {
+    fprintf(stderr, "\n%s\n", error->message);
+    g_error_free(error);
+  }
+  return sc;
+}
+
+static double metric_value(Scenario *sc, const char *name)
+{
+  SimMetric *m = g_hash_table_lookup(sc->sim->metrics, name);
+  return m ? m->value : NAN;
+}
+
+static gboolean verdict(Scenario *sc)
+{
+  g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func(g_free);
+  return scenario_verdict(sc, failures);
+}
+
+static void test_timed_faults(void)
+{
+  for (guint64 seed = 1; seed <= 3; seed++) {
+    g_autoptr(Scenario) sc = run("scenarios/faults_timed.lua", seed);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+    CU_ASSERT_EQUAL(sim_violations(sc->sim, "fault_effects"), 0);
+    CU_ASSERT(metric_value(sc, "drops_in_partition") >= 1);
+    CU_ASSERT(metric_value(sc, "drops_in_oneway_cut") >= 1);
+    CU_ASSERT(sim_stats(sc->sim)->info > 0); /* the faults cost operations */
+    CU_ASSERT_TRUE(verdict(sc));
+  }
+}
+
+static void test_nemesis(void)
+{
+  g_autoptr(Scenario) sc = run("scenarios/nemesis.lua", 1);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+  CU_ASSERT(metric_value(sc, "nemesis_crashes") >= 1);
+  CU_ASSERT(metric_value(sc, "nemesis_partitions") >= 1);
+  CU_ASSERT(metric_value(sc, "nemesis_pauses") >= 1);
+  double a = scenario_availability(sc);
+  CU_ASSERT(a > 0.3 && a < 1.0);
+  /* Each nemesis has its own stream: changing the crash rate leaves the
+   * partition schedule alone. */
+  g_autoptr(GHashTable) set = g_hash_table_new(g_str_hash, g_str_equal);
+  g_hash_table_insert(set, "mttf", "1000s");
+  GError *error = NULL;
+  g_autoptr(Scenario) calm = scenario_run("scenarios/nemesis.lua", 1, set, &default_options, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(calm);
+  CU_ASSERT_EQUAL(metric_value(calm, "nemesis_partitions"), metric_value(sc, "nemesis_partitions"));
+  CU_ASSERT(metric_value(calm, "nemesis_crashes") < metric_value(sc, "nemesis_crashes") ||
+            isnan(metric_value(calm, "nemesis_crashes")));
+}
+
+static void test_triggers(void)
+{
+  for (guint64 seed = 1; seed <= 5; seed++) {
+    g_autoptr(Scenario) sc = run("scenarios/triggers.lua", seed);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+    CU_ASSERT_EQUAL(sim_violations(sc->sim, "crash_follows_third_pong"), 0);
+    CU_ASSERT_EQUAL(sim_violations(sc->sim, "pause_on_tenth_ping"), 0);
+    /* The crash happened: some pings went unanswered. */
+    CU_ASSERT(sim_stats(sc->sim)->info > 0);
+  }
+}
+
+static void test_hooks(void)
+{
+  g_autoptr(Scenario) sc = run("scenarios/hooks.lua", 1);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+  double d = metric_value(sc, "deliveries");
+  CU_ASSERT(d >= 58 && d <= 60);
+  SimMetric *series = g_hash_table_lookup(sc->sim->metrics, "delivered_so_far");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(series);
+  CU_ASSERT_EQUAL(series->samples->len, 6);
+  CU_ASSERT_TRUE(g_hash_table_contains(sc->sim->invariants, "pong_seq_positive"));
+  CU_ASSERT_TRUE(verdict(sc));
+}
+
+static void test_open_loop(void)
+{
+  g_autoptr(Scenario) sc = run("scenarios/open_loop.lua", 1);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+  /* 200/s for 20 s: Poisson count within 5 standard deviations of 4000. */
+  guint64 n = sim_stats(sc->sim)->invoked;
+  CU_ASSERT(n > 4000 - 5 * 64 && n < 4000 + 5 * 64);
+  double a = scenario_availability(sc);
+  CU_ASSERT(a > 0.85 && a < 0.92);
+  g_autoptr(GHashTable) set = g_hash_table_new(g_str_hash, g_str_equal);
+  g_hash_table_insert(set, "rate", "50");
+  GError *error = NULL;
+  g_autoptr(Scenario) slow = scenario_run("scenarios/open_loop.lua", 1, set, &default_options, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(slow);
+  n = sim_stats(slow->sim)->invoked;
+  CU_ASSERT(n > 1000 - 5 * 32 && n < 1000 + 5 * 32);
+}
+
+static void test_every_shipped_scenario_loads(void)
+{
+  /* scenario_peek_seeds runs each file's top level: a typo in any shipped
+   * scenario fails here with its message. */
+  GDir *dir = g_dir_open("scenarios", 0, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+  guint n = 0;
+  for (const char *name; (name = g_dir_read_name(dir));) {
+    if (!g_str_has_suffix(name, ".lua"))
+      continue;
+    g_autofree char *path = g_build_filename("scenarios", name, NULL);
+    guint64 first = 0, last = 0;
+    GError *error = NULL;
+    gboolean ok = scenario_peek_seeds(path, &first, &last, &error);
+    if (!ok)
+      fprintf(stderr, "\n%s\n", error->message);
+    g_clear_error(&error);
+    CU_ASSERT_TRUE(ok);
+    CU_ASSERT(first >= 1 && last >= first);
+    n++;
+  }
+  g_dir_close(dir);
+  CU_ASSERT(n >= 6);
+}
+
+/* Every file in tests/data/errors starts with "-- expect: TEXT": running it
+ * must exit 2, print TEXT and the file's name on stderr, print nothing on
+ * stdout, and leave no trace file behind. */
+static void test_error_corpus(void)
+{
+  const char *dirname = "tests/data/errors";
+  GDir *dir = g_dir_open(dirname, 0, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+  g_autofree char *tmpdir = g_dir_make_tmp("faultsim-XXXXXX", NULL);
+  g_autofree char *trace = g_build_filename(tmpdir, "trace.jsonl", NULL);
+  g_autofree char *trace_tmp = g_strconcat(trace, ".tmp", NULL);
+  guint n = 0;
+  for (const char *name; (name = g_dir_read_name(dir));) {
+    g_autofree char *path = g_build_filename(dirname, name, NULL);
+    g_autofree char *text = NULL;
+    CU_ASSERT_TRUE_FATAL(g_file_get_contents(path, &text, NULL, NULL));
+    CU_ASSERT_TRUE_FATAL(g_str_has_prefix(text, "-- expect: "));
+    g_autofree char *expect = g_strndup(text + 11, strcspn(text + 11, "\n"));
+    SpawnResult r = spawn_faultsim((const char *[]) { "run", path, "--trace", trace, NULL });
+    gboolean ok = r.status == 2 && strstr(r.err, expect) && strstr(r.err, name) && r.out[0] == '\0' &&
+                  !g_file_test(trace, G_FILE_TEST_EXISTS) && !g_file_test(trace_tmp, G_FILE_TEST_EXISTS);
+    if (!ok)
+      fprintf(stderr, "\n%s: exit %d, expected '%s', got: %s\n", name, r.status, expect, r.err);
+    CU_ASSERT_TRUE(ok);
+    spawn_result_clear(&r);
+    n++;
+  }
+  g_dir_close(dir);
+  g_rmdir(tmpdir);
+  CU_ASSERT(n >= 30);
+}
+
+static char *digest_of(const char *json)
+{
+  const char *p = strstr(json, "\"trace_digest\" : \"");
+  return p ? g_strndup(p + 18, 32) : g_strdup("none");
+}
+
+static void test_determinism_across_processes(void)
+{
+  g_autofree char *tmpdir = g_dir_make_tmp("faultsim-XXXXXX", NULL);
+  char *digests[3];
+  char *traces[3];
+  for (int i = 0; i < 3; i++) {
+    g_autofree char *path = g_strdup_printf("%s/trace%d.jsonl", tmpdir, i);
+    SpawnResult r = spawn_faultsim((const char *[]) { "run", "scenarios/determinism.lua", "--seed", "7",
+                                                       "--json", "--trace", path, NULL });
+    CU_ASSERT_EQUAL(r.status, 0);
+    digests[i] = digest_of(r.out);
+    CU_ASSERT_TRUE(g_file_get_contents(path, &traces[i], NULL, NULL));
+    g_unlink(path);
+    spawn_result_clear(&r);
+  }
+  CU_ASSERT_STRING_EQUAL(digests[0], digests[1]);
+  CU_ASSERT_STRING_EQUAL(digests[0], digests[2]);
+  CU_ASSERT_STRING_EQUAL(traces[0], traces[1]);
+  CU_ASSERT_STRING_EQUAL(traces[0], traces[2]);
+  CU_ASSERT(strlen(traces[0]) > 1000);
+  SpawnResult other = spawn_faultsim((const char *[]) { "run", "scenarios/determinism.lua", "--seed", "8", "--json", NULL });
+  g_autofree char *d8 = digest_of(other.out);
+  CU_ASSERT_STRING_NOT_EQUAL(digests[0], d8);
+  spawn_result_clear(&other);
+  for (int i = 0; i < 3; i++) {
+    g_free(digests[i]);
+    g_free(traces[i]);
+  }
+  g_rmdir(tmpdir);
+}
+
+static void test_set_errors(void)
+{
+  SpawnResult r = spawn_faultsim((const char *[]) { "run", "scenarios/open_loop.lua", "--set", "rate=fast", NULL });
+  CU_ASSERT_EQUAL(r.status, 2);
+  CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "--set rate=fast: expected an integer"));
+  spawn_result_clear(&r);
+  r = spawn_faultsim((const char *[]) { "run", "scenarios/open_loop.lua", "--set", "colour=red", NULL });
+  CU_ASSERT_EQUAL(r.status, 2);
+  CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "declares no parameter 'colour' (it declares: pause, rate)"));
+  spawn_result_clear(&r);
+  r = spawn_faultsim((const char *[]) { "run", "scenarios/open_loop.lua", "--set", "novalue", NULL });
+  CU_ASSERT_EQUAL(r.status, 2);
+  spawn_result_clear(&r);
+  r = spawn_faultsim((const char *[]) { "run", "scenarios/open_loop.lua", "--seed", "-3", NULL });
+  CU_ASSERT_EQUAL(r.status, 2);
+  spawn_result_clear(&r);
+  r = spawn_faultsim((const char *[]) { "run", "no/such/file.lua", NULL });
+  CU_ASSERT_EQUAL(r.status, 2);
+  CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "no/such/file.lua"));
+  spawn_result_clear(&r);
+}
+
+static void test_check_command(void)
+{
+  SpawnResult r = spawn_faultsim((const char *[]) { "check", "scenarios/hooks.lua", "scenarios/triggers.lua", NULL });
+  CU_ASSERT_EQUAL(r.status, 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "PASS  scenarios/hooks.lua"));
+  CU_ASSERT_TRUE(g_str_has_suffix(r.out, "\n2 passed, 0 failed\n"));
+  spawn_result_clear(&r);
+  r = spawn_faultsim((const char *[]) { "check", "tests/data/check", NULL });
+  CU_ASSERT_EQUAL(r.status, 1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "FAIL  tests/data/check/too_optimistic.lua"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "rerun: faultsim run tests/data/check/too_optimistic.lua --seed 1"));
+  CU_ASSERT_TRUE(g_str_has_suffix(r.out, "\n1 passed, 1 failed\n"));
+  spawn_result_clear(&r);
+}
+
+static void test_run_outputs(void)
+{
+  SpawnResult r = spawn_faultsim((const char *[]) { "run", "--help", NULL });
+  CU_ASSERT_EQUAL(r.status, 0);
+  const char *flags[] = { "--seed", "--set", "--json", "--trace", "--history" };
+  for (size_t i = 0; i < G_N_ELEMENTS(flags); i++)
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, flags[i]));
+  spawn_result_clear(&r);
+  /* Text and JSON reports carry the numbers of the same run. */
+  r = spawn_faultsim((const char *[]) { "run", "scenarios/echo.lua", "--json", NULL });
+  CU_ASSERT_EQUAL(r.status, 0);
+  const char *keys[] = { "\"scenario\"", "\"seed\"", "\"sim_time_s\"", "\"events\"", "\"trace_digest\"",
+                         "\"messages\"", "\"ops\"", "\"availability\"", "\"invariants\"", "\"metrics\"" };
+  for (size_t i = 0; i < G_N_ELEMENTS(keys); i++)
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, keys[i]));
+  g_autofree char *digest = digest_of(r.out);
+  spawn_result_clear(&r);
+  r = spawn_faultsim((const char *[]) { "run", "scenarios/echo.lua", NULL });
+  CU_ASSERT_PTR_NOT_NULL(strstr(r.out, digest));
+  spawn_result_clear(&r);
+  /* The history file holds one JSON line per invoke and completion. */
+  g_autofree char *tmpdir = g_dir_make_tmp("faultsim-XXXXXX", NULL);
+  g_autofree char *hist = g_build_filename(tmpdir, "h.jsonl", NULL);
+  r = spawn_faultsim((const char *[]) { "run", "scenarios/hooks.lua", "--history", hist, NULL });
+  g_autofree char *text = NULL;
+  CU_ASSERT_TRUE_FATAL(g_file_get_contents(hist, &text, NULL, NULL));
+  CU_ASSERT_TRUE(g_str_has_prefix(text, "{\"index\":0,\"time\":"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"type\":\"invoke\",\"f\":\"ping\""));
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"type\":\"ok\",\"f\":\"ping\""));
+  spawn_result_clear(&r);
+  g_unlink(hist);
+  g_rmdir(tmpdir);
+}
+
+void suite_scenarios(void)
+{
+  CU_pSuite s = CU_add_suite("scenarios", NULL, NULL);
+  CU_add_test(s, "timed faults take effect", test_timed_faults);
+  CU_add_test(s, "nemesis processes inject faults on their own streams", test_nemesis);
+  CU_add_test(s, "faults triggered by protocol events", test_triggers);
+  CU_add_test(s, "hooks, invariants and script metrics", test_hooks);
+  CU_add_test(s, "open-loop workload rate and timeouts", test_open_loop);
+  CU_add_test(s, "every shipped scenario loads", test_every_shipped_scenario_loads);
+  CU_add_test(s, "bad scripts exit 2 naming file and line", test_error_corpus);
+  CU_add_test(s, "same seed, same trace in separate processes", test_determinism_across_processes);
+  CU_add_test(s, "--set and bad arguments", test_set_errors);
+  CU_add_test(s, "faultsim check", test_check_command);
+  CU_add_test(s, "run --help, --json and --history", test_run_outputs);
+}
