@@ -13,6 +13,7 @@ typedef struct {
 
 static const Command commands[] = {
   { "run", handle_run, "run a scenario once and print its report" },
+  { "lincheck", handle_lincheck, "check a history for linearizability" },
 };
 
 static void usage(FILE *out)
