@@ -32,9 +32,15 @@ struct Entry {
   Entry *prev, *next;
 };
 
-/* A memo entry: the linearized set and the state reached. */
+/* A memo entry: the linearized set and the state reached. The set is kept
+ * as the window of words between the first word that is not all ones and the
+ * last word that is not zero (all words before are full, all after empty),
+ * which is canonical and small: ops are numbered by invocation, so only the
+ * ops around the search frontier differ. */
 typedef struct {
-  guint64 *bits;
+  guint lo;            /* words [0, lo) are all ones */
+  guint n;             /* words [lo, lo + n) are stored */
+  const guint64 *win;  /* n words */
   LincheckState state;
   guint64 hash;
 } Memo;
@@ -82,22 +88,46 @@ static guint memo_hash(gconstpointer p)
   return (guint) (m->hash ^ (m->hash >> 32));
 }
 
-/* Memo entries are compared through a table-wide word count stored at bits[-1]. */
 static gboolean memo_equal(gconstpointer a, gconstpointer b)
 {
   const Memo *x = a, *y = b;
-  if (x->hash != y->hash || !state_equal(&x->state, &y->state))
-    return FALSE;
-  guint64 words = x->bits[-1];
-  return memcmp(x->bits, y->bits, words * sizeof(guint64)) == 0;
+  return x->hash == y->hash && x->lo == y->lo && x->n == y->n &&
+         memcmp(x->win, y->win, x->n * sizeof(guint64)) == 0 &&
+         state_equal(&x->state, &y->state);
 }
 
+/* Frees a memo entry allocated by memo_store (window words follow it). */
 static void memo_free(gpointer p)
 {
   Memo *m = p;
-  g_free(m->bits - 1);
   state_clear(&m->state);
   g_free(m);
+}
+
+/* Sets probe's window over `bits` (W words) without copying. */
+static void memo_window(Memo *probe, const guint64 *bits, guint W)
+{
+  guint lo = 0, hi = W;
+  while (lo < W && bits[lo] == G_MAXUINT64)
+    lo++;
+  while (hi > lo && bits[hi - 1] == 0)
+    hi--;
+  probe->lo = lo;
+  probe->n = hi - lo;
+  probe->win = bits + lo;
+}
+
+/* A heap copy of `probe` that owns its window and a reference to its state. */
+static Memo *memo_store(const Memo *probe)
+{
+  Memo *m = g_malloc(sizeof(Memo) + probe->n * sizeof(guint64));
+  *m = *probe;
+  guint64 *win = (guint64 *) (m + 1);
+  memcpy(win, probe->win, probe->n * sizeof(guint64));
+  m->win = win;
+  if (m->state.blob)
+    g_bytes_ref(m->state.blob);
+  return m;
 }
 
 /* Removes a call and its return from the list. */
@@ -272,9 +302,7 @@ static LincheckVerdict check_partition(Search *S, GPtrArray *calls, LincheckOp *
   prev->next = NULL;
 
   guint W = words_for(n);
-  g_autofree guint64 *bits_store = g_new0(guint64, W + 1);
-  bits_store[0] = W;
-  guint64 *bits = bits_store + 1;
+  g_autofree guint64 *bits = g_new0(guint64, W);
   guint64 bits_hash = 0;
   g_autoptr(GHashTable) memo = g_hash_table_new_full(memo_hash, memo_equal, memo_free, NULL);
   g_autoptr(GArray) stack = g_array_new(FALSE, FALSE, sizeof(Frame));
@@ -298,17 +326,10 @@ static LincheckVerdict check_partition(Search *S, GPtrArray *calls, LincheckOp *
         guint64 bit = (guint64) 1 << (entry->id % 64);
         bits[entry->id / 64] |= bit;
         guint64 h = bits_hash ^ sim_mix64(entry->id + 1);
-        Memo probe = { bits, next, h ^ state_hash(&next) };
+        Memo probe = { 0, 0, NULL, next, h ^ state_hash(&next) };
+        memo_window(&probe, bits, W);
         if (!g_hash_table_contains(memo, &probe)) {
-          Memo *m = g_new(Memo, 1);
-          guint64 *copy = g_new(guint64, W + 1);
-          memcpy(copy, bits_store, (W + 1) * sizeof(guint64));
-          m->bits = copy + 1;
-          m->hash = probe.hash;
-          m->state = next;
-          if (m->state.blob)
-            g_bytes_ref(m->state.blob);
-          g_hash_table_add(memo, m);
+          g_hash_table_add(memo, memo_store(&probe));
           Frame f = { entry, state };
           g_array_append_val(stack, f);
           state = next;
