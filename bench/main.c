@@ -8,12 +8,14 @@ void bench_timers(void);
 void bench_pingpong(void);
 void bench_node_memory(void);
 void bench_ring(void);
+void bench_lincheck(void);
 
 static const struct { const char *name; void (*fn)(void); } benches[] = {
   { "timers", bench_timers },
   { "pingpong", bench_pingpong },
   { "node_memory", bench_node_memory },
   { "ring", bench_ring },
+  { "lincheck", bench_lincheck },
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,99 @@
+/* Reading operation histories written by faultsim or by other tools.
+ *
+ * Three line-oriented formats are understood, and all become the same array
+ * of HistoryOp records, in file order (which is real-time order):
+ *   json        faultsim's history, one JSON object a line:
+ *               {"index":0,"time":1500,"process":3,"type":"invoke","f":"write","value":5}
+ *   edn         Jepsen's history.edn, one EDN map a line:
+ *               {:process 0, :type :invoke, :f :read, :value nil}
+ *   jepsen-log  Jepsen's console log: "INFO  jepsen.util - 3\t:ok\t:read\tnil"
+ * Operations of the :nemesis process are skipped. Any malformed line fails
+ * the whole read with a GError (SIM_ERROR_INVALID) whose message starts with
+ * "FILE:LINE: ". Pairing invocations with completions is the checker's job. */
+#pragma once
+#include <glib.h>
+
+typedef enum {
+  HISTORY_NIL,
+  HISTORY_BOOL,   /* i is 0 or 1 */
+  HISTORY_INT,    /* i */
+  HISTORY_STR,    /* s: a string literal */
+  HISTORY_KW,     /* s: a keyword, without its leading ':' */
+  HISTORY_SYM,    /* s: any other atom (symbol, float) kept as its text */
+  HISTORY_LIST,   /* items: a vector, list or JSON array */
+  HISTORY_SET,    /* items: an EDN set #{...} */
+  HISTORY_MAP,    /* items: key, value, key, value, ... */
+} HistoryValueKind;
+
+typedef struct HistoryValue HistoryValue;
+struct HistoryValue {
+  HistoryValueKind kind;
+  gint64 i;
+  char *s;
+  GPtrArray *items; /* of HistoryValue*, owned; NULL for scalars */
+};
+
+typedef enum {
+  HISTORY_INVOKE,
+  HISTORY_OK,
+  HISTORY_FAIL,
+  HISTORY_INFO,
+} HistoryType;
+
+typedef struct {
+  const char *source;   /* file name (interned string), for messages */
+  guint line;           /* 1-based line in source */
+  gint64 index;         /* the record's own index, else its position */
+  gint64 time;          /* nanoseconds, or -1 when absent */
+  gint64 process;
+  HistoryType type;
+  char *f;              /* operation name, without a leading ':' */
+  HistoryValue *key;    /* NULL when the record has no key */
+  HistoryValue *value;  /* never NULL: a HISTORY_NIL value when absent */
+} HistoryOp;
+
+typedef enum {
+  HISTORY_FORMAT_AUTO,
+  HISTORY_FORMAT_JSON,
+  HISTORY_FORMAT_EDN,
+  HISTORY_FORMAT_JEPSEN_LOG,
+} HistoryFormat;
+
+/* Parses a format name ("json", "edn", "jepsen-log", "auto"); FALSE and a
+ * GError for any other name. */
+gboolean history_format_parse(const char *name, HistoryFormat *out, GError **error);
+
+/* Guesses the format from the first non-empty line: '{"' is json, '{:' or
+ * '#' is edn, a line containing " - " with tabs is jepsen-log. Returns
+ * HISTORY_FORMAT_AUTO when it cannot tell. */
+HistoryFormat history_detect(const char *text);
+
+/* Reads the history in `text` (length `len`, or -1 for NUL-terminated),
+ * naming it `source` in messages. `format` AUTO detects it. Returns a new
+ * array of HistoryOp* (owning them), or NULL with `error` set. */
+GPtrArray *history_read_string(const char *text, gssize len, const char *source,
+                               HistoryFormat format, GError **error);
+
+/* Reads the file at `path`; as history_read_string. */
+GPtrArray *history_read_file(const char *path, HistoryFormat format, GError **error);
+
+/* Frees an op and everything it owns. NULL is ignored. */
+void history_op_free(HistoryOp *op);
+
+/* Value helpers. history_value_new returns a zeroed value of `kind`
+ * (lists, sets and maps get an empty owning items array). */
+HistoryValue *history_value_new(HistoryValueKind kind);
+void history_value_free(HistoryValue *v);
+HistoryValue *history_value_copy(const HistoryValue *v);
+/* Structural equality; sets compare as sets. */
+gboolean history_value_equal(const HistoryValue *a, const HistoryValue *b);
+/* Appends an EDN-like rendering (nil, 5, "s", :kw, [1 2], #{1 2}) to `out`. */
+void history_value_append(const HistoryValue *v, GString *out);
+/* The same, as a new string. */
+char *history_value_to_string(const HistoryValue *v);
+
+/* Name of a type: "invoke", "ok", "fail", "info". */
+const char *history_type_name(HistoryType t);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HistoryValue, history_value_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HistoryOp, history_op_free)
