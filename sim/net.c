@@ -81,9 +81,9 @@ void sim_net_heal(Sim *sim)
   sim_trace_simple(sim, SIM_TR_HEAL, -1, -1, NULL, NULL, restored, 0);
 }
 
-static void schedule_delivery(Sim *sim, const SimLinkConfig *link, SimMsg *msg)
+static void schedule_delivery(Sim *sim, const SimLinkConfig *link, SimMsg *msg, SimTime latency)
 {
-  SimTime at = sim->now + sim_dist_draw(&link->latency, &sim->net_rng);
+  SimTime at = sim->now + latency;
   if (link->fifo) {
     gint64 key = sim_link_key(msg->src, msg->dst);
     SimTime *last = g_hash_table_lookup(sim->fifo_last, &key);
@@ -122,26 +122,29 @@ void sim_send(SimNode *from, int dst, SimMsg *msg)
   sim->stats.sent++;
   sim_trace_simple(sim, SIM_TR_SEND, from->id, dst, msg, NULL, 0, 0);
   const SimLinkConfig *link = sim_net_link(sim, from->id, dst);
-  const char *lost = NULL;
-  if (sim_net_is_cut(sim, from->id, dst))
-    lost = "cut";
-  else if (sim_rng_chance(&sim->net_rng, link->loss))
-    lost = "loss";
+  /* Every random choice about this message is drawn before the cut is
+   * looked at, so adding or removing a partition leaves the network
+   * stream's later draws where they were. */
+  gboolean lossy = sim_rng_chance(&sim->net_rng, link->loss);
+  gboolean twice = sim_rng_chance(&sim->net_rng, link->duplicate);
+  SimTime latency = sim_dist_draw(&link->latency, &sim->net_rng);
+  SimTime latency_copy = twice ? sim_dist_draw(&link->latency, &sim->net_rng) : 0;
+  const char *lost = sim_net_is_cut(sim, from->id, dst) ? "cut" : lossy ? "loss" : NULL;
   if (lost) {
     sim->stats.dropped++;
     sim_trace_simple(sim, SIM_TR_DROP, dst, from->id, msg, lost, 0, 0);
     sim_msg_release(sim, msg);
     return;
   }
-  if (sim_rng_chance(&sim->net_rng, link->duplicate)) {
+  if (twice) {
     SimMsg *copy = sim_msg_alloc(sim);
     *copy = *msg;
     copy->next_free = NULL;
     sim->stats.duplicated++;
     sim_trace_simple(sim, SIM_TR_DUPLICATE, dst, from->id, copy, NULL, 0, 0);
-    schedule_delivery(sim, link, copy);
+    schedule_delivery(sim, link, copy, latency_copy);
   }
-  schedule_delivery(sim, link, msg);
+  schedule_delivery(sim, link, msg, latency);
 }
 
 /* ---- messages ---- */
