@@ -48,8 +48,12 @@ int main(int argc, char **argv)
     return SIM_EXIT_OK;
   }
   for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
-    if (strcmp(cmd, commands[i].name) == 0)
+    if (strcmp(cmd, commands[i].name) == 0) {
+      /* --help of a command then reads "faultsim run [OPTION...]". */
+      g_autofree char *prgname = g_strconcat("faultsim ", cmd, NULL);
+      g_set_prgname(prgname);
       return commands[i].handler(argc - 1, argv + 1);
+    }
   fprintf(stderr, "faultsim: unknown command '%s'\n\n", cmd);
   usage(stderr);
   return SIM_EXIT_USAGE;
