@@ -17,7 +17,13 @@
 # 1 when one failed, 2 on a usage or set-up error.
 set -eu
 
-MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+# The mirror this machine's apt already uses (deb822 or one-line format).
+host_mirror() {
+  { grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}'
+    grep -h '^deb ' /etc/apt/sources.list 2>/dev/null | awk '{print $2}'; } | grep -v security | head -n 1
+}
+MIRROR=${DEBIAN_MIRROR:-$(host_mirror)}
+[ -n "$MIRROR" ] || { echo "$0: set DEBIAN_MIRROR (no apt source found on this machine)" >&2; exit 2; }
 CACHE=${FAULTSIM_CHROOT:-/var/tmp/faultsim-chroot}
 BASE=$CACHE/base
 RUN=$CACHE/run
