@@ -7,6 +7,7 @@
 #include "sim/scenario.h"
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static int cmp_names(gconstpointer a, gconstpointer b)
 {
@@ -60,7 +61,11 @@ static gboolean check_one(const char *path, const ScenarioOptions *options, FILE
   }
   SeedTally t = { 0 };
   gboolean any_seed = FALSE;
+  gboolean progress = isatty(fileno(stderr)) && last > first;
   for (guint64 seed = first; seed <= last; seed++) {
+    if (progress)
+      fprintf(stderr, "\r  %s: seed %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT "...", path, seed - first + 1,
+              last - first + 1);
     g_autoptr(Scenario) sc = scenario_run(path, seed, NULL, options, &error);
     if (!sc) {
       fprintf(out, "ERROR %s seed %" G_GUINT64_FORMAT ": %s\n", path, seed, error->message);
@@ -78,6 +83,8 @@ static gboolean check_one(const char *path, const ScenarioOptions *options, FILE
       t.first_failure = g_strdup(failures->pdata[0]);
     }
   }
+  if (progress)
+    fprintf(stderr, "\r\033[K");
   gboolean pass = any_seed ? t.held > 0 : t.held == t.runs;
   if (pass)
     fprintf(out, "PASS  %-40s seeds %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT ", held in %" G_GUINT64_FORMAT "/%"
