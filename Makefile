@@ -106,7 +106,7 @@ check: test
 
 # Regression scenarios first, so the run ends with CUnit's summary.
 test-scenarios: $(B)/faultsim
-	$(B)/faultsim check scenarios
+	$(B)/faultsim check --jobs $$(nproc 2>/dev/null || echo 2) scenarios
 
 test-unit: $(B)/faultsim-tests $(B)/faultsim
 	FAULTSIM=$(B)/faultsim $(B)/faultsim-tests

@@ -43,14 +43,51 @@ static gboolean collect(const char *path, GPtrArray *files, GError **error)
   return TRUE;
 }
 
+/* The outcome of one seed. */
 typedef struct {
-  guint64 runs, held;
-  guint64 first_bad_seed;
-  char *first_failure;
-} SeedTally;
+  guint64 seed;
+  gboolean ran;       /* FALSE: the script failed (error set) */
+  gboolean held;
+  gboolean any_seed;
+  char *failure;      /* first failed expectation, or the error */
+} SeedResult;
 
-/* Runs one scenario over its seeds; returns TRUE if it passed. */
-static gboolean check_one(const char *path, const ScenarioOptions *options, FILE *out)
+typedef struct {
+  const char *path;
+  const ScenarioOptions *options;
+  GMutex lock;
+  guint done, total;
+  gboolean progress;
+} CheckJob;
+
+static void run_seed(gpointer data, gpointer user_data)
+{
+  SeedResult *r = data;
+  CheckJob *job = user_data;
+  GError *error = NULL;
+  g_autoptr(Scenario) sc = scenario_run(job->path, r->seed, NULL, job->options, &error);
+  if (!sc) {
+    r->failure = g_strdup(error->message);
+    g_error_free(error);
+  } else {
+    g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func(g_free);
+    r->ran = TRUE;
+    r->any_seed = sc->expect.any_seed;
+    r->held = scenario_verdict(sc, failures);
+    if (!r->held)
+      r->failure = g_strdup(failures->pdata[0]);
+  }
+  g_mutex_lock(&job->lock);
+  job->done++;
+  if (job->progress)
+    fprintf(stderr, "\r  %s: %u of %u seeds...", job->path, job->done, job->total);
+  g_mutex_unlock(&job->lock);
+}
+
+/* Runs one scenario over its seeds on `jobs` threads (each run owns all its
+ * state) and reports in seed order, so the output does not depend on
+ * `jobs`. Returns TRUE if it passed. */
+static gboolean check_one(const char *path, const ScenarioOptions *options, int jobs, FILE *out)
 {
   guint64 first = 1, last = 1;
   GError *error = NULL;
@@ -59,51 +96,62 @@ static gboolean check_one(const char *path, const ScenarioOptions *options, FILE
     g_error_free(error);
     return FALSE;
   }
-  SeedTally t = { 0 };
-  gboolean any_seed = FALSE;
-  gboolean progress = isatty(fileno(stderr)) && last > first;
-  for (guint64 seed = first; seed <= last; seed++) {
-    if (progress)
-      fprintf(stderr, "\r  %s: seed %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT "...", path, seed - first + 1,
-              last - first + 1);
-    g_autoptr(Scenario) sc = scenario_run(path, seed, NULL, options, &error);
-    if (!sc) {
-      fprintf(out, "ERROR %s seed %" G_GUINT64_FORMAT ": %s\n", path, seed, error->message);
-      g_error_free(error);
-      g_free(t.first_failure);
-      return FALSE;
-    }
-    any_seed = sc->expect.any_seed;
-    g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func(g_free);
-    t.runs++;
-    if (scenario_verdict(sc, failures))
-      t.held++;
-    else if (!t.first_failure) {
-      t.first_bad_seed = seed;
-      t.first_failure = g_strdup(failures->pdata[0]);
-    }
+  guint n = (guint) (last - first + 1);
+  SeedResult *results = g_new0(SeedResult, n);
+  CheckJob job = { path, options, { 0 }, 0, n, isatty(fileno(stderr)) && n > 1 };
+  g_mutex_init(&job.lock);
+  GThreadPool *pool = g_thread_pool_new(run_seed, &job, jobs, TRUE, NULL);
+  for (guint i = 0; i < n; i++) {
+    results[i].seed = first + i;
+    g_thread_pool_push(pool, &results[i], NULL);
   }
-  if (progress)
+  g_thread_pool_free(pool, FALSE, TRUE);
+  g_mutex_clear(&job.lock);
+  if (job.progress)
     fprintf(stderr, "\r\033[K");
-  gboolean pass = any_seed ? t.held > 0 : t.held == t.runs;
-  if (pass)
-    fprintf(out, "PASS  %-40s seeds %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT ", held in %" G_GUINT64_FORMAT "/%"
-            G_GUINT64_FORMAT "%s\n", path, first, last, t.held, t.runs, any_seed ? " (needs any)" : "");
-  else if (any_seed)
-    fprintf(out, "FAIL  %-40s held in no seed of %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT "; seed %" G_GUINT64_FORMAT
-            ": %s\n", path, first, last, t.first_bad_seed, t.first_failure);
-  else
-    fprintf(out, "FAIL  %-40s seed %" G_GUINT64_FORMAT ": %s (held in %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT
-            "; rerun: faultsim run %s --seed %" G_GUINT64_FORMAT ")\n", path, t.first_bad_seed, t.first_failure,
-            t.held, t.runs, path, t.first_bad_seed);
+
+  guint held = 0;
+  const SeedResult *bad = NULL;
+  gboolean any_seed = FALSE, pass;
+  for (guint i = 0; i < n; i++) {
+    if (!results[i].ran) {
+      bad = &results[i];
+      break;
+    }
+    any_seed = results[i].any_seed;
+    held += results[i].held;
+    if (!results[i].held && !bad)
+      bad = &results[i];
+  }
+  if (bad && !bad->ran) {
+    fprintf(out, "ERROR %s seed %" G_GUINT64_FORMAT ": %s\n", path, bad->seed, bad->failure);
+    pass = FALSE;
+  } else {
+    pass = any_seed ? held > 0 : held == n;
+    if (pass)
+      fprintf(out, "PASS  %-40s seeds %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT ", held in %u/%u%s\n", path, first,
+              last, held, n, any_seed ? " (needs any)" : "");
+    else if (any_seed)
+      fprintf(out, "FAIL  %-40s held in no seed of %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT "; seed %" G_GUINT64_FORMAT
+              ": %s\n", path, first, last, bad->seed, bad->failure);
+    else
+      fprintf(out, "FAIL  %-40s seed %" G_GUINT64_FORMAT ": %s (held in %u/%u; rerun: faultsim run %s --seed %"
+              G_GUINT64_FORMAT ")\n", path, bad->seed, bad->failure, held, n, path, bad->seed);
+  }
   fflush(out);
-  g_free(t.first_failure);
+  for (guint i = 0; i < n; i++)
+    g_free(results[i].failure);
+  g_free(results);
   return pass;
 }
 
 int handle_check(int argc, char **argv)
 {
-  GOptionEntry entries[] = { { NULL } };
+  gint jobs = 1;
+  GOptionEntry entries[] = {
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Run N seeds at once (default 1); the output is the same for any N", "N" },
+    { NULL },
+  };
   g_autoptr(GOptionContext) ctx = g_option_context_new("[PATH...] - run scenarios as regression tests");
   g_option_context_add_main_entries(ctx, entries, NULL);
   g_option_context_set_summary(ctx,
@@ -116,6 +164,10 @@ int handle_check(int argc, char **argv)
   if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
     fprintf(stderr, "faultsim check: %s\n", error->message);
     g_error_free(error);
+    return SIM_EXIT_USAGE;
+  }
+  if (jobs < 1 || jobs > 256) {
+    fprintf(stderr, "faultsim check: --jobs must be 1..256\n");
     return SIM_EXIT_USAGE;
   }
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
@@ -136,7 +188,7 @@ int handle_check(int argc, char **argv)
   ScenarioOptions options = { NULL, NULL, 256u << 20, 100000000 };
   guint passed = 0, failed = 0;
   for (guint i = 0; i < files->len; i++) {
-    if (check_one(files->pdata[i], &options, stdout))
+    if (check_one(files->pdata[i], &options, jobs, stdout))
       passed++;
     else
       failed++;

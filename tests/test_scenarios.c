@@ -204,6 +204,41 @@ static void test_determinism_across_processes(void)
   g_rmdir(tmpdir);
 }
 
+typedef struct {
+  guint64 seed;
+  char *digest;
+} ThreadRun;
+
+static gpointer run_in_thread(gpointer data)
+{
+  ThreadRun *r = data;
+  g_autoptr(Scenario) sc = run("scenarios/nemesis.lua", r->seed);
+  r->digest = sc ? sim_trace_digest(sc->sim) : g_strdup("failed");
+  return NULL;
+}
+
+/* Runs own all their state: four at once on threads give the digests they
+ * give one at a time. */
+static void test_threads_same_digests(void)
+{
+  ThreadRun runs[4];
+  GThread *threads[4];
+  for (int i = 0; i < 4; i++) {
+    runs[i] = (ThreadRun) { (guint64) (i % 2) + 1, NULL };
+    threads[i] = g_thread_new("run", run_in_thread, &runs[i]);
+  }
+  for (int i = 0; i < 4; i++)
+    g_thread_join(threads[i]);
+  for (int i = 0; i < 4; i++) {
+    g_autoptr(Scenario) alone = run("scenarios/nemesis.lua", runs[i].seed);
+    g_autofree char *digest = sim_trace_digest(alone->sim);
+    CU_ASSERT_STRING_EQUAL(runs[i].digest, digest);
+  }
+  CU_ASSERT_STRING_NOT_EQUAL(runs[0].digest, runs[1].digest);
+  for (int i = 0; i < 4; i++)
+    g_free(runs[i].digest);
+}
+
 static void test_set_errors(void)
 {
   SpawnResult r = spawn_faultsim((const char *[]) { "run", "scenarios/open_loop.lua", "--set", "rate=fast", NULL });
@@ -228,7 +263,7 @@ static void test_set_errors(void)
 
 static void test_check_command(void)
 {
-  SpawnResult r = spawn_faultsim((const char *[]) { "check", "scenarios/hooks.lua", "scenarios/triggers.lua", NULL });
+  SpawnResult r = spawn_faultsim((const char *[]) { "check", "-j", "3", "scenarios/hooks.lua", "scenarios/triggers.lua", NULL });
   CU_ASSERT_EQUAL(r.status, 0);
   CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "PASS  scenarios/hooks.lua"));
   CU_ASSERT_TRUE(g_str_has_suffix(r.out, "\n2 passed, 0 failed\n"));
@@ -286,6 +321,7 @@ void suite_scenarios(void)
   CU_add_test(s, "every shipped scenario loads", test_every_shipped_scenario_loads);
   CU_add_test(s, "bad scripts exit 2 naming file and line", test_error_corpus);
   CU_add_test(s, "same seed, same trace in separate processes", test_determinism_across_processes);
+  CU_add_test(s, "runs on threads give the same digests", test_threads_same_digests);
   CU_add_test(s, "--set and bad arguments", test_set_errors);
   CU_add_test(s, "faultsim check", test_check_command);
   CU_add_test(s, "run --help, --json and --history", test_run_outputs);
