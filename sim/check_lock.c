@@ -14,7 +14,15 @@ static int cmp_interval(const void *a, const void *b)
   return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-guint64 check_lock_overlaps(CheckLockInterval *iv, gsize n, CheckLockReport report, void *data)
+/* The client's name for reports: from the sink, else "node N". */
+static char *name_of(const CheckLockSink *sink, int client)
+{
+  if (sink->names && client >= 0 && (gsize) client < sink->nnames && sink->names[client])
+    return g_strdup(sink->names[client]);
+  return g_strdup_printf("node %d", client);
+}
+
+guint64 check_lock_overlaps(CheckLockInterval *iv, gsize n, const CheckLockSink *sink)
 {
   if (n > 1)
     qsort(iv, n, sizeof *iv, cmp_interval);
@@ -26,13 +34,14 @@ guint64 check_lock_overlaps(CheckLockInterval *iv, gsize n, CheckLockReport repo
       if (iv[j].client == iv[i].client || iv[j].end <= iv[j].start)
         continue;
       count++;
-      if (report) {
+      if (sink && sink->report) {
+        g_autofree char *a = name_of(sink, iv[i].client), *b = name_of(sink, iv[j].client);
         g_autofree char *s = g_strdup_printf(
-            "node %d (grant %" G_GINT64_FORMAT ", %.6f-%.6f s) and node %d (grant %" G_GINT64_FORMAT
-            ", %.6f-%.6f s) both held the lock", iv[i].client, iv[i].seq, sim_time_to_seconds(iv[i].start),
-            sim_time_to_seconds(iv[i].end), iv[j].client, iv[j].seq, sim_time_to_seconds(iv[j].start),
+            "%s (grant %" G_GINT64_FORMAT ", %.6f-%.6f s) and %s (grant %" G_GINT64_FORMAT
+            ", %.6f-%.6f s) both held the lock", a, iv[i].seq, sim_time_to_seconds(iv[i].start),
+            sim_time_to_seconds(iv[i].end), b, iv[j].seq, sim_time_to_seconds(iv[j].start),
             sim_time_to_seconds(iv[j].end));
-        report(s, data);
+        sink->report(s, sink->data);
       }
     }
   }
@@ -48,7 +57,7 @@ static const CheckLockInterval *find_grant(const CheckLockInterval *iv, gsize n,
 }
 
 guint64 check_lock_unsafe_writes(const CheckLockInterval *iv, gsize n, const CheckLockWrite *w, gsize m,
-                                 CheckLockReport report, void *data)
+                                 const CheckLockSink *sink)
 {
   guint64 count = 0;
   for (gsize k = 0; k < m; k++) {
@@ -63,14 +72,16 @@ guint64 check_lock_unsafe_writes(const CheckLockInterval *iv, gsize n, const Che
     if (g && !other)
       continue;
     count++;
-    if (report) {
+    if (sink && sink->report) {
+      g_autofree char *a = name_of(sink, w[k].client);
+      g_autofree char *b = other ? name_of(sink, other->client) : NULL;
       g_autofree char *s = other
-          ? g_strdup_printf("write of node %d (grant %" G_GINT64_FORMAT ") accepted at %.6f s after node %d "
-                            "was granted the lock at %.6f s", w[k].client, w[k].seq, sim_time_to_seconds(w[k].at),
-                            other->client, sim_time_to_seconds(other->start))
-          : g_strdup_printf("write of node %d accepted at %.6f s under unknown grant %" G_GINT64_FORMAT,
-                            w[k].client, sim_time_to_seconds(w[k].at), w[k].seq);
-      report(s, data);
+          ? g_strdup_printf("write of %s (grant %" G_GINT64_FORMAT ") accepted at %.6f s after %s "
+                            "was granted the lock at %.6f s", a, w[k].seq, sim_time_to_seconds(w[k].at),
+                            b, sim_time_to_seconds(other->start))
+          : g_strdup_printf("write of %s accepted at %.6f s under unknown grant %" G_GINT64_FORMAT,
+                            a, sim_time_to_seconds(w[k].at), w[k].seq);
+      sink->report(s, sink->data);
     }
   }
   return count;

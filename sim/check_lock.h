@@ -29,14 +29,23 @@ typedef struct {
 /* Called once per finding with a sentence describing it (for sim_violation). */
 typedef void (*CheckLockReport)(const char *what, void *data);
 
+/* Where findings go: `report` (may be NULL) gets each sentence; `names`
+ * (may be NULL) maps a client number to the name used in the sentence. */
+typedef struct {
+  CheckLockReport report;
+  void *data;
+  const char *const *names;
+  gsize nnames;
+} CheckLockSink;
+
 /* Counts pairs of intervals of different clients that overlap in time
  * (half-open [start, end); empty intervals never overlap). Sorts `iv` by
- * (start, client, seq). Calls `report` (may be NULL) for each pair. */
-guint64 check_lock_overlaps(CheckLockInterval *iv, gsize n, CheckLockReport report, void *data);
+ * (start, client, seq). Reports each pair to `sink` (may be NULL). */
+guint64 check_lock_overlaps(CheckLockInterval *iv, gsize n, const CheckLockSink *sink);
 
 /* Counts accepted writes whose grant (client, seq) was followed, before or at
  * the write's time, by a grant to a different client: start in (grant start,
  * at]. A write whose grant is unknown counts as unsafe (nobody granted it).
  * `iv` must be sorted as check_lock_overlaps leaves it. */
 guint64 check_lock_unsafe_writes(const CheckLockInterval *iv, gsize n, const CheckLockWrite *w, gsize m,
-                                 CheckLockReport report, void *data);
+                                 const CheckLockSink *sink);

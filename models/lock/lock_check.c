@@ -88,9 +88,14 @@ void lock_check_finish(Sim *sim, SimNode *const *nodes, guint count)
   }
   sim_invariant_declare(sim, "mutual_exclusion");
   sim_invariant_declare(sim, "resource_safety");
-  guint64 overlaps = check_lock_overlaps((CheckLockInterval *) iv->data, iv->len, report_overlap, sim);
+  g_autofree const char **names = g_new0(const char *, n);
+  for (guint i = 0; i < n; i++)
+    names[i] = sim_node_name(sim_node(sim, (int) i));
+  CheckLockSink overlap_sink = { report_overlap, sim, names, n };
+  CheckLockSink unsafe_sink = { report_unsafe, sim, names, n };
+  guint64 overlaps = check_lock_overlaps((CheckLockInterval *) iv->data, iv->len, &overlap_sink);
   guint64 unsafe = check_lock_unsafe_writes((CheckLockInterval *) iv->data, iv->len, (CheckLockWrite *) w->data,
-                                            w->len, report_unsafe, sim);
+                                            w->len, &unsafe_sink);
   sim_metric_set(sim, "overlaps", (double) overlaps);
   sim_metric_set(sim, "unsafe_writes", (double) unsafe);
   sim_metric_add(sim, "stale_token_rejections", 0);
