@@ -6,11 +6,29 @@
 extern const SimModel model_echo_server;
 extern const SimModel model_echo_client;
 extern const SimModel model_bench_forward;
+extern const SimModel model_lock_fenced_client;
+extern const SimModel model_lock_fenced_server;
+extern const SimModel model_lock_lease_client;
+extern const SimModel model_lock_lease_server;
+extern const SimModel model_lock_naive_client;
+extern const SimModel model_lock_naive_server;
+extern const SimModel model_lock_redlock_client;
+extern const SimModel model_lock_redlock_server;
+extern const SimModel model_resource;
 
 static const SimModel *const models[] = {
   &model_bench_forward,
   &model_echo_client,
   &model_echo_server,
+  &model_lock_fenced_client,
+  &model_lock_fenced_server,
+  &model_lock_lease_client,
+  &model_lock_lease_server,
+  &model_lock_naive_client,
+  &model_lock_naive_server,
+  &model_lock_redlock_client,
+  &model_lock_redlock_server,
+  &model_resource,
   NULL,
 };
 

@@ -1,0 +1,367 @@
+/* Distributed locks (models/lock, sim/check_lock): the servers' key logic
+ * driven message by message in a bare Sim, the resource's fencing check,
+ * the checker on hand-built histories, and the five lock scenarios asserted
+ * seed by seed through scenario_run. */
+#include "models/lock/lock.h"
+#include "sim/check_lock.h"
+#include "sim/internal.h"
+#include "sim/scenario.h"
+#include <CUnit/CUnit.h>
+
+/* ---- a probe node: sends scheduled requests, keeps every reply ---- */
+
+static void probe_init(SimNode *node)
+{
+  sim_node_set_data(node, g_array_new(FALSE, FALSE, sizeof(SimMsg)), (GDestroyNotify) g_array_unref);
+}
+
+static void probe_on_message(SimNode *node, const SimMsg *msg)
+{
+  SimMsg copy = *msg;
+  copy.next_free = NULL;
+  g_array_append_val((GArray *) sim_node_data(node), copy);
+}
+
+static const SimParamSpec no_params[] = { { NULL } };
+static const SimModel probe_model = {
+  .name = "test.probe", .summary = "test probe", .params = no_params,
+  .init = probe_init, .on_message = probe_on_message,
+};
+
+typedef struct {
+  const char *type;
+  int64_t req, owner, ttl, token;
+} ProbeReq;
+
+typedef struct {
+  int from, to;
+  ProbeReq r;
+} ProbeSend;
+
+static void probe_send_cb(Sim *sim, void *data)
+{
+  ProbeSend *p = data;
+  SimNode *from = sim_node(sim, p->from);
+  SimMsg *m = sim_msg_new(from, p->r.type);
+  sim_msg_set(m, "req", p->r.req);
+  sim_msg_set(m, "owner", p->r.owner);
+  sim_msg_set(m, "ttl", p->r.ttl);
+  sim_msg_set(m, "token", p->r.token);
+  sim_msg_set(m, "seq", p->r.req);
+  sim_send(from, p->to, m);
+}
+
+/* Sends `r` from node `from` to node `to` at time `at`. */
+static void send_at(Sim *sim, SimTime at, int from, int to, ProbeReq r)
+{
+  ProbeSend *p = g_new(ProbeSend, 1);
+  *p = (ProbeSend) { from, to, r };
+  sim_schedule(sim, at, probe_send_cb, p, g_free);
+}
+
+typedef struct {
+  int node;
+  int what; /* 0 crash, 1 restart, 2 clock jump */
+  SimTime delta;
+} FaultAt;
+
+static void fault_cb(Sim *sim, void *data)
+{
+  FaultAt *f = data;
+  if (f->what == 0)
+    sim_crash(sim, f->node);
+  else if (f->what == 1)
+    sim_restart(sim, f->node);
+  else
+    sim_clock_jump(sim, f->node, f->delta);
+}
+
+static void fault_at(Sim *sim, SimTime at, int node, int what, SimTime delta)
+{
+  FaultAt *f = g_new(FaultAt, 1);
+  *f = (FaultAt) { node, what, delta };
+  sim_schedule(sim, at, fault_cb, f, g_free);
+}
+
+/* A Sim with node 0 = `server_model` (params: key, value, ... NULL) and
+ * node 1 = the probe, 1 ms links. */
+static Sim *lock_sim(const char *server_model, ...)
+{
+  Sim *sim = sim_new(1);
+  sim_net_default(sim)->latency = sim_dist_constant(SIM_MS);
+  g_autoptr(GHashTable) params = g_hash_table_new(g_str_hash, g_str_equal);
+  va_list ap;
+  va_start(ap, server_model);
+  for (const char *k; (k = va_arg(ap, const char *));)
+    g_hash_table_insert(params, (gpointer) k, va_arg(ap, char *));
+  va_end(ap);
+  GError *error = NULL;
+  CU_ASSERT_EQUAL(sim_add_node(sim, "server", sim_registry_find(server_model), params, &error), 0);
+  CU_ASSERT_EQUAL(sim_add_node(sim, "probe", &probe_model, NULL, &error), 1);
+  CU_ASSERT_PTR_NULL(error);
+  g_clear_error(&error);
+  return sim;
+}
+
+/* The reply to request `req` (field "ok" or "token"), or `missing`. */
+static int64_t reply_field(Sim *sim, int64_t req, const char *field, int64_t missing)
+{
+  GArray *a = sim_node_data(sim_node(sim, 1));
+  for (guint i = 0; i < a->len; i++)
+    if (sim_msg_get(&g_array_index(a, SimMsg, i), "req", -1) == req)
+      return sim_msg_get(&g_array_index(a, SimMsg, i), field, missing);
+  return missing;
+}
+
+static double metric(Sim *sim, const char *name)
+{
+  SimMetric *m = g_hash_table_lookup(sim->metrics, name);
+  return m ? m->value : -1;
+}
+
+#define MS(x) ((SimTime) (x) * SIM_MS)
+
+static void test_lease_server_owner_and_ttl(void)
+{
+  g_autoptr(Sim) sim = lock_sim("lock.lease.server", NULL);
+  send_at(sim, MS(0), 1, 0, (ProbeReq) { LOCK_SET_NX, 1, 7, MS(100), 0 });
+  send_at(sim, MS(10), 1, 0, (ProbeReq) { LOCK_SET_NX, 2, 8, MS(100), 0 });   /* held */
+  send_at(sim, MS(20), 1, 0, (ProbeReq) { LOCK_UNLOCK, 3, 8, 0, 0 });         /* not owner */
+  send_at(sim, MS(30), 1, 0, (ProbeReq) { LOCK_EXTEND, 4, 7, MS(100), 0 });   /* → expires ~131 ms */
+  send_at(sim, MS(120), 1, 0, (ProbeReq) { LOCK_SET_NX, 5, 8, MS(100), 0 });  /* still held: extended */
+  send_at(sim, MS(140), 1, 0, (ProbeReq) { LOCK_EXTEND, 6, 7, MS(100), 0 });  /* too late: expired */
+  send_at(sim, MS(150), 1, 0, (ProbeReq) { LOCK_SET_NX, 7, 8, MS(100), 0 });  /* free again */
+  send_at(sim, MS(160), 1, 0, (ProbeReq) { LOCK_UNLOCK, 8, 8, 0, 0 });
+  send_at(sim, MS(170), 1, 0, (ProbeReq) { LOCK_SET_NX, 9, 9, MS(100), 0 });
+  sim_run(sim, SIM_S);
+  CU_ASSERT_EQUAL(reply_field(sim, 1, "ok", -9), 1);
+  CU_ASSERT_EQUAL(reply_field(sim, 2, "ok", -9), 0);
+  CU_ASSERT_EQUAL(reply_field(sim, 3, "ok", -9), 0);
+  CU_ASSERT_EQUAL(reply_field(sim, 4, "ok", -9), 1);
+  CU_ASSERT_EQUAL(reply_field(sim, 5, "ok", -9), 0);
+  CU_ASSERT_EQUAL(reply_field(sim, 6, "ok", -9), 0);
+  CU_ASSERT_EQUAL(reply_field(sim, 7, "ok", -9), 1);
+  CU_ASSERT_EQUAL(reply_field(sim, 8, "ok", -9), 1);
+  CU_ASSERT_EQUAL(reply_field(sim, 9, "ok", -9), 1);
+  CU_ASSERT_EQUAL(reply_field(sim, 1, "token", -9), 0); /* no fencing tokens */
+}
+
+static void test_server_clock_jump_expires_early(void)
+{
+  g_autoptr(Sim) sim = lock_sim("lock.redlock.server", NULL);
+  send_at(sim, MS(0), 1, 0, (ProbeReq) { LOCK_SET_NX, 1, 7, SIM_S, 0 });
+  send_at(sim, MS(10), 1, 0, (ProbeReq) { LOCK_SET_NX, 2, 8, SIM_S, 0 });
+  fault_at(sim, MS(20), 0, 2, 2 * SIM_S);
+  send_at(sim, MS(30), 1, 0, (ProbeReq) { LOCK_SET_NX, 3, 8, SIM_S, 0 });
+  sim_run(sim, SIM_S);
+  CU_ASSERT_EQUAL(reply_field(sim, 1, "ok", -9), 1);
+  CU_ASSERT_EQUAL(reply_field(sim, 2, "ok", -9), 0);
+  CU_ASSERT_EQUAL(reply_field(sim, 3, "ok", -9), 1); /* 31 ms of true time, 1 s TTL */
+}
+
+static void test_fenced_tokens_survive_restart(void)
+{
+  g_autoptr(Sim) sim = lock_sim("lock.fenced.server", NULL);
+  send_at(sim, MS(0), 1, 0, (ProbeReq) { LOCK_SET_NX, 1, 7, MS(50), 0 });
+  send_at(sim, MS(100), 1, 0, (ProbeReq) { LOCK_SET_NX, 2, 8, MS(50), 0 });
+  fault_at(sim, MS(110), 0, 0, 0);
+  fault_at(sim, MS(120), 0, 1, 0);
+  send_at(sim, MS(130), 1, 0, (ProbeReq) { LOCK_SET_NX, 3, 9, MS(50), 0 });
+  sim_run(sim, SIM_S);
+  CU_ASSERT_EQUAL(reply_field(sim, 1, "token", -9), 1);
+  CU_ASSERT_EQUAL(reply_field(sim, 2, "token", -9), 2);
+  CU_ASSERT_EQUAL(reply_field(sim, 3, "token", -9), 3);
+}
+
+static void test_naive_del_ignores_owner(void)
+{
+  g_autoptr(Sim) sim = lock_sim("lock.naive.server", NULL);
+  send_at(sim, MS(0), 1, 0, (ProbeReq) { LOCK_SET_NX, 1, 7, SIM_S, 0 });
+  send_at(sim, MS(10), 1, 0, (ProbeReq) { LOCK_DEL, 2, 8, 0, 0 });
+  send_at(sim, MS(20), 1, 0, (ProbeReq) { LOCK_SET_NX, 3, 8, SIM_S, 0 });
+  sim_run(sim, SIM_S);
+  CU_ASSERT_EQUAL(reply_field(sim, 2, "ok", -9), 1);
+  CU_ASSERT_EQUAL(reply_field(sim, 3, "ok", -9), 1);
+  CU_ASSERT_EQUAL(metric(sim, "locks_deleted_by_non_owner"), 1);
+}
+
+static void test_restart_persistence_and_delay(void)
+{
+  /* Without persistence a restart forgets the key; with it, it does not;
+   * with a restart delay every request is refused for that long. */
+  const struct { const char *persist, *delay; int64_t after_restart, later; } cases[] = {
+    { "false", "0", 1, 0 },
+    { "true", "0", 0, 0 },
+    { "false", "500ms", -1, 1 },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(Sim) sim = lock_sim("lock.redlock.server", "persist", cases[i].persist,
+                                  "restart_delay", cases[i].delay, NULL);
+    send_at(sim, MS(0), 1, 0, (ProbeReq) { LOCK_SET_NX, 1, 7, SIM_S, 0 });
+    fault_at(sim, MS(10), 0, 0, 0);
+    fault_at(sim, MS(20), 0, 1, 0);
+    send_at(sim, MS(30), 1, 0, (ProbeReq) { LOCK_SET_NX, 2, 8, SIM_S, 0 });
+    send_at(sim, MS(600), 1, 0, (ProbeReq) { LOCK_SET_NX, 3, 9, SIM_S, 0 });
+    sim_run(sim, 2 * SIM_S);
+    CU_ASSERT_EQUAL(reply_field(sim, 2, "ok", -9), cases[i].after_restart);
+    CU_ASSERT_EQUAL(reply_field(sim, 3, "ok", -9), cases[i].later);
+  }
+}
+
+static void test_resource_fencing(void)
+{
+  for (int fencing = 0; fencing <= 1; fencing++) {
+    g_autoptr(Sim) sim = lock_sim("resource", "fencing", fencing ? "true" : "false", NULL);
+    send_at(sim, MS(0), 1, 0, (ProbeReq) { LOCK_WRITE, 1, 0, 0, 5 });
+    send_at(sim, MS(10), 1, 0, (ProbeReq) { LOCK_WRITE, 2, 0, 0, 3 });
+    send_at(sim, MS(20), 1, 0, (ProbeReq) { LOCK_WRITE, 3, 0, 0, 5 });
+    send_at(sim, MS(30), 1, 0, (ProbeReq) { LOCK_WRITE, 4, 0, 0, 6 });
+    sim_run(sim, SIM_S);
+    CU_ASSERT_EQUAL(reply_field(sim, 1, "ok", -9), 1);
+    CU_ASSERT_EQUAL(reply_field(sim, 2, "ok", -9), fencing ? 0 : 1);
+    CU_ASSERT_EQUAL(reply_field(sim, 3, "ok", -9), 1);
+    CU_ASSERT_EQUAL(reply_field(sim, 4, "ok", -9), 1);
+    CU_ASSERT_EQUAL(metric(sim, "stale_token_rejections"), fencing ? 1 : 0);
+    CU_ASSERT_EQUAL(sim_log_length(sim_node(sim, 0)), 4);
+  }
+}
+
+/* ---- the checker on hand-built histories ---- */
+
+static void count_report(const char *what, void *data)
+{
+  (void) what;
+  (*(int *) data)++;
+}
+
+static void test_checker_overlaps(void)
+{
+  int reported = 0;
+  CheckLockSink sink = { count_report, &reported, NULL, 0 };
+  CheckLockInterval clean[] = {
+    { 1, 1, MS(0), MS(100) }, { 2, 1, MS(100), MS(200) }, { 1, 2, MS(200), MS(300) },
+    { 3, 1, MS(350), MS(350) }, /* empty */
+  };
+  CU_ASSERT_EQUAL(check_lock_overlaps(clean, G_N_ELEMENTS(clean), &sink), 0);
+  CheckLockInterval bad[] = {
+    { 2, 1, MS(150), MS(400) }, { 1, 1, MS(0), MS(200) }, { 3, 1, MS(300), MS(500) },
+    { 1, 2, MS(450), MS(600) }, /* overlaps client 3 only... and client 2? no: 400 < 450 */
+  };
+  CU_ASSERT_EQUAL(check_lock_overlaps(bad, G_N_ELEMENTS(bad), &sink), 3);
+  CU_ASSERT_EQUAL(reported, 3);
+  CU_ASSERT_EQUAL(bad[0].client, 1); /* sorted by start */
+  /* The same client twice is not a violation of mutual exclusion. */
+  CheckLockInterval self[] = { { 1, 1, MS(0), MS(200) }, { 1, 2, MS(100), MS(300) } };
+  CU_ASSERT_EQUAL(check_lock_overlaps(self, 2, NULL), 0);
+}
+
+static void test_checker_unsafe_writes(void)
+{
+  CheckLockInterval iv[] = { { 1, 1, MS(0), MS(100) }, { 2, 1, MS(120), MS(300) } };
+  check_lock_overlaps(iv, 2, NULL);
+  CheckLockWrite w[] = {
+    { 1, 1, MS(50), TRUE },   /* in time: safe */
+    { 2, 1, MS(200), TRUE },  /* client 2's own: safe */
+    { 1, 1, MS(150), FALSE }, /* late but rejected: safe */
+    { 1, 1, MS(150), TRUE },  /* late and accepted: unsafe */
+    { 3, 9, MS(10), TRUE },   /* no such grant: unsafe */
+  };
+  int reported = 0;
+  CheckLockSink sink = { count_report, &reported, NULL, 0 };
+  CU_ASSERT_EQUAL(check_lock_unsafe_writes(iv, 2, w, 3, &sink), 0);
+  CU_ASSERT_EQUAL(check_lock_unsafe_writes(iv, 2, w, G_N_ELEMENTS(w), &sink), 2);
+  CU_ASSERT_EQUAL(reported, 2);
+}
+
+/* ---- scenarios, seed by seed ---- */
+
+/* Runs `path` with one optional override and returns the metric `name`
+ * (count of samples for a series), or -1 if not reported. */
+static double scenario_metric(const char *path, uint64_t seed, const char *key, const char *value, const char *name,
+                              double *violations)
+{
+  g_autoptr(GHashTable) over = g_hash_table_new(g_str_hash, g_str_equal);
+  if (key)
+    g_hash_table_insert(over, (gpointer) key, (gpointer) value);
+  ScenarioOptions opt = { NULL, NULL, 256u << 20, 100000000 };
+  GError *error = NULL;
+  g_autoptr(Scenario) sc = scenario_run(path, seed, over, &opt, &error);
+  CU_ASSERT_PTR_NOT_NULL(sc);
+  if (!sc) {
+    fprintf(stderr, "%s\n", error->message);
+    g_error_free(error);
+    return -1;
+  }
+  if (violations)
+    *violations = (double) sim_violations(sc->sim, "mutual_exclusion");
+  return metric(sc->sim, name);
+}
+
+#define SEEDS 30
+
+static void test_scenario_gc_pause(void)
+{
+  for (uint64_t s = 1; s <= SEEDS; s++) {
+    double overlaps = 0;
+    CU_ASSERT_TRUE(scenario_metric("scenarios/lock_gc_pause.lua", s, NULL, NULL, "unsafe_writes", &overlaps) >= 1);
+    CU_ASSERT_EQUAL(overlaps, 0); /* the lease itself held: the write came late */
+    CU_ASSERT_EQUAL(scenario_metric("scenarios/lock_gc_pause.lua", s, "model", "lock.fenced", "unsafe_writes", NULL), 0);
+    CU_ASSERT_EQUAL(scenario_metric("scenarios/lock_gc_pause.lua", s, "model", "lock.fenced", "stale_token_rejections", NULL), 1);
+    /* A pause shorter than the lease harms nobody. */
+    CU_ASSERT_EQUAL(scenario_metric("scenarios/lock_gc_pause.lua", s, "pause", "100ms", "unsafe_writes", NULL), 0);
+  }
+}
+
+static void test_scenario_naive_pause(void)
+{
+  for (uint64_t s = 1; s <= SEEDS; s++) {
+    CU_ASSERT_TRUE(scenario_metric("scenarios/lock_naive_pause.lua", s, NULL, NULL, "overlaps", NULL) >= 1);
+    CU_ASSERT_TRUE(scenario_metric("scenarios/lock_naive_pause.lua", s, NULL, NULL, "locks_deleted_by_non_owner", NULL) >= 1);
+  }
+}
+
+static void test_scenario_redlock_clock_jump(void)
+{
+  for (uint64_t s = 1; s <= SEEDS; s++) {
+    CU_ASSERT_TRUE(scenario_metric("scenarios/lock_redlock_clock_jump.lua", s, NULL, NULL, "overlaps", NULL) >= 1);
+    CU_ASSERT_EQUAL(scenario_metric("scenarios/lock_redlock_clock_jump.lua", s, "jump", "0", "overlaps", NULL), 0);
+  }
+}
+
+static void test_scenario_redlock_crashes(void)
+{
+  for (uint64_t s = 1; s <= SEEDS; s++) {
+    double v = -1;
+    CU_ASSERT_TRUE(scenario_metric("scenarios/lock_redlock_crashes.lua", s, "crashed", "2", "lock_availability", &v) >= 0.95);
+    CU_ASSERT_EQUAL(v, 0);
+    CU_ASSERT_EQUAL(scenario_metric("scenarios/lock_redlock_crashes.lua", s, "crashed", "3", "lock_availability", &v), 0);
+    CU_ASSERT_EQUAL(v, 0);
+  }
+}
+
+static void test_scenario_redlock_restart(void)
+{
+  for (uint64_t s = 1; s <= SEEDS; s++) {
+    CU_ASSERT_TRUE(scenario_metric("scenarios/lock_redlock_restart.lua", s, NULL, NULL, "overlaps", NULL) >= 1);
+    CU_ASSERT_EQUAL(scenario_metric("scenarios/lock_redlock_restart.lua", s, "delayed", "true", "overlaps", NULL), 0);
+    CU_ASSERT_EQUAL(scenario_metric("scenarios/lock_redlock_restart.lua", s, "persist", "true", "overlaps", NULL), 0);
+  }
+}
+
+void suite_lock(void)
+{
+  CU_pSuite s = CU_add_suite("lock", NULL, NULL);
+  CU_add_test(s, "lease server: owner checks and TTL by its clock", test_lease_server_owner_and_ttl);
+  CU_add_test(s, "a server clock jump expires a key early", test_server_clock_jump_expires_early);
+  CU_add_test(s, "fencing tokens increase across a restart", test_fenced_tokens_survive_restart);
+  CU_add_test(s, "naive DEL deletes another owner's key", test_naive_del_ignores_owner);
+  CU_add_test(s, "restart without/with persistence, delayed restart", test_restart_persistence_and_delay);
+  CU_add_test(s, "resource rejects stale tokens only when fencing", test_resource_fencing);
+  CU_add_test(s, "checker: overlaps of different clients", test_checker_overlaps);
+  CU_add_test(s, "checker: accepted writes under a superseded grant", test_checker_unsafe_writes);
+  CU_add_test(s, "scenario: GC pause, lease unsafe, fenced safe", test_scenario_gc_pause);
+  CU_add_test(s, "scenario: naive lock with a long pause", test_scenario_naive_pause);
+  CU_add_test(s, "scenario: Redlock clock jump", test_scenario_redlock_clock_jump);
+  CU_add_test(s, "scenario: Redlock with 2 and 3 of 5 servers crashed", test_scenario_redlock_crashes);
+  CU_add_test(s, "scenario: Redlock restart, plain/delayed/persistent", test_scenario_redlock_restart);
+}
