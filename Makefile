@@ -96,8 +96,20 @@ $(B)/faultsim-tests: $(TEST_OBJ) $(B)/libfaultsim.a
 $(B)/faultsim-bench: $(BENCH_SRC:%.c=$(B)/obj/%.o) $(B)/libfaultsim.a
 	$(CC) $(OPTFLAGS) -o $@ $^ $(PKG_LIBS)
 
+# The default tour: a lease lock breaks under a GC pause, then the same
+# pause with fencing tokens does no harm. `make run SCENARIO=file.lua` runs
+# another scenario instead.
+SCENARIO ?=
 run: all
-	$(B)/faultsim run scenarios/default.lua
+ifeq ($(SCENARIO),)
+	@printf '\n== 1. A lease lock and a GC pause (lock.lease, no fencing) ==\n\n'
+	@$(B)/faultsim run scenarios/lock_gc_pause.lua
+	@printf '\n== 2. The same pause with fencing tokens (lock.fenced) ==\n\n'
+	@$(B)/faultsim run scenarios/lock_gc_pause_fenced.lua
+	@printf '\nSame seed, same run: add --seed N, --json or --trace FILE; see README.md.\n'
+else
+	$(B)/faultsim run $(SCENARIO)
+endif
 
 test: all
 	@$(MAKE) --no-print-directory test-scenarios test-unit
