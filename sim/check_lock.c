@@ -41,7 +41,7 @@ guint64 check_lock_overlaps(CheckLockInterval *iv, gsize n, const CheckLockSink 
             ", %.6f-%.6f s) both held the lock", a, iv[i].seq, sim_time_to_seconds(iv[i].start),
             sim_time_to_seconds(iv[i].end), b, iv[j].seq, sim_time_to_seconds(iv[j].start),
             sim_time_to_seconds(iv[j].end));
-        sink->report(s, sink->data);
+        sink->report(iv[j].start, s, sink->data);
       }
     }
   }
@@ -81,7 +81,7 @@ guint64 check_lock_unsafe_writes(const CheckLockInterval *iv, gsize n, const Che
                             b, sim_time_to_seconds(other->start))
           : g_strdup_printf("write of %s accepted at %.6f s under unknown grant %" G_GINT64_FORMAT,
                             a, sim_time_to_seconds(w[k].at), w[k].seq);
-      sink->report(s, sink->data);
+      sink->report(w[k].at, s, sink->data);
     }
   }
   return count;

@@ -26,8 +26,9 @@ typedef struct {
   gboolean accepted;
 } CheckLockWrite;
 
-/* Called once per finding with a sentence describing it (for sim_violation). */
-typedef void (*CheckLockReport)(const char *what, void *data);
+/* Called once per finding with when it happened and a sentence describing
+ * it (for sim_violation_at). */
+typedef void (*CheckLockReport)(SimTime at, const char *what, void *data);
 
 /* Where findings go: `report` (may be NULL) gets each sentence; `names`
  * (may be NULL) maps a client number to the name used in the sentence. */

@@ -45,17 +45,30 @@ static SimInvariant *invariant(Sim *sim, const char *name)
 
 void sim_invariant_declare(Sim *sim, const char *name) { invariant(sim, name); }
 
-void sim_violation(Sim *sim, const char *name, const char *fmt, ...)
+static void violation(Sim *sim, const char *name, SimTime at, const char *fmt, va_list ap)
 {
   SimInvariant *inv = invariant(sim, name);
   inv->count++;
   if (inv->examples->len < MAX_EXAMPLES) {
-    va_list ap;
-    va_start(ap, fmt);
     g_autofree char *text = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    g_ptr_array_add(inv->examples, g_strdup_printf("t=%.6fs: %s", sim_time_to_seconds(sim->now), text));
+    g_ptr_array_add(inv->examples, g_strdup_printf("t=%.6fs: %s", sim_time_to_seconds(at), text));
   }
+}
+
+void sim_violation(Sim *sim, const char *name, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  violation(sim, name, sim->now, fmt, ap);
+  va_end(ap);
+}
+
+void sim_violation_at(Sim *sim, const char *name, SimTime at, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  violation(sim, name, at, fmt, ap);
+  va_end(ap);
 }
 
 guint64 sim_violations(Sim *sim, const char *name)

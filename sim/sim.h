@@ -134,6 +134,9 @@ void sim_emit(SimNode *node, const SimMsg *event);
 void sim_invariant_declare(Sim *sim, const char *name);
 /* Counts one violation of `name` and keeps the first few examples. */
 void sim_violation(Sim *sim, const char *name, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+/* The same for a violation found later (by an end-of-run checker) that
+ * happened at time `at`: the example carries that time. */
+void sim_violation_at(Sim *sim, const char *name, SimTime at, const char *fmt, ...) G_GNUC_PRINTF(4, 5);
 guint64 sim_violations(Sim *sim, const char *name);
 /* Model and scenario metrics, reported under "metrics" in sorted order. */
 void sim_metric_set(Sim *sim, const char *name, double value);

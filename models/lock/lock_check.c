@@ -8,8 +8,15 @@
 #include "models/lock/lock.h"
 #include "sim/check_lock.h"
 
-static void report_overlap(const char *what, void *data) { sim_violation(data, "mutual_exclusion", "%s", what); }
-static void report_unsafe(const char *what, void *data) { sim_violation(data, "resource_safety", "%s", what); }
+static void report_overlap(SimTime at, const char *what, void *data)
+{
+  sim_violation_at(data, "mutual_exclusion", at, "%s", what);
+}
+
+static void report_unsafe(SimTime at, const char *what, void *data)
+{
+  sim_violation_at(data, "resource_safety", at, "%s", what);
+}
 
 /* Reads one client's "cs" and "cs_end" records into `out`. */
 static void collect_intervals(SimNode *node, GArray *out)
