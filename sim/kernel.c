@@ -219,6 +219,10 @@ static gboolean dispatch(Sim *sim, uint32_t idx)
     }
     sim->stats.delivered++;
     sim_trace_simple(sim, SIM_TR_DELIVER, msg->dst, msg->src, msg, NULL, 0, 0);
+    /* An observer (a scenario trigger) may have crashed the node on this
+     * very delivery: a crashed node handles nothing. */
+    if (node->state == SIM_NODE_CRASHED)
+      break;
     if (node->model->on_message)
       node->model->on_message(node, msg);
     break;
@@ -234,6 +238,8 @@ static gboolean dispatch(Sim *sim, uint32_t idx)
     }
     sim->stats.timers++;
     sim_trace_simple(sim, SIM_TR_TIMER, node->id, -1, NULL, NULL, (int64_t) ev->u.tag, 0);
+    if (node->state == SIM_NODE_CRASHED)
+      break; /* crashed by an observer of this very event */
     if (node->model->on_timer)
       node->model->on_timer(node, ev->u.tag);
     break;
