@@ -6,11 +6,21 @@
 extern const SimModel model_echo_server;
 extern const SimModel model_echo_client;
 extern const SimModel model_bench_forward;
+extern const SimModel model_txn_2pc_coordinator;
+extern const SimModel model_txn_2pc_participant;
+extern const SimModel model_txn_3pc_coordinator;
+extern const SimModel model_txn_3pc_participant;
+extern const SimModel model_txn_client;
 
 static const SimModel *const models[] = {
   &model_bench_forward,
   &model_echo_client,
   &model_echo_server,
+  &model_txn_2pc_coordinator,
+  &model_txn_2pc_participant,
+  &model_txn_3pc_coordinator,
+  &model_txn_3pc_participant,
+  &model_txn_client,
   NULL,
 };
 
