@@ -4,7 +4,7 @@
 -- same round still in flight to the others are lost if they arrive after
 -- the cut, so it depends on the seed's latencies how many got through.
 -- 2PC under the same schedule: the cut-off participants only block until the heal.
--- Measured: blocked (in doubt > 500 ms, about the 2 s cut) in 8 of seeds 1-20;
+-- Measured: blocked (in doubt > 500 ms, up to the 2 s cut) in 12 of seeds 1-20;
 -- never an atomicity violation.
 scenario { name = "txn_2pc_partition", description = "partition in the decision phase", duration = "6s", seeds = 20 }
 local p = params { cut_for = "2s", max_delay_ms = 4 }
