@@ -97,3 +97,12 @@ void sim_metric_sample(Sim *sim, const char *name, double value)
     m->samples = g_array_new(FALSE, FALSE, sizeof(double));
   g_array_append_val(m->samples, value);
 }
+
+gboolean sim_metric_get(Sim *sim, const char *name, double *value)
+{
+  SimMetric *m = g_hash_table_lookup(sim->metrics, name);
+  if (!m)
+    return FALSE;
+  *value = m->samples ? (double) m->samples->len : m->value;
+  return TRUE;
+}

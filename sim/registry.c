@@ -15,6 +15,11 @@ extern const SimModel model_lock_naive_server;
 extern const SimModel model_lock_redlock_client;
 extern const SimModel model_lock_redlock_server;
 extern const SimModel model_resource;
+extern const SimModel model_txn_2pc_coordinator;
+extern const SimModel model_txn_2pc_participant;
+extern const SimModel model_txn_3pc_coordinator;
+extern const SimModel model_txn_3pc_participant;
+extern const SimModel model_txn_client;
 
 static const SimModel *const models[] = {
   &model_bench_forward,
@@ -29,6 +34,11 @@ static const SimModel *const models[] = {
   &model_lock_redlock_client,
   &model_lock_redlock_server,
   &model_resource,
+  &model_txn_2pc_coordinator,
+  &model_txn_2pc_participant,
+  &model_txn_3pc_coordinator,
+  &model_txn_3pc_participant,
+  &model_txn_client,
   NULL,
 };
 

@@ -144,6 +144,9 @@ void sim_metric_add(Sim *sim, const char *name, double delta);
 /* Adds one sample to a latency-style series; reported as count and
  * percentiles (p50, p90, p99, p999, max). */
 void sim_metric_sample(Sim *sim, const char *name, double value);
+/* Reads a plain metric's value (for a sample series, its sample count) into
+ * `*value`; FALSE, leaving `*value` alone, if nothing recorded it yet. */
+gboolean sim_metric_get(Sim *sim, const char *name, double *value);
 
 /* ------------------------------------------------------------------ */
 /* Operations history                                                  */
