@@ -15,8 +15,7 @@ static void invariant_free(gpointer p)
 static void metric_free(gpointer p)
 {
   SimMetric *m = p;
-  if (m->samples)
-    g_array_unref(m->samples);
+  sim_histogram_free(m->hist);
   g_free(m);
 }
 
@@ -80,7 +79,7 @@ void sim_metric_add(Sim *sim, const char *name, double delta) { metric(sim, name
 void sim_metric_sample(Sim *sim, const char *name, double value)
 {
   SimMetric *m = metric(sim, name);
-  if (!m->samples)
-    m->samples = g_array_new(FALSE, FALSE, sizeof(double));
-  g_array_append_val(m->samples, value);
+  if (!m->hist)
+    m->hist = sim_histogram_new();
+  sim_histogram_add(m->hist, value);
 }

@@ -138,8 +138,10 @@ guint64 sim_violations(Sim *sim, const char *name);
 /* Model and scenario metrics, reported under "metrics" in sorted order. */
 void sim_metric_set(Sim *sim, const char *name, double value);
 void sim_metric_add(Sim *sim, const char *name, double delta);
-/* Adds one sample to a latency-style series; reported as count and
- * percentiles (p50, p90, p99, p999, max). */
+/* Adds one sample to a latency-style series, kept in a log-bucketed
+ * histogram (sim/histogram.h); reported as count, percentiles (p50, p90,
+ * p99, p999, within 0.4 % relative) and the exact max. NaN and infinities
+ * are not recorded. */
 void sim_metric_sample(Sim *sim, const char *name, double value);
 
 /* ------------------------------------------------------------------ */
