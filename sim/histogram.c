@@ -106,6 +106,10 @@ double sim_histogram_quantile(const SimHistogram *h, double q)
   if (h->count == 0)
     return NAN;
   guint64 rank = sim_histogram_rank(q, h->count), seen = 0;
+  if (rank == 1)
+    return h->min;
+  if (rank == h->count)
+    return h->max;
   double v = NAN;
   /* Ascending order: negatives from the largest magnitude, zeros, positives. */
   const GArray *neg = h->neg.counts, *pos = h->pos.counts;

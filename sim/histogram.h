@@ -32,7 +32,8 @@ double sim_histogram_min(const SimHistogram *h);
 double sim_histogram_max(const SimHistogram *h);
 /* The q-quantile (0 <= q <= 1) by nearest rank: the sample of rank
  * sim_histogram_rank(q, count), within SIM_HISTOGRAM_REL_ERROR of it
- * relatively. NAN when empty. */
+ * relatively; rank 1 and rank count give the exact min and max. NAN when
+ * empty. */
 double sim_histogram_quantile(const SimHistogram *h, double q);
 /* The 1-based nearest rank of quantile q among n samples: ceil(q * n),
  * at least 1 and at most n. Shared with exact computations in tests. */
