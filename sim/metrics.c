@@ -1,9 +1,8 @@
-/* Invariant violation counts (with the first few examples) and named
- * metrics. Reported in name order, never in hash order. */
+/* Invariant violation counts (with the first few examples; the convention
+ * is in sim/check.h) and named metrics (series in sim/histogram.h). Reported in name order, never in hash order. */
+#include "sim/check.h"
 #include "sim/internal.h"
 #include <stdarg.h>
-
-#define MAX_EXAMPLES 5
 
 static void invariant_free(gpointer p)
 {
@@ -48,7 +47,7 @@ void sim_violation(Sim *sim, const char *name, const char *fmt, ...)
 {
   SimInvariant *inv = invariant(sim, name);
   inv->count++;
-  if (inv->examples->len < MAX_EXAMPLES) {
+  if (inv->examples->len < SIM_CHECK_MAX_EXAMPLES) {
     va_list ap;
     va_start(ap, fmt);
     g_autofree char *text = g_strdup_vprintf(fmt, ap);

@@ -132,7 +132,8 @@ void sim_emit(SimNode *node, const SimMsg *event);
 
 /* Declares an invariant so it is reported even with no violation. */
 void sim_invariant_declare(Sim *sim, const char *name);
-/* Counts one violation of `name` and keeps the first few examples. */
+/* Counts one violation of `name` and keeps the first few examples, each
+ * with its time; see sim/check.h for the convention checkers follow. */
 void sim_violation(Sim *sim, const char *name, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 guint64 sim_violations(Sim *sim, const char *name);
 /* Model and scenario metrics, reported under "metrics" in sorted order. */
