@@ -1,5 +1,6 @@
 /* Invariant violation counts (with the first few examples; the convention
- * is in sim/check.h) and named metrics (series in sim/histogram.h). Reported in name order, never in hash order. */
+ * is in sim/check.h) and named metrics (series in sim/histogram.h).
+ * Reported in name order, never in hash order. */
 #include "sim/check.h"
 #include "sim/internal.h"
 #include <stdarg.h>
