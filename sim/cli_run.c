@@ -51,11 +51,14 @@ int handle_run(int argc, char **argv)
   g_option_context_add_main_entries(ctx, entries, NULL);
   g_option_context_set_summary(ctx,
       "Runs the scenario with one seed and prints its report: messages, operations,\n"
-      "availability, latency, invariants, metrics and the verdict of its expect{}.");
+      "availability (overall, per time window, per node uptime/MTTF/MTTR), latency\n"
+      "percentiles, invariants, metrics and the verdict of its expect{}.\n"
+      "See docs/metrics.md for how each number is computed.");
   g_option_context_set_description(ctx,
       "Exit status: 0 every expectation held (or, without expect{}, no invariant was\n"
       "violated); 1 something was violated; 2 bad usage or a bad scenario.\n\n"
-      "Example: faultsim run scenarios/lock_gc_pause.lua --seed 7 --set model=lock.fenced");
+      "Example: faultsim run scenarios/lock_gc_pause.lua --seed 7 --set model=lock.fenced\n"
+      "         faultsim run scenarios/nemesis.lua --window 1s --csv avail.csv");
   GError *error = NULL;
   if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
     fprintf(stderr, "faultsim run: %s\n", error->message);
