@@ -47,7 +47,7 @@ TEST_OBJ  = $(TEST_SRC:%.c=$(B)/obj/%.o)
 BENCH_SRC = $(wildcard bench/*.c)
 
 .PHONY: all binaries deps run test check test-unit test-scenarios bench soak \
-        install clean san-test
+        install clean san-test plot
 
 all: deps
 	@$(MAKE) --no-print-directory binaries
@@ -128,6 +128,11 @@ san-test:
 
 bench: all
 	$(B)/faultsim-bench
+
+# An availability-over-time picture of a scenario (default: the nemesis
+# tour) in build/plots/.
+plot: all
+	FAULTSIM=$(B)/faultsim tools/plot-availability.sh $(or $(SCENARIO),scenarios/nemesis.lua)
 
 install: all
 	install -D -m 0755 build/faultsim $(DESTDIR)$(PREFIX)/bin/faultsim

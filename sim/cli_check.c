@@ -185,7 +185,7 @@ int handle_check(int argc, char **argv)
     fprintf(stderr, "faultsim check: no scenario files found\n");
     return SIM_EXIT_USAGE;
   }
-  ScenarioOptions options = { NULL, NULL, 256u << 20, 100000000 };
+  ScenarioOptions options = SCENARIO_OPTIONS_DEFAULT;
   guint passed = 0, failed = 0;
   for (guint i = 0; i < files->len; i++) {
     if (check_one(files->pdata[i], &options, jobs, stdout))

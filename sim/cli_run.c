@@ -30,7 +30,7 @@ gboolean cli_parse_seed(const char *text, guint64 *seed, GError **error)
 
 int handle_run(int argc, char **argv)
 {
-  g_autofree char *seed_text = NULL, *trace = NULL, *history = NULL;
+  g_autofree char *seed_text = NULL, *trace = NULL, *history = NULL, *csv = NULL, *window_text = NULL;
   g_auto(GStrv) sets = NULL;
   gboolean json = FALSE;
   gint mem_mib = 256;
@@ -41,6 +41,8 @@ int handle_run(int argc, char **argv)
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the report as one JSON object on stdout", NULL },
     { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace, "Write every event as JSON lines to FILE", "FILE" },
     { "history", 0, 0, G_OPTION_ARG_FILENAME, &history, "Write the client operation history as JSON lines to FILE", "FILE" },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv, "Write the availability timeline as CSV to FILE (t_start_s,t_end_s,invoked,ok,availability)", "FILE" },
+    { "window", 0, 0, G_OPTION_ARG_STRING, &window_text, "Availability timeline window, e.g. 500ms (default: a twentieth of the duration)", "DURATION" },
     { "mem-limit", 0, 0, G_OPTION_ARG_INT, &mem_mib, "Memory cap of the scenario script in MiB (default 256)", "MIB" },
     { "max-instructions", 0, 0, G_OPTION_ARG_INT64, &instructions, "Lua instructions allowed per call into the script (default 1e8)", "N" },
     { NULL },
@@ -49,11 +51,14 @@ int handle_run(int argc, char **argv)
   g_option_context_add_main_entries(ctx, entries, NULL);
   g_option_context_set_summary(ctx,
       "Runs the scenario with one seed and prints its report: messages, operations,\n"
-      "availability, latency, invariants, metrics and the verdict of its expect{}.");
+      "availability (overall, per time window, per node uptime/MTTF/MTTR), latency\n"
+      "percentiles, invariants, metrics and the verdict of its expect{}.\n"
+      "See docs/metrics.md for how each number is computed.");
   g_option_context_set_description(ctx,
       "Exit status: 0 every expectation held (or, without expect{}, no invariant was\n"
       "violated); 1 something was violated; 2 bad usage or a bad scenario.\n\n"
-      "Example: faultsim run scenarios/lock_gc_pause.lua --seed 7 --set model=lock.fenced");
+      "Example: faultsim run scenarios/lock_gc_pause.lua --seed 7 --set model=lock.fenced\n"
+      "         faultsim run scenarios/nemesis.lua --window 1s --csv avail.csv");
   GError *error = NULL;
   if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
     fprintf(stderr, "faultsim run: %s\n", error->message);
@@ -75,7 +80,13 @@ int handle_run(int argc, char **argv)
     fprintf(stderr, "faultsim run: --mem-limit must be 1..65536 MiB and --max-instructions at least 1000\n");
     return SIM_EXIT_USAGE;
   }
-  ScenarioOptions options = { trace, history, (size_t) mem_mib << 20, instructions };
+  SimTime window = 0;
+  if (window_text && (!sim_time_parse(window_text, &window, &error) || window <= 0)) {
+    fprintf(stderr, "faultsim run: --window: %s\n", error ? error->message : "must be longer than 0");
+    g_clear_error(&error);
+    return SIM_EXIT_USAGE;
+  }
+  ScenarioOptions options = { trace, history, (size_t) mem_mib << 20, instructions, csv, window };
   g_autoptr(Scenario) sc = scenario_run(argv[1], seed, overrides, &options, &error);
   if (!sc) {
     fprintf(stderr, "%s\n", error->message);

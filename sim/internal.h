@@ -3,6 +3,7 @@
  * small files with one job each. */
 #pragma once
 #include "sim/errors.h"
+#include "sim/histogram.h"
 #include "sim/queue.h"
 #include "sim/registry.h"
 #include "sim/sim.h"
@@ -68,6 +69,11 @@ struct SimNode {
   GHashTable *durable;   /* key → int64; lazily made */
   GArray *log;           /* of SimMsg; lazily made */
   guint log_synced;
+  /* Uptime counters (uptime.c): `since` starts the current up or crashed
+   * period; ttf/ttr sums are of closed up → crash and crash → restart
+   * periods. */
+  SimTime born, since, down_total, ttf_sum, ttr_sum;
+  guint64 crashes, restarts;
 };
 
 typedef struct {
@@ -90,7 +96,7 @@ typedef struct {
 
 typedef struct {
   double value;
-  GArray *samples; /* of double; NULL for a plain value */
+  SimHistogram *hist; /* a sampled series; NULL for a plain value */
 } SimMetric;
 
 struct Sim {
@@ -162,6 +168,11 @@ void sim_node_leave(SimNode *node);
 gboolean sim_node_parse_params(SimNode *node, GHashTable *given, GError **error);
 gboolean sim_node_resolve_params(SimNode *node, GError **error);
 SimTime sim_node_real_delay(const SimNode *node, SimTime local_delay);
+
+/* uptime.c: called when a node is created, crashes and restarts. */
+void sim_uptime_start(SimNode *node, SimTime now);
+void sim_uptime_crash(SimNode *node, SimTime now);
+void sim_uptime_restart(SimNode *node, SimTime now);
 
 /* history.c */
 void sim_history_init(Sim *sim);

@@ -413,6 +413,7 @@ void sim_crash(Sim *sim, int id)
     }
     g_array_set_size(node->deferred, 0);
   }
+  sim_uptime_crash(node, sim->now);
   sim_trace_simple(sim, SIM_TR_CRASH, id, -1, NULL, NULL, node->incarnation, 0);
 }
 
@@ -423,6 +424,7 @@ void sim_restart(Sim *sim, int id)
     return;
   node->state = SIM_NODE_UP;
   node->incarnation++;
+  sim_uptime_restart(node, sim->now);
   sim_trace_simple(sim, SIM_TR_RESTART, id, -1, NULL, NULL, node->incarnation, 0);
   /* An observer may have crashed it again at once. */
   if (node->state == SIM_NODE_CRASHED)

@@ -1,9 +1,9 @@
-/* Invariant violation counts (with the first few examples) and named
- * metrics. Reported in name order, never in hash order. */
+/* Invariant violation counts (with the first few examples; the convention
+ * is in sim/check.h) and named metrics (series in sim/histogram.h).
+ * Reported in name order, never in hash order. */
+#include "sim/check.h"
 #include "sim/internal.h"
 #include <stdarg.h>
-
-#define MAX_EXAMPLES 5
 
 static void invariant_free(gpointer p)
 {
@@ -15,8 +15,7 @@ static void invariant_free(gpointer p)
 static void metric_free(gpointer p)
 {
   SimMetric *m = p;
-  if (m->samples)
-    g_array_unref(m->samples);
+  sim_histogram_free(m->hist);
   g_free(m);
 }
 
@@ -49,7 +48,7 @@ static void violation(Sim *sim, const char *name, SimTime at, const char *fmt, v
 {
   SimInvariant *inv = invariant(sim, name);
   inv->count++;
-  if (inv->examples->len < MAX_EXAMPLES) {
+  if (inv->examples->len < SIM_CHECK_MAX_EXAMPLES) {
     g_autofree char *text = g_strdup_vprintf(fmt, ap);
     g_ptr_array_add(inv->examples, g_strdup_printf("t=%.6fs: %s", sim_time_to_seconds(at), text));
   }
@@ -93,9 +92,9 @@ void sim_metric_add(Sim *sim, const char *name, double delta) { metric(sim, name
 void sim_metric_sample(Sim *sim, const char *name, double value)
 {
   SimMetric *m = metric(sim, name);
-  if (!m->samples)
-    m->samples = g_array_new(FALSE, FALSE, sizeof(double));
-  g_array_append_val(m->samples, value);
+  if (!m->hist)
+    m->hist = sim_histogram_new();
+  sim_histogram_add(m->hist, value);
 }
 
 gboolean sim_metric_get(Sim *sim, const char *name, double *value)
@@ -103,6 +102,6 @@ gboolean sim_metric_get(Sim *sim, const char *name, double *value)
   SimMetric *m = g_hash_table_lookup(sim->metrics, name);
   if (!m)
     return FALSE;
-  *value = m->samples ? (double) m->samples->len : m->value;
+  *value = m->hist ? (double) sim_histogram_count(m->hist) : m->value;
   return TRUE;
 }

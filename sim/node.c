@@ -11,6 +11,7 @@ SimNode *sim_node_create(Sim *sim, int id, const char *name, const SimModel *mod
   node->name = g_strdup(name);
   node->model = model;
   node->state = SIM_NODE_UP;
+  sim_uptime_start(node, sim->now);
   sim_rng_init_indexed(&node->rng, sim->seed, "node", (uint64_t) id);
   guint n = 0;
   while (model->params && model->params[n].name)

@@ -1,5 +1,7 @@
 /* End-of-run reports: one JSON object (--json) or a short text summary.
- * Everything here is in name order or history order, never hash order. */
+ * Everything here is in name order or history order, never hash order.
+ * Percentiles come from log-bucketed histograms (sim/histogram.h); the
+ * availability timeline and node uptime are in sim/report_avail.c. */
 #include "sim/internal.h"
 #include "sim/scenario.h"
 #include <math.h>
@@ -7,27 +9,11 @@
 
 typedef struct {
   const char *f;
-  GArray *ms; /* latencies of ok operations, in milliseconds */
+  SimHistogram *ms; /* latencies of ok operations, in milliseconds */
 } Latency;
 
-static int cmp_double(gconstpointer a, gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
-/* The q-quantile of sorted samples (nearest rank). */
-static double quantile(GArray *sorted, double q)
-{
-  if (sorted->len == 0)
-    return NAN;
-  guint rank = (guint) ceil(q * sorted->len);
-  if (rank < 1)
-    rank = 1;
-  return g_array_index(sorted, double, rank - 1);
-}
-
-/* Latency of every ok operation, per operation name, sorted by name. */
+/* Latency of every ok operation, per operation name (in order of first
+ * completion; callers sort by name). */
 static GPtrArray *latencies(Sim *sim)
 {
   g_autoptr(GHashTable) started = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
@@ -49,14 +35,11 @@ static GPtrArray *latencies(Sim *sim)
     if (!l) {
       l = g_new0(Latency, 1);
       l->f = e->f;
-      l->ms = g_array_new(FALSE, FALSE, sizeof(double));
+      l->ms = sim_histogram_new();
       g_ptr_array_add(out, l);
     }
-    double ms = (double) (e->time - *t0) / 1e6;
-    g_array_append_val(l->ms, ms);
+    sim_histogram_add(l->ms, (double) (e->time - *t0) / 1e6);
   }
-  for (guint j = 0; j < out->len; j++)
-    g_array_sort(((Latency *) out->pdata[j])->ms, cmp_double);
   return out;
 }
 
@@ -68,7 +51,7 @@ static int cmp_latency(gconstpointer a, gconstpointer b)
 static void latencies_free(GPtrArray *l)
 {
   for (guint j = 0; j < l->len; j++) {
-    g_array_unref(((Latency *) l->pdata[j])->ms);
+    sim_histogram_free(((Latency *) l->pdata[j])->ms);
     g_free(l->pdata[j]);
   }
   g_ptr_array_unref(l);
@@ -92,13 +75,13 @@ static void add_int(JsonBuilder *b, const char *name, gint64 v)
   json_builder_add_int_value(b, v);
 }
 
-static void add_series(JsonBuilder *b, GArray *sorted)
+static void add_series(JsonBuilder *b, const SimHistogram *h)
 {
   json_builder_begin_object(b);
-  add_int(b, "count", sorted->len);
+  add_int(b, "count", (gint64) sim_histogram_count(h));
   for (guint q = 0; q < G_N_ELEMENTS(quantiles); q++)
-    add_double(b, quantile_names[q], quantile(sorted, quantiles[q]));
-  add_double(b, "max", sorted->len ? g_array_index(sorted, double, sorted->len - 1) : NAN);
+    add_double(b, quantile_names[q], sim_histogram_quantile(h, quantiles[q]));
+  add_double(b, "max", sim_histogram_max(h));
   json_builder_end_object(b);
 }
 
@@ -140,6 +123,7 @@ JsonNode *scenario_report_json(Scenario *sc, GPtrArray *failures)
   add_int(b, "info", (gint64) s->info);
   json_builder_end_object(b);
   add_double(b, "availability", scenario_availability(sc));
+  report_availability_json(sc, b);
 
   GPtrArray *lat = latencies(sim);
   g_ptr_array_sort(lat, cmp_latency);
@@ -178,10 +162,9 @@ JsonNode *scenario_report_json(Scenario *sc, GPtrArray *failures)
   g_autoptr(GList) metric_names = sorted_keys(sim->metrics);
   for (GList *k = metric_names; k; k = k->next) {
     SimMetric *m = g_hash_table_lookup(sim->metrics, k->data);
-    if (m->samples) {
-      g_array_sort(m->samples, cmp_double);
+    if (m->hist) {
       json_builder_set_member_name(b, k->data);
-      add_series(b, m->samples);
+      add_series(b, m->hist);
     } else {
       add_double(b, k->data, m->value);
     }
@@ -233,13 +216,15 @@ void scenario_report_text(Scenario *sc, GPtrArray *failures, FILE *out)
     fprintf(out, "availability n/a (no operations)\n");
   else
     fprintf(out, "availability %.4f\n", a);
+  report_availability_text(sc, out);
   GPtrArray *lat = latencies(sim);
   g_ptr_array_sort(lat, cmp_latency);
   for (guint i = 0; i < lat->len; i++) {
     Latency *l = lat->pdata[i];
-    fprintf(out, "  latency %-10s p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  max %.3f ms  (%u ok)\n", l->f,
-            quantile(l->ms, 0.5), quantile(l->ms, 0.9), quantile(l->ms, 0.99),
-            g_array_index(l->ms, double, l->ms->len - 1), l->ms->len);
+    fprintf(out, "  latency %-10s p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  p99.9 %.3f ms  max %.3f ms  (%"
+            G_GUINT64_FORMAT " ok)\n", l->f, sim_histogram_quantile(l->ms, 0.5), sim_histogram_quantile(l->ms, 0.9),
+            sim_histogram_quantile(l->ms, 0.99), sim_histogram_quantile(l->ms, 0.999), sim_histogram_max(l->ms),
+            sim_histogram_count(l->ms));
   }
   latencies_free(lat);
   g_autoptr(GList) inv_names = sorted_keys(sim->invariants);
@@ -257,12 +242,12 @@ void scenario_report_text(Scenario *sc, GPtrArray *failures, FILE *out)
     fprintf(out, "  metrics:\n");
   for (GList *k = metric_names; k; k = k->next) {
     SimMetric *m = g_hash_table_lookup(sim->metrics, k->data);
-    if (m->samples && m->samples->len) {
-      g_array_sort(m->samples, cmp_double);
-      fprintf(out, "    %-32s n=%u p50=%g p90=%g p99=%g max=%g\n", (const char *) k->data, m->samples->len,
-              quantile(m->samples, 0.5), quantile(m->samples, 0.9), quantile(m->samples, 0.99),
-              g_array_index(m->samples, double, m->samples->len - 1));
-    } else if (!m->samples) {
+    if (m->hist && sim_histogram_count(m->hist)) {
+      const SimHistogram *hg = m->hist;
+      fprintf(out, "    %-32s n=%" G_GUINT64_FORMAT " p50=%g p90=%g p99=%g p99.9=%g max=%g\n", (const char *) k->data,
+              sim_histogram_count(hg), sim_histogram_quantile(hg, 0.5), sim_histogram_quantile(hg, 0.9),
+              sim_histogram_quantile(hg, 0.99), sim_histogram_quantile(hg, 0.999), sim_histogram_max(hg));
+    } else if (!m->hist) {
       fprintf(out, "    %-32s %g\n", (const char *) k->data, m->value);
     }
   }

@@ -1,6 +1,7 @@
 /* The scenario runner: load the script in its sandbox, apply --set values,
  * run the simulation for the scenario's duration, run end-of-run checks,
  * and write the trace and history files only if the run completed. */
+#include "sim/availability.h"
 #include "sim/errors.h"
 #include "sim/internal.h"
 #include "sim/scenario.h"
@@ -124,7 +125,7 @@ static gboolean load_script(Scenario *sc, GError **error)
 
 gboolean scenario_peek_seeds(const char *path, guint64 *first, guint64 *last, GError **error)
 {
-  ScenarioOptions options = { NULL, NULL, 256u << 20, 100000000 };
+  ScenarioOptions options = SCENARIO_OPTIONS_DEFAULT;
   g_autoptr(Scenario) sc = scenario_new(path, 1, NULL, &options);
   if (!load_script(sc, error))
     return FALSE;
@@ -219,11 +220,23 @@ Scenario *scenario_run(const char *path, uint64_t seed, GHashTable *overrides,
     g_prefix_error(error, "%s: ", path);
     return NULL;
   }
-  Output trace, history;
+  sc->window = options->window > 0 ? options->window : scenario_default_window(sc->duration);
+  if (sim_timeline_windows(sc->window, sc->duration) > SIM_TIMELINE_MAX_WINDOWS) {
+    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID,
+                "%s: --window %.9g s gives more than %d windows over the %.9g s duration", path,
+                sim_time_to_seconds(sc->window), SIM_TIMELINE_MAX_WINDOWS, sim_time_to_seconds(sc->duration));
+    return NULL;
+  }
+  Output trace, history, csv;
   if (!output_open(&trace, options->trace_path, error))
     return NULL;
   if (!output_open(&history, options->history_path, error)) {
     output_close(&trace, FALSE, NULL);
+    return NULL;
+  }
+  if (!output_open(&csv, options->csv_path, error)) {
+    output_close(&trace, FALSE, NULL);
+    output_close(&history, FALSE, NULL);
     return NULL;
   }
   if (trace.f)
@@ -238,17 +251,26 @@ Scenario *scenario_run(const char *path, uint64_t seed, GHashTable *overrides,
   if (sc->error) {
     output_close(&trace, FALSE, NULL);
     output_close(&history, FALSE, NULL);
+    output_close(&csv, FALSE, NULL);
     name_file(sc, sc->error);
     g_propagate_error(error, g_steal_pointer(&sc->error));
     return NULL;
   }
   if (history.f)
     write_history(sc, history.f);
+  if (csv.f)
+    report_availability_csv(sc, csv.f);
   gboolean ok = output_close(&trace, TRUE, error);
   ok = output_close(&history, ok, ok ? error : NULL) && ok;
+  ok = output_close(&csv, ok, ok ? error : NULL) && ok;
   if (!ok)
     return NULL;
   return g_steal_pointer(&sc);
+}
+
+SimTime scenario_default_window(SimTime duration)
+{
+  return duration >= 20 ? duration / 20 : 1;
 }
 
 double scenario_availability(Scenario *sc)
@@ -311,7 +333,7 @@ static gboolean lookup_metric(Scenario *sc, const char *name, double *v)
   SimMetric *m = g_hash_table_lookup(sc->sim->metrics, name);
   if (!m)
     return FALSE;
-  *v = m->samples ? (double) m->samples->len : m->value;
+  *v = m->hist ? (double) sim_histogram_count(m->hist) : m->value;
   return TRUE;
 }
 

@@ -41,6 +41,7 @@ typedef struct {
   gboolean running;
   guint observe_depth;      /* nesting of the event observer */
   Expectations expect;
+  SimTime window;           /* availability timeline window (resolved) */
   GError *error;            /* first error raised inside a hook */
 } Scenario;
 
@@ -49,11 +50,19 @@ typedef struct {
   char *history_path;
   size_t mem_limit;         /* bytes */
   long long instr_budget;   /* per call into Lua */
+  char *csv_path;           /* availability timeline as CSV, or NULL */
+  SimTime window;           /* timeline window; 0 = scenario_default_window */
 } ScenarioOptions;
 
+/* No output files, the default memory cap (256 MiB) and instruction budget
+ * (10^8 per call into Lua). */
+#define SCENARIO_OPTIONS_DEFAULT { .mem_limit = 256u << 20, .instr_budget = 100000000 }
+
 /* Loads and runs the script at `path` with `seed` and the --set overrides
- * (key → text; may be NULL). Writes trace and history to the paths in
- * `options` only if the run completes. Returns NULL and sets `error`
+ * (key → text; may be NULL). Writes trace, history and the timeline CSV to
+ * the paths in `options` only if the run completes (nothing, not even a
+ * temporary file, is left otherwise). A window giving more than
+ * SIM_TIMELINE_MAX_WINDOWS windows over the duration is an error. Returns NULL and sets `error`
  * (message "file:line: ...") for a bad script or bad parameters. */
 Scenario *scenario_run(const char *path, uint64_t seed, GHashTable *overrides,
                        const ScenarioOptions *options, GError **error);
@@ -68,9 +77,20 @@ gboolean scenario_peek_seeds(const char *path, guint64 *first, guint64 *last, GE
 gboolean scenario_verdict(Scenario *sc, GPtrArray *failures);
 double scenario_availability(Scenario *sc);
 
+/* The default timeline window: a twentieth of the duration (at least 1 ns). */
+SimTime scenario_default_window(SimTime duration);
+
 /* Reports. */
 JsonNode *scenario_report_json(Scenario *sc, GPtrArray *failures);
 void scenario_report_text(Scenario *sc, GPtrArray *failures, FILE *out);
+
+/* report_avail.c: the availability timeline and per-node uptime, as JSON
+ * members ("availability_timeline", "nodes") added to the open object of
+ * `b`, as text lines, and as CSV (header t_start_s,t_end_s,invoked,ok,
+ * availability; an empty availability where nothing was invoked). */
+void report_availability_json(Scenario *sc, JsonBuilder *b);
+void report_availability_text(Scenario *sc, FILE *out);
+void report_availability_csv(Scenario *sc, FILE *out);
 
 /* lua_api.c */
 void lua_api_open(Scenario *sc);

@@ -132,7 +132,8 @@ void sim_emit(SimNode *node, const SimMsg *event);
 
 /* Declares an invariant so it is reported even with no violation. */
 void sim_invariant_declare(Sim *sim, const char *name);
-/* Counts one violation of `name` and keeps the first few examples. */
+/* Counts one violation of `name` and keeps the first few examples, each
+ * with its time; see sim/check.h for the convention checkers follow. */
 void sim_violation(Sim *sim, const char *name, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 /* The same for a violation found later (by an end-of-run checker) that
  * happened at time `at`: the example carries that time. */
@@ -141,8 +142,10 @@ guint64 sim_violations(Sim *sim, const char *name);
 /* Model and scenario metrics, reported under "metrics" in sorted order. */
 void sim_metric_set(Sim *sim, const char *name, double value);
 void sim_metric_add(Sim *sim, const char *name, double delta);
-/* Adds one sample to a latency-style series; reported as count and
- * percentiles (p50, p90, p99, p999, max). */
+/* Adds one sample to a latency-style series, kept in a log-bucketed
+ * histogram (sim/histogram.h); reported as count, percentiles (p50, p90,
+ * p99, p999, within 0.4 % relative) and the exact max. NaN and infinities
+ * are not recorded. */
 void sim_metric_sample(Sim *sim, const char *name, double value);
 /* Reads a plain metric's value (for a sample series, its sample count) into
  * `*value`; FALSE, leaving `*value` alone, if nothing recorded it yet. */

@@ -284,7 +284,7 @@ static double scenario_metric(const char *path, uint64_t seed, const char *key, 
   g_autoptr(GHashTable) over = g_hash_table_new(g_str_hash, g_str_equal);
   if (key)
     g_hash_table_insert(over, (gpointer) key, (gpointer) value);
-  ScenarioOptions opt = { NULL, NULL, 256u << 20, 100000000 };
+  ScenarioOptions opt = SCENARIO_OPTIONS_DEFAULT;
   GError *error = NULL;
   g_autoptr(Scenario) sc = scenario_run(path, seed, over, &opt, &error);
   CU_ASSERT_PTR_NOT_NULL(sc);

@@ -186,7 +186,7 @@ static double metric(Scenario *sc, const char *name)
 
 static void run_seeds(const char *path, guint seeds, Tally *t, void (*each)(Scenario *))
 {
-  ScenarioOptions opt = { NULL, NULL, 256u << 20, 100000000 };
+  ScenarioOptions opt = SCENARIO_OPTIONS_DEFAULT;
   memset(t, 0, sizeof *t);
   t->min_max_doubt = 1e9;
   for (guint seed = 1; seed <= seeds; seed++) {
