@@ -7,6 +7,7 @@
 #include "sim/history_read.h"
 #include "sim/lincheck.h"
 #include "sim/errors.h"
+#include "tests/spawn.h"
 #include <CUnit/CUnit.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -430,27 +431,13 @@ static void test_generated_and_limits(void)
 
 /* ---- CLI --------------------------------------------------------------- */
 
-/* Runs $FAULTSIM with `args`; returns the exit code (or -1), output in *out and *err. */
+/* Runs faultsim with `args`; returns the exit code (or -1), output in *out and *err. */
 static int run_cli(const char *const *args, char **out, char **err)
 {
-  const char *bin = g_getenv("FAULTSIM");
-  if (!bin) {
-    CU_FAIL("FAULTSIM is not set (FAULTSIM=build/faultsim build/faultsim-tests)");
-    return -1;
-  }
-  g_autoptr(GPtrArray) argv = g_ptr_array_new();
-  g_ptr_array_add(argv, (gpointer) bin);
-  for (; *args; args++)
-    g_ptr_array_add(argv, (gpointer) *args);
-  g_ptr_array_add(argv, NULL);
-  int status = 0;
-  g_autoptr(GError) error = NULL;
-  if (!g_spawn_sync(NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err,
-                    &status, &error)) {
-    CU_FAIL("could not run $FAULTSIM");
-    return -1;
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  SpawnResult r = spawn_faultsim(args);
+  *out = r.out;
+  *err = r.err;
+  return r.status;
 }
 
 static void test_cli(void)
