@@ -6,11 +6,19 @@
 extern const SimModel model_echo_server;
 extern const SimModel model_echo_client;
 extern const SimModel model_bench_forward;
+extern const SimModel model_kv_abd;
+extern const SimModel model_kv_abd_client;
+extern const SimModel model_kv_quorum;
+extern const SimModel model_kv_quorum_client;
 
 static const SimModel *const models[] = {
   &model_bench_forward,
   &model_echo_client,
   &model_echo_server,
+  &model_kv_abd,
+  &model_kv_abd_client,
+  &model_kv_quorum,
+  &model_kv_quorum_client,
   NULL,
 };
 
