@@ -5,11 +5,11 @@
 -- client1, cut off from a majority, loses availability.
 scenario { name = "kv_partition", duration = "8s", seeds = 10 }
 
-local p = params { r = 1, w = 1, keys = 2 }
+local p = params { r = 1, w = 1, keys = 2, sloppy = false }
 network { latency = "uniform:1ms,3ms" }
 for i = 1, 3 do node("s" .. i, "kv.quorum", { replicas = 3 }) end
 clients {
-  count = 2, model = "kv.quorum.client", params = { r = p.r, w = p.w },
+  count = 2, model = "kv.quorum.client", params = { r = p.r, w = p.w, sloppy = p.sloppy },
   workload = { mode = "open", rate = 100, ops = { read = 1, write = 1 }, keys = p.keys, timeout = "100ms", stop = "7s" },
 }
 at("2s", function() partition({ "s1", "client1" }, { "s2", "s3", "client2" }) end)
