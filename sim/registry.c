@@ -3,9 +3,13 @@
 #include "sim/registry.h"
 #include <string.h>
 
-extern const SimModel model_echo_server;
-extern const SimModel model_echo_client;
 extern const SimModel model_bench_forward;
+extern const SimModel model_echo_client;
+extern const SimModel model_echo_server;
+extern const SimModel model_kv_abd;
+extern const SimModel model_kv_abd_client;
+extern const SimModel model_kv_quorum;
+extern const SimModel model_kv_quorum_client;
 extern const SimModel model_lock_fenced_client;
 extern const SimModel model_lock_fenced_server;
 extern const SimModel model_lock_lease_client;
@@ -25,6 +29,10 @@ static const SimModel *const models[] = {
   &model_bench_forward,
   &model_echo_client,
   &model_echo_server,
+  &model_kv_abd,
+  &model_kv_abd_client,
+  &model_kv_quorum,
+  &model_kv_quorum_client,
   &model_lock_fenced_client,
   &model_lock_fenced_server,
   &model_lock_lease_client,

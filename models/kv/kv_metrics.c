@@ -1,0 +1,155 @@
+/* End-of-run metrics of the kv stores, computed in the models' finish hooks
+ * from the history, the clients' records and the replicas' durable stores.
+ * Every loop runs over sorted keys or arrays, so the output is deterministic. */
+#include "models/kv/kv.h"
+#include <string.h>
+
+static char *name(const char *prefix, const char *what)
+{
+  return g_strdup_printf("%s_%s", prefix, what);
+}
+
+static gboolean is_client(SimNode *const *clients, guint n, int id)
+{
+  for (guint i = 0; i < n; i++)
+    if (sim_node_id(clients[i]) == id)
+      return TRUE;
+  return FALSE;
+}
+
+void kv_metrics_availability(Sim *sim, SimNode *const *clients, guint n, const char *prefix)
+{
+  const GArray *h = sim_history(sim);
+  /* [read|write][ok|fail|info] */
+  double counts[2][3] = { { 0 } };
+  for (guint i = 0; i < h->len; i++) {
+    const SimHistoryEntry *e = &g_array_index(h, SimHistoryEntry, i);
+    if (e->type == SIM_OP_INVOKE || !is_client(clients, n, e->process))
+      continue;
+    int f = strcmp(e->f, "read") == 0 ? 0 : strcmp(e->f, "write") == 0 ? 1 : -1;
+    if (f < 0)
+      continue;
+    counts[f][e->type == SIM_OP_OK ? 0 : e->type == SIM_OP_FAIL ? 1 : 2]++;
+  }
+  static const char *const fs[] = { "read", "write" };
+  for (int f = 0; f < 2; f++) {
+    double total = counts[f][0] + counts[f][1] + counts[f][2];
+    g_autofree char *a = g_strdup_printf("%s_%s_availability", prefix, fs[f]);
+    g_autofree char *ok = g_strdup_printf("%s_%s_ok", prefix, fs[f]);
+    g_autofree char *info = g_strdup_printf("%s_%s_info", prefix, fs[f]);
+    if (total > 0)
+      sim_metric_set(sim, a, counts[f][0] / total);
+    sim_metric_set(sim, ok, counts[f][0]);
+    sim_metric_set(sim, info, counts[f][1] + counts[f][2]);
+  }
+}
+
+typedef struct {
+  int64_t key;
+  SimTime at;
+  KvVersion v;
+} KvRec;
+
+static gint cmp_rec(gconstpointer a, gconstpointer b)
+{
+  const KvRec *x = a, *y = b;
+  if (x->key != y->key)
+    return x->key < y->key ? -1 : 1;
+  if (x->at != y->at)
+    return x->at < y->at ? -1 : 1;
+  return kv_version_cmp(x->v, y->v);
+}
+
+guint64 kv_metrics_stale_reads(Sim *sim, SimNode *const *clients, guint n, const char *prefix)
+{
+  g_autoptr(GArray) writes = g_array_new(FALSE, FALSE, sizeof(KvRec));
+  g_autoptr(GArray) reads = g_array_new(FALSE, FALSE, sizeof(KvRec));
+  for (guint c = 0; c < n; c++)
+    for (guint i = 0; i < sim_log_length(clients[c]); i++) {
+      const SimMsg *m = sim_log_get(clients[c], i);
+      KvRec r = { sim_msg_get(m, "key", 0), sim_msg_get(m, "at", 0),
+                  { sim_msg_get(m, "ts", 0), sim_msg_get(m, "nid", -1) } };
+      if (strcmp(m->type, "kv.w") == 0)
+        g_array_append_val(writes, r);
+      else if (strcmp(m->type, "kv.r") == 0)
+        g_array_append_val(reads, r);
+    }
+  g_array_sort(writes, cmp_rec);
+  g_array_sort(reads, cmp_rec);
+  /* Both sorted by (key, time): walk them together, keeping the newest
+   * version acknowledged strictly before each read began. */
+  guint64 stale = 0;
+  guint w = 0;
+  int64_t cur_key = G_MININT64;
+  KvVersion newest = KV_NONE;
+  for (guint i = 0; i < reads->len; i++) {
+    const KvRec *r = &g_array_index(reads, KvRec, i);
+    if (r->key != cur_key) {
+      cur_key = r->key;
+      newest = KV_NONE;
+      while (w < writes->len && g_array_index(writes, KvRec, w).key < r->key)
+        w++;
+    }
+    while (w < writes->len && g_array_index(writes, KvRec, w).key == r->key &&
+           g_array_index(writes, KvRec, w).at < r->at) {
+      if (kv_version_cmp(g_array_index(writes, KvRec, w).v, newest) > 0)
+        newest = g_array_index(writes, KvRec, w).v;
+      w++;
+    }
+    if (kv_version_cmp(r->v, newest) < 0)
+      stale++;
+  }
+  g_autofree char *s = name(prefix, "stale_reads");
+  g_autofree char *c = name(prefix, "reads_checked");
+  sim_metric_set(sim, s, (double) stale);
+  sim_metric_set(sim, c, (double) reads->len);
+  return stale;
+}
+
+static gint cmp_i64(gconstpointer a, gconstpointer b)
+{
+  int64_t x = *(const int64_t *) a, y = *(const int64_t *) b;
+  return x < y ? -1 : x > y;
+}
+
+guint64 kv_metrics_divergence(Sim *sim, SimNode *const *servers, guint n,
+                              const KvRing *ring, guint replicas, const char *prefix)
+{
+  /* Stores by node id, opened from durable state (crashed nodes too). */
+  g_autoptr(GHashTable) stores = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                                       (GDestroyNotify) kv_store_free);
+  g_autoptr(GArray) all = g_array_new(FALSE, FALSE, sizeof(int64_t));
+  for (guint i = 0; i < n; i++) {
+    KvStore *s = kv_store_open(servers[i]);
+    g_hash_table_insert(stores, GINT_TO_POINTER(sim_node_id(servers[i])), s);
+    g_autoptr(GArray) keys = kv_store_keys(s);
+    g_array_append_vals(all, keys->data, keys->len);
+  }
+  g_array_sort(all, cmp_i64);
+  guint64 divergent = 0, distinct = 0;
+  int pref[64];
+  for (guint i = 0; i < all->len; i++) {
+    int64_t key = g_array_index(all, int64_t, i);
+    if (i > 0 && g_array_index(all, int64_t, i - 1) == key)
+      continue;
+    distinct++;
+    guint np = kv_ring_preference(ring, key, replicas, pref);
+    gboolean differ = FALSE;
+    KvCell first = { KV_NONE, FALSE, 0 };
+    for (guint r = 0; r < np; r++) {
+      KvStore *s = g_hash_table_lookup(stores, GINT_TO_POINTER(pref[r]));
+      KvCell c = s ? kv_store_get(s, key) : (KvCell) { KV_NONE, FALSE, 0 };
+      if (r == 0)
+        first = c;
+      else if (kv_version_cmp(c.version, first.version) != 0 || c.has != first.has ||
+               c.value != first.value)
+        differ = TRUE;
+    }
+    divergent += differ;
+  }
+  g_autofree char *d = name(prefix, "divergent_keys");
+  g_autofree char *k = name(prefix, "keys");
+  sim_metric_set(sim, d, (double) divergent);
+  sim_metric_set(sim, k, (double) distinct);
+  return divergent;
+}

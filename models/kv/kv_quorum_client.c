@@ -1,0 +1,265 @@
+/* kv.quorum.client: the coordinator of kv.quorum. For an operation on key k
+ * it sends the request to the N nodes of k's preference list and completes
+ * after R read replies (returning the newest version) or W write acks.
+ *   - Versions: a write is stamped (++clock, own id), where clock is a
+ *     Lamport clock raised by every version seen in replies (and kept in
+ *     durable state across crashes).
+ *   - Read repair: every replica that answered a read with an older version
+ *     (also after the read completed, for `linger`) is sent the newest one.
+ *   - Sloppy quorum (sloppy = true): every `sloppy_after` without an answer
+ *     from a target, the request goes to the next node down the extended
+ *     preference list with a hint naming the preferred replica; acks from
+ *     fallbacks count towards W, and the fallback hands the cell on later.
+ * Membership: the initial kv.quorum members; JOIN messages add nodes. */
+#include "models/kv/kv.h"
+
+enum { TIMER_CHECK = 0, TIMER_LINGER = 1 };
+
+typedef struct {
+  uint64_t op;
+  int64_t key;
+  gboolean write, done;
+  guint need, count;
+  int targets[64];
+  int hint_for[64];     /* -1, or the preferred replica a fallback covers */
+  gboolean covered[64]; /* a fallback was sent in place of this target */
+  KvCell got[64];
+  guint n_targets;
+  uint64_t replied;
+  KvCell cell;          /* write: the cell written; read: the newest seen */
+  SimTime invoked_at;
+} QReq;
+
+typedef struct {
+  KvRing *ring;
+  guint n;
+  int64_t clock;
+  GHashTable *reqs; /* op → QReq* */
+} QClient;
+
+static void client_free(gpointer p)
+{
+  QClient *c = p;
+  kv_ring_free(c->ring);
+  g_hash_table_unref(c->reqs);
+  g_free(c);
+}
+
+static void client_init(SimNode *node)
+{
+  Sim *sim = sim_node_sim(node);
+  int first = kv_first_node(sim, &model_kv_quorum);
+  if (first < 0)
+    g_error("kv.quorum.client: the scenario has no kv.quorum replica");
+  QClient *c = g_new0(QClient, 1);
+  /* After a restart, joined nodes are members already. */
+  c->ring = kv_initial_ring(sim, &model_kv_quorum, sim_node_incarnation(node) > 0);
+  c->n = (guint) CLAMP(sim_node_param_int(sim_node(sim, first), "replicas"), 1, 64);
+  sim_durable_get(node, "clk", &c->clock);
+  c->reqs = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, g_free);
+  sim_node_set_data(node, c, client_free);
+}
+
+static void send_req(SimNode *node, QReq *q, guint i)
+{
+  SimMsg *m = sim_msg_new(node, q->write ? "PUT" : "GET");
+  sim_msg_set(m, "key", q->key);
+  sim_msg_set(m, "rid", (int64_t) q->op);
+  if (q->write) {
+    kv_cell_to_msg(m, &q->cell);
+    if (q->hint_for[i] >= 0)
+      sim_msg_set(m, "hint", q->hint_for[i] + 1);
+  }
+  sim_send(node, q->targets[i], m);
+}
+
+static void repair(SimNode *node, QReq *q, guint i)
+{
+  if (q->hint_for[i] >= 0 || !sim_node_param_bool(node, "read_repair") ||
+      kv_version_cmp(q->got[i].version, q->cell.version) >= 0)
+    return;
+  SimMsg *m = sim_msg_new(node, "PUT");
+  sim_msg_set(m, "key", q->key);
+  sim_msg_set(m, "rid", 0);
+  kv_cell_to_msg(m, &q->cell);
+  sim_send(node, q->targets[i], m);
+  sim_metric_add(sim_node_sim(node), "kv_read_repairs", 1);
+}
+
+static void client_on_invoke(SimNode *node, uint64_t op, const char *f,
+                             const SimValue *key, const SimValue *value)
+{
+  QClient *c = sim_node_data(node);
+  gboolean write = g_str_equal(f, "write");
+  if (!write && !g_str_equal(f, "read")) {
+    sim_op_complete(node, op, SIM_OP_FAIL, NULL);
+    return;
+  }
+  QReq *q = g_new0(QReq, 1);
+  q->op = op;
+  q->key = key && key->kind == SIM_V_INT ? key->a : 0;
+  q->write = write;
+  q->invoked_at = sim_now(sim_node_sim(node));
+  q->n_targets = kv_ring_preference(c->ring, q->key, c->n, q->targets);
+  for (guint i = 0; i < 64; i++)
+    q->hint_for[i] = -1;
+  q->need = (guint) CLAMP(sim_node_param_int(node, write ? "w" : "r"), 1, (int64_t) q->n_targets);
+  if (write) {
+    sim_durable_set(node, "clk", ++c->clock);
+    q->cell = (KvCell) { { c->clock, sim_node_id(node) }, TRUE,
+                         value && value->kind == SIM_V_INT ? value->a : 0 };
+  } else {
+    q->cell = (KvCell) { KV_NONE, FALSE, 0 };
+  }
+  g_hash_table_insert(c->reqs, &q->op, q);
+  for (guint i = 0; i < q->n_targets; i++)
+    send_req(node, q, i);
+  sim_timer_after(node, sim_node_param_duration(node, "sloppy_after"), op * 2 + TIMER_CHECK);
+}
+
+static void complete(SimNode *node, QReq *q)
+{
+  Sim *sim = sim_node_sim(node);
+  q->done = TRUE;
+  double ms = (double) (sim_now(sim) - q->invoked_at) / 1e6;
+  if (q->write) {
+    SimValue v = sim_value_int(q->cell.value);
+    if (sim_op_complete(node, q->op, SIM_OP_OK, &v)) {
+      kv_record_write(node, q->key, q->cell.version);
+      sim_metric_sample(sim, "kv_write_latency_ms", ms);
+    }
+  } else {
+    SimValue v = q->cell.has ? sim_value_int(q->cell.value) : sim_value_nil();
+    if (sim_op_complete(node, q->op, SIM_OP_OK, &v)) {
+      kv_record_read(node, q->key, q->cell.version, q->invoked_at);
+      sim_metric_sample(sim, "kv_read_latency_ms", ms);
+    }
+    for (guint i = 0; i < q->n_targets; i++)
+      if (q->replied & (G_GUINT64_CONSTANT(1) << i))
+        repair(node, q, i);
+  }
+  sim_timer_after(node, sim_node_param_duration(node, "linger"), q->op * 2 + TIMER_LINGER);
+}
+
+static void on_reply(SimNode *node, QClient *c, const SimMsg *msg)
+{
+  gint64 op = sim_msg_get(msg, "rid", 0);
+  QReq *q = g_hash_table_lookup(c->reqs, &op);
+  if (!q || q->write != g_str_equal(msg->type, "PUT_R"))
+    return;
+  guint i = 0;
+  while (i < q->n_targets && (q->targets[i] != msg->src || (q->replied & (G_GUINT64_CONSTANT(1) << i))))
+    i++;
+  if (i == q->n_targets)
+    return;
+  q->replied |= G_GUINT64_CONSTANT(1) << i;
+  KvCell cell = kv_cell_from_msg(msg);
+  if (cell.version.ts > c->clock) {
+    c->clock = cell.version.ts;
+    sim_durable_set(node, "clk", c->clock);
+  }
+  q->got[i] = cell;
+  if (!q->write && kv_version_cmp(cell.version, q->cell.version) > 0)
+    q->cell = cell;
+  if (q->done) {
+    if (!q->write)
+      repair(node, q, i);
+    return;
+  }
+  if (++q->count >= q->need)
+    complete(node, q);
+}
+
+/* Sloppy quorum: one fallback for each silent target not yet covered. */
+static void add_fallbacks(SimNode *node, QClient *c, QReq *q)
+{
+  int ext[64];
+  guint n_ext = kv_ring_preference(c->ring, q->key, 64, ext);
+  guint silent = q->n_targets;
+  for (guint i = 0; i < silent; i++) {
+    if ((q->replied & (G_GUINT64_CONSTANT(1) << i)) || q->covered[i] || q->n_targets >= 64)
+      continue;
+    for (guint e = 0; e < n_ext; e++) {
+      gboolean used = FALSE;
+      for (guint t = 0; t < q->n_targets; t++)
+        used |= q->targets[t] == ext[e];
+      if (used)
+        continue;
+      guint j = q->n_targets++;
+      q->targets[j] = ext[e];
+      q->hint_for[j] = q->hint_for[i] >= 0 ? q->hint_for[i] : q->targets[i];
+      q->covered[i] = TRUE;
+      send_req(node, q, j);
+      sim_metric_add(sim_node_sim(node), "kv_sloppy_fallbacks", 1);
+      break;
+    }
+  }
+}
+
+static void client_on_timer(SimNode *node, uint64_t tag)
+{
+  QClient *c = sim_node_data(node);
+  gint64 op = (gint64) (tag / 2);
+  QReq *q = g_hash_table_lookup(c->reqs, &op);
+  if (!q)
+    return;
+  if (tag % 2 == TIMER_LINGER) {
+    g_hash_table_remove(c->reqs, &op);
+    return;
+  }
+  if (q->done)
+    return;
+  if (!sim_op_pending(sim_node_sim(node), q->op)) {
+    g_hash_table_remove(c->reqs, &op); /* timed out: info */
+    return;
+  }
+  if (sim_node_param_bool(node, "sloppy"))
+    add_fallbacks(node, c, q);
+  sim_timer_after(node, sim_node_param_duration(node, "sloppy_after"), tag);
+}
+
+static void client_on_message(SimNode *node, const SimMsg *msg)
+{
+  QClient *c = sim_node_data(node);
+  if (g_str_equal(msg->type, "GET_R") || g_str_equal(msg->type, "PUT_R")) {
+    on_reply(node, c, msg);
+  } else if (g_str_equal(msg->type, "JOIN")) {
+    int id = (int) sim_msg_get(msg, "node", -1);
+    if (id >= 0 && !kv_ring_has(c->ring, id)) {
+      KvRing *next = kv_ring_with(c->ring, id, NULL);
+      kv_ring_free(c->ring);
+      c->ring = next;
+    }
+    sim_send(node, msg->src, sim_msg_new(node, "JOIN_ACK"));
+  }
+}
+
+static void client_finish(Sim *sim, SimNode *const *nodes, guint count)
+{
+  kv_metrics_availability(sim, nodes, count, "kv");
+  kv_metrics_stale_reads(sim, nodes, count, "kv");
+  if (sim_node_param_bool(nodes[0], "lincheck"))
+    kv_lincheck_history(sim, nodes, count, 10000000, "linearizable", "kv");
+}
+
+static const SimParamSpec client_params[] = {
+  { "r", SIM_PARAM_INT, "1", "R: replies a read waits for" },
+  { "w", SIM_PARAM_INT, "1", "W: acks a write waits for" },
+  { "sloppy", SIM_PARAM_BOOL, "false", "sloppy quorum: fall back to the next nodes of the ring, with hints" },
+  { "sloppy_after", SIM_PARAM_DURATION, "20ms", "silence after which a fallback is tried (and abandoned ops are swept)" },
+  { "read_repair", SIM_PARAM_BOOL, "true", "send the newest version to replicas that answered a read with an older one" },
+  { "linger", SIM_PARAM_DURATION, "200ms", "keep a completed request this long for late replies and read repair" },
+  { "lincheck", SIM_PARAM_BOOL, "false", "check the history for linearizability at the end (invariant `linearizable`)" },
+  { NULL },
+};
+
+const SimModel model_kv_quorum_client = {
+  .name = "kv.quorum.client",
+  .summary = "Dynamo-style coordinator: N/R/W quorums, LWW by Lamport version, read repair, sloppy quorum",
+  .params = client_params,
+  .init = client_init,
+  .on_message = client_on_message,
+  .on_timer = client_on_timer,
+  .on_invoke = client_on_invoke,
+  .finish = client_finish,
+};
