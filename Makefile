@@ -47,7 +47,7 @@ TEST_OBJ  = $(TEST_SRC:%.c=$(B)/obj/%.o)
 BENCH_SRC = $(wildcard bench/*.c)
 
 .PHONY: all binaries deps run test check test-unit test-scenarios bench soak \
-        install clean san-test plot
+        install clean san-test plot curve
 
 all: deps
 	@$(MAKE) --no-print-directory binaries
@@ -133,6 +133,10 @@ bench: all
 # tour) in build/plots/.
 plot: all
 	FAULTSIM=$(B)/faultsim tools/plot-availability.sh $(or $(SCENARIO),scenarios/nemesis.lua)
+
+# 2PC against a quorum: availability as nodes fail more often.
+curve: all
+	FAULTSIM=$(B)/faultsim tools/availability-curve.sh
 
 install: all
 	install -D -m 0755 build/faultsim $(DESTDIR)$(PREFIX)/bin/faultsim

@@ -4,7 +4,7 @@
  * "N passed, N failed". */
 #include "sim/cli.h"
 #include "sim/errors.h"
-#include "sim/scenario.h"
+#include "sim/batch.h"
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -54,21 +54,19 @@ typedef struct {
 
 typedef struct {
   const char *path;
-  const ScenarioOptions *options;
+  SeedResult *results;
   GMutex lock;
   guint done, total;
   gboolean progress;
 } CheckJob;
 
-static void run_seed(gpointer data, gpointer user_data)
+static void judge_seed(guint index, guint64 seed, Scenario *sc, const GError *error, void *data)
 {
-  SeedResult *r = data;
-  CheckJob *job = user_data;
-  GError *error = NULL;
-  g_autoptr(Scenario) sc = scenario_run(job->path, r->seed, NULL, job->options, &error);
+  CheckJob *job = data;
+  SeedResult *r = &job->results[index];
+  r->seed = seed;
   if (!sc) {
     r->failure = g_strdup(error->message);
-    g_error_free(error);
   } else {
     g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func(g_free);
     r->ran = TRUE;
@@ -98,14 +96,9 @@ static gboolean check_one(const char *path, const ScenarioOptions *options, int 
   }
   guint n = (guint) (last - first + 1);
   SeedResult *results = g_new0(SeedResult, n);
-  CheckJob job = { path, options, { 0 }, 0, n, isatty(fileno(stderr)) && n > 1 };
+  CheckJob job = { path, results, { 0 }, 0, n, isatty(fileno(stderr)) && n > 1 };
   g_mutex_init(&job.lock);
-  GThreadPool *pool = g_thread_pool_new(run_seed, &job, jobs, TRUE, NULL);
-  for (guint i = 0; i < n; i++) {
-    results[i].seed = first + i;
-    g_thread_pool_push(pool, &results[i], NULL);
-  }
-  g_thread_pool_free(pool, FALSE, TRUE);
+  batch_run(path, NULL, options, first, n, jobs, judge_seed, &job);
   g_mutex_clear(&job.lock);
   if (job.progress)
     fprintf(stderr, "\r\033[K");

@@ -310,6 +310,66 @@ static void test_run_outputs(void)
   g_rmdir(tmpdir);
 }
 
+static double csv_field(const char *line, int col)
+{
+  g_auto(GStrv) f = g_strsplit(line, ",", -1);
+  return (int) g_strv_length(f) > col ? g_ascii_strtod(f[col], NULL) : NAN;
+}
+
+static void test_sweep(void)
+{
+  g_autofree char *tmpdir = g_dir_make_tmp("faultsim-XXXXXX", NULL);
+  g_autofree char *csv1 = g_build_filename(tmpdir, "one.csv", NULL);
+  g_autofree char *csv2 = g_build_filename(tmpdir, "two.csv", NULL);
+  SpawnResult a = spawn_faultsim((const char *[]) { "sweep", "scenarios/open_loop.lua", "--param", "pause=0s,4s",
+                                                    "--seeds", "3", "--csv", csv1, NULL });
+  SpawnResult b = spawn_faultsim((const char *[]) { "sweep", "scenarios/open_loop.lua", "--param", "pause=0s,4s",
+                                                    "--seeds", "3", "--jobs", "3", "--csv", csv2, NULL });
+  CU_ASSERT_EQUAL(a.status, 0);
+  CU_ASSERT_STRING_EQUAL(a.out, b.out);
+  g_autofree char *t1 = NULL, *t2 = NULL;
+  CU_ASSERT_TRUE_FATAL(g_file_get_contents(csv1, &t1, NULL, NULL));
+  CU_ASSERT_TRUE_FATAL(g_file_get_contents(csv2, &t2, NULL, NULL));
+  CU_ASSERT_STRING_EQUAL(t1, t2);
+  g_auto(GStrv) lines = g_strsplit(t1, "\n", -1);
+  CU_ASSERT_STRING_EQUAL(lines[0], "pause,runs,availability,availability_se");
+  CU_ASSERT_TRUE_FATAL(g_strv_length(lines) == 4);
+  /* A 4 s pause of a 20 s run costs about a fifth of the operations. */
+  CU_ASSERT(csv_field(lines[1], 2) > 0.99);
+  CU_ASSERT(csv_field(lines[2], 2) > 0.75 && csv_field(lines[2], 2) < 0.85);
+  spawn_result_clear(&a);
+  spawn_result_clear(&b);
+  g_unlink(csv1);
+  g_unlink(csv2);
+  g_rmdir(tmpdir);
+  SpawnResult bad = spawn_faultsim((const char *[]) { "sweep", "scenarios/open_loop.lua", "--param", "colour=1", NULL });
+  CU_ASSERT_EQUAL(bad.status, 2);
+  CU_ASSERT_PTR_NOT_NULL(strstr(bad.err, "declares no parameter 'colour'"));
+  spawn_result_clear(&bad);
+  bad = spawn_faultsim((const char *[]) { "sweep", "scenarios/open_loop.lua", NULL });
+  CU_ASSERT_EQUAL(bad.status, 2);
+  spawn_result_clear(&bad);
+}
+
+/* The 2PC-or-quorum comparison: at p = 0.1, 2PC needs all four nodes up,
+ * the quorum two of three; each is near its formula. */
+static void test_compare_2pc_quorum(void)
+{
+  double twopc = 0, quorum = 0;
+  for (guint64 seed = 1; seed <= 4; seed++) {
+    g_autoptr(GHashTable) set = g_hash_table_new(g_str_hash, g_str_equal);
+    g_hash_table_insert(set, "down", "0.1");
+    GError *error = NULL;
+    g_autoptr(Scenario) a = scenario_run("scenarios/compare_2pc.lua", seed, set, &default_options, &error);
+    g_autoptr(Scenario) b = scenario_run("scenarios/compare_quorum.lua", seed, set, &default_options, &error);
+    CU_ASSERT_TRUE_FATAL(a && b);
+    twopc += scenario_availability(a) / 4;
+    quorum += scenario_availability(b) / 4;
+  }
+  CU_ASSERT(fabs(twopc - 0.6561) < 0.06);
+  CU_ASSERT(fabs(quorum - 0.972) < 0.02);
+}
+
 void suite_scenarios(void)
 {
   CU_pSuite s = CU_add_suite("scenarios", NULL, NULL);
@@ -325,4 +385,6 @@ void suite_scenarios(void)
   CU_add_test(s, "--set and bad arguments", test_set_errors);
   CU_add_test(s, "faultsim check", test_check_command);
   CU_add_test(s, "run --help, --json and --history", test_run_outputs);
+  CU_add_test(s, "sweep: table and CSV, the same for any --jobs", test_sweep);
+  CU_add_test(s, "2PC against a quorum near their formulas", test_compare_2pc_quorum);
 }

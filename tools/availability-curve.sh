@@ -1,0 +1,27 @@
+#!/bin/sh
+# "Is 2PC or a quorum more available?" as a curve: sweeps the fraction of
+# time each node is down over scenarios/compare_2pc.lua and
+# scenarios/compare_quorum.lua, and plots measured availability (with
+# standard errors over seeds) next to each protocol's formula.
+#
+#   tools/availability-curve.sh [OUT.png]     (default build/plots/2pc-vs-quorum.png)
+#
+# FAULTSIM overrides the binary (build/faultsim); SEEDS the seeds per point
+# (default 10); JOBS the runs at once (default: the number of cores).
+set -eu
+out=${1:-build/plots/2pc-vs-quorum.png}
+faultsim=${FAULTSIM:-build/faultsim}
+seeds=${SEEDS:-10}
+jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+downs=0.01,0.02,0.05,0.1,0.15,0.2,0.3
+dir=$(dirname "$out")
+mkdir -p "$dir"
+"$faultsim" sweep scenarios/compare_2pc.lua --param down=$downs --seeds "$seeds" --jobs "$jobs" \
+  --metric formula_all_up --csv "$dir/2pc.csv"
+"$faultsim" sweep scenarios/compare_quorum.lua --param down=$downs --seeds "$seeds" --jobs "$jobs" \
+  --metric formula_quorum --csv "$dir/quorum.csv"
+here=$(dirname "$0")
+gnuplot -c "$here/../plots/compare.gp" "$dir/2pc.csv" "2PC, 1 coordinator + 3 participants" "(1-p)^4" \
+  "$dir/quorum.csv" "quorum writes, N=3, W=2" "k-of-n" "$out" \
+  "Availability as nodes fail more often ($seeds seeds per point)" "p: fraction of time each node is down"
+echo "$out"
