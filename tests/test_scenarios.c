@@ -370,6 +370,16 @@ static void test_compare_2pc_quorum(void)
   CU_ASSERT(fabs(quorum - 0.972) < 0.02);
 }
 
+/* Every API function called with arguments of every type: errors, never a
+ * crash (this also runs under the sanitizer build). */
+static void test_api_garbage(void)
+{
+  SpawnResult r = spawn_faultsim((const char *[]) { "run", "tests/data/fuzz/api_garbage.lua", "--json", NULL });
+  CU_ASSERT_EQUAL(r.status, 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\"api_calls\""));
+  spawn_result_clear(&r);
+}
+
 void suite_scenarios(void)
 {
   CU_pSuite s = CU_add_suite("scenarios", NULL, NULL);
@@ -386,5 +396,6 @@ void suite_scenarios(void)
   CU_add_test(s, "faultsim check", test_check_command);
   CU_add_test(s, "run --help, --json and --history", test_run_outputs);
   CU_add_test(s, "sweep: table and CSV, the same for any --jobs", test_sweep);
+  CU_add_test(s, "API calls with garbage arguments never crash", test_api_garbage);
   CU_add_test(s, "2PC against a quorum near their formulas", test_compare_2pc_quorum);
 }
