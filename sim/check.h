@@ -12,7 +12,13 @@
  *      ("two holders of lock 3: n1 (token 7) and n2 (token 8)").
  *   3. Report at the moment of detection when checking online, so the time
  *      prefix is the time of the fault; an end-of-run checker that finds an
- *      older violation names its time in the message.
+ *      older violation reports it with sim_violation_at and its time.
+ *
+ * The checkers themselves work on plain arrays, so tests feed them
+ * hand-built histories and models feed them what they recorded:
+ * sim/check_lock.h (mutual exclusion, fenced writes), sim/check_txn.h
+ * (atomicity, durability), sim/check_kv.h (stale reads) and sim/lincheck.h
+ * (linearizability).
  *
  * Reports (text and JSON "invariants") list invariants in name order with
  * ok, the count and the examples; expect{ invariants = { name = N } } and

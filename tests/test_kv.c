@@ -5,6 +5,7 @@
  * moves ~1/11 of the keys on a ring and ~10/11 with modulo placement. */
 #include "sim/internal.h"
 #include "sim/lincheck.h"
+#include "sim/check_kv.h"
 #include "sim/scenario.h"
 #include <CUnit/CUnit.h>
 #include <glib/gstdio.h>
@@ -170,10 +171,39 @@ static void test_join_moves(void)
   }
 }
 
+static void count_stale(SimTime at, const char *what, void *data)
+{
+  (void) at;
+  g_ptr_array_add(data, g_strdup(what));
+}
+
+/* The stale-read checker on a hand-built history. */
+static void test_stale_read_checker(void)
+{
+  CheckKvAccess writes[] = {
+    { 1, 30, 2, 1 }, { 1, 10, 1, 0 }, { 2, 5, 7, 2 },
+  };
+  CheckKvAccess reads[] = {
+    { 1, 20, 1, 0 },  /* after v(1,0) only: fresh */
+    { 1, 40, 1, 0 },  /* v(2,1) acknowledged at 30: stale */
+    { 1, 30, 1, 0 },  /* began as v(2,1) was acknowledged: not strictly after, fresh */
+    { 1, 5, 0, -1 },  /* before any write: fresh */
+    { 2, 6, 0, -1 },  /* nothing, after v(7,2): stale */
+    { 3, 50, 0, -1 }, /* a key never written: fresh */
+  };
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func(g_free);
+  CU_ASSERT_EQUAL(check_kv_stale_reads(writes, G_N_ELEMENTS(writes), reads, G_N_ELEMENTS(reads), count_stale, found), 2);
+  CU_ASSERT_EQUAL(found->len, 2);
+  CU_ASSERT_PTR_NOT_NULL(strstr(found->pdata[0], "read of key 1 at 0.000000 s returned version (1, 0)"));
+  CheckKvAccess clean_reads[] = { { 1, 40, 2, 1 }, { 1, 45, 3, 0 } };
+  CU_ASSERT_EQUAL(check_kv_stale_reads(writes, G_N_ELEMENTS(writes), clean_reads, 2, NULL, NULL), 0);
+}
+
 void suite_kv(void)
 {
   CU_pSuite s = CU_add_suite("kv", NULL, NULL);
   CU_add_test(s, "abd histories are linearizable (20 seeds)", test_abd_linearizable);
+  CU_add_test(s, "the stale-read checker on a hand-built history", test_stale_read_checker);
   CU_add_test(s, "quorum: stale reads with R=W=1, none with R=W=2", test_quorum_partition);
   CU_add_test(s, "availability matches the k-of-N formula", test_availability_formula);
   CU_add_test(s, "join moves 1/11 (ring) or 10/11 (modulo) of keys", test_join_moves);

@@ -2,6 +2,7 @@
  * from the history, the clients' records and the replicas' durable stores.
  * Every loop runs over sorted keys or arrays, so the output is deterministic. */
 #include "models/kv/kv.h"
+#include "sim/check_kv.h"
 #include <string.h>
 
 static char *name(const char *prefix, const char *what)
@@ -44,61 +45,22 @@ void kv_metrics_availability(Sim *sim, SimNode *const *clients, guint n, const c
   }
 }
 
-typedef struct {
-  int64_t key;
-  SimTime at;
-  KvVersion v;
-} KvRec;
-
-static gint cmp_rec(gconstpointer a, gconstpointer b)
-{
-  const KvRec *x = a, *y = b;
-  if (x->key != y->key)
-    return x->key < y->key ? -1 : 1;
-  if (x->at != y->at)
-    return x->at < y->at ? -1 : 1;
-  return kv_version_cmp(x->v, y->v);
-}
-
 guint64 kv_metrics_stale_reads(Sim *sim, SimNode *const *clients, guint n, const char *prefix)
 {
-  g_autoptr(GArray) writes = g_array_new(FALSE, FALSE, sizeof(KvRec));
-  g_autoptr(GArray) reads = g_array_new(FALSE, FALSE, sizeof(KvRec));
+  g_autoptr(GArray) writes = g_array_new(FALSE, FALSE, sizeof(CheckKvAccess));
+  g_autoptr(GArray) reads = g_array_new(FALSE, FALSE, sizeof(CheckKvAccess));
   for (guint c = 0; c < n; c++)
     for (guint i = 0; i < sim_log_length(clients[c]); i++) {
       const SimMsg *m = sim_log_get(clients[c], i);
-      KvRec r = { sim_msg_get(m, "key", 0), sim_msg_get(m, "at", 0),
-                  { sim_msg_get(m, "ts", 0), sim_msg_get(m, "nid", -1) } };
+      CheckKvAccess r = { sim_msg_get(m, "key", 0), sim_msg_get(m, "at", 0), sim_msg_get(m, "ts", 0),
+                          sim_msg_get(m, "nid", -1) };
       if (strcmp(m->type, "kv.w") == 0)
         g_array_append_val(writes, r);
       else if (strcmp(m->type, "kv.r") == 0)
         g_array_append_val(reads, r);
     }
-  g_array_sort(writes, cmp_rec);
-  g_array_sort(reads, cmp_rec);
-  /* Both sorted by (key, time): walk them together, keeping the newest
-   * version acknowledged strictly before each read began. */
-  guint64 stale = 0;
-  guint w = 0;
-  int64_t cur_key = G_MININT64;
-  KvVersion newest = KV_NONE;
-  for (guint i = 0; i < reads->len; i++) {
-    const KvRec *r = &g_array_index(reads, KvRec, i);
-    if (r->key != cur_key) {
-      cur_key = r->key;
-      newest = KV_NONE;
-      while (w < writes->len && g_array_index(writes, KvRec, w).key < r->key)
-        w++;
-    }
-    while (w < writes->len && g_array_index(writes, KvRec, w).key == r->key &&
-           g_array_index(writes, KvRec, w).at < r->at) {
-      if (kv_version_cmp(g_array_index(writes, KvRec, w).v, newest) > 0)
-        newest = g_array_index(writes, KvRec, w).v;
-      w++;
-    }
-    if (kv_version_cmp(r->v, newest) < 0)
-      stale++;
-  }
+  guint64 stale = check_kv_stale_reads((CheckKvAccess *) writes->data, writes->len,
+                                       (CheckKvAccess *) reads->data, reads->len, NULL, NULL);
   g_autofree char *s = name(prefix, "stale_reads");
   g_autofree char *c = name(prefix, "reads_checked");
   sim_metric_set(sim, s, (double) stale);
