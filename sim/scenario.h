@@ -42,6 +42,8 @@ typedef struct {
   guint observe_depth;      /* nesting of the event observer */
   Expectations expect;
   GError *error;            /* first error raised inside a hook */
+  GPtrArray *lua_models;    /* models defined with model{} (lua_model.c);
+                               freed after the Sim, whose nodes use them */
 } Scenario;
 
 typedef struct {
@@ -71,6 +73,15 @@ double scenario_availability(Scenario *sc);
 /* Reports. */
 JsonNode *scenario_report_json(Scenario *sc, GPtrArray *failures);
 void scenario_report_text(Scenario *sc, GPtrArray *failures, FILE *out);
+
+/* lua_model.c: model{} and include(). */
+/* Registers model() and include() and the tables they use; called by
+ * lua_api_open. */
+void lua_model_open(Scenario *sc);
+/* The model behind the model object at `idx`, or NULL if it is not one. */
+const SimModel *lua_model_test(lua_State *L, int idx);
+/* Frees one LuaModel (not its Lua references: the state goes after). */
+void lua_model_free(gpointer model);
 
 /* lua_api.c */
 void lua_api_open(Scenario *sc);
