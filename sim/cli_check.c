@@ -48,8 +48,11 @@ typedef struct {
   char *first_failure;
 } SeedTally;
 
-/* Runs one scenario over its seeds; returns TRUE if it passed. */
-static gboolean check_one(const char *path, const ScenarioOptions *options, FILE *out)
+/* Runs one scenario over its seeds with the --set `overrides` (may be
+ * NULL; `sets_text` is how they are written in a rerun command, "" if none);
+ * returns TRUE if it passed. */
+static gboolean check_one(const char *path, const ScenarioOptions *options, GHashTable *overrides,
+                          const char *sets_text, FILE *out)
 {
   guint64 first = 1, last = 1;
   GError *error = NULL;
@@ -61,7 +64,7 @@ static gboolean check_one(const char *path, const ScenarioOptions *options, FILE
   SeedTally t = { 0 };
   gboolean any_seed = FALSE;
   for (guint64 seed = first; seed <= last; seed++) {
-    g_autoptr(Scenario) sc = scenario_run(path, seed, NULL, options, &error);
+    g_autoptr(Scenario) sc = scenario_run(path, seed, overrides, options, &error);
     if (!sc) {
       fprintf(out, "ERROR %s seed %" G_GUINT64_FORMAT ": %s\n", path, seed, error->message);
       g_error_free(error);
@@ -87,8 +90,8 @@ static gboolean check_one(const char *path, const ScenarioOptions *options, FILE
             ": %s\n", path, first, last, t.first_bad_seed, t.first_failure);
   else
     fprintf(out, "FAIL  %-40s seed %" G_GUINT64_FORMAT ": %s (held in %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT
-            "; rerun: faultsim run %s --seed %" G_GUINT64_FORMAT ")\n", path, t.first_bad_seed, t.first_failure,
-            t.held, t.runs, path, t.first_bad_seed);
+            "; rerun: faultsim run %s --seed %" G_GUINT64_FORMAT "%s)\n", path, t.first_bad_seed, t.first_failure,
+            t.held, t.runs, path, t.first_bad_seed, sets_text);
   fflush(out);
   g_free(t.first_failure);
   return pass;
@@ -96,20 +99,39 @@ static gboolean check_one(const char *path, const ScenarioOptions *options, FILE
 
 int handle_check(int argc, char **argv)
 {
-  GOptionEntry entries[] = { { NULL } };
+  g_auto(GStrv) sets = NULL;
+  GOptionEntry entries[] = {
+    { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override a parameter in every scenario checked (repeatable)", "KEY=VALUE" },
+    { NULL },
+  };
   g_autoptr(GOptionContext) ctx = g_option_context_new("[PATH...] - run scenarios as regression tests");
   g_option_context_add_main_entries(ctx, entries, NULL);
   g_option_context_set_summary(ctx,
       "Runs every scenario file under the given files or folders (default: scenarios)\n"
       "for each seed it declares (scenario{ seeds = N }), checks its expect{},\n"
       "prints one line per scenario and a last line \"N passed, N failed\".\n"
-      "Files and folders starting with '_' are skipped.");
+      "Files and folders starting with '_' are skipped. --set overrides a\n"
+      "parameter in every scenario checked (a lab's grader: --set solution=FILE).");
   g_option_context_set_description(ctx, "Exit status: 0 all passed, 1 some failed, 2 bad usage.");
   GError *error = NULL;
   if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
     fprintf(stderr, "faultsim check: %s\n", error->message);
     g_error_free(error);
     return SIM_EXIT_USAGE;
+  }
+  g_autoptr(GHashTable) overrides = NULL;
+  g_autoptr(GString) sets_text = g_string_new(NULL);
+  if (sets) {
+    overrides = cli_parse_sets(sets, &error);
+    if (!overrides) {
+      fprintf(stderr, "faultsim check: %s\n", error->message);
+      g_error_free(error);
+      return SIM_EXIT_USAGE;
+    }
+    for (int i = 0; sets[i]; i++) {
+      g_autofree char *quoted = g_shell_quote(sets[i]);
+      g_string_append_printf(sets_text, " --set %s", quoted);
+    }
   }
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
   const char *fallback[] = { "scenarios" };
@@ -129,7 +151,7 @@ int handle_check(int argc, char **argv)
   ScenarioOptions options = { NULL, NULL, 256u << 20, 100000000 };
   guint passed = 0, failed = 0;
   for (guint i = 0; i < files->len; i++) {
-    if (check_one(files->pdata[i], &options, stdout))
+    if (check_one(files->pdata[i], &options, overrides, sets_text->str, stdout))
       passed++;
     else
       failed++;
