@@ -7,9 +7,10 @@ local Echo = model {
   name = "lab.echo",
   params = { reply = "PONG", bonus = 0 },
   init = function(self)
+    local leftover = self.state.pings or -1 -- -1: the state table is fresh
     self.state.pings = 0
     self.durable.starts = (self.durable.starts or 0) + 1
-    self:emit("started", { starts = self.durable.starts, pings = self.state.pings })
+    self:emit("started", { starts = self.durable.starts, leftover = leftover })
     self:timer("1s", { kind = "tick", n = 1 })
   end,
   on_message = function(self, msg)
@@ -28,7 +29,7 @@ clients { count = 2, model = "echo.client", params = { target = "server", interv
 
 local starts = {}
 on({ kind = "event", type = "started" }, function(ev)
-  starts[#starts + 1] = { ev.msg.starts, ev.msg.pings }
+  starts[#starts + 1] = { ev.msg.starts, ev.msg.leftover }
 end)
 local ticks = 0
 on({ kind = "event", type = "tick" }, function(ev) ticks = ticks + 1 end)
@@ -36,7 +37,7 @@ at("1500ms", function() crash_restart("server", "200ms") end)
 
 invariant("echo_answers", function(ev) return ev.msg.seq > 0 end, { kind = "deliver", type = "PONG" })
 invariant("volatile_reset_durable_kept", function()
-  return #starts == 2 and starts[1][1] == 1 and starts[2][1] == 2 and starts[2][2] == 0,
+  return #starts == 2 and starts[1][1] == 1 and starts[2][1] == 2 and starts[1][2] == -1 and starts[2][2] == -1,
          "starts: " .. #starts
 end)
 at("2999ms", function() metric("ticks", ticks) end)
