@@ -83,9 +83,11 @@ static void judge_seed(guint index, guint64 seed, Scenario *sc, const GError *er
 }
 
 /* Runs one scenario over its seeds on `jobs` threads (each run owns all its
- * state) and reports in seed order, so the output does not depend on
- * `jobs`. Returns TRUE if it passed. */
-static gboolean check_one(const char *path, const ScenarioOptions *options, int jobs, FILE *out)
+ * state) with the --set `overrides` (may be NULL; `sets_text` is how they
+ * are written in a rerun command, "" if none) and reports in seed order, so
+ * the output does not depend on `jobs`. Returns TRUE if it passed. */
+static gboolean check_one(const char *path, const ScenarioOptions *options, GHashTable *overrides,
+                          const char *sets_text, int jobs, FILE *out)
 {
   guint64 first = 1, last = 1;
   GError *error = NULL;
@@ -98,7 +100,7 @@ static gboolean check_one(const char *path, const ScenarioOptions *options, int 
   SeedResult *results = g_new0(SeedResult, n);
   CheckJob job = { path, results, { 0 }, 0, n, isatty(fileno(stderr)) && n > 1 };
   g_mutex_init(&job.lock);
-  batch_run(path, NULL, options, first, n, jobs, judge_seed, &job);
+  batch_run(path, overrides, options, first, n, jobs, judge_seed, &job);
   g_mutex_clear(&job.lock);
   if (job.progress)
     fprintf(stderr, "\r\033[K");
@@ -129,7 +131,7 @@ static gboolean check_one(const char *path, const ScenarioOptions *options, int 
               ": %s\n", path, first, last, bad->seed, bad->failure);
     else
       fprintf(out, "FAIL  %-40s seed %" G_GUINT64_FORMAT ": %s (held in %u/%u; rerun: faultsim run %s --seed %"
-              G_GUINT64_FORMAT ")\n", path, bad->seed, bad->failure, held, n, path, bad->seed);
+              G_GUINT64_FORMAT "%s)\n", path, bad->seed, bad->failure, held, n, path, bad->seed, sets_text);
   }
   fflush(out);
   for (guint i = 0; i < n; i++)
@@ -141,8 +143,10 @@ static gboolean check_one(const char *path, const ScenarioOptions *options, int 
 int handle_check(int argc, char **argv)
 {
   gint jobs = 1;
+  g_auto(GStrv) sets = NULL;
   GOptionEntry entries[] = {
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Run N seeds at once (default 1); the output is the same for any N", "N" },
+    { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override a parameter in every scenario checked (repeatable)", "KEY=VALUE" },
     { NULL },
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("[PATH...] - run scenarios as regression tests");
@@ -151,7 +155,8 @@ int handle_check(int argc, char **argv)
       "Runs every scenario file under the given files or folders (default: scenarios)\n"
       "for each seed it declares (scenario{ seeds = N }), checks its expect{},\n"
       "prints one line per scenario and a last line \"N passed, N failed\".\n"
-      "Files and folders starting with '_' are skipped.");
+      "Files and folders starting with '_' are skipped. --set overrides a\n"
+      "parameter in every scenario checked (a lab's grader: --set solution=FILE).");
   g_option_context_set_description(ctx, "Exit status: 0 all passed, 1 some failed, 2 bad usage.");
   GError *error = NULL;
   if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
@@ -162,6 +167,20 @@ int handle_check(int argc, char **argv)
   if (jobs < 1 || jobs > 256) {
     fprintf(stderr, "faultsim check: --jobs must be 1..256\n");
     return SIM_EXIT_USAGE;
+  }
+  g_autoptr(GHashTable) overrides = NULL;
+  g_autoptr(GString) sets_text = g_string_new(NULL);
+  if (sets) {
+    overrides = cli_parse_sets(sets, &error);
+    if (!overrides) {
+      fprintf(stderr, "faultsim check: %s\n", error->message);
+      g_error_free(error);
+      return SIM_EXIT_USAGE;
+    }
+    for (int i = 0; sets[i]; i++) {
+      g_autofree char *quoted = g_shell_quote(sets[i]);
+      g_string_append_printf(sets_text, " --set %s", quoted);
+    }
   }
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
   const char *fallback[] = { "scenarios" };
@@ -181,7 +200,7 @@ int handle_check(int argc, char **argv)
   ScenarioOptions options = SCENARIO_OPTIONS_DEFAULT;
   guint passed = 0, failed = 0;
   for (guint i = 0; i < files->len; i++) {
-    if (check_one(files->pdata[i], &options, jobs, stdout))
+    if (check_one(files->pdata[i], &options, overrides, sets_text->str, jobs, stdout))
       passed++;
     else
       failed++;

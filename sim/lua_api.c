@@ -337,10 +337,15 @@ static char *param_text(lua_State *L, int idx, const char *key)
   }
 }
 
-static int add_node(lua_State *L, const char *name, const char *model_name, int params_idx)
+/* Adds node `name` running the model at `model_idx`: a model{} object or
+ * a registered model's name. */
+static int add_node(lua_State *L, const char *name, int model_idx, int params_idx)
 {
   Scenario *sc = scenario_of(L);
-  const SimModel *model = sim_registry_find(model_name);
+  const SimModel *model = lua_model_test(L, model_idx);
+  const char *model_name = model ? model->name : luaL_checkstring(L, model_idx);
+  if (!model)
+    model = sim_registry_find(model_name);
   if (!model) {
     GString *known = g_string_new(NULL);
     for (const SimModel *const *m = sim_registry(); *m; m++)
@@ -383,7 +388,7 @@ static int add_node(lua_State *L, const char *name, const char *model_name, int 
 static int l_node(lua_State *L)
 {
   const char *name = luaL_checkstring(L, 1);
-  add_node(L, name, luaL_checkstring(L, 2), 3);
+  add_node(L, name, 2, 3);
   lua_pushvalue(L, 1);
   return 1;
 }
@@ -474,7 +479,9 @@ static int l_clients(lua_State *L)
   check_keys(L, 1, "clients{}", keys);
   lua_Integer count = (lua_Integer) field_number(L, 1, "count", 1, 1, 100000);
   lua_getfield(L, 1, "model");
-  const char *model = luaL_checkstring(L, -1);
+  int model = lua_gettop(L);
+  if (!lua_model_test(L, model))
+    luaL_checkstring(L, model);
   lua_getfield(L, 1, "prefix");
   const char *prefix = luaL_optstring(L, -1, "client");
   lua_getfield(L, 1, "params");
@@ -1374,6 +1381,7 @@ void lua_api_open(Scenario *sc)
   lua_setfield(L, -2, "restore");
   lua_pop(L, 1);
   sim_add_observer(sc->sim, observe, sc);
+  lua_model_open(sc);
 }
 
 void lua_api_hooks_free(Scenario *sc)

@@ -37,6 +37,7 @@ static Scenario *scenario_new(const char *path, uint64_t seed, GHashTable *overr
   sc->expect.invariants = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, range_free);
   sc->expect.metrics = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, range_free);
   sc->workloads = workload_set_new(sc->sim);
+  sc->lua_models = g_ptr_array_new_with_free_func(lua_model_free);
   sc->sb = lua_sandbox_new(options->mem_limit, options->instr_budget, &sc->script_rng);
   if (sc->sb) {
     sc->sb->now = sandbox_now;
@@ -53,6 +54,7 @@ void scenario_free(Scenario *sc)
   /* Pending events hold Lua references: free the Sim before the sandbox. */
   workload_set_free(sc->workloads);
   sim_free(sc->sim);
+  g_ptr_array_unref(sc->lua_models);
   lua_api_hooks_free(sc);
   g_ptr_array_unref(sc->hooks);
   g_ptr_array_unref(sc->end_checks);

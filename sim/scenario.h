@@ -43,6 +43,8 @@ typedef struct {
   Expectations expect;
   SimTime window;           /* availability timeline window (resolved) */
   GError *error;            /* first error raised inside a hook */
+  GPtrArray *lua_models;    /* models defined with model{} (lua_model.c);
+                               freed after the Sim, whose nodes use them */
 } Scenario;
 
 typedef struct {
@@ -91,6 +93,15 @@ void scenario_report_text(Scenario *sc, GPtrArray *failures, FILE *out);
 void report_availability_json(Scenario *sc, JsonBuilder *b);
 void report_availability_text(Scenario *sc, FILE *out);
 void report_availability_csv(Scenario *sc, FILE *out);
+
+/* lua_model.c: model{} and include(). */
+/* Registers model() and include() and the tables they use; called by
+ * lua_api_open. */
+void lua_model_open(Scenario *sc);
+/* The model behind the model object at `idx`, or NULL if it is not one. */
+const SimModel *lua_model_test(lua_State *L, int idx);
+/* Frees one LuaModel (not its Lua references: the state goes after). */
+void lua_model_free(gpointer model);
 
 /* lua_api.c */
 void lua_api_open(Scenario *sc);

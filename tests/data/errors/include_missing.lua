@@ -1,0 +1,2 @@
+-- expect: include(): no file 'tests/data/errors/no_such_solution.lua'
+local solution = include("no_such_solution.lua")

@@ -1,0 +1,2 @@
+-- expect: include(): '/etc/passwd' is not a .lua file
+include("/etc/passwd")

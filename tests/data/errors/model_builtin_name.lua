@@ -1,0 +1,2 @@
+-- expect: 'echo.server' is the name of a built-in model
+model { name = "echo.server" }
