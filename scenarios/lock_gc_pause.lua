@@ -6,14 +6,16 @@
 --   lock.fenced : the write carries an old fencing token and is rejected
 --                 -> stale_token_rejections > 0, unsafe_writes = 0
 -- Try: faultsim run scenarios/lock_gc_pause.lua --set model=lock.fenced
+-- lock_gc_pause_fenced.lua runs this file with the fenced lock as default.
 scenario {
-  name = "lock_gc_pause",
   description = "client1 pauses between checking its lease and writing; client2 takes over",
   duration = "4s",
   seeds = 50,
 }
 
-local p = params { model = "lock.lease", pause = "1500ms", ttl = "1s" }
+local defaults = { model = "lock.lease", pause = "1500ms", ttl = "1s" }
+for k, v in pairs(variant or {}) do defaults[k] = v end -- set by a file that includes this one
+local p = params(defaults)
 local fenced = p.model == "lock.fenced"
 
 network { latency = "uniform:1ms,5ms" }

@@ -6,14 +6,16 @@
 --   --set persist=true  r3 keeps its keys in durable state (fsync'd AOF)
 --   --set delayed=true  r3 refuses all requests for one TTL after restarting
 -- Either one removes the overlap.
+-- lock_redlock_restart_delayed.lua runs this file with delayed = true.
 scenario {
-  name = "lock_redlock_restart",
   description = "Redlock: a server of the majority restarts without its keys right after granting",
   duration = "3s",
   seeds = 100,
 }
 
-local p = params { persist = false, delayed = false, ttl = "1s" }
+local defaults = { persist = false, delayed = false, ttl = "1s" }
+for k, v in pairs(variant or {}) do defaults[k] = v end -- set by a file that includes this one
+local p = params(defaults)
 
 network { latency = "uniform:1ms,5ms" }
 for i = 1, 5 do
