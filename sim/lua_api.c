@@ -32,7 +32,7 @@ typedef struct {
   gboolean dead;
 } LuaHook;
 
-static Scenario *scenario_of(lua_State *L)
+Scenario *lua_api_scenario(lua_State *L)
 {
   lua_getfield(L, LUA_REGISTRYINDEX, SCENARIO_KEY);
   Scenario *sc = lua_touserdata(L, -1);
@@ -75,11 +75,11 @@ fail:
   return luaL_argerror(L, idx, lua_tostring(L, -1));
 }
 
-static SimTime check_duration(lua_State *L, int idx) { return to_duration(L, idx, FALSE); }
+SimTime lua_api_check_duration(lua_State *L, int idx) { return to_duration(L, idx, FALSE); }
 
 static int check_node(lua_State *L, int idx)
 {
-  Scenario *sc = scenario_of(L);
+  Scenario *sc = lua_api_scenario(L);
   const char *name = luaL_checkstring(L, idx);
   int id = sim_node_find(sc->sim, name);
   if (id < 0)
@@ -121,7 +121,7 @@ static SimTime field_duration(lua_State *L, int t, const char *key, SimTime fall
   if (lua_getfield(L, t, key) != LUA_TNIL) {
     lua_pushfstring(L, "'%s': ", key);
     lua_pop(L, 1);
-    v = check_duration(L, lua_gettop(L));
+    v = lua_api_check_duration(L, lua_gettop(L));
   }
   lua_pop(L, 1);
   return v;
@@ -153,7 +153,7 @@ static void check_keys(lua_State *L, int t, const char *what, const char *const 
 
 static int l_scenario(lua_State *L)
 {
-  Scenario *sc = scenario_of(L);
+  Scenario *sc = lua_api_scenario(L);
   luaL_checktype(L, 1, LUA_TTABLE);
   static const char *const keys[] = { "name", "description", "duration", "seeds", NULL };
   check_keys(L, 1, "scenario{}", keys);
@@ -189,7 +189,7 @@ static int l_scenario(lua_State *L)
 
 static int l_duration(lua_State *L)
 {
-  scenario_of(L)->duration = check_duration(L, 1);
+  lua_api_scenario(L)->duration = lua_api_check_duration(L, 1);
   return 0;
 }
 
@@ -197,7 +197,7 @@ static int l_duration(lua_State *L)
  * its --set override converted to the default's type. */
 static int l_params(lua_State *L)
 {
-  Scenario *sc = scenario_of(L);
+  Scenario *sc = lua_api_scenario(L);
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_newtable(L); /* result at 2 */
   lua_getglobal(L, "pairs");
@@ -258,7 +258,7 @@ static void read_link(lua_State *L, int t, SimLinkConfig *link)
   check_keys(L, t, "link options", keys);
   if (lua_getfield(L, t, "latency") != LUA_TNIL) {
     if (lua_type(L, -1) == LUA_TNUMBER) {
-      link->latency = sim_dist_constant(check_duration(L, -1 + lua_gettop(L) + 1));
+      link->latency = sim_dist_constant(lua_api_check_duration(L, -1 + lua_gettop(L) + 1));
     } else {
       GError *error = NULL;
       if (!sim_dist_parse(luaL_checkstring(L, -1), &link->latency, &error)) {
@@ -279,13 +279,13 @@ static void read_link(lua_State *L, int t, SimLinkConfig *link)
 static int l_network(lua_State *L)
 {
   luaL_checktype(L, 1, LUA_TTABLE);
-  read_link(L, 1, sim_net_default(scenario_of(L)->sim));
+  read_link(L, 1, sim_net_default(lua_api_scenario(L)->sim));
   return 0;
 }
 
 static int l_link(lua_State *L)
 {
-  Scenario *sc = scenario_of(L);
+  Scenario *sc = lua_api_scenario(L);
   int a = check_node(L, 1), b = check_node(L, 2);
   luaL_checktype(L, 3, LUA_TTABLE);
   SimLinkConfig c = *sim_net_link(sc->sim, a, b);
@@ -341,7 +341,7 @@ static char *param_text(lua_State *L, int idx, const char *key)
  * a registered model's name. */
 static int add_node(lua_State *L, const char *name, int model_idx, int params_idx)
 {
-  Scenario *sc = scenario_of(L);
+  Scenario *sc = lua_api_scenario(L);
   const SimModel *model = lua_model_test(L, model_idx);
   const char *model_name = model ? model->name : luaL_checkstring(L, model_idx);
   if (!model)
@@ -449,7 +449,7 @@ static void read_workload(lua_State *L, int t, WorkloadSpec *spec, SimTime durat
 
 static void attach_workload(lua_State *L, int node, int t)
 {
-  Scenario *sc = scenario_of(L);
+  Scenario *sc = lua_api_scenario(L);
   WorkloadSpec spec;
   read_workload(L, t, &spec, sc->duration);
   GError *error = NULL;
@@ -544,7 +544,7 @@ static void read_named_ranges(lua_State *L, int t, const char *key, GHashTable *
  * metrics = {...}, seeds = "all" | "any" } */
 static int l_expect(lua_State *L)
 {
-  Scenario *sc = scenario_of(L);
+  Scenario *sc = lua_api_scenario(L);
   luaL_checktype(L, 1, LUA_TTABLE);
   static const char *const keys[] = { "violations", "availability_min", "availability_max",
                                       "invariants", "metrics", "seeds", NULL };
@@ -573,8 +573,12 @@ static int l_expect(lua_State *L)
 
 /* ---- events seen from Lua ---- */
 
-static void push_value(lua_State *L, const SimValue *v)
+void lua_api_push_value(lua_State *L, const SimValue *v)
 {
+  if (!v) {
+    lua_pushnil(L);
+    return;
+  }
   switch (v->kind) {
   case SIM_V_NIL: lua_pushnil(L); break;
   case SIM_V_INT: lua_pushinteger(L, v->a); break;
@@ -642,10 +646,10 @@ static void push_event(lua_State *L, Sim *sim, const SimTraceEvent *ev)
     lua_setfield(L, -2, "type");
     lua_pushstring(L, ev->entry->f);
     lua_setfield(L, -2, "f");
-    push_value(L, &ev->entry->value);
+    lua_api_push_value(L, &ev->entry->value);
     lua_setfield(L, -2, "value");
     if (ev->entry->has_key) {
-      push_value(L, &ev->entry->key);
+      lua_api_push_value(L, &ev->entry->key);
       lua_setfield(L, -2, "key");
     }
     lua_setfield(L, -2, "op");
@@ -664,7 +668,7 @@ static int kind_from_name(const char *name)
  * function at idx becomes the predicate. */
 static LuaHook *new_hook(lua_State *L, int idx)
 {
-  Scenario *sc = scenario_of(L);
+  Scenario *sc = lua_api_scenario(L);
   LuaHook *h = g_new0(LuaHook, 1);
   h->kind = h->node = h->peer = -1;
   h->pred_ref = h->fn_ref = h->thread_ref = LUA_NOREF;
@@ -726,7 +730,7 @@ static gboolean filter_matches(const LuaHook *h, const SimTraceEvent *ev)
   return TRUE;
 }
 
-static void fail(Scenario *sc, GError *error)
+void lua_api_fail(Scenario *sc, GError *error)
 {
   if (!sc->error)
     sc->error = error;
@@ -742,7 +746,7 @@ static gboolean call_lua(Scenario *sc, int nargs, int nresults)
 {
   GError *error = NULL;
   if (!lua_sandbox_call(sc->sb, nargs, nresults, &error)) {
-    fail(sc, error);
+    lua_api_fail(sc, error);
     return FALSE;
   }
   return TRUE;
@@ -851,7 +855,7 @@ static int l_on(lua_State *L)
  * matching event. fn returns true, or false and a message. */
 static int l_invariant(lua_State *L)
 {
-  Scenario *sc = scenario_of(L);
+  Scenario *sc = lua_api_scenario(L);
   const char *name = luaL_checkstring(L, 1);
   luaL_checktype(L, 2, LUA_TFUNCTION);
   sim_invariant_declare(sc->sim, name);
@@ -919,7 +923,7 @@ static void run_call(Sim *sim, void *data)
 
 static void schedule_fn(lua_State *L, int fn_idx, SimTime at, SimTime period, SimTime until)
 {
-  Scenario *sc = scenario_of(L);
+  Scenario *sc = lua_api_scenario(L);
   luaL_checktype(L, fn_idx, LUA_TFUNCTION);
   LuaCall *c = g_new0(LuaCall, 1);
   c->sc = sc;
@@ -932,8 +936,8 @@ static void schedule_fn(lua_State *L, int fn_idx, SimTime at, SimTime period, Si
 
 static int l_at(lua_State *L)
 {
-  Scenario *sc = scenario_of(L);
-  SimTime t = check_duration(L, 1);
+  Scenario *sc = lua_api_scenario(L);
+  SimTime t = lua_api_check_duration(L, 1);
   if (t < sim_now(sc->sim))
     return luaL_argerror(L, 1, "that time has passed; use after() for a delay from now");
   schedule_fn(L, 2, t, 0, 0);
@@ -942,16 +946,16 @@ static int l_at(lua_State *L)
 
 static int l_after(lua_State *L)
 {
-  Scenario *sc = scenario_of(L);
-  schedule_fn(L, 2, sim_now(sc->sim) + check_duration(L, 1), 0, 0);
+  Scenario *sc = lua_api_scenario(L);
+  schedule_fn(L, 2, sim_now(sc->sim) + lua_api_check_duration(L, 1), 0, 0);
   return 0;
 }
 
 /* every(dt, fn [, {from = t, ["until"] = t}]) */
 static int l_every(lua_State *L)
 {
-  Scenario *sc = scenario_of(L);
-  SimTime dt = check_duration(L, 1);
+  Scenario *sc = lua_api_scenario(L);
+  SimTime dt = lua_api_check_duration(L, 1);
   if (dt <= 0)
     return luaL_argerror(L, 1, "the period must be positive");
   SimTime from = sim_now(sc->sim) + dt, until = SIM_TIME_MAX;
@@ -1006,7 +1010,7 @@ static void resume_timeline(Scenario *sc, lua_State *co, int co_ref, int nargs)
   if (rc != LUA_YIELD) {
     GError *error = lua_sandbox_thread_error(sc->sb, co, rc);
     luaL_unref(L, LUA_REGISTRYINDEX, co_ref);
-    fail(sc, error);
+    lua_api_fail(sc, error);
     return;
   }
   const char *what = nres >= 1 ? lua_tostring(co, -nres) : NULL;
@@ -1033,7 +1037,7 @@ static void resume_timeline(Scenario *sc, lua_State *co, int co_ref, int nargs)
   } else {
     lua_pop(co, nres);
     luaL_unref(L, LUA_REGISTRYINDEX, co_ref);
-    fail(sc, g_error_new(SIM_ERROR, SIM_ERROR_INVALID,
+    lua_api_fail(sc, g_error_new(SIM_ERROR, SIM_ERROR_INVALID,
                          "a timeline yielded something other than sleep() or wait_for()"));
   }
 }
@@ -1045,7 +1049,7 @@ static void timeline_start(Sim *sim, void *data)
 
 static int l_timeline(lua_State *L)
 {
-  Scenario *sc = scenario_of(L);
+  Scenario *sc = lua_api_scenario(L);
   luaL_checktype(L, 1, LUA_TFUNCTION);
   lua_State *co = lua_newthread(L);
   lua_pushvalue(L, 1);
@@ -1061,7 +1065,7 @@ static int l_timeline(lua_State *L)
 /* The ns value of a duration, for the prelude's sleep(). */
 static int l_ns(lua_State *L)
 {
-  lua_pushinteger(L, check_duration(L, 1));
+  lua_pushinteger(L, lua_api_check_duration(L, 1));
   return 1;
 }
 
@@ -1074,12 +1078,12 @@ static int l_check_filter(lua_State *L)
 
 /* ---- faults ---- */
 
-static int l_crash(lua_State *L) { sim_crash(scenario_of(L)->sim, check_node(L, 1)); return 0; }
-static int l_restart(lua_State *L) { sim_restart(scenario_of(L)->sim, check_node(L, 1)); return 0; }
-static int l_resume(lua_State *L) { sim_resume(scenario_of(L)->sim, check_node(L, 1)); return 0; }
-static int l_lose_unsynced(lua_State *L) { sim_log_lose_unsynced(scenario_of(L)->sim, check_node(L, 1)); return 0; }
-static int l_heal(lua_State *L) { sim_net_heal(scenario_of(L)->sim); return 0; }
-static int l_stop(lua_State *L) { sim_stop(scenario_of(L)->sim); return 0; }
+static int l_crash(lua_State *L) { sim_crash(lua_api_scenario(L)->sim, check_node(L, 1)); return 0; }
+static int l_restart(lua_State *L) { sim_restart(lua_api_scenario(L)->sim, check_node(L, 1)); return 0; }
+static int l_resume(lua_State *L) { sim_resume(lua_api_scenario(L)->sim, check_node(L, 1)); return 0; }
+static int l_lose_unsynced(lua_State *L) { sim_log_lose_unsynced(lua_api_scenario(L)->sim, check_node(L, 1)); return 0; }
+static int l_heal(lua_State *L) { sim_net_heal(lua_api_scenario(L)->sim); return 0; }
+static int l_stop(lua_State *L) { sim_stop(lua_api_scenario(L)->sim); return 0; }
 
 typedef struct {
   int node;
@@ -1106,9 +1110,9 @@ static void later(Scenario *sc, SimTime delay, int node, gboolean restart)
 /* crash_restart(node, downtime): crash now, restart after downtime. */
 static int l_crash_restart(lua_State *L)
 {
-  Scenario *sc = scenario_of(L);
+  Scenario *sc = lua_api_scenario(L);
   int node = check_node(L, 1);
-  SimTime down = check_duration(L, 2);
+  SimTime down = lua_api_check_duration(L, 2);
   sim_crash(sc->sim, node);
   later(sc, down, node, TRUE);
   return 0;
@@ -1117,23 +1121,23 @@ static int l_crash_restart(lua_State *L)
 /* pause(node [, duration]): freeze now; resume after duration if given. */
 static int l_pause(lua_State *L)
 {
-  Scenario *sc = scenario_of(L);
+  Scenario *sc = lua_api_scenario(L);
   int node = check_node(L, 1);
   sim_pause(sc->sim, node);
   if (!lua_isnoneornil(L, 2))
-    later(sc, check_duration(L, 2), node, FALSE);
+    later(sc, lua_api_check_duration(L, 2), node, FALSE);
   return 0;
 }
 
 static int l_clock_jump(lua_State *L)
 {
-  sim_clock_jump(scenario_of(L)->sim, check_node(L, 1), to_duration(L, 2, TRUE));
+  sim_clock_jump(lua_api_scenario(L)->sim, check_node(L, 1), to_duration(L, 2, TRUE));
   return 0;
 }
 
 static int l_clock_offset(lua_State *L)
 {
-  sim_clock_set_offset(scenario_of(L)->sim, check_node(L, 1), to_duration(L, 2, TRUE));
+  sim_clock_set_offset(lua_api_scenario(L)->sim, check_node(L, 1), to_duration(L, 2, TRUE));
   return 0;
 }
 
@@ -1142,14 +1146,14 @@ static int l_clock_drift(lua_State *L)
   int node = check_node(L, 1);
   double ppm = check_finite(L, 2);
   luaL_argcheck(L, ppm >= -500000 && ppm <= 1000000, 2, "drift must be in [-500000, 1000000] ppm");
-  sim_clock_set_drift(scenario_of(L)->sim, node, ppm);
+  sim_clock_set_drift(lua_api_scenario(L)->sim, node, ppm);
   return 0;
 }
 
 /* partition({"a", "b"}, {"c"}, ...): cut every link between groups. */
 static int l_partition(lua_State *L)
 {
-  Scenario *sc = scenario_of(L);
+  Scenario *sc = lua_api_scenario(L);
   guint n = sim_node_count(sc->sim);
   int groups = lua_gettop(L);
   if (groups < 1)
@@ -1177,7 +1181,7 @@ static int l_partition(lua_State *L)
 static int l_cut(lua_State *L)
 {
   int a = check_node(L, 1), b = check_node(L, 2);
-  sim_net_cut(scenario_of(L)->sim, a, b, lua_toboolean(L, lua_upvalueindex(1)));
+  sim_net_cut(lua_api_scenario(L)->sim, a, b, lua_toboolean(L, lua_upvalueindex(1)));
   return 0;
 }
 
@@ -1185,13 +1189,13 @@ static int l_cut(lua_State *L)
 
 static int l_now(lua_State *L)
 {
-  lua_pushnumber(L, sim_time_to_seconds(sim_now(scenario_of(L)->sim)));
+  lua_pushnumber(L, sim_time_to_seconds(sim_now(lua_api_scenario(L)->sim)));
   return 1;
 }
 
 static int l_state(lua_State *L)
 {
-  Scenario *sc = scenario_of(L);
+  Scenario *sc = lua_api_scenario(L);
   static const char *const names[] = { "up", "crashed", "paused" };
   lua_pushstring(L, names[sim_node_state(sim_node(sc->sim, check_node(L, 1)))]);
   return 1;
@@ -1199,14 +1203,14 @@ static int l_state(lua_State *L)
 
 static int l_clock(lua_State *L)
 {
-  Scenario *sc = scenario_of(L);
+  Scenario *sc = lua_api_scenario(L);
   lua_pushnumber(L, sim_time_to_seconds(sim_node_clock(sim_node(sc->sim, check_node(L, 1)))));
   return 1;
 }
 
 static int l_nodes(lua_State *L)
 {
-  Scenario *sc = scenario_of(L);
+  Scenario *sc = lua_api_scenario(L);
   const char *model = luaL_optstring(L, 1, NULL);
   lua_newtable(L);
   lua_Integer k = 0;
@@ -1222,7 +1226,7 @@ static int l_nodes(lua_State *L)
 
 static int l_stats(lua_State *L)
 {
-  const SimStats *s = sim_stats(scenario_of(L)->sim);
+  const SimStats *s = sim_stats(lua_api_scenario(L)->sim);
   lua_createtable(L, 0, 10);
 #define F(name) lua_pushinteger(L, (lua_Integer) s->name); lua_setfield(L, -2, #name);
   F(events) F(sent) F(delivered) F(dropped) F(duplicated) F(invoked) F(ok) F(fail) F(info)
@@ -1232,7 +1236,7 @@ static int l_stats(lua_State *L)
 
 static int l_violations(lua_State *L)
 {
-  lua_pushinteger(L, (lua_Integer) sim_violations(scenario_of(L)->sim, luaL_checkstring(L, 1)));
+  lua_pushinteger(L, (lua_Integer) sim_violations(lua_api_scenario(L)->sim, luaL_checkstring(L, 1)));
   return 1;
 }
 
@@ -1240,25 +1244,25 @@ static int l_violations(lua_State *L)
 
 static int l_metric(lua_State *L)
 {
-  sim_metric_set(scenario_of(L)->sim, luaL_checkstring(L, 1), check_finite(L, 2));
+  sim_metric_set(lua_api_scenario(L)->sim, luaL_checkstring(L, 1), check_finite(L, 2));
   return 0;
 }
 
 static int l_metric_add(lua_State *L)
 {
-  sim_metric_add(scenario_of(L)->sim, luaL_checkstring(L, 1), lua_isnoneornil(L, 2) ? 1.0 : check_finite(L, 2));
+  sim_metric_add(lua_api_scenario(L)->sim, luaL_checkstring(L, 1), lua_isnoneornil(L, 2) ? 1.0 : check_finite(L, 2));
   return 0;
 }
 
 static int l_sample(lua_State *L)
 {
-  sim_metric_sample(scenario_of(L)->sim, luaL_checkstring(L, 1), check_finite(L, 2));
+  sim_metric_sample(lua_api_scenario(L)->sim, luaL_checkstring(L, 1), check_finite(L, 2));
   return 0;
 }
 
 static int l_violation(lua_State *L)
 {
-  sim_violation(scenario_of(L)->sim, luaL_checkstring(L, 1), "%s", luaL_optstring(L, 2, "scenario-reported"));
+  sim_violation(lua_api_scenario(L)->sim, luaL_checkstring(L, 1), "%s", luaL_optstring(L, 2, "scenario-reported"));
   return 0;
 }
 
@@ -1266,7 +1270,7 @@ static int l_violation(lua_State *L)
 
 static int l_rng(lua_State *L)
 {
-  Scenario *sc = scenario_of(L);
+  Scenario *sc = lua_api_scenario(L);
   const char *name = luaL_checkstring(L, 1);
   SimRng *r = lua_newuserdatauv(L, sizeof(SimRng), 0);
   g_autofree char *stream = g_strdup_printf("script:%s", name);
@@ -1293,7 +1297,7 @@ static int rng_random(lua_State *L)
 static int rng_exponential(lua_State *L)
 {
   SimRng *r = luaL_checkudata(L, 1, RNG_META);
-  SimTime mean = check_duration(L, 2);
+  SimTime mean = lua_api_check_duration(L, 2);
   lua_pushnumber(L, sim_rng_exponential(r, sim_time_to_seconds(mean)));
   return 1;
 }

@@ -31,7 +31,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LM_SCENARIO "faultsim.lua_model.scenario"
 #define LM_SELVES "faultsim.lua_model.selves"   /* node id → self */
 #define LM_PRIVATE "faultsim.lua_model.private" /* node id → {timers, tags, next} */
 #define LM_META "faultsim.model"
@@ -65,24 +64,6 @@ typedef struct {
 static const char *const handler_names[] = { "init", "on_message", "on_timer", "on_crash",
                                              "on_restart", "on_invoke", NULL };
 
-static Scenario *lm_scenario(lua_State *L)
-{
-  lua_getfield(L, LUA_REGISTRYINDEX, LM_SCENARIO);
-  Scenario *sc = lua_touserdata(L, -1);
-  lua_pop(L, 1);
-  return sc;
-}
-
-/* Records the first error of the run and stops it (as hooks do). */
-static void lm_fail(Scenario *sc, GError *error)
-{
-  if (!sc->error)
-    sc->error = error;
-  else
-    g_error_free(error);
-  sim_stop(sc->sim);
-}
-
 void lua_model_free(gpointer p)
 {
   LuaModel *lm = p;
@@ -97,27 +78,6 @@ void lua_model_free(gpointer p)
 }
 
 /* ---- argument helpers ---- */
-
-/* A duration as "150ms"/"2s" text or seconds; raises naming argument idx. */
-static SimTime lm_duration(lua_State *L, int idx)
-{
-  GError *error = NULL;
-  SimTime t = 0;
-  gboolean ok;
-  if (lua_type(L, idx) == LUA_TNUMBER)
-    ok = sim_time_from_seconds(lua_tonumber(L, idx), &t, &error);
-  else if (lua_type(L, idx) == LUA_TSTRING)
-    ok = sim_time_parse(lua_tostring(L, idx), &t, &error);
-  else
-    return luaL_argerror(L, idx, lua_pushfstring(L, "duration expected (\"150ms\", \"2s\" or seconds), got %s",
-                                                  luaL_typename(L, idx)));
-  if (!ok) {
-    lua_pushstring(L, error->message);
-    g_error_free(error);
-    return luaL_argerror(L, idx, lua_tostring(L, -1));
-  }
-  return t;
-}
 
 typedef struct {
   const char *name;
@@ -246,32 +206,6 @@ static SimValue build_value(lua_State *L, int idx)
   }
 }
 
-static void push_value(lua_State *L, const SimValue *v)
-{
-  if (!v) {
-    lua_pushnil(L);
-    return;
-  }
-  switch (v->kind) {
-  case SIM_V_NIL: lua_pushnil(L); break;
-  case SIM_V_INT: lua_pushinteger(L, v->a); break;
-  case SIM_V_PAIR:
-    lua_createtable(L, 2, 0);
-    lua_pushinteger(L, v->a);
-    lua_rawseti(L, -2, 1);
-    lua_pushinteger(L, v->b);
-    lua_rawseti(L, -2, 2);
-    break;
-  case SIM_V_LIST:
-    lua_createtable(L, (int) v->list->len, 0);
-    for (guint i = 0; i < v->list->len; i++) {
-      lua_pushinteger(L, g_array_index(v->list, int64_t, i));
-      lua_rawseti(L, -2, (lua_Integer) i + 1);
-    }
-    break;
-  }
-}
-
 /* ---- self ---- */
 
 /* Pushes registry[key][id] (may be nil). */
@@ -363,7 +297,7 @@ static void reset_volatile(lua_State *L, int self, int id)
 /* The node behind method argument 1, which must be a node's own self. */
 static SimNode *check_self(lua_State *L, const char *method)
 {
-  Scenario *sc = lm_scenario(L);
+  Scenario *sc = lua_api_scenario(L);
   if (lua_type(L, 1) == LUA_TTABLE) {
     lua_pushliteral(L, "id");
     lua_rawget(L, 1);
@@ -387,7 +321,7 @@ static gboolean dead(SimNode *node) { return sim_node_state(node) == SIM_NODE_CR
 static int check_dst(lua_State *L, int idx, const char *method)
 {
   const char *name = luaL_checkstring(L, idx);
-  int id = sim_node_find(lm_scenario(L)->sim, name);
+  int id = sim_node_find(lua_api_scenario(L)->sim, name);
   if (id < 0)
     return luaL_error(L, "%s: unknown node '%s'", method, name);
   return id;
@@ -441,7 +375,7 @@ static int m_broadcast(lua_State *L)
 static int m_timer(lua_State *L)
 {
   SimNode *node = check_self(L, "timer");
-  SimTime delay = lm_duration(L, 2);
+  SimTime delay = lua_api_check_duration(L, 2);
   lua_settop(L, 3);
   if (dead(node)) {
     lua_pushinteger(L, 0);
@@ -576,7 +510,7 @@ static int m_invoke(lua_State *L)
 {
   SimNode *node = check_self(L, "invoke");
   const char *f = luaL_checkstring(L, 2);
-  SimTime timeout = lua_isnoneornil(L, 5) ? 0 : lm_duration(L, 5);
+  SimTime timeout = lua_isnoneornil(L, 5) ? 0 : lua_api_check_duration(L, 5);
   check_value(L, 3, "invoke: value");
   check_value(L, 4, "invoke: key");
   if (dead(node)) {
@@ -673,9 +607,9 @@ static int lm_dispatch(lua_State *L)
     lua_setfield(L, -2, "id");
     lua_pushstring(L, c->f);
     lua_setfield(L, -2, "f");
-    push_value(L, c->key);
+    lua_api_push_value(L, c->key);
     lua_setfield(L, -2, "key");
-    push_value(L, c->value);
+    lua_api_push_value(L, c->value);
     lua_setfield(L, -2, "value");
     nargs = 2;
   }
@@ -693,7 +627,7 @@ static void lm_run(LmCall *c)
   lua_pushlightuserdata(L, c);
   GError *error = NULL;
   if (!lua_sandbox_call(sc->sb, 1, 0, &error))
-    lm_fail(sc, error);
+    lua_api_fail(sc, error);
 }
 
 static LuaModel *model_of(SimNode *node) { return (LuaModel *) sim_node_model(node); }
@@ -818,7 +752,7 @@ static void read_params(lua_State *L, int idx, LuaModel *lm)
 /* model{...} → a model object for node() and clients{}. */
 static int l_model(lua_State *L)
 {
-  Scenario *sc = lm_scenario(L);
+  Scenario *sc = lua_api_scenario(L);
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 1);
   lua_pushnil(L);
@@ -895,7 +829,7 @@ const SimModel *lua_model_test(lua_State *L, int idx)
   guint *index = luaL_testudata(L, idx, LM_META);
   if (!index)
     return NULL;
-  Scenario *sc = lm_scenario(L);
+  Scenario *sc = lua_api_scenario(L);
   return *index < sc->lua_models->len ? sc->lua_models->pdata[*index] : NULL;
 }
 
@@ -921,7 +855,7 @@ static int model_index(lua_State *L)
 /* include(path) → whatever the file's chunk returns. */
 static int l_include(lua_State *L)
 {
-  Scenario *sc = lm_scenario(L);
+  Scenario *sc = lua_api_scenario(L);
   const char *rel = luaL_checkstring(L, 1);
   if (!g_str_has_suffix(rel, ".lua"))
     return luaL_error(L, "include(): '%s' is not a .lua file", rel);
@@ -962,8 +896,6 @@ static int l_include(lua_State *L)
 void lua_model_open(Scenario *sc)
 {
   lua_State *L = sc->sb->L;
-  lua_pushlightuserdata(L, sc);
-  lua_setfield(L, LUA_REGISTRYINDEX, LM_SCENARIO);
   lua_newtable(L);
   lua_setfield(L, LUA_REGISTRYINDEX, LM_SELVES);
   lua_newtable(L);

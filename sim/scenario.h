@@ -104,6 +104,14 @@ const SimModel *lua_model_test(lua_State *L, int idx);
 void lua_model_free(gpointer model);
 
 /* lua_api.c */
+/* The scenario whose sandbox `L` is. */
+Scenario *lua_api_scenario(lua_State *L);
+/* Records the first error of the run (taking `error`) and stops the Sim. */
+void lua_api_fail(Scenario *sc, GError *error);
+/* A duration argument ("150ms", "2s" or seconds); raises naming arg `idx`. */
+SimTime lua_api_check_duration(lua_State *L, int idx);
+/* Pushes an operation value: nil, integer, {a, b} pair or list; NULL is nil. */
+void lua_api_push_value(lua_State *L, const SimValue *v);
 void lua_api_open(Scenario *sc);
 /* Frees every hook (not their Lua references: the state goes next). */
 void lua_api_hooks_free(Scenario *sc);
