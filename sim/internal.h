@@ -103,6 +103,7 @@ struct Sim {
   uint64_t seed;
   SimTime now;
   gboolean stopped;
+  char *failure;             /* sim_fail's message */
   gboolean finished;
   SimQueue queue;
   SimEvent *events;

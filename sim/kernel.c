@@ -1,6 +1,7 @@
 /* The kernel: a Sim's lifetime, the pooled event records, the run loop and
  * the node-level faults (crash, restart, pause, resume, clock changes). */
 #include "sim/internal.h"
+#include <stdarg.h>
 #include <string.h>
 
 #define MSG_CHUNK 1024
@@ -64,6 +65,7 @@ void sim_free(Sim *sim)
   g_free(sim->events);
   sim_queue_clear(&sim->queue);
   g_ptr_array_unref(sim->msg_chunks);
+  g_free(sim->failure);
   g_free(sim);
 }
 
@@ -320,6 +322,8 @@ guint64 sim_run(Sim *sim, SimTime until)
   guint64 before = sim->stats.events;
   SimQueueEntry e;
   sim->stopped = FALSE;
+  if (sim->failure)
+    return 0;
   while (!sim->stopped && sim->queue.len > 0 && sim->queue.heap[0].time <= until) {
     sim_queue_pop(&sim->queue, &e);
     sim->now = e.time;
@@ -332,6 +336,19 @@ guint64 sim_run(Sim *sim, SimTime until)
 }
 
 void sim_stop(Sim *sim) { sim->stopped = TRUE; }
+
+void sim_fail(Sim *sim, const char *fmt, ...)
+{
+  if (!sim->failure) {
+    va_list ap;
+    va_start(ap, fmt);
+    sim->failure = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+  }
+  sim->stopped = TRUE;
+}
+
+const char *sim_failure(const Sim *sim) { return sim->failure; }
 gboolean sim_stopped(const Sim *sim) { return sim->stopped; }
 
 void sim_finish(Sim *sim)

@@ -245,6 +245,8 @@ Scenario *scenario_run(const char *path, uint64_t seed, GHashTable *overrides,
     sim_trace_to(sc->sim, trace.f);
   sc->running = TRUE;
   sim_run(sc->sim, sc->duration);
+  if (!sc->error && sim_failure(sc->sim))
+    sc->error = g_error_new(SIM_ERROR, SIM_ERROR_INVALID, "%s", sim_failure(sc->sim));
   if (!sc->error) {
     sim_finish(sc->sim);
     lua_api_run_end_checks(sc);

@@ -253,6 +253,12 @@ gboolean sim_resolve_nodes(Sim *sim, GError **error);
  * or sim_stop). Returns the number of events processed. */
 guint64 sim_run(Sim *sim, SimTime until);
 void sim_stop(Sim *sim);
+/* A model found its configuration unusable (a client with no server to talk
+ * to): the run stops at once, finish hooks do not run, and `faultsim run`
+ * exits 2 with this message. The first call wins. */
+void sim_fail(Sim *sim, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* The message of sim_fail, or NULL. */
+const char *sim_failure(const Sim *sim);
 gboolean sim_stopped(const Sim *sim);
 /* Calls each model's finish hook once (checkers, end-of-run metrics). */
 void sim_finish(Sim *sim);

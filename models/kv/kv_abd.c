@@ -101,10 +101,12 @@ static void client_free(gpointer p)
 static void client_init(SimNode *node)
 {
   Sim *sim = sim_node_sim(node);
-  AbdClient *c = g_new0(AbdClient, 1);
   int first = kv_first_node(sim, &model_kv_abd);
-  if (first < 0)
-    g_error("kv.abd.client: the scenario has no kv.abd replica");
+  if (first < 0) {
+    sim_fail(sim, "node '%s' (kv.abd.client): the scenario has no kv.abd replica", sim_node_name(node));
+    return;
+  }
+  AbdClient *c = g_new0(AbdClient, 1);
   c->ring = kv_initial_ring(sim, &model_kv_abd, TRUE);
   int64_t n = sim_node_param_int(sim_node(sim, first), "replicas");
   c->n = (guint) CLAMP(n, 1, 64);

@@ -49,8 +49,10 @@ static void client_init(SimNode *node)
 {
   Sim *sim = sim_node_sim(node);
   int first = kv_first_node(sim, &model_kv_quorum);
-  if (first < 0)
-    g_error("kv.quorum.client: the scenario has no kv.quorum replica");
+  if (first < 0) {
+    sim_fail(sim, "node '%s' (kv.quorum.client): the scenario has no kv.quorum replica", sim_node_name(node));
+    return;
+  }
   QClient *c = g_new0(QClient, 1);
   /* After a restart, joined nodes are members already. */
   c->ring = kv_initial_ring(sim, &model_kv_quorum, sim_node_incarnation(node) > 0);

@@ -457,7 +457,8 @@ static void client_start(SimNode *node, LockAlgo algo)
   sim_node_set_data(node, c, g_free);
   sim_metric_add(sim_node_sim(node), "acquisitions", 0);
   if (c->nservers == 0) {
-    sim_violation(sim_node_sim(node), "lock_config", "client %s has no servers", sim_node_name(node));
+    sim_fail(sim_node_sim(node), "node '%s' (%s): parameter 'servers' names no lock server", sim_node_name(node),
+             sim_node_model(node)->name);
     return;
   }
   if (sim_node_param_bool(node, "loop"))

@@ -1,0 +1,2 @@
+-- expect: node 'c' (kv.abd.client): the scenario has no kv.abd replica
+node("c", "kv.abd.client")

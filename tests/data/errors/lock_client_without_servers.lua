@@ -1,0 +1,2 @@
+-- expect: node 'c' (lock.lease.client): parameter 'servers' names no lock server
+node("c", "lock.lease.client")
