@@ -15,9 +15,13 @@ int handle_models(int argc, char **argv)
   }
   for (const SimModel *const *m = sim_registry(); *m; m++) {
     printf("%s\n    %s\n", (*m)->name, (*m)->summary);
-    for (const SimParamSpec *p = (*m)->params; p && p->name; p++)
-      printf("    %-18s %-9s default %-10s %s\n", p->name, sim_param_type_name(p->type),
+    for (const SimParamSpec *p = (*m)->params; p && p->name; p++) {
+      printf("    %-18s %-9s default %-10s %s", p->name, sim_param_type_name(p->type),
              p->default_value && *p->default_value ? p->default_value : "\"\"", p->help);
+      if (p->min != 0 || p->max != 0)
+        printf(" [%g..%g%s]", p->min, p->max, p->type == SIM_PARAM_DURATION ? " s" : "");
+      printf("\n");
+    }
     printf("\n");
   }
   return SIM_EXIT_OK;

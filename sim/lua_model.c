@@ -743,7 +743,7 @@ static void read_params(lua_State *L, int idx, LuaModel *lm)
     const char *key = lua_tostring(L, -2);
     SimParamType type = SIM_PARAM_STRING;
     char *text = default_text(L, lua_gettop(L), key, &type);
-    lm->specs[lm->nspecs++] = (SimParamSpec) { g_strdup(key), type, text, "" };
+    lm->specs[lm->nspecs++] = (SimParamSpec) { .name = g_strdup(key), .type = type, .default_value = text, .help = "" };
     lua_pop(L, 1);
   }
   qsort(lm->specs, lm->nspecs, sizeof(SimParamSpec), cmp_specs);

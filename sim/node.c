@@ -156,6 +156,16 @@ static gboolean parse_value(const SimParamSpec *spec, const char *text,
   return FALSE;
 }
 
+/* Checks a parsed number against the spec's range, if it has one. */
+static gboolean in_range(const SimParamSpec *spec, double v, const char *text, GError **error)
+{
+  if ((spec->min == 0 && spec->max == 0) || (v >= spec->min && v <= spec->max))
+    return TRUE;
+  g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "parameter '%s' = %s is out of range [%g, %g]%s", spec->name,
+              text, spec->min, spec->max, spec->type == SIM_PARAM_DURATION ? " seconds" : "");
+  return FALSE;
+}
+
 gboolean sim_node_parse_params(SimNode *node, GHashTable *given, GError **error)
 {
   const SimParamSpec *specs = node->model->params;
@@ -177,6 +187,11 @@ gboolean sim_node_parse_params(SimNode *node, GHashTable *given, GError **error)
     if (!text)
       text = specs[i].default_value ? specs[i].default_value : "";
     if (!parse_value(&specs[i], text, &node->params[i], error))
+      return FALSE;
+    double v = specs[i].type == SIM_PARAM_INT ? (double) node->params[i].i
+             : specs[i].type == SIM_PARAM_DOUBLE ? node->params[i].d
+             : specs[i].type == SIM_PARAM_DURATION ? sim_time_to_seconds(node->params[i].i) : 0;
+    if (!in_range(&specs[i], v, text, error))
       return FALSE;
   }
   return TRUE;

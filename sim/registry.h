@@ -17,6 +17,9 @@ typedef struct {
   SimParamType type;
   const char *default_value; /* text, parsed like a --set value */
   const char *help;
+  /* Allowed range of an INT, DOUBLE or DURATION (in seconds) value; both 0
+   * means any. A value outside it is an error naming the parameter. */
+  double min, max;
 } SimParamSpec;
 
 struct SimModel {

@@ -147,8 +147,8 @@ static void probe_on_timer(SimNode *node, uint64_t tag)
 }
 
 static const SimParamSpec probe_params[] = {
-  { "timer", SIM_PARAM_DURATION, "0", "arm timer tag 1 after this at (re)start; 0 = none" },
-  { "timer2", SIM_PARAM_DURATION, "0", "arm timer tag 2 after this at (re)start; 0 = none" },
+  { "timer", SIM_PARAM_DURATION, "0", "arm timer tag 1 after this at (re)start; 0 = none", 0, 0 },
+  { "timer2", SIM_PARAM_DURATION, "0", "arm timer tag 2 after this at (re)start; 0 = none", 0, 0 },
   { NULL },
 };
 

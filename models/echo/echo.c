@@ -96,10 +96,10 @@ static void client_on_invoke(SimNode *node, uint64_t op, const char *f,
 }
 
 static const SimParamSpec client_params[] = {
-  { "target", SIM_PARAM_NODES, "", "the echo server to ping" },
-  { "interval", SIM_PARAM_DURATION, "100ms", "time between pings; 0 = only when a workload asks" },
-  { "timeout", SIM_PARAM_DURATION, "1s", "a ping without PONG by then is recorded as info" },
-  { "count", SIM_PARAM_INT, "0", "stop after this many pings; 0 = no limit" },
+  { "target", SIM_PARAM_NODES, "", "the echo server to ping", 0, 0 },
+  { "interval", SIM_PARAM_DURATION, "100ms", "time between pings; 0 = only when a workload asks", 0, 0 },
+  { "timeout", SIM_PARAM_DURATION, "1s", "a ping without PONG by then is recorded as info", 0, 0 },
+  { "count", SIM_PARAM_INT, "0", "stop after this many pings; 0 = no limit", 0, 0 },
   { NULL },
 };
 
@@ -139,7 +139,7 @@ static void forward_init(SimNode *node)
 }
 
 static const SimParamSpec forward_params[] = {
-  { "hops", SIM_PARAM_INT, "0", "hops of the message this node starts with; 0 = none" },
+  { "hops", SIM_PARAM_INT, "0", "hops of the message this node starts with; 0 = none", 0, 0 },
   { NULL },
 };
 

@@ -52,9 +52,9 @@ static void server_finish(Sim *sim, SimNode *const *nodes, guint count)
 }
 
 static const SimParamSpec server_params[] = {
-  { "ring", SIM_PARAM_STRING, "vnodes", "placement algorithm of models/ring (ketama, vnodes, jump, rendezvous, bounded, modulo)" },
-  { "vnodes", SIM_PARAM_INT, "100", "points per server for vnodes/bounded" },
-  { "replicas", SIM_PARAM_INT, "3", "N: replicas per key (1..64); quorums are majorities of N" },
+  { "ring", SIM_PARAM_STRING, "vnodes", "placement algorithm of models/ring (ketama, vnodes, jump, rendezvous, bounded, modulo)", 0, 0 },
+  { "vnodes", SIM_PARAM_INT, "100", "points per server for vnodes/bounded", 0, 0 },
+  { "replicas", SIM_PARAM_INT, "3", "N: replicas per key (1..64); quorums are majorities of N", 0, 0 },
   { NULL },
 };
 
@@ -238,9 +238,9 @@ static void client_finish(Sim *sim, SimNode *const *nodes, guint count)
 }
 
 static const SimParamSpec client_params[] = {
-  { "retry", SIM_PARAM_DURATION, "20ms", "resend a phase's request to silent replicas this often" },
-  { "lincheck", SIM_PARAM_BOOL, "true", "check the clients' history for linearizability at the end (invariant `linearizable`)" },
-  { "lincheck_max_steps", SIM_PARAM_INT, "10000000", "bound on the checker's model steps; beyond it abd_lincheck = -1" },
+  { "retry", SIM_PARAM_DURATION, "20ms", "resend a phase's request to silent replicas this often", 0, 0 },
+  { "lincheck", SIM_PARAM_BOOL, "true", "check the clients' history for linearizability at the end (invariant `linearizable`)", 0, 0 },
+  { "lincheck_max_steps", SIM_PARAM_INT, "10000000", "bound on the checker's model steps; beyond it abd_lincheck = -1", 0, 0 },
   { NULL },
 };
 

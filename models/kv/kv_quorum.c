@@ -415,13 +415,14 @@ static void server_finish(Sim *sim, SimNode *const *nodes, guint count)
 }
 
 static const SimParamSpec server_params[] = {
-  { "ring", SIM_PARAM_STRING, "vnodes", "placement algorithm of models/ring (ketama, vnodes, jump, rendezvous, bounded, modulo)" },
-  { "vnodes", SIM_PARAM_INT, "100", "points per server for vnodes/bounded" },
-  { "replicas", SIM_PARAM_INT, "3", "N: replicas per key (1..64)" },
-  { "join", SIM_PARAM_BOOL, "false", "true: this node joins a running cluster (add it with node() during the run)" },
-  { "preload", SIM_PARAM_INT, "0", "initial members store keys 0..preload-1 they replicate (value 0, version (0, 0))" },
-  { "handoff_retry", SIM_PARAM_DURATION, "50ms", "resend unacknowledged HANDOFF and JOIN messages this often" },
-  { "hint_interval", SIM_PARAM_DURATION, "100ms", "push held hints to their replicas this often" },
+  { "ring", SIM_PARAM_STRING, "vnodes", "placement algorithm of models/ring (ketama, vnodes, jump, rendezvous, bounded, modulo)", 0, 0 },
+  { "vnodes", SIM_PARAM_INT, "100", "points per server for vnodes/bounded", 0, 0 },
+  { "replicas", SIM_PARAM_INT, "3", "N: replicas per key (1..64)", 0, 0 },
+  { "join", SIM_PARAM_BOOL, "false", "true: this node joins a running cluster (add it with node() during the run)", 0, 0 },
+  { "preload", SIM_PARAM_INT, "0", "initial members store keys 0..preload-1 they replicate (value 0, version (0, 0))",
+    0, 10000000 },
+  { "handoff_retry", SIM_PARAM_DURATION, "50ms", "resend unacknowledged HANDOFF and JOIN messages this often", 0, 0 },
+  { "hint_interval", SIM_PARAM_DURATION, "100ms", "push held hints to their replicas this often", 0, 0 },
   { NULL },
 };
 

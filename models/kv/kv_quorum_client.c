@@ -245,13 +245,13 @@ static void client_finish(Sim *sim, SimNode *const *nodes, guint count)
 }
 
 static const SimParamSpec client_params[] = {
-  { "r", SIM_PARAM_INT, "1", "R: replies a read waits for" },
-  { "w", SIM_PARAM_INT, "1", "W: acks a write waits for" },
-  { "sloppy", SIM_PARAM_BOOL, "false", "sloppy quorum: fall back to the next nodes of the ring, with hints" },
-  { "sloppy_after", SIM_PARAM_DURATION, "20ms", "silence after which a fallback is tried (and abandoned ops are swept)" },
-  { "read_repair", SIM_PARAM_BOOL, "true", "send the newest version to replicas that answered a read with an older one" },
-  { "linger", SIM_PARAM_DURATION, "200ms", "keep a completed request this long for late replies and read repair" },
-  { "lincheck", SIM_PARAM_BOOL, "false", "check the history for linearizability at the end (invariant `linearizable`)" },
+  { "r", SIM_PARAM_INT, "1", "R: replies a read waits for", 0, 0 },
+  { "w", SIM_PARAM_INT, "1", "W: acks a write waits for", 0, 0 },
+  { "sloppy", SIM_PARAM_BOOL, "false", "sloppy quorum: fall back to the next nodes of the ring, with hints", 0, 0 },
+  { "sloppy_after", SIM_PARAM_DURATION, "20ms", "silence after which a fallback is tried (and abandoned ops are swept)", 0, 0 },
+  { "read_repair", SIM_PARAM_BOOL, "true", "send the newest version to replicas that answered a read with an older one", 0, 0 },
+  { "linger", SIM_PARAM_DURATION, "200ms", "keep a completed request this long for late replies and read repair", 0, 0 },
+  { "lincheck", SIM_PARAM_BOOL, "false", "check the history for linearizability at the end (invariant `linearizable`)", 0, 0 },
   { NULL },
 };
 

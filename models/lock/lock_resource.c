@@ -42,7 +42,7 @@ static void resource_init(SimNode *node)
 }
 
 static const SimParamSpec resource_params[] = {
-  { "fencing", SIM_PARAM_BOOL, "false", "reject a write whose fencing token is lower than the highest seen" },
+  { "fencing", SIM_PARAM_BOOL, "false", "reject a write whose fencing token is lower than the highest seen", 0, 0 },
   { NULL },
 };
 

@@ -121,8 +121,8 @@ static void server_on_message(SimNode *node, const SimMsg *msg)
 }
 
 static const SimParamSpec server_params[] = {
-  { "persist", SIM_PARAM_BOOL, "false", "keep the key in durable state, so a restart remembers it" },
-  { "restart_delay", SIM_PARAM_DURATION, "0", "after a restart, refuse every request for this long (Redlock's delayed restart; use >= the TTL)" },
+  { "persist", SIM_PARAM_BOOL, "false", "keep the key in durable state, so a restart remembers it", 0, 0 },
+  { "restart_delay", SIM_PARAM_DURATION, "0", "after a restart, refuse every request for this long (Redlock's delayed restart; use >= the TTL)", 0, 0 },
   { NULL },
 };
 

@@ -115,13 +115,13 @@ static void client_on_invoke(SimNode *node, uint64_t op, const char *f,
 }
 
 static const SimParamSpec client_params[] = {
-  { "coordinator", SIM_PARAM_NODES, "", "the commit coordinator" },
-  { "participants", SIM_PARAM_NODES, "", "the participants, in the coordinator's order" },
-  { "subset", SIM_PARAM_BOOL, "false", "touch a random non-empty subset of participants instead of all" },
-  { "keys", SIM_PARAM_INT, "10", "keys per participant, when the workload gives none" },
-  { "interval", SIM_PARAM_DURATION, "0", "own loop: start a transaction this often; 0 = only when a workload asks" },
-  { "timeout", SIM_PARAM_DURATION, "1s", "own loop: the client's deadline (then info)" },
-  { "count", SIM_PARAM_INT, "0", "own loop: stop after this many; 0 = no limit" },
+  { "coordinator", SIM_PARAM_NODES, "", "the commit coordinator", 0, 0 },
+  { "participants", SIM_PARAM_NODES, "", "the participants, in the coordinator's order", 0, 0 },
+  { "subset", SIM_PARAM_BOOL, "false", "touch a random non-empty subset of participants instead of all", 0, 0 },
+  { "keys", SIM_PARAM_INT, "10", "keys per participant, when the workload gives none", 0, 0 },
+  { "interval", SIM_PARAM_DURATION, "0", "own loop: start a transaction this often; 0 = only when a workload asks", 0, 0 },
+  { "timeout", SIM_PARAM_DURATION, "1s", "own loop: the client's deadline (then info)", 0, 0 },
+  { "count", SIM_PARAM_INT, "0", "own loop: stop after this many; 0 = no limit", 0, 0 },
   { NULL },
 };
 

@@ -313,9 +313,9 @@ static void init_2pc(SimNode *node) { co_init(node, &txn_proto_2pc); }
 static void init_3pc(SimNode *node) { co_init(node, &txn_proto_3pc); }
 
 static const SimParamSpec coord_params[] = {
-  { "participants", SIM_PARAM_NODES, "", "the participant nodes; a BEGIN's mask selects among them by index" },
-  { "vote_timeout", SIM_PARAM_DURATION, "200ms", "abort a transaction whose votes are not all in by then" },
-  { "ack_timeout", SIM_PARAM_DURATION, "100ms", "resend the decision to silent participants this often (3PC: pre-commit ack wait)" },
+  { "participants", SIM_PARAM_NODES, "", "the participant nodes; a BEGIN's mask selects among them by index", 0, 0 },
+  { "vote_timeout", SIM_PARAM_DURATION, "200ms", "abort a transaction whose votes are not all in by then", 0, 0 },
+  { "ack_timeout", SIM_PARAM_DURATION, "100ms", "resend the decision to silent participants this often (3PC: pre-commit ack wait)", 0, 0 },
   { NULL },
 };
 

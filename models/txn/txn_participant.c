@@ -509,14 +509,14 @@ guint txn_participant_locks(SimNode *node)
 }
 
 static const SimParamSpec part_params[] = {
-  { "participants", SIM_PARAM_NODES, "", "every participant, in the coordinator's order (this node among them)" },
-  { "vote_no", SIM_PARAM_DOUBLE, "0", "probability of voting NO on a PREPARE" },
-  { "lock_wait", SIM_PARAM_DURATION, "0", "how long a PREPARE may wait for a locked key; 0 = vote NO at once" },
-  { "decision_timeout", SIM_PARAM_DURATION, "100ms", "2PC: ask for the decision this often while in doubt; 3PC: timeout before termination" },
-  { "cooperative", SIM_PARAM_BOOL, "false", "2PC: also ask the other participants (cooperative termination)" },
-  { "term_timeout", SIM_PARAM_DURATION, "50ms", "3PC: how long a backup coordinator collects states / pre-commit acks" },
-  { "blocked_threshold", SIM_PARAM_DURATION, "500ms", "in doubt longer than this counts in txn.blocked" },
-  { "check_durability", SIM_PARAM_BOOL, "true", "check acknowledged commits at the end; false when logs may lose their unsynced tail" },
+  { "participants", SIM_PARAM_NODES, "", "every participant, in the coordinator's order (this node among them)", 0, 0 },
+  { "vote_no", SIM_PARAM_DOUBLE, "0", "probability of voting NO on a PREPARE", 0, 0 },
+  { "lock_wait", SIM_PARAM_DURATION, "0", "how long a PREPARE may wait for a locked key; 0 = vote NO at once", 0, 0 },
+  { "decision_timeout", SIM_PARAM_DURATION, "100ms", "2PC: ask for the decision this often while in doubt; 3PC: timeout before termination", 0, 0 },
+  { "cooperative", SIM_PARAM_BOOL, "false", "2PC: also ask the other participants (cooperative termination)", 0, 0 },
+  { "term_timeout", SIM_PARAM_DURATION, "50ms", "3PC: how long a backup coordinator collects states / pre-commit acks", 0, 0 },
+  { "blocked_threshold", SIM_PARAM_DURATION, "500ms", "in doubt longer than this counts in txn.blocked", 0, 0 },
+  { "check_durability", SIM_PARAM_BOOL, "true", "check acknowledged commits at the end; false when logs may lose their unsynced tail", 0, 0 },
   { NULL },
 };
 
