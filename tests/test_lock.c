@@ -349,9 +349,26 @@ static void test_scenario_redlock_restart(void)
   }
 }
 
+/* Renewal end to end: with EXTEND client2 waits for client1's release at
+ * about 3 s; without, it takes over when client1's 1 s lease ends. */
+static void test_scenario_lease_renew(void)
+{
+  for (uint64_t s = 1; s <= 10; s++) {
+    double overlaps = -1;
+    double renewed = scenario_metric("scenarios/lock_lease_renew.lua", s, NULL, NULL, "client2_granted_at_s", &overlaps);
+    CU_ASSERT(renewed >= 3.0 && renewed <= 3.3);
+    CU_ASSERT_EQUAL(overlaps, 0);
+    CU_ASSERT(scenario_metric("scenarios/lock_lease_renew.lua", s, NULL, NULL, "extends_sent", NULL) >= 4);
+    double lapsed = scenario_metric("scenarios/lock_lease_renew.lua", s, "renew", "false", "client2_granted_at_s", &overlaps);
+    CU_ASSERT(lapsed >= 0.95 && lapsed <= 1.3);
+    CU_ASSERT_EQUAL(overlaps, 0);
+  }
+}
+
 void suite_lock(void)
 {
   CU_pSuite s = CU_add_suite("lock", NULL, NULL);
+  CU_add_test(s, "lease renewal keeps the lock past its TTL", test_scenario_lease_renew);
   CU_add_test(s, "lease server: owner checks and TTL by its clock", test_lease_server_owner_and_ttl);
   CU_add_test(s, "a server clock jump expires a key early", test_server_clock_jump_expires_early);
   CU_add_test(s, "fencing tokens increase across a restart", test_fenced_tokens_survive_restart);
