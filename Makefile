@@ -129,6 +129,12 @@ san-test:
 bench: all
 	$(B)/faultsim-bench
 
+# Every scenario over 1000 seeds instead of its own few: finds the seed
+# where an expectation stops holding. Not part of `make test`.
+SOAK_SEEDS ?= 1-1000
+soak: all
+	$(B)/faultsim check --jobs $$(nproc 2>/dev/null || echo 2) --seeds $(SOAK_SEEDS) scenarios
+
 # An availability-over-time picture of a scenario (default: the nemesis
 # tour) in build/plots/.
 plot: all

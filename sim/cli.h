@@ -13,3 +13,6 @@ int handle_sweep(int argc, char **argv);
 #include <glib.h>
 GHashTable *cli_parse_sets(char **sets, GError **error);
 gboolean cli_parse_seed(const char *text, guint64 *seed, GError **error);
+/* "N" (1..N) or "FIRST-LAST"; leaves *first and *last alone when text is
+ * NULL. At most 100000 seeds. */
+gboolean cli_parse_seeds(const char *text, guint64 *first, guint64 *last, GError **error);

@@ -104,11 +104,11 @@ static void judge_seed(guint index, guint64 seed, Scenario *sc, const GError *er
  * are written in a rerun command, "" if none) and reports in seed order, so
  * the output does not depend on `jobs`. Returns TRUE if it passed. */
 static gboolean check_one(const char *path, const ScenarioOptions *options, GHashTable *overrides,
-                          const char *sets_text, int jobs, FILE *out)
+                          const char *sets_text, const char *seeds, int jobs, FILE *out)
 {
   guint64 first = 1, last = 1;
   GError *error = NULL;
-  if (!scenario_peek_seeds(path, &first, &last, &error)) {
+  if (!scenario_peek_seeds(path, &first, &last, &error) || !cli_parse_seeds(seeds, &first, &last, &error)) {
     fprintf(out, "ERROR %s: %s\n", path, error->message);
     g_error_free(error);
     return FALSE;
@@ -161,7 +161,9 @@ int handle_check(int argc, char **argv)
 {
   gint jobs = 1;
   g_auto(GStrv) sets = NULL;
+  g_autofree char *seeds = NULL;
   GOptionEntry entries[] = {
+    { "seeds", 0, 0, G_OPTION_ARG_STRING, &seeds, "Run these seeds instead of each scenario's own: N (1..N) or FIRST-LAST", "N|A-B" },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Run N seeds at once (default 1); the output is the same for any N", "N" },
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override a parameter in every scenario checked (repeatable)", "KEY=VALUE" },
     { NULL },
@@ -183,6 +185,12 @@ int handle_check(int argc, char **argv)
   }
   if (jobs < 1 || jobs > 256) {
     fprintf(stderr, "faultsim check: --jobs must be 1..256\n");
+    return SIM_EXIT_USAGE;
+  }
+  guint64 seed_a = 1, seed_b = 1;
+  if (!cli_parse_seeds(seeds, &seed_a, &seed_b, &error)) {
+    fprintf(stderr, "faultsim check: --seeds %s: %s\n", seeds, error->message);
+    g_error_free(error);
     return SIM_EXIT_USAGE;
   }
   g_autoptr(GHashTable) overrides = NULL;
@@ -217,7 +225,7 @@ int handle_check(int argc, char **argv)
   ScenarioOptions options = SCENARIO_OPTIONS_DEFAULT;
   guint passed = 0, failed = 0;
   for (guint i = 0; i < files->len; i++) {
-    if (check_one(files->pdata[i], &options, overrides, sets_text->str, jobs, stdout))
+    if (check_one(files->pdata[i], &options, overrides, sets_text->str, seeds, jobs, stdout))
       passed++;
     else
       failed++;

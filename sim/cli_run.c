@@ -28,6 +28,25 @@ gboolean cli_parse_seed(const char *text, guint64 *seed, GError **error)
   return g_ascii_string_to_unsigned(text, 10, 0, G_MAXUINT64, seed, error);
 }
 
+gboolean cli_parse_seeds(const char *text, guint64 *first, guint64 *last, GError **error)
+{
+  if (!text)
+    return TRUE;
+  g_auto(GStrv) parts = g_strsplit(text, "-", 2);
+  guint64 a = 0, b = 0;
+  if (!g_ascii_string_to_unsigned(parts[0], 10, 1, G_MAXUINT64, &a, error))
+    return FALSE;
+  if (parts[1] && !g_ascii_string_to_unsigned(parts[1], 10, a, G_MAXUINT64, &b, error))
+    return FALSE;
+  *first = parts[1] ? a : 1;
+  *last = parts[1] ? b : a;
+  if (*last - *first >= 100000) {
+    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "at most 100000 seeds");
+    return FALSE;
+  }
+  return TRUE;
+}
+
 int handle_run(int argc, char **argv)
 {
   g_autofree char *seed_text = NULL, *trace = NULL, *history = NULL, *csv = NULL, *window_text = NULL;

@@ -67,25 +67,6 @@ static void csv_number(GString *s, double v)
     g_string_append(s, g_ascii_formatd(buf, sizeof buf, "%.6g", v));
 }
 
-static gboolean parse_seeds(const char *text, guint64 *first, guint64 *last, GError **error)
-{
-  if (!text)
-    return TRUE;
-  g_auto(GStrv) parts = g_strsplit(text, "-", 2);
-  guint64 a = 0, b = 0;
-  if (!g_ascii_string_to_unsigned(parts[0], 10, 1, G_MAXUINT64, &a, error))
-    return FALSE;
-  if (parts[1] && !g_ascii_string_to_unsigned(parts[1], 10, a, G_MAXUINT64, &b, error))
-    return FALSE;
-  *first = parts[1] ? a : 1;
-  *last = parts[1] ? b : a;
-  if (*last - *first >= 100000) {
-    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "at most 100000 seeds");
-    return FALSE;
-  }
-  return TRUE;
-}
-
 int handle_sweep(int argc, char **argv)
 {
   g_autofree char *param = NULL, *seeds_text = NULL, *csv = NULL;
@@ -125,7 +106,7 @@ int handle_sweep(int argc, char **argv)
   g_autoptr(GHashTable) overrides = cli_parse_sets(sets, &error);
   guint64 first = 1, last = 1;
   if (!overrides || (!seeds_text && !scenario_peek_seeds(path, &first, &last, &error)) ||
-      !parse_seeds(seeds_text, &first, &last, &error)) {
+      !cli_parse_seeds(seeds_text, &first, &last, &error)) {
     fprintf(stderr, "faultsim sweep: %s\n", error->message);
     g_error_free(error);
     return SIM_EXIT_USAGE;

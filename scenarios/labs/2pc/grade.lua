@@ -102,4 +102,6 @@ at("13999ms", function()
   metric("coordinator_crash_s", coord_at / 1000)
 end)
 
-expect { invariants = { atomicity = 0, termination = 0 }, availability_min = 0.7 }
+-- The reference solution's availability over seeds 1-1000: mean 0.84, lowest
+-- 0.644 (seed 964); a solution that blocks or aborts needlessly falls below.
+expect { invariants = { atomicity = 0, termination = 0 }, availability_min = 0.6 }
