@@ -20,8 +20,8 @@
  * Restart: COMMIT without END → resend the decision (txn.coord_recovery_resends);
  * BEGIN with nothing after it → never decided: send ABORT to its participants
  * at once instead of waiting to be asked (txn.coord_recovery_aborts); 3PC
- * PRECOMMIT without a decision → ask the participants and adopt what they
- * decided. A transaction with no record at all is aborted by presumption
+ * PRECOMMIT without a decision → ask the participants, adopt the first
+ * outcome one of them reports and send it to all. A transaction with no record at all is aborted by presumption
  * when asked. */
 #include "models/txn/txn.h"
 
@@ -243,10 +243,13 @@ static void on_message(SimNode *node, const SimMsg *msg)
     }
   } else if (t->phase == CO_RECOVERING && (txn_is(msg, c->proto->commit) || txn_is(msg, c->proto->abort))) {
     /* 3PC recovery: a participant tells the outcome of the termination protocol. */
-    gboolean commit = txn_is(msg, c->proto->commit);
-    log_rec(node, t, commit ? TXN_REC_COMMIT : TXN_REC_ABORT, commit); /* aborts never forced */
-    log_rec(node, t, TXN_REC_END, FALSE);
-    co_forget(node, c, t);
+    /* Adopt it and tell every participant, as if deciding now: a commit is
+     * forced, sent and acknowledged (then END); an abort is not logged-forced
+     * nor acknowledged (presumed abort). */
+    if (txn_is(msg, c->proto->commit))
+      co_commit(node, c, t);
+    else
+      co_abort(node, c, t, bit);
   }
 }
 

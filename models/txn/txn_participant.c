@@ -21,7 +21,8 @@
  * PreCommit the uncertain ones, then commit; all uncertain → abort.
  *
  * Restart: the log is replayed (txn_phase_replay); committed values are
- * redone, uncertain transactions take their locks again and ask at once.
+ * redone, uncertain transactions take their locks again and ask at once
+ * (the coordinator; the other participants too in 3PC or with `cooperative`).
  *
  * txn.2pc.participant_unforced is a broken variant for teaching: it writes
  * PREPARED without forcing it, so a lost unsynced tail can erase a yes vote
@@ -497,9 +498,11 @@ static void part_init(SimNode *node, const TxnProto *proto, gboolean force_prepa
     sim_msg_set(&ev, "txn", t->txn);
     sim_msg_set(&ev, "phase", t->phase);
     sim_emit(node, &ev);
-    /* In doubt after a restart: ask the coordinator and the others now. */
+    /* In doubt after a restart: ask the coordinator now (and the others:
+     * always in 3PC, in 2PC only with cooperative termination). */
     reply(node, t->coord, proto->decision_req, t->txn);
-    to_others(node, s, t, proto->decision_req);
+    if (proto->three_phase || sim_node_param_bool(node, "cooperative"))
+      to_others(node, s, t, proto->decision_req);
     arm(node, t, TXN_T_DECISION, sim_node_param_duration(node, "decision_timeout"));
   }
   g_array_unref(order);
