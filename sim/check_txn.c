@@ -53,11 +53,13 @@ guint txn_check_durability(const TxnDecision *d, guint n, const TxnAcked *acked,
   for (guint a = 0; a < nacked; a++) {
     gboolean ok = TRUE;
     for (guint p = 0; p < acked[a].count && ok; p++) {
-      gboolean committed = FALSE;
-      for (guint i = 0; i < n && !committed; i++)
-        committed = d[i].txn == acked[a].txn && d[i].participant == acked[a].participants[p] &&
-                    d[i].outcome == TXN_OUT_COMMIT;
-      ok = committed;
+      /* Committed, or prepared and still waiting for the decision (it holds
+       * the promise durably and will commit when told): not lost. */
+      gboolean kept = FALSE;
+      for (guint i = 0; i < n && !kept; i++)
+        kept = d[i].txn == acked[a].txn && d[i].participant == acked[a].participants[p] &&
+               (d[i].outcome == TXN_OUT_COMMIT || d[i].outcome == TXN_OUT_UNDECIDED);
+      ok = kept;
     }
     if (!ok) {
       count++;

@@ -37,6 +37,9 @@ guint txn_check_atomicity(const TxnDecision *d, guint n, GArray *bad);
  * commit and an abort: the check run whenever a participant decides. */
 gboolean txn_check_conflict(const TxnDecision *d, guint n, int64_t txn);
 
-/* Counts the acknowledged transactions that some listed participant does not
- * hold as committed in `d`; appends their ids to `bad` when not NULL. */
+/* Counts the acknowledged transactions that some listed participant has lost:
+ * it holds no record of them or holds them aborted in `d` (a participant
+ * still undecided — prepared, waiting for the decision — has kept its
+ * promise and is not counted; the models report those as in doubt at the
+ * end). Appends their ids to `bad` when not NULL. */
 guint txn_check_durability(const TxnDecision *d, guint n, const TxnAcked *acked, guint nacked, GArray *bad);

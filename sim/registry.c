@@ -21,6 +21,7 @@ extern const SimModel model_lock_redlock_server;
 extern const SimModel model_resource;
 extern const SimModel model_txn_2pc_coordinator;
 extern const SimModel model_txn_2pc_participant;
+extern const SimModel model_txn_2pc_participant_unforced;
 extern const SimModel model_txn_3pc_coordinator;
 extern const SimModel model_txn_3pc_participant;
 extern const SimModel model_txn_client;
@@ -44,6 +45,7 @@ static const SimModel *const models[] = {
   &model_resource,
   &model_txn_2pc_coordinator,
   &model_txn_2pc_participant,
+  &model_txn_2pc_participant_unforced,
   &model_txn_3pc_coordinator,
   &model_txn_3pc_participant,
   &model_txn_client,

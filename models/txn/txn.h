@@ -32,10 +32,11 @@ extern const TxnProto txn_proto_3pc;
 #define TXN_STATE_REPLY "StateReply"
 
 /* Durable log records (field txn always; others as noted). */
+#define TXN_REC_BEGIN "BEGIN"         /* coordinator, not forced: a transaction started (mask, client) */
 #define TXN_REC_PREPARED "PREPARED"   /* participant voted yes: key, value, coord, client, mask, at */
 #define TXN_REC_PRECOMMIT "PRECOMMIT" /* 3PC: pre-committed (participant) / decided to pre-commit (coordinator) */
 #define TXN_REC_COMMIT "COMMIT"
-#define TXN_REC_ABORT "ABORT"
+#define TXN_REC_ABORT "ABORT"         /* never forced (presumed abort) */
 #define TXN_REC_END "END"             /* coordinator: every participant acknowledged */
 
 /* A participant's phase for one transaction; Skeen's q, w, p, a, c. */

@@ -2,9 +2,14 @@
  * (Skeen). A client's BEGIN starts a transaction over a subset (bit mask)
  * of the `participants` list.
  *
+ * Every transaction starts with an unforced BEGIN record (participants and
+ * client): presumed abort forces nothing before the decision, so the record
+ * reaches stable storage only if a later forced write syncs it (a crash
+ * alone keeps it; a lost unsynced tail drops it).
  * 2PC: PREPARE to each; all VOTE yes → force-write COMMIT, send COMMIT,
  * answer the client, collect ACKs, write END (not forced). Any NO or a vote
- * timeout → ABORT to the others, nothing logged (presumed abort).
+ * timeout → ABORT to the others and an unforced ABORT record (so a restart
+ * does not abort it again); no acknowledgements (presumed abort).
  * 3PC: CanCommit; all Vote yes → force-write PRECOMMIT, send PreCommit,
  * collect Ack; all acked, or the ack timeout (Skeen: a silent participant is
  * taken as failed) → force-write COMMIT and send DoCommit; HaveCommitted → END.
@@ -12,12 +17,16 @@
  * DECISION-REQUEST is answered from memory or the log; with no record the
  * answer is ABORT (presumed abort) — except in 3PC when the log holds a
  * PRECOMMIT, where the participants may have terminated either way.
- * Restart: COMMIT without END → resend the decision; 3PC PRECOMMIT without
- * a decision → ask the participants and adopt what they decided; anything
- * else was never decided and is aborted by presumption. */
+ * Restart: COMMIT without END → resend the decision (txn.coord_recovery_resends);
+ * BEGIN with nothing after it → never decided: send ABORT to its participants
+ * at once instead of waiting to be asked (txn.coord_recovery_aborts); 3PC
+ * PRECOMMIT without a decision → ask the participants, adopt the first
+ * outcome one of them reports and send it to all. A transaction with no record at all is aborted by presumption
+ * when asked. */
 #include "models/txn/txn.h"
 
-typedef enum { CO_COLLECTING, CO_PRECOMMITTING, CO_COMMITTING, CO_RECOVERING } CoPhase;
+/* CO_BEGUN: replayed from a BEGIN record alone (aborted at restart). */
+typedef enum { CO_COLLECTING, CO_PRECOMMITTING, CO_COMMITTING, CO_RECOVERING, CO_BEGUN } CoPhase;
 
 typedef struct {
   int64_t txn;
@@ -104,7 +113,9 @@ static void log_rec(SimNode *node, CoTxn *t, const char *type, gboolean force)
 
 static void co_abort(SimNode *node, Coord *c, CoTxn *t, uint64_t no_voters)
 {
-  /* Presumed abort: no log record, no acknowledgements. */
+  /* Presumed abort: not forced, no acknowledgements. The unforced record
+   * only spares a restart from aborting this transaction again. */
+  log_rec(node, t, TXN_REC_ABORT, FALSE);
   send_all(node, c, t, c->proto->abort, no_voters);
   SimMsg ev = sim_record("coord_abort");
   sim_msg_set(&ev, "txn", t->txn);
@@ -152,6 +163,7 @@ static void on_begin(SimNode *node, Coord *c, const SimMsg *msg)
     co_forget(node, c, t);
     return;
   }
+  log_rec(node, t, TXN_REC_BEGIN, FALSE);
   send_all(node, c, t, c->proto->prepare, 0);
   t->timer = sim_timer_after(node, sim_node_param_duration(node, "vote_timeout"), txn_tag(TXN_T_VOTES, txn));
 }
@@ -231,10 +243,13 @@ static void on_message(SimNode *node, const SimMsg *msg)
     }
   } else if (t->phase == CO_RECOVERING && (txn_is(msg, c->proto->commit) || txn_is(msg, c->proto->abort))) {
     /* 3PC recovery: a participant tells the outcome of the termination protocol. */
-    gboolean commit = txn_is(msg, c->proto->commit);
-    log_rec(node, t, commit ? TXN_REC_COMMIT : TXN_REC_ABORT, TRUE);
-    log_rec(node, t, TXN_REC_END, FALSE);
-    co_forget(node, c, t);
+    /* Adopt it and tell every participant, as if deciding now: a commit is
+     * forced, sent and acknowledged (then END); an abort is not logged-forced
+     * nor acknowledged (presumed abort). */
+    if (txn_is(msg, c->proto->commit))
+      co_commit(node, c, t);
+    else
+      co_abort(node, c, t, bit);
   }
 }
 
@@ -261,6 +276,9 @@ static void on_timer(SimNode *node, uint64_t tag)
   case CO_RECOVERING:
     send_all(node, c, t, c->proto->decision_req, 0);
     t->timer = sim_timer_after(node, ack_timeout, tag);
+    break;
+  case CO_BEGUN:
+    co_abort(node, c, t, 0);
     break;
   }
 }
@@ -289,7 +307,12 @@ static void co_init(SimNode *node, const TxnProto *proto)
       t->mask = (uint64_t) sim_msg_get(r, "mask", 0);
       t->client = (int) sim_msg_get(r, "client", -1);
     }
-    t->phase = txn_is(r, TXN_REC_COMMIT) ? CO_COMMITTING : CO_RECOVERING;
+    if (txn_is(r, TXN_REC_COMMIT))
+      t->phase = CO_COMMITTING;
+    else if (txn_is(r, TXN_REC_PRECOMMIT))
+      t->phase = CO_RECOVERING;
+    else if (t->phase != CO_COMMITTING && t->phase != CO_RECOVERING)
+      t->phase = CO_BEGUN; /* BEGIN (or an unknown record) and no decision */
   }
   /* Resume in transaction order so the run does not depend on hashing. */
   g_autoptr(GList) keys = g_hash_table_get_keys(c->txns);
@@ -303,7 +326,12 @@ static void co_init(SimNode *node, const TxnProto *proto)
     SimMsg ev = sim_record("coord_recover");
     sim_msg_set(&ev, "txn", txn);
     sim_msg_set(&ev, "committing", t->phase == CO_COMMITTING);
+    sim_msg_set(&ev, "aborting", t->phase == CO_BEGUN);
     sim_emit(node, &ev);
+    if (t->phase == CO_COMMITTING)
+      sim_metric_add(sim_node_sim(node), "txn.coord_recovery_resends", 1);
+    else if (t->phase == CO_BEGUN)
+      sim_metric_add(sim_node_sim(node), "txn.coord_recovery_aborts", 1);
     on_timer(node, txn_tag(t->phase == CO_COMMITTING ? TXN_T_ACKS : TXN_T_DECISION, txn));
   }
   g_array_unref(ids);

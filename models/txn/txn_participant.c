@@ -21,7 +21,12 @@
  * PreCommit the uncertain ones, then commit; all uncertain → abort.
  *
  * Restart: the log is replayed (txn_phase_replay); committed values are
- * redone, uncertain transactions take their locks again and ask at once. */
+ * redone, uncertain transactions take their locks again and ask at once
+ * (the coordinator; the other participants too in 3PC or with `cooperative`).
+ *
+ * txn.2pc.participant_unforced is a broken variant for teaching: it writes
+ * PREPARED without forcing it, so a lost unsynced tail can erase a yes vote
+ * the coordinator already counted (see scenarios/txn_2pc_lost_tail*.lua). */
 #include "models/txn/txn.h"
 
 typedef struct {
@@ -48,6 +53,7 @@ typedef struct {
   const int *parts;
   guint nparts;
   int self;            /* own index in parts */
+  gboolean force_prepared; /* FALSE only in the broken variant */
   GHashTable *txns;    /* txn → PTxn* */
   TxnLocks *locks;
   GHashTable *store;   /* key → committed value (gint64* both) */
@@ -194,7 +200,7 @@ static void try_vote(SimNode *node, Part *s, PTxn *t)
     t->locked = TRUE;
     t->phase = TXN_PH_UNCERTAIN;
     t->prepared_at = sim_now(sim_node_sim(node));
-    log_rec(node, t, TXN_REC_PREPARED, TRUE);
+    log_rec(node, t, TXN_REC_PREPARED, s->force_prepared);
     send_vote(node, s, t, TRUE);
     arm(node, t, TXN_T_DECISION, sim_node_param_duration(node, "decision_timeout"));
   } else if (!t->waiting && sim_node_param_duration(node, "lock_wait") > 0) {
@@ -448,10 +454,11 @@ static gint cmp_i64(gconstpointer a, gconstpointer b)
   return (x > y) - (x < y);
 }
 
-static void part_init(SimNode *node, const TxnProto *proto)
+static void part_init(SimNode *node, const TxnProto *proto, gboolean force_prepared)
 {
   Part *s = g_new0(Part, 1);
   s->proto = proto;
+  s->force_prepared = force_prepared;
   s->parts = sim_node_param_nodes(node, "participants", &s->nparts);
   s->self = txn_index_of(s->parts, s->nparts, sim_node_id(node));
   s->txns = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, g_free);
@@ -491,16 +498,19 @@ static void part_init(SimNode *node, const TxnProto *proto)
     sim_msg_set(&ev, "txn", t->txn);
     sim_msg_set(&ev, "phase", t->phase);
     sim_emit(node, &ev);
-    /* In doubt after a restart: ask the coordinator and the others now. */
+    /* In doubt after a restart: ask the coordinator now (and the others:
+     * always in 3PC, in 2PC only with cooperative termination). */
     reply(node, t->coord, proto->decision_req, t->txn);
-    to_others(node, s, t, proto->decision_req);
+    if (proto->three_phase || sim_node_param_bool(node, "cooperative"))
+      to_others(node, s, t, proto->decision_req);
     arm(node, t, TXN_T_DECISION, sim_node_param_duration(node, "decision_timeout"));
   }
   g_array_unref(order);
 }
 
-static void init_2pc(SimNode *node) { part_init(node, &txn_proto_2pc); }
-static void init_3pc(SimNode *node) { part_init(node, &txn_proto_3pc); }
+static void init_2pc(SimNode *node) { part_init(node, &txn_proto_2pc, TRUE); }
+static void init_3pc(SimNode *node) { part_init(node, &txn_proto_3pc, TRUE); }
+static void init_2pc_unforced(SimNode *node) { part_init(node, &txn_proto_2pc, FALSE); }
 
 guint txn_participant_locks(SimNode *node)
 {
@@ -535,6 +545,16 @@ const SimModel model_txn_3pc_participant = {
   .summary = "three-phase commit participant (Skeen) with the termination protocol",
   .params = part_params,
   .init = init_3pc,
+  .on_message = on_message,
+  .on_timer = on_timer,
+  .finish = txn_participants_finish,
+};
+
+const SimModel model_txn_2pc_participant_unforced = {
+  .name = "txn.2pc.participant_unforced",
+  .summary = "BROKEN for teaching: a 2PC participant that does not force PREPARED before voting yes",
+  .params = part_params,
+  .init = init_2pc_unforced,
   .on_message = on_message,
   .on_timer = on_timer,
   .finish = txn_participants_finish,
