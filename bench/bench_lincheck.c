@@ -2,6 +2,8 @@
  *   lincheck_register           10 processes, 10,000 ops, linearizable
  *   lincheck_register_info      5 processes, 2,000 ops, 5% info, linearizable
  *   lincheck_register_info_bad  the same with one corrupted read near the end
+ *   lincheck_cas_values5_info_bad  5 processes, 400 ops, 5% info, values 1..5
+ *                               (repeating, as Jepsen's), cas-register, corrupted read
  * A check runs under a budget of BENCH_LINCHECK_MAX_STEPS model steps; one
  * that does not reach the expected verdict prints rate=0 and a note on stderr. */
 #include "sim/history_gen.h"
@@ -43,21 +45,24 @@ static void bench_corrupt_last_read(GPtrArray *ops)
   }
 }
 
-/* Generates a register history (seed, processes, n_ops, info_rate), corrupts
+/* Generates a register history (seed, processes, n_ops, info_rate, values
+ * 1..n_values or all distinct when 0; checked as cas-register when n_values
+ * is set), corrupts
  * its last read when `corrupt`, checks it and prints one BENCH line `name`:
  * ops per second, or rate=0 with a note on stderr when the verdict is not
  * `want` within the step budget. */
 static void bench_one(const char *name, guint64 seed, guint processes, guint n_ops,
-                      double info_rate, gboolean corrupt, LincheckVerdict want)
+                      double info_rate, guint n_values, gboolean corrupt, LincheckVerdict want)
 {
   g_autoptr(GPtrArray) ops = g_ptr_array_new_with_free_func((GDestroyNotify) history_op_free);
-  history_gen_register(seed, processes, n_ops, info_rate, ops);
+  history_gen_register_values(seed, processes, n_ops, info_rate, n_values, ops);
   if (corrupt)
     bench_corrupt_last_read(ops);
   LincheckLimits limits = { BENCH_LINCHECK_MAX_STEPS, 0 };
   LincheckResult r;
   gint64 t0 = g_get_monotonic_time(); /* wallclock-ok: benchmark timing */
-  gboolean ok = lincheck_check(lincheck_model_lookup("register"), ops, &limits, &r, NULL);
+  const char *model = n_values ? "cas-register" : "register";
+  gboolean ok = lincheck_check(lincheck_model_lookup(model), ops, &limits, &r, NULL);
   gint64 t1 = g_get_monotonic_time(); /* wallclock-ok: benchmark timing */
   double secs = (double) MAX(t1 - t0, 1) / 1e6;
   double rate = 0;
@@ -77,7 +82,8 @@ static void bench_one(const char *name, guint64 seed, guint processes, guint n_o
 
 void bench_lincheck(void)
 {
-  bench_one("lincheck_register", 20240601, 10, 10000, 0.0, FALSE, LINCHECK_OK);
-  bench_one("lincheck_register_info", 7, 5, 2000, 0.05, FALSE, LINCHECK_OK);
-  bench_one("lincheck_register_info_bad", 7, 5, 2000, 0.05, TRUE, LINCHECK_VIOLATION);
+  bench_one("lincheck_register", 20240601, 10, 10000, 0.0, 0, FALSE, LINCHECK_OK);
+  bench_one("lincheck_register_info", 7, 5, 2000, 0.05, 0, FALSE, LINCHECK_OK);
+  bench_one("lincheck_register_info_bad", 7, 5, 2000, 0.05, 0, TRUE, LINCHECK_VIOLATION);
+  bench_one("lincheck_cas_values5_info_bad", 1, 5, 400, 0.05, 5, TRUE, LINCHECK_VIOLATION);
 }
