@@ -57,6 +57,12 @@ static HistoryOp *gen_record(const GenOp *g, gboolean invoke, gint64 index, gint
 void history_gen_register(uint64_t seed, guint processes, guint n_ops, double info_rate,
                           GPtrArray *out)
 {
+  history_gen_register_values(seed, processes, n_ops, info_rate, 0, out);
+}
+
+void history_gen_register_values(uint64_t seed, guint processes, guint n_ops, double info_rate,
+                                 guint n_values, GPtrArray *out)
+{
   g_return_if_fail(processes > 0);
   SimRng rng;
   sim_rng_init(&rng, seed, "lincheck-gen");
@@ -68,7 +74,7 @@ void history_gen_register(uint64_t seed, guint processes, guint n_ops, double in
     g->process = (guint) sim_rng_below(&rng, processes);
     g->write = sim_rng_below(&rng, 2) == 0;
     if (g->write)
-      g->value = next_value++;
+      g->value = n_values ? 1 + (gint64) sim_rng_below(&rng, n_values) : next_value++;
     g->inv = clock[g->process] + 1 + (gint64) sim_rng_below(&rng, 1000);
     g->done = g->inv + 1 + (gint64) sim_rng_below(&rng, 3000);
     g->lin = g->inv + (gint64) sim_rng_below(&rng, (uint64_t) (g->done - g->inv + 1));

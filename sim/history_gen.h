@@ -13,3 +13,7 @@
  * Events are in time order; the stream "lincheck-gen" of `seed` is used. */
 void history_gen_register(uint64_t seed, guint processes, guint n_ops, double info_rate,
                           GPtrArray *out);
+/* The same, but writes draw their values from 1..n_values (as Jepsen's
+ * register tests do), so values repeat; n_values 0 is history_gen_register. */
+void history_gen_register_values(uint64_t seed, guint processes, guint n_ops, double info_rate,
+                                 guint n_values, GPtrArray *out);

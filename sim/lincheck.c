@@ -193,19 +193,19 @@ static gboolean out_of_budget(Search *S)
   return FALSE;
 }
 
-/* Records where the search got stuck: the return `ret` reached with `depth`
- * ops linearized in state `s`. The op blamed is the one stuck at the deepest
+/* Records where the search got stuck: the return blaming op `id` reached with
+ * `depth` ops linearized in state `s`. The op blamed is the one stuck at the deepest
  * point (the first found there); the states kept are those in which that op
  * was found stuck, at any depth since it was first blamed. */
-static void note_stuck(Search *S, const Entry *ret, guint depth, const LincheckState *s,
+static void note_stuck(Search *S, guint id, guint depth, const LincheckState *s,
                        gint *best_depth, guint *bad_id, GPtrArray *states)
 {
   if ((gint) depth > *best_depth) {
-    if (ret->id != *bad_id)
+    if (id != *bad_id)
       g_ptr_array_set_size(states, 0);   /* a deeper point blames another op */
     *best_depth = (gint) depth;
-    *bad_id = ret->id;
-  } else if (ret->id != *bad_id) {
+    *bad_id = id;
+  } else if (id != *bad_id) {
     return;   /* keep the first op found stuck at this depth */
   }
   if (states->len >= LINCHECK_MAX_STATES)
@@ -225,81 +225,85 @@ static int str_cmp(gconstpointer a, gconstpointer b)
   return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
-/* Checks one partition: `calls` (Call*, by invocation order) with their
- * model ops. Returns the verdict; on VIOLATION fills the report fields. */
-static LincheckVerdict check_partition(Search *S, GPtrArray *calls, LincheckOp *ops,
-                                       LincheckResult *r)
+/* One partition ready for the search (see partition_reduce). */
+typedef struct {
+  GPtrArray *all;     /* Call*: every op of the key but fail ops, for reports */
+  GPtrArray *calls;   /* Call*: the ops searched, by invocation order */
+  LincheckOp *ops;    /* their model form, calls->len of them */
+  guint *twin;        /* an earlier op identical to it, both never returning,
+                       * or G_MAXUINT */
+} Work;
+
+/* An event of the list under construction: history position, entry. */
+typedef struct {
+  guint pos;
+  Entry *e;
+} Ev;
+
+static int ev_cmp(gconstpointer a, gconstpointer b)
 {
-  guint n = calls->len;
-  if (n == 0)
-    return LINCHECK_OK;
-  /* Build the event list: calls and returns by history position, unknown
-   * returns at the end in invocation order. */
-  g_autofree Entry *entries = g_new0(Entry, 2 * n + 1);
+  const Ev *x = a, *y = b;
+  return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* Links `entries` (2n calls and returns, then the head) into the search's
+ * list: calls and known returns ordered by history position (all distinct),
+ * unknown returns at the end in invocation order. Returns the head. */
+static Entry *build_list(const Work *w, Entry *entries, guint n)
+{
   Entry *head = &entries[2 * n];
-  typedef struct { guint pos; Entry *e; } Ev;
-  g_autoptr(GArray) evs = g_array_sized_new(FALSE, FALSE, sizeof(Ev), 2 * n);
+  g_autofree Ev *evs = g_new(Ev, 2 * n);
+  guint nev = 0;
   for (guint i = 0; i < n; i++) {
-    const Call *c = g_ptr_array_index(calls, i);
+    const Call *c = g_ptr_array_index(w->calls, i);
     Entry *call = &entries[2 * i], *ret = &entries[2 * i + 1];
     call->id = ret->id = i;
     call->is_call = TRUE;
     call->match = ret;
     ret->match = call;
-    ret->unknown = ops[i].unknown;
-    Ev a = { c->inv_pos, call };
-    g_array_append_val(evs, a);
+    ret->unknown = w->ops[i].unknown;
+    evs[nev++] = (Ev) { c->inv_pos, call };
+    if (!ret->unknown)
+      evs[nev++] = (Ev) { c->done_pos, ret };
   }
-  for (guint i = 0; i < n; i++) {
-    const Call *c = g_ptr_array_index(calls, i);
-    if (c->done_pos != G_MAXUINT) {
-      Ev b = { c->done_pos, &entries[2 * i + 1] };
-      g_array_append_val(evs, b);
-    }
-  }
-  /* Merge: calls and known returns sorted by position (all positions are
-   * distinct), then unknown returns. */
-  Ev *ev = (Ev *) evs->data;
-  guint nev = evs->len;
-  g_autofree Ev *sorted = g_new(Ev, nev);
-  {
-    /* calls are in increasing inv_pos; returns appended in invocation order
-     * are not sorted by position, so sort them (positions are unique). */
-    guint ncalls = n;
-    GArray *rets = g_array_sized_new(FALSE, FALSE, sizeof(Ev), nev - ncalls);
-    g_array_append_vals(rets, ev + ncalls, nev - ncalls);
-    for (guint i = 1; i < rets->len; i++) {   /* insertion sort: nearly sorted */
-      Ev x = g_array_index(rets, Ev, i);
-      guint j = i;
-      while (j > 0 && g_array_index(rets, Ev, j - 1).pos > x.pos) {
-        g_array_index(rets, Ev, j) = g_array_index(rets, Ev, j - 1);
-        j--;
-      }
-      g_array_index(rets, Ev, j) = x;
-    }
-    guint a = 0, b = 0, w = 0;
-    while (a < ncalls || b < rets->len) {
-      if (b >= rets->len || (a < ncalls && ev[a].pos < g_array_index(rets, Ev, b).pos))
-        sorted[w++] = ev[a++];
-      else
-        sorted[w++] = g_array_index(rets, Ev, b++);
-    }
-    g_array_unref(rets);
-  }
+  qsort(evs, nev, sizeof(Ev), ev_cmp);
   Entry *prev = head;
   for (guint k = 0; k < nev; k++) {
-    prev->next = sorted[k].e;
-    sorted[k].e->prev = prev;
-    prev = sorted[k].e;
+    prev->next = evs[k].e;
+    evs[k].e->prev = prev;
+    prev = evs[k].e;
   }
   for (guint i = 0; i < n; i++)
-    if (ops[i].unknown) {
+    if (entries[2 * i + 1].unknown) {
       Entry *ret = &entries[2 * i + 1];
       prev->next = ret;
       ret->prev = prev;
       prev = ret;
     }
   prev->next = NULL;
+  return head;
+}
+
+/* TRUE when op `i` must wait: an identical earlier op that never returns
+ * (its twin) is not linearized yet. Linearizing the twin instead reaches the
+ * same configuration up to swapping the two, so skipping `i` loses nothing. */
+static gboolean twin_waits(const Work *w, const guint64 *bits, guint i)
+{
+  guint t = w->twin[i];
+  return t != G_MAXUINT && !(bits[t / 64] & ((guint64) 1 << (t % 64)));
+}
+
+/* Checks one partition. Returns the verdict; on VIOLATION fills the report
+ * fields of `r` in terms of the original history (w->all). */
+static LincheckVerdict check_partition(Search *S, const Work *w, LincheckResult *r)
+{
+  GPtrArray *calls = w->calls;
+  LincheckOp *ops = w->ops;
+  guint n = calls->len;
+  if (n == 0)
+    return LINCHECK_OK;
+  g_autofree Entry *entries = g_new0(Entry, 2 * n + 1);
+  Entry *head = build_list(w, entries, n);
 
   guint W = words_for(n);
   g_autofree guint64 *bits = g_new0(guint64, W);
@@ -316,6 +320,10 @@ static LincheckVerdict check_partition(Search *S, GPtrArray *calls, LincheckOp *
   Entry *entry = head->next;
   while (head->next) {
     if (entry->is_call) {
+      if (twin_waits(w, bits, entry->id)) {
+        entry = entry->next;
+        continue;
+      }
       if (out_of_budget(S)) {
         verdict = LINCHECK_UNKNOWN;
         break;
@@ -347,7 +355,7 @@ static LincheckVerdict check_partition(Search *S, GPtrArray *calls, LincheckOp *
     } else {
       if (entry->unknown)
         break;   /* every remaining completed op is linearized */
-      note_stuck(S, entry, stack->len, &state, &best_depth, &bad_id, states);
+      note_stuck(S, entry->id, stack->len, &state, &best_depth, &bad_id, states);
       if (stack->len == 0) {
         verdict = LINCHECK_VIOLATION;
         break;
@@ -374,9 +382,9 @@ static LincheckVerdict check_partition(Search *S, GPtrArray *calls, LincheckOp *
     r->key = bad->key ? history_value_to_string(bad->key) : NULL;
     r->concurrent = g_ptr_array_new_with_free_func(g_free);
     guint more = 0;
-    for (guint i = 0; i < n; i++) {
-      const Call *c = g_ptr_array_index(calls, i);
-      if (i == bad_id || c->inv_pos > bad->done_pos || c->done_pos < bad->inv_pos)
+    for (guint i = 0; i < w->all->len; i++) {
+      const Call *c = g_ptr_array_index(w->all, i);
+      if (c == bad || c->inv_pos > bad->done_pos || c->done_pos < bad->inv_pos)
         continue;
       if (r->concurrent->len < LINCHECK_MAX_CONCURRENT)
         g_ptr_array_add(r->concurrent, call_describe(c));
@@ -464,6 +472,119 @@ static gboolean pair_calls(const LincheckModel *model, GPtrArray *ops, GPtrArray
   return TRUE;
 }
 
+/* Converts w->all into model ops: fills w->calls and w->ops, leaving out
+ * unknown read-only ops (they can neither constrain nor change anything).
+ * FALSE with a "FILE:LINE: message" error when the model refuses an op. */
+static gboolean work_prepare(const LincheckModel *model, LincheckAtoms *atoms, Work *w,
+                             GError **error)
+{
+  guint n = w->all->len;
+  w->ops = g_new0(LincheckOp, n);
+  w->calls = g_ptr_array_sized_new(n);
+  for (guint i = 0; i < n; i++) {
+    Call *c = g_ptr_array_index(w->all, i);
+    LincheckOp *op = &w->ops[w->calls->len];
+    gboolean known = c->done && c->done->type == HISTORY_OK;
+    gboolean read_only = FALSE;
+    GError *perr = NULL;
+    memset(op, 0, sizeof *op);
+    op->unknown = !known;
+    if (!model->prepare(c->inv->f, c->in, known ? c->out : NULL, atoms, op, &read_only, &perr)) {
+      g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "%s:%u: %s",
+                  c->inv->source, known ? c->done->line : c->inv->line, perr->message);
+      g_error_free(perr);
+      g_clear_pointer(&op->blob, g_bytes_unref);
+      return FALSE;
+    }
+    if (op->unknown && read_only) {
+      g_clear_pointer(&op->blob, g_bytes_unref);
+      continue;
+    }
+    g_ptr_array_add(w->calls, c);
+  }
+  return TRUE;
+}
+
+/* Frees what work_prepare and work_reduce allocated (not w->all). */
+static void work_clear(Work *w)
+{
+  for (guint i = 0; w->calls && i < w->calls->len; i++)
+    g_clear_pointer(&w->ops[i].blob, g_bytes_unref);
+  g_clear_pointer(&w->ops, g_free);
+  g_clear_pointer(&w->calls, g_ptr_array_unref);
+  g_clear_pointer(&w->twin, g_free);
+}
+
+/* Orders indexes of ops by content (f, a, b, payload), then by index. */
+static int op_content_cmp(gconstpointer pa, gconstpointer pb, gpointer data)
+{
+  const LincheckOp *ops = data;
+  guint i = *(const guint *) pa, j = *(const guint *) pb;
+  const LincheckOp *x = &ops[i], *y = &ops[j];
+  if (x->f != y->f)
+    return x->f < y->f ? -1 : 1;
+  if (x->a != y->a)
+    return x->a < y->a ? -1 : 1;
+  if (x->b != y->b)
+    return x->b < y->b ? -1 : 1;
+  if (x->blob != y->blob) {
+    if (!x->blob || !y->blob)
+      return x->blob ? 1 : -1;
+    int c = g_bytes_compare(x->blob, y->blob);
+    if (c)
+      return c;
+  }
+  return (i > j) - (i < j);
+}
+
+/* TRUE when two ops have the same content (and so the same steps). */
+static gboolean op_same(const LincheckOp *x, const LincheckOp *y)
+{
+  return x->f == y->f && x->a == y->a && x->b == y->b && x->unknown == y->unknown &&
+         (x->blob == y->blob || (x->blob && y->blob && g_bytes_equal(x->blob, y->blob)));
+}
+
+/* Fills w->twin: for each unknown op, the previous unknown op with the same
+ * content (G_MAXUINT if none). */
+static void work_twins(Work *w)
+{
+  guint n = w->calls->len, m = 0;
+  w->twin = g_new(guint, n);
+  g_autofree guint *idx = g_new(guint, n);
+  for (guint i = 0; i < n; i++) {
+    w->twin[i] = G_MAXUINT;
+    if (w->ops[i].unknown)
+      idx[m++] = i;
+  }
+  g_qsort_with_data(idx, (gint) m, sizeof(guint), op_content_cmp, w->ops);
+  for (guint k = 1; k < m; k++)
+    if (op_same(&w->ops[idx[k - 1]], &w->ops[idx[k]]))
+      w->twin[idx[k]] = idx[k - 1];
+}
+
+/* Applies the model's reduce function to w (prepared): removes the unknown
+ * ops it proves unobservable (counting them in r->n_dropped), then sets
+ * w->twin. Known ops are never removed, whatever the model says. */
+static void work_reduce(const LincheckModel *model, Work *w, LincheckResult *r)
+{
+  guint n = w->calls->len, m = 0;
+  g_autofree gboolean *drop = g_new0(gboolean, n);
+  if (model->reduce)
+    model->reduce(w->ops, n, drop);
+  for (guint i = 0; i < n; i++) {
+    if (drop[i] && w->ops[i].unknown) {
+      g_clear_pointer(&w->ops[i].blob, g_bytes_unref);
+      r->n_dropped++;
+      continue;
+    }
+    w->ops[m] = w->ops[i];
+    g_ptr_array_index(w->calls, m) = g_ptr_array_index(w->calls, i);
+    m++;
+  }
+  g_ptr_array_set_size(w->calls, m);
+  work_twins(w);
+}
+
 gboolean lincheck_check(const LincheckModel *model, GPtrArray *ops, const LincheckLimits *limits,
                         LincheckResult *result, GError **error)
 {
@@ -505,37 +626,13 @@ gboolean lincheck_check(const LincheckModel *model, GPtrArray *ops, const Linche
   gboolean ok = TRUE;
   for (guint pi = 0; pi < parts->len && ok && result->verdict == LINCHECK_OK; pi++) {
     Partition *p = g_ptr_array_index(parts, pi);
-    guint n = p->calls->len;
-    LincheckOp *mops = g_new0(LincheckOp, n);
-    g_autoptr(GPtrArray) kept = g_ptr_array_new();
-    guint m = 0;
-    for (guint i = 0; i < n && ok; i++) {
-      Call *c = g_ptr_array_index(p->calls, i);
-      gboolean known = c->done && c->done->type == HISTORY_OK;
-      gboolean read_only = FALSE;
-      GError *perr = NULL;
-      memset(&mops[m], 0, sizeof mops[m]);
-      mops[m].unknown = !known;
-      if (!model->prepare(c->inv->f, c->in, known ? c->out : NULL, atoms, &mops[m], &read_only, &perr)) {
-        g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "%s:%u: %s",
-                    c->inv->source, known ? c->done->line : c->inv->line, perr->message);
-        g_error_free(perr);
-        ok = FALSE;
-        break;
-      }
-      if (mops[m].unknown && read_only) {   /* can neither constrain nor change anything */
-        g_clear_pointer(&mops[m].blob, g_bytes_unref);
-        continue;
-      }
-      g_ptr_array_add(kept, c);
-      m++;
-    }
+    Work w = { .all = p->calls };
+    ok = work_prepare(model, atoms, &w, error);
     if (ok) {
-      result->verdict = check_partition(&S, kept, mops, result);
+      work_reduce(model, &w, result);
+      result->verdict = check_partition(&S, &w, result);
     }
-    for (guint i = 0; i < n; i++)
-      g_clear_pointer(&mops[i].blob, g_bytes_unref);
-    g_free(mops);
+    work_clear(&w);
   }
   result->steps = S.steps;
   if (!ok) {

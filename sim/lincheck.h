@@ -65,6 +65,13 @@ typedef struct {
   gboolean (*step)(const LincheckState *s, const LincheckOp *op, LincheckState *out);
   /* Appends a human-readable rendering of `s` to `out`. */
   void (*describe)(const LincheckState *s, const LincheckAtoms *atoms, GString *out);
+  /* Optional (NULL keeps every op). Given one partition's `n` ops in
+   * invocation order (fail ops and unknown reads already removed), sets
+   * drop[i] (pre-set to FALSE) for unknown ops that may be removed: ops whose
+   * effect nothing can observe, so that the history without them is
+   * linearizable if and only if the original is. Each rule carries its proof
+   * where it is defined. */
+  void (*reduce)(const LincheckOp *ops, guint n, gboolean *drop);
   /* TRUE when a value [k v] on an op without a key means key k, value v
    * (Jepsen's "independent" tuples). */
   gboolean split_tuples;
@@ -90,6 +97,7 @@ typedef struct {
   LincheckVerdict verdict;
   guint n_ops;        /* operations checked (fail ops excluded) */
   guint n_keys;       /* independent partitions (keys) */
+  guint n_dropped;    /* unknown ops removed before the search (unobservable) */
   guint64 steps;      /* model steps taken */
   char *reason;       /* UNKNOWN: which limit was hit */
   /* VIOLATION only: */

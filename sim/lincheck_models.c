@@ -56,6 +56,48 @@ static void init_zero(LincheckState *out)
   out->blob = NULL;
 }
 
+/* ---- dropping unobservable unknown ops ------------------------------------
+ *
+ * The reduce functions below rest on one fact about a model whose state is
+ * "the current value" (a register, a kv key without appends):
+ *
+ * Let U be an unknown op that sets the state to value v, and suppose no op
+ * can observe v: no ok op returns or requires v, and no op (of any outcome)
+ * is conditional on v. Take any linearization L containing U. The ops after
+ * U, up to the next op that changes the state, all see v; each would be a
+ * read returning v (there is none) or an op conditional on v (none). So the
+ * next op after U in L, if any, changes the state unconditionally, and
+ * removing U from L leaves every other op's outcome unchanged: L without U
+ * is a linearization too. Conversely any linearization without U is one of
+ * the original (U may never happen). Dropping several such ops is sound one
+ * at a time: removing ops never creates an observer.
+ *
+ * Tried and not kept: binding an unknown op that is the only producer of a
+ * value an ok op observed to complete before that op. Sound, but the search
+ * already fails every branch where it has not happened by then, and the
+ * benchmarks took the same number of steps. */
+
+/* The set of values some op can observe: a GHashTable of gint64. */
+static GHashTable *seen_new(void)
+{
+  return g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+}
+
+/* Notes that value `v` can be observed. */
+static void seen_add(GHashTable *seen, gint64 v)
+{
+  if (!g_hash_table_contains(seen, &v)) {
+    gint64 *k = g_new(gint64, 1);
+    *k = v;
+    g_hash_table_add(seen, k);
+  }
+}
+
+static gboolean seen_has(GHashTable *seen, gint64 v)
+{
+  return g_hash_table_contains(seen, &v);
+}
+
 /* ---- register and cas-register ---------------------------------------- */
 
 /* Prepares read/write (and cas when `with_cas`). */
@@ -121,6 +163,31 @@ static gboolean register_step(const LincheckState *s, const LincheckOp *op, Linc
   }
   out->blob = NULL;
   return TRUE;
+}
+
+/* register and cas-register: the state is the value. An ok read of v
+ * observes v; a cas [v _] of any outcome is conditional on v (an info cas
+ * counts: it may have succeeded only because of that write). An unknown
+ * write of v, or unknown cas [_ v], is dropped when nothing observes v (the
+ * fact above). It is not dropped when some cas expects v, even if that cas
+ * is the op itself (cas [v v]). */
+static void register_reduce(const LincheckOp *ops, guint n, gboolean *drop)
+{
+  g_autoptr(GHashTable) seen = seen_new();
+  for (guint i = 0; i < n; i++) {
+    if (ops[i].f == OP_READ && !ops[i].unknown)
+      seen_add(seen, ops[i].a);
+    else if (ops[i].f == OP_CAS)
+      seen_add(seen, ops[i].a);
+  }
+  for (guint i = 0; i < n; i++) {
+    if (!ops[i].unknown)
+      continue;
+    if (ops[i].f == OP_WRITE)
+      drop[i] = !seen_has(seen, ops[i].a);
+    else if (ops[i].f == OP_CAS)
+      drop[i] = !seen_has(seen, ops[i].b);
+  }
 }
 
 static void register_describe(const LincheckState *s, const LincheckAtoms *atoms, GString *out)
@@ -214,6 +281,59 @@ static gboolean kv_step(const LincheckState *s, const LincheckOp *op, LincheckSt
   default:
     return FALSE;
   }
+}
+
+/* TRUE when payload `p` (non-empty) is a prefix of `b` (NULL = empty). */
+static gboolean blob_has_prefix(GBytes *b, GBytes *p)
+{
+  gsize nb = 0, np = 0;
+  const guint8 *db = b ? g_bytes_get_data(b, &nb) : NULL;
+  const guint8 *dp = g_bytes_get_data(p, &np);
+  return np <= nb && memcmp(db, dp, np) == 0;
+}
+
+/* kv with appends on the key: an unknown put of a non-empty v is dropped
+ * when no ok read returned a value starting with v. Proof: in a
+ * linearization L with that put, every state from it up to the next put is
+ * v followed by appended text, so any read there would return a value
+ * starting with v: there is none. The ops there are appends, which always
+ * succeed, and the next put resets the state; removing the put changes no
+ * outcome. */
+static void kv_reduce_appends(const LincheckOp *ops, guint n, gboolean *drop)
+{
+  for (guint i = 0; i < n; i++) {
+    if (!ops[i].unknown || ops[i].f != OP_WRITE || !ops[i].blob)
+      continue;
+    gboolean seen = FALSE;
+    for (guint j = 0; j < n && !seen; j++)
+      seen = ops[j].f == OP_READ && !ops[j].unknown && blob_has_prefix(ops[j].blob, ops[i].blob);
+    drop[i] = !seen;
+  }
+}
+
+/* kv: on a key without appends the state is the last value put, as for
+ * register, so an unknown put of v is dropped when no ok read returned v
+ * (the fact above). With appends, see kv_reduce_appends. */
+static void kv_reduce(const LincheckOp *ops, guint n, gboolean *drop)
+{
+  for (guint i = 0; i < n; i++)
+    if (ops[i].f == OP_APPEND) {
+      kv_reduce_appends(ops, n, drop);
+      return;
+    }
+  g_autoptr(GHashTable) seen = g_hash_table_new(g_bytes_hash, g_bytes_equal);
+  gboolean seen_empty = FALSE;
+  for (guint i = 0; i < n; i++) {
+    if (ops[i].f != OP_READ || ops[i].unknown)
+      continue;
+    if (ops[i].blob)
+      g_hash_table_add(seen, ops[i].blob);
+    else
+      seen_empty = TRUE;
+  }
+  for (guint i = 0; i < n; i++)
+    if (ops[i].unknown && ops[i].f == OP_WRITE)
+      drop[i] = ops[i].blob ? !g_hash_table_contains(seen, ops[i].blob) : !seen_empty;
 }
 
 static void kv_describe(const LincheckState *s, const LincheckAtoms *atoms, GString *out)
@@ -332,6 +452,26 @@ static gboolean set_step(const LincheckState *s, const LincheckOp *op, LincheckS
   return TRUE;
 }
 
+/* set: an unknown add(x) is dropped when no ok read contains x. Proof: in
+ * a linearization with it, either x was already there (it changed nothing)
+ * or every later state contains x, so no ok read comes later; adds always
+ * succeed; removing it changes no other op's outcome. */
+static void set_reduce(const LincheckOp *ops, guint n, gboolean *drop)
+{
+  g_autoptr(GHashTable) seen = seen_new();
+  for (guint i = 0; i < n; i++) {
+    if (ops[i].f != OP_READ || ops[i].unknown || !ops[i].blob)
+      continue;
+    gsize size = 0;
+    const gint64 *e = g_bytes_get_data(ops[i].blob, &size);
+    for (gsize k = 0; k < size / sizeof(gint64); k++)
+      seen_add(seen, e[k]);
+  }
+  for (guint i = 0; i < n; i++)
+    if (ops[i].unknown && ops[i].f == OP_ADD)
+      drop[i] = !seen_has(seen, ops[i].a);
+}
+
 static void set_describe(const LincheckState *s, const LincheckAtoms *atoms, GString *out)
 {
   gsize size = 0;
@@ -348,16 +488,21 @@ static void set_describe(const LincheckState *s, const LincheckAtoms *atoms, GSt
 /* ---- the table --------------------------------------------------------- */
 
 static const LincheckModel models[] = {
-  { "register", "read/write register, initially nil",
-    register_prepare, init_zero, register_step, register_describe, FALSE },
-  { "cas-register", "read/write/cas [old new] register, initially nil",
-    cas_register_prepare, init_zero, register_step, register_describe, FALSE },
-  { "kv", "get/put/append string map, checked key by key",
-    kv_prepare, init_zero, kv_step, kv_describe, TRUE },
-  { "mutex", "acquire/release lock, initially free",
-    mutex_prepare, init_zero, mutex_step, mutex_describe, FALSE },
-  { "set", "add x / read returning the whole set",
-    set_prepare, init_zero, set_step, set_describe, FALSE },
+  { .name = "register", .summary = "read/write register, initially nil",
+    .prepare = register_prepare, .init = init_zero, .step = register_step,
+    .describe = register_describe, .reduce = register_reduce },
+  { .name = "cas-register", .summary = "read/write/cas [old new] register, initially nil",
+    .prepare = cas_register_prepare, .init = init_zero, .step = register_step,
+    .describe = register_describe, .reduce = register_reduce },
+  { .name = "kv", .summary = "get/put/append string map, checked key by key",
+    .prepare = kv_prepare, .init = init_zero, .step = kv_step,
+    .describe = kv_describe, .reduce = kv_reduce, .split_tuples = TRUE },
+  { .name = "mutex", .summary = "acquire/release lock, initially free",
+    .prepare = mutex_prepare, .init = init_zero, .step = mutex_step,
+    .describe = mutex_describe },
+  { .name = "set", .summary = "add x / read returning the whole set",
+    .prepare = set_prepare, .init = init_zero, .step = set_step,
+    .describe = set_describe, .reduce = set_reduce },
 };
 
 const LincheckModel *lincheck_models(guint *n)

@@ -410,22 +410,138 @@ static void test_generated_and_limits(void)
   CU_ASSERT_TRUE_FATAL(lincheck_check(reg, ops, &lim, &r, NULL));
   CU_ASSERT_EQUAL(r.verdict, LINCHECK_OK);
   lincheck_result_clear(&r);
-  /* Corrupt the last read of a history without info ops: the checker must
-   * notice. (With many info ops a late violation can take exponential time;
-   * that is what the limits are for.) */
-  g_ptr_array_set_size(ops, 0);
-  history_gen_register(7, 5, 2000, 0.0, ops);
-  for (guint i = ops->len; i-- > 0;) {
-    HistoryOp *op = g_ptr_array_index(ops, i);
-    if (op->type == HISTORY_OK && strcmp(op->f, "read") == 0) {
-      history_value_free(op->value);
-      op->value = history_value_new(HISTORY_INT);
-      op->value->i = 999999;
-      break;
+  /* Corrupt the last read, with and without info ops: the checker must
+   * notice, quickly (unobservable info writes are dropped). */
+  for (guint with_info = 0; with_info < 2; with_info++) {
+    g_ptr_array_set_size(ops, 0);
+    history_gen_register(7, 5, 2000, with_info ? 0.05 : 0.0, ops);
+    for (guint i = ops->len; i-- > 0;) {
+      HistoryOp *op = g_ptr_array_index(ops, i);
+      if (op->type == HISTORY_OK && strcmp(op->f, "read") == 0) {
+        history_value_free(op->value);
+        op->value = history_value_new(HISTORY_INT);
+        op->value->i = 999999;
+        break;
+      }
     }
+    lim.max_steps = 1000000;
+    CU_ASSERT_TRUE_FATAL(lincheck_check(reg, ops, &lim, &r, NULL));
+    CU_ASSERT_EQUAL(r.verdict, LINCHECK_VIOLATION);
+    lincheck_result_clear(&r);
   }
+  /* Values drawn from 1..5, as in Jepsen's tests: identical info writes are
+   * tried in one order only. */
+  g_ptr_array_set_size(ops, 0);
+  history_gen_register_values(3, 5, 400, 0.05, 5, ops);
   CU_ASSERT_TRUE_FATAL(lincheck_check(reg, ops, NULL, &r, NULL));
-  CU_ASSERT_EQUAL(r.verdict, LINCHECK_VIOLATION);
+  CU_ASSERT_EQUAL(r.verdict, LINCHECK_OK);
+  lincheck_result_clear(&r);
+}
+
+/* ---- reducing unknown ops ------------------------------------------------ */
+
+/* The verdict for short lines, with the number of ops dropped in *dropped. */
+static int verdict_dropped(const char *model, const char *const *lines, guint *dropped)
+{
+  g_autofree char *text = edn_history(lines);
+  LincheckResult r;
+  int v = check_text(model, text, HISTORY_FORMAT_EDN, 0, &r, NULL);
+  if (v != NOT_CHECKED) {
+    *dropped = r.n_dropped;
+    lincheck_result_clear(&r);
+  }
+  return v;
+}
+
+static void test_drop_unobserved(void)
+{
+  guint dropped = 99;
+  /* Linearizable only if the timed-out write of 2 never happened (or came
+   * after the read): nobody read 2, so it is dropped. */
+  const char *never[] = { "0 invoke write 1", "0 ok write 1", "1 invoke write 2", "1 info write 2",
+                          "2 invoke read", "2 ok read 1", NULL };
+  CU_ASSERT_EQUAL(verdict_dropped("register", never, &dropped), LINCHECK_OK);
+  CU_ASSERT_EQUAL(dropped, 1);
+  /* Not linearizable even without it: a stale read after the write of 3. */
+  const char *stale[] = { "0 invoke write 1", "0 ok write 1", "1 invoke write 2", "1 info write 2",
+                          "0 invoke write 3", "0 ok write 3", "2 invoke read", "2 ok read 1", NULL };
+  CU_ASSERT_EQUAL(verdict_dropped("register", stale, &dropped), LINCHECK_VIOLATION);
+  CU_ASSERT_EQUAL(dropped, 1);
+  /* Read: kept, and needed. */
+  const char *read[] = { "1 invoke write 2", "1 info write 2", "2 invoke read", "2 ok read 2", NULL };
+  CU_ASSERT_EQUAL(verdict_dropped("register", read, &dropped), LINCHECK_OK);
+  CU_ASSERT_EQUAL(dropped, 0);
+  /* kv: puts by value; with appends, by prefix of what was read. */
+  const char *kv[] = { "0 invoke put [:k \"a\"]", "0 info put [:k \"a\"]", "1 invoke get [:k nil]",
+                       "1 ok get [:k nil]", NULL };
+  CU_ASSERT_EQUAL(verdict_dropped("kv", kv, &dropped), LINCHECK_OK);
+  CU_ASSERT_EQUAL(dropped, 1);
+  const char *kv_append[] = { "0 invoke put [:k \"a\"]", "0 info put [:k \"a\"]", "1 invoke append [:k \"b\"]",
+                              "1 ok append [:k \"b\"]", "2 invoke get [:k nil]", "2 ok get [:k \"ab\"]",
+                              "3 invoke put [:k \"z\"]", "3 info put [:k \"z\"]", NULL };
+  CU_ASSERT_EQUAL(verdict_dropped("kv", kv_append, &dropped), LINCHECK_OK);
+  CU_ASSERT_EQUAL(dropped, 1);   /* "z", not "a": "ab" starts with "a" */
+  /* set: an add no read contains. */
+  const char *set[] = { "0 invoke add 3", "0 info add 3", "1 invoke read", "1 ok read #{}", NULL };
+  CU_ASSERT_EQUAL(verdict_dropped("set", set, &dropped), LINCHECK_OK);
+  CU_ASSERT_EQUAL(dropped, 1);
+}
+
+static void test_drop_not_when_cas_observes(void)
+{
+  guint dropped = 99;
+  /* No read returns 7, but an info cas expects 7: the write must stay, since
+   * the read of 8 needs write 7 then cas [7 8]. */
+  const char *info_cas[] = { "0 invoke write 7", "0 info write 7", "1 invoke cas [7 8]", "1 info cas [7 8]",
+                             "2 invoke read", "2 ok read 8", NULL };
+  CU_ASSERT_EQUAL(verdict_dropped("cas-register", info_cas, &dropped), LINCHECK_OK);
+  CU_ASSERT_EQUAL(dropped, 0);
+  /* The same with an ok cas. */
+  const char *ok_cas[] = { "0 invoke write 7", "0 info write 7", "1 invoke cas [7 8]", "1 ok cas [7 8]", NULL };
+  CU_ASSERT_EQUAL(verdict_dropped("cas-register", ok_cas, &dropped), LINCHECK_OK);
+  CU_ASSERT_EQUAL(dropped, 0);
+  /* A cas [5 5] observes its own value: kept (and then, with nothing
+   * producing 5, never applicable). */
+  const char *self[] = { "0 invoke cas [5 5]", "0 info cas [5 5]", "1 invoke read", "1 ok read nil", NULL };
+  CU_ASSERT_EQUAL(verdict_dropped("cas-register", self, &dropped), LINCHECK_OK);
+  CU_ASSERT_EQUAL(dropped, 0);
+  /* An info cas whose new value nobody observes is dropped. */
+  const char *unseen[] = { "0 invoke write 1", "0 ok write 1", "1 invoke cas [1 9]", "1 info cas [1 9]",
+                           "2 invoke read", "2 ok read 1", NULL };
+  CU_ASSERT_EQUAL(verdict_dropped("cas-register", unseen, &dropped), LINCHECK_OK);
+  CU_ASSERT_EQUAL(dropped, 1);
+}
+
+static void test_identical_info_ops(void)
+{
+  /* Two timed-out writes of 1: the second read of 1 needs both. */
+  const char *two[] = { "0 invoke write 1", "0 info write 1", "1 invoke write 1", "1 info write 1",
+                        "2 invoke read", "2 ok read 1", "3 invoke write 2", "3 ok write 2",
+                        "2 invoke read", "2 ok read 1", NULL };
+  CU_ASSERT_EQUAL(verdict("register", two), LINCHECK_OK);
+  const char *one[] = { "0 invoke write 1", "0 info write 1", "2 invoke read", "2 ok read 1",
+                        "3 invoke write 2", "3 ok write 2", "2 invoke read", "2 ok read 1", NULL };
+  CU_ASSERT_EQUAL(verdict("register", one), LINCHECK_VIOLATION);
+  /* The later twin is invoked after the write of 2: it alone can come last. */
+  const char *late[] = { "0 invoke write 1", "0 info write 1", "2 invoke read", "2 ok read 1",
+                         "3 invoke write 2", "3 ok write 2", "1 invoke write 1", "1 info write 1",
+                         "2 invoke read", "2 ok read 1", NULL };
+  CU_ASSERT_EQUAL(verdict("register", late), LINCHECK_OK);
+}
+
+static void test_report_original_history(void)
+{
+  /* The info write of 9 is dropped, yet listed as concurrent with the bad read. */
+  const char *bad[] = { "0 invoke write 1", "0 ok write 1", "1 invoke write 9", "2 invoke read",
+                        "2 ok read 5", "1 info write 9", NULL };
+  g_autofree char *text = edn_history(bad);
+  LincheckResult r;
+  CU_ASSERT_EQUAL_FATAL(check_text("register", text, HISTORY_FORMAT_EDN, 0, &r, NULL), LINCHECK_VIOLATION);
+  CU_ASSERT_EQUAL(r.n_dropped, 1);
+  CU_ASSERT_EQUAL(r.bad_line, 4);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(r.concurrent);
+  CU_ASSERT_EQUAL(r.concurrent->len, 1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(g_ptr_array_index(r.concurrent, 0), "write 9 => info"));
   lincheck_result_clear(&r);
 }
 
@@ -506,5 +622,9 @@ void suite_lincheck(void)
   CU_add_test(s, "malformed input names file and line", test_malformed);
   CU_add_test(s, "violation report: op, concurrent ops, states", test_report);
   CU_add_test(s, "generated histories, step budget, corruption found", test_generated_and_limits);
+  CU_add_test(s, "unobserved info ops are dropped", test_drop_unobserved);
+  CU_add_test(s, "cas-register: info writes a cas expects are kept", test_drop_not_when_cas_observes);
+  CU_add_test(s, "identical info ops: one order, same verdicts", test_identical_info_ops);
+  CU_add_test(s, "report lists dropped ops from the original history", test_report_original_history);
   CU_add_test(s, "CLI exit codes 0/1/2/3", test_cli);
 }
