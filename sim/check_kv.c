@@ -20,8 +20,10 @@ static gint cmp_access(gconstpointer pa, gconstpointer pb)
 guint64 check_kv_stale_reads(CheckKvAccess *writes, gsize nw, CheckKvAccess *reads, gsize nr,
                              CheckKvReport report, void *data)
 {
-  qsort(writes, nw, sizeof *writes, cmp_access);
-  qsort(reads, nr, sizeof *reads, cmp_access);
+  if (nw > 0)
+    qsort(writes, nw, sizeof *writes, cmp_access);
+  if (nr > 0)
+    qsort(reads, nr, sizeof *reads, cmp_access);
   /* Walk both in (key, time) order, keeping the newest version acknowledged
    * strictly before each read began. */
   guint64 stale = 0;
