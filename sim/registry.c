@@ -9,6 +9,7 @@ extern const SimModel model_echo_server;
 extern const SimModel model_kv_abd;
 extern const SimModel model_kv_abd_client;
 extern const SimModel model_kv_quorum;
+extern const SimModel model_kv_quorum_admin;
 extern const SimModel model_kv_quorum_client;
 extern const SimModel model_lock_fenced_client;
 extern const SimModel model_lock_fenced_server;
@@ -33,6 +34,7 @@ static const SimModel *const models[] = {
   &model_kv_abd,
   &model_kv_abd_client,
   &model_kv_quorum,
+  &model_kv_quorum_admin,
   &model_kv_quorum_client,
   &model_lock_fenced_client,
   &model_lock_fenced_server,

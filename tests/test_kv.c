@@ -1,8 +1,11 @@
 /* The replicated key-value stores (models/kv/) end to end: ABD histories are
  * linearizable across seeds (checked from the history file), R = W = 1
  * quorums serve stale reads under a partition and R = W = 2 do not,
- * availability under random downtime matches the k-of-N formula, and a join
- * moves ~1/11 of the keys on a ring and ~10/11 with modulo placement. */
+ * availability under random downtime matches the k-of-N formula, a join or
+ * a leave moves ~1/11 of the keys on a ring and ~10/11 with modulo placement
+ * (a leave under load, losing no key), and a sloppy quorum keeps writes
+ * going while two of a key's three replicas are down, where a strict one
+ * cannot. */
 #include "sim/internal.h"
 #include "sim/lincheck.h"
 #include "sim/check_kv.h"
@@ -171,6 +174,82 @@ static void test_join_moves(void)
   }
 }
 
+/* The membership checks every leave run must pass: all of the remaining 10
+ * servers hold every key they should, nothing diverges, and the clients'
+ * reads and writes all succeeded through the leave. */
+static void check_leave_run(Scenario *sc, double share, double tolerance)
+{
+  const double k = 11000;
+  double moved = metric(sc, "kv_keys_moved");
+  if (fabs(moved / k - share) >= tolerance)
+    fprintf(stderr, "\nkv_leave: moved %g of %g keys, expected a share of %g\n", moved, k, share);
+  CU_ASSERT(fabs(moved / k - share) < tolerance);
+  CU_ASSERT_EQUAL(metric(sc, "kv_members"), 10);
+  CU_ASSERT_EQUAL(metric(sc, "kv_divergent_keys"), 0);
+  CU_ASSERT_EQUAL(metric(sc, "kv_under_replicated_keys"), 0);
+  CU_ASSERT_EQUAL(metric(sc, "kv_lost_keys"), 0);
+  CU_ASSERT(metric(sc, "kv_keys") >= k);
+  CU_ASSERT_EQUAL(metric(sc, "kv_read_availability"), 1);
+  CU_ASSERT_EQUAL(metric(sc, "kv_write_availability"), 1);
+  CU_ASSERT(metric(sc, "kv_read_ok") > 50 && metric(sc, "kv_write_ok") > 50);
+  CU_ASSERT_EQUAL(metric(sc, "kv_stale_reads"), 0);
+  CU_ASSERT(metric(sc, "kv_handoff_ms") > 0 && metric(sc, "kv_handoff_ms") < 1000);
+  CU_ASSERT_TRUE(verdict(sc));
+}
+
+static void test_leave_moves(void)
+{
+  static const char *const rings[] = { "vnodes", "ketama", "jump", "rendezvous" };
+  for (guint r = 0; r < G_N_ELEMENTS(rings); r++)
+    for (guint64 seed = 1; seed <= 2; seed++) {
+      const char *set[] = { "ring", rings[r], NULL };
+      g_autoptr(Scenario) sc = run_set("scenarios/kv_leave.lua", seed + r, set, NULL);
+      CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+      check_leave_run(sc, 1.0 / 11, 0.02);
+    }
+  static const char *const modulo[] = { "ring", "modulo", NULL };
+  static const char *const three[] = { "replicas", "3", NULL };
+  static const char *const middle[] = { "leave", "s6", NULL };
+  for (guint64 seed = 1; seed <= 2; seed++) {
+    g_autoptr(Scenario) mod = run_set("scenarios/kv_leave.lua", seed, modulo, NULL);
+    g_autoptr(Scenario) n3 = run_set("scenarios/kv_leave.lua", seed + 2, three, NULL);
+    g_autoptr(Scenario) mid = run_set("scenarios/kv_leave.lua", seed + 4, middle, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mod);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(n3);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mid);
+    check_leave_run(mod, 10.0 / 11, 0.03);
+    check_leave_run(n3, 3.0 / 11, 0.04);
+    check_leave_run(mid, 1.0 / 11, 0.02);
+  }
+}
+
+static void test_sloppy_quorum(void)
+{
+  static const char *const sloppy[] = { "sloppy", "true", NULL };
+  for (guint64 seed = 1; seed <= 5; seed++) {
+    g_autoptr(Scenario) strict = run_set("scenarios/kv_sloppy.lua", seed, NULL, NULL);
+    g_autoptr(Scenario) hinted = run_set("scenarios/kv_sloppy.lua", seed, sloppy, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(strict);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(hinted);
+    /* Strict: with two of three replicas down, W = 2 is out of reach. */
+    CU_ASSERT(metric(strict, "kv_outage_writes") > 50);
+    CU_ASSERT_EQUAL(metric(strict, "kv_outage_write_availability"), 0);
+    CU_ASSERT(isnan(metric(strict, "kv_hinted_writes")));
+    CU_ASSERT(metric(strict, "kv_read_availability") > 0.99);
+    /* Sloppy: fallbacks take the writes as hints and deliver them later. */
+    CU_ASSERT(metric(hinted, "kv_outage_writes") > 50);
+    CU_ASSERT_EQUAL(metric(hinted, "kv_outage_write_availability"), 1);
+    CU_ASSERT_EQUAL(metric(hinted, "kv_write_availability"), 1);
+    CU_ASSERT(metric(hinted, "kv_hinted_writes") >= metric(hinted, "kv_outage_writes"));
+    CU_ASSERT(metric(hinted, "kv_hints_delivered") >= 2); /* one per crashed replica */
+    CU_ASSERT_EQUAL(metric(hinted, "kv_hints_pending"), 0);
+    CU_ASSERT_EQUAL(metric(hinted, "kv_divergent_keys"), 0);
+    CU_ASSERT_EQUAL(metric(hinted, "kv_under_replicated_keys"), 0);
+    CU_ASSERT_TRUE(verdict(strict));
+    CU_ASSERT_TRUE(verdict(hinted));
+  }
+}
+
 static void count_stale(SimTime at, const char *what, void *data)
 {
   (void) at;
@@ -207,4 +286,6 @@ void suite_kv(void)
   CU_add_test(s, "quorum: stale reads with R=W=1, none with R=W=2", test_quorum_partition);
   CU_add_test(s, "availability matches the k-of-N formula", test_availability_formula);
   CU_add_test(s, "join moves 1/11 (ring) or 10/11 (modulo) of keys", test_join_moves);
+  CU_add_test(s, "leave moves 1/11 (ring) or 10/11 (modulo) of keys, loses none", test_leave_moves);
+  CU_add_test(s, "sloppy quorum: writes survive two replicas down, hints delivered", test_sloppy_quorum);
 }

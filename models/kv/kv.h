@@ -4,8 +4,9 @@
  *   kv.quorum / kv.quorum.client  Dynamo-style N/R/W quorums, last writer
  *                                 wins by (Lamport timestamp, node id), read
  *                                 repair, optional sloppy quorum with hinted
- *                                 handoff, and membership change (a joining
- *                                 node) with key-range handoff.
+ *                                 handoff, and membership change (a node
+ *                                 joins, or leaves when kv.quorum.admin
+ *                                 tells it to) with key-range handoff.
  *   kv.abd / kv.abd.client        the multi-writer ABD atomic register, one
  *                                 register per key, majority quorums.
  * In both the client is the coordinator: it computes each key's preference
@@ -23,6 +24,7 @@
 
 extern const SimModel model_kv_quorum;
 extern const SimModel model_kv_quorum_client;
+extern const SimModel model_kv_quorum_admin;
 extern const SimModel model_kv_abd;
 extern const SimModel model_kv_abd_client;
 
@@ -79,6 +81,9 @@ gboolean kv_store_merge(KvStore *store, int64_t key, const KvCell *cell);
 void kv_store_delete(KvStore *store, int64_t key);
 /* The keys held, ascending; a new array of int64_t. */
 GArray *kv_store_keys(const KvStore *store);
+/* Every key the store ever held, also those deleted since; ascending, a new
+ * array of int64_t. */
+GArray *kv_store_known_keys(const KvStore *store);
 guint kv_store_size(const KvStore *store);
 
 /* ---- membership and placement (kv_members.c) ---- */
@@ -95,6 +100,12 @@ void kv_ring_free(KvRing *ring);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(KvRing, kv_ring_free)
 /* A copy with server `id` added (ids stay ascending). */
 KvRing *kv_ring_with(const KvRing *ring, int id, GError **error);
+/* A copy without server `id`; NULL with `error` if none would be left. */
+KvRing *kv_ring_without(const KvRing *ring, int id, GError **error);
+/* Keeps the view's ids in `node`'s durable state (m:n, m:<i>); reads them
+ * back (NULL if none was saved or the saved ids are not nodes of the run). */
+void kv_ring_save(SimNode *node, const KvRing *ring);
+KvRing *kv_ring_load(SimNode *node);
 guint kv_ring_size(const KvRing *ring);
 const int *kv_ring_ids(const KvRing *ring);
 gboolean kv_ring_has(const KvRing *ring, int id);
@@ -102,12 +113,17 @@ gboolean kv_ring_has(const KvRing *ring, int id);
  * out[], primary first; returns how many. */
 guint kv_ring_preference(const KvRing *ring, int64_t key, guint n, int *out);
 
+/* TRUE once a kv.quorum server has begun to leave (durable "leave_at"): from
+ * then on it is no member of any view built by kv_initial_members. */
+gboolean kv_node_has_left(SimNode *node);
 /* The initial membership: every node of `sim` running `model` whose BOOL
  * parameter `join` (if the model declares it) is false, plus, when
- * `include_joined`, those with join = true too. Ascending ids. */
+ * `include_joined`, those with join = true too; never a node that has left.
+ * Ascending ids. */
 GArray *kv_initial_members(Sim *sim, const SimModel *model, gboolean include_joined);
-/* Builds the ring for kv_initial_members. An unknown `ring` algorithm is
- * reported as a violation of invariant kv_config and replaced by vnodes. */
+/* Builds the ring for kv_initial_members, or NULL when it is empty. An
+ * unknown `ring` algorithm is reported as a violation of invariant kv_config
+ * and replaced by vnodes. */
 KvRing *kv_initial_ring(Sim *sim, const SimModel *model, gboolean include_joined);
 /* The id of the first node of `sim` running `model`, or -1. */
 int kv_first_node(Sim *sim, const SimModel *model);
@@ -134,6 +150,13 @@ guint64 kv_metrics_stale_reads(Sim *sim, SimNode *const *clients, guint n, const
  * cells at the end; sets PREFIX_divergent_keys and PREFIX_keys. */
 guint64 kv_metrics_divergence(Sim *sim, SimNode *const *servers, guint n,
                               const KvRing *ring, guint replicas, const char *prefix);
+
+/* Replication at the end: over every key any of `servers` ever stored,
+ * counts those held by fewer than min(replicas, members) of their preferred
+ * replicas under `ring` (PREFIX_under_replicated_keys) and by none of them
+ * (PREFIX_lost_keys). Returns the under-replicated count. */
+guint64 kv_metrics_replication(Sim *sim, SimNode *const *servers, guint n,
+                               const KvRing *ring, guint replicas, const char *prefix);
 
 /* ---- linearizability of the in-memory history (kv_lincheck.c) ---- */
 

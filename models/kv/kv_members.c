@@ -1,7 +1,9 @@
 /* Membership views of the kv stores and the ring built over them. Servers
  * are placed by node name with weight 1; a key k is hashed as "key-k" (the
- * same key names as models/ring's measurements). */
+ * same key names as models/ring's measurements). A view can be kept in a
+ * node's durable state (m:n, m:<i>) so it survives a crash. */
 #include "models/kv/kv.h"
+#include "sim/errors.h"
 #include <string.h>
 
 struct KvRing {
@@ -71,6 +73,53 @@ KvRing *kv_ring_with(const KvRing *ring, int id, GError **error)
   return kv_ring_new(ring->sim, (const int *) ids->data, ids->len, error);
 }
 
+KvRing *kv_ring_without(const KvRing *ring, int id, GError **error)
+{
+  g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(int));
+  for (guint i = 0; i < ring->ids->len; i++)
+    if (g_array_index(ring->ids, int, i) != id)
+      g_array_append_val(ids, g_array_index(ring->ids, int, i));
+  if (ids->len == 0) {
+    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "a ring cannot lose its last server");
+    return NULL;
+  }
+  return kv_ring_new(ring->sim, (const int *) ids->data, ids->len, error);
+}
+
+void kv_ring_save(SimNode *node, const KvRing *ring)
+{
+  char buf[32];
+  for (guint i = 0; i < kv_ring_size(ring); i++) {
+    g_snprintf(buf, sizeof buf, "m:%u", i);
+    sim_durable_set(node, buf, kv_ring_ids(ring)[i]);
+  }
+  sim_durable_set(node, "m:n", kv_ring_size(ring));
+}
+
+KvRing *kv_ring_load(SimNode *node)
+{
+  int64_t n = 0;
+  Sim *sim = sim_node_sim(node);
+  if (!sim_durable_get(node, "m:n", &n) || n <= 0 || n > (int64_t) sim_node_count(sim))
+    return NULL;
+  g_autofree int *ids = g_new(int, n);
+  char buf[32];
+  for (int64_t i = 0; i < n; i++) {
+    int64_t id = -1;
+    g_snprintf(buf, sizeof buf, "m:%" G_GINT64_FORMAT, i);
+    sim_durable_get(node, buf, &id);
+    if (id < 0 || id >= (int64_t) sim_node_count(sim))
+      return NULL;
+    ids[i] = (int) id;
+  }
+  return kv_ring_new(sim, ids, (guint) n, NULL);
+}
+
+gboolean kv_node_has_left(SimNode *node)
+{
+  return sim_durable_get(node, "leave_at", NULL);
+}
+
 guint kv_ring_size(const KvRing *ring) { return ring->ids->len; }
 const int *kv_ring_ids(const KvRing *ring) { return (const int *) ring->ids->data; }
 
@@ -113,6 +162,8 @@ GArray *kv_initial_members(Sim *sim, const SimModel *model, gboolean include_joi
       continue;
     if (has_join && !include_joined && sim_node_param_bool(n, "join"))
       continue;
+    if (kv_node_has_left(n))
+      continue;
     int id = (int) i;
     g_array_append_val(ids, id);
   }
@@ -123,12 +174,9 @@ KvRing *kv_initial_ring(Sim *sim, const SimModel *model, gboolean include_joined
 {
   g_autoptr(GArray) ids = kv_initial_members(sim, model, include_joined);
   if (ids->len == 0)
-    g_error("kv: no node runs %s", model->name);
-  GError *error = NULL;
-  KvRing *r = kv_ring_new(sim, (const int *) ids->data, ids->len, &error);
-  if (!r) /* only duplicate names could fail, and node names are unique */
-    g_error("kv: %s", error->message);
-  return r;
+    return NULL;
+  /* Only duplicate names could fail, and node names are unique. */
+  return kv_ring_new(sim, (const int *) ids->data, ids->len, NULL);
 }
 
 int kv_first_node(Sim *sim, const SimModel *model)

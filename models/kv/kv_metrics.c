@@ -115,3 +115,38 @@ guint64 kv_metrics_divergence(Sim *sim, SimNode *const *servers, guint n,
   sim_metric_set(sim, k, (double) distinct);
   return divergent;
 }
+
+guint64 kv_metrics_replication(Sim *sim, SimNode *const *servers, guint n,
+                               const KvRing *ring, guint replicas, const char *prefix)
+{
+  g_autoptr(GHashTable) stores = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                                       (GDestroyNotify) kv_store_free);
+  g_autoptr(GArray) all = g_array_new(FALSE, FALSE, sizeof(int64_t));
+  for (guint i = 0; i < n; i++) {
+    KvStore *s = kv_store_open(servers[i]);
+    g_hash_table_insert(stores, GINT_TO_POINTER(sim_node_id(servers[i])), s);
+    g_autoptr(GArray) keys = kv_store_known_keys(s);
+    g_array_append_vals(all, keys->data, keys->len);
+  }
+  g_array_sort(all, cmp_i64);
+  guint64 under = 0, lost = 0;
+  int pref[64];
+  for (guint i = 0; i < all->len; i++) {
+    int64_t key = g_array_index(all, int64_t, i);
+    if (i > 0 && g_array_index(all, int64_t, i - 1) == key)
+      continue;
+    guint np = kv_ring_preference(ring, key, replicas, pref);
+    guint held = 0;
+    for (guint r = 0; r < np; r++) {
+      KvStore *s = g_hash_table_lookup(stores, GINT_TO_POINTER(pref[r]));
+      held += s && kv_store_contains(s, key);
+    }
+    under += held < np;
+    lost += held == 0;
+  }
+  g_autofree char *u = name(prefix, "under_replicated_keys");
+  g_autofree char *l = name(prefix, "lost_keys");
+  sim_metric_set(sim, u, (double) under);
+  sim_metric_set(sim, l, (double) lost);
+  return under;
+}

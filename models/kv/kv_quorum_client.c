@@ -10,7 +10,9 @@
  *     from a target, the request goes to the next node down the extended
  *     preference list with a hint naming the preferred replica; acks from
  *     fallbacks count towards W, and the fallback hands the cell on later.
- * Membership: the initial kv.quorum members; JOIN messages add nodes. */
+ * Membership: the initial kv.quorum members; JOIN adds a node and LEAVE
+ * removes one (acknowledged with the view's version, mv, which every
+ * request carries). The view is kept in durable state across crashes. */
 #include "models/kv/kv.h"
 
 enum { TIMER_CHECK = 0, TIMER_LINGER = 1 };
@@ -32,6 +34,7 @@ typedef struct {
 
 typedef struct {
   KvRing *ring;
+  int64_t mv; /* membership changes applied */
   guint n;
   int64_t clock;
   GHashTable *reqs; /* op → QReq* */
@@ -54,12 +57,28 @@ static void client_init(SimNode *node)
     return;
   }
   QClient *c = g_new0(QClient, 1);
-  /* After a restart, joined nodes are members already. */
-  c->ring = kv_initial_ring(sim, &model_kv_quorum, sim_node_incarnation(node) > 0);
+  /* After a restart the view comes back from durable state. */
+  c->ring = kv_ring_load(node);
+  if (!c->ring) {
+    c->ring = kv_initial_ring(sim, &model_kv_quorum, FALSE);
+    if (!c->ring) {
+      g_free(c);
+      sim_fail(sim, "node '%s' (kv.quorum.client): every kv.quorum replica joins later; none to start with",
+               sim_node_name(node));
+      return;
+    }
+    kv_ring_save(node, c->ring);
+  }
+  sim_durable_get(node, "mv", &c->mv);
   c->n = (guint) CLAMP(sim_node_param_int(sim_node(sim, first), "replicas"), 1, 64);
   sim_durable_get(node, "clk", &c->clock);
   c->reqs = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, g_free);
   sim_node_set_data(node, c, client_free);
+}
+
+static int64_t c_mv(SimNode *node)
+{
+  return ((QClient *) sim_node_data(node))->mv;
 }
 
 static void send_req(SimNode *node, QReq *q, guint i)
@@ -67,6 +86,7 @@ static void send_req(SimNode *node, QReq *q, guint i)
   SimMsg *m = sim_msg_new(node, q->write ? "PUT" : "GET");
   sim_msg_set(m, "key", q->key);
   sim_msg_set(m, "rid", (int64_t) q->op);
+  sim_msg_set(m, "mv", c_mv(node));
   if (q->write) {
     kv_cell_to_msg(m, &q->cell);
     if (q->hint_for[i] >= 0)
@@ -83,6 +103,7 @@ static void repair(SimNode *node, QReq *q, guint i)
   SimMsg *m = sim_msg_new(node, "PUT");
   sim_msg_set(m, "key", q->key);
   sim_msg_set(m, "rid", 0);
+  sim_msg_set(m, "mv", c_mv(node));
   kv_cell_to_msg(m, &q->cell);
   sim_send(node, q->targets[i], m);
   sim_metric_add(sim_node_sim(node), "kv_read_repairs", 1);
@@ -225,14 +246,21 @@ static void client_on_message(SimNode *node, const SimMsg *msg)
   QClient *c = sim_node_data(node);
   if (g_str_equal(msg->type, "GET_R") || g_str_equal(msg->type, "PUT_R")) {
     on_reply(node, c, msg);
-  } else if (g_str_equal(msg->type, "JOIN")) {
+  } else if (g_str_equal(msg->type, "JOIN") || g_str_equal(msg->type, "LEAVE")) {
+    gboolean join = g_str_equal(msg->type, "JOIN");
     int id = (int) sim_msg_get(msg, "node", -1);
-    if (id >= 0 && !kv_ring_has(c->ring, id)) {
-      KvRing *next = kv_ring_with(c->ring, id, NULL);
-      kv_ring_free(c->ring);
-      c->ring = next;
+    if (id >= 0 && (guint) id < sim_node_count(sim_node_sim(node)) && kv_ring_has(c->ring, id) != join) {
+      KvRing *next = join ? kv_ring_with(c->ring, id, NULL) : kv_ring_without(c->ring, id, NULL);
+      if (next) {
+        kv_ring_free(c->ring);
+        c->ring = next;
+        kv_ring_save(node, c->ring);
+        sim_durable_set(node, "mv", ++c->mv);
+      }
     }
-    sim_send(node, msg->src, sim_msg_new(node, "JOIN_ACK"));
+    SimMsg *r = sim_msg_new(node, join ? "JOIN_ACK" : "LEAVE_ACK");
+    sim_msg_set(r, "mv", c->mv);
+    sim_send(node, msg->src, r);
   }
 }
 

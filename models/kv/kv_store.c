@@ -129,6 +129,18 @@ GArray *kv_store_keys(const KvStore *store)
   return keys;
 }
 
+GArray *kv_store_known_keys(const KvStore *store)
+{
+  GArray *keys = g_array_sized_new(FALSE, FALSE, sizeof(int64_t), g_hash_table_size(store->indexed));
+  GHashTableIter it;
+  gpointer k;
+  g_hash_table_iter_init(&it, store->indexed);
+  while (g_hash_table_iter_next(&it, &k, NULL))
+    g_array_append_val(keys, *(int64_t *) k);
+  g_array_sort(keys, cmp_i64);
+  return keys;
+}
+
 guint kv_store_size(const KvStore *store) { return g_hash_table_size(store->cells); }
 
 void kv_cell_to_msg(SimMsg *msg, const KvCell *cell)
