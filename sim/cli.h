@@ -8,6 +8,7 @@ int handle_models(int argc, char **argv);
 int handle_lincheck(int argc, char **argv);
 int handle_ring(int argc, char **argv);
 int handle_sweep(int argc, char **argv);
+int handle_spacetime(int argc, char **argv);
 
 /* Shared option helpers (cli_run.c). */
 #include <glib.h>

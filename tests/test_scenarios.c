@@ -380,6 +380,67 @@ static void test_api_garbage(void)
   spawn_result_clear(&r);
 }
 
+/* Lines of data block `index` (blocks are separated by two blank lines;
+ * comment lines are skipped). */
+static guint block_lines(const char *text, guint index, const char *containing)
+{
+  g_auto(GStrv) blocks = g_strsplit(text, "\n\n\n", -1);
+  if (index >= g_strv_length(blocks))
+    return 0;
+  g_auto(GStrv) lines = g_strsplit(blocks[index], "\n", -1);
+  guint n = 0;
+  for (guint i = 0; lines[i]; i++)
+    if (lines[i][0] && lines[i][0] != '#' && !g_str_has_prefix(lines[i], "nan") &&
+        (!containing || strstr(lines[i], containing)))
+      n++;
+  return n;
+}
+
+static void test_spacetime(void)
+{
+  g_autofree char *tmpdir = g_dir_make_tmp("faultsim-XXXXXX", NULL);
+  g_autofree char *trace = g_build_filename(tmpdir, "t.jsonl", NULL);
+  SpawnResult r = spawn_faultsim((const char *[]) { "run", "scenarios/triggers.lua", "--trace", trace, NULL });
+  CU_ASSERT_EQUAL(r.status, 0);
+  spawn_result_clear(&r);
+  /* Every delivered message of the whole run is an arrow; the crash and
+   * restart of the server and the pause of client2 are marks. */
+  r = spawn_faultsim((const char *[]) { "spacetime", trace, "--limit", "100000", NULL });
+  CU_ASSERT_EQUAL(r.status, 0);
+  g_autofree char *text = NULL;
+  CU_ASSERT_TRUE_FATAL(g_file_get_contents(trace, &text, NULL, NULL));
+  guint delivers = 0, drops = 0;
+  for (const char *p = text; (p = strstr(p, "\"kind\":\"deliver\"")); p++)
+    delivers++;
+  for (const char *p = text; (p = strstr(p, "\"kind\":\"drop\"")); p++)
+    drops++;
+  CU_ASSERT_EQUAL(block_lines(r.out, 0, NULL), 3); /* server, client1, client2 */
+  CU_ASSERT_EQUAL(block_lines(r.out, 1, NULL), delivers);
+  CU_ASSERT_EQUAL(block_lines(r.out, 2, NULL), drops);
+  CU_ASSERT(drops > 0);
+  CU_ASSERT_EQUAL(block_lines(r.out, 3, "crash"), 1);
+  CU_ASSERT_EQUAL(block_lines(r.out, 3, "restart"), 1);
+  CU_ASSERT_EQUAL(block_lines(r.out, 3, "pause"), 1);
+  spawn_result_clear(&r);
+  /* A window keeps only what was sent in it; a limit caps the arrows. */
+  r = spawn_faultsim((const char *[]) { "spacetime", trace, "--from", "1", "--to", "1.5", "--limit", "5", NULL });
+  CU_ASSERT_EQUAL(r.status, 0);
+  CU_ASSERT_EQUAL(block_lines(r.out, 1, NULL), 5);
+  CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "only the first 5 arrows"));
+  spawn_result_clear(&r);
+  /* Not a trace: exit 2 naming the file and line. */
+  g_autofree char *bad = g_build_filename(tmpdir, "bad.jsonl", NULL);
+  g_file_set_contents(bad, "{\"t\":1,\"kind\":\"send\"}\n{\"oops\":1}\n", -1, NULL);
+  r = spawn_faultsim((const char *[]) { "spacetime", bad, NULL });
+  CU_ASSERT_EQUAL(r.status, 2);
+  CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "bad.jsonl:2:"));
+  CU_ASSERT_STRING_EQUAL(r.out, "");
+  spawn_result_clear(&r);
+  g_unlink(bad);
+  g_unlink(trace);
+  g_rmdir(tmpdir);
+}
+
 void suite_scenarios(void)
 {
   CU_pSuite s = CU_add_suite("scenarios", NULL, NULL);
@@ -397,5 +458,6 @@ void suite_scenarios(void)
   CU_add_test(s, "run --help, --json and --history", test_run_outputs);
   CU_add_test(s, "sweep: table and CSV, the same for any --jobs", test_sweep);
   CU_add_test(s, "API calls with garbage arguments never crash", test_api_garbage);
+  CU_add_test(s, "spacetime: arrows, losses and marks from a trace", test_spacetime);
   CU_add_test(s, "2PC against a quorum near their formulas", test_compare_2pc_quorum);
 }
