@@ -153,11 +153,17 @@ static void test_recover_2pc(void)
   sim_free(r.sim);
 }
 
-static void test_recover_3pc_terminates(void)
+static void test_recover_3pc_total_failure(void)
 {
-  /* No coordinator decision; p1 pre-committed, p2 and p3 uncertain: the
-   * termination protocol must commit everywhere. With all uncertain it
-   * must abort everywhere (txn 2). */
+  /* Total failure: every participant starts from its log (txn 1: p1
+   * pre-committed, p2 and p3 uncertain; txn 2: all uncertain) and the
+   * coordinator is down. Before issue txn3 this test expected the
+   * participants to run the termination protocol among themselves (commit
+   * txn 1, abort txn 2). BHG ch. 7: a recovering process may not terminate
+   * on its own — the sites that were operational (here: the coordinator,
+   * which commits on its ack timeout even without acks) may have decided
+   * while it was down — so it asks and waits: BHG's 3PC blocks after a
+   * total failure. Everyone must stay undecided, holding its lock. */
   Rig r;
   rig_init(&r, "3pc");
   for (int i = 0; i < 3; i++) {
@@ -165,13 +171,38 @@ static void test_recover_3pc_terminates(void)
     put(&r, r.p[i], TXN_REC_PREPARED, 2, r.coord);
   }
   put(&r, r.p[0], TXN_REC_PRECOMMIT, 1, r.coord);
+  for (int64_t txn = 1; txn <= 2; txn++) {
+    SimMsg rec = sim_record(TXN_REC_PRECOMMIT); /* BEGIN lost; PRECOMMIT forced */
+    sim_msg_set(&rec, "txn", txn);
+    sim_msg_set(&rec, "mask", 7);
+    sim_msg_set(&rec, "client", -1);
+    sim_log_append(sim_node(r.sim, r.coord), &rec, TRUE);
+  }
   sim_crash(r.sim, r.coord);
   sim_run(r.sim, 3 * SIM_S);
+  CU_ASSERT_EQUAL(phase_of(&r, r.p[0], 1), TXN_PH_PRECOMMITTED);
+  for (int i = 0; i < 3; i++) {
+    if (i > 0)
+      CU_ASSERT_EQUAL(phase_of(&r, r.p[i], 1), TXN_PH_UNCERTAIN);
+    CU_ASSERT_EQUAL(phase_of(&r, r.p[i], 2), TXN_PH_UNCERTAIN);
+    CU_ASSERT_EQUAL(txn_participant_locks(sim_node(r.sim, r.p[i])), 1); /* same key: txn 1 holds it */
+  }
+  /* BHG's simpler total-failure rule: once every site has recovered (the
+   * coordinator too) and none holds a decision, they decide together. No
+   * COMMIT is in any log (it is forced wherever it is written), so nobody
+   * committed and abort is safe for both, including txn 1 — committing it
+   * would be safe only if every ABORT (not forced) were durable. */
+  sim_restart(r.sim, r.coord);
+  sim_run(r.sim, 4 * SIM_S);
   sim_finish(r.sim);
   for (int i = 0; i < 3; i++) {
-    CU_ASSERT_EQUAL(phase_of(&r, r.p[i], 1), TXN_PH_COMMITTED);
+    CU_ASSERT_EQUAL(phase_of(&r, r.p[i], 1), TXN_PH_ABORTED);
     CU_ASSERT_EQUAL(phase_of(&r, r.p[i], 2), TXN_PH_ABORTED);
+    CU_ASSERT_EQUAL(txn_participant_locks(sim_node(r.sim, r.p[i])), 0);
   }
+  double n = 0;
+  CU_ASSERT_TRUE(sim_metric_get(r.sim, "txn.total_failure_aborts", &n));
+  CU_ASSERT(n >= 2);
   CU_ASSERT_EQUAL(sim_violations(r.sim, "atomicity"), 0);
   sim_free(r.sim);
 }
@@ -313,6 +344,28 @@ static void test_scenario_partition(void)
   CU_ASSERT(t.max_max_doubt >= 2.0); /* some seeds block for the whole cut */
 }
 
+static void recover_uncertain_each(Scenario *sc)
+{
+  quiescent_each(sc);
+  CU_ASSERT_EQUAL(metric(sc, "p3_committed"), 1);
+  /* p3 waits for p1 (committed) to come back, then learns the commit
+   * within one request interval (100 ms) plus latency. */
+  double back = metric(sc, "p1_restart_s"), decided = metric(sc, "p3_decided_s");
+  CU_ASSERT(decided >= back);
+  CU_ASSERT(decided <= back + 0.110);
+  CU_ASSERT(metric(sc, "txn.in_doubt_max_s") >= 1.0);
+}
+
+static void test_scenario_recover_uncertain(void)
+{
+  /* The review's bad run: before the fix p3 elected itself and aborted in
+   * every seed (atomicity violated in 20 of seeds 1-20). */
+  Tally t;
+  run_seeds("scenarios/txn_3pc_recover_uncertain.lua", 20, &t, recover_uncertain_each);
+  CU_ASSERT_EQUAL(t.atomicity, 0);
+  CU_ASSERT_EQUAL(t.violations, 0);
+}
+
 static void test_scenario_part_crash(void)
 {
   Tally t;
@@ -329,7 +382,7 @@ void suite_txn(void)
   CU_add_test(s, "atomicity and durability checker on hand-built decisions", test_checker);
   CU_add_test(s, "lock table", test_locks);
   CU_add_test(s, "2PC recovery from each log state", test_recover_2pc);
-  CU_add_test(s, "3PC termination after restart, without the coordinator", test_recover_3pc_terminates);
+  CU_add_test(s, "3PC total failure: recovered participants block until every site is back", test_recover_3pc_total_failure);
   txn_recovery_add_tests(s);
   CU_add_test(s, "scenario: no faults, exact 2PC costs; contention", test_scenario_nofault);
   CU_add_test(s, "scenario: coordinator crash blocks 2PC, not 3PC", test_scenario_coord_crash);
@@ -337,4 +390,5 @@ void suite_txn(void)
   CU_add_test(s, "scenario: lost unsynced tail, forced vs unforced PREPARED", test_scenario_lost_tail);
   CU_add_test(s, "scenario: partition in the decision phase", test_scenario_partition);
   CU_add_test(s, "scenario: participant crash before voting", test_scenario_part_crash);
+  CU_add_test(s, "scenario: 3PC participant recovering uncertain waits for a decided site", test_scenario_recover_uncertain);
 }

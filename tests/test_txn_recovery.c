@@ -2,7 +2,7 @@
  * state. Each case builds the logs directly (sim_log_append before the
  * first event, which is what a restart replays), runs a 2PC or 3PC rig of
  * one coordinator and three participants, and asserts the messages sent,
- * the locks held and the phases reached. Part of the "txn" suite (the
+ * the protocol events emitted, the locks held and the phases reached. Part of the "txn" suite (the
  * tests are added by txn_recovery_add_tests, called from test_txn.c). */
 #include "models/txn/txn.h"
 #include <CUnit/CUnit.h>
@@ -18,16 +18,17 @@ typedef struct {
   Sim *sim;
   int coord, p[3];
   GArray *sent; /* of Sent */
+  GArray *ev;   /* of Sent: protocol events (src = emitting node, dst = -1) */
 } Rig;
 
 static void on_trace(Sim *sim, const SimTraceEvent *ev, void *data)
 {
   (void) sim;
   Rig *r = data;
-  if (ev->kind != SIM_TR_SEND || !ev->msg)
+  if ((ev->kind != SIM_TR_SEND && ev->kind != SIM_TR_EVENT) || !ev->msg)
     return;
-  Sent s = { ev->time, ev->node, ev->peer, g_intern_string(ev->msg->type) };
-  g_array_append_val(r->sent, s);
+  Sent s = { ev->time, ev->node, ev->kind == SIM_TR_SEND ? ev->peer : -1, g_intern_string(ev->msg->type) };
+  g_array_append_val(ev->kind == SIM_TR_SEND ? r->sent : r->ev, s);
 }
 
 static void rig_add(Rig *r, const char *name, const char *model, const char *decision_timeout, int *id)
@@ -46,6 +47,7 @@ static void rig_init(Rig *r, const char *proto, const char *decision_timeout)
 {
   r->sim = sim_new(11);
   r->sent = g_array_new(FALSE, FALSE, sizeof(Sent));
+  r->ev = g_array_new(FALSE, FALSE, sizeof(Sent));
   sim_net_default(r->sim)->latency = (SimDist) { SIM_DIST_UNIFORM, 1 * SIM_MS, 5 * SIM_MS, 0 };
   g_autofree char *cm = g_strdup_printf("txn.%s.coordinator", proto);
   g_autofree char *pm = g_strdup_printf("txn.%s.participant", proto);
@@ -61,6 +63,7 @@ static void rig_free(Rig *r)
 {
   sim_free(r->sim);
   g_array_unref(r->sent);
+  g_array_unref(r->ev);
 }
 
 /* A participant record (key 3, value 42, all three participants). */
@@ -285,6 +288,124 @@ static void test_3pc_begun(void)
   rig_free(&r);
 }
 
+/* ---- 3PC participant recovery from each log state (BHG ch. 7) ---- */
+
+/* The trace events of type `type` emitted by `node` (-1: any). */
+static guint events(Rig *r, int node, const char *type)
+{
+  guint n = 0;
+  for (guint i = 0; i < r->ev->len; i++) {
+    const Sent *s = &g_array_index(r->ev, Sent, i);
+    n += (node < 0 || s->src == node) && strcmp(s->type, type) == 0;
+  }
+  return n;
+}
+
+/* No record, COMMIT or ABORT: nothing to ask, no lock, nothing sent, the
+ * phase stays; the coordinator (down) is never needed. */
+static void test_3pc_part_no_record_or_decided(void)
+{
+  Rig r;
+  rig_init(&r, "3pc", NULL);
+  put_part(&r, r.p[1], TXN_REC_PREPARED, 1);
+  put_part(&r, r.p[1], TXN_REC_PRECOMMIT, 1);
+  put_part(&r, r.p[1], TXN_REC_COMMIT, 1);
+  put_part(&r, r.p[2], TXN_REC_PREPARED, 1);
+  put_part(&r, r.p[2], TXN_REC_ABORT, 1);
+  sim_crash(r.sim, r.coord);
+  sim_run(r.sim, 1 * SIM_S);
+  for (int i = 0; i < 3; i++) {
+    CU_ASSERT_EQUAL(sent_any(&r, r.p[i]), 0);
+    CU_ASSERT_EQUAL(txn_participant_locks(sim_node(r.sim, r.p[i])), 0);
+  }
+  CU_ASSERT_EQUAL(phase_of(&r, r.p[0], 1), TXN_PH_NONE);
+  CU_ASSERT_EQUAL(phase_of(&r, r.p[1], 1), TXN_PH_COMMITTED);
+  CU_ASSERT_EQUAL(phase_of(&r, r.p[2], 1), TXN_PH_ABORTED);
+  rig_free(&r);
+}
+
+/* PREPARED only (uncertain), everyone else down: p1 takes its lock, asks
+ * the coordinator and both peers at once and every decision_timeout after,
+ * and never elects itself (no StateReq, no term_start, no decision) — the
+ * others may have decided while it was down. When p2 restarts with COMMIT
+ * in its log, p1 adopts the commit within one request interval. */
+static void test_3pc_part_uncertain_waits(void)
+{
+  Rig r;
+  rig_init(&r, "3pc", NULL); /* decision_timeout 100 ms */
+  put_part(&r, r.p[0], TXN_REC_PREPARED, 1);
+  put_part(&r, r.p[1], TXN_REC_PREPARED, 1);
+  put_part(&r, r.p[1], TXN_REC_PRECOMMIT, 1);
+  put_part(&r, r.p[1], TXN_REC_COMMIT, 1);
+  put_part(&r, r.p[2], TXN_REC_PREPARED, 1);
+  put_part(&r, r.p[2], TXN_REC_PRECOMMIT, 1);
+  put_part(&r, r.p[2], TXN_REC_COMMIT, 1);
+  sim_crash(r.sim, r.coord);
+  sim_crash(r.sim, r.p[1]);
+  sim_crash(r.sim, r.p[2]);
+  sim_run(r.sim, 0);
+  CU_ASSERT_EQUAL(txn_participant_locks(sim_node(r.sim, r.p[0])), 1);
+  CU_ASSERT_EQUAL(sent(&r, r.p[0], "DecisionReq", 0, 0), 3); /* coordinator, p2, p3 */
+  sim_run(r.sim, 2 * SIM_S);
+  CU_ASSERT_EQUAL(sent(&r, r.p[0], "DecisionReq", 0, 2 * SIM_S), 3 * 21); /* at 0, 100 ms, ..., 2 s */
+  CU_ASSERT_EQUAL(sent(&r, -1, "StateReq", 0, 2 * SIM_S), 0);
+  CU_ASSERT_EQUAL(events(&r, r.p[0], "term_start"), 0);
+  CU_ASSERT_EQUAL(phase_of(&r, r.p[0], 1), TXN_PH_UNCERTAIN);
+  CU_ASSERT_EQUAL(txn_participant_locks(sim_node(r.sim, r.p[0])), 1);
+  sim_restart(r.sim, r.p[1]);
+  sim_run(r.sim, 2 * SIM_S + 110 * SIM_MS);
+  CU_ASSERT_EQUAL(sent(&r, r.p[1], "DoCommit", 2 * SIM_S, 2 * SIM_S + 110 * SIM_MS), 1); /* the answer */
+  CU_ASSERT_EQUAL(phase_of(&r, r.p[0], 1), TXN_PH_COMMITTED);
+  CU_ASSERT_EQUAL(txn_participant_locks(sim_node(r.sim, r.p[0])), 0);
+  CU_ASSERT_EQUAL(sim_violations(r.sim, "atomicity"), 0);
+  rig_free(&r);
+}
+
+/* PREPARED only, the coordinator up with no record: it presumes abort, and
+ * the peers (no record: never voted) abort unilaterally on the request. */
+static void test_3pc_part_uncertain_presumed_abort(void)
+{
+  Rig r;
+  rig_init(&r, "3pc", "1s");
+  put_part(&r, r.p[0], TXN_REC_PREPARED, 1);
+  sim_run(r.sim, 500 * SIM_MS);
+  CU_ASSERT_EQUAL(sent(&r, r.p[0], "DecisionReq", 0, 0), 3);
+  CU_ASSERT_EQUAL(sent(&r, r.coord, "Abort", 0, 20 * SIM_MS), 1);
+  CU_ASSERT_EQUAL(sent(&r, r.p[1], "Abort", 0, 20 * SIM_MS), 1);
+  CU_ASSERT_EQUAL(sent(&r, r.p[2], "Abort", 0, 20 * SIM_MS), 1);
+  CU_ASSERT_EQUAL(sent(&r, -1, "StateReq", 0, 500 * SIM_MS), 0);
+  for (int i = 0; i < 3; i++)
+    CU_ASSERT_EQUAL(phase_of(&r, r.p[i], 1), TXN_PH_ABORTED);
+  CU_ASSERT_EQUAL(txn_participant_locks(sim_node(r.sim, r.p[0])), 0);
+  rig_free(&r);
+}
+
+/* PRECOMMIT (committable), the coordinator down, the peers recovering
+ * uncertain: nobody leads termination (no StateReq, no PreCommit), they
+ * tell each other RecoveringState and keep asking, all hold their locks.
+ * The coordinator's absence blocks them: it may have written COMMIT (it
+ * commits on the ack timeout even without acks). */
+static void test_3pc_part_committable_waits(void)
+{
+  Rig r;
+  rig_init(&r, "3pc", NULL);
+  for (int i = 0; i < 3; i++)
+    put_part(&r, r.p[i], TXN_REC_PREPARED, 1);
+  put_part(&r, r.p[0], TXN_REC_PRECOMMIT, 1);
+  sim_crash(r.sim, r.coord);
+  sim_run(r.sim, 2 * SIM_S);
+  CU_ASSERT_EQUAL(sent(&r, -1, "StateReq", 0, 2 * SIM_S), 0);
+  CU_ASSERT_EQUAL(sent(&r, -1, "PreCommit", 0, 2 * SIM_S), 0);
+  CU_ASSERT(sent(&r, r.p[1], "RecoveringState", 0, 2 * SIM_S) >= 2);
+  CU_ASSERT_EQUAL(events(&r, -1, "term_start"), 0);
+  CU_ASSERT_EQUAL(phase_of(&r, r.p[0], 1), TXN_PH_PRECOMMITTED);
+  CU_ASSERT_EQUAL(phase_of(&r, r.p[1], 1), TXN_PH_UNCERTAIN);
+  CU_ASSERT_EQUAL(phase_of(&r, r.p[2], 1), TXN_PH_UNCERTAIN);
+  for (int i = 0; i < 3; i++)
+    CU_ASSERT_EQUAL(txn_participant_locks(sim_node(r.sim, r.p[i])), 1);
+  rig_free(&r);
+}
+
 void txn_recovery_add_tests(CU_pSuite s);
 void txn_recovery_add_tests(CU_pSuite s)
 {
@@ -295,4 +416,8 @@ void txn_recovery_add_tests(CU_pSuite s)
   CU_add_test(s, "recovery: coordinator with COMMIT and END", test_coord_commit_end);
   CU_add_test(s, "recovery: 3PC with PRECOMMIT at coordinator and participants", test_3pc_precommit);
   CU_add_test(s, "recovery: 3PC coordinator with BEGIN only", test_3pc_begun);
+  CU_add_test(s, "recovery: 3PC participant with no record, COMMIT or ABORT", test_3pc_part_no_record_or_decided);
+  CU_add_test(s, "recovery: 3PC participant uncertain, others down: asks and waits, never terminates", test_3pc_part_uncertain_waits);
+  CU_add_test(s, "recovery: 3PC participant uncertain, coordinator presumes abort", test_3pc_part_uncertain_presumed_abort);
+  CU_add_test(s, "recovery: 3PC participant with PRECOMMIT, coordinator down: blocks", test_3pc_part_committable_waits);
 }

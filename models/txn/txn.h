@@ -30,6 +30,10 @@ extern const TxnProto txn_proto_3pc;
 #define TXN_RESULT "RESULT"
 #define TXN_STATE_REQ "StateReq"
 #define TXN_STATE_REPLY "StateReply"
+/* 3PC recovery: "I recovered from my log undecided" (field phase), the
+ * answer of a recovering participant, or of a restarted coordinator with
+ * PRECOMMIT and no decision, to a DecisionReq. Never a termination vote. */
+#define TXN_RECOVERING_STATE "RecoveringState"
 
 /* Durable log records (field txn always; others as noted). */
 #define TXN_REC_BEGIN "BEGIN"         /* coordinator, not forced: a transaction started (mask, client) */

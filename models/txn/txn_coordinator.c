@@ -21,7 +21,9 @@
  * BEGIN with nothing after it → never decided: send ABORT to its participants
  * at once instead of waiting to be asked (txn.coord_recovery_aborts); 3PC
  * PRECOMMIT without a decision → ask the participants, adopt the first
- * outcome one of them reports and send it to all. A transaction with no record at all is aborted by presumption
+ * outcome one of them reports and send it to all; asked itself meanwhile,
+ * it answers RecoveringState (recovered, undecided), which lets recovering
+ * participants detect a total failure. A transaction with no record at all is aborted by presumption
  * when asked. */
 #include "models/txn/txn.h"
 
@@ -184,6 +186,15 @@ static void on_decision_request(SimNode *node, Coord *c, const SimMsg *msg, int6
 {
   CoTxn *t = g_hash_table_lookup(c->txns, &txn);
   const char *answer = NULL;
+  if (t && t->phase == CO_RECOVERING) {
+    /* 3PC, restarted with PRECOMMIT and no decision: say "recovered,
+     * undecided" so recovering participants can tell a total failure. */
+    SimMsg *m = sim_msg_new(node, TXN_RECOVERING_STATE);
+    sim_msg_set(m, "txn", txn);
+    sim_msg_set(m, "phase", TXN_PH_PRECOMMITTED);
+    txn_send(node, msg->src, m);
+    return;
+  }
   if (t)
     answer = t->phase == CO_COMMITTING ? c->proto->commit : NULL;
   else {

@@ -24,6 +24,17 @@
  * redone, uncertain transactions take their locks again and ask at once
  * (the coordinator; the other participants too in 3PC or with `cooperative`).
  *
+ * 3PC recovery (BHG ch. 7): a transaction replayed uncertain or
+ * pre-committed is marked `recovering`. Such a participant is not
+ * operational for it: it never elects itself, never starts or leads the
+ * termination protocol, does not answer StateReq and ignores PreCommit; it
+ * asks the coordinator and the other participants (DecisionReq) every
+ * `decision_timeout` and adopts the first decision it hears. Asked by a
+ * peer, it answers RecoveringState (its logged phase). Total failure: once
+ * every participant of the transaction and the coordinator have answered
+ * RecoveringState (all recovered, none decided), it aborts and tells them;
+ * until then it blocks.
+ *
  * txn.2pc.participant_unforced is a broken variant for teaching: it writes
  * PREPARED without forcing it, so a lost unsynced tail can erase a yes vote
  * the coordinator already counted (see scenarios/txn_2pc_lost_tail*.lua). */
@@ -46,6 +57,10 @@ typedef struct {
   int term_stage;      /* 0 none, 1 collecting states, 2 pre-committing */
   gboolean seen_abort, seen_commit, seen_pre;
   uint64_t uncertain;  /* responders that were uncertain */
+  /* 3PC recovery */
+  gboolean recovering; /* replayed undecided at restart: ask and wait, never terminate */
+  uint64_t rec_heard;  /* participants known to be recovering undecided (self included) */
+  gboolean rec_coord;  /* the coordinator answered RecoveringState */
 } PTxn;
 
 typedef struct {
@@ -310,9 +325,10 @@ static void term_decide(SimNode *node, Part *s, PTxn *t)
 static void on_decision_timeout(SimNode *node, Part *s, PTxn *t)
 {
   SimTime again = sim_node_param_duration(node, "decision_timeout");
-  if (!s->proto->three_phase) {
+  if (!s->proto->three_phase || t->recovering) {
+    /* 2PC in doubt, or 3PC recovering (BHG: ask, never decide alone). */
     reply(node, t->coord, s->proto->decision_req, t->txn);
-    if (sim_node_param_bool(node, "cooperative"))
+    if (t->recovering || sim_node_param_bool(node, "cooperative"))
       to_others(node, s, t, s->proto->decision_req);
     arm(node, t, TXN_T_DECISION, again);
     return;
@@ -337,6 +353,8 @@ static void on_decision_timeout(SimNode *node, Part *s, PTxn *t)
 
 static void on_state_req(SimNode *node, Part *s, const SimMsg *msg, PTxn *t)
 {
+  if (t->recovering && (t->phase == TXN_PH_UNCERTAIN || t->phase == TXN_PH_PRECOMMITTED))
+    return; /* not operational: takes no part in termination (see docs/txn.md) */
   int idx = txn_index_of(s->parts, s->nparts, msg->src);
   if (t->phase == TXN_PH_NONE && !t->waiting) {
     t->mask = (uint64_t) sim_msg_get(msg, "mask", 0);
@@ -373,6 +391,44 @@ static void on_state_reply(Part *s, const SimMsg *msg, PTxn *t)
   }
 }
 
+/* ---- 3PC recovery ---- */
+
+/* A DecisionReq reached a recovering, undecided participant: it says so. */
+static void send_recovering_state(SimNode *node, PTxn *t, int dst)
+{
+  SimMsg *m = sim_msg_new(node, TXN_RECOVERING_STATE);
+  sim_msg_set(m, "txn", t->txn);
+  sim_msg_set(m, "phase", t->phase);
+  txn_send(node, dst, m);
+}
+
+/* A RecoveringState from a participant of the transaction or its
+ * coordinator. Once every site has recovered undecided, no site holds a
+ * decision (COMMIT is forced everywhere, so a commit would have been
+ * replayed) and none is operational, so no other decision can appear:
+ * abort, log it, tell the others, the coordinator and the client. Does
+ * nothing unless this transaction is recovering and undecided. */
+static void on_recovering_state(SimNode *node, Part *s, const SimMsg *msg, PTxn *t)
+{
+  if (!t->recovering || (t->phase != TXN_PH_UNCERTAIN && t->phase != TXN_PH_PRECOMMITTED))
+    return;
+  int idx = txn_index_of(s->parts, s->nparts, msg->src);
+  if (idx >= 0 && (t->mask >> idx & 1))
+    t->rec_heard |= 1ull << idx;
+  else if (msg->src == t->coord)
+    t->rec_coord = TRUE;
+  else
+    return;
+  if (!t->rec_coord || (t->rec_heard & t->mask) != t->mask)
+    return;
+  SimMsg ev = sim_record("total_failure_abort");
+  sim_msg_set(&ev, "txn", t->txn);
+  sim_emit(node, &ev);
+  sim_metric_add(sim_node_sim(node), "txn.total_failure_aborts", 1);
+  finish_term(node, s, t, FALSE);
+  reply(node, t->coord, s->proto->abort, t->txn);
+}
+
 /* ---- dispatch ---- */
 
 static void on_message(SimNode *node, const SimMsg *msg)
@@ -394,6 +450,8 @@ static void on_message(SimNode *node, const SimMsg *msg)
     if (t->phase != TXN_PH_COMMITTED)
       abort_here(node, s, t);
   } else if (p->precommit && txn_is(msg, p->precommit)) {
+    if (t->recovering)
+      return; /* only decisions are adopted while recovering */
     if (t->phase == TXN_PH_UNCERTAIN) {
       t->phase = TXN_PH_PRECOMMITTED;
       log_rec(node, t, TXN_REC_PRECOMMIT, TRUE);
@@ -408,6 +466,10 @@ static void on_message(SimNode *node, const SimMsg *msg)
       reply(node, msg->src, p->commit, txn);
     else if (t->phase == TXN_PH_ABORTED)
       reply(node, msg->src, p->abort, txn);
+    else if (t->recovering)
+      send_recovering_state(node, t, msg->src);
+  } else if (p->three_phase && txn_is(msg, TXN_RECOVERING_STATE)) {
+    on_recovering_state(node, s, msg, t);
   } else if (p->three_phase && txn_is(msg, TXN_STATE_REQ)) {
     on_state_req(node, s, msg, t);
   } else if (p->three_phase && txn_is(msg, TXN_STATE_REPLY)) {
@@ -494,9 +556,14 @@ static void part_init(SimNode *node, const TxnProto *proto, gboolean force_prepa
     if (t->phase != TXN_PH_UNCERTAIN && t->phase != TXN_PH_PRECOMMITTED)
       continue;
     t->locked = txn_locks_take(s->locks, t->key, t->txn);
+    /* 3PC: not operational for this transaction until it learns the decision. */
+    t->recovering = proto->three_phase;
+    if (t->recovering && s->self >= 0)
+      t->rec_heard = 1ull << s->self;
     SimMsg ev = sim_record("part_in_doubt");
     sim_msg_set(&ev, "txn", t->txn);
     sim_msg_set(&ev, "phase", t->phase);
+    sim_msg_set(&ev, "recovering", t->recovering);
     sim_emit(node, &ev);
     /* In doubt after a restart: ask the coordinator now (and the others:
      * always in 3PC, in 2PC only with cooperative termination). */
