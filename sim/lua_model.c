@@ -433,7 +433,7 @@ static int m_clock(lua_State *L)
   return 1;
 }
 
-/* self:random([m [, n]]) from the node's own stream. */
+/* self:random([m [, n]]) from the node's own seeded stream (wallclock-ok: not libc's). */
 static int m_random(lua_State *L)
 {
   SimRng *rng = sim_node_rng(check_self(L, "random"));

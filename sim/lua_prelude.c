@@ -49,7 +49,7 @@ const char lua_prelude[] =
 "    local ns = {}\n"
 "    for i, n in ipairs(o.nodes) do ns[i] = n end\n"
 "    r:shuffle(ns)\n"
-"    local cut = r:random(1, #ns - 1)\n"
+"    local cut = r:random(1, #ns - 1)\n" /* a seeded rng() stream (wallclock-ok) */
 "    local a, b = {}, {}\n"
 "    for i, n in ipairs(ns) do if i <= cut then a[#a + 1] = n else b[#b + 1] = n end end\n"
 "    partition(a, b); metric_add('nemesis_partitions')\n"
@@ -71,6 +71,6 @@ const char lua_prelude[] =
 "  local max = _ns(o.max_jump or '1s') / 1e9\n"
 "  starting(o, function() every(o.every or '5s', function()\n"
 "    if not in_window(o) then return end\n"
-"    clock_jump(r:pick(o.nodes), (r:random() * 2 - 1) * max); metric_add('nemesis_clock_jumps')\n"
+"    clock_jump(r:pick(o.nodes), (r:random() * 2 - 1) * max); metric_add('nemesis_clock_jumps')\n" /* seeded (wallclock-ok) */
 "  end) end)\n"
 "end\n";

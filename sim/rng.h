@@ -2,7 +2,7 @@
  * streams ("network", "faults", "node:3", "client:0", ...) so that adding or
  * removing draws in one stream never shifts another. The generator is
  * xoshiro256** seeded through splitmix64: its output is fixed by definition,
- * unlike rand() or GRand, and the distributions below are our own for the
+ * unlike rand() or GRand (wallclock-ok: a mention), and the distributions below are our own for the
  * same reason. */
 #pragma once
 #include <glib.h>

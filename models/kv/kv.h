@@ -127,6 +127,10 @@ GArray *kv_initial_members(Sim *sim, const SimModel *model, gboolean include_joi
 KvRing *kv_initial_ring(Sim *sim, const SimModel *model, gboolean include_joined);
 /* The id of the first node of `sim` running `model`, or -1. */
 int kv_first_node(Sim *sim, const SimModel *model);
+/* For a client of `server`: the replicas per key (N, 1..64) the first
+ * server declares; 0 after reporting with sim_fail that the scenario has no
+ * such server. */
+guint kv_client_replicas(SimNode *client, const SimModel *server);
 
 /* ---- client operation records (kv_records.c) ---- */
 

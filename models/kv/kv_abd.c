@@ -101,15 +101,12 @@ static void client_free(gpointer p)
 static void client_init(SimNode *node)
 {
   Sim *sim = sim_node_sim(node);
-  int first = kv_first_node(sim, &model_kv_abd);
-  if (first < 0) {
-    sim_fail(sim, "node '%s' (kv.abd.client): the scenario has no kv.abd replica", sim_node_name(node));
+  guint n = kv_client_replicas(node, &model_kv_abd);
+  if (n == 0)
     return;
-  }
   AbdClient *c = g_new0(AbdClient, 1);
   c->ring = kv_initial_ring(sim, &model_kv_abd, TRUE);
-  int64_t n = sim_node_param_int(sim_node(sim, first), "replicas");
-  c->n = (guint) CLAMP(n, 1, 64);
+  c->n = n;
   c->reqs = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, g_free);
   sim_node_set_data(node, c, client_free);
 }

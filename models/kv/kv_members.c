@@ -186,3 +186,15 @@ int kv_first_node(Sim *sim, const SimModel *model)
       return (int) i;
   return -1;
 }
+
+guint kv_client_replicas(SimNode *client, const SimModel *server)
+{
+  Sim *sim = sim_node_sim(client);
+  int first = kv_first_node(sim, server);
+  if (first < 0) {
+    sim_fail(sim, "node '%s' (%s): the scenario has no %s replica", sim_node_name(client),
+             sim_node_model(client)->name, server->name);
+    return 0;
+  }
+  return (guint) CLAMP(sim_node_param_int(sim_node(sim, first), "replicas"), 1, 64);
+}

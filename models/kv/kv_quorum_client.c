@@ -51,11 +51,9 @@ static void client_free(gpointer p)
 static void client_init(SimNode *node)
 {
   Sim *sim = sim_node_sim(node);
-  int first = kv_first_node(sim, &model_kv_quorum);
-  if (first < 0) {
-    sim_fail(sim, "node '%s' (kv.quorum.client): the scenario has no kv.quorum replica", sim_node_name(node));
+  guint n = kv_client_replicas(node, &model_kv_quorum);
+  if (n == 0)
     return;
-  }
   QClient *c = g_new0(QClient, 1);
   /* After a restart the view comes back from durable state. */
   c->ring = kv_ring_load(node);
@@ -70,7 +68,7 @@ static void client_init(SimNode *node)
     kv_ring_save(node, c->ring);
   }
   sim_durable_get(node, "mv", &c->mv);
-  c->n = (guint) CLAMP(sim_node_param_int(sim_node(sim, first), "replicas"), 1, 64);
+  c->n = n;
   sim_durable_get(node, "clk", &c->clock);
   c->reqs = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, g_free);
   sim_node_set_data(node, c, client_free);
