@@ -74,20 +74,27 @@ static gint cmp_i64(gconstpointer a, gconstpointer b)
   return x < y ? -1 : x > y;
 }
 
-guint64 kv_metrics_divergence(Sim *sim, SimNode *const *servers, guint n,
-                              const KvRing *ring, guint replicas, const char *prefix)
+/* Opens every server's store from durable state (crashed servers too),
+ * keyed by node id, and collects the keys `keys_of` lists in each into
+ * `all`, sorted (with repeats). */
+static GHashTable *open_stores(SimNode *const *servers, guint n, GArray *(*keys_of)(const KvStore *), GArray *all)
 {
-  /* Stores by node id, opened from durable state (crashed nodes too). */
-  g_autoptr(GHashTable) stores = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
-                                                       (GDestroyNotify) kv_store_free);
-  g_autoptr(GArray) all = g_array_new(FALSE, FALSE, sizeof(int64_t));
+  GHashTable *stores = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) kv_store_free);
   for (guint i = 0; i < n; i++) {
     KvStore *s = kv_store_open(servers[i]);
     g_hash_table_insert(stores, GINT_TO_POINTER(sim_node_id(servers[i])), s);
-    g_autoptr(GArray) keys = kv_store_keys(s);
+    g_autoptr(GArray) keys = keys_of(s);
     g_array_append_vals(all, keys->data, keys->len);
   }
   g_array_sort(all, cmp_i64);
+  return stores;
+}
+
+guint64 kv_metrics_divergence(Sim *sim, SimNode *const *servers, guint n,
+                              const KvRing *ring, guint replicas, const char *prefix)
+{
+  g_autoptr(GArray) all = g_array_new(FALSE, FALSE, sizeof(int64_t));
+  g_autoptr(GHashTable) stores = open_stores(servers, n, kv_store_keys, all);
   guint64 divergent = 0, distinct = 0;
   int pref[64];
   for (guint i = 0; i < all->len; i++) {
@@ -119,16 +126,8 @@ guint64 kv_metrics_divergence(Sim *sim, SimNode *const *servers, guint n,
 guint64 kv_metrics_replication(Sim *sim, SimNode *const *servers, guint n,
                                const KvRing *ring, guint replicas, const char *prefix)
 {
-  g_autoptr(GHashTable) stores = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
-                                                       (GDestroyNotify) kv_store_free);
   g_autoptr(GArray) all = g_array_new(FALSE, FALSE, sizeof(int64_t));
-  for (guint i = 0; i < n; i++) {
-    KvStore *s = kv_store_open(servers[i]);
-    g_hash_table_insert(stores, GINT_TO_POINTER(sim_node_id(servers[i])), s);
-    g_autoptr(GArray) keys = kv_store_known_keys(s);
-    g_array_append_vals(all, keys->data, keys->len);
-  }
-  g_array_sort(all, cmp_i64);
+  g_autoptr(GHashTable) stores = open_stores(servers, n, kv_store_known_keys, all);
   guint64 under = 0, lost = 0;
   int pref[64];
   for (guint i = 0; i < all->len; i++) {
