@@ -61,8 +61,10 @@ deps:
 	done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "deps: installing$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	    echo "deps: installing$$missing (log: build/deps.log)"; \
+	    mkdir -p build; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; } \
+	      > build/deps.log 2>&1 || { tail -n 30 build/deps.log; echo "deps: apt-get failed; see build/deps.log"; exit 1; }; \
 	  else \
 	    echo "deps: missing packages; run:"; \
 	    echo "  sudo apt-get install -y$$missing"; exit 1; \
