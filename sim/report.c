@@ -251,9 +251,13 @@ void scenario_report_text(Scenario *sc, GPtrArray *failures, FILE *out)
       fprintf(out, "    %-32s %g\n", (const char *) k->data, m->value);
     }
   }
-  if (failures->len == 0)
-    fprintf(out, "  verdict: %s\n", sc->expect.present ? "every expectation held" : "no invariant violated");
-  else {
+  if (failures->len == 0) {
+    g_autofree char *expected = scenario_expectations_text(sc);
+    if (expected)
+      fprintf(out, "  verdict: every expectation held (%s)\n", expected);
+    else
+      fprintf(out, "  verdict: no invariant violated\n");
+  } else {
     fprintf(out, "  verdict: FAILED\n");
     for (guint i = 0; i < failures->len; i++)
       fprintf(out, "    - %s\n", (const char *) failures->pdata[i]);

@@ -341,6 +341,37 @@ static gboolean lookup_metric(Scenario *sc, const char *name, double *v)
   return TRUE;
 }
 
+static void describe_named(GString *out, GHashTable *expected, const char *what)
+{
+  g_autoptr(GList) keys = g_list_sort(g_hash_table_get_keys(expected), (GCompareFunc) strcmp);
+  for (GList *k = keys; k; k = k->next) {
+    g_autofree char *want = range_text(g_hash_table_lookup(expected, k->data));
+    g_string_append_printf(out, "%s%s %s %s%s", out->len ? ", " : "", what, (char *) k->data,
+                           g_ascii_isdigit(want[0]) || want[0] == '-' ? "= " : "", want);
+  }
+}
+
+char *scenario_expectations_text(Scenario *sc)
+{
+  const Expectations *e = &sc->expect;
+  if (!e->present)
+    return NULL;
+  GString *out = g_string_new(NULL);
+  if (e->violations.set) {
+    g_autofree char *want = range_text(&e->violations);
+    g_string_append_printf(out, "violations %s%s", g_ascii_isdigit(want[0]) ? "= " : "", want);
+  }
+  if (e->availability.set) {
+    g_autofree char *want = range_text(&e->availability);
+    g_string_append_printf(out, "%savailability %s%s", out->len ? ", " : "", g_ascii_isdigit(want[0]) ? "= " : "", want);
+  }
+  describe_named(out, e->invariants, "invariant");
+  describe_named(out, e->metrics, "metric");
+  if (e->any_seed)
+    g_string_append(out, " (in any one seed)");
+  return g_string_free(out, FALSE);
+}
+
 gboolean scenario_verdict(Scenario *sc, GPtrArray *failures)
 {
   guint before = failures->len;

@@ -78,6 +78,9 @@ gboolean scenario_peek_seeds(const char *path, guint64 *first, guint64 *last, GE
  * line per failed one to `failures`. TRUE if everything held. */
 gboolean scenario_verdict(Scenario *sc, GPtrArray *failures);
 double scenario_availability(Scenario *sc);
+/* What expect{} asks for, in one line ("invariant resource_safety >= 1,
+ * metric unsafe_writes >= 1"); NULL when the scenario declares none. */
+char *scenario_expectations_text(Scenario *sc);
 
 /* The default timeline window: a twentieth of the duration (at least 1 ns). */
 SimTime scenario_default_window(SimTime duration);
