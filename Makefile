@@ -40,13 +40,13 @@ CU_LIBS    = $(shell $(PKG_CONFIG) --libs cunit)
 
 ALL_CFLAGS = $(STDFLAGS) $(OPTFLAGS) $(CFLAGS) -I. -MMD -MP
 
-LIB_SRC   = $(filter-out sim/main.c,$(wildcard sim/*.c models/*/*.c))
+LIB_SRC   = $(filter-out sim/cli/main.c,$(wildcard sim/*/*.c models/*.c models/*/*.c))
 LIB_OBJ   = $(LIB_SRC:%.c=$(B)/obj/%.o)
 TEST_SRC  = $(wildcard tests/*.c)
 TEST_OBJ  = $(TEST_SRC:%.c=$(B)/obj/%.o)
 BENCH_SRC = $(wildcard bench/*.c)
 
-.PHONY: all binaries deps run test check test-unit test-scenarios bench soak \
+.PHONY: all binaries deps run test check test-unit test-scenarios test-shell bench soak \
         install clean san-test plot curve
 
 all: deps
@@ -79,7 +79,7 @@ $(B)/libfaultsim.a: $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(B)/faultsim: $(B)/obj/sim/main.o $(B)/libfaultsim.a
+$(B)/faultsim: $(B)/obj/sim/cli/main.o $(B)/libfaultsim.a
 	$(CC) $(OPTFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # Every `void suite_NAME(void)` in tests/*.c is registered by the generated
@@ -114,13 +114,17 @@ else
 endif
 
 test: all
-	@$(MAKE) --no-print-directory test-scenarios test-unit
+	@$(MAKE) --no-print-directory test-scenarios test-shell test-unit
 
 check: test
 
 # Regression scenarios first, so the run ends with CUnit's summary.
 test-scenarios: $(B)/faultsim
 	$(B)/faultsim check --jobs $$(nproc 2>/dev/null || echo 2) scenarios
+
+# Shell tests (tests/sh/t_*.sh): the program as a user runs it.
+test-shell: $(B)/faultsim
+	FAULTSIM=$(B)/faultsim tests/sh/run.sh
 
 test-unit: $(B)/faultsim-tests $(B)/faultsim
 	FAULTSIM=$(B)/faultsim $(B)/faultsim-tests

@@ -1,6 +1,6 @@
 /* Kernel benchmarks: timers, pingpong through the network, node memory. */
 #include "bench/bench_util.h"
-#include "sim/registry.h"
+#include "sim/kernel/model.h"
 
 #define TIMER_ENTITIES 1000
 #define TIMER_EVENTS 10000000ULL

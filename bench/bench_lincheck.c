@@ -6,8 +6,8 @@
  *                               (repeating, as Jepsen's), cas-register, corrupted read
  * A check runs under a budget of BENCH_LINCHECK_MAX_STEPS model steps; one
  * that does not reach the expected verdict prints rate=0 and a note on stderr. */
-#include "sim/history_gen.h"
-#include "sim/lincheck.h"
+#include "sim/check/history_gen.h"
+#include "sim/check/lincheck.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -6,7 +6,7 @@
  * test-file static reset by every test (the tests run one at a time). The
  * kernel's private header is included only to read the network stream's
  * position in the stream-independence test. */
-#include "sim/internal.h"
+#include "sim/kernel/internal.h"
 #include <CUnit/CUnit.h>
 #include <math.h>
 #include <stdlib.h>

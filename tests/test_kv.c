@@ -6,10 +6,10 @@
  * (a leave under load, losing no key), and a sloppy quorum keeps writes
  * going while two of a key's three replicas are down, where a strict one
  * cannot. */
-#include "sim/internal.h"
-#include "sim/lincheck.h"
-#include "sim/check_kv.h"
-#include "sim/scenario.h"
+#include "sim/kernel/internal.h"
+#include "sim/check/lincheck.h"
+#include "sim/check/check_kv.h"
+#include "sim/lua/scenario.h"
 #include <CUnit/CUnit.h>
 #include <glib/gstdio.h>
 #include <math.h>

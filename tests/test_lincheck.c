@@ -3,10 +3,10 @@
  * overlapping operations), one history in all three formats, malformed
  * input with line numbers, limits, generated histories, and the CLI's exit
  * codes (the binary named by $FAULTSIM). */
-#include "sim/history_gen.h"
-#include "sim/history_read.h"
-#include "sim/lincheck.h"
-#include "sim/errors.h"
+#include "sim/check/history_gen.h"
+#include "sim/check/history_read.h"
+#include "sim/check/lincheck.h"
+#include "sim/kernel/errors.h"
 #include "tests/spawn.h"
 #include <CUnit/CUnit.h>
 #include <glib/gstdio.h>

@@ -3,9 +3,10 @@
  * the checker on hand-built histories, and the five lock scenarios asserted
  * seed by seed through scenario_run. */
 #include "models/lock/lock.h"
-#include "sim/check_lock.h"
-#include "sim/internal.h"
-#include "sim/scenario.h"
+#include "models/registry.h"
+#include "sim/check/check_lock.h"
+#include "sim/kernel/internal.h"
+#include "sim/lua/scenario.h"
 #include <CUnit/CUnit.h>
 
 /* ---- a probe node: sends scheduled requests, keeps every reply ---- */

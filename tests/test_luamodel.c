@@ -1,9 +1,9 @@
-/* Protocol models written in Lua (sim/lua_model.c): a Lua echo against the
+/* Protocol models written in Lua (sim/lua/lua_model.c): a Lua echo against the
  * C one, the self API, volatile and durable state across crashes, errors
  * inside handlers and include(), and the 2PC lab's grader with the reference
  * and the broken solution. */
-#include "sim/internal.h"
-#include "sim/scenario.h"
+#include "sim/kernel/internal.h"
+#include "sim/lua/scenario.h"
 #include "tests/spawn.h"
 #include <CUnit/CUnit.h>
 #include <string.h>

@@ -3,10 +3,10 @@
  * exact uptime/MTTF/MTTR on a scenario with crashes at known times, the
  * --csv file (well-formed, atomic, absent after a failing script) and the
  * new JSON keys. */
-#include "sim/availability.h"
-#include "sim/histogram.h"
-#include "sim/internal.h"
-#include "sim/scenario.h"
+#include "sim/report/availability.h"
+#include "sim/kernel/histogram.h"
+#include "sim/kernel/internal.h"
+#include "sim/lua/scenario.h"
 #include "tests/spawn.h"
 #include <CUnit/CUnit.h>
 #include <glib/gstdio.h>

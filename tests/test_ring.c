@@ -3,7 +3,7 @@
  * measured properties: balance against 1/sqrt(v), keys moved on a join,
  * bounded capacities, distinct preference lists, and the CLI contract. */
 #include "models/ring/ring.h"
-#include "sim/errors.h"
+#include "sim/kernel/errors.h"
 #include <CUnit/CUnit.h>
 #include <math.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* Scenario scripts end to end: each capability scenario's outcome, the error
  * corpus, determinism across processes, --set, `check` and `--help`. */
-#include "sim/internal.h"
-#include "sim/scenario.h"
+#include "sim/kernel/internal.h"
+#include "sim/lua/scenario.h"
 #include "tests/spawn.h"
 #include <CUnit/CUnit.h>
 #include <glib/gstdio.h>

@@ -1,6 +1,6 @@
 /* Durations and random streams. */
-#include "sim/time.h"
-#include "sim/rng.h"
+#include "sim/kernel/time.h"
+#include "sim/kernel/rng.h"
 #include <CUnit/CUnit.h>
 
 static void test_parse_units(void)

@@ -2,7 +2,8 @@
  * table, recovery of 2PC nodes from each log state (a Sim driven directly),
  * and the txn scenarios asserted over many seeds. */
 #include "models/txn/txn.h"
-#include "sim/scenario.h"
+#include "models/registry.h"
+#include "sim/lua/scenario.h"
 #include <CUnit/CUnit.h>
 #include <string.h>
 

@@ -4,6 +4,7 @@
  * one coordinator and three participants, and asserts the messages sent,
  * the protocol events emitted, the locks held and the phases reached. Part of the "txn" suite (the
  * tests are added by txn_recovery_add_tests, called from test_txn.c). */
+#include "models/registry.h"
 #include "models/txn/txn.h"
 #include <CUnit/CUnit.h>
 #include <string.h>

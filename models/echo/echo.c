@@ -2,7 +2,7 @@
  * A client sends PING(seq) to a server every `interval`; the server answers
  * PONG(seq); the client records each ping as an operation that is ok when
  * its PONG arrives and info when `timeout` passes first. */
-#include "sim/registry.h"
+#include "sim/kernel/model.h"
 
 static const char *const PING = "PING";
 static const char *const PONG = "PONG";

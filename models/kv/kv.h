@@ -20,7 +20,7 @@
  *   kv_lincheck.c the in-memory history handed to the linearizability checker */
 #pragma once
 #include "models/ring/ring.h"
-#include "sim/registry.h"
+#include "sim/kernel/model.h"
 
 extern const SimModel model_kv_quorum;
 extern const SimModel model_kv_quorum_client;

@@ -1,7 +1,7 @@
 /* Hands the run's in-memory history to the linearizability checker
- * (sim/lincheck.h) without a file: each SimHistoryEntry becomes a HistoryOp. */
+ * (sim/check/lincheck.h) without a file: each SimHistoryEntry becomes a HistoryOp. */
 #include "models/kv/kv.h"
-#include "sim/lincheck.h"
+#include "sim/check/lincheck.h"
 
 static HistoryValue *to_history(const SimValue *v)
 {

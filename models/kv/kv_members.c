@@ -3,7 +3,7 @@
  * same key names as models/ring's measurements). A view can be kept in a
  * node's durable state (m:n, m:<i>) so it survives a crash. */
 #include "models/kv/kv.h"
-#include "sim/errors.h"
+#include "sim/kernel/errors.h"
 #include <string.h>
 
 struct KvRing {

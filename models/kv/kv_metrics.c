@@ -2,7 +2,7 @@
  * from the history, the clients' records and the replicas' durable stores.
  * Every loop runs over sorted keys or arrays, so the output is deterministic. */
 #include "models/kv/kv.h"
-#include "sim/check_kv.h"
+#include "sim/check/check_kv.h"
 #include <string.h>
 
 static char *name(const char *prefix, const char *what)

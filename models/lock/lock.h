@@ -19,7 +19,7 @@
  * "cs_end" {seq, end} when its belief ends; the resource appends "write"
  * {client, seq, at, accepted} for every write it decides. */
 #pragma once
-#include "sim/registry.h"
+#include "sim/kernel/model.h"
 #include <string.h>
 
 #define LOCK_SET_NX "SET_NX"

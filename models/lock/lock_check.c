@@ -6,7 +6,7 @@
  *   overlaps, unsafe_writes, lock_availability (acquisitions / acquire
  *   operations that ended) as metrics. */
 #include "models/lock/lock.h"
-#include "sim/check_lock.h"
+#include "sim/check/check_lock.h"
 
 static void report_overlap(SimTime at, const char *what, void *data)
 {

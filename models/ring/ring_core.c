@@ -2,7 +2,7 @@
  * and accessors, the sorted continuum shared by ketama/vnodes/bounded, ring
  * shares, and load-aware placement (RingLoad). */
 #include "models/ring/ring_internal.h"
-#include "sim/errors.h"
+#include "sim/kernel/errors.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -3,8 +3,8 @@
  * their definitions and read bytes little-endian, so results do not depend
  * on the host. */
 #include "models/ring/ring.h"
-#include "sim/errors.h"
-#include "sim/rng.h"
+#include "sim/kernel/errors.h"
+#include "sim/kernel/rng.h"
 #include <string.h>
 
 static const struct { const char *name; RingHash hash; } ring_hash_names[] = {

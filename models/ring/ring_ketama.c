@@ -7,7 +7,7 @@
  * weights give 160 points per server. Points that collide are ordered by
  * server index (libketama's qsort leaves that order unspecified). */
 #include "models/ring/ring_internal.h"
-#include "sim/errors.h"
+#include "sim/kernel/errors.h"
 #include <math.h>
 #include <stdio.h>
 

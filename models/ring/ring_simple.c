@@ -1,7 +1,7 @@
 /* The algorithms without a continuum: jump, rendezvous, modulo. */
 #include "models/ring/ring_internal.h"
-#include "sim/errors.h"
-#include "sim/rng.h"
+#include "sim/kernel/errors.h"
+#include "sim/kernel/rng.h"
 #include <math.h>
 #include <string.h>
 

@@ -3,7 +3,7 @@
  * hash("ADDR-k")); a key maps to the first point >= hash(key), wrapping.
  * bounded reuses this ring and adds load limits (ring_core.c, RingLoad). */
 #include "models/ring/ring_internal.h"
-#include "sim/errors.h"
+#include "sim/kernel/errors.h"
 #include <math.h>
 
 static guint vnodes_count(const Ring *ring, guint i, double total)

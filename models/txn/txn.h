@@ -2,10 +2,10 @@
  * txn.client): the message and log-record names of each protocol, the
  * participant phases and how a durable log replays into them, timer tags,
  * a small per-key lock table, and the finish-hook glue that feeds
- * sim/check_txn.h. Models talk to the kernel only through sim/sim.h. */
+ * sim/check/check_txn.h. Models talk to the kernel only through sim/kernel/sim.h. */
 #pragma once
-#include "sim/check_txn.h"
-#include "sim/registry.h"
+#include "sim/check/check_txn.h"
+#include "sim/kernel/model.h"
 
 /* Message names of one protocol. 2PC names follow Gray ("PREPARE", "VOTE",
  * "COMMIT", "ABORT", "ACK", "DECISION-REQUEST"); 3PC names follow Skeen

@@ -1,4 +1,4 @@
-/* Glue between the txn models and sim/check_txn.h: reads the participants'
+/* Glue between the txn models and sim/check/check_txn.h: reads the participants'
  * durable logs into per-participant outcomes, checks atomicity when a
  * participant decides and at the end, checks durability against the
  * client history, and derives the end-of-run metrics. */

@@ -1,0 +1,65 @@
+/* The registry: the one list of the models compiled in. Adding a model means
+ * adding its vtable here; nothing in sim/ names a model. */
+#include "models/registry.h"
+#include <string.h>
+
+extern const SimModel model_bench_forward;
+extern const SimModel model_echo_client;
+extern const SimModel model_echo_server;
+extern const SimModel model_kv_abd;
+extern const SimModel model_kv_abd_client;
+extern const SimModel model_kv_quorum;
+extern const SimModel model_kv_quorum_admin;
+extern const SimModel model_kv_quorum_client;
+extern const SimModel model_lock_fenced_client;
+extern const SimModel model_lock_fenced_server;
+extern const SimModel model_lock_lease_client;
+extern const SimModel model_lock_lease_server;
+extern const SimModel model_lock_naive_client;
+extern const SimModel model_lock_naive_server;
+extern const SimModel model_lock_redlock_client;
+extern const SimModel model_lock_redlock_server;
+extern const SimModel model_resource;
+extern const SimModel model_txn_2pc_coordinator;
+extern const SimModel model_txn_2pc_participant;
+extern const SimModel model_txn_2pc_participant_unforced;
+extern const SimModel model_txn_3pc_coordinator;
+extern const SimModel model_txn_3pc_participant;
+extern const SimModel model_txn_client;
+
+static const SimModel *const models[] = {
+  &model_bench_forward,
+  &model_echo_client,
+  &model_echo_server,
+  &model_kv_abd,
+  &model_kv_abd_client,
+  &model_kv_quorum,
+  &model_kv_quorum_admin,
+  &model_kv_quorum_client,
+  &model_lock_fenced_client,
+  &model_lock_fenced_server,
+  &model_lock_lease_client,
+  &model_lock_lease_server,
+  &model_lock_naive_client,
+  &model_lock_naive_server,
+  &model_lock_redlock_client,
+  &model_lock_redlock_server,
+  &model_resource,
+  &model_txn_2pc_coordinator,
+  &model_txn_2pc_participant,
+  &model_txn_2pc_participant_unforced,
+  &model_txn_3pc_coordinator,
+  &model_txn_3pc_participant,
+  &model_txn_client,
+  NULL,
+};
+
+const SimModel *const *sim_registry(void) { return models; }
+
+const SimModel *sim_registry_find(const char *name)
+{
+  for (const SimModel *const *m = models; *m; m++)
+    if (strcmp((*m)->name, name) == 0)
+      return *m;
+  return NULL;
+}

@@ -1,0 +1,71 @@
+/* Atomicity and durability of atomic commit over per-participant outcomes.
+ * See check_txn.h. Pure functions: no Sim, no globals. */
+#include "sim/check/check_txn.h"
+#include <stdlib.h>
+
+static int by_txn(const void *a, const void *b)
+{
+  const TxnDecision *x = a, *y = b;
+  if (x->txn != y->txn)
+    return x->txn < y->txn ? -1 : 1;
+  return (x->participant > y->participant) - (x->participant < y->participant);
+}
+
+guint txn_check_atomicity(const TxnDecision *d, guint n, GArray *bad)
+{
+  if (n == 0)
+    return 0;
+  TxnDecision *s = g_memdup2(d, sizeof *d * n);
+  qsort(s, n, sizeof *s, by_txn);
+  guint count = 0;
+  for (guint i = 0; i < n;) {
+    guint j = i;
+    gboolean commit = FALSE, abort = FALSE;
+    for (; j < n && s[j].txn == s[i].txn; j++) {
+      commit |= s[j].outcome == TXN_OUT_COMMIT;
+      abort |= s[j].outcome == TXN_OUT_ABORT;
+    }
+    if (commit && abort) {
+      count++;
+      if (bad)
+        g_array_append_val(bad, s[i].txn);
+    }
+    i = j;
+  }
+  g_free(s);
+  return count;
+}
+
+gboolean txn_check_conflict(const TxnDecision *d, guint n, int64_t txn)
+{
+  gboolean commit = FALSE, abort = FALSE;
+  for (guint i = 0; i < n; i++)
+    if (d[i].txn == txn) {
+      commit |= d[i].outcome == TXN_OUT_COMMIT;
+      abort |= d[i].outcome == TXN_OUT_ABORT;
+    }
+  return commit && abort;
+}
+
+guint txn_check_durability(const TxnDecision *d, guint n, const TxnAcked *acked, guint nacked, GArray *bad)
+{
+  guint count = 0;
+  for (guint a = 0; a < nacked; a++) {
+    gboolean ok = TRUE;
+    for (guint p = 0; p < acked[a].count && ok; p++) {
+      /* Committed, or prepared and still waiting for the decision (it holds
+       * the promise durably and will commit when told): not lost. */
+      gboolean kept = FALSE;
+      for (guint i = 0; i < n && !kept; i++)
+        kept = d[i].txn == acked[a].txn && d[i].participant == acked[a].participants[p] &&
+               (d[i].outcome == TXN_OUT_COMMIT || d[i].outcome == TXN_OUT_UNDECIDED);
+      ok = kept;
+    }
+    if (!ok) {
+      count++;
+      if (bad)
+        g_array_append_val(bad, acked[a].txn);
+    }
+  }
+  return count;
+}

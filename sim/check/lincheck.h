@@ -1,0 +1,126 @@
+/* The linearizability checker: does a history of concurrent operations have
+ * a sequential order, consistent with real time, that a model accepts?
+ *
+ * The search is Wing & Gong's with Lowe's memoisation (the "WGL" algorithm of
+ * Knossos and Porcupine): linearize a pending call if the model accepts it,
+ * backtrack when a return is reached whose call was not linearized, and never
+ * revisit a (set of linearized ops, model state) pair. Histories are split by
+ * key first (P-compositionality) and each key is checked on its own.
+ *
+ * Operation outcomes: `ok` took effect between invoke and completion; `fail`
+ * did not take effect and is dropped; `info` (and an invoke never completed)
+ * may have taken effect at any time after its invocation, or never.
+ *
+ * Models are small tables of functions (LincheckModel) listed in
+ * sim/check/lincheck_models.c; adding one means adding a table entry. */
+#pragma once
+#include "sim/check/history_read.h"
+#include <glib.h>
+
+/* A model state: a scalar and an optional immutable byte payload (set
+ * elements, a string). blob NULL stands for the empty payload, so two equal
+ * states always have equal fields. */
+typedef struct {
+  gint64 x;
+  GBytes *blob;
+} LincheckState;
+
+/* One operation in model form, made by a model's prepare function. */
+typedef struct {
+  int f;            /* model-specific operation code */
+  gboolean unknown; /* outcome unknown (info): result fields are meaningless */
+  gint64 a, b;      /* arguments and results, as atoms */
+  GBytes *blob;     /* a payload argument or result, or NULL (empty) */
+} LincheckOp;
+
+/* Interns scalar values (nil, integers, strings, keywords) as integer atoms
+ * so that models compare integers; nil is always atom 0. */
+typedef struct LincheckAtoms LincheckAtoms;
+
+/* A new, empty atom table (only nil, atom 0, is known). */
+LincheckAtoms *lincheck_atoms_new(void);
+void lincheck_atoms_free(LincheckAtoms *atoms);
+/* The atom of scalar `v`, creating it on first use. Returns -1 when `v` is
+ * not a scalar (a list, set or map). */
+gint64 lincheck_atom(LincheckAtoms *atoms, const HistoryValue *v);
+/* The text of an atom, as history_value_to_string would print the value. */
+const char *lincheck_atom_text(const LincheckAtoms *atoms, gint64 atom);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(LincheckAtoms, lincheck_atoms_free)
+
+typedef struct {
+  const char *name;
+  const char *summary;
+  /* Converts an operation named `f` with invocation value `in` and result
+   * `result` (NULL when the outcome is unknown) into `out`; sets *read_only
+   * when the operation never changes the state. FALSE with a GError (no
+   * location) when `f` or the values do not fit the model. */
+  gboolean (*prepare)(const char *f, const HistoryValue *in, const HistoryValue *result,
+                      LincheckAtoms *atoms, LincheckOp *out, gboolean *read_only,
+                      GError **error);
+  /* Writes the initial state. */
+  void (*init)(LincheckState *out);
+  /* TRUE when `op` can take effect in state `s`, writing the next state to
+   * `out` (its blob a new reference); FALSE leaves `out` untouched. */
+  gboolean (*step)(const LincheckState *s, const LincheckOp *op, LincheckState *out);
+  /* Appends a human-readable rendering of `s` to `out`. */
+  void (*describe)(const LincheckState *s, const LincheckAtoms *atoms, GString *out);
+  /* Optional (NULL keeps every op). Given one partition's `n` ops in
+   * invocation order (fail ops and unknown reads already removed), sets
+   * drop[i] (pre-set to FALSE) for unknown ops that may be removed: ops whose
+   * effect nothing can observe, so that the history without them is
+   * linearizable if and only if the original is. Each rule carries its proof
+   * where it is defined. */
+  void (*reduce)(const LincheckOp *ops, guint n, gboolean *drop);
+  /* TRUE when a value [k v] on an op without a key means key k, value v
+   * (Jepsen's "independent" tuples). */
+  gboolean split_tuples;
+} LincheckModel;
+
+/* The model called `name`, or NULL. */
+const LincheckModel *lincheck_model_lookup(const char *name);
+/* All models, in a fixed order; *n receives their number. */
+const LincheckModel *lincheck_models(guint *n);
+
+typedef struct {
+  guint64 max_steps;  /* model steps allowed in total; 0 = unbounded */
+  gint64 timeout_us;  /* wall-clock bound in microseconds; 0 = none */
+} LincheckLimits;
+
+typedef enum {
+  LINCHECK_OK,        /* linearizable */
+  LINCHECK_VIOLATION, /* not linearizable */
+  LINCHECK_UNKNOWN,   /* a limit stopped the search */
+} LincheckVerdict;
+
+typedef struct {
+  LincheckVerdict verdict;
+  guint n_ops;        /* operations checked (fail ops excluded) */
+  guint n_keys;       /* independent partitions (keys) */
+  guint n_dropped;    /* unknown ops removed before the search (unobservable) */
+  guint64 steps;      /* model steps taken */
+  char *reason;       /* UNKNOWN: which limit was hit */
+  /* VIOLATION only: */
+  char *key;          /* the failing key as text, or NULL for unkeyed ops */
+  gint64 bad_index;   /* index of the invocation that cannot be placed */
+  guint bad_line;     /* its line in the source */
+  char *bad;          /* that operation, described */
+  GPtrArray *concurrent; /* char*: operations overlapping it, in history order */
+  GPtrArray *states;     /* char*: model states the search reached just before it */
+} LincheckResult;
+
+/* Checks `ops` (HistoryOp*, in history order, as history_read_* returns) against
+ * `model` within `limits` (NULL = unbounded), filling `result` (clear it with
+ * lincheck_result_clear). Returns FALSE with a GError "FILE:LINE: message"
+ * (SIM_ERROR_INVALID) when the history is malformed: a completion with no
+ * pending invocation, a second invocation while one is pending, a completion
+ * naming another operation, or an operation the model does not know. */
+gboolean lincheck_check(const LincheckModel *model, GPtrArray *ops, const LincheckLimits *limits,
+                        LincheckResult *result, GError **error);
+
+/* Frees what `result` owns and zeroes it. */
+void lincheck_result_clear(LincheckResult *result);
+
+/* Prints the verdict as text: "linearizable (N operations, K keys)", or the
+ * violation report, or "unknown: REASON". Returns a new string. */
+char *lincheck_result_format(const LincheckResult *result);

@@ -1,0 +1,31 @@
+#include "sim/cli/batch.h"
+
+typedef struct {
+  const char *path;
+  GHashTable *overrides;
+  const ScenarioOptions *options;
+  guint64 first;
+  BatchEach each;
+  void *data;
+} Batch;
+
+static void run_one(gpointer item, gpointer user_data)
+{
+  Batch *b = user_data;
+  guint index = GPOINTER_TO_UINT(item) - 1;
+  guint64 seed = b->first + index;
+  GError *error = NULL;
+  g_autoptr(Scenario) sc = scenario_run(b->path, seed, b->overrides, b->options, &error);
+  b->each(index, seed, sc, error, b->data);
+  g_clear_error(&error);
+}
+
+void batch_run(const char *path, GHashTable *overrides, const ScenarioOptions *options,
+               guint64 first, guint n, int jobs, BatchEach each, void *data)
+{
+  Batch b = { path, overrides, options, first, each, data };
+  GThreadPool *pool = g_thread_pool_new(run_one, &b, jobs, TRUE, NULL);
+  for (guint i = 0; i < n; i++)
+    g_thread_pool_push(pool, GUINT_TO_POINTER(i + 1), NULL);
+  g_thread_pool_free(pool, FALSE, TRUE);
+}

@@ -1,0 +1,22 @@
+/* sim/cli/: the faultsim program. main.c dispatches to one handler per
+ * subcommand (cli_<name>.c); each parses its own options with a
+ * GOptionContext and returns a process exit code (sim/kernel/errors.h).
+ * batch.h runs one scenario over many seeds on threads, for check and
+ * sweep. Nothing below sim/cli includes it. */
+#pragma once
+
+int handle_run(int argc, char **argv);
+int handle_check(int argc, char **argv);
+int handle_models(int argc, char **argv);
+int handle_lincheck(int argc, char **argv);
+int handle_ring(int argc, char **argv);
+int handle_sweep(int argc, char **argv);
+int handle_spacetime(int argc, char **argv);
+
+/* Shared option helpers (cli_run.c). */
+#include <glib.h>
+GHashTable *cli_parse_sets(char **sets, GError **error);
+gboolean cli_parse_seed(const char *text, guint64 *seed, GError **error);
+/* "N" (1..N) or "FIRST-LAST"; leaves *first and *last alone when text is
+ * NULL. At most 100000 seeds. */
+gboolean cli_parse_seeds(const char *text, guint64 *first, guint64 *last, GError **error);

@@ -1,0 +1,235 @@
+/* `faultsim check [PATH...]`: the regression runner. Runs every scenario
+ * under the given files or folders for the seeds it declares, checks its
+ * expectations, prints a line per scenario and a last line
+ * "N passed, N failed". */
+#include "sim/cli/cli.h"
+#include "sim/kernel/errors.h"
+#include "sim/kernel/internal.h"
+#include "sim/cli/batch.h"
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static int cmp_names(gconstpointer a, gconstpointer b)
+{
+  return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* Collects *.lua files under `path` (recursively, sorted). Files and folders
+ * whose names start with '_' are helpers, not scenarios, and are skipped. */
+static gboolean collect(const char *path, GPtrArray *files, GError **error)
+{
+  if (g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+    g_ptr_array_add(files, g_strdup(path));
+    return TRUE;
+  }
+  GDir *dir = g_dir_open(path, 0, error);
+  if (!dir)
+    return FALSE;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+  for (const char *name; (name = g_dir_read_name(dir));)
+    if (name[0] != '_' && name[0] != '.')
+      g_ptr_array_add(names, g_strdup(name));
+  g_dir_close(dir);
+  g_ptr_array_sort(names, cmp_names);
+  for (guint i = 0; i < names->len; i++) {
+    g_autofree char *child = g_build_filename(path, names->pdata[i], NULL);
+    if (g_file_test(child, G_FILE_TEST_IS_DIR)) {
+      if (!collect(child, files, error))
+        return FALSE;
+    } else if (g_str_has_suffix(child, ".lua")) {
+      g_ptr_array_add(files, g_steal_pointer(&child));
+    }
+  }
+  return TRUE;
+}
+
+/* The outcome of one seed. */
+typedef struct {
+  guint64 seed;
+  gboolean ran;       /* FALSE: the script failed (error set) */
+  gboolean held;
+  gboolean any_seed;
+  char *failure;      /* first failed expectation, or the error */
+} SeedResult;
+
+typedef struct {
+  const char *path;
+  SeedResult *results;
+  GMutex lock;
+  guint done, total;
+  gboolean progress;
+} CheckJob;
+
+/* The first example of the first violated invariant (in name order), so a
+ * failing line shows where it broke; NULL if none was violated. */
+static char *first_violation(Scenario *sc)
+{
+  g_autoptr(GList) names = g_list_sort(g_hash_table_get_keys(sc->sim->invariants), (GCompareFunc) strcmp);
+  for (GList *k = names; k; k = k->next) {
+    SimInvariant *inv = g_hash_table_lookup(sc->sim->invariants, k->data);
+    if (inv->count > 0 && inv->examples->len > 0)
+      return g_strdup_printf("%s: %s", (char *) k->data, (char *) inv->examples->pdata[0]);
+  }
+  return NULL;
+}
+
+static void judge_seed(guint index, guint64 seed, Scenario *sc, const GError *error, void *data)
+{
+  CheckJob *job = data;
+  SeedResult *r = &job->results[index];
+  r->seed = seed;
+  if (!sc) {
+    r->failure = g_strdup(error->message);
+  } else {
+    g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func(g_free);
+    r->ran = TRUE;
+    r->any_seed = sc->expect.any_seed;
+    r->held = scenario_verdict(sc, failures);
+    if (!r->held) {
+      g_autofree char *example = first_violation(sc);
+      r->failure = example ? g_strdup_printf("%s; first: %s", (char *) failures->pdata[0], example)
+                           : g_strdup(failures->pdata[0]);
+    }
+  }
+  g_mutex_lock(&job->lock);
+  job->done++;
+  if (job->progress)
+    fprintf(stderr, "\r  %s: %u of %u seeds...", job->path, job->done, job->total);
+  g_mutex_unlock(&job->lock);
+}
+
+/* Runs one scenario over its seeds on `jobs` threads (each run owns all its
+ * state) with the --set `overrides` (may be NULL; `sets_text` is how they
+ * are written in a rerun command, "" if none) and reports in seed order, so
+ * the output does not depend on `jobs`. Returns TRUE if it passed. */
+static gboolean check_one(const char *path, const ScenarioOptions *options, GHashTable *overrides,
+                          const char *sets_text, const char *seeds, int jobs, FILE *out)
+{
+  guint64 first = 1, last = 1;
+  GError *error = NULL;
+  if (!scenario_peek_seeds(path, &first, &last, &error) || !cli_parse_seeds(seeds, &first, &last, &error)) {
+    fprintf(out, "ERROR %s: %s\n", path, error->message);
+    g_error_free(error);
+    return FALSE;
+  }
+  guint n = (guint) (last - first + 1);
+  SeedResult *results = g_new0(SeedResult, n);
+  CheckJob job = { path, results, { 0 }, 0, n, isatty(fileno(stderr)) && n > 1 };
+  g_mutex_init(&job.lock);
+  batch_run(path, overrides, options, first, n, jobs, judge_seed, &job);
+  g_mutex_clear(&job.lock);
+  if (job.progress)
+    fprintf(stderr, "\r\033[K");
+
+  guint held = 0;
+  const SeedResult *bad = NULL;
+  gboolean any_seed = FALSE, pass;
+  for (guint i = 0; i < n; i++) {
+    if (!results[i].ran) {
+      bad = &results[i];
+      break;
+    }
+    any_seed = results[i].any_seed;
+    held += results[i].held;
+    if (!results[i].held && !bad)
+      bad = &results[i];
+  }
+  if (bad && !bad->ran) {
+    fprintf(out, "ERROR %s seed %" G_GUINT64_FORMAT ": %s\n", path, bad->seed, bad->failure);
+    pass = FALSE;
+  } else {
+    pass = any_seed ? held > 0 : held == n;
+    if (pass)
+      fprintf(out, "PASS  %-40s seeds %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT ", held in %u/%u%s\n", path, first,
+              last, held, n, any_seed ? " (needs any)" : "");
+    else if (any_seed)
+      fprintf(out, "FAIL  %-40s held in no seed of %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT "; seed %" G_GUINT64_FORMAT
+              ": %s\n", path, first, last, bad->seed, bad->failure);
+    else
+      fprintf(out, "FAIL  %-40s seed %" G_GUINT64_FORMAT ": %s (held in %u/%u; rerun: faultsim run %s --seed %"
+              G_GUINT64_FORMAT "%s)\n", path, bad->seed, bad->failure, held, n, path, bad->seed, sets_text);
+  }
+  fflush(out);
+  for (guint i = 0; i < n; i++)
+    g_free(results[i].failure);
+  g_free(results);
+  return pass;
+}
+
+int handle_check(int argc, char **argv)
+{
+  gint jobs = 1;
+  g_auto(GStrv) sets = NULL;
+  g_autofree char *seeds = NULL;
+  GOptionEntry entries[] = {
+    { "seeds", 0, 0, G_OPTION_ARG_STRING, &seeds, "Run these seeds instead of each scenario's own: N (1..N) or FIRST-LAST", "N|A-B" },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Run N seeds at once (default 1); the output is the same for any N", "N" },
+    { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override a parameter in every scenario checked (repeatable)", "KEY=VALUE" },
+    { NULL },
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new("[PATH...] - run scenarios as regression tests");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  g_option_context_set_summary(ctx,
+      "Runs every scenario file under the given files or folders (default: scenarios)\n"
+      "for each seed it declares (scenario{ seeds = N }), checks its expect{},\n"
+      "prints one line per scenario and a last line \"N passed, N failed\".\n"
+      "Files and folders starting with '_' are skipped. --set overrides a\n"
+      "parameter in every scenario checked (a lab's grader: --set solution=FILE).");
+  g_option_context_set_description(ctx, "Exit status: 0 all passed, 1 some failed, 2 bad usage.");
+  GError *error = NULL;
+  if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
+    fprintf(stderr, "faultsim check: %s\n", error->message);
+    g_error_free(error);
+    return SIM_EXIT_USAGE;
+  }
+  if (jobs < 1 || jobs > 256) {
+    fprintf(stderr, "faultsim check: --jobs must be 1..256\n");
+    return SIM_EXIT_USAGE;
+  }
+  guint64 seed_a = 1, seed_b = 1;
+  if (!cli_parse_seeds(seeds, &seed_a, &seed_b, &error)) {
+    fprintf(stderr, "faultsim check: --seeds %s: %s\n", seeds, error->message);
+    g_error_free(error);
+    return SIM_EXIT_USAGE;
+  }
+  g_autoptr(GHashTable) overrides = NULL;
+  g_autoptr(GString) sets_text = g_string_new(NULL);
+  if (sets) {
+    overrides = cli_parse_sets(sets, &error);
+    if (!overrides) {
+      fprintf(stderr, "faultsim check: %s\n", error->message);
+      g_error_free(error);
+      return SIM_EXIT_USAGE;
+    }
+    for (int i = 0; sets[i]; i++) {
+      g_autofree char *quoted = g_shell_quote(sets[i]);
+      g_string_append_printf(sets_text, " --set %s", quoted);
+    }
+  }
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
+  const char *fallback[] = { "scenarios" };
+  int npaths = argc > 1 ? argc - 1 : 1;
+  for (int i = 0; i < npaths; i++) {
+    const char *path = argc > 1 ? argv[i + 1] : fallback[0];
+    if (!collect(path, files, &error)) {
+      fprintf(stderr, "faultsim check: %s\n", error->message);
+      g_error_free(error);
+      return SIM_EXIT_USAGE;
+    }
+  }
+  if (files->len == 0) {
+    fprintf(stderr, "faultsim check: no scenario files found\n");
+    return SIM_EXIT_USAGE;
+  }
+  ScenarioOptions options = SCENARIO_OPTIONS_DEFAULT;
+  guint passed = 0, failed = 0;
+  for (guint i = 0; i < files->len; i++) {
+    if (check_one(files->pdata[i], &options, overrides, sets_text->str, seeds, jobs, stdout))
+      passed++;
+    else
+      failed++;
+  }
+  printf("%u passed, %u failed\n", passed, failed);
+  return failed ? SIM_EXIT_VIOLATION : SIM_EXIT_OK;
+}

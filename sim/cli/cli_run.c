@@ -1,0 +1,129 @@
+/* `faultsim run SCENARIO.lua`: one run, a report, an exit code. */
+#include "sim/cli/cli.h"
+#include "sim/kernel/errors.h"
+#include "sim/report/report.h"
+#include <stdio.h>
+#include <string.h>
+
+/* Parses --set k=v values into a table; fails naming the bad one. */
+GHashTable *cli_parse_sets(char **sets, GError **error)
+{
+  GHashTable *t = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  for (int i = 0; sets && sets[i]; i++) {
+    const char *eq = strchr(sets[i], '=');
+    if (!eq || eq == sets[i]) {
+      g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "--set '%s': expected key=value", sets[i]);
+      g_hash_table_unref(t);
+      return NULL;
+    }
+    g_hash_table_replace(t, g_strndup(sets[i], (gsize) (eq - sets[i])), g_strdup(eq + 1));
+  }
+  return t;
+}
+
+gboolean cli_parse_seed(const char *text, guint64 *seed, GError **error)
+{
+  if (!text)
+    return TRUE;
+  return g_ascii_string_to_unsigned(text, 10, 0, G_MAXUINT64, seed, error);
+}
+
+gboolean cli_parse_seeds(const char *text, guint64 *first, guint64 *last, GError **error)
+{
+  if (!text)
+    return TRUE;
+  g_auto(GStrv) parts = g_strsplit(text, "-", 2);
+  guint64 a = 0, b = 0;
+  if (!g_ascii_string_to_unsigned(parts[0], 10, 1, G_MAXUINT64, &a, error))
+    return FALSE;
+  if (parts[1] && !g_ascii_string_to_unsigned(parts[1], 10, a, G_MAXUINT64, &b, error))
+    return FALSE;
+  *first = parts[1] ? a : 1;
+  *last = parts[1] ? b : a;
+  if (*last - *first >= 100000) {
+    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "at most 100000 seeds");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+int handle_run(int argc, char **argv)
+{
+  g_autofree char *seed_text = NULL, *trace = NULL, *history = NULL, *csv = NULL, *window_text = NULL;
+  g_auto(GStrv) sets = NULL;
+  gboolean json = FALSE;
+  gint mem_mib = 256;
+  gint64 instructions = 100000000;
+  GOptionEntry entries[] = {
+    { "seed", 's', 0, G_OPTION_ARG_STRING, &seed_text, "Master random seed (default 1)", "N" },
+    { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override a parameter the scenario declares with params{} (repeatable)", "KEY=VALUE" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the report as one JSON object on stdout", NULL },
+    { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace, "Write every event as JSON lines to FILE", "FILE" },
+    { "history", 0, 0, G_OPTION_ARG_FILENAME, &history, "Write the client operation history as JSON lines to FILE", "FILE" },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv, "Write the availability timeline as CSV to FILE (t_start_s,t_end_s,invoked,ok,availability)", "FILE" },
+    { "window", 0, 0, G_OPTION_ARG_STRING, &window_text, "Availability timeline window, e.g. 500ms (default: a twentieth of the duration)", "DURATION" },
+    { "mem-limit", 0, 0, G_OPTION_ARG_INT, &mem_mib, "Memory cap of the scenario script in MiB (default 256)", "MIB" },
+    { "max-instructions", 0, 0, G_OPTION_ARG_INT64, &instructions, "Lua instructions allowed per call into the script (default 1e8)", "N" },
+    { NULL },
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new("SCENARIO.lua - run a scenario once");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  g_option_context_set_summary(ctx,
+      "Runs the scenario with one seed and prints its report: messages, operations,\n"
+      "availability (overall, per time window, per node uptime/MTTF/MTTR), latency\n"
+      "percentiles, invariants, metrics and the verdict of its expect{}.\n"
+      "See docs/metrics.md for how each number is computed.");
+  g_option_context_set_description(ctx,
+      "Exit status: 0 every expectation held (or, without expect{}, no invariant was\n"
+      "violated); 1 something was violated; 2 bad usage or a bad scenario.\n\n"
+      "Example: faultsim run scenarios/lock_gc_pause.lua --seed 7 --set model=lock.fenced\n"
+      "         faultsim run scenarios/nemesis.lua --window 1s --csv avail.csv");
+  GError *error = NULL;
+  if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
+    fprintf(stderr, "faultsim run: %s\n", error->message);
+    g_error_free(error);
+    return SIM_EXIT_USAGE;
+  }
+  if (argc != 2) {
+    fprintf(stderr, "faultsim run: give exactly one scenario file (see faultsim run --help)\n");
+    return SIM_EXIT_USAGE;
+  }
+  guint64 seed = 1;
+  g_autoptr(GHashTable) overrides = NULL;
+  if (!cli_parse_seed(seed_text, &seed, &error) || !(overrides = cli_parse_sets(sets, &error))) {
+    fprintf(stderr, "faultsim run: %s\n", error->message);
+    g_error_free(error);
+    return SIM_EXIT_USAGE;
+  }
+  if (mem_mib < 1 || mem_mib > 65536 || instructions < 1000) {
+    fprintf(stderr, "faultsim run: --mem-limit must be 1..65536 MiB and --max-instructions at least 1000\n");
+    return SIM_EXIT_USAGE;
+  }
+  SimTime window = 0;
+  if (window_text && (!sim_time_parse(window_text, &window, &error) || window <= 0)) {
+    fprintf(stderr, "faultsim run: --window: %s\n", error ? error->message : "must be longer than 0");
+    g_clear_error(&error);
+    return SIM_EXIT_USAGE;
+  }
+  ScenarioOptions options = { trace, history, (size_t) mem_mib << 20, instructions, csv, window };
+  g_autoptr(Scenario) sc = scenario_run(argv[1], seed, overrides, &options, &error);
+  if (!sc) {
+    fprintf(stderr, "%s\n", error->message);
+    g_error_free(error);
+    return SIM_EXIT_USAGE;
+  }
+  g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func(g_free);
+  gboolean ok = scenario_verdict(sc, failures);
+  if (json) {
+    g_autoptr(JsonNode) root = scenario_report_json(sc, failures);
+    g_autoptr(JsonGenerator) gen = json_generator_new();
+    json_generator_set_pretty(gen, TRUE);
+    json_generator_set_root(gen, root);
+    g_autofree char *text = json_generator_to_data(gen, NULL);
+    fwrite(text, 1, strlen(text), stdout);
+    fputc('\n', stdout);
+  } else {
+    scenario_report_text(sc, failures, stdout);
+  }
+  return ok ? SIM_EXIT_OK : SIM_EXIT_VIOLATION;
+}

@@ -1,2 +1,0 @@
-#include "sim/errors.h"
-G_DEFINE_QUARK(faultsim-error-quark, sim_error)

@@ -1,0 +1,185 @@
+/* Kernel-private structures shared by the files of sim/ (never by models).
+ * Models go through sim.h; this header exists so the kernel can be split into
+ * small files with one job each. */
+#pragma once
+#include "sim/kernel/errors.h"
+#include "sim/kernel/histogram.h"
+#include "sim/kernel/queue.h"
+#include "sim/kernel/model.h"
+#include "sim/kernel/sim.h"
+
+typedef enum {
+  EV_FREE,
+  EV_DELIVER,    /* a message arrives at node */
+  EV_TIMER,      /* a model timer fires */
+  EV_CALL,       /* a kernel or scenario callback */
+  EV_OP_TIMEOUT, /* a client operation's deadline */
+  EV_NODE_START, /* a node's init */
+} SimEventKind;
+
+typedef struct {
+  uint8_t kind;
+  uint8_t cancelled;
+  uint8_t traced;        /* arrival already traced and counted (a deferral
+                            after an observer paused the node) */
+  uint32_t gen;          /* bumped on reuse so stale timer ids are ignored */
+  int32_t node;
+  uint32_t incarnation;  /* a timer of an earlier incarnation is dead */
+  uint32_t next_free;
+  union {
+    SimMsg *msg;
+    uint64_t tag;
+    uint64_t op;
+    struct {
+      SimCallFn fn;
+      void *data;
+      GDestroyNotify destroy;
+    } call;
+  } u;
+} SimEvent;
+
+typedef struct {
+  int64_t i;
+  double d;
+  char *s;       /* STRING value, or a NODES parameter's names */
+  GArray *nodes; /* NODES: resolved ids (int), NULL until resolved */
+} SimParamValue;
+
+struct SimNode {
+  Sim *sim;
+  int id;
+  SimNodeState state;
+  uint32_t incarnation;
+  char *name;
+  const SimModel *model;
+  SimParamValue *params; /* parallel to model->params */
+  /* Local clock = now + offset + (now - drift_anchor) * drift_ppb / 1e9. */
+  SimTime clock_offset;
+  SimTime drift_anchor;
+  int64_t drift_ppb;
+  SimRng rng;
+  void *data;
+  GDestroyNotify data_destroy;
+  /* Handlers of this node on the stack. A crash inside one (an observer
+   * reacting to the handler's send or op) parks the volatile state here,
+   * to be freed when the last handler returns, not under its feet. */
+  guint running;
+  GPtrArray *zombies;    /* of ZombieData*; lazily made */
+  GArray *deferred;      /* event indices waiting for resume; lazily made */
+  GHashTable *durable;   /* key → int64; lazily made */
+  GArray *log;           /* of SimMsg; lazily made */
+  guint log_synced;
+  /* Uptime counters (uptime.c): `since` starts the current up or crashed
+   * period; ttf/ttr sums are of closed up → crash and crash → restart
+   * periods. */
+  SimTime born, since, down_total, ttf_sum, ttr_sum;
+  guint64 crashes, restarts;
+};
+
+typedef struct {
+  SimObserver fn;
+  void *data;
+} SimObserverEntry;
+
+typedef struct {
+  int process;
+  const char *f;
+  gboolean has_key;
+  SimValue key;
+  SimTimerId timeout;
+} SimPendingOp;
+
+typedef struct {
+  guint64 count;
+  GPtrArray *examples; /* of char* */
+} SimInvariant;
+
+typedef struct {
+  double value;
+  SimHistogram *hist; /* a sampled series; NULL for a plain value */
+} SimMetric;
+
+struct Sim {
+  uint64_t seed;
+  SimTime now;
+  gboolean stopped;
+  char *failure;             /* sim_fail's message */
+  gboolean finished;
+  SimQueue queue;
+  SimEvent *events;
+  uint32_t events_len, events_cap, free_event;
+  SimMsg *free_msgs;
+  GPtrArray *msg_chunks;
+  uint64_t next_msg_id;
+  SimStats stats;
+
+  GPtrArray *nodes;          /* of SimNode*, owned */
+  GHashTable *node_by_name;  /* name → id + 1 */
+  SimRng net_rng;
+  GHashTable *streams;       /* name → SimRng* */
+
+  SimLinkConfig link_default;
+  GHashTable *link_overrides; /* (src,dst) key → SimLinkConfig* */
+  GHashTable *cuts;           /* (src,dst) key set */
+  GHashTable *fifo_last;      /* (src,dst) key → last delivery time */
+
+  GArray *history;            /* of SimHistoryEntry */
+  GHashTable *pending_ops;    /* op id → SimPendingOp* */
+  uint64_t next_op;
+
+  uint64_t digest[2];
+  FILE *trace_out;
+  GString *trace_line;
+  GArray *observers;          /* of SimObserverEntry */
+
+  GHashTable *invariants;     /* name → SimInvariant* */
+  GHashTable *metrics;        /* name → SimMetric* */
+};
+
+/* Link keys for the (src, dst) tables. */
+static inline gint64 sim_link_key(int src, int dst)
+{
+  return ((gint64) src << 32) | (guint32) dst;
+}
+
+/* kernel.c */
+uint32_t sim_event_alloc(Sim *sim, SimEventKind kind, int node);
+void sim_event_push(Sim *sim, SimTime at, uint32_t ev);
+SimTimerId sim_event_id(Sim *sim, uint32_t ev);
+void sim_msg_release(Sim *sim, SimMsg *msg);
+SimMsg *sim_msg_alloc(Sim *sim);
+
+/* trace.c: digest, trace file and observers. */
+void sim_trace(Sim *sim, const SimTraceEvent *ev);
+void sim_trace_simple(Sim *sim, SimTraceKind kind, int node, int peer,
+                      const SimMsg *msg, const char *detail, int64_t a, int64_t b);
+
+/* net.c */
+void sim_net_init(Sim *sim);
+void sim_net_free(Sim *sim);
+
+/* node.c */
+SimNode *sim_node_create(Sim *sim, int id, const char *name, const SimModel *model);
+void sim_node_destroy(SimNode *node);
+void sim_node_drop_volatile(SimNode *node);
+/* Brackets a model handler; a crash in between parks the volatile state
+ * until the outermost handler of the node returns. */
+void sim_node_enter(SimNode *node);
+void sim_node_leave(SimNode *node);
+gboolean sim_node_parse_params(SimNode *node, GHashTable *given, GError **error);
+gboolean sim_node_resolve_params(SimNode *node, GError **error);
+SimTime sim_node_real_delay(const SimNode *node, SimTime local_delay);
+
+/* uptime.c: called when a node is created, crashes and restarts. */
+void sim_uptime_start(SimNode *node, SimTime now);
+void sim_uptime_crash(SimNode *node, SimTime now);
+void sim_uptime_restart(SimNode *node, SimTime now);
+
+/* history.c */
+void sim_history_init(Sim *sim);
+void sim_history_free(Sim *sim);
+void sim_op_timed_out(Sim *sim, uint64_t op);
+
+/* metrics.c */
+void sim_metrics_init(Sim *sim);
+void sim_metrics_free(Sim *sim);

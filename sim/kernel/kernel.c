@@ -1,0 +1,530 @@
+/* The kernel: a Sim's lifetime, the pooled event records, the run loop and
+ * the node-level faults (crash, restart, pause, resume, clock changes). */
+#include "sim/kernel/internal.h"
+#include <stdarg.h>
+#include <string.h>
+
+#define MSG_CHUNK 1024
+
+Sim *sim_new(uint64_t seed)
+{
+  Sim *sim = g_new0(Sim, 1);
+  sim->seed = seed;
+  sim_queue_init(&sim->queue);
+  sim->free_event = UINT32_MAX;
+  sim->msg_chunks = g_ptr_array_new_with_free_func(g_free);
+  sim->nodes = g_ptr_array_new_with_free_func((GDestroyNotify) sim_node_destroy);
+  sim->node_by_name = g_hash_table_new(g_str_hash, g_str_equal);
+  sim->streams = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  sim->observers = g_array_new(FALSE, FALSE, sizeof(SimObserverEntry));
+  sim->digest[0] = 0x6a09e667f3bcc908ULL;
+  sim->digest[1] = 0xbb67ae8584caa73bULL;
+  sim_rng_init(&sim->net_rng, seed, "network");
+  sim_net_init(sim);
+  sim_history_init(sim);
+  sim_metrics_init(sim);
+  return sim;
+}
+
+static void event_release(Sim *sim, uint32_t idx)
+{
+  SimEvent *ev = &sim->events[idx];
+  switch (ev->kind) {
+  case EV_DELIVER:
+    sim_msg_release(sim, ev->u.msg);
+    break;
+  case EV_CALL:
+    if (ev->u.call.destroy)
+      ev->u.call.destroy(ev->u.call.data);
+    break;
+  default:
+    break;
+  }
+  ev->kind = EV_FREE;
+  ev->gen++;
+  ev->next_free = sim->free_event;
+  sim->free_event = idx;
+}
+
+void sim_free(Sim *sim)
+{
+  if (!sim)
+    return;
+  for (uint32_t i = 0; i < sim->events_len; i++)
+    if (sim->events[i].kind != EV_FREE)
+      event_release(sim, i);
+  g_ptr_array_unref(sim->nodes);
+  g_hash_table_unref(sim->node_by_name);
+  g_hash_table_unref(sim->streams);
+  g_array_unref(sim->observers);
+  sim_net_free(sim);
+  sim_history_free(sim);
+  sim_metrics_free(sim);
+  if (sim->trace_line)
+    g_string_free(sim->trace_line, TRUE);
+  g_free(sim->events);
+  sim_queue_clear(&sim->queue);
+  g_ptr_array_unref(sim->msg_chunks);
+  g_free(sim->failure);
+  g_free(sim);
+}
+
+uint64_t sim_seed(const Sim *sim) { return sim->seed; }
+SimTime sim_now(const Sim *sim) { return sim->now; }
+const SimStats *sim_stats(const Sim *sim) { return &sim->stats; }
+
+SimRng *sim_stream(Sim *sim, const char *name)
+{
+  SimRng *rng = g_hash_table_lookup(sim->streams, name);
+  if (!rng) {
+    rng = g_new(SimRng, 1);
+    sim_rng_init(rng, sim->seed, name);
+    g_hash_table_insert(sim->streams, g_strdup(name), rng);
+  }
+  return rng;
+}
+
+/* ---- pooled records ---- */
+
+uint32_t sim_event_alloc(Sim *sim, SimEventKind kind, int node)
+{
+  uint32_t idx;
+  if (sim->free_event != UINT32_MAX) {
+    idx = sim->free_event;
+    sim->free_event = sim->events[idx].next_free;
+  } else {
+    if (sim->events_len == sim->events_cap) {
+      sim->events_cap = sim->events_cap ? sim->events_cap * 2 : 1024;
+      sim->events = g_renew(SimEvent, sim->events, sim->events_cap);
+    }
+    idx = sim->events_len++;
+    sim->events[idx].gen = 0;
+  }
+  SimEvent *ev = &sim->events[idx];
+  ev->kind = (uint8_t) kind;
+  ev->cancelled = 0;
+  ev->traced = 0;
+  ev->node = node;
+  ev->incarnation = node >= 0 ? sim_node(sim, node)->incarnation : 0;
+  return idx;
+}
+
+void sim_event_push(Sim *sim, SimTime at, uint32_t ev)
+{
+  sim_queue_push(&sim->queue, at < sim->now ? sim->now : at, ev);
+}
+
+SimTimerId sim_event_id(Sim *sim, uint32_t ev)
+{
+  return ((uint64_t) sim->events[ev].gen << 32) | ((uint64_t) ev + 1);
+}
+
+static SimEvent *event_from_id(Sim *sim, SimTimerId id)
+{
+  uint64_t idx = (id & 0xffffffffu);
+  if (idx == 0 || idx > sim->events_len)
+    return NULL;
+  SimEvent *ev = &sim->events[idx - 1];
+  if (ev->kind == EV_FREE || ev->gen != (uint32_t) (id >> 32))
+    return NULL;
+  return ev;
+}
+
+SimMsg *sim_msg_alloc(Sim *sim)
+{
+  if (!sim->free_msgs) {
+    SimMsg *chunk = g_new(SimMsg, MSG_CHUNK);
+    g_ptr_array_add(sim->msg_chunks, chunk);
+    for (int i = 0; i < MSG_CHUNK; i++) {
+      chunk[i].next_free = sim->free_msgs;
+      sim->free_msgs = &chunk[i];
+    }
+  }
+  SimMsg *msg = sim->free_msgs;
+  sim->free_msgs = msg->next_free;
+  msg->nfields = 0;
+  msg->next_free = NULL;
+  return msg;
+}
+
+void sim_msg_release(Sim *sim, SimMsg *msg)
+{
+  msg->next_free = sim->free_msgs;
+  sim->free_msgs = msg;
+}
+
+SimTimerId sim_schedule(Sim *sim, SimTime at, SimCallFn fn, void *data, GDestroyNotify destroy)
+{
+  uint32_t ev = sim_event_alloc(sim, EV_CALL, -1);
+  sim->events[ev].u.call.fn = fn;
+  sim->events[ev].u.call.data = data;
+  sim->events[ev].u.call.destroy = destroy;
+  sim_event_push(sim, at, ev);
+  return sim_event_id(sim, ev);
+}
+
+void sim_cancel(Sim *sim, SimTimerId id)
+{
+  SimEvent *ev = event_from_id(sim, id);
+  if (ev)
+    ev->cancelled = 1;
+}
+
+SimTimerId sim_timer_after(SimNode *node, SimTime delay, uint64_t tag)
+{
+  Sim *sim = node->sim;
+  uint32_t ev = sim_event_alloc(sim, EV_TIMER, node->id);
+  sim->events[ev].u.tag = tag;
+  sim_event_push(sim, sim->now + sim_node_real_delay(node, delay < 0 ? 0 : delay), ev);
+  return sim_event_id(sim, ev);
+}
+
+void sim_timer_cancel(SimNode *node, SimTimerId id)
+{
+  SimEvent *ev = event_from_id(node->sim, id);
+  if (ev && ev->kind == EV_TIMER && ev->node == node->id)
+    ev->cancelled = 1;
+}
+
+/* ---- the run loop ---- */
+
+static void defer(SimNode *node, uint32_t idx)
+{
+  if (!node->deferred)
+    node->deferred = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+  g_array_append_val(node->deferred, idx);
+}
+
+/* Runs one event. Returns FALSE if it was dead (cancelled, a timer of a
+ * crashed incarnation) and so did not count. The record is released unless
+ * it was deferred. */
+static gboolean dispatch(Sim *sim, uint32_t idx)
+{
+  SimEvent *ev = &sim->events[idx];
+  if (ev->cancelled) {
+    event_release(sim, idx);
+    return FALSE;
+  }
+  SimNode *node = ev->node >= 0 ? sim_node(sim, ev->node) : NULL;
+  switch ((SimEventKind) ev->kind) {
+  case EV_DELIVER: {
+    SimMsg *msg = ev->u.msg;
+    if (node->state == SIM_NODE_PAUSED) {
+      defer(node, idx);
+      return TRUE;
+    }
+    if (!ev->traced) {
+      if (node->state == SIM_NODE_CRASHED || sim_net_is_cut(sim, msg->src, msg->dst)) {
+        /* A link cut while the message was in flight loses it too. */
+        sim->stats.dropped++;
+        sim_trace_simple(sim, SIM_TR_DROP, msg->dst, msg->src, msg,
+                         node->state == SIM_NODE_CRASHED ? "node down" : "cut", 0, 0);
+        break;
+      }
+      sim->stats.delivered++;
+      ev->traced = 1;
+      sim_trace_simple(sim, SIM_TR_DELIVER, msg->dst, msg->src, msg, NULL, 0, 0);
+      /* An observer may have crashed or paused the node as it arrived. */
+      if (node->state == SIM_NODE_PAUSED) {
+        defer(node, idx);
+        return TRUE;
+      }
+      if (node->state == SIM_NODE_CRASHED)
+        break;
+    }
+    if (node->model->on_message) {
+      sim_node_enter(node);
+      node->model->on_message(node, msg);
+      sim_node_leave(node);
+    }
+    break;
+  }
+  case EV_TIMER:
+    if (node->state == SIM_NODE_CRASHED || ev->incarnation != node->incarnation) {
+      event_release(sim, idx);
+      return FALSE;
+    }
+    if (node->state == SIM_NODE_PAUSED) {
+      defer(node, idx);
+      return TRUE;
+    }
+    if (!ev->traced) {
+      sim->stats.timers++;
+      ev->traced = 1;
+      sim_trace_simple(sim, SIM_TR_TIMER, node->id, -1, NULL, NULL, (int64_t) ev->u.tag, 0);
+      ev = &sim->events[idx]; /* observers may have grown the pool */
+      if (node->state == SIM_NODE_PAUSED) {
+        defer(node, idx);
+        return TRUE;
+      }
+      if (node->state == SIM_NODE_CRASHED)
+        break;
+    }
+    if (node->model->on_timer) {
+      uint64_t tag = ev->u.tag;
+      sim_node_enter(node);
+      node->model->on_timer(node, tag);
+      sim_node_leave(node);
+    }
+    break;
+  case EV_CALL: {
+    SimCallFn fn = ev->u.call.fn;
+    void *data = ev->u.call.data;
+    GDestroyNotify destroy = ev->u.call.destroy;
+    /* Release first: the callback may schedule and grow the pool. */
+    ev->u.call.destroy = NULL;
+    event_release(sim, idx);
+    fn(sim, data);
+    if (destroy)
+      destroy(data);
+    return TRUE;
+  }
+  case EV_OP_TIMEOUT: {
+    uint64_t op = ev->u.op;
+    event_release(sim, idx);
+    sim_op_timed_out(sim, op);
+    return TRUE;
+  }
+  case EV_NODE_START:
+    if (ev->incarnation == node->incarnation && node->state != SIM_NODE_CRASHED) {
+      if (node->state == SIM_NODE_PAUSED) {
+        defer(node, idx);
+        return TRUE;
+      }
+      if (!ev->traced) {
+        ev->traced = 1;
+        sim_trace_simple(sim, SIM_TR_START, node->id, -1, NULL, node->model->name, 0, 0);
+        if (node->state == SIM_NODE_PAUSED) {
+          defer(node, idx);
+          return TRUE;
+        }
+        if (node->state == SIM_NODE_CRASHED)
+          break;
+      }
+      event_release(sim, idx);
+      if (node->model->init) {
+        sim_node_enter(node);
+        node->model->init(node);
+        sim_node_leave(node);
+      }
+      return TRUE;
+    }
+    break;
+  case EV_FREE:
+    g_assert_not_reached();
+  }
+  event_release(sim, idx);
+  return TRUE;
+}
+
+guint64 sim_run(Sim *sim, SimTime until)
+{
+  guint64 before = sim->stats.events;
+  SimQueueEntry e;
+  sim->stopped = FALSE;
+  if (sim->failure)
+    return 0;
+  while (!sim->stopped && sim->queue.len > 0 && sim->queue.heap[0].time <= until) {
+    sim_queue_pop(&sim->queue, &e);
+    sim->now = e.time;
+    if (dispatch(sim, e.payload))
+      sim->stats.events++;
+  }
+  if (!sim->stopped && until != SIM_TIME_MAX && sim->now < until)
+    sim->now = until;
+  return sim->stats.events - before;
+}
+
+void sim_stop(Sim *sim) { sim->stopped = TRUE; }
+
+void sim_fail(Sim *sim, const char *fmt, ...)
+{
+  if (!sim->failure) {
+    va_list ap;
+    va_start(ap, fmt);
+    sim->failure = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+  }
+  sim->stopped = TRUE;
+}
+
+const char *sim_failure(const Sim *sim) { return sim->failure; }
+gboolean sim_stopped(const Sim *sim) { return sim->stopped; }
+
+void sim_finish(Sim *sim)
+{
+  if (sim->finished)
+    return;
+  sim->finished = TRUE;
+  /* Each model's finish hook once, models in order of first appearance. */
+  g_autoptr(GPtrArray) seen = g_ptr_array_new();
+  for (guint i = 0; i < sim->nodes->len; i++) {
+    const SimModel *m = ((SimNode *) sim->nodes->pdata[i])->model;
+    if (!m->finish || g_ptr_array_find(seen, m, NULL))
+      continue;
+    g_ptr_array_add(seen, (gpointer) m);
+    g_autoptr(GPtrArray) mine = g_ptr_array_new();
+    for (guint j = 0; j < sim->nodes->len; j++)
+      if (((SimNode *) sim->nodes->pdata[j])->model == m)
+        g_ptr_array_add(mine, sim->nodes->pdata[j]);
+    m->finish(sim, (SimNode *const *) mine->pdata, mine->len);
+  }
+}
+
+/* ---- nodes ---- */
+
+int sim_add_node(Sim *sim, const char *name, const SimModel *model, GHashTable *params, GError **error)
+{
+  if (g_hash_table_contains(sim->node_by_name, name)) {
+    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "node name '%s' is used twice", name);
+    return -1;
+  }
+  int id = (int) sim->nodes->len;
+  SimNode *node = sim_node_create(sim, id, name, model);
+  if (!sim_node_parse_params(node, params, error)) {
+    g_prefix_error(error, "node '%s' (%s): ", name, model->name);
+    sim_node_destroy(node);
+    return -1;
+  }
+  g_ptr_array_add(sim->nodes, node);
+  g_hash_table_insert(sim->node_by_name, node->name, GINT_TO_POINTER(id + 1));
+  uint32_t ev = sim_event_alloc(sim, EV_NODE_START, id);
+  sim_event_push(sim, sim->now, ev);
+  return id;
+}
+
+guint sim_node_count(const Sim *sim) { return sim->nodes->len; }
+
+SimNode *sim_node(Sim *sim, int id)
+{
+  g_return_val_if_fail(id >= 0 && (guint) id < sim->nodes->len, NULL);
+  return sim->nodes->pdata[id];
+}
+
+int sim_node_find(const Sim *sim, const char *name)
+{
+  return GPOINTER_TO_INT(g_hash_table_lookup(sim->node_by_name, name)) - 1;
+}
+
+/* ---- faults on nodes ---- */
+
+void sim_crash(Sim *sim, int id)
+{
+  SimNode *node = sim_node(sim, id);
+  if (node->state == SIM_NODE_CRASHED)
+    return;
+  if (node->model->on_crash && node->state == SIM_NODE_UP)
+    node->model->on_crash(node);
+  node->state = SIM_NODE_CRASHED;
+  sim_node_drop_volatile(node);
+  if (node->deferred) {
+    /* Deferred messages are lost with the node; deferred timers die. */
+    for (guint i = 0; i < node->deferred->len; i++) {
+      uint32_t idx = g_array_index(node->deferred, uint32_t, i);
+      SimEvent *ev = &sim->events[idx];
+      if (ev->kind == EV_DELIVER && !ev->cancelled) {
+        sim->stats.dropped++;
+        sim_trace_simple(sim, SIM_TR_DROP, ev->u.msg->dst, ev->u.msg->src, ev->u.msg, "node down", 0, 0);
+      }
+      event_release(sim, idx);
+    }
+    g_array_set_size(node->deferred, 0);
+  }
+  sim_uptime_crash(node, sim->now);
+  sim_trace_simple(sim, SIM_TR_CRASH, id, -1, NULL, NULL, node->incarnation, 0);
+}
+
+void sim_restart(Sim *sim, int id)
+{
+  SimNode *node = sim_node(sim, id);
+  if (node->state != SIM_NODE_CRASHED)
+    return;
+  node->state = SIM_NODE_UP;
+  node->incarnation++;
+  sim_uptime_restart(node, sim->now);
+  sim_trace_simple(sim, SIM_TR_RESTART, id, -1, NULL, NULL, node->incarnation, 0);
+  /* An observer may have crashed it again at once. */
+  if (node->state == SIM_NODE_CRASHED)
+    return;
+  sim_node_enter(node);
+  if (node->model->on_restart)
+    node->model->on_restart(node);
+  else if (node->model->init)
+    node->model->init(node);
+  sim_node_leave(node);
+}
+
+void sim_pause(Sim *sim, int id)
+{
+  SimNode *node = sim_node(sim, id);
+  if (node->state != SIM_NODE_UP)
+    return;
+  node->state = SIM_NODE_PAUSED;
+  sim_trace_simple(sim, SIM_TR_PAUSE, id, -1, NULL, NULL, 0, 0);
+}
+
+void sim_resume(Sim *sim, int id)
+{
+  SimNode *node = sim_node(sim, id);
+  if (node->state != SIM_NODE_PAUSED)
+    return;
+  node->state = SIM_NODE_UP;
+  guint waiting = node->deferred ? node->deferred->len : 0;
+  sim_trace_simple(sim, SIM_TR_RESUME, id, -1, NULL, NULL, waiting, 0);
+  /* What arrived or fell due during the pause runs now, in arrival order. */
+  for (guint i = 0; i < waiting; i++)
+    sim_event_push(sim, sim->now, g_array_index(node->deferred, uint32_t, i));
+  if (node->deferred)
+    g_array_set_size(node->deferred, 0);
+}
+
+static SimTime drift_part(const SimNode *node, SimTime now)
+{
+  return (SimTime) (((__int128) (now - node->drift_anchor) * node->drift_ppb) / 1000000000);
+}
+
+SimTime sim_node_clock(const SimNode *node)
+{
+  SimTime now = node->sim->now;
+  return now + node->clock_offset + (node->drift_ppb ? drift_part(node, now) : 0);
+}
+
+SimTime sim_node_real_delay(const SimNode *node, SimTime local_delay)
+{
+  if (node->drift_ppb == 0)
+    return local_delay;
+  return (SimTime) (((__int128) local_delay * 1000000000) / (1000000000 + node->drift_ppb));
+}
+
+void sim_clock_jump(Sim *sim, int id, SimTime delta)
+{
+  SimNode *node = sim_node(sim, id);
+  node->clock_offset += delta;
+  sim_trace_simple(sim, SIM_TR_CLOCK, id, -1, NULL, "jump", delta, 0);
+}
+
+void sim_clock_set_offset(Sim *sim, int id, SimTime offset)
+{
+  SimNode *node = sim_node(sim, id);
+  sim_clock_jump(sim, id, offset - (sim_node_clock(node) - sim->now));
+}
+
+gboolean sim_resolve_nodes(Sim *sim, GError **error)
+{
+  for (guint i = 0; i < sim->nodes->len; i++)
+    if (!sim_node_resolve_params(sim->nodes->pdata[i], error))
+      return FALSE;
+  return TRUE;
+}
+
+void sim_clock_set_drift(Sim *sim, int id, double ppm)
+{
+  SimNode *node = sim_node(sim, id);
+  /* Fold the drift so far into the offset, then drift from now. A clock may
+   * run at most 2x fast or 0.5x slow. */
+  node->clock_offset += drift_part(node, sim->now);
+  node->drift_anchor = sim->now;
+  double ppb = CLAMP(ppm, -500000.0, 1000000.0) * 1000.0;
+  node->drift_ppb = (int64_t) ppb;
+  sim_trace_simple(sim, SIM_TR_CLOCK, id, -1, NULL, "drift", node->drift_ppb, 0);
+}

@@ -1,0 +1,48 @@
+/* What a protocol model is, to the kernel: a vtable of handlers plus its
+ * declared parameters. The kernel runs a node through these pointers and
+ * never names a model; the list of built-in models is models/registry.h. */
+#pragma once
+#include "sim/kernel/sim.h"
+
+typedef enum {
+  SIM_PARAM_INT,
+  SIM_PARAM_DOUBLE,
+  SIM_PARAM_BOOL,
+  SIM_PARAM_STRING,
+  SIM_PARAM_DURATION,
+  SIM_PARAM_NODES, /* comma-separated node names, resolved to ids */
+} SimParamType;
+
+typedef struct {
+  const char *name;
+  SimParamType type;
+  const char *default_value; /* text, parsed like a --set value */
+  const char *help;
+  /* Allowed range of an INT, DOUBLE or DURATION (in seconds) value; both 0
+   * means any. A value outside it is an error naming the parameter. */
+  double min, max;
+} SimParamSpec;
+
+struct SimModel {
+  const char *name;
+  const char *summary;
+  const SimParamSpec *params; /* terminated by { NULL } */
+  /* At the node's first start, with empty volatile state. */
+  void (*init)(SimNode *node);
+  void (*on_message)(SimNode *node, const SimMsg *msg);
+  void (*on_timer)(SimNode *node, uint64_t tag);
+  /* Optional: the node just crashed; its volatile state is freed after. */
+  void (*on_crash)(SimNode *node);
+  /* Optional: restart after a crash; volatile state is empty, durable state
+   * is as it was. Defaults to init. */
+  void (*on_restart)(SimNode *node);
+  /* Optional, client models: a workload asks the client to perform an
+   * operation already recorded as invoked. */
+  void (*on_invoke)(SimNode *node, uint64_t op, const char *f,
+                    const SimValue *key, const SimValue *value);
+  /* Optional: once at the end, with every node running this model. */
+  void (*finish)(Sim *sim, SimNode *const *nodes, guint count);
+};
+
+/* "int", "number", "bool", "string", "duration" or "nodes". */
+const char *sim_param_type_name(SimParamType type);

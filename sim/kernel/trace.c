@@ -1,0 +1,136 @@
+/* The trace: every event goes into a running 128-bit digest (always) and,
+ * when asked, into a JSON-lines file; observers (the Lua layer) see it too.
+ * The digest mixes integers, not formatted text, so it stays cheap on the
+ * hot path; equal digests mean identical runs. */
+#include "sim/kernel/internal.h"
+#include <string.h>
+
+static const char *const kind_names[] = {
+  [SIM_TR_SEND] = "send", [SIM_TR_DELIVER] = "deliver", [SIM_TR_DROP] = "drop",
+  [SIM_TR_DUPLICATE] = "duplicate", [SIM_TR_TIMER] = "timer", [SIM_TR_CRASH] = "crash",
+  [SIM_TR_RESTART] = "restart", [SIM_TR_PAUSE] = "pause", [SIM_TR_RESUME] = "resume",
+  [SIM_TR_CLOCK] = "clock", [SIM_TR_PARTITION] = "partition", [SIM_TR_HEAL] = "heal",
+  [SIM_TR_LINK] = "link", [SIM_TR_LOG_LOSS] = "log_loss", [SIM_TR_OP] = "op",
+  [SIM_TR_EVENT] = "event", [SIM_TR_START] = "start",
+};
+
+const char *sim_trace_kind_name(SimTraceKind kind)
+{
+  return kind < G_N_ELEMENTS(kind_names) ? kind_names[kind] : "?";
+}
+
+static inline void mix(Sim *sim, uint64_t word)
+{
+  sim->digest[0] = sim_mix64(sim->digest[0] ^ word);
+  sim->digest[1] = (sim->digest[1] ^ word) * 0x100000001b3ULL + sim->digest[0];
+}
+
+static void json_string(GString *s, const char *text)
+{
+  g_string_append_c(s, '"');
+  for (const unsigned char *p = (const unsigned char *) text; *p; p++) {
+    if (*p == '"' || *p == '\\')
+      g_string_append_printf(s, "\\%c", *p);
+    else if (*p < 0x20)
+      g_string_append_printf(s, "\\u%04x", *p);
+    else
+      g_string_append_c(s, (char) *p);
+  }
+  g_string_append_c(s, '"');
+}
+
+static void node_field(Sim *sim, GString *s, const char *key, int id)
+{
+  if (id < 0 || (guint) id >= sim->nodes->len)
+    return;
+  g_string_append_printf(s, ",\"%s\":", key);
+  json_string(s, sim_node(sim, id)->name);
+}
+
+static void write_line(Sim *sim, const SimTraceEvent *ev)
+{
+  GString *s = sim->trace_line;
+  g_string_truncate(s, 0);
+  g_string_append_printf(s, "{\"t\":%" G_GINT64_FORMAT ",\"kind\":\"%s\"", ev->time, sim_trace_kind_name(ev->kind));
+  node_field(sim, s, "node", ev->node);
+  node_field(sim, s, "peer", ev->peer);
+  if (ev->msg) {
+    g_string_append(s, ",\"msg\":{\"type\":");
+    json_string(s, ev->msg->type);
+    if (ev->msg->id)
+      g_string_append_printf(s, ",\"id\":%" G_GUINT64_FORMAT, ev->msg->id);
+    for (uint32_t i = 0; i < ev->msg->nfields; i++) {
+      g_string_append_c(s, ',');
+      json_string(s, ev->msg->fields[i].name);
+      g_string_append_printf(s, ":%" G_GINT64_FORMAT, ev->msg->fields[i].value);
+    }
+    g_string_append_c(s, '}');
+  }
+  if (ev->detail) {
+    g_string_append(s, ",\"detail\":");
+    json_string(s, ev->detail);
+  }
+  if (ev->entry) {
+    const SimHistoryEntry *e = ev->entry;
+    g_string_append_printf(s, ",\"op\":%" G_GUINT64_FORMAT ",\"type\":\"%s\",\"f\":", e->op, sim_op_type_name(e->type));
+    json_string(s, e->f);
+  }
+  if (ev->a || ev->b)
+    g_string_append_printf(s, ",\"a\":%" G_GINT64_FORMAT ",\"b\":%" G_GINT64_FORMAT, ev->a, ev->b);
+  g_string_append(s, "}\n");
+  fwrite(s->str, 1, s->len, sim->trace_out);
+}
+
+void sim_trace(Sim *sim, const SimTraceEvent *ev)
+{
+  mix(sim, ((uint64_t) ev->kind << 48) ^ (uint64_t) (ev->node + 1) ^ ((uint64_t) (ev->peer + 1) << 24));
+  mix(sim, (uint64_t) ev->time);
+  if (ev->msg) {
+    mix(sim, ev->msg->id ^ sim_hash_str(ev->msg->type));
+    for (uint32_t i = 0; i < ev->msg->nfields; i++)
+      mix(sim, (uint64_t) ev->msg->fields[i].value);
+  }
+  if (ev->a || ev->b)
+    mix(sim, (uint64_t) ev->a ^ ((uint64_t) ev->b << 1));
+  if (ev->detail)
+    mix(sim, sim_hash_str(ev->detail));
+  if (ev->entry)
+    mix(sim, ev->entry->op ^ ((uint64_t) ev->entry->type << 56));
+  if (G_UNLIKELY(sim->trace_out != NULL))
+    write_line(sim, ev);
+  for (guint i = 0; i < sim->observers->len; i++) {
+    SimObserverEntry *o = &g_array_index(sim->observers, SimObserverEntry, i);
+    o->fn(sim, ev, o->data);
+  }
+}
+
+void sim_trace_simple(Sim *sim, SimTraceKind kind, int node, int peer,
+                      const SimMsg *msg, const char *detail, int64_t a, int64_t b)
+{
+  SimTraceEvent ev = { kind, sim->now, node, peer, msg, detail, a, b, NULL };
+  sim_trace(sim, &ev);
+}
+
+void sim_emit(SimNode *node, const SimMsg *event)
+{
+  sim_trace_simple(node->sim, SIM_TR_EVENT, node->id, -1, event, NULL, 0, 0);
+}
+
+void sim_add_observer(Sim *sim, SimObserver fn, void *data)
+{
+  SimObserverEntry o = { fn, data };
+  g_array_append_val(sim->observers, o);
+}
+
+void sim_trace_to(Sim *sim, FILE *out)
+{
+  sim->trace_out = out;
+  if (!sim->trace_line)
+    sim->trace_line = g_string_sized_new(256);
+}
+
+char *sim_trace_digest(Sim *sim)
+{
+  return g_strdup_printf("%016" G_GINT64_MODIFIER "x%016" G_GINT64_MODIFIER "x",
+                         (guint64) sim->digest[0], (guint64) sim->digest[1]);
+}

@@ -1,0 +1,136 @@
+/* The scenario API's shared part: finding the scenario from a Lua state,
+ * checking arguments (durations, node names, numbers, table keys), and
+ * opening every part of the API in a new sandbox. The functions themselves
+ * live in lua_setup.c (topology, workload, expectations), lua_events.c
+ * (hooks, timers, timelines, invariants) and lua_faults.c (faults, queries,
+ * metrics, random streams); the reference is the README's "Writing
+ * scenarios" section. */
+#include "sim/kernel/errors.h"
+#include "sim/kernel/internal.h"
+#include "sim/lua/lua_api.h"
+#include <lauxlib.h>
+#include <math.h>
+#include <string.h>
+
+#define SCENARIO_KEY "faultsim.scenario"
+
+Scenario *lua_api_scenario(lua_State *L)
+{
+  lua_getfield(L, LUA_REGISTRYINDEX, SCENARIO_KEY);
+  Scenario *sc = lua_touserdata(L, -1);
+  lua_pop(L, 1);
+  return sc;
+}
+/* ---- argument helpers ---- */
+
+SimTime lua_api_to_duration(lua_State *L, int idx, gboolean allow_negative)
+{
+  GError *error = NULL;
+  SimTime t = 0;
+  if (lua_type(L, idx) == LUA_TNUMBER) {
+    double s = lua_tonumber(L, idx);
+    gboolean neg = allow_negative && s < 0;
+    if (!sim_time_from_seconds(neg ? -s : s, &t, &error))
+      goto fail;
+    return neg ? -t : t;
+  }
+  if (lua_type(L, idx) == LUA_TSTRING) {
+    const char *text = lua_tostring(L, idx);
+    gboolean neg = allow_negative && text[0] == '-';
+    if (!sim_time_parse(neg ? text + 1 : text, &t, &error))
+      goto fail;
+    return neg ? -t : t;
+  }
+  return luaL_argerror(L, idx, lua_pushfstring(L, "duration expected (\"150ms\", \"2s\" or seconds), got %s",
+                                                luaL_typename(L, idx)));
+fail:
+  lua_pushstring(L, error->message);
+  g_error_free(error);
+  return luaL_argerror(L, idx, lua_tostring(L, -1));
+}
+
+SimTime lua_api_check_duration(lua_State *L, int idx) { return lua_api_to_duration(L, idx, FALSE); }
+
+int lua_api_check_node(lua_State *L, int idx)
+{
+  Scenario *sc = lua_api_scenario(L);
+  const char *name = luaL_checkstring(L, idx);
+  int id = sim_node_find(sc->sim, name);
+  if (id < 0)
+    return luaL_argerror(L, idx, lua_pushfstring(L, "unknown node '%s'", name));
+  return id;
+}
+
+double lua_api_check_finite(lua_State *L, int idx)
+{
+  double v = luaL_checknumber(L, idx);
+  if (!isfinite(v))
+    luaL_argerror(L, idx, "finite number expected");
+  return v;
+}
+
+double lua_api_field_number(lua_State *L, int t, const char *key, double fallback, double lo, double hi)
+{
+  double v = fallback;
+  if (lua_getfield(L, t, key) != LUA_TNIL) {
+    if (!lua_isnumber(L, -1))
+      luaL_error(L, "'%s' must be a number, not %s", key, luaL_typename(L, -1));
+    v = lua_tonumber(L, -1);
+    if (!(v >= lo && v <= hi))
+    {
+      char *msg = isnan(v) ? g_strdup_printf("'%s' is not a number (NaN)", key)
+                           : g_strdup_printf("'%s' = %g is out of range [%g, %g]", key, v, lo, hi);
+      lua_pushstring(L, msg);
+      g_free(msg);
+      lua_error(L);
+    }
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
+SimTime lua_api_field_duration(lua_State *L, int t, const char *key, SimTime fallback)
+{
+  SimTime v = fallback;
+  if (lua_getfield(L, t, key) != LUA_TNIL) {
+    lua_pushfstring(L, "'%s': ", key);
+    lua_pop(L, 1);
+    v = lua_api_check_duration(L, lua_gettop(L));
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
+/* Rejects keys a table should not have, so a typo is an error, not a no-op. */
+void lua_api_check_keys(lua_State *L, int t, const char *what, const char *const *allowed)
+{
+  lua_pushnil(L);
+  while (lua_next(L, t)) {
+    lua_pop(L, 1);
+    gboolean ok = FALSE;
+    if (lua_type(L, -1) == LUA_TSTRING)
+      for (int i = 0; allowed[i]; i++)
+        ok |= strcmp(lua_tostring(L, -1), allowed[i]) == 0;
+    if (!ok) {
+      GString *list = g_string_new(NULL);
+      for (int i = 0; allowed[i]; i++)
+        g_string_append_printf(list, "%s%s", i ? ", " : "", allowed[i]);
+      lua_pushfstring(L, "%s: unknown key '%s' (expected one of: %s)", what,
+                      luaL_tolstring(L, -1, NULL), list->str);
+      g_string_free(list, TRUE);
+      lua_error(L);
+    }
+  }
+}
+/* ---- registration ---- */
+
+void lua_api_open(Scenario *sc)
+{
+  lua_State *L = sc->sb->L;
+  lua_pushlightuserdata(L, sc);
+  lua_setfield(L, LUA_REGISTRYINDEX, SCENARIO_KEY);
+  lua_setup_open(L);
+  lua_events_open(sc);
+  lua_faults_open(L);
+  lua_model_open(sc);
+}

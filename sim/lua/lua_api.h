@@ -1,0 +1,27 @@
+/* What the files of the scenario API (lua_api.c, lua_setup.c,
+ * lua_events.c, lua_faults.c) share. Each `lua_api_check_*` and
+ * `lua_api_field_*` raises a Lua error naming the argument or key on bad
+ * input; none returns on failure. */
+#pragma once
+#include "sim/lua/scenario.h"
+#include <lua.h>
+
+/* A duration: "150ms", "2s" or a number of seconds; negative allowed only
+ * with `allow_negative` ("-500ms"). */
+SimTime lua_api_to_duration(lua_State *L, int idx, gboolean allow_negative);
+/* The id of the node named by the string at `idx`. */
+int lua_api_check_node(lua_State *L, int idx);
+/* A finite number. */
+double lua_api_check_finite(lua_State *L, int idx);
+/* Field `key` of table `t` as a number in [lo, hi], or `fallback` if absent. */
+double lua_api_field_number(lua_State *L, int t, const char *key, double fallback, double lo, double hi);
+/* Field `key` of table `t` as a duration, or `fallback` if absent. */
+SimTime lua_api_field_duration(lua_State *L, int t, const char *key, SimTime fallback);
+/* Raises if table `t` has a key not in `allowed` (NULL-terminated), so a
+ * typo is an error instead of a silent no-op. */
+void lua_api_check_keys(lua_State *L, int t, const char *what, const char *const *allowed);
+
+/* Registration of each part into the sandbox's globals. */
+void lua_setup_open(lua_State *L);
+void lua_events_open(Scenario *sc);
+void lua_faults_open(lua_State *L);

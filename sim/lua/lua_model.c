@@ -1,0 +1,926 @@
+/* Protocol models written in Lua, and include().
+ *
+ * `model{ name =, params =, init =, on_message =, on_timer =, on_crash =,
+ * on_restart =, on_invoke = }` turns a table of handlers into a SimModel the
+ * kernel runs like any C model: each LuaModel embeds a SimModel as its first
+ * member, so the kernel's node->model points at it, and its callbacks
+ * trampoline into Lua through the sandbox (fresh instruction budget, error
+ * handler). An error inside a handler ends the run like an error in a hook:
+ * exit 2 with `file:line: message`. The Scenario owns every LuaModel and
+ * frees them after the Sim; the Lua side holds only an index (userdata).
+ *
+ * Each node running a Lua model has one `self` table (made at its first
+ * start, kept in the registry by node id): name, id, params, state
+ * (volatile: a fresh {} at every restart), durable (survives crashes; not
+ * subject to lose_unsynced, unlike the kernel log behind self:log) and the
+ * methods below. Timer tags are any Lua value, kept in a per-node private
+ * table until the timer fires, is cancelled or dies with a crash.
+ *
+ * Once a node has crashed, a handler still on the stack (an observer
+ * crashed it while it ran) has no more effect: send, timer, log, emit,
+ * invoke and complete do nothing, as on a dead machine.
+ *
+ * `include(path)` runs another Lua file (text only, "@path" chunk name) in
+ * the same sandbox and returns what it returns; relative paths start at the
+ * including file's folder. Only .lua files can be included. */
+#include "models/registry.h"
+#include "sim/kernel/errors.h"
+#include "sim/kernel/internal.h"
+#include "sim/lua/scenario.h"
+#include <lauxlib.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LM_SELVES "faultsim.lua_model.selves"   /* node id → self */
+#define LM_PRIVATE "faultsim.lua_model.private" /* node id → {timers, tags, next} */
+#define LM_META "faultsim.model"
+#define LM_SELF_META "faultsim.self"
+
+typedef struct {
+  SimModel model; /* first: node->model points here */
+  Scenario *sc;
+  char *name;
+  char *summary;
+  SimParamSpec *specs; /* nspecs + 1, terminated by { NULL } */
+  guint nspecs;
+  int def_ref;         /* table of handlers, or LUA_NOREF */
+  gboolean has_restart;
+} LuaModel;
+
+typedef enum { LM_INIT, LM_MESSAGE, LM_TIMER, LM_CRASH, LM_RESTART, LM_INVOKE } LmKind;
+
+/* One call into a model handler, passed to lm_dispatch by pointer. */
+typedef struct {
+  LuaModel *lm;
+  SimNode *node;
+  LmKind kind;
+  const SimMsg *msg;
+  uint64_t tag;
+  uint64_t op;
+  const char *f;
+  const SimValue *key, *value;
+} LmCall;
+
+static const char *const handler_names[] = { "init", "on_message", "on_timer", "on_crash",
+                                             "on_restart", "on_invoke", NULL };
+
+void lua_model_free(gpointer p)
+{
+  LuaModel *lm = p;
+  for (guint i = 0; lm->specs && i < lm->nspecs; i++) {
+    g_free((char *) lm->specs[i].name);
+    g_free((char *) lm->specs[i].default_value);
+  }
+  g_free(lm->specs);
+  g_free(lm->name);
+  g_free(lm->summary);
+  g_free(lm);
+}
+
+/* ---- argument helpers ---- */
+
+typedef struct {
+  const char *name;
+  int64_t value;
+} LmField;
+
+/* Reads the table at `idx` (or nothing if nil) as message fields: string
+ * keys, integer or boolean values, at most SIM_MSG_MAX_FIELDS, sorted by
+ * name so field order never depends on hashing. `skip` is a key to ignore
+ * (a record's "type"). Raises on a bad key or value; allocates nothing. */
+static guint read_fields(lua_State *L, int idx, const char *what, const char *skip, LmField *out)
+{
+  static const char *const reserved[] = { "type", "src", "dst", "id", NULL };
+  if (lua_isnoneornil(L, idx))
+    return 0;
+  if (lua_type(L, idx) != LUA_TTABLE)
+    return luaL_error(L, "%s: fields must be a table like { seq = 1 }, not %s", what, luaL_typename(L, idx));
+  guint n = 0;
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    if (lua_type(L, -2) != LUA_TSTRING)
+      return luaL_error(L, "%s: field names must be strings", what);
+    const char *name = lua_tostring(L, -2);
+    if (skip && strcmp(name, skip) == 0) {
+      lua_pop(L, 1);
+      continue;
+    }
+    for (int i = 0; reserved[i]; i++)
+      if (strcmp(name, reserved[i]) == 0)
+        return luaL_error(L, "%s: '%s' is reserved and cannot be a field name", what, name);
+    int64_t v;
+    if (lua_type(L, -1) == LUA_TBOOLEAN) {
+      v = lua_toboolean(L, -1);
+    } else {
+      int isint = 0;
+      v = lua_tointegerx(L, -1, &isint);
+      if (!isint || lua_type(L, -1) != LUA_TNUMBER)
+        return luaL_error(L, "%s: field '%s' must be an integer or a boolean, not %s", what, name,
+                          lua_type(L, -1) == LUA_TNUMBER ? "a fraction" : luaL_typename(L, -1));
+    }
+    if (n == SIM_MSG_MAX_FIELDS)
+      return luaL_error(L, "%s: at most %d fields", what, SIM_MSG_MAX_FIELDS);
+    out[n++] = (LmField) { name, v };
+    lua_pop(L, 1);
+  }
+  for (guint i = 1; i < n; i++)
+    for (guint j = i; j > 0 && strcmp(out[j - 1].name, out[j].name) > 0; j--) {
+      LmField t = out[j];
+      out[j] = out[j - 1];
+      out[j - 1] = t;
+    }
+  return n;
+}
+
+static void set_fields(SimMsg *m, const LmField *fields, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    sim_msg_set(m, g_intern_string(fields[i].name), fields[i].value);
+}
+
+/* Pushes a message or record as { type =, <fields> }. */
+static void push_fields(lua_State *L, const SimMsg *m)
+{
+  lua_createtable(L, 0, (int) m->nfields + 5);
+  lua_pushstring(L, m->type);
+  lua_setfield(L, -2, "type");
+  for (uint32_t i = 0; i < m->nfields; i++) {
+    lua_pushinteger(L, m->fields[i].value);
+    lua_setfield(L, -2, m->fields[i].name);
+  }
+}
+
+/* Checks that the value at idx is an operation value: nil, an integer, a
+ * boolean, or a table of integers ({a, b} is a pair, any other length a
+ * list). Raises naming `what`; allocates nothing. */
+static void check_value(lua_State *L, int idx, const char *what)
+{
+  switch (lua_type(L, idx)) {
+  case LUA_TNONE:
+  case LUA_TNIL:
+  case LUA_TBOOLEAN:
+    return;
+  case LUA_TNUMBER:
+    if (!lua_isinteger(L, idx))
+      luaL_error(L, "%s must be an integer, a pair {a, b} or a list of integers", what);
+    return;
+  case LUA_TTABLE: {
+    lua_Unsigned n = lua_rawlen(L, idx);
+    if (n > 100000)
+      luaL_error(L, "%s: list too long", what);
+    for (lua_Unsigned i = 1; i <= n; i++) {
+      if (lua_rawgeti(L, idx, (lua_Integer) i) != LUA_TNUMBER || !lua_isinteger(L, -1))
+        luaL_error(L, "%s: element %d must be an integer", what, (int) i);
+      lua_pop(L, 1);
+    }
+    return;
+  }
+  default:
+    luaL_error(L, "%s must be an integer, a pair {a, b} or a list of integers, not %s", what,
+               luaL_typename(L, idx));
+  }
+}
+
+/* Builds a value already accepted by check_value; raises nothing. */
+static SimValue build_value(lua_State *L, int idx)
+{
+  switch (lua_type(L, idx)) {
+  case LUA_TBOOLEAN:
+    return sim_value_int(lua_toboolean(L, idx));
+  case LUA_TNUMBER:
+    return sim_value_int(lua_tointeger(L, idx));
+  case LUA_TTABLE: {
+    guint n = (guint) lua_rawlen(L, idx);
+    int64_t *items = g_new(int64_t, n ? n : 1);
+    for (guint i = 0; i < n; i++) {
+      lua_rawgeti(L, idx, (lua_Integer) i + 1);
+      items[i] = lua_tointeger(L, -1);
+      lua_pop(L, 1);
+    }
+    SimValue v = n == 2 ? sim_value_pair(items[0], items[1]) : sim_value_list(items, n);
+    g_free(items);
+    return v;
+  }
+  default:
+    return sim_value_nil();
+  }
+}
+
+/* ---- self ---- */
+
+/* Pushes registry[key][id] (may be nil). */
+static int push_by_id(lua_State *L, const char *key, int id)
+{
+  lua_getfield(L, LUA_REGISTRYINDEX, key);
+  lua_rawgeti(L, -1, id);
+  lua_remove(L, -2);
+  return lua_type(L, -1);
+}
+
+/* Pushes the node's params as Lua values, read back from the kernel's
+ * parsed parameters (so node() overrides are already checked). */
+static void push_params(lua_State *L, LuaModel *lm, SimNode *node)
+{
+  lua_createtable(L, 0, (int) lm->nspecs);
+  for (guint i = 0; i < lm->nspecs; i++) {
+    const char *name = lm->specs[i].name;
+    switch (lm->specs[i].type) {
+    case SIM_PARAM_INT: lua_pushinteger(L, sim_node_param_int(node, name)); break;
+    case SIM_PARAM_DOUBLE: lua_pushnumber(L, sim_node_param_double(node, name)); break;
+    case SIM_PARAM_BOOL: lua_pushboolean(L, sim_node_param_bool(node, name)); break;
+    case SIM_PARAM_DURATION: lua_pushinteger(L, sim_node_param_duration(node, name)); break;
+    case SIM_PARAM_STRING: lua_pushstring(L, sim_node_param_string(node, name)); break;
+    case SIM_PARAM_NODES: {
+      guint n = 0;
+      const int *ids = sim_node_param_nodes(node, name, &n);
+      lua_createtable(L, (int) n, 0);
+      for (guint j = 0; j < n; j++) {
+        lua_pushstring(L, sim_node_name(sim_node(sim_node_sim(node), ids[j])));
+        lua_rawseti(L, -2, (lua_Integer) j + 1);
+      }
+      break;
+    }
+    }
+    lua_setfield(L, -2, name);
+  }
+}
+
+/* Pushes the node's self table, making it (and its private table) at the
+ * first call. */
+static void push_self(lua_State *L, LuaModel *lm, SimNode *node)
+{
+  int id = sim_node_id(node);
+  if (push_by_id(L, LM_SELVES, id) == LUA_TTABLE)
+    return;
+  lua_pop(L, 1);
+  lua_createtable(L, 0, 6);
+  lua_pushstring(L, sim_node_name(node));
+  lua_setfield(L, -2, "name");
+  lua_pushinteger(L, id);
+  lua_setfield(L, -2, "id");
+  push_params(L, lm, node);
+  lua_setfield(L, -2, "params");
+  lua_newtable(L);
+  lua_setfield(L, -2, "state");
+  lua_newtable(L);
+  lua_setfield(L, -2, "durable");
+  luaL_setmetatable(L, LM_SELF_META);
+  lua_getfield(L, LUA_REGISTRYINDEX, LM_SELVES);
+  lua_pushvalue(L, -2);
+  lua_rawseti(L, -2, id);
+  lua_pop(L, 1);
+  lua_getfield(L, LUA_REGISTRYINDEX, LM_PRIVATE);
+  lua_createtable(L, 0, 3);
+  lua_newtable(L);
+  lua_setfield(L, -2, "timers");
+  lua_newtable(L);
+  lua_setfield(L, -2, "tags");
+  lua_pushinteger(L, 0);
+  lua_setfield(L, -2, "next");
+  lua_rawseti(L, -2, id);
+  lua_pop(L, 1);
+}
+
+/* A restart: fresh self.state, no pending timers. */
+static void reset_volatile(lua_State *L, int self, int id)
+{
+  lua_newtable(L);
+  lua_setfield(L, self, "state");
+  push_by_id(L, LM_PRIVATE, id);
+  lua_newtable(L);
+  lua_setfield(L, -2, "timers");
+  lua_newtable(L);
+  lua_setfield(L, -2, "tags");
+  lua_pop(L, 1);
+}
+
+/* The node behind method argument 1, which must be a node's own self. */
+static SimNode *check_self(lua_State *L, const char *method)
+{
+  Scenario *sc = lua_api_scenario(L);
+  if (lua_type(L, 1) == LUA_TTABLE) {
+    lua_pushliteral(L, "id");
+    lua_rawget(L, 1);
+    int isint = 0;
+    lua_Integer id = lua_tointegerx(L, -1, &isint);
+    lua_pop(L, 1);
+    if (isint && id >= 0 && (guint64) id < sim_node_count(sc->sim)) {
+      push_by_id(L, LM_SELVES, (int) id);
+      gboolean same = lua_rawequal(L, -1, 1);
+      lua_pop(L, 1);
+      if (same)
+        return sim_node(sc->sim, (int) id);
+    }
+  }
+  luaL_error(L, "%s: call it on a node's self with a colon: self:%s(...)", method, method);
+  return NULL;
+}
+
+static gboolean dead(SimNode *node) { return sim_node_state(node) == SIM_NODE_CRASHED; }
+
+static int check_dst(lua_State *L, int idx, const char *method)
+{
+  const char *name = luaL_checkstring(L, idx);
+  int id = sim_node_find(lua_api_scenario(L)->sim, name);
+  if (id < 0)
+    return luaL_error(L, "%s: unknown node '%s'", method, name);
+  return id;
+}
+
+static void send_one(SimNode *node, int dst, const char *type, const LmField *fields, guint n)
+{
+  SimMsg *m = sim_msg_new(node, type);
+  set_fields(m, fields, n);
+  sim_send(node, dst, m);
+}
+
+/* self:send(dst, type, fields) */
+static int m_send(lua_State *L)
+{
+  SimNode *node = check_self(L, "send");
+  int dst = check_dst(L, 2, "send");
+  const char *type = g_intern_string(luaL_checkstring(L, 3));
+  LmField fields[SIM_MSG_MAX_FIELDS];
+  guint n = read_fields(L, 4, "send", NULL, fields);
+  if (!dead(node))
+    send_one(node, dst, type, fields, n);
+  return 0;
+}
+
+/* self:broadcast({dst...}, type, fields): one send per name, in order. */
+static int m_broadcast(lua_State *L)
+{
+  SimNode *node = check_self(L, "broadcast");
+  luaL_checktype(L, 2, LUA_TTABLE);
+  const char *type = g_intern_string(luaL_checkstring(L, 3));
+  LmField fields[SIM_MSG_MAX_FIELDS];
+  guint n = read_fields(L, 4, "broadcast", NULL, fields);
+  lua_Integer count = luaL_len(L, 2);
+  for (lua_Integer i = 1; i <= count; i++) {
+    lua_geti(L, 2, i);
+    check_dst(L, lua_gettop(L), "broadcast");
+    lua_pop(L, 1);
+  }
+  for (lua_Integer i = 1; i <= count && !dead(node); i++) {
+    lua_geti(L, 2, i);
+    int dst = sim_node_find(sim_node_sim(node), lua_tostring(L, -1));
+    lua_pop(L, 1);
+    send_one(node, dst, type, fields, n);
+  }
+  return 0;
+}
+
+/* self:timer(delay, tag) → id: on_timer(self, tag) after `delay` of the
+ * node's local clock. */
+static int m_timer(lua_State *L)
+{
+  SimNode *node = check_self(L, "timer");
+  SimTime delay = lua_api_check_duration(L, 2);
+  lua_settop(L, 3);
+  if (dead(node)) {
+    lua_pushinteger(L, 0);
+    return 1;
+  }
+  push_by_id(L, LM_PRIVATE, sim_node_id(node)); /* 4 */
+  lua_getfield(L, 4, "next");
+  lua_Integer tag = lua_tointeger(L, -1) + 1;
+  lua_pop(L, 1);
+  lua_pushinteger(L, tag);
+  lua_setfield(L, 4, "next");
+  lua_getfield(L, 4, "tags");
+  lua_pushvalue(L, 3);
+  lua_rawseti(L, -2, tag);
+  lua_getfield(L, 4, "timers");
+  SimTimerId id = sim_timer_after(node, delay, (uint64_t) tag);
+  lua_pushinteger(L, (lua_Integer) id);
+  lua_rawseti(L, -2, tag);
+  lua_pushinteger(L, tag);
+  return 1;
+}
+
+/* Forgets timer `tag` of node `id`; returns its kernel id or 0. */
+static SimTimerId forget_timer(lua_State *L, int id, lua_Integer tag)
+{
+  push_by_id(L, LM_PRIVATE, id);
+  lua_getfield(L, -1, "timers");
+  lua_rawgeti(L, -1, tag);
+  SimTimerId kid = (SimTimerId) lua_tointeger(L, -1);
+  lua_pop(L, 1);
+  lua_pushnil(L);
+  lua_rawseti(L, -2, tag);
+  lua_getfield(L, -2, "tags");
+  lua_pushnil(L);
+  lua_rawseti(L, -2, tag);
+  lua_pop(L, 3);
+  return kid;
+}
+
+/* self:cancel(id): unknown, fired or cancelled ids are ignored. */
+static int m_cancel(lua_State *L)
+{
+  SimNode *node = check_self(L, "cancel");
+  lua_Integer tag = luaL_checkinteger(L, 2);
+  SimTimerId kid = forget_timer(L, sim_node_id(node), tag);
+  if (kid)
+    sim_timer_cancel(node, kid);
+  return 0;
+}
+
+static int m_clock(lua_State *L)
+{
+  SimNode *node = check_self(L, "clock");
+  lua_pushnumber(L, sim_time_to_seconds(sim_node_clock(node)));
+  return 1;
+}
+
+/* self:random([m [, n]]) from the node's own seeded stream (wallclock-ok: not libc's). */
+static int m_random(lua_State *L)
+{
+  SimRng *rng = sim_node_rng(check_self(L, "random"));
+  lua_Integer lo, hi;
+  switch (lua_gettop(L)) {
+  case 1:
+    lua_pushnumber(L, sim_rng_double(rng));
+    return 1;
+  case 2:
+    lo = 1;
+    hi = luaL_checkinteger(L, 2);
+    break;
+  case 3:
+    lo = luaL_checkinteger(L, 2);
+    hi = luaL_checkinteger(L, 3);
+    break;
+  default:
+    return luaL_error(L, "random: wrong number of arguments");
+  }
+  luaL_argcheck(L, lo <= hi, lua_gettop(L), "interval is empty");
+  lua_pushinteger(L, sim_rng_range(rng, lo, hi));
+  return 1;
+}
+
+/* self:log({type = ..., <fields>}, force): appends to the durable log. */
+static int m_log(lua_State *L)
+{
+  SimNode *node = check_self(L, "log");
+  luaL_checktype(L, 2, LUA_TTABLE);
+  if (lua_getfield(L, 2, "type") != LUA_TSTRING)
+    return luaL_error(L, "log: the record needs a string 'type', like { type = \"PREPARED\", txn = 1 }");
+  const char *type = g_intern_string(lua_tostring(L, -1));
+  lua_pop(L, 1);
+  LmField fields[SIM_MSG_MAX_FIELDS];
+  guint n = read_fields(L, 2, "log", "type", fields);
+  if (dead(node))
+    return 0;
+  SimMsg rec = sim_record(type);
+  set_fields(&rec, fields, n);
+  sim_log_append(node, &rec, lua_toboolean(L, 3));
+  return 0;
+}
+
+/* self:log_entries() → { {type =, <fields>}, ... }, oldest first. */
+static int m_log_entries(lua_State *L)
+{
+  SimNode *node = check_self(L, "log_entries");
+  guint n = sim_log_length(node);
+  lua_createtable(L, (int) n, 0);
+  for (guint i = 0; i < n; i++) {
+    push_fields(L, sim_log_get(node, i));
+    lua_rawseti(L, -2, (lua_Integer) i + 1);
+  }
+  return 1;
+}
+
+/* self:emit(type, fields): a protocol event for the trace and triggers. */
+static int m_emit(lua_State *L)
+{
+  SimNode *node = check_self(L, "emit");
+  const char *type = g_intern_string(luaL_checkstring(L, 2));
+  LmField fields[SIM_MSG_MAX_FIELDS];
+  guint n = read_fields(L, 3, "emit", NULL, fields);
+  if (dead(node))
+    return 0;
+  SimMsg ev = sim_record(type);
+  set_fields(&ev, fields, n);
+  sim_emit(node, &ev);
+  return 0;
+}
+
+/* self:invoke(f, value [, key [, timeout]]) → op id (0 on a dead node). */
+static int m_invoke(lua_State *L)
+{
+  SimNode *node = check_self(L, "invoke");
+  const char *f = luaL_checkstring(L, 2);
+  SimTime timeout = lua_isnoneornil(L, 5) ? 0 : lua_api_check_duration(L, 5);
+  check_value(L, 3, "invoke: value");
+  check_value(L, 4, "invoke: key");
+  if (dead(node)) {
+    lua_pushinteger(L, 0);
+    return 1;
+  }
+  SimValue value = build_value(L, 3), key = build_value(L, 4);
+  uint64_t op = sim_op_invoke(node, f, key.kind == SIM_V_NIL ? NULL : &key, &value, timeout);
+  sim_value_clear(&key);
+  sim_value_clear(&value);
+  lua_pushinteger(L, (lua_Integer) op);
+  return 1;
+}
+
+/* self:complete(op, "ok" | "fail" | "info", value) → true if recorded. */
+static int m_complete(lua_State *L)
+{
+  static const char *const types[] = { "ok", "fail", "info", NULL };
+  static const int codes[] = { SIM_OP_OK, SIM_OP_FAIL, SIM_OP_INFO };
+  SimNode *node = check_self(L, "complete");
+  lua_Integer op = luaL_checkinteger(L, 2);
+  int type = codes[luaL_checkoption(L, 3, NULL, types)];
+  check_value(L, 4, "complete: value");
+  if (dead(node)) {
+    lua_pushboolean(L, 0);
+    return 1;
+  }
+  SimValue value = build_value(L, 4);
+  gboolean done = sim_op_complete(node, (uint64_t) op, type, &value);
+  sim_value_clear(&value);
+  lua_pushboolean(L, done);
+  return 1;
+}
+
+/* ---- handlers: kernel → Lua ---- */
+
+/* Runs one handler call (the LmCall at upvalue-free argument 1) inside the
+ * sandbox's protected call, so building tables may raise safely. */
+static int lm_dispatch(lua_State *L)
+{
+  LmCall *c = lua_touserdata(L, 1);
+  int id = sim_node_id(c->node);
+  const char *handler = NULL;
+  push_self(L, c->lm, c->node);
+  int self = lua_gettop(L);
+  switch (c->kind) {
+  case LM_INIT:
+    handler = "init";
+    break;
+  case LM_RESTART:
+    reset_volatile(L, self, id);
+    handler = c->lm->has_restart ? "on_restart" : "init";
+    break;
+  case LM_CRASH:
+    handler = "on_crash";
+    break;
+  case LM_MESSAGE:
+  case LM_TIMER:
+  case LM_INVOKE:
+    handler = c->kind == LM_MESSAGE ? "on_message" : c->kind == LM_TIMER ? "on_timer" : "on_invoke";
+    break;
+  }
+  lua_rawgeti(L, LUA_REGISTRYINDEX, c->lm->def_ref);
+  if (lua_getfield(L, -1, handler) != LUA_TFUNCTION)
+    return 0;
+  lua_pushvalue(L, self);
+  int nargs = 1;
+  if (c->kind == LM_MESSAGE) {
+    Sim *sim = sim_node_sim(c->node);
+    push_fields(L, c->msg);
+    lua_pushstring(L, sim_node_name(sim_node(sim, c->msg->src)));
+    lua_setfield(L, -2, "src");
+    lua_pushstring(L, sim_node_name(sim_node(sim, c->msg->dst)));
+    lua_setfield(L, -2, "dst");
+    lua_pushinteger(L, (lua_Integer) c->msg->id);
+    lua_setfield(L, -2, "id");
+    nargs = 2;
+  } else if (c->kind == LM_TIMER) {
+    push_by_id(L, LM_PRIVATE, id);
+    lua_getfield(L, -1, "timers");
+    gboolean live = lua_rawgeti(L, -1, (lua_Integer) c->tag) != LUA_TNIL;
+    lua_pop(L, 2);
+    if (!live)
+      return 0; /* cancelled, or armed before a restart */
+    lua_getfield(L, -1, "tags");
+    lua_rawgeti(L, -1, (lua_Integer) c->tag);
+    lua_replace(L, -3);
+    lua_pop(L, 1);
+    forget_timer(L, id, (lua_Integer) c->tag);
+    nargs = 2;
+  } else if (c->kind == LM_INVOKE) {
+    lua_createtable(L, 0, 4);
+    lua_pushinteger(L, (lua_Integer) c->op);
+    lua_setfield(L, -2, "id");
+    lua_pushstring(L, c->f);
+    lua_setfield(L, -2, "f");
+    lua_api_push_value(L, c->key);
+    lua_setfield(L, -2, "key");
+    lua_api_push_value(L, c->value);
+    lua_setfield(L, -2, "value");
+    nargs = 2;
+  }
+  lua_call(L, nargs, 0);
+  return 0;
+}
+
+static void lm_run(LmCall *c)
+{
+  Scenario *sc = c->lm->sc;
+  if (sc->error)
+    return;
+  lua_State *L = sc->sb->L;
+  lua_pushcfunction(L, lm_dispatch);
+  lua_pushlightuserdata(L, c);
+  GError *error = NULL;
+  if (!lua_sandbox_call(sc->sb, 1, 0, &error))
+    lua_api_fail(sc, error);
+}
+
+static LuaModel *model_of(SimNode *node) { return (LuaModel *) sim_node_model(node); }
+
+static void lm_init(SimNode *node)
+{
+  LmCall c = { .lm = model_of(node), .node = node, .kind = LM_INIT };
+  lm_run(&c);
+}
+
+static void lm_on_restart(SimNode *node)
+{
+  LmCall c = { .lm = model_of(node), .node = node, .kind = LM_RESTART };
+  lm_run(&c);
+}
+
+static void lm_on_crash(SimNode *node)
+{
+  LmCall c = { .lm = model_of(node), .node = node, .kind = LM_CRASH };
+  lm_run(&c);
+}
+
+static void lm_on_message(SimNode *node, const SimMsg *msg)
+{
+  LmCall c = { .lm = model_of(node), .node = node, .kind = LM_MESSAGE, .msg = msg };
+  lm_run(&c);
+}
+
+static void lm_on_timer(SimNode *node, uint64_t tag)
+{
+  LmCall c = { .lm = model_of(node), .node = node, .kind = LM_TIMER, .tag = tag };
+  lm_run(&c);
+}
+
+static void lm_on_invoke(SimNode *node, uint64_t op, const char *f, const SimValue *key, const SimValue *value)
+{
+  LmCall c = { .lm = model_of(node), .node = node, .kind = LM_INVOKE, .op = op, .f = f, .key = key,
+               .value = value };
+  lm_run(&c);
+}
+
+/* ---- model{} ---- */
+
+static int cmp_specs(const void *a, const void *b)
+{
+  return strcmp(((const SimParamSpec *) a)->name, ((const SimParamSpec *) b)->name);
+}
+
+/* A parameter default as the model's declared type and default text. */
+static char *default_text(lua_State *L, int idx, const char *key, SimParamType *type)
+{
+  switch (lua_type(L, idx)) {
+  case LUA_TBOOLEAN:
+    *type = SIM_PARAM_BOOL;
+    return g_strdup(lua_toboolean(L, idx) ? "true" : "false");
+  case LUA_TNUMBER:
+    if (lua_isinteger(L, idx)) {
+      *type = SIM_PARAM_INT;
+      return g_strdup_printf("%lld", (long long) lua_tointeger(L, idx));
+    } else {
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+      if (!isfinite(lua_tonumber(L, idx)))
+        luaL_error(L, "model{}: params.%s must be finite", key);
+      *type = SIM_PARAM_DOUBLE;
+      return g_strdup(g_ascii_dtostr(buf, sizeof buf, lua_tonumber(L, idx)));
+    }
+  case LUA_TSTRING:
+    *type = SIM_PARAM_STRING;
+    return g_strdup(lua_tostring(L, idx));
+  case LUA_TTABLE: {
+    lua_Integer n = luaL_len(L, idx);
+    for (lua_Integer i = 1; i <= n; i++) {
+      if (lua_geti(L, idx, i) != LUA_TSTRING)
+        luaL_error(L, "model{}: params.%s: a list default must hold node names", key);
+      lua_pop(L, 1);
+    }
+    *type = SIM_PARAM_NODES;
+    GString *s = g_string_new(NULL);
+    for (lua_Integer i = 1; i <= n; i++) {
+      lua_geti(L, idx, i);
+      g_string_append_printf(s, "%s%s", i > 1 ? "," : "", lua_tostring(L, -1));
+      lua_pop(L, 1);
+    }
+    return g_string_free(s, FALSE);
+  }
+  default:
+    luaL_error(L, "model{}: params.%s: a default must be a number, boolean, string or list of node names, not %s",
+               key, luaL_typename(L, idx));
+    return NULL;
+  }
+}
+
+/* Reads params{} at idx into lm->specs, sorted by name. */
+static void read_params(lua_State *L, int idx, LuaModel *lm)
+{
+  guint n = 0;
+  if (!lua_isnil(L, idx)) {
+    if (lua_type(L, idx) != LUA_TTABLE)
+      luaL_error(L, "model{}: params must be a table of defaults");
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+      if (lua_type(L, -2) != LUA_TSTRING)
+        luaL_error(L, "model{}: parameter names must be strings");
+      lua_pop(L, 1);
+      n++;
+    }
+  }
+  lm->specs = g_new0(SimParamSpec, n + 1);
+  if (n == 0)
+    return;
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    const char *key = lua_tostring(L, -2);
+    SimParamType type = SIM_PARAM_STRING;
+    char *text = default_text(L, lua_gettop(L), key, &type);
+    lm->specs[lm->nspecs++] = (SimParamSpec) { .name = g_strdup(key), .type = type, .default_value = text, .help = "" };
+    lua_pop(L, 1);
+  }
+  qsort(lm->specs, lm->nspecs, sizeof(SimParamSpec), cmp_specs);
+}
+
+/* model{...} → a model object for node() and clients{}. */
+static int l_model(lua_State *L)
+{
+  Scenario *sc = lua_api_scenario(L);
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 1);
+  lua_pushnil(L);
+  while (lua_next(L, 1)) {
+    gboolean ok = lua_type(L, -2) == LUA_TSTRING &&
+                  (strcmp(lua_tostring(L, -2), "name") == 0 || strcmp(lua_tostring(L, -2), "params") == 0);
+    for (int i = 0; !ok && handler_names[i]; i++)
+      ok = lua_type(L, -2) == LUA_TSTRING && strcmp(lua_tostring(L, -2), handler_names[i]) == 0;
+    if (!ok)
+      return luaL_error(L, "model{}: unknown key '%s' (expected name, params, init, on_message, "
+                           "on_timer, on_crash, on_restart, on_invoke)", luaL_tolstring(L, -2, NULL));
+    lua_pop(L, 1);
+  }
+  if (lua_getfield(L, 1, "name") != LUA_TSTRING)
+    return luaL_error(L, "model{}: 'name' must be a string such as \"lab.echo\"");
+  const char *name = lua_tostring(L, -1);
+  if (!*name || strlen(name) > 64)
+    return luaL_error(L, "model{}: name '%s' must be 1..64 characters", name);
+  if (sim_registry_find(name))
+    return luaL_error(L, "model{}: '%s' is the name of a built-in model; choose another", name);
+  lua_pop(L, 1);
+  lua_createtable(L, 0, 6); /* handlers, at 2 */
+  for (int i = 0; handler_names[i]; i++) {
+    int t = lua_getfield(L, 1, handler_names[i]);
+    if (t != LUA_TNIL && t != LUA_TFUNCTION)
+      return luaL_error(L, "model{}: '%s' must be a function, not %s", handler_names[i], lua_typename(L, t));
+    lua_setfield(L, 2, handler_names[i]);
+  }
+  LuaModel *lm = g_new0(LuaModel, 1);
+  lm->sc = sc;
+  lm->def_ref = LUA_NOREF;
+  g_ptr_array_add(sc->lua_models, lm); /* owned from here even if we raise */
+  lua_getfield(L, 1, "name");
+  lm->name = g_strdup(lua_tostring(L, -1));
+  lua_pop(L, 1);
+  lua_Debug ar;
+  if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar) && ar.currentline > 0)
+    lm->summary = g_strdup_printf("Lua model defined at %s:%d", ar.short_src, ar.currentline);
+  else
+    lm->summary = g_strdup("Lua model");
+  lua_getfield(L, 1, "params");
+  read_params(L, lua_gettop(L), lm);
+  lua_pop(L, 1);
+  lua_getfield(L, 2, "on_restart");
+  lm->has_restart = !lua_isnil(L, -1);
+  lua_pop(L, 1);
+  SimModel *m = &lm->model;
+  m->name = lm->name;
+  m->summary = lm->summary;
+  m->params = lm->specs;
+  m->init = lm_init;
+  m->on_restart = lm_on_restart;
+  /* Optional handlers stay NULL when absent, so the kernel and workload()
+   * see exactly what the model can do. */
+  lua_getfield(L, 2, "on_message");
+  m->on_message = lua_isnil(L, -1) ? NULL : lm_on_message;
+  lua_getfield(L, 2, "on_timer");
+  m->on_timer = lua_isnil(L, -1) ? NULL : lm_on_timer;
+  lua_getfield(L, 2, "on_crash");
+  m->on_crash = lua_isnil(L, -1) ? NULL : lm_on_crash;
+  lua_getfield(L, 2, "on_invoke");
+  m->on_invoke = lua_isnil(L, -1) ? NULL : lm_on_invoke;
+  lua_pop(L, 4);
+  lua_pushvalue(L, 2);
+  lm->def_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  guint *index = lua_newuserdatauv(L, sizeof(guint), 0);
+  *index = sc->lua_models->len - 1;
+  luaL_setmetatable(L, LM_META);
+  return 1;
+}
+
+const SimModel *lua_model_test(lua_State *L, int idx)
+{
+  guint *index = luaL_testudata(L, idx, LM_META);
+  if (!index)
+    return NULL;
+  Scenario *sc = lua_api_scenario(L);
+  return *index < sc->lua_models->len ? sc->lua_models->pdata[*index] : NULL;
+}
+
+static int model_tostring(lua_State *L)
+{
+  const SimModel *m = lua_model_test(L, 1);
+  lua_pushfstring(L, "model %s", m ? m->name : "?");
+  return 1;
+}
+
+static int model_index(lua_State *L)
+{
+  const SimModel *m = lua_model_test(L, 1);
+  if (m && strcmp(luaL_checkstring(L, 2), "name") == 0)
+    lua_pushstring(L, m->name);
+  else
+    lua_pushnil(L);
+  return 1;
+}
+
+/* ---- include() ---- */
+
+/* include(path) → whatever the file's chunk returns. */
+static int l_include(lua_State *L)
+{
+  Scenario *sc = lua_api_scenario(L);
+  const char *rel = luaL_checkstring(L, 1);
+  if (!g_str_has_suffix(rel, ".lua"))
+    return luaL_error(L, "include(): '%s' is not a .lua file", rel);
+  /* Relative to the folder of the file that calls include(). */
+  lua_Debug ar;
+  const char *from = sc->path;
+  if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "S", &ar) && ar.source[0] == '@')
+    from = ar.source + 1;
+  char *dir = g_path_get_dirname(from);
+  char *path = g_path_is_absolute(rel) ? g_strdup(rel) : g_build_filename(dir, rel, NULL);
+  g_free(dir);
+  lua_pushstring(L, path);
+  g_free(path);
+  int path_idx = lua_gettop(L);
+  char *code = NULL;
+  gsize len = 0;
+  GError *io = NULL;
+  if (!g_file_get_contents(lua_tostring(L, path_idx), &code, &len, &io)) {
+    gboolean missing = g_error_matches(io, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+    lua_pushstring(L, io->message);
+    g_error_free(io);
+    if (missing)
+      return luaL_error(L, "include(): no file '%s'", lua_tostring(L, path_idx));
+    return luaL_error(L, "include(): cannot read '%s': %s", lua_tostring(L, path_idx), lua_tostring(L, -1));
+  }
+  const char *chunkname = lua_pushfstring(L, "@%s", lua_tostring(L, path_idx));
+  int rc = luaL_loadbufferx(L, code, len, chunkname, "t");
+  g_free(code);
+  if (rc != LUA_OK)
+    return lua_error(L);
+  int base = lua_gettop(L) - 1;
+  lua_call(L, 0, LUA_MULTRET);
+  return lua_gettop(L) - base;
+}
+
+/* ---- registration ---- */
+
+void lua_model_open(Scenario *sc)
+{
+  lua_State *L = sc->sb->L;
+  lua_newtable(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, LM_SELVES);
+  lua_newtable(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, LM_PRIVATE);
+
+  luaL_newmetatable(L, LM_META);
+  lua_pushcfunction(L, model_tostring);
+  lua_setfield(L, -2, "__tostring");
+  lua_pushcfunction(L, model_index);
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 1);
+
+  static const luaL_Reg methods[] = {
+    { "send", m_send }, { "broadcast", m_broadcast }, { "timer", m_timer }, { "cancel", m_cancel },
+    { "clock", m_clock }, { "random", m_random }, { "log", m_log }, { "log_entries", m_log_entries },
+    { "emit", m_emit }, { "invoke", m_invoke }, { "complete", m_complete }, { NULL, NULL },
+  };
+  luaL_newmetatable(L, LM_SELF_META);
+  luaL_newlib(L, methods);
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 1);
+
+  lua_pushcfunction(L, l_model);
+  lua_setglobal(L, "model");
+  lua_pushcfunction(L, l_include);
+  lua_setglobal(L, "include");
+}

@@ -1,0 +1,116 @@
+/* sim/lua/: the Lua front door. Scenario scripts run in a sandbox
+ * (lua_sandbox.h) and reach the kernel only through the scenario API
+ * (lua_api.h, lua_setup.c, lua_events.c, lua_faults.c); model{} lets a
+ * script define a protocol (lua_model.c); workload.h drives client nodes.
+ *
+ * This header is the runner: a Lua script that builds a topology, a
+ * workload and faults on a Sim, runs it for its duration, checks invariants
+ * and expectations, and hands the result to sim/report/. */
+#pragma once
+#include "sim/lua/lua_sandbox.h"
+#include "sim/kernel/sim.h"
+#include "sim/lua/workload.h"
+
+typedef struct {
+  gboolean set;
+  double min, max;
+} ExpectRange;
+
+typedef struct {
+  gboolean present;
+  ExpectRange violations;       /* total over every invariant */
+  ExpectRange availability;
+  GHashTable *invariants;       /* name → ExpectRange* */
+  GHashTable *metrics;          /* name → ExpectRange* */
+  gboolean any_seed;            /* check: one passing seed suffices */
+} Expectations;
+
+typedef struct {
+  char *path;
+  char *name;
+  char *description;
+  uint64_t seed;
+  SimTime duration;
+  guint64 seeds_first, seeds_last;
+
+  Sim *sim;
+  LuaSandbox *sb;
+  SimRng script_rng;
+  WorkloadSet *workloads;
+
+  GHashTable *overrides;    /* --set key → text */
+  GHashTable *params;       /* declared name → final text (for the report) */
+  GPtrArray *hooks;         /* LuaHook*, see lua_api.c */
+  GPtrArray *end_checks;    /* Lua refs of end-of-run invariants (LuaHook*) */
+  guint nemesis_count;
+  gboolean running;
+  guint observe_depth;      /* nesting of the event observer */
+  Expectations expect;
+  SimTime window;           /* availability timeline window (resolved) */
+  GError *error;            /* first error raised inside a hook */
+  GPtrArray *lua_models;    /* models defined with model{} (lua_model.c);
+                               freed after the Sim, whose nodes use them */
+} Scenario;
+
+typedef struct {
+  char *trace_path;
+  char *history_path;
+  size_t mem_limit;         /* bytes */
+  long long instr_budget;   /* per call into Lua */
+  char *csv_path;           /* availability timeline as CSV, or NULL */
+  SimTime window;           /* timeline window; 0 = scenario_default_window */
+} ScenarioOptions;
+
+/* No output files, the default memory cap (256 MiB) and instruction budget
+ * (10^8 per call into Lua). */
+#define SCENARIO_OPTIONS_DEFAULT { .mem_limit = 256u << 20, .instr_budget = 100000000 }
+
+/* Loads and runs the script at `path` with `seed` and the --set overrides
+ * (key → text; may be NULL). Writes trace, history and the timeline CSV to
+ * the paths in `options` only if the run completes (nothing, not even a
+ * temporary file, is left otherwise). A window giving more than
+ * SIM_TIMELINE_MAX_WINDOWS windows over the duration is an error. Returns NULL and sets `error`
+ * (message "file:line: ...") for a bad script or bad parameters. */
+Scenario *scenario_run(const char *path, uint64_t seed, GHashTable *overrides,
+                       const ScenarioOptions *options, GError **error);
+void scenario_free(Scenario *sc);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Scenario, scenario_free)
+
+/* Reads only the declarations (seeds, name) without running: for `check`. */
+gboolean scenario_peek_seeds(const char *path, guint64 *first, guint64 *last, GError **error);
+
+/* Evaluates the expectations (or, without any, "no violations"); appends a
+ * line per failed one to `failures`. TRUE if everything held. */
+gboolean scenario_verdict(Scenario *sc, GPtrArray *failures);
+double scenario_availability(Scenario *sc);
+/* What expect{} asks for, in one line ("invariant resource_safety >= 1,
+ * metric unsafe_writes >= 1"); NULL when the scenario declares none. */
+char *scenario_expectations_text(Scenario *sc);
+
+/* The default timeline window: a twentieth of the duration (at least 1 ns). */
+SimTime scenario_default_window(SimTime duration);
+
+/* lua_model.c: model{} and include(). */
+/* Registers model() and include() and the tables they use; called by
+ * lua_api_open. */
+void lua_model_open(Scenario *sc);
+/* The model behind the model object at `idx`, or NULL if it is not one. */
+const SimModel *lua_model_test(lua_State *L, int idx);
+/* Frees one LuaModel (not its Lua references: the state goes after). */
+void lua_model_free(gpointer model);
+
+/* lua_api.c */
+/* The scenario whose sandbox `L` is. */
+Scenario *lua_api_scenario(lua_State *L);
+/* Records the first error of the run (taking `error`) and stops the Sim. */
+void lua_api_fail(Scenario *sc, GError *error);
+/* A duration argument ("150ms", "2s" or seconds); raises naming arg `idx`. */
+SimTime lua_api_check_duration(lua_State *L, int idx);
+/* Pushes an operation value: nil, integer, {a, b} pair or list; NULL is nil. */
+void lua_api_push_value(lua_State *L, const SimValue *v);
+void lua_api_open(Scenario *sc);
+/* Frees every hook (not their Lua references: the state goes next). */
+void lua_api_hooks_free(Scenario *sc);
+/* Runs end-of-run invariants; returns FALSE and sets sc->error on a script
+ * error. */
+gboolean lua_api_run_end_checks(Scenario *sc);

@@ -1,0 +1,175 @@
+/* Client workloads. One observer watches completions for every client, so
+ * a closed-loop client starts its next operation when the last one ends. */
+#include "sim/lua/workload.h"
+#include "sim/kernel/errors.h"
+#include "sim/kernel/internal.h"
+#include <math.h>
+
+typedef struct {
+  WorkloadSet *set;
+  int node;
+  WorkloadSpec spec;
+  double total_weight;
+  SimRng rng;
+  uint64_t in_flight; /* closed loop */
+} Workload;
+
+struct WorkloadSet {
+  Sim *sim;
+  GPtrArray *workloads;
+  GHashTable *by_op; /* op id → Workload* (closed loop only) */
+  int64_t next_value;
+};
+
+void workload_spec_clear(WorkloadSpec *spec)
+{
+  if (spec->ops) {
+    for (guint i = 0; i < spec->ops->len; i++)
+      g_free(g_array_index(spec->ops, WorkloadOp, i).f);
+    g_array_unref(spec->ops);
+  }
+  spec->ops = NULL;
+}
+
+static void workload_free(gpointer p)
+{
+  Workload *w = p;
+  workload_spec_clear(&w->spec);
+  g_free(w);
+}
+
+static void schedule_next(Workload *w, SimTime delay);
+
+static void on_op(Sim *sim, const SimTraceEvent *ev, void *data)
+{
+  (void) sim;
+  WorkloadSet *set = data;
+  if (ev->kind != SIM_TR_OP || ev->entry->type == SIM_OP_INVOKE)
+    return;
+  gint64 key = (gint64) ev->entry->op;
+  Workload *w = g_hash_table_lookup(set->by_op, &key);
+  if (!w)
+    return;
+  g_hash_table_remove(set->by_op, &key);
+  w->in_flight = 0;
+  schedule_next(w, w->spec.think);
+}
+
+WorkloadSet *workload_set_new(Sim *sim)
+{
+  WorkloadSet *set = g_new0(WorkloadSet, 1);
+  set->sim = sim;
+  set->workloads = g_ptr_array_new_with_free_func(workload_free);
+  set->by_op = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+  sim_add_observer(sim, on_op, set);
+  return set;
+}
+
+void workload_set_free(WorkloadSet *set)
+{
+  if (!set)
+    return;
+  g_ptr_array_unref(set->workloads);
+  g_hash_table_unref(set->by_op);
+  g_free(set);
+}
+
+static const char *pick_op(Workload *w)
+{
+  double x = sim_rng_double(&w->rng) * w->total_weight;
+  GArray *ops = w->spec.ops;
+  for (guint i = 0; i < ops->len; i++) {
+    x -= g_array_index(ops, WorkloadOp, i).weight;
+    if (x < 0)
+      return g_array_index(ops, WorkloadOp, i).f;
+  }
+  return g_array_index(ops, WorkloadOp, ops->len - 1).f;
+}
+
+static void invoke(Sim *sim, void *data)
+{
+  Workload *w = data;
+  if (sim->now >= w->spec.stop)
+    return;
+  SimNode *node = sim_node(sim, w->node);
+  if (node->state != SIM_NODE_UP) {
+    /* A down or frozen client issues nothing; it tries again later. */
+    schedule_next(w, w->spec.think > 0 ? w->spec.think : 10 * SIM_MS);
+    return;
+  }
+  const char *f = g_intern_string(pick_op(w));
+  SimValue key = w->spec.keys > 0 ? sim_value_int(sim_rng_range(&w->rng, 0, w->spec.keys - 1)) : sim_value_nil();
+  SimValue value = sim_value_nil();
+  if (g_str_equal(f, "write") || g_str_equal(f, "put") || g_str_equal(f, "add") || g_str_equal(f, "append"))
+    value = sim_value_int(++w->set->next_value);
+  else if (g_str_equal(f, "cas"))
+    value = sim_value_pair(sim_rng_range(&w->rng, 0, w->spec.cas_values - 1),
+                           sim_rng_range(&w->rng, 0, w->spec.cas_values - 1));
+  uint64_t op = sim_op_invoke(node, f, w->spec.keys > 0 ? &key : NULL, &value, w->spec.timeout);
+  if (!w->spec.open_loop) {
+    w->in_flight = op;
+    gint64 *k = g_new(gint64, 1);
+    *k = (gint64) op;
+    g_hash_table_insert(w->set->by_op, k, w);
+  }
+  node->model->on_invoke(node, op, f, w->spec.keys > 0 ? &key : NULL, &value);
+  if (w->spec.open_loop)
+    schedule_next(w, 0);
+}
+
+static void schedule_next(Workload *w, SimTime delay)
+{
+  Sim *sim = w->set->sim;
+  if (w->spec.open_loop) {
+    double gap = sim_rng_exponential(&w->rng, 1e9 / w->spec.rate);
+    delay = (SimTime) llround(gap > 9e18 ? 9e18 : gap);
+  }
+  SimTime at = sim->now + delay;
+  if (at < w->spec.start)
+    at = w->spec.start;
+  if (at < w->spec.stop)
+    sim_schedule(sim, at, invoke, w, NULL);
+}
+
+gboolean workload_attach(WorkloadSet *set, int node_id, const WorkloadSpec *spec, GError **error)
+{
+  SimNode *node = sim_node(set->sim, node_id);
+  if (!node->model->on_invoke) {
+    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID,
+                "model '%s' of node '%s' does not take workload operations", node->model->name, node->name);
+    return FALSE;
+  }
+  if (!spec->ops || spec->ops->len == 0) {
+    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "workload for '%s' has no operations", node->name);
+    return FALSE;
+  }
+  if (spec->open_loop && !(spec->rate > 0 && isfinite(spec->rate) && spec->rate <= 1e9)) {
+    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "workload for '%s': rate must be in (0, 1e9] per second", node->name);
+    return FALSE;
+  }
+  Workload *w = g_new0(Workload, 1);
+  w->set = set;
+  w->node = node_id;
+  w->spec = *spec;
+  w->spec.ops = g_array_new(FALSE, FALSE, sizeof(WorkloadOp));
+  for (guint i = 0; i < spec->ops->len; i++) {
+    WorkloadOp op = g_array_index(spec->ops, WorkloadOp, i);
+    if (!(op.weight > 0) || !isfinite(op.weight)) {
+      g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "workload for '%s': operation '%s' needs a positive weight", node->name, op.f);
+      workload_free(w);
+      return FALSE;
+    }
+    op.f = g_strdup(op.f);
+    w->total_weight += op.weight;
+    g_array_append_val(w->spec.ops, op);
+  }
+  if (w->spec.cas_values <= 0)
+    w->spec.cas_values = 5;
+  sim_rng_init_indexed(&w->rng, sim_seed(set->sim), "workload", (uint64_t) node_id);
+  g_ptr_array_add(set->workloads, w);
+  if (spec->open_loop)
+    schedule_next(w, 0);
+  else
+    sim_schedule(set->sim, MAX(spec->start, sim_now(set->sim)), invoke, w, NULL);
+  return TRUE;
+}

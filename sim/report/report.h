@@ -1,0 +1,21 @@
+/* sim/report/: what a finished run measured, as people and programs read
+ * it. The end-of-run report (text, or one JSON object for --json), the
+ * availability timeline and per-node uptime (availability.h, also as CSV).
+ * Reports read the Sim's history, stats, invariants and metrics; they never
+ * reach into a model, and everything is printed in name, id or time order,
+ * never in hash order. */
+#pragma once
+#include "sim/lua/scenario.h"
+#include <json-glib/json-glib.h>
+
+/* The whole report; `failures` are the verdict's failed expectations. */
+JsonNode *scenario_report_json(Scenario *sc, GPtrArray *failures);
+void scenario_report_text(Scenario *sc, GPtrArray *failures, FILE *out);
+
+/* report_avail.c: the availability timeline and per-node uptime, as JSON
+ * members ("availability_timeline", "nodes") added to the open object of
+ * `b`, as text lines, and as CSV (header t_start_s,t_end_s,invoked,ok,
+ * availability; an empty availability where nothing was invoked). */
+void report_availability_json(Scenario *sc, JsonBuilder *b);
+void report_availability_text(Scenario *sc, FILE *out);
+void report_availability_csv(Scenario *sc, FILE *out);
