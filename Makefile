@@ -135,11 +135,12 @@ san-test:
 bench: all
 	$(B)/faultsim-bench
 
-# Every scenario over 1000 seeds instead of its own few: finds the seed
-# where an expectation stops holding. Not part of `make test`.
+# Every scenario over 1000 seeds instead of its own few (finds the seed
+# where an expectation stops holding), then the long checks in tests/soak/
+# (fuzz runs). Not part of `make test`.
 SOAK_SEEDS ?= 1-1000
 soak: all
-	$(B)/faultsim check --jobs $$(nproc 2>/dev/null || echo 2) --seeds $(SOAK_SEEDS) scenarios
+	SOAK_SEEDS=$(SOAK_SEEDS) FAULTSIM=$(B)/faultsim tools/soak.sh
 
 # An availability-over-time picture of a scenario (default: the nemesis
 # tour) in build/plots/.
