@@ -118,7 +118,7 @@ static void test_2pc_grader(void)
   CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "seed 5: invariant atomicity = 1 (expected 0)"));
   /* ... and the message where it broke. */
   CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "first: atomicity: t=5.829754s: txn 64: coord decided abort"));
-  CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "rerun: faultsim run scenarios/labs/2pc/grade.lua --seed 5 "
+  CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "faultsim run scenarios/labs/2pc/grade.lua --seed 5 "
                                        "--set 'solution=_broken_2pc.lua'"));
   spawn_result_clear(&r);
   r = spawn_faultsim((const char *[]) { "run", "scenarios/labs/2pc/grade.lua", "--set", "solution=_broken_2pc.lua",

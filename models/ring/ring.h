@@ -20,6 +20,16 @@
 /* Returned where no server can be given (bounded: every server full). */
 #define RING_NONE G_MAXUINT
 
+/* A server's weight lies in [RING_WEIGHT_MIN, RING_WEIGHT_MAX]: room for
+ * shares, megabytes or bytes of memory, yet small enough that no sum or
+ * product of weights in the algorithms overflows (a weight of 1e308 once
+ * turned into 10^8 virtual nodes). */
+#define RING_WEIGHT_MIN 1e-6
+#define RING_WEIGHT_MAX 1e12
+/* The most points a continuum (vnodes, bounded) may have: 12 bytes each,
+ * so 120 MB of arrays, plus a 16-byte-per-point array while sorting. */
+#define RING_MAX_POINTS 10000000
+
 typedef enum {
   RING_HASH_XXH64,    /* XXH64, seed 0 (the default) */
   RING_HASH_FNV1A,    /* FNV-1a 64-bit */
@@ -29,7 +39,7 @@ typedef enum {
 
 typedef struct {
   const char *addr;   /* server address; copied by ring_new() */
-  double weight;      /* > 0 and finite */
+  double weight;      /* RING_WEIGHT_MIN..RING_WEIGHT_MAX */
 } RingServer;
 
 typedef struct {
@@ -73,8 +83,9 @@ void ring_md5(const void *data, gsize len, guint8 digest[16]);
 gint32 ring_jump_hash(uint64_t key, gint32 n_buckets);
 
 /* Builds a ring of `algo` over `n_servers` servers (>= 1, distinct addresses,
- * positive finite weights). `config` may be NULL for the defaults. NULL and
- * `error` (SIM_ERROR_INVALID) on bad input. */
+ * weights from RING_WEIGHT_MIN to RING_WEIGHT_MAX). `config` may be NULL for
+ * the defaults. NULL and `error` (SIM_ERROR_INVALID) on bad input, or when
+ * the continuum would need more than RING_MAX_POINTS points. */
 Ring *ring_new(const RingAlgo *algo, const RingConfig *config,
                const RingServer *servers, guint n_servers, GError **error);
 void ring_free(Ring *ring);

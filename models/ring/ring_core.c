@@ -45,9 +45,9 @@ Ring *ring_new(const RingAlgo *algo, const RingConfig *config,
       g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "server %u: empty address", i + 1);
       return NULL;
     }
-    if (!isfinite(s->weight) || s->weight <= 0) {
-      g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID,
-                  "server '%s': weight must be a positive number", s->addr);
+    if (!(s->weight >= RING_WEIGHT_MIN && s->weight <= RING_WEIGHT_MAX)) {
+      g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "server '%s': weight %g is not a number from %g to %g",
+                  s->addr, s->weight, RING_WEIGHT_MIN, RING_WEIGHT_MAX);
       return NULL;
     }
     if (!g_hash_table_add(seen, (gpointer) s->addr)) {
@@ -224,7 +224,9 @@ RingLoad *ring_load_new(const Ring *ring, guint64 n_keys)
       /* Multiply before dividing so equal weights give exactly
        * ceil((1+eps) * m / n). */
       double c = ceil((1.0 + ring->config.epsilon) * (double) n_keys * ring->weights[i] / total);
-      load->capacity[i] = c < 1 ? 1 : (guint64) c;
+      /* No server needs room for more than every key; the cap also keeps
+       * a huge epsilon from overflowing the cast. */
+      load->capacity[i] = c < 1 ? 1 : c >= (double) n_keys ? MAX(n_keys, 1) : (guint64) c;
     } else {
       load->capacity[i] = G_MAXUINT64;
     }

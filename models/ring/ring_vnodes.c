@@ -6,10 +6,12 @@
 #include "sim/kernel/errors.h"
 #include <math.h>
 
+/* With weights within RING_WEIGHT_MIN..MAX the product cannot overflow; the
+ * clamp only keeps the cast defined. */
 static guint vnodes_count(const Ring *ring, guint i, double total)
 {
   double v = round((double) ring->config.vnodes * ring->weights[i] * (double) ring->n_servers / total);
-  return v < 1 ? 1 : v > 1e8 ? 100000000u : (guint) v;
+  return v < 1 ? 1 : v > RING_MAX_POINTS ? RING_MAX_POINTS + 1u : (guint) v;
 }
 
 gboolean ring_vnodes_build(Ring *ring, GError **error)
@@ -20,9 +22,10 @@ gboolean ring_vnodes_build(Ring *ring, GError **error)
   gsize n = 0;
   for (guint i = 0; i < ring->n_servers; i++)
     n += vnodes_count(ring, i, total);
-  if (n > ((gsize) 1 << 31)) {
+  if (n > RING_MAX_POINTS) {
     g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID,
-                "%s: %" G_GSIZE_FORMAT " virtual nodes is too many", ring->algo->name, n);
+                "%s: %" G_GSIZE_FORMAT " virtual nodes is too many (at most %d; use fewer --vnodes)", ring->algo->name,
+                n, RING_MAX_POINTS);
     return FALSE;
   }
   uint64_t *points = g_new(uint64_t, n);

@@ -20,3 +20,12 @@ gboolean cli_parse_seed(const char *text, guint64 *seed, GError **error);
 /* "N" (1..N) or "FIRST-LAST"; leaves *first and *last alone when text is
  * NULL. At most 100000 seeds. */
 gboolean cli_parse_seeds(const char *text, guint64 *first, guint64 *last, GError **error);
+
+/* cli_program.c: the program as invoked (argv[0] when it is a path or on
+ * PATH, else the running binary's path), shell-quoted if needed, for
+ * commands printed for the user to paste; "faultsim" before main() sets it. */
+void cli_set_program(const char *argv0);
+const char *cli_program(void);
+/* `text` as one shell word: unchanged when it needs no quoting, else
+ * quoted (g_shell_quote). Free with g_free. */
+char *cli_shell_word(const char *text);

@@ -1,7 +1,9 @@
 /* `faultsim check [PATH...]`: the regression runner. Runs every scenario
  * under the given files or folders for the seeds it declares, checks its
  * expectations, prints a line per scenario and a last line
- * "N passed, N failed". */
+ * "N passed, N failed, N errors". A scenario that could not run (an error)
+ * is told apart from one that ran and failed, in the count and in the exit
+ * status, so CI can tell a broken file from a broken protocol. */
 #include "sim/cli/cli.h"
 #include "sim/kernel/errors.h"
 #include "sim/kernel/internal.h"
@@ -22,6 +24,10 @@ static gboolean collect(const char *path, GPtrArray *files, GError **error)
   if (g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
     g_ptr_array_add(files, g_strdup(path));
     return TRUE;
+  }
+  if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+    g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "%s: no such file or folder", path);
+    return FALSE;
   }
   GDir *dir = g_dir_open(path, 0, error);
   if (!dir)
@@ -99,11 +105,14 @@ static void judge_seed(guint index, guint64 seed, Scenario *sc, const GError *er
   g_mutex_unlock(&job->lock);
 }
 
+typedef enum { CHECK_PASS, CHECK_FAIL, CHECK_ERROR } CheckOutcome;
+
 /* Runs one scenario over its seeds on `jobs` threads (each run owns all its
  * state) with the --set `overrides` (may be NULL; `sets_text` is how they
  * are written in a rerun command, "" if none) and reports in seed order, so
- * the output does not depend on `jobs`. Returns TRUE if it passed. */
-static gboolean check_one(const char *path, const ScenarioOptions *options, GHashTable *overrides,
+ * the output does not depend on `jobs`. CHECK_ERROR when the file or one of
+ * its seeds could not run. */
+static CheckOutcome check_one(const char *path, const ScenarioOptions *options, GHashTable *overrides,
                           const char *sets_text, const char *seeds, int jobs, FILE *out)
 {
   guint64 first = 1, last = 1;
@@ -111,7 +120,7 @@ static gboolean check_one(const char *path, const ScenarioOptions *options, GHas
   if (!scenario_peek_seeds(path, &first, &last, &error) || !cli_parse_seeds(seeds, &first, &last, &error)) {
     fprintf(out, "ERROR %s: %s\n", path, error->message);
     g_error_free(error);
-    return FALSE;
+    return CHECK_ERROR;
   }
   guint n = (guint) (last - first + 1);
   SeedResult *results = g_new0(SeedResult, n);
@@ -124,7 +133,9 @@ static gboolean check_one(const char *path, const ScenarioOptions *options, GHas
 
   guint held = 0;
   const SeedResult *bad = NULL;
-  gboolean any_seed = FALSE, pass;
+  gboolean any_seed = FALSE;
+  CheckOutcome outcome;
+  g_autofree char *rerun_path = cli_shell_word(path);
   for (guint i = 0; i < n; i++) {
     if (!results[i].ran) {
       bad = &results[i];
@@ -136,25 +147,27 @@ static gboolean check_one(const char *path, const ScenarioOptions *options, GHas
       bad = &results[i];
   }
   if (bad && !bad->ran) {
-    fprintf(out, "ERROR %s seed %" G_GUINT64_FORMAT ": %s\n", path, bad->seed, bad->failure);
-    pass = FALSE;
+    fprintf(out, "ERROR %s seed %" G_GUINT64_FORMAT ": %s (rerun: %s run %s --seed %" G_GUINT64_FORMAT "%s)\n", path,
+            bad->seed, bad->failure, cli_program(), rerun_path, bad->seed, sets_text);
+    outcome = CHECK_ERROR;
   } else {
-    pass = any_seed ? held > 0 : held == n;
-    if (pass)
+    outcome = (any_seed ? held > 0 : held == n) ? CHECK_PASS : CHECK_FAIL;
+    if (outcome == CHECK_PASS)
       fprintf(out, "PASS  %-40s seeds %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT ", held in %u/%u%s\n", path, first,
               last, held, n, any_seed ? " (needs any)" : "");
     else if (any_seed)
       fprintf(out, "FAIL  %-40s held in no seed of %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT "; seed %" G_GUINT64_FORMAT
               ": %s\n", path, first, last, bad->seed, bad->failure);
     else
-      fprintf(out, "FAIL  %-40s seed %" G_GUINT64_FORMAT ": %s (held in %u/%u; rerun: faultsim run %s --seed %"
-              G_GUINT64_FORMAT "%s)\n", path, bad->seed, bad->failure, held, n, path, bad->seed, sets_text);
+      fprintf(out, "FAIL  %-40s seed %" G_GUINT64_FORMAT ": %s (held in %u/%u; rerun: %s run %s --seed %"
+              G_GUINT64_FORMAT "%s)\n", path, bad->seed, bad->failure, held, n, cli_program(), rerun_path, bad->seed,
+              sets_text);
   }
   fflush(out);
   for (guint i = 0; i < n; i++)
     g_free(results[i].failure);
   g_free(results);
-  return pass;
+  return outcome;
 }
 
 int handle_check(int argc, char **argv)
@@ -173,10 +186,17 @@ int handle_check(int argc, char **argv)
   g_option_context_set_summary(ctx,
       "Runs every scenario file under the given files or folders (default: scenarios)\n"
       "for each seed it declares (scenario{ seeds = N }), checks its expect{},\n"
-      "prints one line per scenario and a last line \"N passed, N failed\".\n"
-      "Files and folders starting with '_' are skipped. --set overrides a\n"
-      "parameter in every scenario checked (a lab's grader: --set solution=FILE).");
-  g_option_context_set_description(ctx, "Exit status: 0 all passed, 1 some failed, 2 bad usage.");
+      "prints one line per scenario (PASS, FAIL with the first failing seed and the\n"
+      "command to rerun it, or ERROR when it could not run) and a last line\n"
+      "\"N passed, N failed, N errors\". Files and folders starting with '_' are\n"
+      "skipped. --set overrides a parameter in every scenario checked (a lab's\n"
+      "grader: --set solution=FILE).");
+  g_option_context_set_description(ctx,
+      "Exit status: 0 all passed; 1 some failed and every one ran; 2 bad usage, or\n"
+      "some scenario could not run (a load error, a script error in some seed),\n"
+      "whatever the others did.\n\n"
+      "Example: faultsim check --jobs 2 scenarios\n"
+      "         faultsim check scenarios/labs/2pc/grade.lua --set solution=_my_2pc.lua");
   GError *error = NULL;
   if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
     fprintf(stderr, "faultsim check: %s\n", error->message);
@@ -189,7 +209,7 @@ int handle_check(int argc, char **argv)
   }
   guint64 seed_a = 1, seed_b = 1;
   if (!cli_parse_seeds(seeds, &seed_a, &seed_b, &error)) {
-    fprintf(stderr, "faultsim check: --seeds %s: %s\n", seeds, error->message);
+    fprintf(stderr, "faultsim check: %s\n", error->message);
     g_error_free(error);
     return SIM_EXIT_USAGE;
   }
@@ -223,13 +243,9 @@ int handle_check(int argc, char **argv)
     return SIM_EXIT_USAGE;
   }
   ScenarioOptions options = SCENARIO_OPTIONS_DEFAULT;
-  guint passed = 0, failed = 0;
-  for (guint i = 0; i < files->len; i++) {
-    if (check_one(files->pdata[i], &options, overrides, sets_text->str, seeds, jobs, stdout))
-      passed++;
-    else
-      failed++;
-  }
-  printf("%u passed, %u failed\n", passed, failed);
-  return failed ? SIM_EXIT_VIOLATION : SIM_EXIT_OK;
+  guint count[3] = { 0, 0, 0 }; /* by CheckOutcome */
+  for (guint i = 0; i < files->len; i++)
+    count[check_one(files->pdata[i], &options, overrides, sets_text->str, seeds, jobs, stdout)]++;
+  printf("%u passed, %u failed, %u errors\n", count[CHECK_PASS], count[CHECK_FAIL], count[CHECK_ERROR]);
+  return count[CHECK_ERROR] ? SIM_EXIT_USAGE : count[CHECK_FAIL] ? SIM_EXIT_VIOLATION : SIM_EXIT_OK;
 }

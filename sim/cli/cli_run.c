@@ -25,7 +25,12 @@ gboolean cli_parse_seed(const char *text, guint64 *seed, GError **error)
 {
   if (!text)
     return TRUE;
-  return g_ascii_string_to_unsigned(text, 10, 0, G_MAXUINT64, seed, error);
+  if (!g_ascii_string_to_unsigned(text, 10, 0, G_MAXUINT64, seed, NULL)) {
+    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID,
+                "--seed %s: expected a whole number from 0 to %" G_GUINT64_FORMAT, text, G_MAXUINT64);
+    return FALSE;
+  }
+  return TRUE;
 }
 
 gboolean cli_parse_seeds(const char *text, guint64 *first, guint64 *last, GError **error)
@@ -34,17 +39,36 @@ gboolean cli_parse_seeds(const char *text, guint64 *first, guint64 *last, GError
     return TRUE;
   g_auto(GStrv) parts = g_strsplit(text, "-", 2);
   guint64 a = 0, b = 0;
-  if (!g_ascii_string_to_unsigned(parts[0], 10, 1, G_MAXUINT64, &a, error))
-    return FALSE;
-  if (parts[1] && !g_ascii_string_to_unsigned(parts[1], 10, a, G_MAXUINT64, &b, error))
-    return FALSE;
-  *first = parts[1] ? a : 1;
-  *last = parts[1] ? b : a;
-  if (*last - *first >= 100000) {
-    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "at most 100000 seeds");
+  if (!g_ascii_string_to_unsigned(parts[0], 10, 1, G_MAXUINT64, &a, NULL) ||
+      (parts[1] && !g_ascii_string_to_unsigned(parts[1], 10, 1, G_MAXUINT64, &b, NULL))) {
+    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID,
+                "--seeds %s: expected N (seeds 1 to N) or FIRST-LAST, whole numbers from 1", text);
     return FALSE;
   }
+  if (parts[1] && b < a) {
+    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "--seeds %s: the last seed is smaller than the first", text);
+    return FALSE;
+  }
+  guint64 f = parts[1] ? a : 1, l = parts[1] ? b : a;
+  if (l - f >= 100000) {
+    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "--seeds %s: at most 100000 seeds", text);
+    return FALSE;
+  }
+  *first = f;
+  *last = l;
   return TRUE;
+}
+
+/* A scenario path that cannot be run, said in the user's terms (a folder
+ * is what `check` takes); NULL when it is a file. */
+static char *scenario_path_problem(const char *path)
+{
+  if (g_file_test(path, G_FILE_TEST_IS_DIR))
+    return g_strdup_printf("%s is a folder; to run every scenario in it: %s check %s", path, cli_program(),
+                           path);
+  if (!g_file_test(path, G_FILE_TEST_EXISTS))
+    return g_strdup_printf("%s: no such file", path);
+  return NULL;
 }
 
 int handle_run(int argc, char **argv)
@@ -74,8 +98,12 @@ int handle_run(int argc, char **argv)
       "percentiles, invariants, metrics and the verdict of its expect{}.\n"
       "See docs/metrics.md for how each number is computed.");
   g_option_context_set_description(ctx,
+      "--trace, --history and --csv files are written under temporary names in their\n"
+      "folders and renamed into place together only when the run completed and every\n"
+      "one of them was written; otherwise existing files stay as they were.\n\n"
       "Exit status: 0 every expectation held (or, without expect{}, no invariant was\n"
-      "violated); 1 something was violated; 2 bad usage or a bad scenario.\n\n"
+      "violated); 1 something was violated; 2 bad usage, a bad scenario, or an output\n"
+      "(a file or standard output) that could not be written.\n\n"
       "Example: faultsim run scenarios/lock_gc_pause.lua --seed 7 --set model=lock.fenced\n"
       "         faultsim run scenarios/nemesis.lua --window 1s --csv avail.csv");
   GError *error = NULL;
@@ -105,10 +133,15 @@ int handle_run(int argc, char **argv)
     g_clear_error(&error);
     return SIM_EXIT_USAGE;
   }
+  g_autofree char *problem = scenario_path_problem(argv[1]);
+  if (problem) {
+    fprintf(stderr, "faultsim run: %s\n", problem);
+    return SIM_EXIT_USAGE;
+  }
   ScenarioOptions options = { trace, history, (size_t) mem_mib << 20, instructions, csv, window };
   g_autoptr(Scenario) sc = scenario_run(argv[1], seed, overrides, &options, &error);
   if (!sc) {
-    fprintf(stderr, "%s\n", error->message);
+    fprintf(stderr, "faultsim run: %s\n", error->message);
     g_error_free(error);
     return SIM_EXIT_USAGE;
   }

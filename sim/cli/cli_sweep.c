@@ -5,6 +5,8 @@
 #include "sim/cli/batch.h"
 #include "sim/cli/cli.h"
 #include "sim/kernel/errors.h"
+#include "sim/kernel/internal.h"
+#include "sim/lua/scenario_output.h"
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stdio.h>
@@ -17,8 +19,19 @@ typedef struct {
   double *values; /* [run][0] availability, [run][1 + k] metric k; NAN if absent */
   char *error;    /* the first run's failure, if any */
   guint64 error_seed;
+  char *reported; /* the metric names the first seed's run reported, "a, b" */
   GMutex lock;
 } SweepPoint;
+
+/* The names of the run's metrics in name order, joined by ", ". */
+static char *metric_names(Scenario *sc)
+{
+  g_autoptr(GList) names = g_list_sort(g_hash_table_get_keys(sc->sim->metrics), (GCompareFunc) strcmp);
+  g_autoptr(GString) s = g_string_new(NULL);
+  for (GList *k = names; k; k = k->next)
+    g_string_append_printf(s, "%s%s", s->len ? ", " : "", (const char *) k->data);
+  return g_string_free(g_steal_pointer(&s), FALSE);
+}
 
 static void collect(guint index, guint64 seed, Scenario *sc, const GError *error, void *data)
 {
@@ -34,6 +47,8 @@ static void collect(guint index, guint64 seed, Scenario *sc, const GError *error
     g_mutex_unlock(&p->lock);
     return;
   }
+  if (index == 0)
+    p->reported = metric_names(sc); /* only this run's thread writes it */
   row[0] = scenario_availability(sc);
   for (guint k = 0; k < p->nmetrics; k++) {
     double v = NAN;
@@ -87,8 +102,12 @@ int handle_sweep(int argc, char **argv)
       "Runs the scenario for every value of one parameter and every seed, and prints\n"
       "per value the mean and standard error of availability and of each --metric.");
   g_option_context_set_description(ctx,
+      "A --metric that no run reported is an error (a misspelt name would otherwise\n"
+      "give a column of n/a); one that only some runs report is averaged over those.\n"
+      "--csv FILE is written only when every run succeeded (see faultsim run --help).\n\n"
       "Example: faultsim sweep scenarios/compare_quorum.lua --param down=0.05,0.1,0.2 --seeds 20 --csv q.csv\n"
-      "Exit status: 0 done, 2 bad usage or a scenario failed to run.");
+      "Exit status: 0 done; 2 bad usage, a run that failed, a --metric no run reported,\n"
+      "or an output that could not be written.");
   GError *error = NULL;
   if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
     fprintf(stderr, "faultsim sweep: %s\n", error->message);
@@ -101,6 +120,21 @@ int handle_sweep(int argc, char **argv)
     return SIM_EXIT_USAGE;
   }
   const char *path = argv[1];
+  if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+    fprintf(stderr, "faultsim sweep: %s: %s\n", path,
+            g_file_test(path, G_FILE_TEST_IS_DIR) ? "is a folder, not a scenario file" : "no such file");
+    return SIM_EXIT_USAGE;
+  }
+  /* The CSV's temporary is created now, so a bad path fails before the
+   * runs; it is renamed into place only after the last one. */
+  g_autoptr(OutputSet) outputs = output_set_new();
+  FILE *csv_file = NULL;
+  output_set_protect(outputs, path);
+  if (!output_set_add(outputs, "--csv", csv, &csv_file, &error)) {
+    fprintf(stderr, "faultsim sweep: %s\n", error->message);
+    g_error_free(error);
+    return SIM_EXIT_USAGE;
+  }
   g_autofree char *name = g_strndup(param, (gsize) (eq - param));
   g_auto(GStrv) values = g_strsplit(eq + 1, ",", -1);
   g_autoptr(GHashTable) overrides = cli_parse_sets(sets, &error);
@@ -126,11 +160,13 @@ int handle_sweep(int argc, char **argv)
     g_string_append_printf(table, "  %-22s", metrics[k]);
   g_string_append_c(table, '\n');
   gboolean progress = isatty(fileno(stderr));
+  g_autofree gboolean *seen = g_new0(gboolean, nmetrics + 1); /* per metric: some run reported it */
+  g_autofree char *reported = NULL;
   for (guint v = 0; values[v]; v++) {
     if (progress)
       fprintf(stderr, "\r  %s=%s (%u of %u)...", name, values[v], v + 1, g_strv_length(values));
     g_hash_table_replace(overrides, g_strdup(name), g_strdup(values[v]));
-    SweepPoint p = { nmetrics, metrics, g_new(double, runs * (1 + nmetrics)), NULL, 0, { 0 } };
+    SweepPoint p = { nmetrics, metrics, g_new(double, runs * (1 + nmetrics)), NULL, 0, NULL, { 0 } };
     for (guint i = 0; i < runs * (1 + nmetrics); i++)
       p.values[i] = NAN;
     g_mutex_init(&p.lock);
@@ -143,14 +179,19 @@ int handle_sweep(int argc, char **argv)
       fprintf(stderr, "faultsim sweep: %s=%s, seed %" G_GUINT64_FORMAT ": %s\n", name, values[v], p.error_seed, p.error);
       g_free(p.error);
       g_free(p.values);
+      g_free(p.reported);
       return SIM_EXIT_USAGE;
     }
+    if (!reported)
+      reported = g_steal_pointer(&p.reported);
+    g_free(p.reported);
     g_string_append_printf(csv_text, "%s,%u", values[v], runs);
     g_string_append_printf(table, "%-12s %5u", values[v], runs);
     for (guint col = 0; col <= nmetrics; col++) {
       double mean, se;
       guint count;
       mean_se(&p, runs, col, &mean, &se, &count);
+      seen[col] = seen[col] || count > 0;
       g_string_append_c(csv_text, ',');
       csv_number(csv_text, mean);
       g_string_append_c(csv_text, ',');
@@ -168,7 +209,18 @@ int handle_sweep(int argc, char **argv)
   }
   if (progress)
     fprintf(stderr, "\r\033[K");
-  if (csv && !g_file_set_contents(csv, csv_text->str, (gssize) csv_text->len, &error)) {
+  gboolean unknown = FALSE;
+  for (guint k = 0; k < nmetrics; k++)
+    if (!seen[1 + k]) {
+      fprintf(stderr, "faultsim sweep: --metric %s: no run reported a metric of that name (%s reports: %s)\n",
+              metrics[k], path, reported && *reported ? reported : "none");
+      unknown = TRUE;
+    }
+  if (unknown)
+    return SIM_EXIT_USAGE;
+  if (csv_file)
+    fwrite(csv_text->str, 1, csv_text->len, csv_file);
+  if (!output_set_commit(outputs, &error)) {
     fprintf(stderr, "faultsim sweep: %s\n", error->message);
     g_error_free(error);
     return SIM_EXIT_USAGE;

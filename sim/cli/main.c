@@ -1,9 +1,12 @@
 /* faultsim: dispatches `faultsim COMMAND ...` to its handler. */
 #include "sim/cli/cli.h"
 #include "sim/kernel/errors.h"
+#include <errno.h>
 #include <glib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct {
   const char *name;
@@ -31,11 +34,88 @@ static void usage(FILE *out)
     fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
   fprintf(out,
           "\n`faultsim COMMAND --help` shows a command's options.\n"
-          "Exit codes: 0 all held, 1 a violation, 2 bad usage or input, 3 undecided.\n");
+          "Exit codes: 0 all held, 1 a violation, 2 bad usage or input (or output that\n"
+          "could not be written, standard output included), 3 undecided.\n");
+}
+
+/* Runs at exit, however the program ends (a handler returning, or
+ * GOptionContext's --help calling exit()): output that never reached
+ * standard output (a full disk, /dev/full, an I/O error) must not
+ * pass for success, so the exit status becomes 2. */
+static void close_stdout(void)
+{
+  int e = 0;
+  if (fflush(stdout) != 0)
+    e = errno;
+  else if (ferror(stdout))
+    e = -1; /* an earlier write failed; its errno is long gone */
+  if (fclose(stdout) != 0 && !e && errno != EBADF)
+    e = errno; /* EBADF: started with stdout closed and wrote nothing */
+  if (!e)
+    return;
+  fprintf(stderr, "faultsim: writing to standard output failed%s%s\n", e > 0 ? ": " : "", e > 0 ? g_strerror(e) : "");
+  _exit(SIM_EXIT_USAGE);
+}
+
+/* Levenshtein distance, for suggesting a command; both strings are short. */
+static guint edit_distance(const char *a, const char *b)
+{
+  size_t n = strlen(b);
+  g_autofree guint *row = g_new(guint, n + 1);
+  for (size_t j = 0; j <= n; j++)
+    row[j] = (guint) j;
+  for (size_t i = 1; a[i - 1]; i++) {
+    guint diag = row[0];
+    row[0] = (guint) i;
+    for (size_t j = 1; j <= n; j++) {
+      guint up = row[j];
+      guint best = MIN(row[j] + 1, row[j - 1] + 1);
+      row[j] = MIN(best, diag + (a[i - 1] != b[j - 1]));
+      diag = up;
+    }
+  }
+  return row[n];
+}
+
+/* What the user probably meant by the unknown command `cmd`: the command it
+ * starts (a unique prefix) or the nearest within two edits; NULL if none. */
+static const char *closest_command(const char *cmd)
+{
+  const char *best = NULL, *prefixed = NULL;
+  guint best_d = 3, prefixes = 0;
+  for (size_t i = 0; i < G_N_ELEMENTS(commands); i++) {
+    if (*cmd && g_str_has_prefix(commands[i].name, cmd)) {
+      prefixed = commands[i].name;
+      prefixes++;
+    }
+    guint d = edit_distance(cmd, commands[i].name);
+    if (d < best_d && d < strlen(cmd)) {
+      best_d = d;
+      best = commands[i].name;
+    }
+  }
+  return prefixes == 1 ? prefixed : best;
+}
+
+static void unknown_command(const char *cmd)
+{
+  const char *near = closest_command(cmd);
+  if (near)
+    fprintf(stderr, "faultsim: unknown command '%s'; did you mean '%s'?\n", cmd, near);
+  else
+    fprintf(stderr, "faultsim: unknown command '%s'\n", cmd);
+  if (!near && (g_str_has_suffix(cmd, ".lua") || g_file_test(cmd, G_FILE_TEST_IS_DIR))) {
+    g_autofree char *word = cli_shell_word(cmd);
+    fprintf(stderr, "to run it: %s %s %s\n", cli_program(), g_str_has_suffix(cmd, ".lua") ? "run" : "check", word);
+  }
+  fprintf(stderr, "\n");
+  usage(stderr);
 }
 
 int main(int argc, char **argv)
 {
+  cli_set_program(argv[0]);
+  atexit(close_stdout);
   if (argc < 2) {
     usage(stderr);
     return SIM_EXIT_USAGE;
@@ -56,7 +136,6 @@ int main(int argc, char **argv)
       g_set_prgname(prgname);
       return commands[i].handler(argc - 1, argv + 1);
     }
-  fprintf(stderr, "faultsim: unknown command '%s'\n\n", cmd);
-  usage(stderr);
+  unknown_command(cmd);
   return SIM_EXIT_USAGE;
 }

@@ -173,6 +173,15 @@ static void write_history(Scenario *sc, FILE *out)
 Scenario *scenario_run(const char *path, uint64_t seed, GHashTable *overrides,
                        const ScenarioOptions *options, GError **error)
 {
+  /* Outputs are checked and opened before anything runs, so a bad or
+   * repeated path costs nothing; an early return removes them. */
+  g_autoptr(OutputSet) outputs = output_set_new();
+  FILE *trace = NULL, *history = NULL, *csv = NULL;
+  output_set_protect(outputs, path);
+  if (!output_set_add(outputs, "--trace", options->trace_path, &trace, error) ||
+      !output_set_add(outputs, "--history", options->history_path, &history, error) ||
+      !output_set_add(outputs, "--csv", options->csv_path, &csv, error))
+    return NULL;
   g_autoptr(Scenario) sc = scenario_new(path, seed, overrides, options);
   if (!load_script(sc, error))
     return NULL;
@@ -187,20 +196,8 @@ Scenario *scenario_run(const char *path, uint64_t seed, GHashTable *overrides,
                 sim_time_to_seconds(sc->window), SIM_TIMELINE_MAX_WINDOWS, sim_time_to_seconds(sc->duration));
     return NULL;
   }
-  Output trace, history, csv;
-  if (!output_open(&trace, options->trace_path, error))
-    return NULL;
-  if (!output_open(&history, options->history_path, error)) {
-    output_close(&trace, FALSE, NULL);
-    return NULL;
-  }
-  if (!output_open(&csv, options->csv_path, error)) {
-    output_close(&trace, FALSE, NULL);
-    output_close(&history, FALSE, NULL);
-    return NULL;
-  }
-  if (trace.f)
-    sim_trace_to(sc->sim, trace.f);
+  if (trace)
+    sim_trace_to(sc->sim, trace);
   sc->running = TRUE;
   sim_run(sc->sim, sc->duration);
   if (!sc->error && sim_failure(sc->sim))
@@ -211,21 +208,15 @@ Scenario *scenario_run(const char *path, uint64_t seed, GHashTable *overrides,
   }
   sim_trace_to(sc->sim, NULL);
   if (sc->error) {
-    output_close(&trace, FALSE, NULL);
-    output_close(&history, FALSE, NULL);
-    output_close(&csv, FALSE, NULL);
     name_file(sc, sc->error);
     g_propagate_error(error, g_steal_pointer(&sc->error));
     return NULL;
   }
-  if (history.f)
-    write_history(sc, history.f);
-  if (csv.f)
-    report_availability_csv(sc, csv.f);
-  gboolean ok = output_close(&trace, TRUE, error);
-  ok = output_close(&history, ok, ok ? error : NULL) && ok;
-  ok = output_close(&csv, ok, ok ? error : NULL) && ok;
-  if (!ok)
+  if (history)
+    write_history(sc, history);
+  if (csv)
+    report_availability_csv(sc, csv);
+  if (!output_set_commit(outputs, error))
     return NULL;
   return g_steal_pointer(&sc);
 }

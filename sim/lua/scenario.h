@@ -67,8 +67,10 @@ typedef struct {
 
 /* Loads and runs the script at `path` with `seed` and the --set overrides
  * (key → text; may be NULL). Writes trace, history and the timeline CSV to
- * the paths in `options` only if the run completes (nothing, not even a
- * temporary file, is left otherwise). A window giving more than
+ * the paths in `options` only if the run completes and all of them could be
+ * written (nothing, not even a temporary file, is left otherwise; see
+ * scenario_output.h). Two outputs naming the same file, or one naming the
+ * script, are refused before the script loads. A window giving more than
  * SIM_TIMELINE_MAX_WINDOWS windows over the duration is an error. Returns NULL and sets `error`
  * (message "file:line: ...") for a bad script or bad parameters. */
 Scenario *scenario_run(const char *path, uint64_t seed, GHashTable *overrides,

@@ -85,6 +85,15 @@ static void add_series(JsonBuilder *b, const SimHistogram *h)
   json_builder_end_object(b);
 }
 
+/* Operations invoked but neither ok, failed nor info when the run ended
+ * (no deadline, or one past the end): each operation completes at most
+ * once, so this is what invoked leaves over. */
+static guint64 ops_pending(const SimStats *s)
+{
+  guint64 done = s->ok + s->fail + s->info;
+  return s->invoked > done ? s->invoked - done : 0;
+}
+
 static GList *sorted_keys(GHashTable *t)
 {
   return g_list_sort(g_hash_table_get_keys(t), (GCompareFunc) strcmp);
@@ -121,6 +130,7 @@ JsonNode *scenario_report_json(Scenario *sc, GPtrArray *failures)
   add_int(b, "ok", (gint64) s->ok);
   add_int(b, "fail", (gint64) s->fail);
   add_int(b, "info", (gint64) s->info);
+  add_int(b, "pending", (gint64) ops_pending(s));
   json_builder_end_object(b);
   add_double(b, "availability", scenario_availability(sc));
   report_availability_json(sc, b);
@@ -211,11 +221,12 @@ void scenario_report_text(Scenario *sc, GPtrArray *failures, FILE *out)
                " dropped, %" G_GUINT64_FORMAT " duplicated\n", s->sent, s->delivered, s->dropped, s->duplicated);
   double a = scenario_availability(sc);
   fprintf(out, "  operations: %" G_GUINT64_FORMAT " invoked, %" G_GUINT64_FORMAT " ok, %" G_GUINT64_FORMAT
-               " fail, %" G_GUINT64_FORMAT " info; ", s->invoked, s->ok, s->fail, s->info);
+               " fail, %" G_GUINT64_FORMAT " info, %" G_GUINT64_FORMAT " pending (no outcome when the run ended)\n",
+          s->invoked, s->ok, s->fail, s->info, ops_pending(s));
   if (isnan(a))
-    fprintf(out, "availability n/a (no operations)\n");
+    fprintf(out, "  availability n/a (no operations)\n");
   else
-    fprintf(out, "availability %.4f\n", a);
+    fprintf(out, "  availability %.4f (ok / invoked: fail, info and pending count as not available)\n", a);
   report_availability_text(sc, out);
   GPtrArray *lat = latencies(sim);
   g_ptr_array_sort(lat, cmp_latency);
