@@ -355,7 +355,7 @@ gboolean lincheck_check(const LincheckModel *model, GPtrArray *ops, const Linche
       if (decided[k])
         continue;
       if (!ks[k])
-        ks[k] = lincheck_key_search_new(&works[k], &S);
+        ks[k] = lincheck_key_search_new(&works[k]);
       LincheckVerdict v = lincheck_key_search_run(ks[k], &S, allowance);
       if (v == LINCHECK_OK) {
         lincheck_key_search_free(ks[k], &S);

@@ -346,9 +346,8 @@ void lincheck_key_search_report(LincheckKeySearch *ks, LincheckResult *r)
 
 /* ---- the search -------------------------------------------------------- */
 
-LincheckKeySearch *lincheck_key_search_new(const LincheckWork *w, LincheckShared *S)
+LincheckKeySearch *lincheck_key_search_new(const LincheckWork *w)
 {
-  (void) S;
   LincheckKeySearch *ks = g_new0(LincheckKeySearch, 1);
   ks->w = w;
   ks->n = w->calls->len;

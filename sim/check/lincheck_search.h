@@ -46,7 +46,7 @@ typedef struct {
 typedef struct LincheckKeySearch LincheckKeySearch;
 
 /* A search of `w` (borrowed; must outlive it), not started yet. */
-LincheckKeySearch *lincheck_key_search_new(const LincheckWork *w, LincheckShared *S);
+LincheckKeySearch *lincheck_key_search_new(const LincheckWork *w);
 
 /* Runs the search for at most `allowance` more steps. Returns LINCHECK_OK
  * or LINCHECK_VIOLATION when decided, LINCHECK_UNKNOWN when the allowance
