@@ -45,14 +45,15 @@ LIB_OBJ   = $(LIB_SRC:%.c=$(B)/obj/%.o)
 TEST_SRC  = $(wildcard tests/*.c)
 TEST_OBJ  = $(TEST_SRC:%.c=$(B)/obj/%.o)
 BENCH_SRC = $(wildcard bench/*.c)
+FUZZ_SRC  = $(wildcard tests/fuzz/*.c)
 
-.PHONY: all binaries deps run test check test-unit test-scenarios test-shell bench soak \
+.PHONY: all binaries deps run test check test-unit test-scenarios test-shell test-fuzz bench soak \
         install clean san-test plot curve
 
 all: deps
 	@$(MAKE) --no-print-directory binaries
 
-binaries: $(B)/faultsim $(B)/faultsim-tests $(B)/faultsim-bench
+binaries: $(B)/faultsim $(B)/faultsim-tests $(B)/faultsim-bench $(B)/faultsim-fuzz
 
 deps:
 	@missing=""; \
@@ -98,6 +99,11 @@ $(B)/faultsim-tests: $(TEST_OBJ) $(B)/libfaultsim.a
 $(B)/faultsim-bench: $(BENCH_SRC:%.c=$(B)/obj/%.o) $(B)/libfaultsim.a
 	$(CC) $(OPTFLAGS) -o $@ $^ $(PKG_LIBS)
 
+# The history readers' mutation fuzzer (tests/fuzz/): a short run is part of
+# `make test`, a long one of `make soak` (tests/soak/fuzz_history.sh).
+$(B)/faultsim-fuzz: $(FUZZ_SRC:%.c=$(B)/obj/%.o) $(B)/libfaultsim.a
+	$(CC) $(OPTFLAGS) -o $@ $^ $(PKG_LIBS)
+
 # The default tour: a lease lock breaks under a GC pause, then the same
 # pause with fencing tokens does no harm. `make run SCENARIO=file.lua` runs
 # another scenario instead.
@@ -114,7 +120,7 @@ else
 endif
 
 test: all
-	@$(MAKE) --no-print-directory test-scenarios test-shell test-unit
+	@$(MAKE) --no-print-directory test-scenarios test-shell test-fuzz test-unit
 
 check: test
 
@@ -125,6 +131,11 @@ test-scenarios: $(B)/faultsim
 # Shell tests (tests/sh/t_*.sh): the program as a user runs it.
 test-shell: $(B)/faultsim
 	FAULTSIM=$(B)/faultsim tests/sh/run.sh
+
+# A few seconds of fuzzing the history readers from tests/data/lincheck.
+FUZZ_ITERATIONS ?= 5000
+test-fuzz: $(B)/faultsim-fuzz
+	$(B)/faultsim-fuzz --iterations $(FUZZ_ITERATIONS) tests/data/lincheck tests/data/lincheck/fuzz
 
 test-unit: $(B)/faultsim-tests $(B)/faultsim
 	FAULTSIM=$(B)/faultsim $(B)/faultsim-tests

@@ -47,7 +47,7 @@ static LincheckVerdict check_ops(GPtrArray *ops)
 {
   LincheckResult result = { 0 };
   GError *error = NULL;
-  LincheckLimits limits = { 50000000, 0 };
+  LincheckLimits limits = { 50000000, 0, 0 };
   if (!lincheck_check(lincheck_model_lookup("register"), ops, &limits, &result, &error)) {
     fprintf(stderr, "\n%s\n", error->message);
     g_error_free(error);

@@ -48,7 +48,7 @@ static int check_text(const char *model, const char *text, HistoryFormat format,
       *error_out = g_steal_pointer(&error);
     return NOT_CHECKED;
   }
-  LincheckLimits limits = { max_steps, 0 };
+  LincheckLimits limits = { max_steps, 0, 0 };
   if (!lincheck_check(lincheck_model_lookup(model), ops, &limits, &r, &error)) {
     if (error_out)
       *error_out = g_steal_pointer(&error);
@@ -400,7 +400,7 @@ static void test_generated_and_limits(void)
   CU_ASSERT_TRUE(steps >= 1900);
   lincheck_result_clear(&r);
   /* The step budget is deterministic: same count, same verdict. */
-  LincheckLimits lim = { steps / 2, 0 };
+  LincheckLimits lim = { steps / 2, 0, 0 };
   CU_ASSERT_TRUE_FATAL(lincheck_check(reg, ops, &lim, &r, NULL));
   CU_ASSERT_EQUAL(r.verdict, LINCHECK_UNKNOWN);
   CU_ASSERT_EQUAL(r.steps, steps / 2);
@@ -481,6 +481,18 @@ static void test_drop_unobserved(void)
                               "3 invoke put [:k \"z\"]", "3 info put [:k \"z\"]", NULL };
   CU_ASSERT_EQUAL(verdict_dropped("kv", kv_append, &dropped), LINCHECK_OK);
   CU_ASSERT_EQUAL(dropped, 1);   /* "z", not "a": "ab" starts with "a" */
+  /* Prefixes against several reads (found by a binary search in the
+   * sorted reads): "ab" and "a" are kept ("abc" was read), "abcd" (longer
+   * than any read), "b" and "aa" are dropped. */
+  const char *kv_prefixes[] = { "1 invoke put [:k \"ab\"]", "1 info put [:k \"ab\"]",
+                                "2 invoke put [:k \"a\"]", "2 info put [:k \"a\"]",
+                                "3 invoke put [:k \"abcd\"]", "3 info put [:k \"abcd\"]",
+                                "4 invoke put [:k \"b\"]", "4 info put [:k \"b\"]",
+                                "5 invoke put [:k \"aa\"]", "5 info put [:k \"aa\"]",
+                                "0 invoke append [:k \"c\"]", "0 ok append [:k \"c\"]",
+                                "6 invoke get [:k nil]", "6 ok get [:k \"abc\"]", NULL };
+  CU_ASSERT_EQUAL(verdict_dropped("kv", kv_prefixes, &dropped), LINCHECK_OK);
+  CU_ASSERT_EQUAL(dropped, 3);
   /* set: an add no read contains. */
   const char *set[] = { "0 invoke add 3", "0 info add 3", "1 invoke read", "1 ok read #{}", NULL };
   CU_ASSERT_EQUAL(verdict_dropped("set", set, &dropped), LINCHECK_OK);

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EDN_MAX_DEPTH 64
+#define EDN_MAX_DEPTH HISTORY_MAX_DEPTH
 
 typedef struct {
   const char *p;
@@ -190,6 +190,15 @@ static HistoryValue *edn_value(EdnCursor *c, int depth, GError **error)
     return NULL;
   }
   return g_steal_pointer(&v);
+}
+
+HistoryValue *history_edn_parse_prefix(const char *text, gsize len, gsize *used, GError **error)
+{
+  EdnCursor c = { text, text + len };
+  HistoryValue *v = edn_value(&c, 0, error);
+  if (v)
+    *used = (gsize) (c.p - text);
+  return v;
 }
 
 HistoryValue *history_edn_parse(const char *text, gsize len, GError **error)

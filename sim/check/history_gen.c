@@ -119,3 +119,96 @@ void history_gen_register_values(uint64_t seed, guint processes, guint n_ops, do
     g_ptr_array_add(out, gen_record(&shown, e->kind == 1, (gint64) out->len, e->time));
   }
 }
+
+gboolean history_gen_corrupt_last_read(GPtrArray *ops, guint from, gint64 value)
+{
+  for (guint i = ops->len; i-- > from;) {
+    HistoryOp *op = g_ptr_array_index(ops, i);
+    if (op->type == HISTORY_OK && g_str_equal(op->f, "read")) {
+      history_value_free(op->value);
+      op->value = history_value_new(HISTORY_INT);
+      op->value->i = value;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+/* Orders ops by time, then by key (the position in `keyed` breaks ties). */
+typedef struct {
+  HistoryOp *op;
+  guint key;
+  guint pos;
+} GenMerge;
+
+static int gen_merge_cmp(gconstpointer a, gconstpointer b)
+{
+  const GenMerge *x = a, *y = b;
+  if (x->op->time != y->op->time)
+    return x->op->time < y->op->time ? -1 : 1;
+  if (x->key != y->key)
+    return x->key < y->key ? -1 : 1;
+  return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+void history_gen_kv_hard_first(uint64_t seed, guint keys, guint clients, guint hard_ops,
+                               guint ops_per_key, guint bad_key, GPtrArray *out)
+{
+  g_return_if_fail(keys > 0 && clients > 0);
+  g_autoptr(GArray) all = g_array_new(FALSE, FALSE, sizeof(GenMerge));
+  gint64 first = 0;   /* key 0's first time: every other key starts after it */
+  for (guint k = 0; k < keys; k++) {
+    g_autoptr(GPtrArray) ops = g_ptr_array_new();
+    if (k == 0)
+      history_gen_register_values(seed, clients, hard_ops, 0.05, 5, ops);
+    else
+      history_gen_register(seed + k, clients, ops_per_key, 0.05, ops);
+    if (k == 0 || k == bad_key)
+      history_gen_corrupt_last_read(ops, 0, 999999);
+    gint64 shift = 0;
+    if (ops->len > 0) {
+      gint64 start = ((HistoryOp *) g_ptr_array_index(ops, 0))->time;
+      if (k == 0)
+        first = start;
+      else if (start <= first)
+        shift = first + 1 - start;
+    }
+    for (guint i = 0; i < ops->len; i++) {
+      HistoryOp *op = g_ptr_array_index(ops, i);
+      op->process += (gint64) k * 1000000;
+      op->time += shift;
+      op->key = history_value_new(HISTORY_INT);
+      op->key->i = k;
+      GenMerge m = { op, k, i };
+      g_array_append_val(all, m);
+    }
+  }
+  g_array_sort(all, gen_merge_cmp);
+  for (guint i = 0; i < all->len; i++) {
+    HistoryOp *op = g_array_index(all, GenMerge, i).op;
+    op->index = (gint64) out->len;
+    op->line = (guint) op->index + 1;
+    g_ptr_array_add(out, op);
+  }
+}
+
+char *history_gen_to_edn(GPtrArray *ops)
+{
+  GString *s = g_string_new(NULL);
+  for (guint i = 0; i < ops->len; i++) {
+    const HistoryOp *op = g_ptr_array_index(ops, i);
+    g_string_append_printf(s, "{:index %" G_GINT64_FORMAT, op->index);
+    if (op->time >= 0)
+      g_string_append_printf(s, ", :time %" G_GINT64_FORMAT, op->time);
+    g_string_append_printf(s, ", :process %" G_GINT64_FORMAT ", :type :%s, :f :%s", op->process,
+                           history_type_name(op->type), op->f);
+    if (op->key) {
+      g_string_append(s, ", :key ");
+      history_value_append(op->key, s);
+    }
+    g_string_append(s, ", :value ");
+    history_value_append(op->value, s);
+    g_string_append(s, "}\n");
+  }
+  return g_string_free(s, FALSE);
+}

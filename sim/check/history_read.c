@@ -5,6 +5,8 @@
 #include "sim/kernel/errors.h"
 #include <json-glib/json-glib.h>
 #include <errno.h>
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 /* ---- values ---------------------------------------------------------- */
@@ -213,8 +215,8 @@ static void line_error(GError **error, const char *source, guint line, GError *c
 /* Converts a JSON node into a value; FALSE with error on nothing. */
 static HistoryValue *json_to_value(JsonNode *node, int depth, GError **error)
 {
-  if (depth > 64) {
-    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "values nested deeper than 64");
+  if (depth > HISTORY_MAX_DEPTH) {
+    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "values nested deeper than %d", HISTORY_MAX_DEPTH);
     return NULL;
   }
   switch (json_node_get_node_type(node)) {
@@ -233,9 +235,14 @@ static HistoryValue *json_to_value(JsonNode *node, int depth, GError **error)
       v = history_value_new(HISTORY_STR);
       v->s = g_strdup(json_node_get_string(node));
     } else {
+      double d = json_node_get_double(node);
+      if (!isfinite(d)) {
+        g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "number out of range");
+        return NULL;
+      }
       char buf[G_ASCII_DTOSTR_BUF_SIZE];
       v = history_value_new(HISTORY_SYM);
-      v->s = g_strdup(g_ascii_dtostr(buf, sizeof buf, json_node_get_double(node)));
+      v->s = g_strdup(g_ascii_dtostr(buf, sizeof buf, d));
     }
     return v;
   }
@@ -322,7 +329,9 @@ static gboolean json_line(JsonParser *parser, const char *text, const char *sour
     g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "missing \"process\"");
     return FALSE;
   }
+  op->has_op_id = json_object_has_member(o, "op");
   if (!json_int_member(o, "process", &op->process, error) ||
+      !json_int_member(o, "op", &op->op_id, error) ||
       !json_int_member(o, "index", &op->index, error) ||
       !json_int_member(o, "time", &op->time, error) ||
       !json_str_member(o, "type", &type, error) ||
@@ -451,41 +460,89 @@ static gboolean edn_line(const char *text, const char *source, guint line, Histo
 
 /* ---- jepsen log ------------------------------------------------------ */
 
-/* Parses a Jepsen console log line. Lines that are not operations are
- * ignored (*out NULL, TRUE). An operation line has tab-separated fields
- * PROCESS, :TYPE, :F, VALUE, where PROCESS is the last word before the
- * first tab ("INFO  jepsen.util - 3\t:ok\t:read\tnil"). */
+/* TRUE for the bytes that separate log fields. */
+static gboolean log_space(char ch)
+{
+  return ch == ' ' || ch == '\t';
+}
+
+/* The word (run of non-space bytes) starting at or after *p, before `end`:
+ * sets *start and moves *p past it. FALSE when none is left. */
+static gboolean log_word(const char **p, const char *end, const char **start)
+{
+  const char *q = *p;
+  while (q < end && log_space(*q))
+    q++;
+  if (q == end)
+    return FALSE;
+  *start = q;
+  while (q < end && !log_space(*q))
+    q++;
+  *p = q;
+  return TRUE;
+}
+
+/* TRUE when text[0..len) is one of the type keywords :invoke, :ok, :fail,
+ * :info; sets *type. */
+static gboolean log_type_word(const char *text, gsize len, HistoryType *type)
+{
+  if (len < 2 || text[0] != ':' || len > 8)
+    return FALSE;
+  char name[8];
+  memcpy(name, text + 1, len - 1);
+  name[len - 1] = '\0';
+  return type_parse(name, type);
+}
+
+/* Parses a Jepsen console log line. An operation line reads
+ *   ... PROCESS :TYPE :F [VALUE [anything]]
+ * with fields separated by tabs (as Jepsen writes them) or by any run of
+ * spaces (as in Porcupine's test data): "INFO  jepsen.util - 3\t:ok\t:read\tnil".
+ * The first word that is a type keyword (:invoke, :ok, :fail, :info) and
+ * follows another word makes the line an operation; that word is PROCESS,
+ * an integer or :nemesis. VALUE is one EDN value (nil when absent); what
+ * follows it, such as Jepsen's error description, is ignored. Lines without
+ * such a word are ignored (*out NULL, TRUE); so are lines whose PROCESS is
+ * not a process when it is separated from the type by spaces only (a
+ * message that happens to contain ":ok"). With a tab, a bad PROCESS is an
+ * error. */
 static gboolean log_line(const char *text, const char *source, guint line, HistoryOp **out,
                          GError **error)
 {
   *out = NULL;
-  const char *tab = strchr(text, '\t');
-  if (!tab)
-    return TRUE;
-  g_auto(GStrv) fields = g_strsplit(tab + 1, "\t", 4);
-  if (g_strv_length(fields) < 2)
-    return TRUE;
+  const char *end = text + strlen(text), *p = text;
+  const char *prev = NULL, *prev_end = NULL, *word = NULL;
+  HistoryType type = HISTORY_INVOKE;
+  for (;;) {
+    if (!log_word(&p, end, &word))
+      return TRUE;
+    if (prev && log_type_word(word, (gsize) (p - word), &type))
+      break;
+    prev = word;
+    prev_end = p;
+  }
   g_autoptr(HistoryOp) op = op_new(source, line);
-  if (fields[0][0] != ':' || !type_parse(fields[0] + 1, &op->type))
-    return TRUE;
-  const char *pstart = tab;
-  while (pstart > text && pstart[-1] != ' ')
-    pstart--;
-  g_autoptr(HistoryValue) pv = history_edn_parse(pstart, (gsize) (tab - pstart), NULL);
+  op->type = type;
+  g_autoptr(HistoryValue) pv = history_edn_parse(prev, (gsize) (prev_end - prev), NULL);
   gboolean skip = FALSE;
-  if (!process_value(pv, op, &skip, error))
-    return FALSE;
+  if (!process_value(pv, op, &skip, NULL)) {
+    if (!memchr(prev_end, '\t', (size_t) (word - prev_end)))
+      return TRUE;
+    return process_value(pv, op, &skip, error);
+  }
   if (skip)
     return TRUE;
-  if (g_strv_length(fields) < 3 || fields[1][0] != ':' || fields[1][1] == '\0') {
+  const char *f = NULL;
+  if (!log_word(&p, end, &f) || f[0] != ':' || p - f < 2) {
     g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "expected an operation name like :read after the type");
     return FALSE;
   }
-  op->f = g_strdup(fields[1] + 1);
-  g_strstrip(op->f);
-  if (fields[2] && fields[2][0] != '\0') {
-    /* Any further field (an error description) is in fields[3], ignored. */
-    HistoryValue *v = history_edn_parse(fields[2], strlen(fields[2]), error);
+  op->f = g_strndup(f + 1, (gsize) (p - f - 1));
+  while (p < end && log_space(*p))
+    p++;
+  if (p < end) {
+    gsize used = 0;
+    HistoryValue *v = history_edn_parse_prefix(p, (gsize) (end - p), &used, error);
     if (!v)
       return FALSE;
     history_value_free(op->value);
@@ -496,6 +553,68 @@ static gboolean log_line(const char *text, const char *source, guint line, Histo
 }
 
 /* ---- driver ---------------------------------------------------------- */
+
+/* Refuses a line (len bytes, no NUL) that no parser should see: invalid
+ * UTF-8, or brackets nested deeper than HISTORY_MAX_DEPTH levels inside the
+ * operation's own map (json-glib recurses once per level and would overflow
+ * the stack long before its own checks). For JSON it also refuses integers
+ * outside 64 bits, which json-glib would silently turn into doubles.
+ * Brackets inside string literals do not count, nor, outside JSON, those
+ * after a ';' comment. The caller has already bounded the length. */
+static gboolean line_prescan(const char *s, gsize len, HistoryFormat format, GError **error)
+{
+  const char *bad = NULL;
+  if (!g_utf8_validate_len(s, len, &bad)) {
+    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "invalid UTF-8 at byte %" G_GSIZE_FORMAT,
+                (gsize) (bad - s) + 1);
+    return FALSE;
+  }
+  gboolean json = format == HISTORY_FORMAT_JSON;
+  guint depth = 0;
+  for (gsize i = 0; i < len; i++) {
+    char ch = s[i];
+    if (ch == '"') {
+      for (i++; i < len && s[i] != '"'; i++)
+        if (s[i] == '\\')
+          i++;
+    } else if (ch == ';' && !json) {
+      return TRUE;
+    } else if (ch == '[' || ch == '{' || (ch == '(' && !json)) {
+      if (++depth > HISTORY_MAX_DEPTH + 1) {
+        g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "values nested deeper than %d",
+                    HISTORY_MAX_DEPTH);
+        return FALSE;
+      }
+    } else if (ch == ']' || ch == '}' || (ch == ')' && !json)) {
+      depth -= depth > 0;
+    } else if (json && (g_ascii_isdigit(ch) || ch == '-')) {
+      /* A number: an integer must fit in 64 bits. */
+      gsize start = i;
+      gboolean integral = TRUE;
+      while (i + 1 < len && (g_ascii_isalnum(s[i + 1]) || s[i + 1] == '.' || s[i + 1] == '+' ||
+                             s[i + 1] == '-')) {
+        i++;
+        integral = integral && g_ascii_isdigit(s[i]);
+      }
+      gsize n = i + 1 - start;
+      char buf[24];
+      gboolean out_of_range = integral && n >= sizeof buf;
+      if (integral && !out_of_range) {
+        memcpy(buf, s + start, n);
+        buf[n] = '\0';
+        errno = 0;
+        (void) g_ascii_strtoll(buf, NULL, 10);
+        out_of_range = errno == ERANGE;
+      }
+      if (out_of_range) {
+        g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "integer out of range: %.*s%s",
+                    (int) MIN(n, 30), s + start, n > 30 ? "..." : "");
+        return FALSE;
+      }
+    }
+  }
+  return TRUE;
+}
 
 GPtrArray *history_read_string(const char *text, gssize len, const char *source,
                                HistoryFormat format, GError **error)
@@ -513,6 +632,11 @@ GPtrArray *history_read_string(const char *text, gssize len, const char *source,
     const char *nl = memchr(p, '\n', (size_t) (end - p));
     const char *stop = nl ? nl : end;
     line++;
+    if ((gsize) (stop - p) > HISTORY_MAX_LINE) {
+      g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "%s:%u: line longer than %" G_GSIZE_FORMAT
+                  " MiB", source, line, HISTORY_MAX_LINE >> 20);
+      return NULL;
+    }
     if (memchr(p, '\0', (size_t) (stop - p)) != NULL) {
       g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "%s:%u: NUL byte in a text line", source, line);
       return NULL;
@@ -534,20 +658,22 @@ GPtrArray *history_read_string(const char *text, gssize len, const char *source,
     }
     HistoryOp *op = NULL;
     GError *cause = NULL;
-    gboolean ok;
-    switch (format) {
-    case HISTORY_FORMAT_JSON:
-      if (!parser)
-        parser = json_parser_new_immutable();
-      ok = json_line(parser, buf, source, line, &op, &cause);
-      break;
-    case HISTORY_FORMAT_EDN:
-      ok = edn_line(buf, source, line, &op, &cause);
-      break;
-    default:
-      ok = log_line(buf, source, line, &op, &cause);
-      saw_log_op = saw_log_op || op != NULL;
-      break;
+    gboolean ok = line_prescan(buf, strlen(buf), format, &cause);
+    if (ok) {
+      switch (format) {
+      case HISTORY_FORMAT_JSON:
+        if (!parser)
+          parser = json_parser_new_immutable();
+        ok = json_line(parser, buf, source, line, &op, &cause);
+        break;
+      case HISTORY_FORMAT_EDN:
+        ok = edn_line(buf, source, line, &op, &cause);
+        break;
+      default:
+        ok = log_line(buf, source, line, &op, &cause);
+        saw_log_op = saw_log_op || op != NULL;
+        break;
+      }
     }
     if (!ok) {
       line_error(error, source, line, cause);
@@ -561,7 +687,7 @@ GPtrArray *history_read_string(const char *text, gssize len, const char *source,
   }
   if (format == HISTORY_FORMAT_JEPSEN_LOG && saw_text && !saw_log_op) {
     g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID,
-                "%s:1: no Jepsen operation lines (PROCESS<tab>:TYPE<tab>:F<tab>VALUE) found", source);
+                "%s:1: no Jepsen operation lines (PROCESS :TYPE :F VALUE) found", source);
     return NULL;
   }
   return g_steal_pointer(&ops);
@@ -569,12 +695,44 @@ GPtrArray *history_read_string(const char *text, gssize len, const char *source,
 
 GPtrArray *history_read_file(const char *path, HistoryFormat format, GError **error)
 {
-  g_autofree char *text = NULL;
-  gsize len = 0;
-  g_autoptr(GError) ioerr = NULL;
-  if (!g_file_get_contents(path, &text, &len, &ioerr)) {
-    g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "%s", ioerr->message);
+  /* Read with a bound rather than g_file_get_contents: a FIFO or a device
+   * such as /dev/zero has no size to check first. */
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    int e = errno;
+    g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "%s: %s", path, g_strerror(e));
     return NULL;
   }
-  return history_read_string(text, (gssize) len, path, format, error);
+  g_autoptr(GByteArray) text = g_byte_array_new();
+  guint8 chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+    const guint8 *nul = memchr(chunk, '\0', n);
+    if (nul) {
+      /* A binary file: say where, without reading the rest. */
+      guint line = 1;
+      for (guint i = 0; i < text->len; i++)
+        line += text->data[i] == '\n';
+      for (const guint8 *c = chunk; c < nul; c++)
+        line += *c == '\n';
+      fclose(f);
+      g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "%s:%u: NUL byte in a text line", path, line);
+      return NULL;
+    }
+    if (text->len + n > HISTORY_MAX_FILE) {
+      fclose(f);
+      g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "%s: larger than %" G_GSIZE_FORMAT
+                  " MiB, the limit for a history file", path, HISTORY_MAX_FILE >> 20);
+      return NULL;
+    }
+    g_byte_array_append(text, chunk, (guint) n);
+  }
+  int e = ferror(f) ? errno : 0;
+  fclose(f);
+  if (e) {
+    g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "%s: %s", path, g_strerror(e));
+    return NULL;
+  }
+  return history_read_string(text->len ? (const char *) text->data : "", (gssize) text->len, path,
+                             format, error);
 }

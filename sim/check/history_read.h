@@ -4,14 +4,26 @@
  * of HistoryOp records, in file order (which is real-time order):
  *   json        faultsim's history, one JSON object a line:
  *               {"index":0,"time":1500,"process":3,"type":"invoke","f":"write","value":5}
+ *               ("op", optional, an operation id shared by an invocation and
+ *               its completion)
  *   edn         Jepsen's history.edn, one EDN map a line:
  *               {:process 0, :type :invoke, :f :read, :value nil}
  *   jepsen-log  Jepsen's console log: "INFO  jepsen.util - 3\t:ok\t:read\tnil"
+ *               (fields separated by tabs or by any run of spaces)
  * Operations of the :nemesis process are skipped. Any malformed line fails
  * the whole read with a GError (SIM_ERROR_INVALID) whose message starts with
- * "FILE:LINE: ". Pairing invocations with completions is the checker's job. */
+ * "FILE:LINE: ". Pairing invocations with completions is the checker's job.
+ *
+ * Hostile input is refused before any parser sees it: a line is checked for
+ * its length, UTF-8 validity, NUL bytes and the nesting depth of its
+ * brackets (json-glib's parser recurses once per level: a value nested
+ * 200,000 deep would overflow the stack), and a file for its size. */
 #pragma once
 #include <glib.h>
+
+#define HISTORY_MAX_DEPTH 64                    /* nesting of values in an op */
+#define HISTORY_MAX_LINE ((gsize) 16 << 20)     /* bytes in one line: 16 MiB */
+#define HISTORY_MAX_FILE ((gsize) 1 << 30)      /* bytes in one file: 1 GiB */
 
 typedef enum {
   HISTORY_NIL,
@@ -46,6 +58,8 @@ typedef struct {
   gint64 index;         /* the record's own index, else its position */
   gint64 time;          /* nanoseconds, or -1 when absent */
   gint64 process;
+  gboolean has_op_id;   /* the record names its operation (JSON "op") */
+  gint64 op_id;         /* that id: the invocation and completion share it */
   HistoryType type;
   char *f;              /* operation name, without a leading ':' */
   HistoryValue *key;    /* NULL when the record has no key */
@@ -74,7 +88,8 @@ HistoryFormat history_detect(const char *text);
 GPtrArray *history_read_string(const char *text, gssize len, const char *source,
                                HistoryFormat format, GError **error);
 
-/* Reads the file at `path`; as history_read_string. */
+/* Reads the file at `path`; as history_read_string. A file larger than
+ * HISTORY_MAX_FILE is refused ("FILE: ..." error, SIM_ERROR_INVALID). */
 GPtrArray *history_read_file(const char *path, HistoryFormat format, GError **error);
 
 /* Frees an op and everything it owns. NULL is ignored. */

@@ -5,7 +5,10 @@
  * Knossos and Porcupine): linearize a pending call if the model accepts it,
  * backtrack when a return is reached whose call was not linearized, and never
  * revisit a (set of linearized ops, model state) pair. Histories are split by
- * key first (P-compositionality) and each key is checked on its own.
+ * key first (P-compositionality) and each key is checked on its own. Keys are
+ * searched in rounds, each undecided key getting a step allowance that
+ * doubles every round, so one hard key cannot hide a violation on another
+ * (deterministic, one thread); the first violated key ends the check.
  *
  * Operation outcomes: `ok` took effect between invoke and completion; `fail`
  * did not take effect and is dropped; `info` (and an invoke never completed)
@@ -85,7 +88,18 @@ const LincheckModel *lincheck_models(guint *n);
 typedef struct {
   guint64 max_steps;  /* model steps allowed in total; 0 = unbounded */
   gint64 timeout_us;  /* wall-clock bound in microseconds; 0 = none */
+  guint64 max_memory; /* bytes of search memory (memo, stacks); 0 = unbounded */
 } LincheckLimits;
+
+/* The default for LincheckLimits.max_memory: half the memory this process
+ * may use (physical memory, or the cgroup's limit when lower), read from the
+ * system; 1 GiB when neither can be read. It only decides when an
+ * undecidable search gives up. */
+guint64 lincheck_default_max_memory(void);
+
+/* Steps each key may take in the first round; the allowance doubles every
+ * round after. */
+#define LINCHECK_FIRST_ROUND_STEPS 1024
 
 typedef enum {
   LINCHECK_OK,        /* linearizable */
@@ -98,8 +112,11 @@ typedef struct {
   guint n_ops;        /* operations checked (fail ops excluded) */
   guint n_keys;       /* independent partitions (keys) */
   guint n_dropped;    /* unknown ops removed before the search (unobservable) */
-  guint64 steps;      /* model steps taken */
+  guint64 steps;      /* model steps taken, all keys together */
+  guint64 peak_memory;/* most search memory in use at once, in bytes (as
+                       * counted for max_memory) */
   char *reason;       /* UNKNOWN: which limit was hit */
+  guint n_undecided;  /* UNKNOWN: keys neither decided nor violated */
   /* VIOLATION only: */
   char *key;          /* the failing key as text, or NULL for unkeyed ops */
   gint64 bad_index;   /* index of the invocation that cannot be placed */
@@ -107,6 +124,10 @@ typedef struct {
   char *bad;          /* that operation, described */
   GPtrArray *concurrent; /* char*: operations overlapping it, in history order */
   GPtrArray *states;     /* char*: model states the search reached just before it */
+  /* The searches still holding memory when the check ended (a violated or
+   * undecided key): freed by lincheck_result_clear, so that a caller can
+   * print the verdict before paying for the free. */
+  struct LincheckLeftover *leftover;
 } LincheckResult;
 
 /* Checks `ops` (HistoryOp*, in history order, as history_read_* returns) against
@@ -114,13 +135,20 @@ typedef struct {
  * lincheck_result_clear). Returns FALSE with a GError "FILE:LINE: message"
  * (SIM_ERROR_INVALID) when the history is malformed: a completion with no
  * pending invocation, a second invocation while one is pending, a completion
- * naming another operation, or an operation the model does not know. */
+ * naming another operation, or an operation the model does not know.
+ *
+ * Pairing: a record with an op id (HistoryOp.has_op_id) is paired with the
+ * record of the same process carrying the same id, so a process may have
+ * several operations pending. Records without one are paired by process,
+ * and then a process may have only one pending operation (as in Jepsen,
+ * where a process that times out is replaced by a new one). */
 gboolean lincheck_check(const LincheckModel *model, GPtrArray *ops, const LincheckLimits *limits,
                         LincheckResult *result, GError **error);
 
 /* Frees what `result` owns and zeroes it. */
 void lincheck_result_clear(LincheckResult *result);
 
-/* Prints the verdict as text: "linearizable (N operations, K keys)", or the
- * violation report, or "unknown: REASON". Returns a new string. */
+/* Prints the verdict as text: "linearizable (N operations, K keys, S steps)",
+ * or the violation report, or "unknown: REASON after S steps (N operations,
+ * U of K keys undecided)". Returns a new string. */
 char *lincheck_result_format(const LincheckResult *result);

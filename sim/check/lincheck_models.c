@@ -283,6 +283,13 @@ static gboolean kv_step(const LincheckState *s, const LincheckOp *op, LincheckSt
   }
 }
 
+/* Orders payloads (GBytes*, non-NULL) byte-wise, a prefix before the
+ * longer payloads that extend it. */
+static int blob_cmp(gconstpointer a, gconstpointer b)
+{
+  return g_bytes_compare(*(GBytes *const *) a, *(GBytes *const *) b);
+}
+
 /* TRUE when payload `p` (non-empty) is a prefix of `b` (NULL = empty). */
 static gboolean blob_has_prefix(GBytes *b, GBytes *p)
 {
@@ -298,16 +305,27 @@ static gboolean blob_has_prefix(GBytes *b, GBytes *p)
  * v followed by appended text, so any read there would return a value
  * starting with v: there is none. The ops there are appends, which always
  * succeed, and the next put resets the state; removing the put changes no
- * outcome. */
+ * outcome. The values read are sorted, so that the values starting with v
+ * are the ones from the first value >= v on: one binary search per put. */
 static void kv_reduce_appends(const LincheckOp *ops, guint n, gboolean *drop)
 {
+  g_autoptr(GPtrArray) reads = g_ptr_array_new();
+  for (guint j = 0; j < n; j++)
+    if (ops[j].f == OP_READ && !ops[j].unknown && ops[j].blob)
+      g_ptr_array_add(reads, ops[j].blob);
+  g_ptr_array_sort(reads, blob_cmp);
   for (guint i = 0; i < n; i++) {
     if (!ops[i].unknown || ops[i].f != OP_WRITE || !ops[i].blob)
       continue;
-    gboolean seen = FALSE;
-    for (guint j = 0; j < n && !seen; j++)
-      seen = ops[j].f == OP_READ && !ops[j].unknown && blob_has_prefix(ops[j].blob, ops[i].blob);
-    drop[i] = !seen;
+    guint lo = 0, hi = reads->len;   /* first read >= the put's value */
+    while (lo < hi) {
+      guint mid = lo + (hi - lo) / 2;
+      if (g_bytes_compare(g_ptr_array_index(reads, mid), ops[i].blob) < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    drop[i] = !(lo < reads->len && blob_has_prefix(g_ptr_array_index(reads, lo), ops[i].blob));
   }
 }
 
