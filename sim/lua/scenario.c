@@ -151,6 +151,10 @@ static void write_history(Scenario *sc, FILE *out)
     json_builder_add_int_value(b, e->time);
     json_builder_set_member_name(b, "process");
     json_builder_add_int_value(b, e->process);
+    /* The operation id pairs an invoke with its completion even when a
+     * process has several operations pending (open-loop clients). */
+    json_builder_set_member_name(b, "op");
+    json_builder_add_int_value(b, (gint64) e->op);
     json_builder_set_member_name(b, "type");
     json_builder_add_string_value(b, sim_op_type_name(e->type));
     json_builder_set_member_name(b, "f");

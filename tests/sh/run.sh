@@ -13,6 +13,7 @@ tests=("$@")
 [ ${#tests[@]} -eq 0 ] && tests=("$here"/t_*.sh)
 pass=0 fail=0
 for t in "${tests[@]}"; do
+  t=$(cd "$(dirname "$t")" && pwd)/$(basename "$t")
   name=$(basename "$t" .sh)
   dir=$(mktemp -d "${TMPDIR:-/tmp}/faultsim-sh.XXXXXX")
   start=$(date +%s)
