@@ -35,19 +35,14 @@ void txn_collect_decisions(SimNode *const *nodes, guint count, GArray *out)
     collect_one(nodes[i], out);
 }
 
-void txn_check_on_decide(SimNode *self, const int *peers, guint npeers, int64_t txn)
+void txn_check_on_decide(SimNode *self, TxnLogIndex *const *logs, const int *peers, guint npeers, int64_t txn)
 {
   Sim *sim = sim_node_sim(self);
   sim_invariant_declare(sim, "atomicity");
   gboolean commit = FALSE, abort = FALSE, others_commit = FALSE, others_abort = FALSE;
   for (guint p = 0; p < npeers; p++) {
     SimNode *node = sim_node(sim, peers[p]);
-    TxnPhase ph = TXN_PH_NONE;
-    for (guint i = 0; i < sim_log_length(node); i++) {
-      const SimMsg *r = sim_log_get(node, i);
-      if (sim_msg_get(r, "txn", -1) == txn)
-        ph = txn_phase_replay(ph, r->type);
-    }
+    TxnPhase ph = txn_log_lookup(logs[p], node, txn, NULL);
     commit |= ph == TXN_PH_COMMITTED;
     abort |= ph == TXN_PH_ABORTED;
     if (node != self) {
