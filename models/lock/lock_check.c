@@ -2,7 +2,8 @@
  * resource left in their durable logs, hands them to sim/check_lock and
  * reports invariants and metrics:
  *   mutual_exclusion  overlapping believed critical sections (pairs)
- *   resource_safety   accepted writes issued under a superseded grant
+ *   resource_safety   accepted writes of a grant older than one of another
+ *                     client that had already written
  *   overlaps, unsafe_writes, lock_availability (acquisitions / acquire
  *   operations that ended) as metrics. */
 #include "models/lock/lock.h"

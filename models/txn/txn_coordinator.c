@@ -150,10 +150,15 @@ static void co_precommit(SimNode *node, Coord *c, CoTxn *t)
   t->timer = sim_timer_after(node, sim_node_param_duration(node, "ack_timeout"), txn_tag(TXN_T_ACKS, t->txn));
 }
 
+static const char *logged(SimNode *node, Coord *c, int64_t txn);
+
+/* A client's BEGIN. A copy of one already under way or in the log (the
+ * network may deliver a message twice, or late) is ignored: running a
+ * decided transaction again could decide it the other way. */
 static void on_begin(SimNode *node, Coord *c, const SimMsg *msg)
 {
   int64_t txn = sim_msg_get(msg, "txn", -1);
-  if (txn < 0 || g_hash_table_contains(c->txns, &txn))
+  if (txn < 0 || g_hash_table_contains(c->txns, &txn) || logged(node, c, txn))
     return;
   CoTxn *t = co_add(c, txn);
   t->client = msg->src;
