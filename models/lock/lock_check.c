@@ -106,7 +106,12 @@ void lock_check_finish(Sim *sim, SimNode *const *nodes, guint count)
                                             w->len, &unsafe_sink);
   sim_metric_set(sim, "overlaps", (double) overlaps);
   sim_metric_set(sim, "unsafe_writes", (double) unsafe);
-  sim_metric_add(sim, "stale_token_rejections", 0);
-  sim_metric_add(sim, "acquire_timeouts", 0);
+  /* Counters show 0 when nothing happened, rather than going missing. */
+  static const char *const counters[] = {
+    "acquisitions", "acquire_attempts", "acquire_timeouts", "stale_token_rejections", "writes_accepted",
+    "locks_deleted_by_non_owner", "server_requests_refused",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(counters); i++)
+    sim_metric_add(sim, counters[i], 0);
   sim_metric_set(sim, "lock_availability", acquire_availability(sim));
 }

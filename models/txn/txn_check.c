@@ -135,11 +135,18 @@ void txn_participants_finish(Sim *sim, SimNode *const *nodes, guint count)
   }
   if (slots > 0)
     sim_metric_set(sim, "txn.msgs_per_participant", msgs / slots);
-  double blocked = 0;
-  if (!sim_metric_get(sim, "txn.blocked", &blocked))
-    sim_metric_set(sim, "txn.blocked", 0);
-  if (!sim_metric_get(sim, "txn.in_doubt_max_s", &blocked))
-    sim_metric_set(sim, "txn.in_doubt_max_s", 0);
+  /* Counters show 0 when nothing happened, rather than going missing. */
+  static const char *const counters[] = {
+    "txn.blocked", "txn.in_doubt_max_s", "txn.in_doubt_total_s", "txn.lock_conflicts", "txn.begun",
+    "txn.participant_slots", "txn.msgs", "forced_writes", "txn.coord_recovery_resends",
+    "txn.coord_recovery_aborts", "txn.total_failure_aborts", "txn.atomicity_online",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(counters); i++)
+    sim_metric_add(sim, counters[i], 0);
+  for (guint i = 0; i < count; i++) {
+    g_autofree char *total = g_strdup_printf("txn.in_doubt_total_s.%s", sim_node_name(nodes[i]));
+    sim_metric_add(sim, total, 0);
+  }
 }
 
 void txn_client_finish(Sim *sim, SimNode *const *nodes, guint count)
