@@ -569,6 +569,8 @@ static const SimParamSpec client_params[] = {
   { NULL },
 };
 
+static const char *const client_ops[] = { "acquire", NULL };
+
 const SimModel model_lock_naive_client = {
   .name = "lock.naive.client",
   .summary = "BROKEN on purpose: first SET NX success is the lock, no expiry check, release = DEL everywhere",
@@ -579,6 +581,7 @@ const SimModel model_lock_naive_client = {
   .on_crash = client_on_crash,
   .on_invoke = client_on_invoke,
   .finish = lock_check_finish,
+  .ops = client_ops,
 };
 
 const SimModel model_lock_lease_client = {
@@ -591,6 +594,7 @@ const SimModel model_lock_lease_client = {
   .on_crash = client_on_crash,
   .on_invoke = client_on_invoke,
   .finish = lock_check_finish,
+  .ops = client_ops,
 };
 
 const SimModel model_lock_fenced_client = {
@@ -603,6 +607,7 @@ const SimModel model_lock_fenced_client = {
   .on_crash = client_on_crash,
   .on_invoke = client_on_invoke,
   .finish = lock_check_finish,
+  .ops = client_ops,
 };
 
 const SimModel model_lock_redlock_client = {
@@ -615,6 +620,7 @@ const SimModel model_lock_redlock_client = {
   .on_crash = client_on_crash,
   .on_invoke = client_on_invoke,
   .finish = lock_check_finish,
+  .ops = client_ops,
 };
 
 gboolean lock_is_client_model(const SimModel *model)
