@@ -108,6 +108,7 @@ void txn_participants_finish(Sim *sim, SimNode *const *nodes, guint count)
     for (guint i = 0; i < lost->len; i++)
       sim_violation(sim, "durability", "txn %" G_GINT64_FORMAT " acknowledged as committed but not committed "
                     "at every participant", g_array_index(lost, int64_t, i));
+    sim_metric_set(sim, "txn.lost_commits", lost->len);
     for (guint i = 0; i < acked->len; i++)
       g_free((gpointer) g_array_index(acked, TxnAcked, i).participants);
     g_array_unref(acked);
