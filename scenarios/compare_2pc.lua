@@ -6,7 +6,10 @@
 -- scenarios/compare_quorum.lua is the other half; `make curve` sweeps both.
 scenario { name = "compare_2pc", duration = "60s", seeds = 5 }
 
-local p = params { down = 0.05 }
+-- `rate` (transactions per second) and `length` (simulated time) size the run:
+-- tests/sh/t_txn_check_scales.sh runs it for 400 s at 60 tx/s.
+local p = params { down = 0.05, rate = 50, length = "60s" }
+duration(p.length)
 assert(p.down > 0 and p.down < 1, "down must be in (0, 1)")
 local mttr = 0.5
 local parts = { "p1", "p2", "p3" }
@@ -15,7 +18,7 @@ node("coord", "txn.2pc.coordinator", { participants = parts })
 for _, n in ipairs(parts) do node(n, "txn.2pc.participant", { participants = parts }) end
 clients {
   count = 1, model = "txn.client", params = { coordinator = "coord", participants = parts, keys = 100000 },
-  workload = { mode = "open", rate = 50, ops = { "txn" }, timeout = "500ms", keys = 100000, start = "2s" },
+  workload = { mode = "open", rate = p.rate, ops = { "txn" }, timeout = "500ms", keys = 100000, start = "2s" },
 }
 nemesis.crashes { nodes = { "coord", "p1", "p2", "p3" }, mttf = mttr * (1 - p.down) / p.down, mttr = mttr }
 

@@ -20,6 +20,7 @@ node("client2", "lock.lease.client", common)
 
 local client2_at
 once({ kind = "event", type = "cs_enter", node = "client2" }, function(ev) client2_at = ev.time end)
+metric("extends_sent", 0)
 on({ kind = "send", node = "client1", type = "EXTEND" }, function() metric_add("extends_sent") end)
 at("4.9s", function() metric("client2_granted_at_s", client2_at or -1) end)
 

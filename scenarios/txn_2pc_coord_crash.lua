@@ -22,22 +22,36 @@ clients {
   count = 1, model = "txn.client", params = { coordinator = "coord", participants = parts },
   workload = { mode = "closed", ops = { "txn" }, think = "20ms", timeout = "1s", keys = 5, stop = "5s" },
 }
+-- The outcome of the transaction the crash hits, at each participant: both
+-- protocols must abort it everywhere (2PC: the restarted coordinator finds
+-- BEGIN alone; 3PC: the backup finds every participant uncertain, and
+-- committing then would be wrong: the coordinator may have aborted).
+local hit
+for _, kind in ipairs { "part_commit", "part_abort" } do
+  metric("hit_txn_" .. kind, 0)
+  on({ kind = "event", type = kind }, function(ev)
+    if ev.msg.txn == hit then metric_add("hit_txn_" .. kind) end
+  end)
+end
 timeline(function()
   sleep("1s")
-  wait_for({ kind = "deliver", node = "coord", type = "BEGIN" })
+  hit = wait_for({ kind = "deliver", node = "coord", type = "BEGIN" }).msg.txn
   wait_for({ kind = "deliver", node = "coord", type = p.proto == "2pc" and "VOTE" or "Vote" }, 3)
   metric("crash_at_s", now())
   crash("coord")
   sleep(p.downtime)
   restart("coord")
 end)
-local settled = { ["txn.in_doubt_at_end"] = 0, ["txn.locks_held_at_end"] = 0 }
+local settled = { ["txn.in_doubt_at_end"] = 0, ["txn.locks_held_at_end"] = 0, hit_txn_part_abort = 3,
+                  hit_txn_part_commit = 0, ["txn.undecided"] = 2 }
 if p.proto == "2pc" then
+  settled["txn.aborts"] = 0 -- the client hears nothing until its deadline
   settled["txn.in_doubt_max_s"] = { min = 2.0, max = 2.02 }
   settled["txn.coord_recovery_aborts"] = { min = 1 }
   settled["txn.blocked"] = { min = 3 }
 else
   settled["txn.in_doubt_max_s"] = { max = 0.4 }
+  settled["txn.aborts"] = 1 -- the backup tells the client
   settled["txn.blocked"] = 0
 end
 expect { violations = 0, metrics = settled }

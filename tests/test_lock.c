@@ -209,21 +209,23 @@ static void test_restart_persistence_and_delay(void)
   }
 }
 
+/* The fencing boundary: a write at the highest token seen minus one is
+ * rejected, one at the highest token itself accepted (further writes of
+ * the current holder), also after the highest has moved on. */
 static void test_resource_fencing(void)
 {
+  const int64_t tokens[] = { 5, 3, 4, 5, 6, 5, 6, 7 };
+  const int64_t fenced_ok[] = { 1, 0, 0, 1, 1, 0, 1, 1 };
   for (int fencing = 0; fencing <= 1; fencing++) {
     g_autoptr(Sim) sim = lock_sim("resource", "fencing", fencing ? "true" : "false", NULL);
-    send_at(sim, MS(0), 1, 0, (ProbeReq) { LOCK_WRITE, 1, 0, 0, 5 });
-    send_at(sim, MS(10), 1, 0, (ProbeReq) { LOCK_WRITE, 2, 0, 0, 3 });
-    send_at(sim, MS(20), 1, 0, (ProbeReq) { LOCK_WRITE, 3, 0, 0, 5 });
-    send_at(sim, MS(30), 1, 0, (ProbeReq) { LOCK_WRITE, 4, 0, 0, 6 });
+    for (guint i = 0; i < G_N_ELEMENTS(tokens); i++)
+      send_at(sim, MS(10 * i), 1, 0, (ProbeReq) { LOCK_WRITE, i + 1, 0, 0, tokens[i] });
     sim_run(sim, SIM_S);
-    CU_ASSERT_EQUAL(reply_field(sim, 1, "ok", -9), 1);
-    CU_ASSERT_EQUAL(reply_field(sim, 2, "ok", -9), fencing ? 0 : 1);
-    CU_ASSERT_EQUAL(reply_field(sim, 3, "ok", -9), 1);
-    CU_ASSERT_EQUAL(reply_field(sim, 4, "ok", -9), 1);
-    CU_ASSERT_EQUAL(metric(sim, "stale_token_rejections"), fencing ? 1 : 0);
-    CU_ASSERT_EQUAL(sim_log_length(sim_node(sim, 0)), 4);
+    for (guint i = 0; i < G_N_ELEMENTS(tokens); i++)
+      CU_ASSERT_EQUAL(reply_field(sim, i + 1, "ok", -9), fencing ? fenced_ok[i] : 1);
+    CU_ASSERT_EQUAL(metric(sim, "stale_token_rejections"), fencing ? 3 : 0);
+    CU_ASSERT_EQUAL(metric(sim, "writes_accepted"), fencing ? 5 : 8);
+    CU_ASSERT_EQUAL(sim_log_length(sim_node(sim, 0)), G_N_ELEMENTS(tokens));
   }
 }
 
@@ -259,20 +261,31 @@ static void test_checker_overlaps(void)
 
 static void test_checker_unsafe_writes(void)
 {
-  CheckLockInterval iv[] = { { 1, 1, MS(0), MS(100) }, { 2, 1, MS(120), MS(300) } };
-  check_lock_overlaps(iv, 2, NULL);
+  CheckLockInterval iv[] = { { 1, 1, MS(0), MS(100) }, { 2, 1, MS(120), MS(300) }, { 1, 2, MS(400), MS(500) } };
+  check_lock_overlaps(iv, G_N_ELEMENTS(iv), NULL);
   CheckLockWrite w[] = {
     { 1, 1, MS(50), TRUE },   /* in time: safe */
+    { 1, 1, MS(150), TRUE },  /* late, but client 2 has not written yet: nothing overwritten */
     { 2, 1, MS(200), TRUE },  /* client 2's own: safe */
-    { 1, 1, MS(150), FALSE }, /* late but rejected: safe */
-    { 1, 1, MS(150), TRUE },  /* late and accepted: unsafe */
+    { 1, 1, MS(210), FALSE }, /* late but rejected: safe */
+    { 1, 1, MS(250), TRUE },  /* late and after client 2's write: unsafe */
     { 3, 9, MS(10), TRUE },   /* no such grant: unsafe */
+    { 1, 2, MS(450), TRUE },  /* client 1 again, newer than client 2: safe */
+    { 2, 1, MS(460), TRUE },  /* client 2's stale write after client 1's newer one: unsafe */
+    { 1, 1, MS(470), TRUE },  /* client 1's first grant, older than client 2's, which wrote: unsafe */
   };
   int reported = 0;
   CheckLockSink sink = { count_report, &reported, NULL, 0 };
-  CU_ASSERT_EQUAL(check_lock_unsafe_writes(iv, 2, w, 3, &sink), 0);
-  CU_ASSERT_EQUAL(check_lock_unsafe_writes(iv, 2, w, G_N_ELEMENTS(w), &sink), 2);
+  CU_ASSERT_EQUAL(check_lock_unsafe_writes(iv, 3, w, 4, &sink), 0);
+  CU_ASSERT_EQUAL(check_lock_unsafe_writes(iv, 3, w, 6, &sink), 2);
   CU_ASSERT_EQUAL(reported, 2);
+  CU_ASSERT_EQUAL(check_lock_unsafe_writes(iv, 3, w, G_N_ELEMENTS(w), NULL), 4);
+  /* A client's own newer grant is no reason: only another client's. */
+  CheckLockWrite own[] = { { 1, 2, MS(450), TRUE }, { 1, 1, MS(460), TRUE } };
+  CU_ASSERT_EQUAL(check_lock_unsafe_writes(iv, 3, own, 2, NULL), 0);
+  /* The order the resource took them in is by time, whatever the array says. */
+  CheckLockWrite swapped[] = { { 1, 1, MS(250), TRUE }, { 2, 1, MS(200), TRUE } };
+  CU_ASSERT_EQUAL(check_lock_unsafe_writes(iv, 3, swapped, 2, NULL), 1);
 }
 
 /* ---- scenarios, seed by seed ---- */
@@ -375,9 +388,9 @@ void suite_lock(void)
   CU_add_test(s, "fencing tokens increase across a restart", test_fenced_tokens_survive_restart);
   CU_add_test(s, "naive DEL deletes another owner's key", test_naive_del_ignores_owner);
   CU_add_test(s, "restart without/with persistence, delayed restart", test_restart_persistence_and_delay);
-  CU_add_test(s, "resource rejects stale tokens only when fencing", test_resource_fencing);
+  CU_add_test(s, "resource: highest token minus one rejected, highest accepted", test_resource_fencing);
   CU_add_test(s, "checker: overlaps of different clients", test_checker_overlaps);
-  CU_add_test(s, "checker: accepted writes under a superseded grant", test_checker_unsafe_writes);
+  CU_add_test(s, "checker: stale writes after a newer holder's write", test_checker_unsafe_writes);
   CU_add_test(s, "scenario: GC pause, lease unsafe, fenced safe", test_scenario_gc_pause);
   CU_add_test(s, "scenario: naive lock with a long pause", test_scenario_naive_pause);
   CU_add_test(s, "scenario: Redlock clock jump", test_scenario_redlock_clock_jump);

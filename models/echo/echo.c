@@ -103,6 +103,8 @@ static const SimParamSpec client_params[] = {
   { NULL },
 };
 
+static const char *const client_ops[] = { "ping", NULL };
+
 const SimModel model_echo_client = {
   .name = "echo.client",
   .summary = "sends PING to a server periodically and records each as an operation",
@@ -111,6 +113,7 @@ const SimModel model_echo_client = {
   .on_message = client_on_message,
   .on_timer = client_on_timer,
   .on_invoke = client_on_invoke,
+  .ops = client_ops,
 };
 
 /* bench.forward: every message received is forwarded to a random node until

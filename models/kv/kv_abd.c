@@ -241,6 +241,8 @@ static const SimParamSpec client_params[] = {
   { NULL },
 };
 
+static const char *const client_ops[] = { "read", "write", NULL };
+
 const SimModel model_kv_abd_client = {
   .name = "kv.abd.client",
   .summary = "ABD coordinator: two-phase majority reads and writes per key; checks linearizability at the end",
@@ -250,4 +252,5 @@ const SimModel model_kv_abd_client = {
   .on_timer = client_on_timer,
   .on_invoke = client_on_invoke,
   .finish = client_finish,
+  .ops = client_ops,
 };

@@ -281,6 +281,8 @@ static const SimParamSpec client_params[] = {
   { NULL },
 };
 
+static const char *const client_ops[] = { "read", "write", NULL };
+
 const SimModel model_kv_quorum_client = {
   .name = "kv.quorum.client",
   .summary = "Dynamo-style coordinator: N/R/W quorums, LWW by Lamport version, read repair, sloppy quorum",
@@ -290,4 +292,5 @@ const SimModel model_kv_quorum_client = {
   .on_timer = client_on_timer,
   .on_invoke = client_on_invoke,
   .finish = client_finish,
+  .ops = client_ops,
 };

@@ -2,7 +2,8 @@
  * resource left in their durable logs, hands them to sim/check_lock and
  * reports invariants and metrics:
  *   mutual_exclusion  overlapping believed critical sections (pairs)
- *   resource_safety   accepted writes issued under a superseded grant
+ *   resource_safety   accepted writes of a grant older than one of another
+ *                     client that had already written
  *   overlaps, unsafe_writes, lock_availability (acquisitions / acquire
  *   operations that ended) as metrics. */
 #include "models/lock/lock.h"
@@ -105,7 +106,12 @@ void lock_check_finish(Sim *sim, SimNode *const *nodes, guint count)
                                             w->len, &unsafe_sink);
   sim_metric_set(sim, "overlaps", (double) overlaps);
   sim_metric_set(sim, "unsafe_writes", (double) unsafe);
-  sim_metric_add(sim, "stale_token_rejections", 0);
-  sim_metric_add(sim, "acquire_timeouts", 0);
+  /* Counters show 0 when nothing happened, rather than going missing. */
+  static const char *const counters[] = {
+    "acquisitions", "acquire_attempts", "acquire_timeouts", "stale_token_rejections", "writes_accepted",
+    "locks_deleted_by_non_owner", "server_requests_refused",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(counters); i++)
+    sim_metric_add(sim, counters[i], 0);
   sim_metric_set(sim, "lock_availability", acquire_availability(sim));
 }

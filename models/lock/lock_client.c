@@ -32,7 +32,7 @@ typedef enum { LOCK_NAIVE, LOCK_LEASE, LOCK_FENCED, LOCK_REDLOCK } LockAlgo;
 typedef enum { PH_IDLE, PH_ACQUIRING, PH_HELD } LockPhase;
 
 /* Timer tags; attempt-scoped ones carry the attempt number above 8 bits. */
-enum { T_CYCLE = 1, T_DEADLINE, T_ATTEMPT, T_RETRY, T_WRITE, T_RELEASE, T_EXPIRY, T_RENEW };
+enum { T_CYCLE = 1, T_DEADLINE, T_ATTEMPT, T_RETRY, T_WRITE, T_RELEASE, T_EXPIRY, T_RENEW, T_WRITE_LOST };
 
 #define NEVER G_MAXINT64
 
@@ -50,6 +50,7 @@ typedef struct {
   int64_t owner;            /* random value identifying this attempt */
   SimTime attempt_start;    /* local clock */
   guint next_server, replies, acks;
+  guint8 *answered;         /* per server: 0 no answer yet in this attempt, 1 refused, 2 granted */
   gboolean unanswered;      /* some request of the attempt got no answer */
   SimTimerId t_deadline, t_attempt, t_retry;
   /* the critical section */
@@ -60,10 +61,18 @@ typedef struct {
   uint64_t write_op;
   int64_t write_req;
   SimTime renew_sent;
+  gboolean renew_pending;   /* an EXTEND is out and its answer not yet taken */
   SimTimerId t_write, t_release, t_expiry, t_renew;
 } LockClient;
 
 static LockClient *client(SimNode *node) { return sim_node_data(node); }
+
+static void client_free(gpointer p)
+{
+  LockClient *c = p;
+  g_free(c->answered);
+  g_free(c);
+}
 
 static void cancel(SimNode *node, SimTimerId *t)
 {
@@ -143,6 +152,7 @@ static void try_attempt(SimNode *node, LockClient *c)
   c->owner = (int64_t) (sim_rng_u64(sim_node_rng(node)) >> 1) | 1;
   c->attempt_start = sim_node_clock(node);
   c->next_server = c->replies = c->acks = 0;
+  memset(c->answered, 0, c->nservers);
   c->unanswered = FALSE;
   SimTime timeout = sim_node_param_duration(node, "server_timeout");
   switch (c->algo) {
@@ -248,7 +258,7 @@ static void granted(SimNode *node, LockClient *c, int64_t token)
   c->token = token;
   c->phase = PH_HELD;
   c->writes_done = 0;
-  c->write_in_flight = c->release_due = FALSE;
+  c->write_in_flight = c->release_due = c->renew_pending = FALSE;
   SimValue v = sim_value_int(token);
   sim_op_complete(node, c->op, SIM_OP_OK, &v);
   sim_metric_add(sim, "acquisitions", 1);
@@ -305,6 +315,8 @@ static void send_write(SimNode *node, LockClient *c)
   sim_msg_set(m, "token", c->token);
   sim_msg_set(m, "value", c->write_req);
   sim_send(node, c->resource, m);
+  /* A lost write or answer must not hold the lock for ever. */
+  sim_timer_after(node, sim_node_param_duration(node, "write_timeout"), ((uint64_t) c->write_req << 8) | T_WRITE_LOST);
 }
 
 /* ---- handlers ---- */
@@ -322,22 +334,43 @@ static void redlock_decide(SimNode *node, LockClient *c)
     attempt_failed(node, c);
 }
 
+/* The index of node `id` in the client's server list, or -1. */
+static int server_index(const LockClient *c, int id)
+{
+  for (guint i = 0; i < c->nservers; i++)
+    if (c->servers[i] == id)
+      return (int) i;
+  return -1;
+}
+
+/* A REPLY. Each server's answer counts once per attempt: the network may
+ * deliver a message twice, and a second OK from one server is not a second
+ * server agreeing. Answers to an earlier attempt or renewal are ignored. */
 static void on_reply(SimNode *node, LockClient *c, const SimMsg *msg)
 {
   int64_t op = sim_msg_get(msg, "op", 0);
   int64_t ok = sim_msg_get(msg, "ok", 0);
+  int from = server_index(c, msg->src);
   if (op == LOCK_OP_EXTEND) {
-    if (c->phase == PH_HELD && ok == 1 && sim_msg_get(msg, "req", -1) == c->seq) {
+    if (c->phase == PH_HELD && c->renew_pending && from == 0 && sim_msg_get(msg, "req", -1) == c->seq) {
+      c->renew_pending = FALSE;
+      if (ok != 1)
+        return;
       c->believed_end = c->renew_sent + sim_node_param_duration(node, "ttl") - sim_node_param_duration(node, "margin");
       arm_expiry(node, c);
+      cancel(node, &c->t_renew);
       c->t_renew = sim_timer_after(node, (c->believed_end - sim_node_clock(node)) / 2, T_RENEW);
     }
     return;
   }
-  if (op != LOCK_OP_SET || c->phase != PH_ACQUIRING || sim_msg_get(msg, "req", -1) != (int64_t) c->attempt)
+  if (op != LOCK_OP_SET || c->phase != PH_ACQUIRING || sim_msg_get(msg, "req", -1) != (int64_t) c->attempt || from < 0 ||
+      c->answered[from])
     return;
+  c->answered[from] = ok == 1 ? 2 : 1;
   switch (c->algo) {
   case LOCK_NAIVE:
+    if (from != (int) c->next_server - 1)
+      return; /* a late answer from a server it has given up on */
     if (ok == 1)
       granted(node, c, 0);
     else if (!naive_next(node, c))
@@ -345,6 +378,8 @@ static void on_reply(SimNode *node, LockClient *c, const SimMsg *msg)
     break;
   case LOCK_LEASE:
   case LOCK_FENCED:
+    if (from != 0)
+      return;
     if (ok == 1)
       granted(node, c, sim_msg_get(msg, "token", 0));
     else
@@ -359,20 +394,30 @@ static void on_reply(SimNode *node, LockClient *c, const SimMsg *msg)
   }
 }
 
-static void on_write_reply(SimNode *node, LockClient *c, const SimMsg *msg)
+/* The write in flight is over: answered (`outcome` ok or fail) or given up
+ * after write_timeout (SIM_OP_INFO: the kernel has recorded it). Then the
+ * critical section goes on: release if it is due, else the next write. */
+static void write_done(SimNode *node, LockClient *c, int outcome)
 {
-  if (!c->write_in_flight || sim_msg_get(msg, "req", -1) != c->write_req)
-    return;
   c->write_in_flight = FALSE;
   c->writes_done++;
-  SimValue v = sim_value_int(c->write_req);
-  sim_op_complete(node, c->write_op, sim_msg_get(msg, "ok", 0) ? SIM_OP_OK : SIM_OP_FAIL, &v);
+  if (outcome != SIM_OP_INFO) {
+    SimValue v = sim_value_int(c->write_req);
+    sim_op_complete(node, c->write_op, outcome, &v);
+  }
   if (c->phase != PH_HELD)
     return;
   if (c->release_due)
     release(node, c);
   else
     plan_write(node, c);
+}
+
+static void on_write_reply(SimNode *node, LockClient *c, const SimMsg *msg)
+{
+  if (!c->write_in_flight || sim_msg_get(msg, "req", -1) != c->write_req)
+    return;
+  write_done(node, c, sim_msg_get(msg, "ok", 0) ? SIM_OP_OK : SIM_OP_FAIL);
 }
 
 static void client_on_message(SimNode *node, const SimMsg *msg)
@@ -436,10 +481,15 @@ static void client_on_timer(SimNode *node, uint64_t tag)
     if (c->phase == PH_HELD)
       end_cs(node, c, TRUE);
     break;
+  case T_WRITE_LOST:
+    if (c->write_in_flight && (int64_t) (tag >> 8) == c->write_req)
+      write_done(node, c, SIM_OP_INFO);
+    break;
   case T_RENEW:
     c->t_renew = 0;
     if (believed_valid(node, c)) {
       c->renew_sent = sim_node_clock(node);
+      c->renew_pending = TRUE;
       send_req(node, c, c->servers[0], LOCK_EXTEND, c->seq);
     }
     break;
@@ -454,7 +504,8 @@ static void client_start(SimNode *node, LockAlgo algo)
   guint n = 0;
   const int *res = sim_node_param_nodes(node, "resource", &n);
   c->resource = n > 0 ? res[0] : -1;
-  sim_node_set_data(node, c, g_free);
+  c->answered = g_new0(guint8, c->nservers ? c->nservers : 1);
+  sim_node_set_data(node, c, client_free);
   sim_metric_add(sim_node_sim(node), "acquisitions", 0);
   if (c->nservers == 0) {
     sim_fail(sim_node_sim(node), "node '%s' (%s): parameter 'servers' names no lock server", sim_node_name(node),
@@ -509,7 +560,7 @@ static const SimParamSpec client_params[] = {
   { "hold", SIM_PARAM_DURATION, "300ms", "release this long after the grant", 0, 0 },
   { "work", SIM_PARAM_DURATION, "10ms", "time between checking the lock and sending a write", 0, 0 },
   { "writes", SIM_PARAM_INT, "1", "writes to the resource per critical section", 0, 0 },
-  { "write_timeout", SIM_PARAM_DURATION, "500ms", "a write without answer by then is recorded as info", 0, 0 },
+  { "write_timeout", SIM_PARAM_DURATION, "500ms", "a write without answer by then is recorded as info and the critical section goes on", 0, 0 },
   { "think", SIM_PARAM_DURATION, "200ms", "pause between cycles of the client's own loop", 0, 0 },
   { "start", SIM_PARAM_DURATION, "0", "first acquire this long after start", 0, 0 },
   { "loop", SIM_PARAM_BOOL, "true", "run the acquire/write/release loop; false = only when a workload asks", 0, 0 },
@@ -517,6 +568,8 @@ static const SimParamSpec client_params[] = {
   { "renew", SIM_PARAM_BOOL, "false", "lease, fenced: extend the lease halfway through its validity", 0, 0 },
   { NULL },
 };
+
+static const char *const client_ops[] = { "acquire", NULL };
 
 const SimModel model_lock_naive_client = {
   .name = "lock.naive.client",
@@ -528,6 +581,7 @@ const SimModel model_lock_naive_client = {
   .on_crash = client_on_crash,
   .on_invoke = client_on_invoke,
   .finish = lock_check_finish,
+  .ops = client_ops,
 };
 
 const SimModel model_lock_lease_client = {
@@ -540,6 +594,7 @@ const SimModel model_lock_lease_client = {
   .on_crash = client_on_crash,
   .on_invoke = client_on_invoke,
   .finish = lock_check_finish,
+  .ops = client_ops,
 };
 
 const SimModel model_lock_fenced_client = {
@@ -552,6 +607,7 @@ const SimModel model_lock_fenced_client = {
   .on_crash = client_on_crash,
   .on_invoke = client_on_invoke,
   .finish = lock_check_finish,
+  .ops = client_ops,
 };
 
 const SimModel model_lock_redlock_client = {
@@ -564,6 +620,7 @@ const SimModel model_lock_redlock_client = {
   .on_crash = client_on_crash,
   .on_invoke = client_on_invoke,
   .finish = lock_check_finish,
+  .ops = client_ops,
 };
 
 gboolean lock_is_client_model(const SimModel *model)

@@ -88,15 +88,35 @@ guint txn_locks_held(const TxnLocks *l);
 /* Locks a participant node holds now (0 when crashed). */
 guint txn_participant_locks(SimNode *node);
 
+/* ---- durable logs read incrementally (txn_log.c) ---- */
+/* Appends a record to node's durable log. A forced append also notes the
+ * log's length in durable state ("txn.log_synced"): every record below that
+ * mark is on stable storage and can never be lost. Use it for every record
+ * a txn model logs. */
+void txn_log_append(SimNode *node, const SimMsg *record, gboolean force);
+/* An index of one node's log: per transaction, its phase and its last
+ * record, for the permanent prefix; extended as that prefix grows. Volatile:
+ * whoever holds one drops it at a crash and starts again. */
+typedef struct TxnLogIndex TxnLogIndex;
+TxnLogIndex *txn_log_index_new(void);
+void txn_log_index_free(TxnLogIndex *ix);
+/* Node's phase for `txn` per its log as it is now (txn_phase_replay over
+ * every record of the transaction), and in `*last` (may be NULL) the type
+ * of its last record or NULL. `ix` must be used with one node only. Costs
+ * the records appended to the permanent prefix since the last call plus the
+ * unsynced tail. */
+TxnPhase txn_log_lookup(TxnLogIndex *ix, SimNode *node, int64_t txn, const char **last);
+
 /* ---- finish-hook glue (txn_check.c) ---- */
 /* The outcome each of `nodes` (participants) holds for each transaction in
  * its durable log, appended to `out` (of TxnDecision). */
 void txn_collect_decisions(SimNode *const *nodes, guint count, GArray *out);
 /* Online atomicity check, run when participant `self` decides `txn`:
- * reads the durable logs of the nodes in `peers` and reports an
+ * reads the durable logs of the nodes in `peers` (through `logs`, one
+ * index per peer, made for that peer) and reports an
  * "atomicity" violation if the transaction is now committed somewhere and
  * aborted elsewhere. */
-void txn_check_on_decide(SimNode *self, const int *peers, guint npeers, int64_t txn);
+void txn_check_on_decide(SimNode *self, TxnLogIndex *const *logs, const int *peers, guint npeers, int64_t txn);
 /* The participants' finish hook: end-of-run atomicity and durability and
  * the in-doubt and per-transaction metrics. */
 void txn_participants_finish(Sim *sim, SimNode *const *nodes, guint count);

@@ -35,19 +35,14 @@ void txn_collect_decisions(SimNode *const *nodes, guint count, GArray *out)
     collect_one(nodes[i], out);
 }
 
-void txn_check_on_decide(SimNode *self, const int *peers, guint npeers, int64_t txn)
+void txn_check_on_decide(SimNode *self, TxnLogIndex *const *logs, const int *peers, guint npeers, int64_t txn)
 {
   Sim *sim = sim_node_sim(self);
   sim_invariant_declare(sim, "atomicity");
   gboolean commit = FALSE, abort = FALSE, others_commit = FALSE, others_abort = FALSE;
   for (guint p = 0; p < npeers; p++) {
     SimNode *node = sim_node(sim, peers[p]);
-    TxnPhase ph = TXN_PH_NONE;
-    for (guint i = 0; i < sim_log_length(node); i++) {
-      const SimMsg *r = sim_log_get(node, i);
-      if (sim_msg_get(r, "txn", -1) == txn)
-        ph = txn_phase_replay(ph, r->type);
-    }
+    TxnPhase ph = txn_log_lookup(logs[p], node, txn, NULL);
     commit |= ph == TXN_PH_COMMITTED;
     abort |= ph == TXN_PH_ABORTED;
     if (node != self) {
@@ -113,6 +108,7 @@ void txn_participants_finish(Sim *sim, SimNode *const *nodes, guint count)
     for (guint i = 0; i < lost->len; i++)
       sim_violation(sim, "durability", "txn %" G_GINT64_FORMAT " acknowledged as committed but not committed "
                     "at every participant", g_array_index(lost, int64_t, i));
+    sim_metric_set(sim, "txn.lost_commits", lost->len);
     for (guint i = 0; i < acked->len; i++)
       g_free((gpointer) g_array_index(acked, TxnAcked, i).participants);
     g_array_unref(acked);
@@ -140,11 +136,18 @@ void txn_participants_finish(Sim *sim, SimNode *const *nodes, guint count)
   }
   if (slots > 0)
     sim_metric_set(sim, "txn.msgs_per_participant", msgs / slots);
-  double blocked = 0;
-  if (!sim_metric_get(sim, "txn.blocked", &blocked))
-    sim_metric_set(sim, "txn.blocked", 0);
-  if (!sim_metric_get(sim, "txn.in_doubt_max_s", &blocked))
-    sim_metric_set(sim, "txn.in_doubt_max_s", 0);
+  /* Counters show 0 when nothing happened, rather than going missing. */
+  static const char *const counters[] = {
+    "txn.blocked", "txn.in_doubt_max_s", "txn.in_doubt_total_s", "txn.lock_conflicts", "txn.begun",
+    "txn.participant_slots", "txn.msgs", "forced_writes", "txn.coord_recovery_resends",
+    "txn.coord_recovery_aborts", "txn.total_failure_aborts", "txn.atomicity_online",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(counters); i++)
+    sim_metric_add(sim, counters[i], 0);
+  for (guint i = 0; i < count; i++) {
+    g_autofree char *total = g_strdup_printf("txn.in_doubt_total_s.%s", sim_node_name(nodes[i]));
+    sim_metric_add(sim, total, 0);
+  }
 }
 
 void txn_client_finish(Sim *sim, SimNode *const *nodes, guint count)

@@ -125,6 +125,8 @@ static const SimParamSpec client_params[] = {
   { NULL },
 };
 
+static const char *const client_ops[] = { "txn", NULL };
+
 const SimModel model_txn_client = {
   .name = "txn.client",
   .summary = "sends transactions to a 2PC/3PC coordinator and records committed/aborted/unknown",
@@ -134,4 +136,5 @@ const SimModel model_txn_client = {
   .on_timer = client_on_timer,
   .on_invoke = client_on_invoke,
   .finish = txn_client_finish,
+  .ops = client_ops,
 };

@@ -44,12 +44,14 @@ typedef struct {
   const int *parts;
   guint nparts;
   GHashTable *txns; /* txn (gint64*) → CoTxn* */
+  TxnLogIndex *log; /* this node's own log, for DECISION-REQUESTs about forgotten transactions */
 } Coord;
 
 static void coord_free(gpointer p)
 {
   Coord *c = p;
   g_hash_table_unref(c->txns);
+  txn_log_index_free(c->log);
   g_free(c);
 }
 
@@ -59,6 +61,7 @@ static Coord *coord_new(SimNode *node, const TxnProto *proto)
   c->proto = proto;
   c->parts = sim_node_param_nodes(node, "participants", &c->nparts);
   c->txns = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, g_free);
+  c->log = txn_log_index_new();
   sim_node_set_data(node, c, coord_free);
   return c;
 }
@@ -110,7 +113,7 @@ static void log_rec(SimNode *node, CoTxn *t, const char *type, gboolean force)
   sim_msg_set(&r, "txn", t->txn);
   sim_msg_set(&r, "mask", (int64_t) t->mask);
   sim_msg_set(&r, "client", t->client);
-  sim_log_append(node, &r, force);
+  txn_log_append(node, &r, force);
 }
 
 static void co_abort(SimNode *node, Coord *c, CoTxn *t, uint64_t no_voters)
@@ -147,10 +150,15 @@ static void co_precommit(SimNode *node, Coord *c, CoTxn *t)
   t->timer = sim_timer_after(node, sim_node_param_duration(node, "ack_timeout"), txn_tag(TXN_T_ACKS, t->txn));
 }
 
+static const char *logged(SimNode *node, Coord *c, int64_t txn);
+
+/* A client's BEGIN. A copy of one already under way or in the log (the
+ * network may deliver a message twice, or late) is ignored: running a
+ * decided transaction again could decide it the other way. */
 static void on_begin(SimNode *node, Coord *c, const SimMsg *msg)
 {
   int64_t txn = sim_msg_get(msg, "txn", -1);
-  if (txn < 0 || g_hash_table_contains(c->txns, &txn))
+  if (txn < 0 || g_hash_table_contains(c->txns, &txn) || logged(node, c, txn))
     return;
   CoTxn *t = co_add(c, txn);
   t->client = msg->src;
@@ -170,15 +178,11 @@ static void on_begin(SimNode *node, Coord *c, const SimMsg *msg)
   t->timer = sim_timer_after(node, sim_node_param_duration(node, "vote_timeout"), txn_tag(TXN_T_VOTES, txn));
 }
 
-/* Searches the log for the last record about `txn`: its type or NULL. */
-static const char *logged(SimNode *node, int64_t txn)
+/* The type of the last record about `txn` in the log, or NULL. */
+static const char *logged(SimNode *node, Coord *c, int64_t txn)
 {
   const char *last = NULL;
-  for (guint i = 0; i < sim_log_length(node); i++) {
-    const SimMsg *r = sim_log_get(node, i);
-    if (sim_msg_get(r, "txn", -1) == txn)
-      last = r->type;
-  }
+  txn_log_lookup(c->log, node, txn, &last);
   return last;
 }
 
@@ -198,7 +202,7 @@ static void on_decision_request(SimNode *node, Coord *c, const SimMsg *msg, int6
   if (t)
     answer = t->phase == CO_COMMITTING ? c->proto->commit : NULL;
   else {
-    const char *rec = logged(node, txn);
+    const char *rec = logged(node, c, txn);
     if (rec && (g_str_equal(rec, TXN_REC_COMMIT) || g_str_equal(rec, TXN_REC_END)))
       answer = c->proto->commit;
     else if (rec && g_str_equal(rec, TXN_REC_PRECOMMIT))

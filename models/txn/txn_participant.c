@@ -72,6 +72,8 @@ typedef struct {
   GHashTable *txns;    /* txn → PTxn* */
   TxnLocks *locks;
   GHashTable *store;   /* key → committed value (gint64* both) */
+  GHashTable *waiters; /* txn → PTxn* of the transactions whose PREPARE waits for a lock */
+  TxnLogIndex **peer_logs; /* one per participant: the online atomicity check's view of its log */
 } Part;
 
 static void part_free(gpointer p)
@@ -79,6 +81,10 @@ static void part_free(gpointer p)
   Part *s = p;
   g_hash_table_unref(s->txns);
   g_hash_table_unref(s->store);
+  g_hash_table_unref(s->waiters);
+  for (guint i = 0; i < s->nparts; i++)
+    txn_log_index_free(s->peer_logs[i]);
+  g_free(s->peer_logs);
   txn_locks_free(s->locks);
   g_free(s);
 }
@@ -125,7 +131,7 @@ static void log_rec(SimNode *node, PTxn *t, const char *type, gboolean force)
     sim_msg_set(&r, "mask", (int64_t) t->mask);
     sim_msg_set(&r, "at", t->prepared_at);
   }
-  sim_log_append(node, &r, force);
+  txn_log_append(node, &r, force);
 }
 
 static void arm(SimNode *node, PTxn *t, int kind, SimTime delay)
@@ -135,6 +141,16 @@ static void arm(SimNode *node, PTxn *t, int kind, SimTime delay)
 }
 
 static void try_vote(SimNode *node, Part *s, PTxn *t);
+
+/* Marks t as waiting for its key's lock or not, keeping s->waiters in step. */
+static void set_waiting(Part *s, PTxn *t, gboolean waiting)
+{
+  t->waiting = waiting;
+  if (waiting)
+    g_hash_table_replace(s->waiters, &t->txn, t);
+  else
+    g_hash_table_remove(s->waiters, &t->txn);
+}
 
 /* A decision was made here: metrics, the online atomicity check, and the
  * lock handed to a waiting transaction. */
@@ -165,15 +181,15 @@ static void decided(SimNode *node, Part *s, PTxn *t)
     if (sim_now(sim) - t->prepared_at > sim_node_param_duration(node, "blocked_threshold"))
       sim_metric_add(sim, "txn.blocked", 1);
   }
-  txn_check_on_decide(node, s->parts, s->nparts, t->txn);
+  txn_check_on_decide(node, s->peer_logs, s->parts, s->nparts, t->txn);
   /* Wake the lowest waiting transaction on the freed key. */
   PTxn *next = NULL;
   GHashTableIter it;
   gpointer v;
-  g_hash_table_iter_init(&it, s->txns);
+  g_hash_table_iter_init(&it, s->waiters);
   while (g_hash_table_iter_next(&it, NULL, &v)) {
     PTxn *w = v;
-    if (w->waiting && w->key == t->key && (!next || w->txn < next->txn))
+    if (w->key == t->key && (!next || w->txn < next->txn))
       next = w;
   }
   if (next)
@@ -184,7 +200,7 @@ static void abort_here(SimNode *node, Part *s, PTxn *t)
 {
   if (t->phase == TXN_PH_ABORTED || t->phase == TXN_PH_COMMITTED)
     return;
-  t->waiting = FALSE;
+  set_waiting(s, t, FALSE);
   t->phase = TXN_PH_ABORTED;
   log_rec(node, t, TXN_REC_ABORT, FALSE);
   decided(node, s, t);
@@ -211,7 +227,7 @@ static void send_vote(SimNode *node, Part *s, PTxn *t, gboolean yes)
 static void try_vote(SimNode *node, Part *s, PTxn *t)
 {
   if (txn_locks_take(s->locks, t->key, t->txn)) {
-    t->waiting = FALSE;
+    set_waiting(s, t, FALSE);
     t->locked = TRUE;
     t->phase = TXN_PH_UNCERTAIN;
     t->prepared_at = sim_now(sim_node_sim(node));
@@ -219,7 +235,7 @@ static void try_vote(SimNode *node, Part *s, PTxn *t)
     send_vote(node, s, t, TRUE);
     arm(node, t, TXN_T_DECISION, sim_node_param_duration(node, "decision_timeout"));
   } else if (!t->waiting && sim_node_param_duration(node, "lock_wait") > 0) {
-    t->waiting = TRUE;
+    set_waiting(s, t, TRUE);
     arm(node, t, TXN_T_LOCK, sim_node_param_duration(node, "lock_wait"));
   } else {
     sim_metric_add(sim_node_sim(node), "txn.lock_conflicts", 1);
@@ -489,7 +505,7 @@ static void on_timer(SimNode *node, uint64_t tag)
   switch (txn_tag_kind(tag)) {
   case TXN_T_LOCK:
     if (t->waiting) {
-      t->waiting = FALSE;
+      set_waiting(s, t, FALSE);
       sim_metric_add(sim_node_sim(node), "txn.lock_conflicts", 1);
       abort_here(node, s, t); /* not voted yet: abort on its own */
       send_vote(node, s, t, FALSE);
@@ -525,6 +541,10 @@ static void part_init(SimNode *node, const TxnProto *proto, gboolean force_prepa
   s->self = txn_index_of(s->parts, s->nparts, sim_node_id(node));
   s->txns = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, g_free);
   s->store = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+  s->waiters = g_hash_table_new(g_int64_hash, g_int64_equal);
+  s->peer_logs = g_new0(TxnLogIndex *, s->nparts ? s->nparts : 1);
+  for (guint i = 0; i < s->nparts; i++)
+    s->peer_logs[i] = txn_log_index_new();
   s->locks = txn_locks_new();
   sim_node_set_data(node, s, part_free);
   /* Replay the durable log. */

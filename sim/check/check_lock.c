@@ -56,32 +56,62 @@ static const CheckLockInterval *find_grant(const CheckLockInterval *iv, gsize n,
   return NULL;
 }
 
+typedef struct {
+  gsize index;  /* into the writes */
+  const CheckLockInterval *grant;
+} Accepted;
+
+static int cmp_accepted(const void *a, const void *b, void *data)
+{
+  const Accepted *x = a, *y = b;
+  const CheckLockWrite *w = data;
+  if (w[x->index].at != w[y->index].at)
+    return w[x->index].at < w[y->index].at ? -1 : 1;
+  return (x->index > y->index) - (x->index < y->index);
+}
+
 guint64 check_lock_unsafe_writes(const CheckLockInterval *iv, gsize n, const CheckLockWrite *w, gsize m,
                                  const CheckLockSink *sink)
 {
+  /* Accepted writes in the order the resource took them. */
+  g_autoptr(GArray) acc = g_array_new(FALSE, FALSE, sizeof(Accepted));
+  for (gsize k = 0; k < m; k++)
+    if (w[k].accepted) {
+      Accepted a = { k, find_grant(iv, n, w[k].client, w[k].seq) };
+      g_array_append_val(acc, a);
+    }
+  g_array_sort_with_data(acc, cmp_accepted, (gpointer) w);
+  /* The newest grant (latest start) among the writes taken so far, and the
+   * newest of a client other than that grant's: enough to tell whether a
+   * newer grant of *another* client has written already. */
+  const CheckLockInterval *newest = NULL, *newest_other = NULL;
   guint64 count = 0;
-  for (gsize k = 0; k < m; k++) {
-    if (!w[k].accepted)
-      continue;
-    const CheckLockInterval *g = find_grant(iv, n, w[k].client, w[k].seq);
-    const CheckLockInterval *other = NULL;
-    if (g)
-      for (gsize i = 0; i < n && iv[i].start <= w[k].at && !other; i++)
-        if (iv[i].client != g->client && iv[i].start > g->start)
-          other = &iv[i];
-    if (g && !other)
+  for (guint i = 0; i < acc->len; i++) {
+    const Accepted *a = &g_array_index(acc, Accepted, i);
+    const CheckLockWrite *x = &w[a->index];
+    const CheckLockInterval *g = a->grant;
+    const CheckLockInterval *other = !g ? NULL : newest && newest->client != g->client ? newest : newest_other;
+    gboolean unsafe = !g || (other && other->start > g->start);
+    if (g && (!newest || g->start > newest->start)) {
+      if (newest && newest->client != g->client)
+        newest_other = newest;
+      newest = g;
+    } else if (g && g->client != newest->client && (!newest_other || g->start > newest_other->start)) {
+      newest_other = g;
+    }
+    if (!unsafe)
       continue;
     count++;
     if (sink && sink->report) {
-      g_autofree char *a = name_of(sink, w[k].client);
-      g_autofree char *b = other ? name_of(sink, other->client) : NULL;
-      g_autofree char *s = other
-          ? g_strdup_printf("write of %s (grant %" G_GINT64_FORMAT ") accepted at %.6f s after %s "
-                            "was granted the lock at %.6f s", a, w[k].seq, sim_time_to_seconds(w[k].at),
-                            b, sim_time_to_seconds(other->start))
+      g_autofree char *who = name_of(sink, x->client);
+      g_autofree char *b = g ? name_of(sink, other->client) : NULL;
+      g_autofree char *s = g
+          ? g_strdup_printf("write of %s (grant %" G_GINT64_FORMAT ") accepted at %.6f s after %s was granted the "
+                            "lock at %.6f s and wrote", who, x->seq, sim_time_to_seconds(x->at), b,
+                            sim_time_to_seconds(other->start))
           : g_strdup_printf("write of %s accepted at %.6f s under unknown grant %" G_GINT64_FORMAT,
-                            a, sim_time_to_seconds(w[k].at), w[k].seq);
-      sink->report(w[k].at, s, sink->data);
+                            who, sim_time_to_seconds(x->at), x->seq);
+      sink->report(x->at, s, sink->data);
     }
   }
   return count;

@@ -7,9 +7,13 @@
  *  - writes the resource received: from client c under grant `seq`,
  *    arriving at `at`, accepted or rejected.
  * Two checks: overlapping critical sections of different clients
- * (mutual_exclusion) and accepted writes issued under a grant that, by the
- * time the write was accepted, had been superseded by another client's grant
- * (resource_safety: the data-corrupting case). */
+ * (mutual_exclusion) and accepted writes issued under a grant older than
+ * that of another client whose write the resource had already accepted
+ * (resource_safety: the data-corrupting case, Kleppmann's stale holder
+ * overwriting the next holder's work). A stale write that reaches the
+ * resource before the next holder has written anything is not counted:
+ * no newer write is lost, and fencing tokens, which the resource learns
+ * only from writes, cannot stop it either. */
 #pragma once
 #include "sim/kernel/sim.h"
 
@@ -44,9 +48,9 @@ typedef struct {
  * (start, client, seq). Reports each pair to `sink` (may be NULL). */
 guint64 check_lock_overlaps(CheckLockInterval *iv, gsize n, const CheckLockSink *sink);
 
-/* Counts accepted writes whose grant (client, seq) was followed, before or at
- * the write's time, by a grant to a different client: start in (grant start,
- * at]. A write whose grant is unknown counts as unsafe (nobody granted it).
- * `iv` must be sorted as check_lock_overlaps leaves it. */
+/* Counts accepted writes whose grant (client, seq) started before the grant
+ * of another client that had an accepted write earlier (by `at`; ties in
+ * array order). A write whose grant is unknown counts as unsafe (nobody
+ * granted it). `iv` must be sorted as check_lock_overlaps leaves it. */
 guint64 check_lock_unsafe_writes(const CheckLockInterval *iv, gsize n, const CheckLockWrite *w, gsize m,
                                  const CheckLockSink *sink);

@@ -47,8 +47,25 @@ gboolean txn_check_conflict(const TxnDecision *d, guint n, int64_t txn)
   return commit && abort;
 }
 
+/* The first index in `s` (sorted by_txn) of (txn, participant), or n. */
+static guint lower_bound(const TxnDecision *s, guint n, int64_t txn, int participant)
+{
+  guint lo = 0, hi = n;
+  while (lo < hi) {
+    guint mid = lo + (hi - lo) / 2;
+    if (s[mid].txn < txn || (s[mid].txn == txn && s[mid].participant < participant))
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
 guint txn_check_durability(const TxnDecision *d, guint n, const TxnAcked *acked, guint nacked, GArray *bad)
 {
+  TxnDecision *s = n ? g_memdup2(d, sizeof *d * n) : NULL;
+  if (n > 1)
+    qsort(s, n, sizeof *s, by_txn);
   guint count = 0;
   for (guint a = 0; a < nacked; a++) {
     gboolean ok = TRUE;
@@ -56,9 +73,10 @@ guint txn_check_durability(const TxnDecision *d, guint n, const TxnAcked *acked,
       /* Committed, or prepared and still waiting for the decision (it holds
        * the promise durably and will commit when told): not lost. */
       gboolean kept = FALSE;
-      for (guint i = 0; i < n && !kept; i++)
-        kept = d[i].txn == acked[a].txn && d[i].participant == acked[a].participants[p] &&
-               (d[i].outcome == TXN_OUT_COMMIT || d[i].outcome == TXN_OUT_UNDECIDED);
+      int who = acked[a].participants[p];
+      for (guint i = lower_bound(s, n, acked[a].txn, who);
+           i < n && s[i].txn == acked[a].txn && s[i].participant == who && !kept; i++)
+        kept = s[i].outcome == TXN_OUT_COMMIT || s[i].outcome == TXN_OUT_UNDECIDED;
       ok = kept;
     }
     if (!ok) {
@@ -67,5 +85,6 @@ guint txn_check_durability(const TxnDecision *d, guint n, const TxnAcked *acked,
         g_array_append_val(bad, acked[a].txn);
     }
   }
+  g_free(s);
   return count;
 }

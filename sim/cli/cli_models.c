@@ -63,6 +63,10 @@ int handle_models(int argc, char **argv)
     if (!shown(argc, argv, (*m)->name))
       continue;
     printf("%s\n    %s\n", (*m)->name, (*m)->summary);
+    if ((*m)->ops) {
+      g_autofree char *ops = g_strjoinv(", ", (char **) (*m)->ops);
+      printf("    operations: %s\n", ops);
+    }
     for (const SimParamSpec *p = (*m)->params; p && p->name; p++) {
       printf("    %-18s %-9s default %-10s %s", p->name, sim_param_type_name(p->type),
              p->default_value && *p->default_value ? p->default_value : "\"\"", p->help);

@@ -42,6 +42,11 @@ struct SimModel {
                     const SimValue *key, const SimValue *value);
   /* Optional: once at the end, with every node running this model. */
   void (*finish)(Sim *sim, SimNode *const *nodes, guint count);
+  /* Client models: the operation names on_invoke accepts, NULL-terminated;
+   * a workload asking for another one is refused before the run. NULL for
+   * models that take no operations (and for Lua models that declare none:
+   * then any name goes to on_invoke). */
+  const char *const *ops;
 };
 
 /* "int", "number", "bool", "string", "duration" or "nodes". */

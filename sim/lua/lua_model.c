@@ -1,7 +1,7 @@
 /* Protocol models written in Lua, and include().
  *
- * `model{ name =, params =, init =, on_message =, on_timer =, on_crash =,
- * on_restart =, on_invoke = }` turns a table of handlers into a SimModel the
+ * `model{ name =, params =, ops =, init =, on_message =, on_timer =,
+ * on_crash =, on_restart =, on_invoke = }` turns a table of handlers into a SimModel the
  * kernel runs like any C model: each LuaModel embeds a SimModel as its first
  * member, so the kernel's node->model points at it, and its callbacks
  * trampoline into Lua through the sandbox (fresh instruction budget, error
@@ -44,6 +44,7 @@ typedef struct {
   char *summary;
   SimParamSpec *specs; /* nspecs + 1, terminated by { NULL } */
   guint nspecs;
+  char **ops;          /* the operations on_invoke takes, NULL-terminated; NULL: any */
   int def_ref;         /* table of handlers, or LUA_NOREF */
   gboolean has_restart;
 } LuaModel;
@@ -73,6 +74,7 @@ void lua_model_free(gpointer p)
     g_free((char *) lm->specs[i].default_value);
   }
   g_free(lm->specs);
+  g_strfreev(lm->ops);
   g_free(lm->name);
   g_free(lm->summary);
   g_free(lm);
@@ -750,6 +752,31 @@ static void read_params(lua_State *L, int idx, LuaModel *lm)
   qsort(lm->specs, lm->nspecs, sizeof(SimParamSpec), cmp_specs);
 }
 
+/* The model's `ops` (at idx; nil = any operation): a list of 1..64
+ * operation names, each 1..64 characters, for a model with on_invoke
+ * (handlers at stack index 2). Raises on anything else. */
+static void read_ops(lua_State *L, int idx, LuaModel *lm)
+{
+  if (lua_isnil(L, idx))
+    return;
+  lua_Integer n = lua_type(L, idx) == LUA_TTABLE ? luaL_len(L, idx) : 0;
+  if (n < 1 || n > 64)
+    luaL_error(L, "model{}: 'ops' must be a list of 1 to 64 operation names, like { \"read\", \"write\" }");
+  if (lua_getfield(L, 2, "on_invoke") == LUA_TNIL)
+    luaL_error(L, "model{}: 'ops' lists operations, but the model has no on_invoke to take them");
+  lua_pop(L, 1);
+  lm->ops = g_new0(char *, n + 1);
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_geti(L, idx, i);
+    size_t len = 0;
+    const char *op = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
+    if (!op || len < 1 || len > 64)
+      luaL_error(L, "model{}: ops[%d] must be an operation name of 1..64 characters", (int) i);
+    lm->ops[i - 1] = g_strdup(op);
+    lua_pop(L, 1);
+  }
+}
+
 /* model{...} → a model object for node() and clients{}. */
 static int l_model(lua_State *L)
 {
@@ -759,12 +786,13 @@ static int l_model(lua_State *L)
   lua_pushnil(L);
   while (lua_next(L, 1)) {
     gboolean ok = lua_type(L, -2) == LUA_TSTRING &&
-                  (strcmp(lua_tostring(L, -2), "name") == 0 || strcmp(lua_tostring(L, -2), "params") == 0);
+                  (strcmp(lua_tostring(L, -2), "name") == 0 || strcmp(lua_tostring(L, -2), "params") == 0 ||
+                   strcmp(lua_tostring(L, -2), "ops") == 0);
     for (int i = 0; !ok && handler_names[i]; i++)
       ok = lua_type(L, -2) == LUA_TSTRING && strcmp(lua_tostring(L, -2), handler_names[i]) == 0;
     if (!ok)
-      return luaL_error(L, "model{}: unknown key '%s' (expected name, params, init, on_message, "
-                           "on_timer, on_crash, on_restart, on_invoke)", luaL_tolstring(L, -2, NULL));
+      return luaL_error(L, "model{}: unknown key '%s' (expected name, params, ops, init, "
+                           "on_message, on_timer, on_crash, on_restart, on_invoke)", luaL_tolstring(L, -2, NULL));
     lua_pop(L, 1);
   }
   if (lua_getfield(L, 1, "name") != LUA_TSTRING)
@@ -797,6 +825,9 @@ static int l_model(lua_State *L)
   lua_getfield(L, 1, "params");
   read_params(L, lua_gettop(L), lm);
   lua_pop(L, 1);
+  lua_getfield(L, 1, "ops");
+  read_ops(L, lua_gettop(L), lm);
+  lua_pop(L, 1);
   lua_getfield(L, 2, "on_restart");
   lm->has_restart = !lua_isnil(L, -1);
   lua_pop(L, 1);
@@ -804,6 +835,7 @@ static int l_model(lua_State *L)
   m->name = lm->name;
   m->summary = lm->summary;
   m->params = lm->specs;
+  m->ops = (const char *const *) lm->ops;
   m->init = lm_init;
   m->on_restart = lm_on_restart;
   /* Optional handlers stay NULL when absent, so the kernel and workload()

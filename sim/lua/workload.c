@@ -4,6 +4,7 @@
 #include "sim/kernel/errors.h"
 #include "sim/kernel/internal.h"
 #include <math.h>
+#include <string.h>
 
 typedef struct {
   WorkloadSet *set;
@@ -142,6 +143,18 @@ gboolean workload_attach(WorkloadSet *set, int node_id, const WorkloadSpec *spec
   if (!spec->ops || spec->ops->len == 0) {
     g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "workload for '%s' has no operations", node->name);
     return FALSE;
+  }
+  for (guint i = 0; node->model->ops && i < spec->ops->len; i++) {
+    const char *f = g_array_index(spec->ops, WorkloadOp, i).f;
+    gboolean known = FALSE;
+    for (const char *const *o = node->model->ops; *o && !known; o++)
+      known = strcmp(*o, f) == 0;
+    if (!known) {
+      g_autofree char *valid = g_strjoinv(", ", (char **) node->model->ops);
+      g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "workload for '%s': model '%s' has no operation '%s' "
+                  "(its operations: %s)", node->name, node->model->name, f, valid);
+      return FALSE;
+    }
   }
   if (spec->open_loop && !(spec->rate > 0 && isfinite(spec->rate) && spec->rate <= 1e9)) {
     g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "workload for '%s': rate must be in (0, 1e9] per second", node->name);

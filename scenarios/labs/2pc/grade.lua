@@ -6,7 +6,7 @@
 --                another (participants and coordinator emit "decide")
 --   termination  every participant that voted yes ("prepared") has decided
 --                by the end, once faults are over
---   availability at least 70% of transactions commit
+--   availability at least 60% of transactions commit (availability_min below)
 --
 --   build/faultsim check scenarios/labs/2pc/grade.lua     (the reference)
 --   build/faultsim run scenarios/labs/2pc/grade.lua --set solution=my_2pc.lua --seed 7 --trace t.jsonl
