@@ -1,6 +1,10 @@
-/* Kernel benchmarks: timers, pingpong through the network, node memory. */
+/* Kernel benchmarks: timers, pingpong through the network, the same network
+ * path with loss, duplication and cut links (its delivered count checked),
+ * and node memory. Each returns 0, or 1 when its own check failed. */
 #include "bench/bench_util.h"
 #include "sim/kernel/model.h"
+#include <math.h>
+#include <stdio.h>
 
 #define TIMER_ENTITIES 1000
 #define TIMER_EVENTS 10000000ULL
@@ -26,14 +30,22 @@ static const SimModel bench_timer_model = {
   .on_timer = timer_on_timer,
 };
 
-void bench_timers(void)
+/* Adds n nodes named PREFIX0.. running `model`. */
+static void add_nodes(Sim *sim, const char *prefix, int n, const SimModel *model, GHashTable *params)
 {
-  g_autoptr(Sim) sim = sim_new(1);
-  for (int i = 0; i < TIMER_ENTITIES; i++) {
+  for (int i = 0; i < n; i++) {
     char name[32];
-    snprintf(name, sizeof name, "t%d", i);
-    sim_add_node(sim, name, &bench_timer_model, NULL, NULL);
+    snprintf(name, sizeof name, "%s%d", prefix, i);
+    sim_add_node(sim, name, model, params, NULL);
   }
+}
+
+int bench_timers(gpointer unused)
+{
+  (void) unused;
+  double ref = bench_reference_rate();
+  g_autoptr(Sim) sim = sim_new(1);
+  add_nodes(sim, "t", TIMER_ENTITIES, &bench_timer_model, NULL);
   sim_run(sim, 0); /* start every entity */
   guint64 start_events = sim_stats(sim)->events;
   double t0 = bench_seconds();
@@ -41,40 +53,117 @@ void bench_timers(void)
   while (sim_stats(sim)->events - start_events < TIMER_EVENTS)
     sim_run(sim, sim_now(sim) + 10 * SIM_MS);
   double dt = bench_seconds() - t0;
-  bench_report("timers", (double) (sim_stats(sim)->events - start_events) / dt, "events/s");
+  bench_report("timers", (double) (sim_stats(sim)->events - start_events) / dt, "events/s", ref, NULL);
+  return 0;
 }
 
-void bench_pingpong(void)
+int bench_pingpong(gpointer unused)
 {
+  (void) unused;
   extern const SimModel model_bench_forward;
+  double ref = bench_reference_rate();
   g_autoptr(Sim) sim = sim_new(2);
   sim_net_default(sim)->latency = (SimDist) { SIM_DIST_UNIFORM, 100 * SIM_US, 2 * SIM_MS, 0 };
   g_autoptr(GHashTable) params = g_hash_table_new(g_str_hash, g_str_equal);
   g_hash_table_insert(params, "hops", "2000");
-  for (int i = 0; i < 1000; i++) {
-    char name[32];
-    snprintf(name, sizeof name, "p%d", i);
-    sim_add_node(sim, name, &model_bench_forward, params, NULL);
-  }
+  add_nodes(sim, "p", 1000, &model_bench_forward, params);
   double t0 = bench_seconds();
   sim_run(sim, SIM_TIME_MAX);
   double dt = bench_seconds() - t0;
-  bench_report("pingpong", (double) sim_stats(sim)->delivered / dt, "messages/s");
+  bench_report("pingpong", (double) sim_stats(sim)->delivered / dt, "messages/s", ref, NULL);
+  return 0;
 }
 
-void bench_node_memory(void)
+/* pingpong_faults: under loss a forwarding chain dies out, so here each
+ * node sends its messages on a timer instead: message k of a node goes to
+ * a random node 1 ms after message k-1 (the timer's tag counts them). */
+#define FAULT_NODES 1000
+#define FAULT_SENDS 2000  /* per node */
+#define FAULT_LOSS 0.1
+#define FAULT_DUP 0.1
+#define FAULT_CUT 50      /* each node's links to the next 50 nodes are cut */
+
+static void blast_send(SimNode *node, uint64_t sent)
 {
+  Sim *sim = sim_node_sim(node);
+  sim_send(node, (int) sim_rng_below(sim_node_rng(node), sim_node_count(sim)), sim_msg_new(node, "HOP"));
+  if (sent + 1 < FAULT_SENDS)
+    sim_timer_after(node, SIM_MS, sent + 1);
+}
+
+static void blast_init(SimNode *node)
+{
+  sim_timer_after(node, sim_rng_range(sim_node_rng(node), 1, SIM_MS), 0);
+}
+
+static const SimModel bench_blast_model = {
+  .name = "bench.blast",
+  .summary = "sends FAULT_SENDS messages to random nodes, one per millisecond",
+  .params = no_params,
+  .init = blast_init,
+  .on_timer = blast_send,
+};
+
+int bench_pingpong_faults(gpointer unused)
+{
+  (void) unused;
+  double ref = bench_reference_rate();
+  g_autoptr(Sim) sim = sim_new(4);
+  SimLinkConfig *link = sim_net_default(sim);
+  link->latency = (SimDist) { SIM_DIST_UNIFORM, 100 * SIM_US, 2 * SIM_MS, 0 };
+  link->loss = FAULT_LOSS;
+  link->duplicate = FAULT_DUP;
+  add_nodes(sim, "b", FAULT_NODES, &bench_blast_model, NULL);
+  for (int i = 0; i < FAULT_NODES; i++)
+    for (int k = 1; k <= FAULT_CUT; k++)
+      sim_net_cut(sim, i, (i + k) % FAULT_NODES, TRUE);
+  double t0 = bench_seconds();
+  sim_run(sim, SIM_TIME_MAX);
+  double dt = bench_seconds() - t0;
+  const SimStats *s = sim_stats(sim);
+  /* Each send is delivered 0 times (lost: by the loss draw, or else on a
+   * cut link, FAULT_CUT of the FAULT_NODES destinations drawn uniformly),
+   * once, or twice (duplicated, only if not lost): independent sends, so
+   * the delivered count has mean n E[Y] and variance n Var(Y). */
+  double n = (double) FAULT_NODES * FAULT_SENDS;
+  double lost = FAULT_LOSS + (1 - FAULT_LOSS) * FAULT_CUT / (double) FAULT_NODES;
+  double mean = (1 - lost) * (1 + FAULT_DUP);
+  double var = (1 - lost) * (1 - FAULT_DUP) + 4 * (1 - lost) * FAULT_DUP - mean * mean;
+  double expected = n * mean, bound = 6 * sqrt(n * var);
+  gboolean ok = s->sent == (guint64) n && fabs((double) s->delivered - expected) <= bound;
+  g_autofree char *extra = g_strdup_printf("sent=%" G_GUINT64_FORMAT " delivered=%" G_GUINT64_FORMAT
+                                           " expected=%.0f+-%.0f check=%s", s->sent, s->delivered, expected, bound,
+                                           ok ? "ok" : "FAILED");
+  bench_report("pingpong_faults", (double) s->sent / dt, "messages/s", ref, extra);
+  if (!ok)
+    fprintf(stderr, "bench: pingpong_faults: %" G_GUINT64_FORMAT " sent, %" G_GUINT64_FORMAT
+            " delivered, expected %.0f sent and %.0f +- %.0f delivered\n", s->sent, s->delivered, n, expected, bound);
+  return ok ? 0 : 1;
+}
+
+/* Bytes per node for a million echo clients, from the process's resident
+ * memory: added and started (each one's init has run and made its state),
+ * against the reference of the same nodes added but not yet started. */
+int bench_node_memory(gpointer unused)
+{
+  (void) unused;
+  extern const SimModel model_echo_server, model_echo_client;
   const int n = 1000000;
   long before = bench_status_kb("VmRSS");
   Sim *sim = sim_new(3);
-  for (int i = 0; i < n; i++) {
-    char name[32];
-    snprintf(name, sizeof name, "n%d", i);
-    sim_add_node(sim, name, &bench_timer_model, NULL, NULL);
-  }
-  long after = bench_status_kb("VmRSS");
-  double bytes = (double) (after - before) * 1024.0 / n;
-  printf("BENCH name=node_memory rate=%.0f unit=bytes/node rss_kb=%ld\n", bytes, bench_status_kb("VmHWM"));
+  sim_add_node(sim, "server", &model_echo_server, NULL, NULL);
+  g_autoptr(GHashTable) params = g_hash_table_new(g_str_hash, g_str_equal);
+  g_hash_table_insert(params, "target", "server");
+  g_hash_table_insert(params, "interval", "0");
+  add_nodes(sim, "c", n, &model_echo_client, params);
+  gboolean resolved = sim_resolve_nodes(sim, NULL);
+  long added = bench_status_kb("VmRSS");
+  sim_run(sim, 0);
+  long started = bench_status_kb("VmRSS");
+  printf("BENCH name=node_memory model=echo.client nodes=%d bytes_per_node=%.0f ref_bytes_per_node=%.0f "
+         "ref=not_started rss_kb=%ld check=%s\n", n, (double) (started - before) * 1024.0 / n,
+         (double) (added - before) * 1024.0 / n, bench_status_kb("VmHWM"), resolved ? "ok" : "FAILED");
   fflush(stdout);
   sim_free(sim);
+  return resolved ? 0 : 1;
 }

@@ -1,22 +1,15 @@
 /* Benchmarks of the ring library: lookups per second of every algorithm on
  * 100 servers, bounded batch placement, and a ring of 10^6 virtual nodes
  * (build rate, lookup rate; ns per lookup and ring memory on stderr).
- * rss_kb is the process high-water mark (VmHWM) after the benchmark. */
+ * The keys are made once; each case then runs in a process of its own, so
+ * its rss_kb is the keys plus its own ring. */
+#include "bench/bench_util.h"
 #include "models/ring/ring.h"
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 #define BENCH_KEYS (1u << 20)
-
-static long bench_rss_kb(void)
-{
-  g_autofree char *status = NULL;
-  if (!g_file_get_contents("/proc/self/status", &status, NULL, NULL))
-    return 0;
-  const char *p = strstr(status, "VmHWM:");
-  return p ? strtol(p + 6, NULL, 10) : 0;
-}
 
 typedef struct {
   GString *bytes;
@@ -51,64 +44,88 @@ static Ring *bench_ring_new(const char *algo, guint n, guint vnodes)
  * elimination. */
 static double bench_lookups(const Ring *ring, const BenchKeys *k, guint count, guint64 *sink)
 {
-  gint64 t0 = g_get_monotonic_time(); /* wallclock-ok: benchmark timing only */
+  double t0 = bench_seconds();
   for (guint i = 0; i < count; i++) {
     guint j = i % BENCH_KEYS;
     *sink += ring_lookup(ring, k->bytes->str + k->off[j], k->off[j + 1] - k->off[j]);
   }
-  gint64 t1 = g_get_monotonic_time(); /* wallclock-ok: benchmark timing only */
-  return (double) count * 1e6 / (double) MAX(t1 - t0, 1);
+  return (double) count / MAX(bench_seconds() - t0, 1e-6);
 }
 
-static void bench_print(const char *name, double rate, const char *unit)
+typedef struct {
+  const BenchKeys *keys; /* made once, before the cases fork */
+  const char *algo;
+  guint vnodes, count;
+} LookupCase;
+
+static int bench_lookup_case(gpointer data)
 {
-  printf("BENCH name=%s rate=%.0f unit=%s rss_kb=%ld\n", name, rate, unit, bench_rss_kb());
-  fflush(stdout);
+  const LookupCase *c = data;
+  double ref = bench_reference_rate();
+  guint64 sink = 0;
+  g_autoptr(Ring) ring = bench_ring_new(c->algo, 100, c->vnodes);
+  double rate = bench_lookups(ring, c->keys, c->count, &sink);
+  g_autofree char *name = g_strdup_printf("ring_lookup_%s", c->algo);
+  g_autofree char *extra = g_strdup_printf("checksum=%" G_GUINT64_FORMAT, sink);
+  bench_report(name, rate, "lookups/s", ref, extra);
+  return 0;
 }
 
-void bench_ring(void)
+static int bench_bounded_case(gpointer data)
 {
+  const BenchKeys *keys = data;
+  double ref = bench_reference_rate();
+  guint64 sink = 0;
+  g_autoptr(Ring) ring = bench_ring_new("bounded", 100, 100);
+  g_autoptr(RingLoad) load = ring_load_new(ring, BENCH_KEYS);
+  double t0 = bench_seconds();
+  for (guint i = 0; i < BENCH_KEYS; i++)
+    sink += ring_load_assign(load, keys->bytes->str + keys->off[i], keys->off[i + 1] - keys->off[i]);
+  double rate = (double) BENCH_KEYS / MAX(bench_seconds() - t0, 1e-6);
+  g_autofree char *extra = g_strdup_printf("checksum=%" G_GUINT64_FORMAT, sink);
+  bench_report("ring_assign_bounded", rate, "keys/s", ref, extra);
+  return 0;
+}
+
+static int bench_million_case(gpointer data)
+{
+  const BenchKeys *keys = data;
+  double ref = bench_reference_rate();
+  guint64 sink = 0;
+  long rss_before = bench_status_kb("VmRSS");
+  double t0 = bench_seconds();
+  g_autoptr(Ring) ring = bench_ring_new("vnodes", 1000, 1000);
+  double build = MAX(bench_seconds() - t0, 1e-6);
+  gsize points = ring_n_points(ring);
+  g_autofree char *arrays = g_strdup_printf("ring_arrays_kib=%" G_GSIZE_FORMAT,
+                                            points * (sizeof(uint64_t) + sizeof(guint32)) / 1024);
+  bench_report("ring_build_vnodes_1m", (double) points / build, "points/s", ref, arrays);
+  double rate = bench_lookups(ring, keys, 4 * BENCH_KEYS, &sink);
+  g_autofree char *extra = g_strdup_printf("ns_per_lookup=%.1f checksum=%" G_GUINT64_FORMAT, 1e9 / rate, sink);
+  bench_report("ring_lookup_vnodes_1m", rate, "lookups/s", ref, extra);
+  fprintf(stderr, "# ring_lookup_vnodes_1m: %" G_GSIZE_FORMAT " points, resident before the build %ld kB\n", points,
+          rss_before);
+  return 0;
+}
+
+int bench_ring(gpointer unused)
+{
+  (void) unused;
   BenchKeys keys;
   bench_keys_init(&keys);
-  guint64 sink = 0;
-  static const struct { const char *algo; guint vnodes; guint count; } cases[] = {
-    { "ketama", 0, BENCH_KEYS },
-    { "vnodes", 100, 4 * BENCH_KEYS },
-    { "jump", 0, 4 * BENCH_KEYS },
-    { "rendezvous", 0, BENCH_KEYS / 4 },
-    { "modulo", 0, 4 * BENCH_KEYS },
+  LookupCase cases[] = {
+    { &keys, "ketama", 0, BENCH_KEYS },
+    { &keys, "vnodes", 100, 4 * BENCH_KEYS },
+    { &keys, "jump", 0, 4 * BENCH_KEYS },
+    { &keys, "rendezvous", 0, BENCH_KEYS / 4 },
+    { &keys, "modulo", 0, 4 * BENCH_KEYS },
   };
-  for (gsize c = 0; c < G_N_ELEMENTS(cases); c++) {
-    g_autoptr(Ring) ring = bench_ring_new(cases[c].algo, 100, cases[c].vnodes);
-    double rate = bench_lookups(ring, &keys, cases[c].count, &sink);
-    g_autofree char *name = g_strdup_printf("ring_lookup_%s", cases[c].algo);
-    bench_print(name, rate, "lookups/s");
-  }
-
-  {
-    g_autoptr(Ring) ring = bench_ring_new("bounded", 100, 100);
-    g_autoptr(RingLoad) load = ring_load_new(ring, BENCH_KEYS);
-    gint64 t0 = g_get_monotonic_time(); /* wallclock-ok: benchmark timing only */
-    for (guint i = 0; i < BENCH_KEYS; i++)
-      sink += ring_load_assign(load, keys.bytes->str + keys.off[i], keys.off[i + 1] - keys.off[i]);
-    gint64 t1 = g_get_monotonic_time(); /* wallclock-ok: benchmark timing only */
-    bench_print("ring_assign_bounded", (double) BENCH_KEYS * 1e6 / (double) MAX(t1 - t0, 1), "keys/s");
-  }
-
-  {
-    long rss_before = bench_rss_kb();
-    gint64 t0 = g_get_monotonic_time(); /* wallclock-ok: benchmark timing only */
-    g_autoptr(Ring) ring = bench_ring_new("vnodes", 1000, 1000);
-    gint64 t1 = g_get_monotonic_time(); /* wallclock-ok: benchmark timing only */
-    gsize points = ring_n_points(ring);
-    bench_print("ring_build_vnodes_1m", (double) points * 1e6 / (double) MAX(t1 - t0, 1), "points/s");
-    double rate = bench_lookups(ring, &keys, 4 * BENCH_KEYS, &sink);
-    bench_print("ring_lookup_vnodes_1m", rate, "lookups/s");
-    fprintf(stderr, "# ring_lookup_vnodes_1m: %" G_GSIZE_FORMAT " points, %.1f ns/lookup, "
-            "ring arrays %" G_GSIZE_FORMAT " KiB, rss_kb high-water before build %ld\n",
-            points, 1e9 / rate, points * (sizeof(uint64_t) + sizeof(guint32)) / 1024, rss_before);
-  }
-  fprintf(stderr, "# ring checksum %" G_GUINT64_FORMAT "\n", sink);
+  int status = 0;
+  for (gsize c = 0; c < G_N_ELEMENTS(cases); c++)
+    status |= bench_fork(bench_lookup_case, &cases[c]);
+  status |= bench_fork(bench_bounded_case, &keys);
+  status |= bench_fork(bench_million_case, &keys);
   g_string_free(keys.bytes, TRUE);
   g_free(keys.off);
+  return status;
 }

@@ -1,32 +1,36 @@
-/* Helpers for benchmarks: wall time and peak memory. Benchmarks measure the
- * machine, so these are the one place a wall clock is read on purpose. */
+/* Helpers for benchmarks: wall time, memory, the reference every figure is
+ * printed beside, the report line, and running each benchmark in a process
+ * of its own. Benchmarks measure the machine, so this is the one place a
+ * wall clock is read on purpose.
+ *
+ * Every benchmark prints one line
+ *   BENCH name=NAME rate=R unit=U ref_rate=F ratio=R/F rss_kb=K [key=value...]
+ * (node_memory prints bytes_per_node= instead of rate=). ref_rate is the
+ * reference: a fixed CPU loop (bench_reference_rate) timed in the same
+ * process just before the benchmark, so a figure can be compared across
+ * machines and loads by its ratio. rss_kb is the peak resident memory of
+ * the process that ran only this benchmark (bench_fork), not what earlier
+ * benchmarks left behind. */
 #pragma once
 #include <glib.h>
-#include <stdio.h>
-#include <string.h>
 
-static inline double bench_seconds(void)
-{
-  return (double) g_get_monotonic_time() / 1e6; /* wallclock-ok: benchmark timing */
-}
+/* Seconds on a monotonic wall clock. */
+double bench_seconds(void);
 
-/* A /proc/self/status field in kB (VmHWM = peak, VmRSS = current). */
-static inline long bench_status_kb(const char *field)
-{
-  FILE *f = fopen("/proc/self/status", "r");
-  char line[256];
-  long kb = -1;
-  size_t n = strlen(field);
-  while (f && fgets(line, sizeof line, f))
-    if (strncmp(line, field, n) == 0 && line[n] == ':')
-      kb = strtol(line + n + 1, NULL, 10);
-  if (f)
-    fclose(f);
-  return kb;
-}
+/* A /proc/self/status field in kB (VmHWM = peak, VmRSS = current); -1 if
+ * it cannot be read. */
+long bench_status_kb(const char *field);
 
-static inline void bench_report(const char *name, double rate, const char *unit)
-{
-  printf("BENCH name=%s rate=%.0f unit=%s rss_kb=%ld\n", name, rate, unit, bench_status_kb("VmHWM"));
-  fflush(stdout);
-}
+/* Reference loops per second: 2^23 rounds of a 64-bit mix and a dependent
+ * read-modify-write in a 1 MiB table, timed now. */
+double bench_reference_rate(void);
+
+/* Prints a BENCH line for a rate: `extra` (may be NULL) is appended as is,
+ * e.g. "delivered=123". */
+void bench_report(const char *name, double rate, const char *unit, double ref_rate, const char *extra);
+
+/* Runs fn(arg) in a child process and waits for it, so that the child's
+ * peak memory (VmHWM) is this benchmark's alone. fn returns the child's
+ * exit status (0 = the benchmark's own checks held). Returns that status,
+ * or 1 if the child could not run or died. */
+int bench_fork(int (*fn)(gpointer), gpointer arg);

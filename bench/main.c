@@ -1,32 +1,47 @@
-/* faultsim benchmarks: one line per benchmark,
- * BENCH name=NAME rate=PER_SECOND unit=UNIT rss_kb=N.
- * `faultsim-bench [NAME...]` runs only the named ones. */
+/* faultsim benchmarks: one BENCH line per benchmark (the format is in
+ * bench/bench_util.h), each run in a process of its own so that its memory
+ * figure is its own. `faultsim-bench [NAME...]` runs only the named ones.
+ * Exit 1 if a benchmark's own check failed (a wrong delivered count, a
+ * wrong lincheck verdict), 2 on an unknown name. */
+#include "bench/bench_util.h"
 #include <stdio.h>
 #include <string.h>
 
-void bench_timers(void);
-void bench_pingpong(void);
-void bench_node_memory(void);
-void bench_ring(void);
-void bench_lincheck(void);
+int bench_timers(gpointer unused);
+int bench_pingpong(gpointer unused);
+int bench_pingpong_faults(gpointer unused);
+int bench_node_memory(gpointer unused);
+int bench_ring(gpointer unused);
+int bench_lincheck(gpointer unused);
 
-static const struct { const char *name; void (*fn)(void); } benches[] = {
+static const struct { const char *name; int (*fn)(gpointer); } benches[] = {
   { "timers", bench_timers },
   { "pingpong", bench_pingpong },
+  { "pingpong_faults", bench_pingpong_faults },
   { "ring", bench_ring },
   { "lincheck", bench_lincheck },
-  /* last: it raises the process's peak memory, which the others report */
   { "node_memory", bench_node_memory },
 };
 
 int main(int argc, char **argv)
 {
-  for (size_t i = 0; i < sizeof benches / sizeof benches[0]; i++) {
-    int run = argc < 2;
+  for (int a = 1; a < argc; a++) {
+    gboolean known = FALSE;
+    for (size_t i = 0; i < G_N_ELEMENTS(benches); i++)
+      known |= strcmp(argv[a], benches[i].name) == 0;
+    if (!known) {
+      fprintf(stderr, "faultsim-bench: unknown benchmark '%s' (known: timers, pingpong, pingpong_faults, ring, "
+              "lincheck, node_memory)\n", argv[a]);
+      return 2;
+    }
+  }
+  int status = 0;
+  for (size_t i = 0; i < G_N_ELEMENTS(benches); i++) {
+    gboolean run = argc < 2;
     for (int a = 1; a < argc; a++)
       run |= strcmp(argv[a], benches[i].name) == 0;
     if (run)
-      benches[i].fn();
+      status |= bench_fork(benches[i].fn, NULL);
   }
-  return 0;
+  return status ? 1 : 0;
 }

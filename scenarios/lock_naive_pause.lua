@@ -29,5 +29,5 @@ timeline(function()
   pause("client1", p.pause)
 end)
 
-expect { invariants = { mutual_exclusion = { min = 1 } },
+expect { invariants = { mutual_exclusion = { min = 1 }, resource_safety = { min = 1 } },
          metrics = { locks_deleted_by_non_owner = { min = 1 }, overlaps = { min = 1 } } }

@@ -40,5 +40,5 @@ end)
 if p.proto == "2pc" then
   expect { violations = 0, metrics = { ["txn.in_doubt_at_end"] = 0, ["txn.locks_held_at_end"] = 0 } }
 else
-  expect { invariants = { atomicity = { min = 1 } }, seeds = "any" }
+  expect { invariants = { atomicity = { min = 1 }, durability = { min = 0 } }, seeds = "any" }
 end

@@ -7,9 +7,9 @@
 SpawnResult spawn_faultsim_input(const char *const *args, const char *input)
 {
   SpawnResult r = { -1, NULL, NULL };
-  const char *bin = g_getenv("FAULTSIM");
+  g_autofree char *bin = spawn_faultsim_binary();
   g_autoptr(GPtrArray) argv = g_ptr_array_new();
-  g_ptr_array_add(argv, (gpointer) (bin ? bin : "build/faultsim"));
+  g_ptr_array_add(argv, bin);
   for (int i = 0; args[i]; i++)
     g_ptr_array_add(argv, (gpointer) args[i]);
   g_ptr_array_add(argv, NULL);
@@ -59,4 +59,14 @@ void spawn_result_clear(SpawnResult *r)
   g_free(r->out);
   g_free(r->err);
   r->out = r->err = NULL;
+}
+
+char *spawn_faultsim_binary(void)
+{
+  const char *bin = g_getenv("FAULTSIM");
+  if (bin && *bin)
+    return g_strdup(bin);
+  g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
+  g_autofree char *dir = self ? g_path_get_dirname(self) : g_strdup("build");
+  return g_build_filename(dir, "faultsim", NULL);
 }

@@ -665,6 +665,48 @@ static void test_net_duplication(void)
   CU_ASSERT_EQUAL(twice, dup);
 }
 
+/* |observed - n p| within 5 standard deviations of a binomial(n, p) count:
+ * a true rate passes except once in about 3.5 million runs; a rate half or
+ * double the set one is tens of deviations away at these n. */
+static gboolean binomial_close(guint64 observed, guint64 n, double p)
+{
+  double sigma = sqrt((double) n * p * (1 - p));
+  gboolean ok = fabs((double) observed - (double) n * p) <= 5 * sigma;
+  if (!ok)
+    fprintf(stderr, "\n  %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " at p = %g: expected %.0f +- %.0f",
+            observed, n, p, (double) n * p, 5 * sigma);
+  return ok;
+}
+
+/* Loss and duplication at p = 0.1, strictly between 0 and 1, on the default
+ * link and on a link of its own: each count is binomial. A message is
+ * either lost or delivered, and a delivered one is duplicated with
+ * probability p (a lost message is never duplicated). */
+static void test_net_loss_duplication_rates(void)
+{
+  const guint n = 20000;
+  for (int own_link = 0; own_link <= 1; own_link++) {
+    g_autoptr(Sim) sim = net_sim(17 + own_link, 3, sim_dist_constant(SIM_MS), own_link ? 0.0 : 0.1,
+                                 own_link ? 0.0 : 0.1);
+    if (own_link) {
+      SimLinkConfig link = *sim_net_default(sim);
+      link.loss = 0.1;
+      link.duplicate = 0.1;
+      sim_net_set_link(sim, 0, 2, &link);
+    }
+    int dst = own_link ? 2 : 1;
+    for (guint i = 0; i < n; i++)
+      send_seq(sim, 0, dst, i);
+    sim_run(sim, SIM_S);
+    const SimStats *s = sim_stats(sim);
+    CU_ASSERT_EQUAL(s->sent, n);
+    CU_ASSERT_TRUE(binomial_close(s->dropped, n, 0.1));
+    CU_ASSERT_TRUE(binomial_close(s->duplicated, n - s->dropped, 0.1));
+    CU_ASSERT_EQUAL(s->delivered, n - s->dropped + s->duplicated);
+    CU_ASSERT_EQUAL(probe_count(R_MSG, dst), n - s->dropped + s->duplicated);
+  }
+}
+
 /* TRUE if the seqs node 1 received are in sending order. */
 static gboolean received_in_order(guint *count)
 {
@@ -1156,6 +1198,7 @@ void suite_kernel(void)
   CU_add_test(s, "a paused node handles what waited at resume, in order", test_pause_delivers_late_in_order);
   CU_add_test(s, "loss 0 delivers all, loss 1 nothing", test_net_loss);
   CU_add_test(s, "duplication is observable", test_net_duplication);
+  CU_add_test(s, "loss and duplication at p = 0.1 within a binomial bound", test_net_loss_duplication_rates);
   CU_add_test(s, "uniform latency reorders, fifo does not", test_net_reorder_and_fifo);
   CU_add_test(s, "a cut link delivers nothing until restored", test_net_cut_and_heal);
   CU_add_test(s, "a partition cuts both ways between groups only", test_net_partition);

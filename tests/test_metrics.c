@@ -26,8 +26,18 @@ static int cmp_double(const void *a, const void *b)
 /* ------------------------------------------------------------------ */
 /* Histogram                                                           */
 
-/* Checks every quantile on a fine grid against the exact nearest-rank
- * quantile of `v` (n values); returns the largest relative error seen. */
+/* The nearest rank of the q-quantile among n samples by its definition,
+ * independently of the code under test: the smallest k in 1..n with
+ * k >= q * n, for q = permille / 1000, in integer arithmetic. */
+static guint64 oracle_rank(guint64 permille, guint64 n)
+{
+  guint64 k = (permille * n + 999) / 1000;
+  return k < 1 ? 1 : k;
+}
+
+/* Checks every quantile on a fine grid (q = k / 1000) against the exact
+ * nearest-rank quantile of `v` (n values, sorted here); returns the
+ * largest relative error seen. */
 static double worst_error(double *v, guint n)
 {
   g_autoptr(SimHistogram) h = sim_histogram_new();
@@ -38,11 +48,9 @@ static double worst_error(double *v, guint n)
   CU_ASSERT_EQUAL(sim_histogram_min(h), v[0]);
   CU_ASSERT_EQUAL(sim_histogram_max(h), v[n - 1]);
   double worst = 0;
-  static const double named[] = { 0, 0.5, 0.9, 0.99, 0.999, 1 };
-  for (guint k = 0; k <= 1000 + G_N_ELEMENTS(named); k++) {
-    double q = k <= 1000 ? k / 1000.0 : named[k - 1001];
-    double exact = v[sim_histogram_rank(q, n) - 1];
-    double got = sim_histogram_quantile(h, q);
+  for (guint k = 0; k <= 1000; k++) {
+    double exact = v[oracle_rank(k, n) - 1];
+    double got = sim_histogram_quantile(h, k / 1000.0);
     double err = exact == 0 ? fabs(got) : fabs(got - exact) / fabs(exact);
     if (err > worst)
       worst = err;
@@ -73,6 +81,31 @@ static void test_histogram_error_bound(void)
   /* Few samples: a single value is exact (clamped to min = max). */
   double one[] = { 3.3 };
   CU_ASSERT_EQUAL(worst_error(one, 1), 0);
+}
+
+/* The rank itself, where an off-by-one cannot hide in the error bound:
+ * samples 2^(i - 500) for i = 1..n are each twice the one before, so a
+ * quantile one rank off is off by a factor of two. Every n up to 1000, the
+ * quantiles the reports print (p50, p90, p99, p99.9) and both ends. */
+static void test_histogram_rank_oracle(void)
+{
+  static const guint permille[] = { 0, 500, 900, 990, 999, 1000 };
+  guint wrong = 0;
+  for (guint n = 1; n <= 1000; n++) {
+    g_autoptr(SimHistogram) h = sim_histogram_new();
+    for (guint i = n; i >= 1; i--) /* descending: insertion order must not matter */
+      sim_histogram_add(h, ldexp(1.0, (int) i - 500));
+    for (guint k = 0; k < G_N_ELEMENTS(permille); k++) {
+      double want = ldexp(1.0, (int) oracle_rank(permille[k], n) - 500);
+      double got = sim_histogram_quantile(h, permille[k] / 1000.0);
+      if (!(fabs(got - want) <= want * SIM_HISTOGRAM_REL_ERROR)) {
+        if (wrong++ < 5)
+          fprintf(stderr, "\n  n=%u q=%.3f: got %g, the sample of rank %" G_GUINT64_FORMAT " is %g",
+                  n, permille[k] / 1000.0, got, oracle_rank(permille[k], n), want);
+      }
+    }
+  }
+  CU_ASSERT_EQUAL(wrong, 0);
 }
 
 static void test_histogram_edges(void)
@@ -307,6 +340,7 @@ void suite_metrics(void)
 {
   CU_pSuite s = CU_add_suite("metrics", NULL, NULL);
   CU_add_test(s, "histogram quantiles within the error bound", test_histogram_error_bound);
+  CU_add_test(s, "histogram quantile ranks against an independent oracle", test_histogram_rank_oracle);
   CU_add_test(s, "histogram edges: empty, non-finite, extremes", test_histogram_edges);
   CU_add_test(s, "timeline windows add up to the totals", test_timeline_sums);
   CU_add_test(s, "uptime, MTTF and MTTR from known crash times", test_uptime_exact);

@@ -3,6 +3,7 @@
  * measured properties: balance against 1/sqrt(v), keys moved on a join,
  * bounded capacities, distinct preference lists, and the CLI contract. */
 #include "models/ring/ring.h"
+#include "tests/spawn.h"
 #include "sim/kernel/errors.h"
 #include <CUnit/CUnit.h>
 #include <math.h>
@@ -320,10 +321,10 @@ static void test_bad_input(void)
   CU_ASSERT_PTR_NULL(ring_algo_find("chord"));
 }
 
-/* Runs `sh -c cmd` with $FAULTSIM substituted; returns the exit status. */
+/* Runs `sh -c cmd` with $F the binary under test; returns the exit status. */
 static int run_cli(const char *script, char **out)
 {
-  const char *bin = g_getenv("FAULTSIM");
+  g_autofree char *bin = spawn_faultsim_binary();
   g_autofree char *cmd = g_strdup_printf("F='%s'; %s", bin, script);
   char *argv[] = { "/bin/sh", "-c", cmd, NULL };
   int status = -1;
@@ -335,8 +336,6 @@ static int run_cli(const char *script, char **out)
 
 static void test_cli(void)
 {
-  if (g_getenv("FAULTSIM") == NULL)
-    return;
   g_autofree char *out = NULL;
   CU_ASSERT_EQUAL(run_cli("printf 'foo\\nbar\\n' | $F ring -s 10.0.0.1:11211 -s 10.0.0.2:11211", &out), 0);
   CU_ASSERT_STRING_EQUAL(out, "foo\t10.0.0.2:11211\nbar\t10.0.0.1:11211\n");

@@ -1,21 +1,29 @@
-#!/bin/sh
+#!/bin/bash
 # Draws a space-time diagram of one run: runs SCENARIO with --trace, turns
 # the trace into diagram data with `faultsim spacetime`, and plots it with
 # plots/spacetime.gp.
 #
-#   tools/spacetime.sh SCENARIO.lua FROM_S TO_S [OUT.png [faultsim run options...]]
+#   tools/spacetime.sh [--values FIELD=V:WORD,...]... SCENARIO.lua FROM_S TO_S [OUT.png [run options...]]
 #
 # FROM_S and TO_S bound the window in simulated seconds (keep it short: a
-# few hundred messages read well). Default output:
-# build/plots/<scenario>-spacetime.png. Extra arguments go to `faultsim run`
-# (e.g. --seed 5 --set solution=_broken_2pc.lua). FAULTSIM overrides the
-# binary (build/faultsim).
+# few hundred messages read well). --values (repeatable) names the values of
+# a field in the labels, e.g. --values commit=0:abort,1:commit (see
+# `faultsim spacetime --help`). Default output:
+# build/plots/<scenario>-spacetime.png, with the data beside it (.tsv) and
+# the trace (.trace.jsonl). Extra arguments go to `faultsim run` (e.g.
+# --seed 5 --set solution=_broken_2pc.lua). FAULTSIM overrides the binary
+# (build/faultsim). Exit 2 on bad usage or when the run could not run.
 set -eu
-[ $# -ge 3 ] || { echo "usage: $0 SCENARIO.lua FROM_S TO_S [OUT.png [run options...]]" >&2; exit 2; }
+values=()
+while [ $# -ge 2 ] && [ "$1" = --values ]; do
+  values+=(--values "$2")
+  shift 2
+done
+[ $# -ge 3 ] || { echo "usage: $0 [--values FIELD=V:WORD,...]... SCENARIO.lua FROM_S TO_S [OUT.png [run options...]]" >&2; exit 2; }
 scenario=$1 from=$2 to=$3
 name=$(basename "$scenario" .lua)
 out=${4:-build/plots/$name-spacetime.png}
-[ $# -ge 4 ] && shift 4 || shift 3
+if [ $# -ge 4 ]; then shift 4; else shift 3; fi
 faultsim=${FAULTSIM:-build/faultsim}
 dir=$(dirname "$out")
 mkdir -p "$dir"
@@ -27,7 +35,7 @@ if [ "$status" -ge 2 ]; then
   echo "spacetime: faultsim run $scenario failed (exit $status)" >&2
   exit "$status"
 fi
-"$faultsim" spacetime "$trace" --from "$from" --to "$to" > "$data"
+"$faultsim" spacetime "$trace" --from "$from" --to "$to" ${values[@]+"${values[@]}"} > "$data"
 here=$(dirname "$0")
 # Empty blocks (no faults in the window) are expected: hide gnuplot's note.
 gnuplot -c "$here/../plots/spacetime.gp" "$data" "$out" "$name ${*:+($*) }from $from s to $to s" 2>&1 |

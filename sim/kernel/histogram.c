@@ -98,7 +98,12 @@ guint64 sim_histogram_rank(double q, guint64 n)
   double r = ceil(q * (double) n);
   if (!(r >= 1))
     return 1;
-  return r > (double) n ? n : (guint64) r;
+  guint64 k = r > (double) n ? n : (guint64) r;
+  /* q * n can round up past a whole number (0.07 * 100 is 7.000000000000001
+   * in doubles): step back while a smaller k already reaches q. */
+  while (k > 1 && (double) (k - 1) / (double) n >= q)
+    k--;
+  return k;
 }
 
 double sim_histogram_quantile(const SimHistogram *h, double q)

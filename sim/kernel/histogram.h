@@ -35,6 +35,7 @@ double sim_histogram_max(const SimHistogram *h);
  * relatively; rank 1 and rank count give the exact min and max. NAN when
  * empty. */
 double sim_histogram_quantile(const SimHistogram *h, double q);
-/* The 1-based nearest rank of quantile q among n samples: ceil(q * n),
- * at least 1 and at most n. Shared with exact computations in tests. */
+/* The 1-based nearest rank of quantile q among n samples: the smallest k
+ * in 1..n with k / n >= q (ceil(q * n) in exact arithmetic, for q as written
+ * in decimal, e.g. 0.07). */
 guint64 sim_histogram_rank(double q, guint64 n);

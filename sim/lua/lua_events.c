@@ -141,7 +141,7 @@ static LuaHook *new_hook(lua_State *L, int idx)
   if (lua_type(L, idx) == LUA_TSTRING) {
     h->kind = kind_from_name(lua_tostring(L, idx));
     if (h->kind < 0)
-      luaL_error(L, "unknown event kind '%s'", lua_tostring(L, idx));
+      luaL_argerror(L, idx, lua_pushfstring(L, "unknown event kind '%s'", lua_tostring(L, idx)));
   } else if (lua_type(L, idx) == LUA_TFUNCTION) {
     lua_pushvalue(L, idx);
     h->pred_ref = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -152,7 +152,7 @@ static LuaHook *new_hook(lua_State *L, int idx)
       if (strcmp(key, "kind") == 0) {
         h->kind = kind_from_name(luaL_checkstring(L, -1));
         if (h->kind < 0)
-          luaL_error(L, "unknown event kind '%s'", lua_tostring(L, -1));
+          luaL_argerror(L, idx, lua_pushfstring(L, "unknown event kind '%s'", lua_tostring(L, -1)));
       } else if (strcmp(key, "node") == 0) {
         h->node = lua_api_check_node(L, lua_gettop(L));
       } else if (strcmp(key, "peer") == 0) {
@@ -165,7 +165,7 @@ static LuaHook *new_hook(lua_State *L, int idx)
         h->pred_ref = luaL_ref(L, LUA_REGISTRYINDEX);
       } else {
         if (h->nfields == MAX_FILTER_FIELDS)
-          luaL_error(L, "an event filter may match at most %d message fields", MAX_FILTER_FIELDS);
+          luaL_argerror(L, idx, lua_pushfstring(L, "an event filter may match at most %d message fields", MAX_FILTER_FIELDS));
         h->field_names[h->nfields] = g_intern_string(key);
         h->field_values[h->nfields++] = luaL_checkinteger(L, -1);
       }

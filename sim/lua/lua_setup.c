@@ -58,6 +58,15 @@ static int l_params(lua_State *L)
 {
   Scenario *sc = lua_api_scenario(L);
   luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 1); /* the result goes at 2, whatever else was passed */
+  /* Keys are checked before the sorted walk below, which would name pairs()
+   * for a key it cannot order. */
+  lua_pushnil(L);
+  while (lua_next(L, 1)) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) != LUA_TSTRING)
+      return luaL_error(L, "params{}: keys must be names");
+  }
   lua_newtable(L); /* result at 2 */
   lua_getglobal(L, "pairs");
   lua_pushvalue(L, 1);
@@ -111,17 +120,19 @@ static int l_params(lua_State *L)
   return 1;
 }
 
-static void read_link(lua_State *L, int t, SimLinkConfig *link)
+/* Reads link options from the table at `t` into `link`; `what` names the
+ * call in error messages ("network{}" or "link()"). */
+static void read_link(lua_State *L, int t, SimLinkConfig *link, const char *what)
 {
   static const char *const keys[] = { "latency", "loss", "duplicate", "fifo", NULL };
-  lua_api_check_keys(L, t, "link options", keys);
+  lua_api_check_keys(L, t, what, keys);
   if (lua_getfield(L, t, "latency") != LUA_TNIL) {
     if (lua_type(L, -1) == LUA_TNUMBER) {
       link->latency = sim_dist_constant(lua_api_check_duration(L, -1 + lua_gettop(L) + 1));
     } else {
       GError *error = NULL;
       if (!sim_dist_parse(luaL_checkstring(L, -1), &link->latency, &error)) {
-        lua_pushfstring(L, "latency: %s", error->message);
+        lua_pushfstring(L, "%s: latency: %s", what, error->message);
         g_error_free(error);
         lua_error(L);
       }
@@ -138,7 +149,7 @@ static void read_link(lua_State *L, int t, SimLinkConfig *link)
 static int l_network(lua_State *L)
 {
   luaL_checktype(L, 1, LUA_TTABLE);
-  read_link(L, 1, sim_net_default(lua_api_scenario(L)->sim));
+  read_link(L, 1, sim_net_default(lua_api_scenario(L)->sim), "network{}");
   return 0;
 }
 
@@ -148,14 +159,14 @@ static int l_link(lua_State *L)
   int a = lua_api_check_node(L, 1), b = lua_api_check_node(L, 2);
   luaL_checktype(L, 3, LUA_TTABLE);
   SimLinkConfig c = *sim_net_link(sc->sim, a, b);
-  read_link(L, 3, &c);
+  read_link(L, 3, &c, "link()");
   sim_net_set_link(sc->sim, a, b, &c);
   if (!lua_isnoneornil(L, 4) && strcmp(luaL_checkstring(L, 4), "oneway") != 0)
     return luaL_argerror(L, 4, "expected \"oneway\" or nothing");
   if (lua_isnoneornil(L, 4)) {
     /* both directions unless told "oneway" */
     SimLinkConfig back = *sim_net_link(sc->sim, b, a);
-    read_link(L, 3, &back);
+    read_link(L, 3, &back, "link()");
     sim_net_set_link(sc->sim, b, a, &back);
   }
   return 0;
@@ -197,8 +208,9 @@ static char *param_text(lua_State *L, int idx, const char *key)
 }
 
 /* Adds node `name` running the model at `model_idx`: a model{} object or
- * a registered model's name. */
-static int add_node(lua_State *L, const char *name, int model_idx, int params_idx)
+ * a registered model's name. `what` names the call in error messages
+ * ("node()" or "clients{}"). */
+static int add_node(lua_State *L, const char *what, const char *name, int model_idx, int params_idx)
 {
   Scenario *sc = lua_api_scenario(L);
   const SimModel *model = lua_model_test(L, model_idx);
@@ -209,12 +221,12 @@ static int add_node(lua_State *L, const char *name, int model_idx, int params_id
     GString *known = g_string_new(NULL);
     for (const SimModel *const *m = sim_registry(); *m; m++)
       g_string_append_printf(known, "%s%s", known->len ? ", " : "", (*m)->name);
-    lua_pushfstring(L, "unknown model '%s' (known: %s)", model_name, known->str);
+    lua_pushfstring(L, "%s: unknown model '%s' (known: %s)", what, model_name, known->str);
     g_string_free(known, TRUE);
     return lua_error(L);
   }
   if (!*name || strchr(name, ',') || strlen(name) > 64)
-    return luaL_error(L, "node name '%s' must be 1..64 characters without commas", name);
+    return luaL_error(L, "%s: node name '%s' must be 1..64 characters without commas", what, name);
   g_autoptr(GHashTable) params = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   if (params_idx && !lua_isnoneornil(L, params_idx)) {
     luaL_checktype(L, params_idx, LUA_TTABLE);
@@ -247,7 +259,7 @@ static int add_node(lua_State *L, const char *name, int model_idx, int params_id
 static int l_node(lua_State *L)
 {
   const char *name = luaL_checkstring(L, 1);
-  add_node(L, name, 2, 3);
+  add_node(L, "node()", name, 2, 3);
   lua_pushvalue(L, 1);
   return 1;
 }
@@ -353,7 +365,7 @@ static int l_clients(lua_State *L)
     char *name = g_strdup_printf("%s%lld", prefix, (long long) i);
     lua_pushstring(L, name);
     g_free(name);
-    int id = add_node(L, lua_tostring(L, -1), model, lua_isnil(L, params) ? 0 : params);
+    int id = add_node(L, "clients{}", lua_tostring(L, -1), model, lua_isnil(L, params) ? 0 : params);
     lua_rawseti(L, result, i);
     if (!lua_isnil(L, workload)) {
       luaL_checktype(L, workload, LUA_TTABLE);

@@ -100,6 +100,24 @@ char *scenario_expectations_text(Scenario *sc)
   return g_string_free(out, FALSE);
 }
 
+/* With expect{} present but no `violations` total, a violation of an
+ * invariant that expect{} does not name is still a failure: naming an
+ * invariant (or setting `violations`) is how a scenario says it expects one
+ * to break. Without this rule a scenario that expects only metrics could
+ * not fail on any invariant. Adds one failure per such invariant, in name
+ * order. */
+static void check_unexpected_violations(Scenario *sc, GPtrArray *failures)
+{
+  g_autoptr(GList) names = g_list_sort(g_hash_table_get_keys(sc->sim->invariants), (GCompareFunc) strcmp);
+  for (GList *k = names; k; k = k->next) {
+    const SimInvariant *inv = g_hash_table_lookup(sc->sim->invariants, k->data);
+    if (inv->count > 0 && !g_hash_table_contains(sc->expect.invariants, k->data))
+      g_ptr_array_add(failures, g_strdup_printf("invariant %s = %" G_GUINT64_FORMAT
+                                                " (not named in expect{}: expected 0)",
+                                                (char *) k->data, inv->count));
+  }
+}
+
 gboolean scenario_verdict(Scenario *sc, GPtrArray *failures)
 {
   guint before = failures->len;
@@ -124,6 +142,8 @@ gboolean scenario_verdict(Scenario *sc, GPtrArray *failures)
     }
   }
   check_named(e->invariants, "invariant", failures, lookup_invariant, sc);
+  if (!e->violations.set)
+    check_unexpected_violations(sc, failures);
   check_named(e->metrics, "metric", failures, lookup_metric, sc);
   return failures->len == before;
 }
