@@ -8,7 +8,8 @@
  *   table.insert/remove   the elements it shifts
  *   table.move/concat/unpack  the elements in the range
  *   string.rep            the copies (the bytes are charged by the allocator)
- *   string.byte, utf8.codepoint, utf8.len  the bytes in the range
+ *   string.byte, utf8.codepoint  the values in the range
+ *   utf8.len              the bytes in the range
  *   utf8.offset           the bytes it walked (charged after: it cannot fail
  *                         once walking)
  *   utf8.codes            each step's skipped continuation bytes
@@ -27,10 +28,15 @@
 #include <limits.h>
 #include <string.h>
 
-/* Bytes scanned per instruction charged. */
-#define SCAN_BYTES_PER_UNIT 16
+/* Bytes per instruction charged, measured so that using up the budget
+ * takes about as long as an endless loop does (half a second): a scan
+ * (strtod, skipping bytes) costs about 1/8 of an instruction a byte,
+ * decoding UTF-8 about 1/2; pushing a value costs one. */
+#define SCAN_BYTES_PER_UNIT 8
+#define DECODE_BYTES_PER_UNIT 2
 
 static lua_Integer scan_units(size_t bytes) { return (lua_Integer) (bytes / SCAN_BYTES_PER_UNIT) + 1; }
+static lua_Integer decode_units(size_t bytes) { return (lua_Integer) (bytes / DECODE_BYTES_PER_UNIT) + 1; }
 
 /* The stock function a wrapper was made from (its first upvalue). */
 static int call_stock(lua_State *L)
@@ -237,7 +243,7 @@ static int budget_range(lua_State *L)
   luaL_checklstring(L, 1, &len);
   lua_Integer i = luaL_optinteger(L, 2, 1);
   size_t first = start_position(i, len), last = end_position(luaL_optinteger(L, 3, i), len);
-  lua_sandbox_charge(L, scan_units(last >= first ? last - first + 1 : 0));
+  lua_sandbox_charge(L, (lua_Integer) (last >= first ? last - first + 1 : 0) + 1);
   return call_stock(L);
 }
 
@@ -248,7 +254,7 @@ static int budget_utf8_len(lua_State *L)
   luaL_checklstring(L, 1, &len);
   size_t first = start_position(luaL_optinteger(L, 2, 1), len);
   size_t last = end_position(luaL_optinteger(L, 3, -1), len);
-  lua_sandbox_charge(L, scan_units(last >= first ? last - first + 1 : 0));
+  lua_sandbox_charge(L, decode_units(last >= first ? last - first + 1 : 0));
   return call_stock(L);
 }
 
@@ -264,7 +270,7 @@ static int budget_utf8_offset(lua_State *L)
   lua_Integer to = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : (n >= 0 ? (lua_Integer) len + 1 : 1);
   lua_Unsigned walked = to >= from ? (lua_Unsigned) to - (lua_Unsigned) from
                                    : (lua_Unsigned) from - (lua_Unsigned) to;
-  lua_sandbox_charge(L, scan_units(walked > len ? len : (size_t) walked));
+  lua_sandbox_charge(L, decode_units(walked > len ? len : (size_t) walked));
   return results;
 }
 

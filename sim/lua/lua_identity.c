@@ -16,7 +16,7 @@
 #define IDENTITY_OBJECTS "faultsim.identity.objects" /* object → number, weak keys */
 #define IDENTITY_STRINGS "faultsim.identity.strings" /* string → number */
 /* Bytes of format and string arguments per instruction charged. */
-#define FORMAT_BYTES_PER_UNIT 16
+#define FORMAT_BYTES_PER_UNIT 8
 
 const char *lua_identity_name(lua_State *L, int idx)
 {

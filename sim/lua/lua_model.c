@@ -132,7 +132,7 @@ static guint read_fields(lua_State *L, int idx, const char *what, const char *sk
     out[n++] = (LmField) { name, v }; /* the name stays alive in table idx */
     lua_pop(L, 2);
   }
-  lua_pop(L, 1);
+  lua_pop(L, 2); /* the nil that ended the loop, and the keys */
   return n;
 }
 

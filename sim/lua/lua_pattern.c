@@ -237,11 +237,11 @@ static const char *match_backref(Matcher *m, const char *s, int digit)
   int i = digit - '1';
   if (i < 0 || i >= m->ncap || m->cap[i].len == CAP_OPEN)
     luaL_error(m->L, "invalid capture index %%%d", i + 1);
-  size_t len = (size_t) m->cap[i].len;
+  size_t len = (size_t) m->cap[i].len; /* a position capture gives a huge length: no match */
+  if ((size_t) (m->src_end - s) < len)
+    return NULL;
   pat_step(m, (lua_Integer) (len / 16));
-  if ((size_t) (m->src_end - s) >= len && memcmp(m->cap[i].start, s, len) == 0)
-    return s + len;
-  return NULL;
+  return memcmp(m->cap[i].start, s, len) == 0 ? s + len : NULL;
 }
 
 /* The end of a match of pattern `p` at `s`, or NULL. Recursion is bounded

@@ -242,7 +242,7 @@ static int add_node(lua_State *L, const char *name, int model_idx, int params_id
       g_hash_table_replace(params, g_strdup(key), param_text(L, lua_gettop(L), key));
       lua_pop(L, 2);
     }
-    lua_pop(L, 1);
+    lua_pop(L, 2); /* the nil that ended the loop, and the keys */
   }
   if (sim_node_count(sc->sim) >= 1000000)
     return luaL_error(L, "too many nodes (at most 1000000)");
@@ -416,7 +416,7 @@ static void read_named_ranges(lua_State *L, int t, const char *key, GHashTable *
       read_range(L, lua_gettop(L) - 1, what, r);
       lua_pop(L, 3);
     }
-    lua_pop(L, 1);
+    lua_pop(L, 2); /* the nil that ended the loop, and the keys */
   }
   lua_pop(L, 1);
 }
