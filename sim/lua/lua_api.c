@@ -1,10 +1,13 @@
-/* The scenario API's shared part: finding the scenario from a Lua state,
- * checking arguments (durations, node names, numbers, table keys), and
+/* The scenario API's shared part: finding the scenario from a Lua state
+ * (and refusing once scenario_free has begun, so a finalizer run by
+ * lua_close never reaches the freed Sim), checking arguments (durations,
+ * node names, numbers, table keys in sorted order, names as UTF-8), and
  * opening every part of the API in a new sandbox. The functions themselves
  * live in lua_setup.c (topology, workload, expectations), lua_events.c
  * (hooks, timers, timelines, invariants) and lua_faults.c (faults, queries,
  * metrics, random streams); the reference is the README's "Writing
- * scenarios" section. */
+ * scenarios" section. Metric, invariant and stream names from the last
+ * two are checked here, by wrapping those functions at registration. */
 #include "sim/kernel/errors.h"
 #include "sim/kernel/internal.h"
 #include "sim/lua/lua_api.h"
