@@ -97,42 +97,52 @@ static guint read_fields(lua_State *L, int idx, const char *what, const char *sk
     return 0;
   if (lua_type(L, idx) != LUA_TTABLE)
     return luaL_error(L, "%s: fields must be a table like { seq = 1 }, not %s", what, luaL_typename(L, idx));
+  /* Names first, then each checked in sorted order, so the error named is
+   * the same in every process whatever the hash order. */
+  size_t lens[SIM_MSG_MAX_FIELDS];
   guint n = 0;
-  /* In sorted key order, so the error named is the same in every process,
-   * and the fields come out sorted by name. */
-  lua_order_push_keys(L, idx, TRUE);
-  int keys = lua_gettop(L);
-  for (lua_Integer k = 1; lua_rawgeti(L, keys, k) != LUA_TNIL; k++) {
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    lua_pop(L, 1);
     if (lua_type(L, -1) != LUA_TSTRING)
       return luaL_error(L, "%s: field names must be strings", what);
     size_t len;
     const char *name = lua_tolstring(L, -1, &len);
-    lua_api_valid_name(L, name, len, "field name");
-    if (skip && strcmp(name, skip) == 0) {
-      lua_pop(L, 1);
+    if (skip && strcmp(name, skip) == 0)
       continue;
+    if (n == SIM_MSG_MAX_FIELDS)
+      return luaL_error(L, "%s: at most %d fields", what, SIM_MSG_MAX_FIELDS);
+    lens[n] = len;
+    out[n++] = (LmField) { name, 0 }; /* the name stays alive in table idx */
+  }
+  for (guint i = 1; i < n; i++)
+    for (guint j = i; j > 0 && strcmp(out[j - 1].name, out[j].name) > 0; j--) {
+      LmField t = out[j];
+      out[j] = out[j - 1];
+      out[j - 1] = t;
+      size_t l = lens[j];
+      lens[j] = lens[j - 1];
+      lens[j - 1] = l;
     }
-    for (int i = 0; reserved[i]; i++)
-      if (strcmp(name, reserved[i]) == 0)
+  for (guint i = 0; i < n; i++) {
+    const char *name = out[i].name;
+    lua_api_valid_name(L, name, lens[i], "field name");
+    for (int r = 0; reserved[r]; r++)
+      if (strcmp(name, reserved[r]) == 0)
         return luaL_error(L, "%s: '%s' is reserved and cannot be a field name", what, name);
-    lua_pushvalue(L, -1);
+    lua_pushlstring(L, name, lens[i]);
     lua_rawget(L, idx);
-    int64_t v;
     if (lua_type(L, -1) == LUA_TBOOLEAN) {
-      v = lua_toboolean(L, -1);
+      out[i].value = lua_toboolean(L, -1);
     } else {
       int isint = 0;
-      v = lua_tointegerx(L, -1, &isint);
+      out[i].value = lua_tointegerx(L, -1, &isint);
       if (!isint || lua_type(L, -1) != LUA_TNUMBER)
         return luaL_error(L, "%s: field '%s' must be an integer or a boolean, not %s", what, name,
                           lua_type(L, -1) == LUA_TNUMBER ? "a fraction" : luaL_typename(L, -1));
     }
-    if (n == SIM_MSG_MAX_FIELDS)
-      return luaL_error(L, "%s: at most %d fields", what, SIM_MSG_MAX_FIELDS);
-    out[n++] = (LmField) { name, v }; /* the name stays alive in table idx */
-    lua_pop(L, 2);
+    lua_pop(L, 1);
   }
-  lua_pop(L, 2); /* the nil that ended the loop, and the keys */
   return n;
 }
 

@@ -102,13 +102,22 @@ static lua_Integer sort_passes(lua_Integer n)
   return passes;
 }
 
+/* Keys sorted on the C stack when there are at most this many (most
+ * tables in scenarios): no allocation besides the keys array. */
+#define SMALL_KEYS 32
+
 void lua_order_push_keys(lua_State *L, int t, gboolean any_type)
 {
   t = lua_absindex(L, t);
-  lua_newtable(L);
+  lua_Integer count = 0; /* sized once: no reallocation while filling */
+  lua_pushnil(L);
+  while (lua_next(L, t)) {
+    lua_pop(L, 1);
+    count++;
+  }
+  lua_createtable(L, (int) MIN(count, INT_MAX), 0);
   int keys = lua_gettop(L);
-  lua_newtable(L); /* per-run names of keys that are not values, kept alive */
-  int names = keys + 1;
+  int names = 0; /* per-run names of keys that are not values, kept alive */
   lua_Integer n = 0;
   lua_pushnil(L);
   while (lua_next(L, t)) {
@@ -122,12 +131,13 @@ void lua_order_push_keys(lua_State *L, int t, gboolean any_type)
     if (n % 1024 == 0)
       lua_sandbox_charge(L, 1024);
   }
-  lua_sandbox_charge(L, n * sort_passes(n));
-  if (n < 2) {
-    lua_pop(L, 1);
+  if (n < 2)
     return;
-  }
-  OrderKey *items = lua_newuserdatauv(L, sizeof(OrderKey) * 2 * (size_t) n, 0);
+  lua_sandbox_charge(L, n * sort_passes(n));
+  OrderKey small[2 * SMALL_KEYS];
+  OrderKey *items = small;
+  if (n > SMALL_KEYS)
+    items = lua_newuserdatauv(L, sizeof(OrderKey) * 2 * (size_t) n, 0);
   for (lua_Integer k = 1; k <= n; k++) {
     OrderKey *it = &items[k - 1];
     memset(it, 0, sizeof *it);
@@ -149,6 +159,11 @@ void lua_order_push_keys(lua_State *L, int t, gboolean any_type)
       break;
     default:
       it->rank = RANK_OTHER;
+      if (!names) {
+        lua_newtable(L);
+        lua_insert(L, -2);
+        names = lua_gettop(L) - 1;
+      }
       lua_identity_name(L, -1);
       it->s = lua_tolstring(L, -1, &it->len);
       lua_rawseti(L, names, k);
@@ -157,14 +172,23 @@ void lua_order_push_keys(lua_State *L, int t, gboolean any_type)
     lua_pop(L, 1);
   }
   merge_sort_keys(items, items + n, (size_t) n);
-  /* Reorder the keys array: read every key first, then write them back. */
-  lua_createtable(L, (int) MIN(n, INT_MAX), 0);
-  for (lua_Integer k = 1; k <= n; k++) {
-    lua_rawgeti(L, keys, items[k - 1].pos);
-    lua_rawseti(L, -2, k);
+  /* Reorder the keys array: read every key first (onto the stack when
+   * they are few, else into a new array), then write them back. */
+  if (n <= SMALL_KEYS) {
+    luaL_checkstack(L, (int) n, "too many keys");
+    for (lua_Integer k = 1; k <= n; k++)
+      lua_rawgeti(L, keys, items[k - 1].pos);
+    for (lua_Integer k = n; k >= 1; k--)
+      lua_rawseti(L, keys, k);
+  } else {
+    lua_createtable(L, (int) MIN(n, INT_MAX), 0);
+    for (lua_Integer k = 1; k <= n; k++) {
+      lua_rawgeti(L, keys, items[k - 1].pos);
+      lua_rawseti(L, -2, k);
+    }
+    lua_replace(L, keys);
   }
-  lua_replace(L, keys);
-  lua_pop(L, 2); /* items, names */
+  lua_settop(L, keys); /* drops the items and names */
 }
 
 /* The iterator pairs() returns. Upvalues: table, sorted keys, position.
