@@ -1,10 +1,13 @@
-/* The scenario API's shared part: finding the scenario from a Lua state,
- * checking arguments (durations, node names, numbers, table keys), and
+/* The scenario API's shared part: finding the scenario from a Lua state
+ * (and refusing once scenario_free has begun, so a finalizer run by
+ * lua_close never reaches the freed Sim), checking arguments (durations,
+ * node names, numbers, table keys in sorted order, names as UTF-8), and
  * opening every part of the API in a new sandbox. The functions themselves
  * live in lua_setup.c (topology, workload, expectations), lua_events.c
  * (hooks, timers, timelines, invariants) and lua_faults.c (faults, queries,
  * metrics, random streams); the reference is the README's "Writing
- * scenarios" section. */
+ * scenarios" section. Metric, invariant and stream names from the last
+ * two are checked here, by wrapping those functions at registration. */
 #include "sim/kernel/errors.h"
 #include "sim/kernel/internal.h"
 #include "sim/lua/lua_api.h"
@@ -19,8 +22,20 @@ Scenario *lua_api_scenario(lua_State *L)
   lua_getfield(L, LUA_REGISTRYINDEX, SCENARIO_KEY);
   Scenario *sc = lua_touserdata(L, -1);
   lua_pop(L, 1);
+  if (!sc)
+    luaL_error(L, "the simulation is over: the scenario API cannot be used any more");
   return sc;
 }
+
+void lua_api_close(Scenario *sc)
+{
+  if (!sc->sb)
+    return;
+  lua_pushnil(sc->sb->L);
+  lua_setfield(sc->sb->L, LUA_REGISTRYINDEX, SCENARIO_KEY);
+  sc->sb->now = NULL;
+}
+
 /* ---- argument helpers ---- */
 
 SimTime lua_api_to_duration(lua_State *L, int idx, gboolean allow_negative)
@@ -101,34 +116,116 @@ SimTime lua_api_field_duration(lua_State *L, int t, const char *key, SimTime fal
   return v;
 }
 
-/* Rejects keys a table should not have, so a typo is an error, not a no-op. */
+/* Rejects keys a table should not have, so a typo is an error, not a
+ * no-op. Keys are checked in sorted order, so the one named is the same
+ * in every process. */
 void lua_api_check_keys(lua_State *L, int t, const char *what, const char *const *allowed)
 {
-  lua_pushnil(L);
-  while (lua_next(L, t)) {
-    lua_pop(L, 1);
+  lua_order_push_keys(L, t, TRUE);
+  int keys = lua_gettop(L);
+  for (lua_Integer k = 1; lua_rawgeti(L, keys, k) != LUA_TNIL; k++) {
     gboolean ok = FALSE;
     if (lua_type(L, -1) == LUA_TSTRING)
-      for (int i = 0; allowed[i]; i++)
-        ok |= strcmp(lua_tostring(L, -1), allowed[i]) == 0;
+      for (int i = 0; allowed[i] && !ok; i++)
+        ok = strcmp(lua_tostring(L, -1), allowed[i]) == 0;
     if (!ok) {
       GString *list = g_string_new(NULL);
       for (int i = 0; allowed[i]; i++)
         g_string_append_printf(list, "%s%s", i ? ", " : "", allowed[i]);
-      /* A key that is not a string or number is shown by its type: its
-       * tostring() would be an address. */
-      int key_type = lua_type(L, -1);
-      if (key_type == LUA_TSTRING || key_type == LUA_TNUMBER)
-        lua_pushfstring(L, "%s: unknown key '%s' (expected one of: %s)", what,
-                        luaL_tolstring(L, -1, NULL), list->str);
-      else
-        lua_pushfstring(L, "%s: unknown key of type %s (expected one of: %s)", what,
-                        luaL_typename(L, -1), list->str);
+      lua_pushfstring(L, "%s: unknown key '%s' (expected one of: %s)", what,
+                      lua_identity_tostring(L, -1, NULL), list->str);
       g_string_free(list, TRUE);
       lua_error(L);
     }
+    lua_pop(L, 1);
   }
+  lua_pop(L, 2);
 }
+
+/* ---- names and text ---- */
+
+/* Names end up in traces, histories and JSON, whose readers (faultsim's
+ * own among them) reject invalid UTF-8; a NUL byte would cut them short. */
+void lua_api_valid_name(lua_State *L, const char *name, size_t len, const char *what)
+{
+  if (g_utf8_validate_len(name, len, NULL))
+    return;
+  char *shown = g_utf8_make_valid(name, (gssize) len);
+  lua_pushfstring(L, "%s '%s' is not valid UTF-8 (or holds a NUL byte)", what, shown);
+  g_free(shown);
+  lua_error(L);
+}
+
+const char *lua_api_check_name(lua_State *L, int idx, const char *what)
+{
+  size_t len;
+  const char *name = luaL_checklstring(L, idx, &len);
+  lua_api_valid_name(L, name, len, what);
+  return name;
+}
+
+const char *lua_api_check_text(lua_State *L, int idx)
+{
+  size_t len;
+  const char *text = luaL_checklstring(L, idx, &len);
+  if (g_utf8_validate_len(text, len, NULL))
+    return text;
+  char *valid = g_utf8_make_valid(text, (gssize) len);
+  lua_pushstring(L, valid);
+  g_free(valid);
+  lua_replace(L, idx);
+  return lua_tostring(L, idx);
+}
+
+/* An API function whose first argument is a name (upvalue 1: the function,
+ * upvalue 2: what the name is, for the error). The wrapped functions live
+ * in lua_events.c and lua_faults.c and are plain C functions. */
+static int named_call(lua_State *L)
+{
+  lua_api_check_name(L, 1, lua_tostring(L, lua_upvalueindex(2)));
+  return lua_tocfunction(L, lua_upvalueindex(1))(L);
+}
+
+/* violation(name [, message]): the message is free text, repaired. */
+static int violation_call(lua_State *L)
+{
+  if (lua_type(L, 2) == LUA_TSTRING)
+    lua_api_check_text(L, 2);
+  return named_call(L);
+}
+
+/* An invariant's function, its message (second result) repaired. */
+static int invariant_check(lua_State *L)
+{
+  int n = lua_gettop(L);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, n, LUA_MULTRET);
+  int results = lua_gettop(L);
+  if (results >= 2 && lua_type(L, 2) == LUA_TSTRING)
+    lua_api_check_text(L, 2);
+  return results;
+}
+
+/* invariant(name, fn [, filter]) */
+static int invariant_call(lua_State *L)
+{
+  if (lua_type(L, 2) == LUA_TFUNCTION) {
+    lua_pushvalue(L, 2);
+    lua_pushcclosure(L, invariant_check, 1);
+    lua_replace(L, 2);
+  }
+  return named_call(L);
+}
+
+static void wrap_global(lua_State *L, const char *name, const char *what, lua_CFunction wrapper)
+{
+  lua_getglobal(L, name);
+  lua_pushstring(L, what);
+  lua_pushcclosure(L, wrapper, 2);
+  lua_setglobal(L, name);
+}
+
 /* ---- registration ---- */
 
 void lua_api_open(Scenario *sc)
@@ -140,4 +237,11 @@ void lua_api_open(Scenario *sc)
   lua_events_open(sc);
   lua_faults_open(L);
   lua_model_open(sc);
+  wrap_global(L, "metric", "metric name", named_call);
+  wrap_global(L, "metric_add", "metric name", named_call);
+  wrap_global(L, "sample", "metric name", named_call);
+  wrap_global(L, "rng", "stream name", named_call);
+  wrap_global(L, "violation", "invariant name", violation_call);
+  wrap_global(L, "invariant", "invariant name", invariant_call);
+  lua_sandbox_seal(sc->sb);
 }

@@ -21,6 +21,19 @@ SimTime lua_api_field_duration(lua_State *L, int t, const char *key, SimTime fal
  * typo is an error instead of a silent no-op. */
 void lua_api_check_keys(lua_State *L, int t, const char *what, const char *const *allowed);
 
+/* Raises unless `name` (`len` bytes) is valid UTF-8 without NUL bytes,
+ * naming `what` ("node name") and showing the name repaired. */
+void lua_api_valid_name(lua_State *L, const char *name, size_t len, const char *what);
+/* The string at `idx` as a name (see lua_api_valid_name). */
+const char *lua_api_check_name(lua_State *L, int idx, const char *what);
+/* The string at `idx` as free text (descriptions, violation messages):
+ * invalid UTF-8 and NUL bytes become U+FFFD, in place on the stack. */
+const char *lua_api_check_text(lua_State *L, int idx);
+/* Ends the API: from now on every function raises instead of touching the
+ * Sim (finalizers run at lua_close, after the Sim is freed) and print()
+ * stops reading the clock. scenario_free calls it first. */
+void lua_api_close(Scenario *sc);
+
 /* Registration of each part into the sandbox's globals. */
 void lua_setup_open(lua_State *L);
 void lua_events_open(Scenario *sc);

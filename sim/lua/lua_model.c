@@ -26,6 +26,7 @@
 #include "models/registry.h"
 #include "sim/kernel/errors.h"
 #include "sim/kernel/internal.h"
+#include "sim/lua/lua_api.h"
 #include "sim/lua/scenario.h"
 #include <lauxlib.h>
 #include <math.h>
@@ -98,40 +99,52 @@ static guint read_fields(lua_State *L, int idx, const char *what, const char *sk
     return 0;
   if (lua_type(L, idx) != LUA_TTABLE)
     return luaL_error(L, "%s: fields must be a table like { seq = 1 }, not %s", what, luaL_typename(L, idx));
+  /* Names first, then each checked in sorted order, so the error named is
+   * the same in every process whatever the hash order. */
+  size_t lens[SIM_MSG_MAX_FIELDS];
   guint n = 0;
   lua_pushnil(L);
   while (lua_next(L, idx)) {
-    if (lua_type(L, -2) != LUA_TSTRING)
+    lua_pop(L, 1);
+    if (lua_type(L, -1) != LUA_TSTRING)
       return luaL_error(L, "%s: field names must be strings", what);
-    const char *name = lua_tostring(L, -2);
-    if (skip && strcmp(name, skip) == 0) {
-      lua_pop(L, 1);
+    size_t len;
+    const char *name = lua_tolstring(L, -1, &len);
+    if (skip && strcmp(name, skip) == 0)
       continue;
-    }
-    for (int i = 0; reserved[i]; i++)
-      if (strcmp(name, reserved[i]) == 0)
-        return luaL_error(L, "%s: '%s' is reserved and cannot be a field name", what, name);
-    int64_t v;
-    if (lua_type(L, -1) == LUA_TBOOLEAN) {
-      v = lua_toboolean(L, -1);
-    } else {
-      int isint = 0;
-      v = lua_tointegerx(L, -1, &isint);
-      if (!isint || lua_type(L, -1) != LUA_TNUMBER)
-        return luaL_error(L, "%s: field '%s' must be an integer or a boolean, not %s", what, name,
-                          lua_type(L, -1) == LUA_TNUMBER ? "a fraction" : luaL_typename(L, -1));
-    }
     if (n == SIM_MSG_MAX_FIELDS)
       return luaL_error(L, "%s: at most %d fields", what, SIM_MSG_MAX_FIELDS);
-    out[n++] = (LmField) { name, v };
-    lua_pop(L, 1);
+    lens[n] = len;
+    out[n++] = (LmField) { name, 0 }; /* the name stays alive in table idx */
   }
   for (guint i = 1; i < n; i++)
     for (guint j = i; j > 0 && strcmp(out[j - 1].name, out[j].name) > 0; j--) {
       LmField t = out[j];
       out[j] = out[j - 1];
       out[j - 1] = t;
+      size_t l = lens[j];
+      lens[j] = lens[j - 1];
+      lens[j - 1] = l;
     }
+  for (guint i = 0; i < n; i++) {
+    const char *name = out[i].name;
+    lua_api_valid_name(L, name, lens[i], "field name");
+    for (int r = 0; reserved[r]; r++)
+      if (strcmp(name, reserved[r]) == 0)
+        return luaL_error(L, "%s: '%s' is reserved and cannot be a field name", what, name);
+    lua_pushlstring(L, name, lens[i]);
+    lua_rawget(L, idx);
+    if (lua_type(L, -1) == LUA_TBOOLEAN) {
+      out[i].value = lua_toboolean(L, -1);
+    } else {
+      int isint = 0;
+      out[i].value = lua_tointegerx(L, -1, &isint);
+      if (!isint || lua_type(L, -1) != LUA_TNUMBER)
+        return luaL_error(L, "%s: field '%s' must be an integer or a boolean, not %s", what, name,
+                          lua_type(L, -1) == LUA_TNUMBER ? "a fraction" : luaL_typename(L, -1));
+    }
+    lua_pop(L, 1);
+  }
   return n;
 }
 
@@ -342,7 +355,7 @@ static int m_send(lua_State *L)
 {
   SimNode *node = check_self(L, "send");
   int dst = check_dst(L, 2, "send");
-  const char *type = g_intern_string(luaL_checkstring(L, 3));
+  const char *type = g_intern_string(lua_api_check_name(L, 3, "message type"));
   LmField fields[SIM_MSG_MAX_FIELDS];
   guint n = read_fields(L, 4, "send", NULL, fields);
   if (!dead(node))
@@ -355,7 +368,7 @@ static int m_broadcast(lua_State *L)
 {
   SimNode *node = check_self(L, "broadcast");
   luaL_checktype(L, 2, LUA_TTABLE);
-  const char *type = g_intern_string(luaL_checkstring(L, 3));
+  const char *type = g_intern_string(lua_api_check_name(L, 3, "message type"));
   LmField fields[SIM_MSG_MAX_FIELDS];
   guint n = read_fields(L, 4, "broadcast", NULL, fields);
   lua_Integer count = luaL_len(L, 2);
@@ -468,7 +481,7 @@ static int m_log(lua_State *L)
   luaL_checktype(L, 2, LUA_TTABLE);
   if (lua_getfield(L, 2, "type") != LUA_TSTRING)
     return luaL_error(L, "log: the record needs a string 'type', like { type = \"PREPARED\", txn = 1 }");
-  const char *type = g_intern_string(lua_tostring(L, -1));
+  const char *type = g_intern_string(lua_api_check_name(L, -1, "record type"));
   lua_pop(L, 1);
   LmField fields[SIM_MSG_MAX_FIELDS];
   guint n = read_fields(L, 2, "log", "type", fields);
@@ -497,7 +510,7 @@ static int m_log_entries(lua_State *L)
 static int m_emit(lua_State *L)
 {
   SimNode *node = check_self(L, "emit");
-  const char *type = g_intern_string(luaL_checkstring(L, 2));
+  const char *type = g_intern_string(lua_api_check_name(L, 2, "event type"));
   LmField fields[SIM_MSG_MAX_FIELDS];
   guint n = read_fields(L, 3, "emit", NULL, fields);
   if (dead(node))
@@ -512,7 +525,7 @@ static int m_emit(lua_State *L)
 static int m_invoke(lua_State *L)
 {
   SimNode *node = check_self(L, "invoke");
-  const char *f = luaL_checkstring(L, 2);
+  const char *f = lua_api_check_name(L, 2, "operation name");
   SimTime timeout = lua_isnoneornil(L, 5) ? 0 : lua_api_check_duration(L, 5);
   check_value(L, 3, "invoke: value");
   check_value(L, 4, "invoke: key");
@@ -674,11 +687,6 @@ static void lm_on_invoke(SimNode *node, uint64_t op, const char *f, const SimVal
 
 /* ---- model{} ---- */
 
-static int cmp_specs(const void *a, const void *b)
-{
-  return strcmp(((const SimParamSpec *) a)->name, ((const SimParamSpec *) b)->name);
-}
-
 /* A parameter default as the model's declared type and default text. */
 static char *default_text(lua_State *L, int idx, const char *key, SimParamType *type)
 {
@@ -699,7 +707,7 @@ static char *default_text(lua_State *L, int idx, const char *key, SimParamType *
     }
   case LUA_TSTRING:
     *type = SIM_PARAM_STRING;
-    return g_strdup(lua_tostring(L, idx));
+    return g_strdup(lua_api_check_name(L, idx, "parameter value"));
   case LUA_TTABLE: {
     lua_Integer n = luaL_len(L, idx);
     for (lua_Integer i = 1; i <= n; i++) {
@@ -730,26 +738,30 @@ static void read_params(lua_State *L, int idx, LuaModel *lm)
   if (!lua_isnil(L, idx)) {
     if (lua_type(L, idx) != LUA_TTABLE)
       luaL_error(L, "model{}: params must be a table of defaults");
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-      if (lua_type(L, -2) != LUA_TSTRING)
+    lua_order_push_keys(L, idx, TRUE); /* sorted: errors name the same key in every process */
+    n = (guint) lua_rawlen(L, -1);
+    for (guint k = 1; k <= n; k++) {
+      if (lua_rawgeti(L, -1, k) != LUA_TSTRING)
         luaL_error(L, "model{}: parameter names must be strings");
+      size_t len;
+      const char *name = lua_tolstring(L, -1, &len);
+      lua_api_valid_name(L, name, len, "parameter name");
       lua_pop(L, 1);
-      n++;
     }
   }
   lm->specs = g_new0(SimParamSpec, n + 1);
-  if (n == 0)
-    return;
-  lua_pushnil(L);
-  while (lua_next(L, idx)) {
-    const char *key = lua_tostring(L, -2);
+  for (guint k = 1; k <= n; k++) {
+    lua_rawgeti(L, -1, k);
+    const char *key = lua_tostring(L, -1);
+    lua_pushvalue(L, -1);
+    lua_rawget(L, idx);
     SimParamType type = SIM_PARAM_STRING;
     char *text = default_text(L, lua_gettop(L), key, &type);
     lm->specs[lm->nspecs++] = (SimParamSpec) { .name = g_strdup(key), .type = type, .default_value = text, .help = "" };
-    lua_pop(L, 1);
+    lua_pop(L, 2);
   }
-  qsort(lm->specs, lm->nspecs, sizeof(SimParamSpec), cmp_specs);
+  if (!lua_isnil(L, idx))
+    lua_pop(L, 1);
 }
 
 /* The model's `ops` (at idx; nil = any operation): a list of 1..64
@@ -772,6 +784,7 @@ static void read_ops(lua_State *L, int idx, LuaModel *lm)
     const char *op = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
     if (!op || len < 1 || len > 64)
       luaL_error(L, "model{}: ops[%d] must be an operation name of 1..64 characters", (int) i);
+    lua_api_valid_name(L, op, len, "operation name");
     lm->ops[i - 1] = g_strdup(op);
     lua_pop(L, 1);
   }
@@ -783,21 +796,12 @@ static int l_model(lua_State *L)
   Scenario *sc = lua_api_scenario(L);
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 1);
-  lua_pushnil(L);
-  while (lua_next(L, 1)) {
-    gboolean ok = lua_type(L, -2) == LUA_TSTRING &&
-                  (strcmp(lua_tostring(L, -2), "name") == 0 || strcmp(lua_tostring(L, -2), "params") == 0 ||
-                   strcmp(lua_tostring(L, -2), "ops") == 0);
-    for (int i = 0; !ok && handler_names[i]; i++)
-      ok = lua_type(L, -2) == LUA_TSTRING && strcmp(lua_tostring(L, -2), handler_names[i]) == 0;
-    if (!ok)
-      return luaL_error(L, "model{}: unknown key '%s' (expected name, params, ops, init, "
-                           "on_message, on_timer, on_crash, on_restart, on_invoke)", luaL_tolstring(L, -2, NULL));
-    lua_pop(L, 1);
-  }
+  static const char *const keys[] = { "name", "params", "ops", "init", "on_message", "on_timer",
+                                      "on_crash", "on_restart", "on_invoke", NULL };
+  lua_api_check_keys(L, 1, "model{}", keys);
   if (lua_getfield(L, 1, "name") != LUA_TSTRING)
     return luaL_error(L, "model{}: 'name' must be a string such as \"lab.echo\"");
-  const char *name = lua_tostring(L, -1);
+  const char *name = lua_api_check_name(L, -1, "model name");
   if (!*name || strlen(name) > 64)
     return luaL_error(L, "model{}: name '%s' must be 1..64 characters", name);
   if (sim_registry_find(name))

@@ -1,5 +1,7 @@
-/* The scenario sandbox: allocator cap, instruction budget, chosen libraries,
- * deterministic pairs() and math.random. */
+/* The scenario sandbox: allocator cap, instruction budget (with C-side
+ * work charged to it), chosen libraries, refused finalizers, deterministic
+ * math.random; the other deterministic replacements live in lua_order.c,
+ * lua_identity.c, lua_budget.c and lua_pattern.c. */
 #include "sim/lua/lua_sandbox.h"
 #include "sim/kernel/errors.h"
 #include "sim/kernel/time.h"
@@ -10,6 +12,9 @@
 
 #define SANDBOX_KEY "faultsim.sandbox"
 #define HOOK_EVERY 1000
+/* Allocated bytes per instruction charged: copying 64 bytes costs about
+ * what one VM instruction does. */
+#define ALLOC_BYTES_PER_UNIT 64
 
 static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
@@ -23,8 +28,13 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
   if (nsize > old && sb->mem_used - old + nsize > sb->mem_limit)
     return NULL; /* Lua raises "not enough memory" */
   void *p = realloc(ptr, nsize);
-  if (p)
+  if (p) {
     sb->mem_used = sb->mem_used - old + nsize;
+    /* Whatever fills new memory (string.rep, `..`, gsub, a growing table)
+     * did work in proportion to it; the hook raises when this runs out. */
+    if (nsize > old)
+      sb->instr_left -= (long long) ((nsize - old) / ALLOC_BYTES_PER_UNIT);
+  }
   return p;
 }
 
@@ -36,98 +46,92 @@ LuaSandbox *lua_sandbox_of(lua_State *L)
   return sb;
 }
 
+static void budget_hook(lua_State *L, lua_Debug *ar);
+
+/* Raises the budget error on `L`, and makes every later instruction of
+ * this thread raise it again, so a pcall or a __close handler cannot run
+ * on after the budget is gone (the next call into Lua resets the hook). */
+static int over_budget(lua_State *L, LuaSandbox *sb)
+{
+  sb->over_budget = TRUE;
+  lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
+  return luaL_error(L, "instruction budget of %I exceeded (an endless loop?)", (lua_Integer) sb->instr_budget);
+}
+
 static void budget_hook(lua_State *L, lua_Debug *ar)
 {
   (void) ar;
   LuaSandbox *sb = lua_sandbox_of(L);
   sb->instr_left -= HOOK_EVERY;
-  if (sb->instr_left <= 0) {
-    sb->over_budget = TRUE;
-    luaL_error(L, "instruction budget of %I exceeded (an endless loop?)", (lua_Integer) sb->instr_budget);
+  if (sb->instr_left <= 0)
+    over_budget(L, sb);
+}
+
+void lua_sandbox_charge(lua_State *L, lua_Integer units)
+{
+  LuaSandbox *sb = lua_sandbox_of(L);
+  if (units < 0 || units >= sb->instr_left) {
+    sb->instr_left = 0;
+    over_budget(L, sb);
   }
+  sb->instr_left -= units;
 }
 
-/* ---- deterministic pairs ---- */
+/* ---- finalizers ---- */
 
-static int key_rank(lua_State *L, int idx)
+/* setmetatable(t, mt) refusing a metatable with __gc: Lua runs finalizers
+ * with hooks off (an endless loop there cannot be stopped) and at
+ * lua_close, after the simulation they would reach is gone. Lua 5.4 marks
+ * an object for finalization only here, when its new metatable already has
+ * a __gc field, so a __gc added to the metatable later is never called. */
+static int sandbox_setmetatable(lua_State *L)
 {
-  switch (lua_type(L, idx)) {
-  case LUA_TBOOLEAN: return 0;
-  case LUA_TNUMBER: return 1;
-  case LUA_TSTRING: return 2;
-  default: return 3;
-  }
-}
-
-/* Orders keys: booleans, then numbers ascending, then strings bytewise. */
-static int key_less(lua_State *L, int a, int b)
-{
-  int ra = key_rank(L, a), rb = key_rank(L, b);
-  if (ra != rb)
-    return ra < rb;
-  if (ra == 0)
-    return !lua_toboolean(L, a) && lua_toboolean(L, b);
-  if (ra == 1)
-    return lua_compare(L, a, b, LUA_OPLT);
-  size_t la, lb;
-  const char *sa = lua_tolstring(L, a, &la), *sb = lua_tolstring(L, b, &lb);
-  int c = memcmp(sa, sb, la < lb ? la : lb);
-  return c < 0 || (c == 0 && la < lb);
-}
-
-static int sorted_next(lua_State *L)
-{
-  /* upvalues: 1 = table, 2 = sorted keys, 3 = position */
-  lua_Integer i = lua_tointeger(L, lua_upvalueindex(3)) + 1;
-  lua_pushinteger(L, i);
-  lua_replace(L, lua_upvalueindex(3));
-  if (lua_geti(L, lua_upvalueindex(2), i) == LUA_TNIL)
-    return 1;
-  lua_pushvalue(L, -1);
-  lua_gettable(L, lua_upvalueindex(1));
-  return 2;
-}
-
-static int sandbox_pairs(lua_State *L)
-{
-  luaL_checkany(L, 1);
-  if (luaL_getmetafield(L, 1, "__pairs") != LUA_TNIL) {
-    lua_pushvalue(L, 1);
-    lua_call(L, 1, 3);
-    return 3;
-  }
+  int t = lua_type(L, 2);
   luaL_checktype(L, 1, LUA_TTABLE);
-  lua_newtable(L); /* keys, at index 2 */
-  lua_Integer n = 0;
-  lua_pushnil(L);
-  while (lua_next(L, 1)) {
+  luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
+  if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
+    return luaL_error(L, "cannot change a protected metatable");
+  if (t == LUA_TTABLE) {
+    lua_pushliteral(L, "__gc");
+    if (lua_rawget(L, 2) != LUA_TNIL)
+      return luaL_error(L, "setmetatable(): a metatable with __gc is refused: finalizers run outside "
+                           "the instruction budget and after the simulation has ended");
     lua_pop(L, 1);
-    if (key_rank(L, -1) == 3)
-      return luaL_error(L, "pairs(): a key of type %s has no fixed order; "
-                           "use an array and ipairs()", luaL_typename(L, -1));
-    lua_pushvalue(L, -1);
-    lua_rawseti(L, 2, ++n);
   }
-  /* Insertion sort on the Lua stack: tables in scenarios are small. */
-  for (lua_Integer i = 2; i <= n; i++) {
-    lua_rawgeti(L, 2, i);
-    lua_Integer j = i - 1;
-    for (; j >= 1; j--) {
-      lua_rawgeti(L, 2, j);
-      int less = key_less(L, -2, -1);
-      if (!less) {
-        lua_pop(L, 1);
-        break;
-      }
-      lua_rawseti(L, 2, j + 1);
-    }
-    lua_rawseti(L, 2, j + 1);
-  }
-  lua_pushvalue(L, 1);
-  lua_pushvalue(L, 2);
-  lua_pushinteger(L, 0);
-  lua_pushcclosure(L, sorted_next, 3);
+  lua_settop(L, 2);
+  lua_setmetatable(L, 1);
   return 1;
+}
+
+/* Protects metatable `mt` (a table on the stack at `mt`) from scripts. */
+static void seal_one(lua_State *L, int mt)
+{
+  lua_pushliteral(L, "__metatable");
+  lua_pushboolean(L, 0);
+  lua_rawset(L, mt);
+}
+
+void lua_sandbox_seal(LuaSandbox *sb)
+{
+  lua_State *L = sb->L;
+  /* luaL_newmetatable keeps each one under its name and gives it __name. */
+  lua_pushnil(L);
+  while (lua_next(L, LUA_REGISTRYINDEX)) {
+    if (lua_type(L, -2) == LUA_TSTRING && lua_type(L, -1) == LUA_TTABLE) {
+      lua_pushliteral(L, "__name");
+      gboolean named = lua_rawget(L, -2) == LUA_TSTRING;
+      lua_pop(L, 1);
+      if (named)
+        seal_one(L, lua_gettop(L));
+    }
+    lua_pop(L, 1);
+  }
+  lua_pushliteral(L, "");
+  if (lua_getmetatable(L, -1)) {
+    seal_one(L, lua_gettop(L));
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
 }
 
 /* ---- deterministic math.random ---- */
@@ -164,32 +168,18 @@ static int sandbox_randomseed(lua_State *L)
   return 0;
 }
 
-/* print → stderr, so scenario chatter never mixes with --json on stdout. */
-static int sandbox_print(lua_State *L)
-{
-  LuaSandbox *sb = lua_sandbox_of(L);
-  int n = lua_gettop(L);
-  GString *line = g_string_new(NULL);
-  if (sb->now)
-    g_string_append_printf(line, "[t=%.6fs] ", sim_time_to_seconds(sb->now(sb->now_ctx)));
-  for (int i = 1; i <= n; i++) {
-    if (i > 1)
-      g_string_append_c(line, '\t');
-    g_string_append(line, luaL_tolstring(L, i, NULL));
-    lua_pop(L, 1);
-  }
-  g_string_append_c(line, '\n');
-  fputs(line->str, stderr);
-  g_string_free(line, TRUE);
-  return 0;
-}
+/* Source bytes per instruction charged by load(): the parser runs in C,
+ * where the count hook does not reach, at a few instructions' cost a byte. */
+#define LOAD_UNITS_PER_BYTE 4
 
-/* load() restricted to text chunks in the sandbox's environment. */
+/* load() restricted to text chunks in the sandbox's environment; parsing
+ * is charged to the budget. */
 static int sandbox_load(lua_State *L)
 {
   size_t len;
   const char *code = luaL_checklstring(L, 1, &len);
   const char *name = luaL_optstring(L, 2, "=(load)");
+  lua_sandbox_charge(L, (lua_Integer) (len / LOAD_UNITS_PER_BYTE + 1) * LOAD_UNITS_PER_BYTE);
   if (luaL_loadbufferx(L, code, len, name, "t") != LUA_OK) {
     lua_pushnil(L);
     lua_insert(L, -2);
@@ -209,6 +199,7 @@ LuaSandbox *lua_sandbox_new(size_t mem_limit, long long instr_budget, SimRng *ra
   LuaSandbox *sb = g_new0(LuaSandbox, 1);
   sb->mem_limit = mem_limit;
   sb->instr_budget = instr_budget;
+  sb->instr_left = instr_budget;
   sb->random = random;
   lua_State *L = lua_newstate(sandbox_alloc, sb);
   if (!L) {
@@ -229,12 +220,10 @@ LuaSandbox *lua_sandbox_new(size_t mem_limit, long long instr_budget, SimRng *ra
     lua_pushnil(L);
     lua_setglobal(L, removed[i]);
   }
-  lua_pushcfunction(L, sandbox_pairs);
-  lua_setglobal(L, "pairs");
-  lua_pushcfunction(L, sandbox_print);
-  lua_setglobal(L, "print");
   lua_pushcfunction(L, sandbox_load);
   lua_setglobal(L, "load");
+  lua_pushcfunction(L, sandbox_setmetatable);
+  lua_setglobal(L, "setmetatable");
   lua_getglobal(L, LUA_MATHLIBNAME);
   lua_pushcfunction(L, sandbox_random);
   lua_setfield(L, -2, "random");
@@ -246,6 +235,10 @@ LuaSandbox *lua_sandbox_new(size_t mem_limit, long long instr_budget, SimRng *ra
   lua_pushnil(L);
   lua_setfield(L, -2, "dump");
   lua_pop(L, 1);
+  lua_order_open(L);
+  lua_identity_open(L);
+  lua_budget_open(L);
+  lua_pattern_open(L);
   lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
   return sb;
 }
@@ -316,6 +309,7 @@ gboolean lua_sandbox_call(LuaSandbox *sb, int nargs, int nresults, GError **erro
   lua_insert(L, base);
   sb->instr_left = sb->instr_budget;
   sb->over_budget = FALSE;
+  lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
   int rc = lua_pcall(L, nargs, nresults, base);
   gboolean ok = rc == LUA_OK;
   if (!ok) {

@@ -1,12 +1,29 @@
 /* The Lua sandbox scenarios run in.
  *
  * Scenario files are shared between students and teams, so they get only
- * base (without dofile/loadfile and with text-only load), string, table,
- * math, utf8 and coroutine; no io, os, debug or require. A custom allocator
- * caps memory, a count hook caps instructions per call into Lua, and both
- * end the run with an error naming the file and line. For determinism,
- * pairs() iterates in sorted key order and math.random draws from the
- * scenario's seeded stream. print() writes to stderr so it never mixes with
+ * base (without dofile/loadfile/collectgarbage and with text-only load),
+ * string, table, math, utf8 and coroutine; no io, os, debug or require.
+ *
+ * Budgets. A custom allocator caps memory; a count hook caps instructions
+ * per call into Lua. Work done in C on the script's behalf is charged to
+ * the same instruction budget: every allocated byte (string.rep, `..`,
+ * gsub, table growth), the steps of pattern matching (lua_pattern.c), the
+ * elements a library function walks (table.move, unpack, concat, sort,
+ * pairs; lua_budget.c, lua_order.c). Once the budget is gone, every further
+ * instruction raises, so neither pcall nor a __close handler can keep the
+ * script running. Both limits end the run with an error naming the file
+ * and line.
+ *
+ * Finalizers are refused: setmetatable() rejects a metatable with __gc
+ * (Lua runs finalizers with hooks off, outside any budget, and at
+ * lua_close after the simulation is gone), and the library's own
+ * metatables are sealed so a script cannot add __gc to them.
+ *
+ * Determinism. pairs() iterates in sorted key order, table.sort is a
+ * stable merge sort, math.random draws from the scenario's seeded stream,
+ * and tostring/print/string.format("%p") name tables, functions,
+ * coroutines and userdata by order of first appearance ("table: 3")
+ * instead of by address. print() writes to stderr so it never mixes with
  * --json output. */
 #pragma once
 #include "sim/kernel/rng.h"
@@ -19,11 +36,12 @@ typedef struct {
   size_t mem_used;
   size_t mem_limit;
   long long instr_budget;  /* per top-level call */
-  long long instr_left;
+  long long instr_left;    /* may go negative: C-side work is charged in bulk */
   gboolean over_budget;
   SimRng *random;          /* math.random's stream; owned by the caller */
-  SimTime (*now)(void *ctx);
+  SimTime (*now)(void *ctx); /* for print(); NULL once the run is torn down */
   void *now_ctx;
+  lua_Integer next_identity; /* tostring() numbering, see lua_identity.c */
 } LuaSandbox;
 
 /* Creates the state. Returns NULL if Lua could not allocate. */
@@ -46,3 +64,45 @@ gboolean lua_sandbox_call(LuaSandbox *sb, int nargs, int nresults, GError **erro
 /* Turns a failed coroutine's message into a GError, adding the script
  * position when the message has none. */
 GError *lua_sandbox_thread_error(LuaSandbox *sb, lua_State *co, int status);
+
+/* Charges `units` instructions of work done in C to the current budget;
+ * raises the budget error (and keeps raising at every later instruction of
+ * this call) when it is used up. Call it before doing the work. */
+void lua_sandbox_charge(lua_State *L, lua_Integer units);
+
+/* Seals every metatable in the registry (and the string metatable): a
+ * script can neither read nor change them, so it cannot give the host's
+ * own objects a __gc. Call once every library and API part is open. */
+void lua_sandbox_seal(LuaSandbox *sb);
+
+/* lua_identity.c: pushes what tostring() gives for the value at `idx`
+ * (metamethods __tostring and __name honoured) with per-run names instead
+ * of addresses, and returns it. */
+const char *lua_identity_tostring(lua_State *L, int idx, size_t *len);
+/* Pushes the per-run name of the object at `idx` ("table: 3"); strings are
+ * named by content. Returns NULL (pushing nothing) for values that are not
+ * objects (nil, booleans, numbers). */
+const char *lua_identity_name(lua_State *L, int idx);
+/* Installs tostring, print and string.format with per-run names. */
+void lua_identity_open(lua_State *L);
+
+/* lua_order.c */
+/* Pushes a new array of the keys of table `t` in the fixed order pairs()
+ * uses: booleans (false first), numbers ascending, strings bytewise. Other
+ * key types raise, unless `any_type`, which puts them last in the order of
+ * their per-run names. Charges the work to the budget. */
+void lua_order_push_keys(lua_State *L, int t, gboolean any_type);
+/* Installs pairs and table.sort. */
+void lua_order_open(lua_State *L);
+
+/* lua_budget.c: installs the table, string, utf8 and base functions whose C
+ * work is charged to the budget (see the file's header). */
+void lua_budget_open(lua_State *L);
+
+/* lua_pattern.c: installs string.find, match, gmatch and gsub, a
+ * step-counted implementation of Lua 5.4 patterns. */
+void lua_pattern_open(lua_State *L);
+/* Raises unless argument `arg` is a table, or has a metatable with the
+ * metamethods a table function needs (__index to read, __newindex to
+ * write, __len for the length), as Lua's table library checks. */
+void lua_sandbox_check_table(lua_State *L, int arg, gboolean read, gboolean write, gboolean len);

@@ -4,6 +4,7 @@
 #include "sim/kernel/errors.h"
 #include "sim/kernel/internal.h"
 #include "sim/lua/lua_api.h"
+#include "sim/lua/lua_sandbox.h"
 #include <lauxlib.h>
 #include <math.h>
 #include <string.h>
@@ -18,12 +19,12 @@ static int l_scenario(lua_State *L)
   lua_api_check_keys(L, 1, "scenario{}", keys);
   if (lua_getfield(L, 1, "name") != LUA_TNIL) {
     g_free(sc->name);
-    sc->name = g_strdup(luaL_checkstring(L, -1));
+    sc->name = g_strdup(lua_api_check_name(L, -1, "scenario name"));
   }
   lua_pop(L, 1);
   if (lua_getfield(L, 1, "description") != LUA_TNIL) {
     g_free(sc->description);
-    sc->description = g_strdup(luaL_checkstring(L, -1));
+    sc->description = g_strdup(lua_api_check_text(L, lua_gettop(L)));
   }
   lua_pop(L, 1);
   sc->duration = lua_api_field_duration(L, 1, "duration", sc->duration);
@@ -80,7 +81,7 @@ static int l_params(lua_State *L)
     }
     if (lua_type(L, -2) != LUA_TSTRING)
       return luaL_error(L, "params{}: keys must be names");
-    const char *key = lua_tostring(L, -2);
+    const char *key = lua_api_check_name(L, -2, "parameter name");
     const char *override = sc->overrides ? g_hash_table_lookup(sc->overrides, key) : NULL;
     if (override) {
       char *end = NULL;
@@ -102,6 +103,8 @@ static int l_params(lua_State *L)
           return luaL_error(L, "--set %s=%s: expected a number", key, override);
         lua_pushnumber(L, v);
       } else if (type == LUA_TSTRING) {
+        if (!g_utf8_validate(override, -1, NULL))
+          return luaL_error(L, "--set %s=...: the value is not valid UTF-8", key);
         lua_pushstring(L, override);
       } else {
         return luaL_error(L, "params{}: '%s' has a %s default; use a number, string or boolean", key,
@@ -110,6 +113,8 @@ static int l_params(lua_State *L)
     } else if (lua_type(L, -1) != LUA_TBOOLEAN && lua_type(L, -1) != LUA_TNUMBER && lua_type(L, -1) != LUA_TSTRING) {
       return luaL_error(L, "params{}: '%s' has a %s default; use a number, string or boolean", key,
                         luaL_typename(L, -1));
+    } else if (lua_type(L, -1) == LUA_TSTRING) {
+      lua_api_check_name(L, -1, "parameter value");
     }
     g_hash_table_replace(sc->params, g_strdup(key), g_strdup(luaL_tolstring(L, -1, NULL)));
     lua_pop(L, 1);
@@ -186,7 +191,7 @@ static char *param_text(lua_State *L, int idx, const char *key)
       return g_strdup(g_ascii_dtostr(buf, sizeof buf, lua_tonumber(L, idx)));
     }
   case LUA_TSTRING:
-    return g_strdup(lua_tostring(L, idx));
+    return g_strdup(lua_api_check_name(L, idx, "parameter value"));
   case LUA_TTABLE: {
     GString *s = g_string_new(NULL);
     lua_Integer n = luaL_len(L, idx);
@@ -196,7 +201,13 @@ static char *param_text(lua_State *L, int idx, const char *key)
         g_string_free(s, TRUE);
         luaL_error(L, "parameter '%s': a list must hold node names", key);
       }
-      g_string_append_printf(s, "%s%s", i > 1 ? "," : "", lua_tostring(L, -1));
+      size_t len;
+      const char *item = lua_tolstring(L, -1, &len);
+      if (!g_utf8_validate_len(item, len, NULL)) {
+        g_string_free(s, TRUE);
+        lua_api_valid_name(L, item, len, "node name");
+      }
+      g_string_append_printf(s, "%s%s", i > 1 ? "," : "", item);
       lua_pop(L, 1);
     }
     return g_string_free(s, FALSE);
@@ -225,19 +236,25 @@ static int add_node(lua_State *L, const char *what, const char *name, int model_
     g_string_free(known, TRUE);
     return lua_error(L);
   }
+  lua_api_valid_name(L, name, strlen(name), "node name");
   if (!*name || strchr(name, ',') || strlen(name) > 64)
     return luaL_error(L, "%s: node name '%s' must be 1..64 characters without commas", what, name);
   g_autoptr(GHashTable) params = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   if (params_idx && !lua_isnoneornil(L, params_idx)) {
     luaL_checktype(L, params_idx, LUA_TTABLE);
-    lua_pushnil(L);
-    while (lua_next(L, params_idx)) {
-      if (lua_type(L, -2) != LUA_TSTRING)
+    /* In sorted order, so the error named is the same in every process. */
+    lua_order_push_keys(L, params_idx, TRUE);
+    int keys = lua_gettop(L);
+    for (lua_Integer k = 1; lua_rawgeti(L, keys, k) != LUA_TNIL; k++) {
+      if (lua_type(L, -1) != LUA_TSTRING)
         return luaL_error(L, "node '%s': parameter names must be strings", name);
-      const char *key = lua_tostring(L, -2);
+      const char *key = lua_api_check_name(L, -1, "parameter name");
+      lua_pushvalue(L, -1);
+      lua_rawget(L, params_idx);
       g_hash_table_replace(params, g_strdup(key), param_text(L, lua_gettop(L), key));
-      lua_pop(L, 1);
+      lua_pop(L, 2);
     }
+    lua_pop(L, 2); /* the nil that ended the loop, and the keys */
   }
   if (sim_node_count(sc->sim) >= 1000000)
     return luaL_error(L, "too many nodes (at most 1000000)");
@@ -258,7 +275,7 @@ static int add_node(lua_State *L, const char *what, const char *name, int model_
 
 static int l_node(lua_State *L)
 {
-  const char *name = luaL_checkstring(L, 1);
+  const char *name = lua_api_check_name(L, 1, "node name");
   add_node(L, "node()", name, 2, 3);
   lua_pushvalue(L, 1);
   return 1;
@@ -291,7 +308,7 @@ static void read_workload(lua_State *L, int t, WorkloadSpec *spec, SimTime durat
     if (n > 0) {
       for (lua_Integer i = 1; i <= n; i++) {
         lua_geti(L, ops, i);
-        WorkloadOp op = { g_strdup(luaL_checkstring(L, -1)), 1.0 };
+        WorkloadOp op = { g_strdup(lua_api_check_name(L, -1, "operation name")), 1.0 };
         g_array_append_val(spec->ops, op);
         lua_pop(L, 1);
       }
@@ -306,7 +323,7 @@ static void read_workload(lua_State *L, int t, WorkloadSpec *spec, SimTime durat
           lua_pop(L, 2);
           break;
         }
-        WorkloadOp op = { g_strdup(luaL_checkstring(L, -2)), lua_tonumber(L, -1) };
+        WorkloadOp op = { g_strdup(lua_api_check_name(L, -2, "operation name")), lua_tonumber(L, -1) };
         g_array_append_val(spec->ops, op);
         lua_pop(L, 2);
       }
@@ -354,7 +371,7 @@ static int l_clients(lua_State *L)
   if (!lua_model_test(L, model))
     luaL_checkstring(L, model);
   lua_getfield(L, 1, "prefix");
-  const char *prefix = luaL_optstring(L, -1, "client");
+  const char *prefix = lua_isnil(L, -1) ? "client" : lua_api_check_name(L, -1, "client prefix");
   lua_getfield(L, 1, "params");
   int params = lua_gettop(L);
   lua_getfield(L, 1, "workload");
@@ -397,16 +414,21 @@ static void read_named_ranges(lua_State *L, int t, const char *key, GHashTable *
   if (lua_getfield(L, t, key) != LUA_TNIL) {
     luaL_checktype(L, -1, LUA_TTABLE);
     int tbl = lua_gettop(L);
-    lua_pushnil(L);
-    while (lua_next(L, tbl)) {
-      const char *name = luaL_checkstring(L, -2);
+    lua_order_push_keys(L, tbl, TRUE); /* sorted: the same error in every process */
+    int keys = lua_gettop(L);
+    for (lua_Integer k = 1; lua_rawgeti(L, keys, k) != LUA_TNIL; k++) {
+      if (lua_type(L, -1) != LUA_TSTRING)
+        luaL_error(L, "expect.%s: names must be strings, not %s", key, luaL_typename(L, -1));
+      const char *name = lua_api_check_name(L, -1, key[0] == 'i' ? "invariant name" : "metric name");
+      lua_pushvalue(L, -1);
+      lua_rawget(L, tbl);
       ExpectRange *r = g_new0(ExpectRange, 1);
-      char *what = g_strdup_printf("expect.%s.%s", key, name);
       g_hash_table_replace(into, g_strdup(name), r);
-      read_range(L, lua_gettop(L), what, r);
-      g_free(what);
-      lua_pop(L, 1);
+      const char *what = lua_pushfstring(L, "expect.%s.%s", key, name);
+      read_range(L, lua_gettop(L) - 1, what, r);
+      lua_pop(L, 3);
     }
+    lua_pop(L, 2); /* the nil that ended the loop, and the keys */
   }
   lua_pop(L, 1);
 }

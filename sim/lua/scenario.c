@@ -4,6 +4,7 @@
 #include "sim/report/availability.h"
 #include "sim/kernel/errors.h"
 #include "sim/kernel/internal.h"
+#include "sim/lua/lua_api.h"
 #include "sim/lua/scenario_output.h"
 #include "sim/report/report.h"
 #include <glib/gstdio.h>
@@ -52,7 +53,11 @@ void scenario_free(Scenario *sc)
 {
   if (!sc)
     return;
-  /* Pending events hold Lua references: free the Sim before the sandbox. */
+  /* Pending events hold Lua references that their destroy callbacks
+   * unref: free the Sim before the sandbox. Lua finalizers run at
+   * lua_close, so close the API first: whatever still calls it then gets
+   * an error, never the freed Sim. */
+  lua_api_close(sc);
   workload_set_free(sc->workloads);
   sim_free(sc->sim);
   g_ptr_array_unref(sc->lua_models);

@@ -1,0 +1,2 @@
+-- expect: utf8_metric_name.lua:2: metric name
+metric("lat\xe9ncy", 1)
