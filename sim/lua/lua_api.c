@@ -132,8 +132,15 @@ void lua_api_check_keys(lua_State *L, int t, const char *what, const char *const
       GString *list = g_string_new(NULL);
       for (int i = 0; allowed[i]; i++)
         g_string_append_printf(list, "%s%s", i ? ", " : "", allowed[i]);
-      lua_pushfstring(L, "%s: unknown key '%s' (expected one of: %s)", what,
-                      lua_identity_tostring(L, -1, NULL), list->str);
+      /* A key that is not a string or number is shown by its type: even
+       * its deterministic name ("table: 3") says nothing to the reader. */
+      int key_type = lua_type(L, -1);
+      if (key_type == LUA_TSTRING || key_type == LUA_TNUMBER)
+        lua_pushfstring(L, "%s: unknown key '%s' (expected one of: %s)", what,
+                        lua_identity_tostring(L, -1, NULL), list->str);
+      else
+        lua_pushfstring(L, "%s: unknown key of type %s (expected one of: %s)", what,
+                        luaL_typename(L, -1), list->str);
       g_string_free(list, TRUE);
       lua_error(L);
     }
