@@ -20,3 +20,12 @@ gboolean cli_parse_seed(const char *text, guint64 *seed, GError **error);
 /* "N" (1..N) or "FIRST-LAST"; leaves *first and *last alone when text is
  * NULL. At most 100000 seeds. */
 gboolean cli_parse_seeds(const char *text, guint64 *first, guint64 *last, GError **error);
+
+/* The budget flags of run, check and sweep (cli_limits.c): --mem-limit,
+ * --max-instructions, --max-total-instructions, --max-events and
+ * --max-events-per-instant, shown in the command's main --help. Add the
+ * group to the command's GOptionContext; after a successful parse
+ * `*limits` (which supplies the defaults) holds the checked values; a
+ * bad value fails the parse. */
+#include "sim/lua/scenario.h"
+GOptionGroup *cli_limits_group(ScenarioLimits *limits);

@@ -10,7 +10,11 @@
 
 #define SANDBOX_KEY "faultsim.sandbox"
 #define HOOK_EVERY 1000
+#define SANDBOX_GRACE (1u << 20)
 
+/* One memory cap for the Lua heap and the bytes the kernel holds
+ * (mem_shared): a growth past it fails, and Lua raises "not enough
+ * memory". */
 static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
   LuaSandbox *sb = ud;
@@ -20,8 +24,16 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     free(ptr);
     return NULL;
   }
-  if (nsize > old && sb->mem_used - old + nsize > sb->mem_limit)
-    return NULL; /* Lua raises "not enough memory" */
+  size_t shared = sb->mem_shared ? *sb->mem_shared : 0;
+  if (nsize > old && sb->mem_used - old + nsize + shared > sb->mem_limit) {
+    /* Once the run has failed outside Lua (the kernel filled the budget),
+     * a little more lets the script's error and its unwinding through. */
+    gboolean failing = sb->stop_reason && sb->stop_reason(sb->stop_ctx);
+    if (failing && sb->mem_grace_end == 0)
+      sb->mem_grace_end = sb->mem_used + SANDBOX_GRACE;
+    if (!failing || sb->mem_used - old + nsize > sb->mem_grace_end)
+      return NULL; /* Lua raises "not enough memory" */
+  }
   void *p = realloc(ptr, nsize);
   if (p)
     sb->mem_used = sb->mem_used - old + nsize;
@@ -36,14 +48,28 @@ LuaSandbox *lua_sandbox_of(lua_State *L)
   return sb;
 }
 
+/* Every HOOK_EVERY instructions: the per-call budget, the run-wide budget
+ * (a cheap callback run millions of times), and whether the run already
+ * failed outside Lua (memory filled by the messages this script sends). */
 static void budget_hook(lua_State *L, lua_Debug *ar)
 {
   (void) ar;
   LuaSandbox *sb = lua_sandbox_of(L);
   sb->instr_left -= HOOK_EVERY;
+  sb->instr_run += HOOK_EVERY;
   if (sb->instr_left <= 0) {
     sb->over_budget = TRUE;
     luaL_error(L, "instruction budget of %I exceeded (an endless loop?)", (lua_Integer) sb->instr_budget);
+  }
+  if (sb->instr_run_budget > 0 && sb->instr_run > sb->instr_run_budget) {
+    sb->over_budget = TRUE;
+    luaL_error(L, "the run's instruction budget of %I exceeded (the script keeps working without end?)",
+               (lua_Integer) sb->instr_run_budget);
+  }
+  const char *stop = sb->stop_reason ? sb->stop_reason(sb->stop_ctx) : NULL;
+  if (stop) {
+    sb->over_budget = TRUE;
+    luaL_error(L, "%s", stop);
   }
 }
 
