@@ -24,6 +24,8 @@ static const char *const mem_names[SIM_MEM_KINDS] = {
 
 void sim_budget_init(Sim *sim)
 {
+  SimLimits none = { 0 };
+  sim_set_limits(sim, &none);
   sim->instant = SIM_TIME_MIN;
   sim->names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 }
@@ -33,7 +35,15 @@ void sim_budget_free(Sim *sim)
   g_hash_table_unref(sim->names);
 }
 
-void sim_set_limits(Sim *sim, const SimLimits *limits) { sim->limits = *limits; }
+void sim_set_limits(Sim *sim, const SimLimits *limits)
+{
+  sim->limits = *limits;
+  /* No limit is the largest one, so the run loop compares without a test. */
+  if (!sim->limits.max_events)
+    sim->limits.max_events = G_MAXUINT64;
+  if (!sim->limits.max_instant_events)
+    sim->limits.max_instant_events = G_MAXUINT64;
+}
 
 void sim_share_memory(Sim *sim, const size_t *external, const char *what)
 {
@@ -152,21 +162,10 @@ static void describe_event(Sim *sim, const SimEvent *ev, const char **where, con
   *what = *owned;
 }
 
-gboolean sim_budget_event(Sim *sim, SimTime at, uint32_t idx)
+gboolean sim_budget_exceeded(Sim *sim, SimTime at, uint32_t idx)
 {
-  sim->popped++;
-  if (at != sim->instant) {
-    sim->instant = at;
-    sim->instant_popped = 0;
-  }
-  sim->instant_popped++;
-  SimBudget which = SIM_BUDGET_NONE;
-  if (sim->limits.max_instant_events && sim->instant_popped > sim->limits.max_instant_events)
-    which = SIM_BUDGET_INSTANT_EVENTS;
-  else if (sim->limits.max_events && sim->popped > sim->limits.max_events)
-    which = SIM_BUDGET_EVENTS;
-  if (which == SIM_BUDGET_NONE)
-    return TRUE;
+  SimBudget which = sim->instant_popped > sim->limits.max_instant_events ? SIM_BUDGET_INSTANT_EVENTS
+                                                                          : SIM_BUDGET_EVENTS;
   const char *where, *what;
   g_autofree char *owned = NULL;
   describe_event(sim, &sim->events[idx], &where, &what, &owned);

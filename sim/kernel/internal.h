@@ -114,7 +114,7 @@ struct Sim {
   gboolean finished;
 
   /* Budgets (budget.c). */
-  SimLimits limits;
+  SimLimits limits;          /* an event limit of 0 is kept as G_MAXUINT64 */
   guint64 popped;            /* events taken from the queue */
   SimTime instant;           /* the time of the last event taken */
   guint64 instant_popped;    /* events taken at `instant` */
@@ -218,13 +218,34 @@ void sim_op_timed_out(Sim *sim, uint64_t op);
  * in the table's arrays and the allocator's headers. */
 #define SIM_HASH_ENTRY_BYTES 48
 
+/* partition.c: counts for partition() and heal(). Ordered pairs of nodes
+ * in different groups of `group_of` (-1: in none). */
+guint64 sim_partition_cross(const int *group_of, guint n);
+/* Ordered pairs that `p` separates and no active partition does. */
+guint64 sim_partition_fresh(Sim *sim, const SimPartition *p);
+
 /* budget.c: bytes the kernel holds, and the memory limit. Charging past
  * the limit ends the run (sim_over_budget). */
 void sim_budget_init(Sim *sim);
 void sim_budget_free(Sim *sim);
+/* The run failing on an event limit, naming the event `idx`. */
+gboolean sim_budget_exceeded(Sim *sim, SimTime at, uint32_t idx);
+
 /* Counts the event taken from the queue at `at` against the event limits;
- * FALSE (and the run fails, naming the event `idx`) past one of them. */
-gboolean sim_budget_event(Sim *sim, SimTime at, uint32_t idx);
+ * FALSE (and the run fails, naming the event `idx`) past one of them.
+ * Inline: it runs for every event. */
+static inline gboolean sim_budget_event(Sim *sim, SimTime at, uint32_t idx)
+{
+  if (at != sim->instant) {
+    sim->instant = at;
+    sim->instant_popped = 0;
+  }
+  sim->popped++;
+  sim->instant_popped++;
+  if (G_LIKELY(sim->popped <= sim->limits.max_events && sim->instant_popped <= sim->limits.max_instant_events))
+    return TRUE;
+  return sim_budget_exceeded(sim, at, idx);
+}
 
 /* metrics.c */
 void sim_metrics_init(Sim *sim);

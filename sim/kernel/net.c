@@ -137,54 +137,26 @@ void sim_net_cut(Sim *sim, int src, int dst, gboolean cut)
   sim_trace_simple(sim, SIM_TR_LINK, src, dst, NULL, cut ? "cut" : "restore", 0, 0);
 }
 
-static int cmp_int(const void *a, const void *b)
-{
-  int x = *(const int *) a, y = *(const int *) b;
-  return (x > y) - (x < y);
-}
-
-/* Ordered pairs of nodes of different groups: assigned^2 - sum of size^2. */
-static guint64 cross_pairs(const int *group_of, guint n)
-{
-  g_autofree int *groups = g_new(int, n ? n : 1);
-  guint m = 0;
-  for (guint i = 0; i < n; i++)
-    if (group_of[i] >= 0)
-      groups[m++] = group_of[i];
-  qsort(groups, m, sizeof(int), cmp_int);
-  guint64 same = 0;
-  for (guint i = 0; i < m;) {
-    guint j = i;
-    while (j < m && groups[j] == groups[i])
-      j++;
-    same += (guint64) (j - i) * (j - i);
-    i = j;
-  }
-  return (guint64) m * m - same;
-}
-
-/* Links `p` separates that are not cut now. */
+/* Links `p` separates that are not cut now. Cut now = cut by name (E), or
+ * separated by an active partition (U) and not restored by name (R, a
+ * subset of U disjoint from E). So the fresh ones are the pairs p
+ * separates outside U, minus those in E, plus those in R. */
 static guint64 newly_cut(Sim *sim, const SimPartition *p, guint64 cross)
 {
-  if (sim->partitions->len == 0) {
-    /* Only links cut by name are cut (nothing is restored without an
-     * active partition): subtract those that p separates. */
-    guint64 already = 0;
-    GHashTableIter it;
-    gpointer key;
-    g_hash_table_iter_init(&it, sim->cuts);
-    while (g_hash_table_iter_next(&it, &key, NULL)) {
-      gint64 k = *(gint64 *) key;
-      already += separates(p, (int) (k >> 32), (int) (guint32) k);
-    }
-    return cross - already;
+  guint64 fresh = sim->partitions->len == 0 ? cross : sim_partition_fresh(sim, p);
+  GHashTableIter it;
+  gpointer key;
+  g_hash_table_iter_init(&it, sim->cuts);
+  while (g_hash_table_iter_next(&it, &key, NULL)) {
+    gint64 k = *(gint64 *) key;
+    int a = (int) (k >> 32), b = (int) (guint32) k;
+    fresh -= separates(p, a, b) && !partitioned(sim, a, b);
   }
-  /* On top of another partition: look at each separated pair. */
-  guint64 fresh = 0;
-  for (guint a = 0; a < p->n; a++)
-    for (guint b = 0; b < p->n; b++)
-      if (separates(p, (int) a, (int) b) && !sim_net_is_cut(sim, (int) a, (int) b))
-        fresh++;
+  g_hash_table_iter_init(&it, sim->restored);
+  while (g_hash_table_iter_next(&it, &key, NULL)) {
+    gint64 k = *(gint64 *) key;
+    fresh += separates(p, (int) (k >> 32), (int) (guint32) k);
+  }
   return fresh;
 }
 
@@ -193,7 +165,7 @@ void sim_net_partition(Sim *sim, const int *group_of, guint n)
   SimPartition *p = g_new(SimPartition, 1);
   p->group_of = g_memdup2(group_of, sizeof(int) * n);
   p->n = n;
-  guint64 cross = cross_pairs(group_of, n);
+  guint64 cross = sim_partition_cross(group_of, n);
   sim->cut_links += newly_cut(sim, p, cross);
   /* Links restored by name inside an older partition are cut again if
    * this one separates them too. */

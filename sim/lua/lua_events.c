@@ -593,16 +593,17 @@ static int build_wait_hook(lua_State *L)
 static void resume_timeline(Scenario *sc, lua_State *co, int co_ref, int nargs, gboolean started, const char *origin)
 {
   lua_State *L = sc->sb->L;
+  const char *outer = sc->origin;
+  sc->origin = origin; /* also names the line if co is dead */
   int status = lua_status(co);
   if (started ? status != LUA_YIELD : (status != LUA_OK || lua_gettop(co) != nargs + 1)) {
-    lua_pop(co, nargs);
+    lua_pop(co, MIN(nargs, lua_gettop(co)));
     timeline_fail(sc, co, co_ref, "a timeline was resumed or closed by coroutine.resume()/close(); "
                                   "only sleep() and wait_for() may suspend it");
+    sc->origin = outer;
     return;
   }
   int nres = 0;
-  const char *outer = sc->origin;
-  sc->origin = origin;
   sc->sb->instr_left = sc->sb->instr_budget;
   sc->sb->over_budget = FALSE;
   int rc = lua_resume(co, L, nargs, &nres);

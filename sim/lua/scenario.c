@@ -69,7 +69,13 @@ void scenario_free(Scenario *sc)
 {
   if (!sc)
     return;
-  /* Pending events hold Lua references: free the Sim before the sandbox. */
+  /* Pending events hold Lua references: free the Sim before the sandbox,
+   * whose allocator and count hook must then stop looking at the Sim
+   * (finalizers still run in lua_close). */
+  if (sc->sb) {
+    sc->sb->mem_shared = NULL;
+    sc->sb->stop_reason = NULL;
+  }
   workload_set_free(sc->workloads);
   sim_free(sc->sim);
   g_ptr_array_unref(sc->lua_models);
