@@ -1,4 +1,5 @@
-/* Kernel benchmarks: timers, pingpong through the network, node memory. */
+/* Kernel benchmarks: timers, pingpong through the network, partitions of
+ * many nodes, node memory. */
 #include "bench/bench_util.h"
 #include "sim/kernel/model.h"
 
@@ -77,4 +78,36 @@ void bench_node_memory(void)
   printf("BENCH name=node_memory rate=%.0f unit=bytes/node rss_kb=%ld\n", bytes, bench_status_kb("VmHWM"));
   fflush(stdout);
   sim_free(sim);
+}
+
+/* partition() of 10^4 nodes into two halves, a million link checks across
+ * it, then heal(): the partition used to be 10^8 hash inserts on keys
+ * that all collided. */
+void bench_partition(void)
+{
+  const int n = 10000;
+  g_autoptr(Sim) sim = sim_new(4);
+  for (int i = 0; i < n; i++) {
+    char name[32];
+    snprintf(name, sizeof name, "n%d", i);
+    sim_add_node(sim, name, &bench_timer_model, NULL, NULL);
+  }
+  g_autofree int *group_of = g_new(int, n);
+  for (int i = 0; i < n; i++)
+    group_of[i] = i % 2;
+  double t0 = bench_seconds();
+  sim_net_partition(sim, group_of, n);
+  double dt = bench_seconds() - t0;
+  SimRng rng;
+  sim_rng_init(&rng, 4, "bench");
+  guint64 cut = 0;
+  double t1 = bench_seconds();
+  for (int i = 0; i < 1000000; i++)
+    cut += sim_net_is_cut(sim, (int) sim_rng_below(&rng, n), (int) sim_rng_below(&rng, n));
+  double dt_check = bench_seconds() - t1;
+  sim_net_heal(sim);
+  printf("BENCH name=partition_10k rate=%.1f unit=partitions/s rss_kb=%ld\n", 1.0 / dt, bench_status_kb("VmHWM"));
+  printf("BENCH name=partition_is_cut rate=%.0f unit=checks/s rss_kb=%ld\n", 1e6 / dt_check, bench_status_kb("VmHWM"));
+  fflush(stdout);
+  g_assert(cut > 400000 && cut < 600000);
 }

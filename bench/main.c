@@ -7,6 +7,7 @@
 void bench_timers(void);
 void bench_pingpong(void);
 void bench_node_memory(void);
+void bench_partition(void);
 void bench_ring(void);
 void bench_lincheck(void);
 
@@ -15,6 +16,7 @@ static const struct { const char *name; void (*fn)(void); } benches[] = {
   { "pingpong", bench_pingpong },
   { "ring", bench_ring },
   { "lincheck", bench_lincheck },
+  { "partition", bench_partition },
   /* last: it raises the process's peak memory, which the others report */
   { "node_memory", bench_node_memory },
 };
