@@ -143,7 +143,12 @@ static void explain_budget(Scenario *sc, GError *error)
     flag = "--mem-limit";
     break;
   case SIM_BUDGET_NONE:
-    if (strstr(error->message, "not enough memory")) {
+    /* The sandbox's own budgets, told apart by their messages. */
+    if (strstr(error->message, "the run's instruction budget"))
+      flag = "--max-total-instructions";
+    else if (strstr(error->message, "instruction budget of"))
+      flag = "--max-instructions";
+    else if (strstr(error->message, "not enough memory")) {
       /* The Lua heap could not grow: say what fills the shared budget. */
       g_autofree char *report = sim_memory_report(sc->sim);
       const char *list = strchr(report, ':');

@@ -76,6 +76,7 @@ end)
 EOF
 expect_exit 2 fs run busy.lua --max-total-instructions 1000000
 contains "$ERR" "busy.lua:5: the run's instruction budget of 1000000 exceeded"
+contains "$ERR" "raise the limit with --max-total-instructions"
 
 # ---- memory: one limit for the Lua heap and the kernel ----
 
