@@ -1,6 +1,7 @@
 /* Kernel benchmarks: timers, pingpong through the network, the same network
  * path with loss, duplication and cut links (its delivered count checked),
- * and node memory. Each returns 0, or 1 when its own check failed. */
+ * partitions of many nodes, and node memory. Each returns 0, or 1 when its
+ * own check failed. */
 #include "bench/bench_util.h"
 #include "sim/kernel/model.h"
 #include <math.h>
@@ -166,4 +167,35 @@ int bench_node_memory(gpointer unused)
   fflush(stdout);
   sim_free(sim);
   return resolved ? 0 : 1;
+}
+
+/* partition() of 10^4 nodes into two halves, a million link checks across
+ * it, then heal(): the partition used to be 10^8 hash inserts on keys
+ * that all collided. The check: about half of random pairs are cut. */
+int bench_partition(gpointer unused)
+{
+  (void) unused;
+  const int n = 10000;
+  double ref = bench_reference_rate();
+  g_autoptr(Sim) sim = sim_new(4);
+  add_nodes(sim, "n", n, &bench_timer_model, NULL);
+  g_autofree int *group_of = g_new(int, n);
+  for (int i = 0; i < n; i++)
+    group_of[i] = i % 2;
+  double t0 = bench_seconds();
+  sim_net_partition(sim, group_of, n);
+  double dt = MAX(bench_seconds() - t0, 1e-9);
+  SimRng rng;
+  sim_rng_init(&rng, 4, "bench");
+  guint64 cut = 0;
+  double t1 = bench_seconds();
+  for (int i = 0; i < 1000000; i++)
+    cut += sim_net_is_cut(sim, (int) sim_rng_below(&rng, n), (int) sim_rng_below(&rng, n));
+  double dt_check = MAX(bench_seconds() - t1, 1e-9);
+  sim_net_heal(sim);
+  gboolean right = cut > 400000 && cut < 600000;
+  g_autofree char *extra = g_strdup_printf("cut=%" G_GUINT64_FORMAT " check=%s", cut, right ? "ok" : "FAILED");
+  bench_report("partition_10k", 1.0 / dt, "partitions/s", ref, NULL);
+  bench_report("partition_is_cut", 1e6 / dt_check, "checks/s", ref, extra);
+  return right ? 0 : 1;
 }

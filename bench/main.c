@@ -13,6 +13,7 @@ int bench_pingpong_faults(gpointer unused);
 int bench_node_memory(gpointer unused);
 int bench_ring(gpointer unused);
 int bench_lincheck(gpointer unused);
+int bench_partition(gpointer unused);
 
 static const struct { const char *name; int (*fn)(gpointer); } benches[] = {
   { "timers", bench_timers },
@@ -20,6 +21,7 @@ static const struct { const char *name; int (*fn)(gpointer); } benches[] = {
   { "pingpong_faults", bench_pingpong_faults },
   { "ring", bench_ring },
   { "lincheck", bench_lincheck },
+  { "partition", bench_partition },
   { "node_memory", bench_node_memory },
 };
 

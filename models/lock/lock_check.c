@@ -8,6 +8,7 @@
  *   operations that ended) as metrics. */
 #include "models/lock/lock.h"
 #include "sim/check/check_lock.h"
+#include <string.h>
 
 static void report_overlap(SimTime at, const char *what, void *data)
 {
@@ -55,11 +56,10 @@ static void collect_writes(SimNode *node, GArray *out)
 static double acquire_availability(Sim *sim)
 {
   const GArray *h = sim_history(sim);
-  const char *acquire = g_intern_static_string("acquire");
   guint64 ended = 0, ok = 0;
   for (guint i = 0; i < h->len; i++) {
     const SimHistoryEntry *e = &g_array_index(h, SimHistoryEntry, i);
-    if (e->f != acquire || e->type == SIM_OP_INVOKE)
+    if (e->type == SIM_OP_INVOKE || strcmp(e->f, "acquire") != 0)
       continue;
     ended++;
     ok += e->type == SIM_OP_OK;

@@ -29,3 +29,12 @@ const char *cli_program(void);
 /* `text` as one shell word: unchanged when it needs no quoting, else
  * quoted (g_shell_quote). Free with g_free. */
 char *cli_shell_word(const char *text);
+
+/* The budget flags of run, check and sweep (cli_limits.c): --mem-limit,
+ * --max-instructions, --max-total-instructions, --max-events and
+ * --max-events-per-instant, shown in the command's main --help. Add the
+ * group to the command's GOptionContext; after a successful parse
+ * `*limits` (which supplies the defaults) holds the checked values; a
+ * bad value fails the parse. */
+#include "sim/lua/scenario.h"
+GOptionGroup *cli_limits_group(ScenarioLimits *limits);

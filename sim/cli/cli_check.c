@@ -175,6 +175,7 @@ int handle_check(int argc, char **argv)
   gint jobs = 1;
   g_auto(GStrv) sets = NULL;
   g_autofree char *seeds = NULL;
+  ScenarioOptions options = SCENARIO_OPTIONS_DEFAULT;
   GOptionEntry entries[] = {
     { "seeds", 0, 0, G_OPTION_ARG_STRING, &seeds, "Run these seeds instead of each scenario's own: N (1..N) or FIRST-LAST", "N|A-B" },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Run N seeds at once (default 1); the output is the same for any N", "N" },
@@ -183,6 +184,7 @@ int handle_check(int argc, char **argv)
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("[PATH...] - run scenarios as regression tests");
   g_option_context_add_main_entries(ctx, entries, NULL);
+  g_option_context_add_group(ctx, cli_limits_group(&options.limits));
   g_option_context_set_summary(ctx,
       "Runs every scenario file under the given files or folders (default: scenarios)\n"
       "for each seed it declares (scenario{ seeds = N }), checks its expect{},\n"
@@ -242,7 +244,6 @@ int handle_check(int argc, char **argv)
     fprintf(stderr, "faultsim check: no scenario files found\n");
     return SIM_EXIT_USAGE;
   }
-  ScenarioOptions options = SCENARIO_OPTIONS_DEFAULT;
   guint count[3] = { 0, 0, 0 }; /* by CheckOutcome */
   for (guint i = 0; i < files->len; i++)
     count[check_one(files->pdata[i], &options, overrides, sets_text->str, seeds, jobs, stdout)]++;

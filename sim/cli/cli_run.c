@@ -76,8 +76,7 @@ int handle_run(int argc, char **argv)
   g_autofree char *seed_text = NULL, *trace = NULL, *history = NULL, *csv = NULL, *window_text = NULL;
   g_auto(GStrv) sets = NULL;
   gboolean json = FALSE;
-  gint mem_mib = 256;
-  gint64 instructions = 100000000;
+  ScenarioLimits limits = SCENARIO_LIMITS_DEFAULT;
   GOptionEntry entries[] = {
     { "seed", 's', 0, G_OPTION_ARG_STRING, &seed_text, "Master random seed (default 1)", "N" },
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override a parameter the scenario declares with params{} (repeatable)", "KEY=VALUE" },
@@ -86,12 +85,11 @@ int handle_run(int argc, char **argv)
     { "history", 0, 0, G_OPTION_ARG_FILENAME, &history, "Write the client operation history as JSON lines to FILE", "FILE" },
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv, "Write the availability timeline as CSV to FILE (t_start_s,t_end_s,invoked,ok,availability)", "FILE" },
     { "window", 0, 0, G_OPTION_ARG_STRING, &window_text, "Availability timeline window, e.g. 500ms (default: a twentieth of the duration)", "DURATION" },
-    { "mem-limit", 0, 0, G_OPTION_ARG_INT, &mem_mib, "Memory cap of the scenario script in MiB (default 256)", "MIB" },
-    { "max-instructions", 0, 0, G_OPTION_ARG_INT64, &instructions, "Lua instructions allowed per call into the script (default 1e8)", "N" },
     { NULL },
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("SCENARIO.lua - run a scenario once");
   g_option_context_add_main_entries(ctx, entries, NULL);
+  g_option_context_add_group(ctx, cli_limits_group(&limits));
   g_option_context_set_summary(ctx,
       "Runs the scenario with one seed and prints its report: messages, operations,\n"
       "availability (overall, per time window, per node uptime/MTTF/MTTR), latency\n"
@@ -123,10 +121,6 @@ int handle_run(int argc, char **argv)
     g_error_free(error);
     return SIM_EXIT_USAGE;
   }
-  if (mem_mib < 1 || mem_mib > 65536 || instructions < 1000) {
-    fprintf(stderr, "faultsim run: --mem-limit must be 1..65536 MiB and --max-instructions at least 1000\n");
-    return SIM_EXIT_USAGE;
-  }
   SimTime window = 0;
   if (window_text && (!sim_time_parse(window_text, &window, &error) || window <= 0)) {
     fprintf(stderr, "faultsim run: --window: %s\n", error ? error->message : "must be longer than 0");
@@ -138,7 +132,7 @@ int handle_run(int argc, char **argv)
     fprintf(stderr, "faultsim run: %s\n", problem);
     return SIM_EXIT_USAGE;
   }
-  ScenarioOptions options = { trace, history, (size_t) mem_mib << 20, instructions, csv, window };
+  ScenarioOptions options = { trace, history, limits, csv, window };
   g_autoptr(Scenario) sc = scenario_run(argv[1], seed, overrides, &options, &error);
   if (!sc) {
     fprintf(stderr, "faultsim run: %s\n", error->message);

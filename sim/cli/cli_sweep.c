@@ -87,6 +87,7 @@ int handle_sweep(int argc, char **argv)
   g_autofree char *param = NULL, *seeds_text = NULL, *csv = NULL;
   g_auto(GStrv) metrics = NULL, sets = NULL;
   gint jobs = 1;
+  ScenarioOptions options = SCENARIO_OPTIONS_DEFAULT;
   GOptionEntry entries[] = {
     { "param", 'p', 0, G_OPTION_ARG_STRING, &param, "The parameter to vary and its values", "NAME=V1,V2,..." },
     { "seeds", 0, 0, G_OPTION_ARG_STRING, &seeds_text, "Seeds per value: N (1..N) or FIRST-LAST (default: the scenario's)", "N|A-B" },
@@ -98,6 +99,7 @@ int handle_sweep(int argc, char **argv)
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("SCENARIO.lua - vary one parameter, average over seeds");
   g_option_context_add_main_entries(ctx, entries, NULL);
+  g_option_context_add_group(ctx, cli_limits_group(&options.limits));
   g_option_context_set_summary(ctx,
       "Runs the scenario for every value of one parameter and every seed, and prints\n"
       "per value the mean and standard error of availability and of each --metric.");
@@ -170,7 +172,6 @@ int handle_sweep(int argc, char **argv)
     for (guint i = 0; i < runs * (1 + nmetrics); i++)
       p.values[i] = NAN;
     g_mutex_init(&p.lock);
-    ScenarioOptions options = SCENARIO_OPTIONS_DEFAULT;
     batch_run(path, overrides, &options, first, runs, jobs, collect, &p);
     g_mutex_clear(&p.lock);
     if (p.error) {

@@ -4,15 +4,6 @@
 #include <math.h>
 #include <string.h>
 
-static SimTime clamp_ns(double ns)
-{
-  if (!(ns > 0))
-    return 0;
-  if (ns > 9.0e18)
-    return INT64_MAX / 2;
-  return (SimTime) llround(ns);
-}
-
 SimTime sim_dist_draw(const SimDist *d, SimRng *rng)
 {
   switch (d->kind) {
@@ -21,11 +12,11 @@ SimTime sim_dist_draw(const SimDist *d, SimRng *rng)
   case SIM_DIST_UNIFORM:
     return sim_rng_range(rng, d->a, d->b);
   case SIM_DIST_EXPONENTIAL:
-    return d->b + clamp_ns(sim_rng_exponential(rng, (double) (d->a - d->b)));
+    return sim_time_add_sat(d->b, sim_time_from_ns_double(sim_rng_exponential(rng, (double) (d->a - d->b))));
   case SIM_DIST_NORMAL:
-    return clamp_ns((double) d->a + (double) d->b * sim_rng_normal(rng));
+    return sim_time_from_ns_double((double) d->a + (double) d->b * sim_rng_normal(rng));
   case SIM_DIST_LOGNORMAL:
-    return clamp_ns((double) d->a * exp(d->sigma * sim_rng_normal(rng)));
+    return sim_time_from_ns_double((double) d->a * exp(d->sigma * sim_rng_normal(rng)));
   }
   return d->a;
 }

@@ -23,7 +23,8 @@ typedef struct {
 
 static inline SimDist sim_dist_constant(SimTime t) { return (SimDist) { SIM_DIST_CONSTANT, t, 0, 0 }; }
 
-/* Draws one non-negative duration. A constant draws no randomness. */
+/* Draws one non-negative duration. A constant draws no randomness. A draw
+ * too large for SimTime (a lognormal tail) is SIM_TIME_MAX: never. */
 SimTime sim_dist_draw(const SimDist *dist, SimRng *rng);
 
 /* Parses the forms above; fails with a message naming the text. */

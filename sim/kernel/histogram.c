@@ -71,6 +71,16 @@ static void store_add(Store *s, gint64 index)
   g_array_index(s->counts, guint64, at)++;
 }
 
+gsize sim_histogram_bytes(const SimHistogram *h)
+{
+  gsize bytes = sizeof *h;
+  if (h->pos.counts)
+    bytes += 32 + h->pos.counts->len * sizeof(guint64);
+  if (h->neg.counts)
+    bytes += 32 + h->neg.counts->len * sizeof(guint64);
+  return bytes;
+}
+
 gboolean sim_histogram_add(SimHistogram *h, double value)
 {
   if (!isfinite(value))

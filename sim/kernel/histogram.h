@@ -25,6 +25,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(SimHistogram, sim_histogram_free)
 
 /* Records one sample. NaN and infinities are not recorded (returns FALSE). */
 gboolean sim_histogram_add(SimHistogram *h, double value);
+/* The bytes it holds (its counters), for memory budgets. */
+gsize sim_histogram_bytes(const SimHistogram *h);
 /* Number of recorded samples. */
 guint64 sim_histogram_count(const SimHistogram *h);
 /* Exact smallest and largest samples; NAN when empty. */

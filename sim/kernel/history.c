@@ -38,6 +38,18 @@ const char *sim_op_type_name(SimOpType type)
 
 const GArray *sim_history(Sim *sim) { return sim->history; }
 
+/* Bytes a value holds beyond its struct. */
+static gssize value_bytes(const SimValue *v)
+{
+  return v->kind == SIM_V_LIST ? (gssize) (32 + v->list->len * sizeof(int64_t)) : 0;
+}
+
+/* What a pending operation holds while it waits for its outcome. */
+static gssize pending_bytes(const SimPendingOp *p)
+{
+  return (gssize) (sizeof *p + sizeof(gint64) + SIM_HASH_ENTRY_BYTES) + value_bytes(&p->key);
+}
+
 static void record(Sim *sim, uint64_t op, int process, SimOpType type, const char *f,
                    gboolean has_key, const SimValue *key, const SimValue *value)
 {
@@ -52,6 +64,7 @@ static void record(Sim *sim, uint64_t op, int process, SimOpType type, const cha
   e.key = has_key ? sim_value_copy(key) : sim_value_nil();
   e.value = value ? sim_value_copy(value) : sim_value_nil();
   g_array_append_val(sim->history, e);
+  sim_mem_charge(sim, SIM_MEM_HISTORY, (gssize) sizeof e + value_bytes(&e.key) + value_bytes(&e.value));
   SimTraceEvent ev = { SIM_TR_OP, sim->now, process, -1, NULL, NULL, 0, 0,
                        &g_array_index(sim->history, SimHistoryEntry, sim->history->len - 1) };
   sim_trace(sim, &ev);
@@ -64,18 +77,19 @@ uint64_t sim_op_invoke(SimNode *client, const char *f, const SimValue *key,
   uint64_t op = ++sim->next_op;
   SimPendingOp *p = g_new0(SimPendingOp, 1);
   p->process = client->id;
-  p->f = g_intern_string(f);
+  p->f = sim_intern(sim, f);
   p->has_key = key != NULL && key->kind != SIM_V_NIL;
   p->key = p->has_key ? sim_value_copy(key) : sim_value_nil();
   if (timeout > 0) {
     uint32_t ev = sim_event_alloc(sim, EV_OP_TIMEOUT, -1);
     sim->events[ev].u.op = op;
-    sim_event_push(sim, sim->now + timeout, ev);
+    sim_event_push(sim, sim_time_after(sim->now, timeout), ev);
     p->timeout = sim_event_id(sim, ev);
   }
   gint64 *k = g_new(gint64, 1);
   *k = (gint64) op;
   g_hash_table_insert(sim->pending_ops, k, p);
+  sim_mem_charge(sim, SIM_MEM_HISTORY, pending_bytes(p));
   sim->stats.invoked++;
   record(sim, op, client->id, SIM_OP_INVOKE, p->f, p->has_key, &p->key, value);
   return op;
@@ -98,6 +112,7 @@ static gboolean complete(Sim *sim, uint64_t op, SimOpType type, const SimValue *
   default: sim->stats.info++; break;
   }
   record(sim, op, p->process, type, p->f, p->has_key, &p->key, value);
+  sim_mem_charge(sim, SIM_MEM_HISTORY, -pending_bytes(p));
   g_hash_table_remove(sim->pending_ops, &k);
   return TRUE;
 }

@@ -99,12 +99,34 @@ typedef struct {
   SimHistogram *hist; /* a sampled series; NULL for a plain value */
 } SimMetric;
 
+/* An active partition (net.c): node id → group, -1 for none. */
+typedef struct {
+  int *group_of;
+  guint n;
+} SimPartition;
+
 struct Sim {
   uint64_t seed;
   SimTime now;
   gboolean stopped;
   char *failure;             /* sim_fail's message */
+  SimBudget over_budget;     /* which budget ended the run, if one did */
   gboolean finished;
+
+  /* Budgets (budget.c). */
+  SimLimits limits;          /* an event limit of 0 is kept as G_MAXUINT64 */
+  guint64 popped;            /* events taken from the queue */
+  SimTime instant;           /* the time of the last event taken */
+  guint64 instant_popped;    /* events taken at `instant` */
+  gint64 mem[SIM_MEM_KINDS]; /* bytes held, per kind */
+  size_t mem_total;
+  const size_t *mem_external;
+  const char *mem_external_what;
+  SimDescribeFn describe;
+  void *describe_ctx;
+  GHashTable *names;         /* the string pool (sim_intern) */
+  guint64 queue_charged;     /* queue capacity already charged */
+  gsize trace_line_charged;
   SimQueue queue;
   SimEvent *events;
   uint32_t events_len, events_cap, free_event;
@@ -118,9 +140,15 @@ struct Sim {
   SimRng net_rng;
   GHashTable *streams;       /* name → SimRng* */
 
+  /* The network (net.c). A link src → dst is cut when it is in `cuts`, or
+   * when an active partition separates src and dst and the link is not in
+   * `restored`; `cut_links` counts the links cut now. */
   SimLinkConfig link_default;
   GHashTable *link_overrides; /* (src,dst) key → SimLinkConfig* */
-  GHashTable *cuts;           /* (src,dst) key set */
+  GHashTable *cuts;           /* (src,dst) keys cut one by one */
+  GHashTable *restored;       /* (src,dst) keys restored inside a partition */
+  GPtrArray *partitions;      /* of SimPartition*, since the last heal */
+  guint64 cut_links;
   GHashTable *fifo_last;      /* (src,dst) key → last delivery time */
 
   GArray *history;            /* of SimHistoryEntry */
@@ -136,11 +164,13 @@ struct Sim {
   GHashTable *metrics;        /* name → SimMetric* */
 };
 
-/* Link keys for the (src, dst) tables. */
+/* Link keys for the (src, dst) tables: hashed with sim_link_hash, since
+ * g_int64_hash folds src<<32|dst to src^dst and every pair collides. */
 static inline gint64 sim_link_key(int src, int dst)
 {
   return ((gint64) src << 32) | (guint32) dst;
 }
+guint sim_link_hash(gconstpointer key);
 
 /* kernel.c */
 uint32_t sim_event_alloc(Sim *sim, SimEventKind kind, int node);
@@ -168,7 +198,11 @@ void sim_node_enter(SimNode *node);
 void sim_node_leave(SimNode *node);
 gboolean sim_node_parse_params(SimNode *node, GHashTable *given, GError **error);
 gboolean sim_node_resolve_params(SimNode *node, GError **error);
+/* The real time a node takes to see `local_delay` pass on its clock
+ * (drift), saturating at SIM_TIME_MAX. */
 SimTime sim_node_real_delay(const SimNode *node, SimTime local_delay);
+/* The bytes a node record holds (for the memory budget). */
+gsize sim_node_bytes(const SimNode *node);
 
 /* uptime.c: called when a node is created, crashes and restarts. */
 void sim_uptime_start(SimNode *node, SimTime now);
@@ -179,6 +213,39 @@ void sim_uptime_restart(SimNode *node, SimTime now);
 void sim_history_init(Sim *sim);
 void sim_history_free(Sim *sim);
 void sim_op_timed_out(Sim *sim, uint64_t op);
+
+/* Bytes a hash table entry is charged beyond its key and value: its slot
+ * in the table's arrays and the allocator's headers. */
+#define SIM_HASH_ENTRY_BYTES 48
+
+/* partition.c: counts for partition() and heal(). Ordered pairs of nodes
+ * in different groups of `group_of` (-1: in none). */
+guint64 sim_partition_cross(const int *group_of, guint n);
+/* Ordered pairs that `p` separates and no active partition does. */
+guint64 sim_partition_fresh(Sim *sim, const SimPartition *p);
+
+/* budget.c: bytes the kernel holds, and the memory limit. Charging past
+ * the limit ends the run (sim_over_budget). */
+void sim_budget_init(Sim *sim);
+void sim_budget_free(Sim *sim);
+/* The run failing on an event limit, naming the event `idx`. */
+gboolean sim_budget_exceeded(Sim *sim, SimTime at, uint32_t idx);
+
+/* Counts the event taken from the queue at `at` against the event limits;
+ * FALSE (and the run fails, naming the event `idx`) past one of them.
+ * Inline: it runs for every event. */
+static inline gboolean sim_budget_event(Sim *sim, SimTime at, uint32_t idx)
+{
+  if (at != sim->instant) {
+    sim->instant = at;
+    sim->instant_popped = 0;
+  }
+  sim->popped++;
+  sim->instant_popped++;
+  if (G_LIKELY(sim->popped <= sim->limits.max_events && sim->instant_popped <= sim->limits.max_instant_events))
+    return TRUE;
+  return sim_budget_exceeded(sim, at, idx);
+}
 
 /* metrics.c */
 void sim_metrics_init(Sim *sim);

@@ -10,6 +10,7 @@ Sim *sim_new(uint64_t seed)
 {
   Sim *sim = g_new0(Sim, 1);
   sim->seed = seed;
+  sim_budget_init(sim);
   sim_queue_init(&sim->queue);
   sim->free_event = UINT32_MAX;
   sim->msg_chunks = g_ptr_array_new_with_free_func(g_free);
@@ -66,6 +67,7 @@ void sim_free(Sim *sim)
   sim_queue_clear(&sim->queue);
   g_ptr_array_unref(sim->msg_chunks);
   g_free(sim->failure);
+  sim_budget_free(sim); /* last: the history and messages point into the pool */
   g_free(sim);
 }
 
@@ -80,6 +82,7 @@ SimRng *sim_stream(Sim *sim, const char *name)
     rng = g_new(SimRng, 1);
     sim_rng_init(rng, sim->seed, name);
     g_hash_table_insert(sim->streams, g_strdup(name), rng);
+    sim_mem_charge(sim, SIM_MEM_NAMES, (gssize) (strlen(name) + 1 + sizeof *rng + SIM_HASH_ENTRY_BYTES));
   }
   return rng;
 }
@@ -94,7 +97,11 @@ uint32_t sim_event_alloc(Sim *sim, SimEventKind kind, int node)
     sim->free_event = sim->events[idx].next_free;
   } else {
     if (sim->events_len == sim->events_cap) {
-      sim->events_cap = sim->events_cap ? sim->events_cap * 2 : 1024;
+      if (sim->events_cap >= UINT32_MAX / 2)
+        g_error("more than %u event records", sim->events_cap); /* the memory limit comes first */
+      uint32_t grown = sim->events_cap ? sim->events_cap * 2 : 1024;
+      sim_mem_charge(sim, SIM_MEM_EVENTS, (gssize) ((grown - sim->events_cap) * sizeof(SimEvent)));
+      sim->events_cap = grown;
       sim->events = g_renew(SimEvent, sim->events, sim->events_cap);
     }
     idx = sim->events_len++;
@@ -112,6 +119,10 @@ uint32_t sim_event_alloc(Sim *sim, SimEventKind kind, int node)
 void sim_event_push(Sim *sim, SimTime at, uint32_t ev)
 {
   sim_queue_push(&sim->queue, at < sim->now ? sim->now : at, ev);
+  if (sim->queue.cap > sim->queue_charged) {
+    sim_mem_charge(sim, SIM_MEM_EVENTS, (gssize) ((sim->queue.cap - sim->queue_charged) * sizeof(SimQueueEntry)));
+    sim->queue_charged = sim->queue.cap;
+  }
 }
 
 SimTimerId sim_event_id(Sim *sim, uint32_t ev)
@@ -135,6 +146,7 @@ SimMsg *sim_msg_alloc(Sim *sim)
   if (!sim->free_msgs) {
     SimMsg *chunk = g_new(SimMsg, MSG_CHUNK);
     g_ptr_array_add(sim->msg_chunks, chunk);
+    sim_mem_charge(sim, SIM_MEM_MESSAGES, (gssize) (MSG_CHUNK * sizeof(SimMsg)));
     for (int i = 0; i < MSG_CHUNK; i++) {
       chunk[i].next_free = sim->free_msgs;
       sim->free_msgs = &chunk[i];
@@ -175,7 +187,7 @@ SimTimerId sim_timer_after(SimNode *node, SimTime delay, uint64_t tag)
   Sim *sim = node->sim;
   uint32_t ev = sim_event_alloc(sim, EV_TIMER, node->id);
   sim->events[ev].u.tag = tag;
-  sim_event_push(sim, sim->now + sim_node_real_delay(node, delay < 0 ? 0 : delay), ev);
+  sim_event_push(sim, sim_time_after(sim->now, sim_node_real_delay(node, delay < 0 ? 0 : delay)), ev);
   return sim_event_id(sim, ev);
 }
 
@@ -324,8 +336,12 @@ guint64 sim_run(Sim *sim, SimTime until)
   sim->stopped = FALSE;
   if (sim->failure)
     return 0;
-  while (!sim->stopped && sim->queue.len > 0 && sim->queue.heap[0].time <= until) {
+  /* SIM_TIME_MAX is where saturated sums land: those events never run. */
+  while (!sim->stopped && sim->queue.len > 0 && sim->queue.heap[0].time <= until &&
+         sim->queue.heap[0].time < SIM_TIME_MAX) {
     sim_queue_pop(&sim->queue, &e);
+    if (!sim_budget_event(sim, e.time, e.payload))
+      break;
     sim->now = e.time;
     if (dispatch(sim, e.payload))
       sim->stats.events++;
@@ -388,6 +404,7 @@ int sim_add_node(Sim *sim, const char *name, const SimModel *model, GHashTable *
   }
   g_ptr_array_add(sim->nodes, node);
   g_hash_table_insert(sim->node_by_name, node->name, GINT_TO_POINTER(id + 1));
+  sim_mem_charge(sim, SIM_MEM_NODES, (gssize) sim_node_bytes(node));
   uint32_t ev = sim_event_alloc(sim, EV_NODE_START, id);
   sim_event_push(sim, sim->now, ev);
   return id;
@@ -478,35 +495,56 @@ void sim_resume(Sim *sim, int id)
     g_array_set_size(node->deferred, 0);
 }
 
+/* The drift accumulated since the anchor. |ppb| <= 1e9, so the result is
+ * no larger than the time elapsed and fits. */
 static SimTime drift_part(const SimNode *node, SimTime now)
 {
-  return (SimTime) (((__int128) (now - node->drift_anchor) * node->drift_ppb) / 1000000000);
+  return (SimTime) (((__int128) now - node->drift_anchor) * node->drift_ppb / 1000000000);
+}
+
+/* The clock's offset from true time now, drift included (128-bit). */
+static __int128 clock_offset_now(const SimNode *node)
+{
+  return (__int128) node->clock_offset + (node->drift_ppb ? drift_part(node, node->sim->now) : 0);
 }
 
 SimTime sim_node_clock(const SimNode *node)
 {
-  SimTime now = node->sim->now;
-  return now + node->clock_offset + (node->drift_ppb ? drift_part(node, now) : 0);
+  return sim_time_from_i128_sat((__int128) node->sim->now + clock_offset_now(node));
 }
 
 SimTime sim_node_real_delay(const SimNode *node, SimTime local_delay)
 {
   if (node->drift_ppb == 0)
     return local_delay;
-  return (SimTime) (((__int128) local_delay * 1000000000) / (1000000000 + node->drift_ppb));
+  /* A clock at -500000 ppm takes twice as long: this may pass int64. */
+  return sim_time_from_i128_sat((__int128) local_delay * 1000000000 / (1000000000 + node->drift_ppb));
 }
 
-void sim_clock_jump(Sim *sim, int id, SimTime delta)
+/* Moves the offset by `delta` (128-bit) if the result stays within
+ * ±SIM_CLOCK_OFFSET_MAX, and traces the jump. */
+static gboolean jump_by(Sim *sim, int id, __int128 delta)
 {
   SimNode *node = sim_node(sim, id);
-  node->clock_offset += delta;
-  sim_trace_simple(sim, SIM_TR_CLOCK, id, -1, NULL, "jump", delta, 0);
+  __int128 offset = (__int128) node->clock_offset + delta;
+  if (offset > SIM_CLOCK_OFFSET_MAX || offset < -SIM_CLOCK_OFFSET_MAX)
+    return FALSE;
+  node->clock_offset = (SimTime) offset;
+  sim_trace_simple(sim, SIM_TR_CLOCK, id, -1, NULL, "jump", (int64_t) delta, 0);
+  return TRUE;
 }
 
-void sim_clock_set_offset(Sim *sim, int id, SimTime offset)
+gboolean sim_clock_jump(Sim *sim, int id, SimTime delta)
 {
-  SimNode *node = sim_node(sim, id);
-  sim_clock_jump(sim, id, offset - (sim_node_clock(node) - sim->now));
+  return jump_by(sim, id, delta);
+}
+
+gboolean sim_clock_set_offset(Sim *sim, int id, SimTime offset)
+{
+  __int128 delta = (__int128) offset - clock_offset_now(sim_node(sim, id));
+  if (delta > SIM_TIME_MAX || delta < SIM_TIME_MIN)
+    return FALSE;
+  return jump_by(sim, id, delta);
 }
 
 gboolean sim_resolve_nodes(Sim *sim, GError **error)
@@ -522,7 +560,7 @@ void sim_clock_set_drift(Sim *sim, int id, double ppm)
   SimNode *node = sim_node(sim, id);
   /* Fold the drift so far into the offset, then drift from now. A clock may
    * run at most 2x fast or 0.5x slow. */
-  node->clock_offset += drift_part(node, sim->now);
+  node->clock_offset = sim_time_from_i128_sat((__int128) node->clock_offset + drift_part(node, sim->now));
   node->drift_anchor = sim->now;
   double ppb = CLAMP(ppm, -500000.0, 1000000.0) * 1000.0;
   node->drift_ppb = (int64_t) ppb;

@@ -37,6 +37,7 @@ static SimInvariant *invariant(Sim *sim, const char *name)
     inv = g_new0(SimInvariant, 1);
     inv->examples = g_ptr_array_new_with_free_func(g_free);
     g_hash_table_insert(sim->invariants, g_strdup(name), inv);
+    sim_mem_charge(sim, SIM_MEM_METRICS, (gssize) (strlen(name) + 1 + sizeof *inv + 32 + SIM_HASH_ENTRY_BYTES));
   }
   return inv;
 }
@@ -49,7 +50,9 @@ static void violation(Sim *sim, const char *name, SimTime at, const char *fmt, v
   inv->count++;
   if (inv->examples->len < SIM_CHECK_MAX_EXAMPLES) {
     g_autofree char *text = g_strdup_vprintf(fmt, ap);
-    g_ptr_array_add(inv->examples, g_strdup_printf("t=%.6fs: %s", sim_time_to_seconds(at), text));
+    char *example = g_strdup_printf("t=%.6fs: %s", sim_time_to_seconds(at), text);
+    g_ptr_array_add(inv->examples, example);
+    sim_mem_charge(sim, SIM_MEM_METRICS, (gssize) (strlen(example) + 1 + sizeof(gpointer)));
   }
 }
 
@@ -81,6 +84,7 @@ static SimMetric *metric(Sim *sim, const char *name)
   if (!m) {
     m = g_new0(SimMetric, 1);
     g_hash_table_insert(sim->metrics, g_strdup(name), m);
+    sim_mem_charge(sim, SIM_MEM_METRICS, (gssize) (strlen(name) + 1 + sizeof *m + SIM_HASH_ENTRY_BYTES));
   }
   return m;
 }
@@ -91,9 +95,15 @@ void sim_metric_add(Sim *sim, const char *name, double delta) { metric(sim, name
 void sim_metric_sample(Sim *sim, const char *name, double value)
 {
   SimMetric *m = metric(sim, name);
-  if (!m->hist)
+  if (!m->hist) {
     m->hist = sim_histogram_new();
+    sim_mem_charge(sim, SIM_MEM_METRICS, (gssize) sim_histogram_bytes(m->hist));
+  }
+  gsize before = sim_histogram_bytes(m->hist);
   sim_histogram_add(m->hist, value);
+  gsize after = sim_histogram_bytes(m->hist);
+  if (after != before)
+    sim_mem_charge(sim, SIM_MEM_METRICS, (gssize) after - (gssize) before);
 }
 
 gboolean sim_metric_get(Sim *sim, const char *name, double *value)

@@ -3,40 +3,70 @@
  * stream, so node and fault streams are untouched by traffic. */
 #include "sim/kernel/internal.h"
 
-/* Hash of a (src, dst) link key. g_int64_hash folds the key to src ^ dst,
- * so the links of a partition or a cut ring collide by the thousand; this
- * mixes all 64 bits (splitmix64's finalizer). Hashes never reach output:
- * only lookups use them. */
-static guint link_hash(gconstpointer key)
+guint sim_link_hash(gconstpointer key)
 {
-  guint64 z = *(const guint64 *) key;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return (guint) (z ^ (z >> 31));
+  return (guint) sim_mix64((uint64_t) *(const gint64 *) key);
+}
+
+static GHashTable *link_table(GDestroyNotify value_destroy)
+{
+  return g_hash_table_new_full(sim_link_hash, g_int64_equal, g_free, value_destroy);
+}
+
+static void partition_free(gpointer p)
+{
+  SimPartition *part = p;
+  g_free(part->group_of);
+  g_free(part);
 }
 
 void sim_net_init(Sim *sim)
 {
   sim->link_default = (SimLinkConfig) { sim_dist_constant(1 * SIM_MS), 0.0, 0.0, FALSE };
-  sim->link_overrides = g_hash_table_new_full(link_hash, g_int64_equal, g_free, g_free);
-  sim->cuts = g_hash_table_new_full(link_hash, g_int64_equal, g_free, NULL);
-  sim->fifo_last = g_hash_table_new_full(link_hash, g_int64_equal, g_free, g_free);
+  sim->link_overrides = link_table(g_free);
+  sim->cuts = link_table(NULL);
+  sim->restored = link_table(NULL);
+  sim->partitions = g_ptr_array_new_with_free_func(partition_free);
+  sim->fifo_last = link_table(g_free);
 }
 
 void sim_net_free(Sim *sim)
 {
   g_hash_table_unref(sim->link_overrides);
   g_hash_table_unref(sim->cuts);
+  g_hash_table_unref(sim->restored);
+  g_ptr_array_unref(sim->partitions);
   g_hash_table_unref(sim->fifo_last);
 }
 
 SimLinkConfig *sim_net_default(Sim *sim) { return &sim->link_default; }
 
+/* Adds `key` to a link key set; TRUE if it was not there. */
+static gboolean key_add(Sim *sim, GHashTable *set, gint64 key)
+{
+  if (g_hash_table_contains(set, &key))
+    return FALSE;
+  g_hash_table_add(set, g_memdup2(&key, sizeof key));
+  sim_mem_charge(sim, SIM_MEM_NETWORK, sizeof key + SIM_HASH_ENTRY_BYTES);
+  return TRUE;
+}
+
+static void key_remove(Sim *sim, GHashTable *set, gint64 key)
+{
+  if (g_hash_table_remove(set, &key))
+    sim_mem_charge(sim, SIM_MEM_NETWORK, -(gssize) (sizeof key + SIM_HASH_ENTRY_BYTES));
+}
+
 void sim_net_set_link(Sim *sim, int src, int dst, const SimLinkConfig *config)
 {
-  gint64 *key = g_new(gint64, 1);
-  *key = sim_link_key(src, dst);
-  g_hash_table_replace(sim->link_overrides, key, g_memdup2(config, sizeof *config));
+  gint64 key = sim_link_key(src, dst);
+  SimLinkConfig *c = g_hash_table_lookup(sim->link_overrides, &key);
+  if (c) {
+    *c = *config;
+  } else {
+    g_hash_table_insert(sim->link_overrides, g_memdup2(&key, sizeof key), g_memdup2(config, sizeof *config));
+    sim_mem_charge(sim, SIM_MEM_NETWORK, sizeof key + sizeof *config + SIM_HASH_ENTRY_BYTES);
+  }
   sim_trace_simple(sim, SIM_TR_LINK, src, dst, NULL, "set", 0, 0);
 }
 
@@ -51,51 +81,128 @@ const SimLinkConfig *sim_net_link(Sim *sim, int src, int dst)
   return &sim->link_default;
 }
 
-gboolean sim_net_is_cut(Sim *sim, int src, int dst)
+/* ---- cuts and partitions ----
+ *
+ * partition() used to insert every cross-group pair into the cut set: n^2
+ * hash inserts. Now an active partition is kept as its group array, and
+ * a link is cut when it was cut by name (`cuts`) or when an active
+ * partition separates its ends and it was not restored by name since
+ * (`restored`). The observable behaviour, and the counts traced by
+ * partition and heal, are those of the old cut set. */
+
+static gboolean separates(const SimPartition *p, int a, int b)
 {
-  if (g_hash_table_size(sim->cuts) == 0)
+  if ((guint) a >= p->n || (guint) b >= p->n)
     return FALSE;
-  gint64 key = sim_link_key(src, dst);
-  return g_hash_table_contains(sim->cuts, &key);
+  int ga = p->group_of[a], gb = p->group_of[b];
+  return ga >= 0 && gb >= 0 && ga != gb;
 }
 
-static void set_cut(Sim *sim, int src, int dst, gboolean cut)
+/* Some active partition separates a and b. */
+static gboolean partitioned(Sim *sim, int a, int b)
 {
+  for (guint i = 0; i < sim->partitions->len; i++)
+    if (separates(sim->partitions->pdata[i], a, b))
+      return TRUE;
+  return FALSE;
+}
+
+gboolean sim_net_is_cut(Sim *sim, int src, int dst)
+{
+  if (sim->cut_links == 0)
+    return FALSE;
   gint64 key = sim_link_key(src, dst);
-  if (cut && !g_hash_table_contains(sim->cuts, &key))
-    g_hash_table_add(sim->cuts, g_memdup2(&key, sizeof key));
-  else if (!cut)
-    g_hash_table_remove(sim->cuts, &key);
+  if (g_hash_table_size(sim->cuts) > 0 && g_hash_table_contains(sim->cuts, &key))
+    return TRUE;
+  return partitioned(sim, src, dst) &&
+         !(g_hash_table_size(sim->restored) > 0 && g_hash_table_contains(sim->restored, &key));
 }
 
 void sim_net_cut(Sim *sim, int src, int dst, gboolean cut)
 {
-  set_cut(sim, src, dst, cut);
+  gboolean was = sim_net_is_cut(sim, src, dst);
+  gint64 key = sim_link_key(src, dst);
+  if (cut) {
+    key_add(sim, sim->cuts, key);
+    key_remove(sim, sim->restored, key);
+  } else {
+    key_remove(sim, sim->cuts, key);
+    if (partitioned(sim, src, dst))
+      key_add(sim, sim->restored, key);
+  }
+  if (cut && !was)
+    sim->cut_links++;
+  else if (!cut && was)
+    sim->cut_links--;
   sim_trace_simple(sim, SIM_TR_LINK, src, dst, NULL, cut ? "cut" : "restore", 0, 0);
+}
+
+/* Links `p` separates that are not cut now. Cut now = cut by name (E), or
+ * separated by an active partition (U) and not restored by name (R, a
+ * subset of U disjoint from E). So the fresh ones are the pairs p
+ * separates outside U, minus those in E, plus those in R. */
+static guint64 newly_cut(Sim *sim, const SimPartition *p, guint64 cross)
+{
+  guint64 fresh = sim->partitions->len == 0 ? cross : sim_partition_fresh(sim, p);
+  GHashTableIter it;
+  gpointer key;
+  g_hash_table_iter_init(&it, sim->cuts);
+  while (g_hash_table_iter_next(&it, &key, NULL)) {
+    gint64 k = *(gint64 *) key;
+    int a = (int) (k >> 32), b = (int) (guint32) k;
+    fresh -= separates(p, a, b) && !partitioned(sim, a, b);
+  }
+  g_hash_table_iter_init(&it, sim->restored);
+  while (g_hash_table_iter_next(&it, &key, NULL)) {
+    gint64 k = *(gint64 *) key;
+    fresh += separates(p, (int) (k >> 32), (int) (guint32) k);
+  }
+  return fresh;
 }
 
 void sim_net_partition(Sim *sim, const int *group_of, guint n)
 {
-  guint cut = 0;
-  for (guint a = 0; a < n; a++)
-    for (guint b = 0; b < n; b++)
-      if (a != b && group_of[a] >= 0 && group_of[b] >= 0 && group_of[a] != group_of[b]) {
-        set_cut(sim, (int) a, (int) b, TRUE);
-        cut++;
-      }
-  sim_trace_simple(sim, SIM_TR_PARTITION, -1, -1, NULL, NULL, cut, 0);
+  SimPartition *p = g_new(SimPartition, 1);
+  p->group_of = g_memdup2(group_of, sizeof(int) * n);
+  p->n = n;
+  guint64 cross = sim_partition_cross(group_of, n);
+  sim->cut_links += newly_cut(sim, p, cross);
+  /* Links restored by name inside an older partition are cut again if
+   * this one separates them too. */
+  GHashTableIter it;
+  gpointer key;
+  g_hash_table_iter_init(&it, sim->restored);
+  while (g_hash_table_iter_next(&it, &key, NULL)) {
+    gint64 k = *(gint64 *) key;
+    if (separates(p, (int) (k >> 32), (int) (guint32) k)) {
+      g_hash_table_iter_remove(&it);
+      sim_mem_charge(sim, SIM_MEM_NETWORK, -(gssize) (sizeof k + SIM_HASH_ENTRY_BYTES));
+    }
+  }
+  g_ptr_array_add(sim->partitions, p);
+  sim_mem_charge(sim, SIM_MEM_NETWORK, (gssize) (sizeof *p + sizeof(int) * n));
+  sim_trace_simple(sim, SIM_TR_PARTITION, -1, -1, NULL, NULL, (int64_t) cross, 0);
 }
 
 void sim_net_heal(Sim *sim)
 {
-  guint restored = g_hash_table_size(sim->cuts);
+  guint64 restored = sim->cut_links;
+  gssize bytes = 0;
+  bytes += (gssize) ((g_hash_table_size(sim->cuts) + g_hash_table_size(sim->restored)) *
+                     (sizeof(gint64) + SIM_HASH_ENTRY_BYTES));
+  for (guint i = 0; i < sim->partitions->len; i++)
+    bytes += (gssize) (sizeof(SimPartition) + sizeof(int) * ((SimPartition *) sim->partitions->pdata[i])->n);
   g_hash_table_remove_all(sim->cuts);
-  sim_trace_simple(sim, SIM_TR_HEAL, -1, -1, NULL, NULL, restored, 0);
+  g_hash_table_remove_all(sim->restored);
+  g_ptr_array_set_size(sim->partitions, 0);
+  sim->cut_links = 0;
+  sim_mem_charge(sim, SIM_MEM_NETWORK, -bytes);
+  sim_trace_simple(sim, SIM_TR_HEAL, -1, -1, NULL, NULL, (int64_t) restored, 0);
 }
 
 static void schedule_delivery(Sim *sim, const SimLinkConfig *link, SimMsg *msg, SimTime latency)
 {
-  SimTime at = sim->now + latency;
+  SimTime at = sim_time_after(sim->now, latency);
   if (link->fifo) {
     gint64 key = sim_link_key(msg->src, msg->dst);
     SimTime *last = g_hash_table_lookup(sim->fifo_last, &key);
@@ -103,6 +210,7 @@ static void schedule_delivery(Sim *sim, const SimLinkConfig *link, SimMsg *msg, 
       last = g_new(SimTime, 1);
       *last = at;
       g_hash_table_insert(sim->fifo_last, g_memdup2(&key, sizeof key), last);
+      sim_mem_charge(sim, SIM_MEM_NETWORK, sizeof key + sizeof *last + SIM_HASH_ENTRY_BYTES);
     }
     if (at < *last)
       at = *last;

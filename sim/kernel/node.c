@@ -20,6 +20,14 @@ SimNode *sim_node_create(Sim *sim, int id, const char *name, const SimModel *mod
   return node;
 }
 
+gsize sim_node_bytes(const SimNode *node)
+{
+  gsize bytes = sizeof *node + strlen(node->name) + 1 + SIM_HASH_ENTRY_BYTES;
+  for (guint i = 0; node->model->params && node->model->params[i].name; i++)
+    bytes += sizeof(SimParamValue) + (node->params[i].s ? strlen(node->params[i].s) + 1 : 0);
+  return bytes;
+}
+
 typedef struct {
   void *data;
   GDestroyNotify destroy;
@@ -279,9 +287,15 @@ void sim_durable_set(SimNode *node, const char *key, int64_t value)
 {
   if (!node->durable)
     node->durable = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-  gint64 *v = g_new(gint64, 1);
+  gint64 *v = g_hash_table_lookup(node->durable, key);
+  if (v) {
+    *v = value;
+    return;
+  }
+  v = g_new(gint64, 1);
   *v = value;
-  g_hash_table_replace(node->durable, g_strdup(key), v);
+  g_hash_table_insert(node->durable, g_strdup(key), v);
+  sim_mem_charge(node->sim, SIM_MEM_NODES, (gssize) (strlen(key) + 1 + sizeof *v + SIM_HASH_ENTRY_BYTES));
 }
 
 gboolean sim_durable_get(SimNode *node, const char *key, int64_t *value)
@@ -299,6 +313,7 @@ void sim_log_append(SimNode *node, const SimMsg *record, gboolean force)
   SimMsg copy = *record;
   copy.next_free = NULL;
   g_array_append_val(node->log, copy);
+  sim_mem_charge(node->sim, SIM_MEM_NODES, sizeof copy);
   if (force) {
     node->log_synced = node->log->len;
     sim_metric_add(node->sim, "forced_writes", 1);
@@ -325,8 +340,10 @@ void sim_log_lose_unsynced(Sim *sim, int id)
 {
   SimNode *node = sim_node(sim, id);
   guint lost = node->log ? node->log->len - node->log_synced : 0;
-  if (lost)
+  if (lost) {
     g_array_set_size(node->log, node->log_synced);
+    sim_mem_charge(sim, SIM_MEM_NODES, -(gssize) (lost * sizeof(SimMsg)));
+  }
   sim_trace_simple(sim, SIM_TR_LOG_LOSS, id, -1, NULL, NULL, lost, 0);
 }
 

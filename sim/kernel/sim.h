@@ -29,7 +29,7 @@ typedef struct SimModel SimModel;
 #define SIM_MSG_MAX_FIELDS 8
 
 typedef struct {
-  const char *name; /* a string literal or g_intern_string() */
+  const char *name; /* a string literal or sim_intern() */
   int64_t value;
 } SimField;
 
@@ -37,7 +37,7 @@ typedef struct {
  * type name and a few named integer fields, so the trace, the Lua API and
  * event triggers can read any of them without knowing the model. */
 typedef struct SimMsg {
-  const char *type; /* a string literal or g_intern_string() */
+  const char *type; /* a string literal or sim_intern() */
   int src, dst;
   uint64_t id;      /* unique per run; a duplicate keeps its original's id */
   SimTime sent_at;
@@ -85,7 +85,9 @@ void sim_send(SimNode *from, int dst, SimMsg *msg);
 
 /* Arms a one-shot timer that fires after `delay` of the node's local clock
  * (so a drifting clock fires early or late). `tag` comes back to on_timer.
- * Timers die with a crash and wait while the node is paused. */
+ * Timers die with a crash and wait while the node is paused. A negative
+ * delay is 0; a fire time past SIM_TIME_MAX saturates there and never
+ * comes. */
 SimTimerId sim_timer_after(SimNode *node, SimTime delay, uint64_t tag);
 /* Cancels a pending timer; unknown or fired ids are ignored. */
 void sim_timer_cancel(SimNode *node, SimTimerId id);
@@ -184,7 +186,8 @@ typedef struct {
   SimTime time;
   int process;
   SimOpType type;
-  const char *f;  /* interned */
+  const char *f;  /* in the Sim's string pool (sim_intern): compare with
+                     strcmp, or by pointer with another sim_intern */
   uint64_t op;    /* operation id, shared by invoke and completion */
   gboolean has_key;
   SimValue key;
@@ -286,8 +289,9 @@ gboolean sim_stopped(const Sim *sim);
 /* Calls each model's finish hook once (checkers, end-of-run metrics). */
 void sim_finish(Sim *sim);
 
-/* Schedules `fn(sim, data)` at absolute time `at` (>= now). `destroy` frees
- * data after the call or if the run ends first. */
+/* Schedules `fn(sim, data)` at absolute time `at` (an earlier time means
+ * now). An event at SIM_TIME_MAX, where saturated sums land, never runs.
+ * `destroy` frees data after the call or if the run ends first. */
 typedef void (*SimCallFn)(Sim *sim, void *data);
 SimTimerId sim_schedule(Sim *sim, SimTime at, SimCallFn fn, void *data, GDestroyNotify destroy);
 void sim_cancel(Sim *sim, SimTimerId id);
@@ -297,9 +301,17 @@ void sim_crash(Sim *sim, int node);
 void sim_restart(Sim *sim, int node);
 void sim_pause(Sim *sim, int node);
 void sim_resume(Sim *sim, int node);
-void sim_clock_jump(Sim *sim, int node, SimTime delta);
-/* Sets the clock's offset from true time (a jump by the difference). */
-void sim_clock_set_offset(Sim *sim, int node, SimTime offset);
+/* A local clock's offset from true time stays within ±SIM_CLOCK_OFFSET_MAX
+ * (100 years), so the clock and the deadlines models add to it stay far
+ * from int64's ~292-year edge. A jump or offset beyond it is rejected:
+ * FALSE, nothing changes and nothing is traced. */
+#define SIM_CLOCK_OFFSET_MAX ((SimTime) 3155760000 * SIM_S)
+gboolean sim_clock_jump(Sim *sim, int node, SimTime delta);
+/* Sets the clock's offset from true time (a jump by the difference);
+ * rejected like sim_clock_jump. */
+gboolean sim_clock_set_offset(Sim *sim, int node, SimTime offset);
+/* Drift in ppm, clamped to [-500000, 1000000] (a clock runs 0.5x to 2x):
+ * local delays of timers stretch or shrink accordingly, saturating. */
 void sim_clock_set_drift(Sim *sim, int node, double ppm);
 void sim_log_lose_unsynced(Sim *sim, int node);
 
@@ -316,3 +328,64 @@ gboolean sim_net_is_cut(Sim *sim, int src, int dst);
 void sim_net_partition(Sim *sim, const int *group_of, guint n);
 /* Restores every cut link. */
 void sim_net_heal(Sim *sim);
+
+/* ------------------------------------------------------------------ */
+/* Budgets: memory, events, the string pool                            */
+
+/* What one run may use; 0 means no limit. The scenario runner sets these
+ * from --mem-limit, --max-events and --max-events-per-instant. */
+typedef struct {
+  size_t mem_limit;           /* bytes: the kernel's plus the shared count */
+  guint64 max_events;         /* events taken from the queue in the run */
+  guint64 max_instant_events; /* events taken at one simulated instant */
+} SimLimits;
+
+typedef enum {
+  SIM_BUDGET_NONE,
+  SIM_BUDGET_MEMORY,
+  SIM_BUDGET_EVENTS,
+  SIM_BUDGET_INSTANT_EVENTS,
+} SimBudget;
+
+/* What the kernel's bytes are held in, for the memory-limit message. */
+typedef enum {
+  SIM_MEM_EVENTS,    /* event records and the queue */
+  SIM_MEM_MESSAGES,  /* message records (in flight or pooled) */
+  SIM_MEM_HISTORY,   /* the history, its values and pending operations */
+  SIM_MEM_NODES,     /* nodes, their logs and durable tables */
+  SIM_MEM_NETWORK,   /* link tables, cuts and partitions */
+  SIM_MEM_NAMES,     /* the string pool, random streams */
+  SIM_MEM_METRICS,   /* invariants, examples, metrics and series */
+  SIM_MEM_TRACE,     /* trace line buffer */
+  SIM_MEM_SCRIPT,    /* scenario hooks and callbacks (charged by sim/lua) */
+  SIM_MEM_KINDS,
+} SimMemKind;
+
+void sim_set_limits(Sim *sim, const SimLimits *limits);
+/* Makes the bytes counted at `*external` (the Lua heap) share the memory
+ * limit; `what` names them in the message ("the Lua heap"). */
+void sim_share_memory(Sim *sim, const size_t *external, const char *what);
+/* The kernel's byte count, for the sharer to add to its own. */
+const size_t *sim_memory_counter(const Sim *sim);
+/* Counts `delta` bytes (negative: released) of kind `kind`. Past the
+ * memory limit the run fails (sim_fail semantics) with the memory report;
+ * the caller carries on and the run loop stops after the current event. */
+void sim_mem_charge(Sim *sim, SimMemKind kind, gssize delta);
+/* "memory limit of N MiB exceeded: X MiB in queued messages, ..." with the
+ * largest holders first, the shared count included; free with g_free. */
+char *sim_memory_report(const Sim *sim);
+/* Which budget ended the run, or SIM_BUDGET_NONE. */
+SimBudget sim_over_budget(const Sim *sim);
+
+/* Says who scheduled a sim_schedule callback (for the event-limit
+ * message): `*where` a script position ("x.lua:12") or NULL, `*what` a
+ * short description ("every() callback"); both must outlive the Sim (a
+ * literal or sim_intern). FALSE if `fn` is not one it knows. */
+typedef gboolean (*SimDescribeFn)(SimCallFn fn, void *data, void *ctx,
+                                  const char **where, const char **what);
+void sim_set_describer(Sim *sim, SimDescribeFn fn, void *ctx);
+
+/* The Sim's own copy of `s`, equal pointers for equal strings, freed with
+ * the Sim and counted against its memory limit: for names a script makes
+ * up (message and event types, field and operation names). */
+const char *sim_intern(Sim *sim, const char *s);

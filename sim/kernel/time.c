@@ -14,7 +14,7 @@ gboolean sim_time_from_seconds(double seconds, SimTime *out, GError **error)
     g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "duration %g is negative", seconds);
     return FALSE;
   }
-  if (seconds > 9.0e9) {
+  if (seconds > SIM_DURATION_MAX_S) {
     g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "duration %g s is too large", seconds);
     return FALSE;
   }
@@ -54,4 +54,13 @@ gboolean sim_time_parse(const char *text, SimTime *out, GError **error)
     return FALSE;
   }
   return TRUE;
+}
+
+SimTime sim_time_from_ns_double(double ns)
+{
+  if (!(ns > 0))
+    return 0;
+  if (ns >= 9223372036854775808.0) /* 2^63 */
+    return SIM_TIME_MAX;
+  return (SimTime) llround(ns);
 }

@@ -79,6 +79,10 @@ static void write_line(Sim *sim, const SimTraceEvent *ev)
     g_string_append_printf(s, ",\"a\":%" G_GINT64_FORMAT ",\"b\":%" G_GINT64_FORMAT, ev->a, ev->b);
   g_string_append(s, "}\n");
   fwrite(s->str, 1, s->len, sim->trace_out);
+  if (s->allocated_len > sim->trace_line_charged) {
+    sim_mem_charge(sim, SIM_MEM_TRACE, (gssize) (s->allocated_len - sim->trace_line_charged));
+    sim->trace_line_charged = s->allocated_len;
+  }
 }
 
 void sim_trace(Sim *sim, const SimTraceEvent *ev)

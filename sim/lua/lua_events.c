@@ -1,6 +1,12 @@
 /* Scenario API, when things happen: the event observer that feeds Lua
  * hooks (on, once, invariants at events), end-of-run invariants, at, after,
- * every, and timelines (coroutines that sleep and wait_for events). */
+ * every, and timelines (coroutines that sleep and wait_for events).
+ *
+ * Every callback and timeline wake-up remembers the script line that
+ * scheduled it (its origin), so the event-limit message can name the line
+ * that keeps scheduling. A callback scheduled from code with no script
+ * line of its own (the prelude's nemesis) inherits the origin of the
+ * callback it runs in. */
 #include "sim/kernel/errors.h"
 #include "sim/kernel/internal.h"
 #include "sim/lua/lua_api.h"
@@ -26,6 +32,7 @@ typedef struct {
   int64_t count_left;
   gboolean once;
   char *invariant; /* the invariant this hook checks, or NULL */
+  const char *origin; /* a waiting timeline's wait_for() line */
   gboolean dead;
 } LuaHook;
 
@@ -34,6 +41,28 @@ static void hook_free(gpointer p)
   LuaHook *h = p;
   g_free(h->invariant);
   g_free(h);
+}
+
+/* What a hook holds in C, charged to the Sim's memory budget. */
+static gssize hook_bytes(const LuaHook *h)
+{
+  return (gssize) (sizeof *h + sizeof(gpointer) + (h->invariant ? strlen(h->invariant) + 1 : 0));
+}
+
+/* The script position ("file.lua:12") of the innermost function on `L`'s
+ * stack that comes from a script file (not the prelude), interned in the
+ * Sim; else the origin of the callback running now (may be NULL). */
+static const char *script_origin(Scenario *sc, lua_State *L)
+{
+  lua_Debug ar;
+  for (int level = 0; lua_getstack(L, level, &ar); level++) {
+    if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0 || ar.source[0] != '@')
+      continue;
+    char buf[LUA_IDSIZE + 24];
+    g_snprintf(buf, sizeof buf, "%s:%d", ar.short_src, ar.currentline);
+    return sim_intern(sc->sim, buf);
+  }
+  return sc->origin;
 }
 /* ---- events seen from Lua ---- */
 
@@ -138,6 +167,7 @@ static LuaHook *new_hook(lua_State *L, int idx)
   h->pred_ref = h->fn_ref = h->thread_ref = LUA_NOREF;
   h->count_left = 1;
   g_ptr_array_add(sc->hooks, h); /* owned from here even if we raise */
+  sim_mem_charge(sc->sim, SIM_MEM_SCRIPT, hook_bytes(h));
   if (lua_type(L, idx) == LUA_TSTRING) {
     h->kind = kind_from_name(lua_tostring(L, idx));
     if (h->kind < 0)
@@ -158,7 +188,7 @@ static LuaHook *new_hook(lua_State *L, int idx)
       } else if (strcmp(key, "peer") == 0) {
         h->peer = lua_api_check_node(L, lua_gettop(L));
       } else if (strcmp(key, "type") == 0) {
-        h->type = g_intern_string(luaL_checkstring(L, -1));
+        h->type = sim_intern(sc->sim, luaL_checkstring(L, -1));
       } else if (strcmp(key, "where") == 0) {
         luaL_checktype(L, -1, LUA_TFUNCTION);
         lua_pushvalue(L, -1);
@@ -166,7 +196,7 @@ static LuaHook *new_hook(lua_State *L, int idx)
       } else {
         if (h->nfields == MAX_FILTER_FIELDS)
           luaL_argerror(L, idx, lua_pushfstring(L, "an event filter may match at most %d message fields", MAX_FILTER_FIELDS));
-        h->field_names[h->nfields] = g_intern_string(key);
+        h->field_names[h->nfields] = sim_intern(sc->sim, key);
         h->field_values[h->nfields++] = luaL_checkinteger(L, -1);
       }
       lua_pop(L, 1);
@@ -194,6 +224,13 @@ static gboolean filter_matches(const LuaHook *h, const SimTraceEvent *ev)
   return TRUE;
 }
 
+void lua_api_check_budget(lua_State *L)
+{
+  Sim *sim = lua_api_scenario(L)->sim;
+  if (sim_over_budget(sim) != SIM_BUDGET_NONE)
+    luaL_error(L, "%s", sim_failure(sim));
+}
+
 void lua_api_fail(Scenario *sc, GError *error)
 {
   if (!sc->error)
@@ -203,7 +240,13 @@ void lua_api_fail(Scenario *sc, GError *error)
   sim_stop(sc->sim);
 }
 
-static void resume_timeline(Scenario *sc, lua_State *co, int co_ref, int nargs);
+static void resume_timeline(Scenario *sc, lua_State *co, int co_ref, int nargs, gboolean started,
+                            const char *origin);
+
+/* The address keying the private token (a table in the registry) that
+ * the prelude's sleep() and wait_for() yield first: a script cannot reach
+ * it, so a bare coroutine.yield() cannot pose as either. */
+static const char timeline_token_key = 0;
 
 /* Calls the function on top of the stack (below nargs) in the sandbox. */
 static gboolean call_lua(Scenario *sc, int nargs, int nresults)
@@ -224,6 +267,14 @@ static void violation_from_result(Scenario *sc, lua_State *L, const char *name, 
   sim_violation(sc->sim, name, "%s", why);
 }
 
+/* Builds the event table inside a protected call: it allocates, and the
+ * observer runs outside any Lua call. Arguments: the event, the Sim. */
+static int push_event_protected(lua_State *L)
+{
+  push_event(L, lua_touserdata(L, 2), lua_touserdata(L, 1));
+  return 1;
+}
+
 static void observe(Sim *sim, const SimTraceEvent *ev, void *data)
 {
   Scenario *sc = data;
@@ -240,7 +291,11 @@ static void observe(Sim *sim, const SimTraceEvent *ev, void *data)
     if (h->fn_ref == LUA_NOREF && h->thread_ref == LUA_NOREF && !h->invariant)
       continue; /* end-of-run invariant: never matches events */
     if (!event_idx) {
-      push_event(L, sim, ev);
+      lua_pushcfunction(L, push_event_protected);
+      lua_pushlightuserdata(L, (void *) ev);
+      lua_pushlightuserdata(L, sim);
+      if (!call_lua(sc, 2, 1))
+        break;
       event_idx = lua_gettop(L);
     }
     if (h->pred_ref != LUA_NOREF) {
@@ -269,9 +324,15 @@ static void observe(Sim *sim, const SimTraceEvent *ev, void *data)
       h->dead = TRUE;
       int ref = h->thread_ref;
       h->thread_ref = LUA_NOREF;
+      if (!lua_checkstack(h->thread, 1)) {
+        lua_api_fail(sc, g_error_new(SIM_ERROR, SIM_ERROR_LIMIT, "%s%snot enough memory to resume a timeline",
+                                     h->origin ? h->origin : "", h->origin ? ": " : ""));
+        luaL_unref(L, LUA_REGISTRYINDEX, ref);
+        break;
+      }
       lua_pushvalue(L, event_idx);
       lua_xmove(L, h->thread, 1);
-      resume_timeline(sc, h->thread, ref, 1);
+      resume_timeline(sc, h->thread, ref, 1, TRUE, h->origin);
       continue;
     }
     if (h->once)
@@ -297,6 +358,7 @@ static void observe(Sim *sim, const SimTraceEvent *ev, void *data)
         luaL_unref(L, LUA_REGISTRYINDEX, h->fn_ref);
       if (h->pred_ref != LUA_NOREF)
         luaL_unref(L, LUA_REGISTRYINDEX, h->pred_ref);
+      sim_mem_charge(sc->sim, SIM_MEM_SCRIPT, -hook_bytes(h));
       hook_free(h);
     }
     g_ptr_array_set_size(sc->hooks, keep);
@@ -312,6 +374,7 @@ static int l_on(lua_State *L)
   h->once = lua_toboolean(L, lua_upvalueindex(1));
   if (lua_isinteger(L, 3))
     h->count_left = luaL_checkinteger(L, 3);
+  lua_api_check_budget(L);
   return 0;
 }
 
@@ -324,7 +387,8 @@ static int l_invariant(lua_State *L)
   luaL_checktype(L, 2, LUA_TFUNCTION);
   sim_invariant_declare(sc->sim, name);
   LuaHook *h;
-  if (lua_isnoneornil(L, 3)) {
+  gboolean at_end = lua_isnoneornil(L, 3);
+  if (at_end) {
     h = g_new0(LuaHook, 1);
     h->pred_ref = h->thread_ref = LUA_NOREF;
     g_ptr_array_add(sc->end_checks, h);
@@ -332,6 +396,8 @@ static int l_invariant(lua_State *L)
     h = new_hook(L, 3);
   }
   h->invariant = g_strdup(name);
+  /* new_hook charged an event hook's record; the name is charged here. */
+  sim_mem_charge(sc->sim, SIM_MEM_SCRIPT, at_end ? hook_bytes(h) : (gssize) strlen(name) + 1);
   lua_pushvalue(L, 2);
   h->fn_ref = luaL_ref(L, LUA_REGISTRYINDEX);
   return 0;
@@ -354,19 +420,32 @@ gboolean lua_api_run_end_checks(Scenario *sc)
 
 /* ---- time: at, after, every, timeline ---- */
 
+typedef enum { CALL_AT, CALL_AFTER, CALL_EVERY } LuaCallKind;
+
+static const char *const call_names[] = { "at() callback", "after() callback", "every() callback" };
+
 typedef struct {
   Scenario *sc;
   int ref;
   SimTime period;
   SimTime until;
+  LuaCallKind kind;
+  const char *origin; /* the script line that scheduled it, or NULL */
 } LuaCall;
+
+/* Frees a scheduled record of `bytes` holding Lua reference `ref`. */
+static void scheduled_free(Scenario *sc, void *record, int ref, gsize bytes)
+{
+  if (ref != LUA_NOREF)
+    luaL_unref(sc->sb->L, LUA_REGISTRYINDEX, ref);
+  sim_mem_charge(sc->sim, SIM_MEM_SCRIPT, -(gssize) bytes);
+  g_free(record);
+}
 
 static void lua_call_free(gpointer p)
 {
   LuaCall *c = p;
-  if (c->ref != LUA_NOREF)
-    luaL_unref(c->sc->sb->L, LUA_REGISTRYINDEX, c->ref);
-  g_free(c);
+  scheduled_free(c->sc, c, c->ref, sizeof *c);
 }
 
 static void run_call(Sim *sim, void *data)
@@ -375,27 +454,34 @@ static void run_call(Sim *sim, void *data)
   Scenario *sc = c->sc;
   if (sc->error)
     return;
+  const char *outer = sc->origin;
+  sc->origin = c->origin;
   lua_rawgeti(sc->sb->L, LUA_REGISTRYINDEX, c->ref);
-  if (!call_lua(sc, 0, 0))
+  gboolean ok = call_lua(sc, 0, 0);
+  sc->origin = outer;
+  if (!ok)
     return;
-  if (c->period > 0 && sim_now(sim) + c->period <= c->until) {
-    LuaCall *next = g_memdup2(c, sizeof *c);
-    c->ref = LUA_NOREF; /* moved to next */
-    sim_schedule(sim, sim_now(sim) + c->period, run_call, next, lua_call_free);
+  SimTime next = sim_time_after(sim_now(sim), c->period);
+  if (c->period > 0 && next <= c->until) {
+    LuaCall *again = g_memdup2(c, sizeof *c);
+    c->ref = LUA_NOREF; /* moved to again */
+    sim_mem_charge(sim, SIM_MEM_SCRIPT, sizeof *again);
+    sim_schedule(sim, next, run_call, again, lua_call_free);
   }
 }
 
-static void schedule_fn(lua_State *L, int fn_idx, SimTime at, SimTime period, SimTime until)
+static void schedule_fn(lua_State *L, int fn_idx, SimTime at, SimTime period, SimTime until, LuaCallKind kind)
 {
   Scenario *sc = lua_api_scenario(L);
   luaL_checktype(L, fn_idx, LUA_TFUNCTION);
-  LuaCall *c = g_new0(LuaCall, 1);
-  c->sc = sc;
+  const char *origin = script_origin(sc, L);
   lua_pushvalue(L, fn_idx);
-  c->ref = luaL_ref(L, LUA_REGISTRYINDEX);
-  c->period = period;
-  c->until = until;
+  int ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  LuaCall *c = g_new(LuaCall, 1);
+  *c = (LuaCall) { sc, ref, period, until, kind, origin };
+  sim_mem_charge(sc->sim, SIM_MEM_SCRIPT, sizeof *c);
   sim_schedule(sc->sim, at, run_call, c, lua_call_free);
+  lua_api_check_budget(L);
 }
 
 static int l_at(lua_State *L)
@@ -404,14 +490,14 @@ static int l_at(lua_State *L)
   SimTime t = lua_api_check_duration(L, 1);
   if (t < sim_now(sc->sim))
     return luaL_argerror(L, 1, "that time has passed; use after() for a delay from now");
-  schedule_fn(L, 2, t, 0, 0);
+  schedule_fn(L, 2, t, 0, 0, CALL_AT);
   return 0;
 }
 
 static int l_after(lua_State *L)
 {
   Scenario *sc = lua_api_scenario(L);
-  schedule_fn(L, 2, sim_now(sc->sim) + lua_api_check_duration(L, 1), 0, 0);
+  schedule_fn(L, 2, sim_time_after(sim_now(sc->sim), lua_api_check_duration(L, 1)), 0, 0, CALL_AFTER);
   return 0;
 }
 
@@ -422,20 +508,29 @@ static int l_every(lua_State *L)
   SimTime dt = lua_api_check_duration(L, 1);
   if (dt <= 0)
     return luaL_argerror(L, 1, "the period must be positive");
-  SimTime from = sim_now(sc->sim) + dt, until = SIM_TIME_MAX;
+  SimTime from = sim_time_after(sim_now(sc->sim), dt), until = SIM_TIME_MAX;
   if (lua_istable(L, 3)) {
     from = lua_api_field_duration(L, 3, "from", from);
     until = lua_api_field_duration(L, 3, "until", until);
   }
-  schedule_fn(L, 2, from, dt, until);
+  schedule_fn(L, 2, from, dt, until, CALL_EVERY);
   return 0;
 }
 
+/* A timeline waiting to be resumed by the clock (its start, or sleep()). */
 typedef struct {
   Scenario *sc;
   lua_State *co;
   int ref;
+  gboolean started;   /* FALSE: the wake-up is the timeline's start */
+  const char *origin; /* the timeline() or sleep() line */
 } TimelineWake;
+
+static void timeline_wake_free(gpointer p)
+{
+  TimelineWake *w = p;
+  scheduled_free(w->sc, w, w->ref, sizeof *w);
+}
 
 static void timeline_wake(Sim *sim, void *data)
 {
@@ -444,29 +539,75 @@ static void timeline_wake(Sim *sim, void *data)
   int ref = w->ref;
   w->ref = LUA_NOREF;
   if (!w->sc->error)
-    resume_timeline(w->sc, w->co, ref, 0);
+    resume_timeline(w->sc, w->co, ref, 0, w->started, w->origin);
   else
     luaL_unref(w->sc->sb->L, LUA_REGISTRYINDEX, ref);
 }
 
-static void timeline_wake_free(gpointer p)
+static void schedule_wake(Scenario *sc, lua_State *co, int co_ref, SimTime at, gboolean started, const char *origin)
 {
-  TimelineWake *w = p;
-  if (w->ref != LUA_NOREF)
-    luaL_unref(w->sc->sb->L, LUA_REGISTRYINDEX, w->ref);
-  g_free(w);
+  TimelineWake *w = g_new(TimelineWake, 1);
+  *w = (TimelineWake) { sc, co, co_ref, started, origin };
+  sim_mem_charge(sc->sim, SIM_MEM_SCRIPT, sizeof *w);
+  sim_schedule(sc->sim, at, timeline_wake, w, timeline_wake_free);
+}
+
+/* Ends the run because timeline `co` did something the protocol does not
+ * allow, naming its script line. */
+static void timeline_fail(Scenario *sc, lua_State *co, int co_ref, const char *what)
+{
+  const char *where = script_origin(sc, co);
+  luaL_unref(sc->sb->L, LUA_REGISTRYINDEX, co_ref);
+  lua_api_fail(sc, g_error_new(SIM_ERROR, SIM_ERROR_INVALID, "%s%s%s", where ? where : "", where ? ": " : "", what));
+}
+
+/* What build_wait_hook needs, passed by pointer. */
+typedef struct {
+  lua_State *co;
+  int co_ref;
+  int64_t count;
+  const char *origin;
+} WaitArgs;
+
+/* Makes the hook a wait_for() waits on, from the filter at 2; runs in a
+ * protected call, since a filter that wait_for() did not check (a forged
+ * yield) may raise. Argument 1: the WaitArgs. */
+static int build_wait_hook(lua_State *L)
+{
+  WaitArgs *a = lua_touserdata(L, 1);
+  LuaHook *h = new_hook(L, 2);
+  h->count_left = a->count;
+  h->thread = a->co;
+  h->thread_ref = a->co_ref;
+  h->origin = a->origin;
+  return 0;
 }
 
 /* Resumes a timeline coroutine with `nargs` values already on its stack.
- * What it yields decides what it waits for: ("sleep", ns) or
- * ("wait", filter, count). `co_ref` keeps it alive while it waits. */
-static void resume_timeline(Scenario *sc, lua_State *co, int co_ref, int nargs)
+ * The prelude's sleep() and wait_for() suspend it by yielding the private
+ * token and then ("sleep", ns) or ("wait", filter, count); anything else
+ * a coroutine.yield() in the script hands over is not trusted: it ends
+ * the run with exit 2 naming the line. `co_ref` keeps it alive while it
+ * waits; `started` is FALSE for its first resume; `origin` is the line
+ * that scheduled this resume (for callbacks scheduled from it). */
+static void resume_timeline(Scenario *sc, lua_State *co, int co_ref, int nargs, gboolean started, const char *origin)
 {
   lua_State *L = sc->sb->L;
+  const char *outer = sc->origin;
+  sc->origin = origin; /* also names the line if co is dead */
+  int status = lua_status(co);
+  if (started ? status != LUA_YIELD : (status != LUA_OK || lua_gettop(co) != nargs + 1)) {
+    lua_pop(co, MIN(nargs, lua_gettop(co)));
+    timeline_fail(sc, co, co_ref, "a timeline was resumed or closed by coroutine.resume()/close(); "
+                                  "only sleep() and wait_for() may suspend it");
+    sc->origin = outer;
+    return;
+  }
   int nres = 0;
   sc->sb->instr_left = sc->sb->instr_budget;
   sc->sb->over_budget = FALSE;
   int rc = lua_resume(co, L, nargs, &nres);
+  sc->origin = outer;
   if (rc == LUA_OK) {
     luaL_unref(L, LUA_REGISTRYINDEX, co_ref);
     return;
@@ -477,52 +618,55 @@ static void resume_timeline(Scenario *sc, lua_State *co, int co_ref, int nargs)
     lua_api_fail(sc, error);
     return;
   }
-  const char *what = nres >= 1 ? lua_tostring(co, -nres) : NULL;
-  if (what && strcmp(what, "sleep") == 0 && nres == 2) {
-    SimTime ns = lua_tointeger(co, -1);
+  /* The yielded values are co's top nres slots. */
+  int base = lua_gettop(co) - nres + 1;
+  if (!lua_checkstack(co, 1) || !lua_checkstack(L, 3)) {
     lua_pop(co, nres);
-    TimelineWake *w = g_new0(TimelineWake, 1);
-    w->sc = sc;
-    w->co = co;
-    w->ref = co_ref;
-    sim_schedule(sc->sim, sim_now(sc->sim) + ns, timeline_wake, w, timeline_wake_free);
-  } else if (what && strcmp(what, "wait") == 0 && nres == 3) {
-    /* Build the waiter's filter on the main state, where errors are caught. */
-    lua_xmove(co, L, 2); /* filter, count */
-    lua_pop(co, 1);
-    int base = lua_gettop(L) - 1;
-    /* The prelude's wait_for() validated the filter with _check_filter
-     * inside the coroutine, so new_hook cannot raise here. */
-    LuaHook *h = new_hook(L, base);
-    h->count_left = lua_tointeger(L, base + 1);
-    h->thread = co;
-    h->thread_ref = co_ref;
-    lua_settop(L, base - 1);
-  } else {
-    lua_pop(co, nres);
-    luaL_unref(L, LUA_REGISTRYINDEX, co_ref);
-    lua_api_fail(sc, g_error_new(SIM_ERROR, SIM_ERROR_INVALID,
-                         "a timeline yielded something other than sleep() or wait_for()"));
+    timeline_fail(sc, co, co_ref, "not enough memory to suspend a timeline");
+    return;
   }
-}
-
-static void timeline_start(Sim *sim, void *data)
-{
-  timeline_wake(sim, data);
+  lua_rawgetp(co, LUA_REGISTRYINDEX, &timeline_token_key);
+  gboolean ours = nres >= 2 && lua_rawequal(co, base, -1) && lua_type(co, base + 1) == LUA_TSTRING;
+  lua_pop(co, 1);
+  const char *what = ours ? lua_tostring(co, base + 1) : "";
+  if (strcmp(what, "sleep") == 0 && nres == 3 && lua_isinteger(co, base + 2) && lua_tointeger(co, base + 2) >= 0) {
+    SimTime at = sim_time_after(sim_now(sc->sim), lua_tointeger(co, base + 2));
+    const char *line = script_origin(sc, co);
+    lua_pop(co, nres);
+    schedule_wake(sc, co, co_ref, at, TRUE, line);
+    return;
+  }
+  if (strcmp(what, "wait") == 0 && nres == 4 && lua_isinteger(co, base + 3) && lua_tointeger(co, base + 3) >= 1) {
+    WaitArgs a = { co, co_ref, lua_tointeger(co, base + 3), script_origin(sc, co) };
+    lua_pushcfunction(L, build_wait_hook);
+    lua_pushlightuserdata(L, &a);
+    lua_pop(co, 1);      /* count */
+    lua_xmove(co, L, 1); /* filter */
+    lua_pop(co, 2);      /* token, "wait" */
+    GError *error = NULL;
+    if (!lua_sandbox_call(sc->sb, 2, 0, &error)) {
+      luaL_unref(L, LUA_REGISTRYINDEX, co_ref);
+      if (a.origin && !strstr(error->message, ".lua:"))
+        g_prefix_error(&error, "%s: ", a.origin);
+      lua_api_fail(sc, error);
+    }
+    return;
+  }
+  lua_pop(co, nres);
+  timeline_fail(sc, co, co_ref, "a timeline may suspend only in sleep() or wait_for(); "
+                                "coroutine.yield() handed the scheduler something else");
 }
 
 static int l_timeline(lua_State *L)
 {
   Scenario *sc = lua_api_scenario(L);
   luaL_checktype(L, 1, LUA_TFUNCTION);
+  const char *origin = script_origin(sc, L);
   lua_State *co = lua_newthread(L);
   lua_pushvalue(L, 1);
   lua_xmove(L, co, 1);
-  TimelineWake *w = g_new0(TimelineWake, 1);
-  w->sc = sc;
-  w->co = co;
-  w->ref = luaL_ref(L, LUA_REGISTRYINDEX); /* pops the thread */
-  sim_schedule(sc->sim, sim_now(sc->sim), timeline_start, w, timeline_wake_free);
+  int ref = luaL_ref(L, LUA_REGISTRYINDEX); /* pops the thread */
+  schedule_wake(sc, co, ref, sim_now(sc->sim), FALSE, origin);
   return 0;
 }
 
@@ -533,11 +677,44 @@ static int l_ns(lua_State *L)
   return 1;
 }
 
+/* _timeline_token() → the token sleep() and wait_for() yield; the prelude
+ * takes it before any script runs, and a second call raises. */
+static int l_timeline_token(lua_State *L)
+{
+  if (lua_toboolean(L, lua_upvalueindex(1)))
+    return luaL_error(L, "_timeline_token() is for the prelude only");
+  lua_pushboolean(L, 1);
+  lua_replace(L, lua_upvalueindex(1));
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &timeline_token_key);
+  return 1;
+}
+
 /* Checks a wait_for filter at the call site so errors name the right line. */
 static int l_check_filter(lua_State *L)
 {
   new_hook(L, 1)->dead = TRUE;
   return 0;
+}
+
+/* ---- naming who schedules ---- */
+
+/* The kernel's event-limit message asks who scheduled a callback. */
+static gboolean describe_call(SimCallFn fn, void *data, void *ctx, const char **where, const char **what)
+{
+  (void) ctx;
+  if (fn == run_call) {
+    const LuaCall *c = data;
+    *where = c->origin;
+    *what = call_names[c->kind];
+    return TRUE;
+  }
+  if (fn == timeline_wake) {
+    const TimelineWake *w = data;
+    *where = w->origin;
+    *what = w->started ? "a timeline's sleep()" : "a timeline's start";
+    return TRUE;
+  }
+  return workload_describe(fn, data, where, what);
 }
 
 /* ---- registration ---- */
@@ -549,8 +726,13 @@ void lua_events_open(Scenario *sc)
     { "at", l_at }, { "after", l_after }, { "every", l_every }, { "timeline", l_timeline },
     { "invariant", l_invariant }, { "_ns", l_ns }, { "_check_filter", l_check_filter }, { NULL, NULL },
   };
+  lua_newtable(L);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &timeline_token_key);
   lua_pushglobaltable(L);
   luaL_setfuncs(L, funcs, 0);
+  lua_pushboolean(L, 0);
+  lua_pushcclosure(L, l_timeline_token, 1);
+  lua_setfield(L, -2, "_timeline_token");
   lua_pushboolean(L, 0);
   lua_pushcclosure(L, l_on, 1);
   lua_setfield(L, -2, "on");
@@ -559,6 +741,7 @@ void lua_events_open(Scenario *sc)
   lua_setfield(L, -2, "once");
   lua_pop(L, 1);
   sim_add_observer(sc->sim, observe, sc);
+  sim_set_describer(sc->sim, describe_call, sc);
 }
 
 void lua_api_hooks_free(Scenario *sc)

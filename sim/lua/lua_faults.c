@@ -38,7 +38,7 @@ static void later(Scenario *sc, SimTime delay, int node, gboolean restart)
   NodeAction *a = g_new(NodeAction, 1);
   a->node = node;
   a->restart = restart;
-  sim_schedule(sc->sim, sim_now(sc->sim) + delay, node_action, a, g_free);
+  sim_schedule(sc->sim, sim_time_after(sim_now(sc->sim), delay), node_action, a, g_free);
 }
 
 /* crash_restart(node, downtime): crash now, restart after downtime. */
@@ -63,15 +63,27 @@ static int l_pause(lua_State *L)
   return 0;
 }
 
+/* The kernel rejects clock offsets beyond ±100 years (so no sum of clock
+ * times can overflow); a script asking for one gets an error. */
+static int clock_rejected(lua_State *L, const char *what)
+{
+  return luaL_error(L, "%s: the clock of '%s' would be more than %d years off true time", what,
+                    lua_tostring(L, 1), (int) (SIM_CLOCK_OFFSET_MAX / (SimTime) 31557600 / SIM_S));
+}
+
 static int l_clock_jump(lua_State *L)
 {
-  sim_clock_jump(lua_api_scenario(L)->sim, lua_api_check_node(L, 1), lua_api_to_duration(L, 2, TRUE));
+  int node = lua_api_check_node(L, 1);
+  if (!sim_clock_jump(lua_api_scenario(L)->sim, node, lua_api_to_duration(L, 2, TRUE)))
+    return clock_rejected(L, "clock_jump()");
   return 0;
 }
 
 static int l_clock_offset(lua_State *L)
 {
-  sim_clock_set_offset(lua_api_scenario(L)->sim, lua_api_check_node(L, 1), lua_api_to_duration(L, 2, TRUE));
+  int node = lua_api_check_node(L, 1);
+  if (!sim_clock_set_offset(lua_api_scenario(L)->sim, node, lua_api_to_duration(L, 2, TRUE)))
+    return clock_rejected(L, "clock_offset()");
   return 0;
 }
 
@@ -228,11 +240,15 @@ static int rng_random(lua_State *L)
   return 1;
 }
 
+/* r:exponential(mean) in seconds, at most SIM_DURATION_MAX_S (the longest
+ * duration after() accepts), so a draw from a huge mean schedules "never" instead
+ * of failing the run. */
 static int rng_exponential(lua_State *L)
 {
   SimRng *r = luaL_checkudata(L, 1, RNG_META);
   SimTime mean = lua_api_check_duration(L, 2);
-  lua_pushnumber(L, sim_rng_exponential(r, sim_time_to_seconds(mean)));
+  double seconds = sim_rng_exponential(r, sim_time_to_seconds(mean));
+  lua_pushnumber(L, MIN(seconds, SIM_DURATION_MAX_S));
   return 1;
 }
 

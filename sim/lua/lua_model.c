@@ -148,10 +148,10 @@ static guint read_fields(lua_State *L, int idx, const char *what, const char *sk
   return n;
 }
 
-static void set_fields(SimMsg *m, const LmField *fields, guint n)
+static void set_fields(Sim *sim, SimMsg *m, const LmField *fields, guint n)
 {
   for (guint i = 0; i < n; i++)
-    sim_msg_set(m, g_intern_string(fields[i].name), fields[i].value);
+    sim_msg_set(m, sim_intern(sim, fields[i].name), fields[i].value);
 }
 
 /* Pushes a message or record as { type =, <fields> }. */
@@ -346,7 +346,7 @@ static int check_dst(lua_State *L, int idx, const char *method)
 static void send_one(SimNode *node, int dst, const char *type, const LmField *fields, guint n)
 {
   SimMsg *m = sim_msg_new(node, type);
-  set_fields(m, fields, n);
+  set_fields(sim_node_sim(node), m, fields, n);
   sim_send(node, dst, m);
 }
 
@@ -355,11 +355,12 @@ static int m_send(lua_State *L)
 {
   SimNode *node = check_self(L, "send");
   int dst = check_dst(L, 2, "send");
-  const char *type = g_intern_string(lua_api_check_name(L, 3, "message type"));
+  const char *type = sim_intern(sim_node_sim(node), lua_api_check_name(L, 3, "message type"));
   LmField fields[SIM_MSG_MAX_FIELDS];
   guint n = read_fields(L, 4, "send", NULL, fields);
   if (!dead(node))
     send_one(node, dst, type, fields, n);
+  lua_api_check_budget(L);
   return 0;
 }
 
@@ -368,7 +369,7 @@ static int m_broadcast(lua_State *L)
 {
   SimNode *node = check_self(L, "broadcast");
   luaL_checktype(L, 2, LUA_TTABLE);
-  const char *type = g_intern_string(lua_api_check_name(L, 3, "message type"));
+  const char *type = sim_intern(sim_node_sim(node), lua_api_check_name(L, 3, "message type"));
   LmField fields[SIM_MSG_MAX_FIELDS];
   guint n = read_fields(L, 4, "broadcast", NULL, fields);
   lua_Integer count = luaL_len(L, 2);
@@ -382,6 +383,7 @@ static int m_broadcast(lua_State *L)
     int dst = sim_node_find(sim_node_sim(node), lua_tostring(L, -1));
     lua_pop(L, 1);
     send_one(node, dst, type, fields, n);
+    lua_api_check_budget(L); /* a long list could fill memory */
   }
   return 0;
 }
@@ -408,6 +410,7 @@ static int m_timer(lua_State *L)
   lua_rawseti(L, -2, tag);
   lua_getfield(L, 4, "timers");
   SimTimerId id = sim_timer_after(node, delay, (uint64_t) tag);
+  lua_api_check_budget(L);
   lua_pushinteger(L, (lua_Integer) id);
   lua_rawseti(L, -2, tag);
   lua_pushinteger(L, tag);
@@ -481,15 +484,16 @@ static int m_log(lua_State *L)
   luaL_checktype(L, 2, LUA_TTABLE);
   if (lua_getfield(L, 2, "type") != LUA_TSTRING)
     return luaL_error(L, "log: the record needs a string 'type', like { type = \"PREPARED\", txn = 1 }");
-  const char *type = g_intern_string(lua_api_check_name(L, -1, "record type"));
+  const char *type = sim_intern(sim_node_sim(node), lua_api_check_name(L, -1, "record type"));
   lua_pop(L, 1);
   LmField fields[SIM_MSG_MAX_FIELDS];
   guint n = read_fields(L, 2, "log", "type", fields);
   if (dead(node))
     return 0;
   SimMsg rec = sim_record(type);
-  set_fields(&rec, fields, n);
+  set_fields(sim_node_sim(node), &rec, fields, n);
   sim_log_append(node, &rec, lua_toboolean(L, 3));
+  lua_api_check_budget(L);
   return 0;
 }
 
@@ -510,14 +514,15 @@ static int m_log_entries(lua_State *L)
 static int m_emit(lua_State *L)
 {
   SimNode *node = check_self(L, "emit");
-  const char *type = g_intern_string(lua_api_check_name(L, 2, "event type"));
+  const char *type = sim_intern(sim_node_sim(node), lua_api_check_name(L, 2, "event type"));
   LmField fields[SIM_MSG_MAX_FIELDS];
   guint n = read_fields(L, 3, "emit", NULL, fields);
   if (dead(node))
     return 0;
   SimMsg ev = sim_record(type);
-  set_fields(&ev, fields, n);
+  set_fields(sim_node_sim(node), &ev, fields, n);
   sim_emit(node, &ev);
+  lua_api_check_budget(L);
   return 0;
 }
 
@@ -537,6 +542,7 @@ static int m_invoke(lua_State *L)
   uint64_t op = sim_op_invoke(node, f, key.kind == SIM_V_NIL ? NULL : &key, &value, timeout);
   sim_value_clear(&key);
   sim_value_clear(&value);
+  lua_api_check_budget(L);
   lua_pushinteger(L, (lua_Integer) op);
   return 1;
 }
@@ -855,6 +861,11 @@ static int l_model(lua_State *L)
   lua_pop(L, 4);
   lua_pushvalue(L, 2);
   lm->def_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  gssize bytes = (gssize) (sizeof *lm + strlen(lm->name) + strlen(lm->summary) + 2 +
+                           (lm->nspecs + 1) * sizeof(SimParamSpec));
+  for (guint i = 0; i < lm->nspecs; i++)
+    bytes += (gssize) (strlen(lm->specs[i].name) + strlen(lm->specs[i].default_value) + 2);
+  sim_mem_charge(sc->sim, SIM_MEM_SCRIPT, bytes);
   guint *index = lua_newuserdatauv(L, sizeof(guint), 0);
   *index = sc->lua_models->len - 1;
   luaL_setmetatable(L, LM_META);

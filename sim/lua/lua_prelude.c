@@ -2,15 +2,19 @@
  * the scenario: timeline waits and the random fault processes (nemesis). */
 
 const char lua_prelude[] =
+"-- sleep() and wait_for() yield a private token first: the scheduler\n"
+"-- trusts no other yield from a timeline.\n"
+"local timeline_token = _timeline_token()\n"
+"_timeline_token = nil\n"
 "function sleep(d)\n"
 "  if not coroutine.isyieldable() then error('sleep() works only inside timeline(function() ... end)', 2) end\n"
-"  coroutine.yield('sleep', _ns(d))\n"
+"  coroutine.yield(timeline_token, 'sleep', _ns(d))\n"
 "end\n"
 "function wait_for(filter, count)\n"
 "  if not coroutine.isyieldable() then error('wait_for() works only inside timeline(function() ... end)', 2) end\n"
 "  if count ~= nil and (math.type(count) ~= 'integer' or count < 1) then error('wait_for(): count must be a positive integer', 2) end\n"
 "  _check_filter(filter)\n"
-"  return coroutine.yield('wait', filter, count or 1)\n"
+"  return coroutine.yield(timeline_token, 'wait', filter, count or 1)\n"
 "end\n"
 "nemesis = {}\n"
 "local nemesis_count = 0\n"

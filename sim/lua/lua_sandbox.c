@@ -15,7 +15,11 @@
 /* Allocated bytes per instruction charged: copying 64 bytes costs about
  * what one VM instruction does. */
 #define ALLOC_BYTES_PER_UNIT 64
+#define SANDBOX_GRACE (1u << 20)
 
+/* One memory cap for the Lua heap and the bytes the kernel holds
+ * (mem_shared): a growth past it fails, and Lua raises "not enough
+ * memory". */
 static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
   LuaSandbox *sb = ud;
@@ -25,15 +29,26 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     free(ptr);
     return NULL;
   }
-  if (nsize > old && sb->mem_used - old + nsize > sb->mem_limit)
-    return NULL; /* Lua raises "not enough memory" */
+  size_t shared = sb->mem_shared ? *sb->mem_shared : 0;
+  if (nsize > old && sb->mem_used - old + nsize + shared > sb->mem_limit) {
+    /* Once the run has failed outside Lua (the kernel filled the budget),
+     * a little more lets the script's error and its unwinding through. */
+    gboolean failing = sb->stop_reason && sb->stop_reason(sb->stop_ctx);
+    if (failing && sb->mem_grace_end == 0)
+      sb->mem_grace_end = sb->mem_used + SANDBOX_GRACE;
+    if (!failing || sb->mem_used - old + nsize > sb->mem_grace_end)
+      return NULL; /* Lua raises "not enough memory" */
+  }
   void *p = realloc(ptr, nsize);
   if (p) {
     sb->mem_used = sb->mem_used - old + nsize;
     /* Whatever fills new memory (string.rep, `..`, gsub, a growing table)
      * did work in proportion to it; the hook raises when this runs out. */
-    if (nsize > old)
-      sb->instr_left -= (long long) ((nsize - old) / ALLOC_BYTES_PER_UNIT);
+    if (nsize > old) {
+      long long units = (long long) ((nsize - old) / ALLOC_BYTES_PER_UNIT);
+      sb->instr_left -= units;
+      sb->instr_run += units;
+    }
   }
   return p;
 }
@@ -48,33 +63,57 @@ LuaSandbox *lua_sandbox_of(lua_State *L)
 
 static void budget_hook(lua_State *L, lua_Debug *ar);
 
-/* Raises the budget error on `L`, and makes every later instruction of
- * this thread raise it again, so a pcall or a __close handler cannot run
- * on after the budget is gone (the next call into Lua resets the hook). */
-static int over_budget(lua_State *L, LuaSandbox *sb)
+/* Raises `message` on `L`, and makes every later instruction of this
+ * thread raise again, so a pcall or a __close handler cannot run on after
+ * the budget is gone (the next call into Lua resets the hook). */
+static int over_budget(lua_State *L, LuaSandbox *sb, const char *message)
 {
   sb->over_budget = TRUE;
   lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
-  return luaL_error(L, "instruction budget of %I exceeded (an endless loop?)", (lua_Integer) sb->instr_budget);
+  lua_pushstring(L, message);
+  return lua_error(L);
 }
 
+/* Raises if a budget is spent: the per-call budget, the run-wide budget (a
+ * cheap callback run millions of times), or the run already failed outside
+ * Lua (memory filled by the messages this script sends). */
+static void check_budgets(lua_State *L, LuaSandbox *sb)
+{
+  if (sb->instr_left <= 0) {
+    g_autofree char *msg = g_strdup_printf("instruction budget of %lld exceeded (an endless loop?)",
+                                           sb->instr_budget);
+    over_budget(L, sb, msg);
+  }
+  if (sb->instr_run_budget > 0 && sb->instr_run > sb->instr_run_budget) {
+    g_autofree char *msg = g_strdup_printf("the run's instruction budget of %lld exceeded (the script keeps "
+                                           "working without end?)", sb->instr_run_budget);
+    over_budget(L, sb, msg);
+  }
+  const char *stop = sb->stop_reason ? sb->stop_reason(sb->stop_ctx) : NULL;
+  if (stop)
+    over_budget(L, sb, stop);
+}
+
+/* Every HOOK_EVERY instructions (every one once a budget is spent). */
 static void budget_hook(lua_State *L, lua_Debug *ar)
 {
   (void) ar;
   LuaSandbox *sb = lua_sandbox_of(L);
   sb->instr_left -= HOOK_EVERY;
-  if (sb->instr_left <= 0)
-    over_budget(L, sb);
+  sb->instr_run += HOOK_EVERY;
+  check_budgets(L, sb);
 }
 
 void lua_sandbox_charge(lua_State *L, lua_Integer units)
 {
   LuaSandbox *sb = lua_sandbox_of(L);
-  if (units < 0 || units >= sb->instr_left) {
+  if (units < 0 || units > sb->instr_left) {
     sb->instr_left = 0;
-    over_budget(L, sb);
+    check_budgets(L, sb);
   }
   sb->instr_left -= units;
+  sb->instr_run += units;
+  check_budgets(L, sb);
 }
 
 /* ---- finalizers ---- */

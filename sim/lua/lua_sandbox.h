@@ -35,8 +35,19 @@ typedef struct {
   lua_State *L;
   size_t mem_used;
   size_t mem_limit;
+  /* Bytes held outside the Lua heap that share mem_limit (the kernel's,
+   * sim_memory_counter), or NULL. */
+  const size_t *mem_shared;
+  size_t mem_grace_end;    /* Lua heap allowed once the run has failed */
   long long instr_budget;  /* per top-level call */
   long long instr_left;    /* may go negative: C-side work is charged in bulk */
+  long long instr_run_budget; /* over the whole run; 0 = none */
+  long long instr_run;        /* executed so far, in steps of the hook */
+  /* Asked by the count hook: a message when the run has already failed
+   * outside Lua (a kernel budget), so the script stops at once; NULL to
+   * carry on. May be NULL. */
+  const char *(*stop_reason)(void *ctx);
+  void *stop_ctx;
   gboolean over_budget;
   SimRng *random;          /* math.random's stream; owned by the caller */
   SimTime (*now)(void *ctx); /* for print(); NULL once the run is torn down */

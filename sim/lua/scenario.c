@@ -18,6 +18,14 @@ static void range_free(gpointer p) { g_free(p); }
 
 static SimTime sandbox_now(void *ctx) { return sim_now(((Scenario *) ctx)->sim); }
 
+/* The sandbox's count hook stops the script once a kernel budget (memory
+ * filled by what the script sends) has ended the run. */
+static const char *sandbox_stop_reason(void *ctx)
+{
+  Sim *sim = ((Scenario *) ctx)->sim;
+  return sim_over_budget(sim) != SIM_BUDGET_NONE ? sim_failure(sim) : NULL;
+}
+
 static Scenario *scenario_new(const char *path, uint64_t seed, GHashTable *overrides,
                               const ScenarioOptions *options)
 {
@@ -40,8 +48,17 @@ static Scenario *scenario_new(const char *path, uint64_t seed, GHashTable *overr
   sc->expect.metrics = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, range_free);
   sc->workloads = workload_set_new(sc->sim);
   sc->lua_models = g_ptr_array_new_with_free_func(lua_model_free);
-  sc->sb = lua_sandbox_new(options->mem_limit, options->instr_budget, &sc->script_rng);
+  const ScenarioLimits *lim = &options->limits;
+  SimLimits kernel_limits = { lim->mem_limit, lim->max_events, lim->max_instant_events };
+  sim_set_limits(sc->sim, &kernel_limits);
+  sc->sb = lua_sandbox_new(lim->mem_limit, lim->instr_budget, &sc->script_rng);
   if (sc->sb) {
+    /* One memory budget for the Lua heap and the kernel. */
+    sc->sb->mem_shared = sim_memory_counter(sc->sim);
+    sim_share_memory(sc->sim, &sc->sb->mem_used, "the Lua heap");
+    sc->sb->instr_run_budget = lim->instr_run_budget;
+    sc->sb->stop_reason = sandbox_stop_reason;
+    sc->sb->stop_ctx = sc;
     sc->sb->now = sandbox_now;
     sc->sb->now_ctx = sc;
     lua_api_open(sc);
@@ -55,9 +72,14 @@ void scenario_free(Scenario *sc)
     return;
   /* Pending events hold Lua references that their destroy callbacks
    * unref: free the Sim before the sandbox. Lua finalizers run at
-   * lua_close, so close the API first: whatever still calls it then gets
-   * an error, never the freed Sim. */
+   * lua_close, so close the API first (whatever still calls it then gets
+   * an error, never the freed Sim), and the sandbox's allocator and count
+   * hook stop looking at the Sim. */
   lua_api_close(sc);
+  if (sc->sb) {
+    sc->sb->mem_shared = NULL;
+    sc->sb->stop_reason = NULL;
+  }
   workload_set_free(sc->workloads);
   sim_free(sc->sim);
   g_ptr_array_unref(sc->lua_models);
@@ -103,6 +125,49 @@ static void name_file(Scenario *sc, GError *error)
 {
   if (error && !g_str_has_prefix(error->message, sc->path))
     g_prefix_error(&error, "%s: ", sc->path);
+}
+
+/* Adds to a budget error what the user can do about it: the flag that
+ * raises the limit, and for memory where the bytes are. */
+static void explain_budget(Scenario *sc, GError *error)
+{
+  if (error->code != SIM_ERROR_LIMIT && sim_over_budget(sc->sim) == SIM_BUDGET_NONE)
+    return;
+  const char *flag = NULL;
+  switch (sim_over_budget(sc->sim)) {
+  case SIM_BUDGET_EVENTS: flag = "--max-events"; break;
+  case SIM_BUDGET_INSTANT_EVENTS: flag = "--max-events-per-instant"; break;
+  case SIM_BUDGET_MEMORY:
+    if (!strstr(error->message, "exceeded:")) {
+      /* Lua's heap hit the limit the kernel had filled: say so. */
+      char *longer = g_strdup_printf("%s: %s", error->message, sim_failure(sc->sim));
+      g_free(error->message);
+      error->message = longer;
+    }
+    flag = "--mem-limit";
+    break;
+  case SIM_BUDGET_NONE:
+    /* The sandbox's own budgets, told apart by their messages. */
+    if (strstr(error->message, "the run's instruction budget"))
+      flag = "--max-total-instructions";
+    else if (strstr(error->message, "instruction budget of"))
+      flag = "--max-instructions";
+    else if (strstr(error->message, "not enough memory")) {
+      /* The Lua heap could not grow: say what fills the shared budget. */
+      g_autofree char *report = sim_memory_report(sc->sim);
+      const char *list = strchr(report, ':');
+      char *longer = g_strconcat(error->message, list ? list : "", NULL);
+      g_free(error->message);
+      error->message = longer;
+      flag = "--mem-limit";
+    }
+    break;
+  }
+  if (flag) {
+    char *longer = g_strdup_printf("%s; raise the limit with %s", error->message, flag);
+    g_free(error->message);
+    error->message = longer;
+  }
 }
 
 /* Loads the prelude and the script and runs its top level. */
@@ -192,8 +257,11 @@ Scenario *scenario_run(const char *path, uint64_t seed, GHashTable *overrides,
       !output_set_add(outputs, "--csv", options->csv_path, &csv, error))
     return NULL;
   g_autoptr(Scenario) sc = scenario_new(path, seed, overrides, options);
-  if (!load_script(sc, error))
+  if (!load_script(sc, error)) {
+    if (*error)
+      explain_budget(sc, *error);
     return NULL;
+  }
   if (!sim_resolve_nodes(sc->sim, error)) {
     g_prefix_error(error, "%s: ", path);
     return NULL;
@@ -210,7 +278,10 @@ Scenario *scenario_run(const char *path, uint64_t seed, GHashTable *overrides,
   sc->running = TRUE;
   sim_run(sc->sim, sc->duration);
   if (!sc->error && sim_failure(sc->sim))
-    sc->error = g_error_new(SIM_ERROR, SIM_ERROR_INVALID, "%s", sim_failure(sc->sim));
+    sc->error = g_error_new(SIM_ERROR, sim_over_budget(sc->sim) ? SIM_ERROR_LIMIT : SIM_ERROR_INVALID, "%s",
+                            sim_failure(sc->sim));
+  if (sc->error)
+    explain_budget(sc, sc->error);
   if (!sc->error) {
     sim_finish(sc->sim);
     lua_api_run_end_checks(sc);

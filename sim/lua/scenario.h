@@ -45,6 +45,8 @@ typedef struct {
   guint nemesis_count;
   gboolean running;
   guint observe_depth;      /* nesting of the event observer */
+  const char *origin;       /* the script line that scheduled the callback
+                               running now (lua_events.c), or NULL */
   Expectations expect;
   SimTime window;           /* availability timeline window (resolved) */
   GError *error;            /* first error raised inside a hook */
@@ -52,18 +54,33 @@ typedef struct {
                                freed after the Sim, whose nodes use them */
 } Scenario;
 
+/* What one run may use; a run past any of them ends with exit 2 and a
+ * message naming the budget (and the script line, where there is one).
+ * The defaults leave a wide margin over every shipped scenario (README,
+ * "Determinism and the sandbox", has the measured figures). */
+typedef struct {
+  size_t mem_limit;            /* bytes: the Lua heap plus the kernel's
+                                  events, messages, history and names */
+  long long instr_budget;      /* Lua instructions per call into the script */
+  long long instr_run_budget;  /* Lua instructions over the whole run */
+  guint64 max_events;          /* events taken from the queue in the run */
+  guint64 max_instant_events;  /* events at one simulated instant */
+} ScenarioLimits;
+
+#define SCENARIO_LIMITS_DEFAULT                                                     \
+  { .mem_limit = 256u << 20, .instr_budget = 100000000, .instr_run_budget = 1000000000LL, \
+    .max_events = 10000000, .max_instant_events = 1000000 }
+
 typedef struct {
   char *trace_path;
   char *history_path;
-  size_t mem_limit;         /* bytes */
-  long long instr_budget;   /* per call into Lua */
+  ScenarioLimits limits;
   char *csv_path;           /* availability timeline as CSV, or NULL */
   SimTime window;           /* timeline window; 0 = scenario_default_window */
 } ScenarioOptions;
 
-/* No output files, the default memory cap (256 MiB) and instruction budget
- * (10^8 per call into Lua). */
-#define SCENARIO_OPTIONS_DEFAULT { .mem_limit = 256u << 20, .instr_budget = 100000000 }
+/* No output files and the default limits. */
+#define SCENARIO_OPTIONS_DEFAULT { .limits = SCENARIO_LIMITS_DEFAULT }
 
 /* Loads and runs the script at `path` with `seed` and the --set overrides
  * (key → text; may be NULL). Writes trace, history and the timeline CSV to
@@ -116,3 +133,7 @@ void lua_api_hooks_free(Scenario *sc);
 /* Runs end-of-run invariants; returns FALSE and sets sc->error on a script
  * error. */
 gboolean lua_api_run_end_checks(Scenario *sc);
+/* lua_events.c: raises the kernel's message if a budget (memory) has
+ * ended the run, e.g. in the API call that just queued a message, so the
+ * error names the script line. Returns otherwise. */
+void lua_api_check_budget(lua_State *L);

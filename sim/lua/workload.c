@@ -41,6 +41,9 @@ static void workload_free(gpointer p)
 
 static void schedule_next(Workload *w, SimTime delay);
 
+/* A closed-loop client's entry in by_op, charged to the memory budget. */
+#define BY_OP_BYTES ((gssize) (sizeof(gint64) + SIM_HASH_ENTRY_BYTES))
+
 static void on_op(Sim *sim, const SimTraceEvent *ev, void *data)
 {
   (void) sim;
@@ -52,6 +55,7 @@ static void on_op(Sim *sim, const SimTraceEvent *ev, void *data)
   if (!w)
     return;
   g_hash_table_remove(set->by_op, &key);
+  sim_mem_charge(set->sim, SIM_MEM_HISTORY, -BY_OP_BYTES);
   w->in_flight = 0;
   schedule_next(w, w->spec.think);
 }
@@ -98,7 +102,7 @@ static void invoke(Sim *sim, void *data)
     schedule_next(w, w->spec.think > 0 ? w->spec.think : 10 * SIM_MS);
     return;
   }
-  const char *f = g_intern_string(pick_op(w));
+  const char *f = sim_intern(sim, pick_op(w));
   SimValue key = w->spec.keys > 0 ? sim_value_int(sim_rng_range(&w->rng, 0, w->spec.keys - 1)) : sim_value_nil();
   SimValue value = sim_value_nil();
   if (g_str_equal(f, "write") || g_str_equal(f, "put") || g_str_equal(f, "add") || g_str_equal(f, "append"))
@@ -112,6 +116,7 @@ static void invoke(Sim *sim, void *data)
     gint64 *k = g_new(gint64, 1);
     *k = (gint64) op;
     g_hash_table_insert(w->set->by_op, k, w);
+    sim_mem_charge(sim, SIM_MEM_HISTORY, BY_OP_BYTES);
   }
   node->model->on_invoke(node, op, f, w->spec.keys > 0 ? &key : NULL, &value);
   if (w->spec.open_loop)
@@ -121,15 +126,25 @@ static void invoke(Sim *sim, void *data)
 static void schedule_next(Workload *w, SimTime delay)
 {
   Sim *sim = w->set->sim;
-  if (w->spec.open_loop) {
-    double gap = sim_rng_exponential(&w->rng, 1e9 / w->spec.rate);
-    delay = (SimTime) llround(gap > 9e18 ? 9e18 : gap);
-  }
-  SimTime at = sim->now + delay;
+  if (w->spec.open_loop)
+    delay = sim_time_from_ns_double(sim_rng_exponential(&w->rng, 1e9 / w->spec.rate));
+  SimTime at = sim_time_after(sim->now, delay);
   if (at < w->spec.start)
     at = w->spec.start;
   if (at < w->spec.stop)
     sim_schedule(sim, at, invoke, w, NULL);
+}
+
+gboolean workload_describe(SimCallFn fn, void *data, const char **where, const char **what)
+{
+  if (fn != invoke)
+    return FALSE;
+  Workload *w = data;
+  Sim *sim = w->set->sim;
+  g_autofree char *text = g_strdup_printf("the workload of client '%s'", sim_node_name(sim_node(sim, w->node)));
+  *where = NULL;
+  *what = sim_intern(sim, text);
+  return TRUE;
 }
 
 gboolean workload_attach(WorkloadSet *set, int node_id, const WorkloadSpec *spec, GError **error)
@@ -180,6 +195,10 @@ gboolean workload_attach(WorkloadSet *set, int node_id, const WorkloadSpec *spec
     w->spec.cas_values = 5;
   sim_rng_init_indexed(&w->rng, sim_seed(set->sim), "workload", (uint64_t) node_id);
   g_ptr_array_add(set->workloads, w);
+  gssize bytes = sizeof *w + sizeof(gpointer);
+  for (guint i = 0; i < w->spec.ops->len; i++)
+    bytes += (gssize) (sizeof(WorkloadOp) + strlen(g_array_index(w->spec.ops, WorkloadOp, i).f) + 1);
+  sim_mem_charge(set->sim, SIM_MEM_SCRIPT, bytes);
   if (spec->open_loop)
     schedule_next(w, 0);
   else

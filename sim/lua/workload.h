@@ -29,3 +29,6 @@ void workload_spec_clear(WorkloadSpec *spec);
 /* Drives client `node` with `spec` (copied). Fails if the node's model cannot
  * take operations or the spec is inconsistent. */
 gboolean workload_attach(WorkloadSet *set, int node, const WorkloadSpec *spec, GError **error);
+/* For the event-limit message: if `fn` is a workload's arrival callback,
+ * says whose (`*where` NULL, `*what` interned in the Sim) and returns TRUE. */
+gboolean workload_describe(SimCallFn fn, void *data, const char **where, const char **what);
