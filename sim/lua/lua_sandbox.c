@@ -348,7 +348,11 @@ gboolean lua_sandbox_call(LuaSandbox *sb, int nargs, int nresults, GError **erro
   lua_insert(L, base);
   sb->instr_left = sb->instr_budget;
   sb->over_budget = FALSE;
-  lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+  /* Undo over_budget's every-instruction hook. Only then: lua_sethook
+   * restarts the count, and callbacks shorter than HOOK_EVERY would never
+   * reach the hook and the run-wide budget. */
+  if (lua_gethookcount(L) != HOOK_EVERY)
+    lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
   int rc = lua_pcall(L, nargs, nresults, base);
   gboolean ok = rc == LUA_OK;
   if (!ok) {
