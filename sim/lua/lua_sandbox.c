@@ -63,14 +63,15 @@ LuaSandbox *lua_sandbox_of(lua_State *L)
 
 static void budget_hook(lua_State *L, lua_Debug *ar);
 
-/* Raises `message` on `L`, and makes every later instruction of this
- * thread raise again, so a pcall or a __close handler cannot run on after
- * the budget is gone (the next call into Lua resets the hook). */
-static int over_budget(lua_State *L, LuaSandbox *sb, const char *message)
+/* Raises the message on top of `L`'s stack, and makes every later
+ * instruction of this thread raise again, so a pcall or a __close handler
+ * cannot run on after the budget is gone (the next call into Lua resets
+ * the hook). The message is a Lua string: lua_error does not return, so
+ * nothing C-allocated may be waiting to be freed. */
+static int over_budget(lua_State *L, LuaSandbox *sb)
 {
   sb->over_budget = TRUE;
   lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
-  lua_pushstring(L, message);
   return lua_error(L);
 }
 
@@ -80,18 +81,19 @@ static int over_budget(lua_State *L, LuaSandbox *sb, const char *message)
 static void check_budgets(lua_State *L, LuaSandbox *sb)
 {
   if (sb->instr_left <= 0) {
-    g_autofree char *msg = g_strdup_printf("instruction budget of %lld exceeded (an endless loop?)",
-                                           sb->instr_budget);
-    over_budget(L, sb, msg);
+    lua_pushfstring(L, "instruction budget of %I exceeded (an endless loop?)", (lua_Integer) sb->instr_budget);
+    over_budget(L, sb);
   }
   if (sb->instr_run_budget > 0 && sb->instr_run > sb->instr_run_budget) {
-    g_autofree char *msg = g_strdup_printf("the run's instruction budget of %lld exceeded (the script keeps "
-                                           "working without end?)", sb->instr_run_budget);
-    over_budget(L, sb, msg);
+    lua_pushfstring(L, "the run's instruction budget of %I exceeded (the script keeps working without end?)",
+                    (lua_Integer) sb->instr_run_budget);
+    over_budget(L, sb);
   }
   const char *stop = sb->stop_reason ? sb->stop_reason(sb->stop_ctx) : NULL;
-  if (stop)
-    over_budget(L, sb, stop);
+  if (stop) {
+    lua_pushstring(L, stop);
+    over_budget(L, sb);
+  }
 }
 
 /* Every HOOK_EVERY instructions (every one once a budget is spent). */
