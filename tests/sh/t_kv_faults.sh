@@ -1,0 +1,16 @@
+# The kv fault matrix: kv.quorum and kv.abd under each fault of
+# scenarios/_kv_faults.lua on its own (loss, duplication, reordering, delay,
+# crashes) and all combined, seeds 1-5 per row (tests/soak/kv_faults.sh
+# runs 200). Each row must hold what the scenario promises: no stale read,
+# every quorum from distinct replicas, and for ABD a linearizable history.
+. "$ROOT/tests/sh/lib.sh"
+cd "$ROOT"
+for store in quorum abd; do
+  for fault in none loss duplicate reorder delay crash all; do
+    expect_exit 0 fs check --jobs 2 --seeds 1-5 --set "fault=$fault" "scenarios/kv_${store}_faults.lua"
+    contains "$OUT" "held in 5/5" "kv_${store}_faults fault=$fault"
+  done
+done
+# A fault name the matrix does not know is an error, not a silent pass.
+expect_exit 2 fs run scenarios/kv_quorum_faults.lua --set fault=flood
+contains "$ERR" "fault must be one of"
