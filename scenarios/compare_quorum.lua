@@ -46,18 +46,10 @@ include("_kv_faults.lua").check_quorums({ GET_R = 0, PUT_R = 1 }, p.w)
 -- The servers down at some moment of each operation still open, and the
 -- down fraction of this run over the workload's window.
 local t0, t1 = 2, 60
-local since, downtime, invoked, ok = {}, 0, 0, 0
+local invoked, ok = 0, 0
 local open = {} -- op id → { [server] = true } for servers down during it
-on("crash", function(ev)
-  since[ev.node] = ev.time
+local downtime = include("_kv_downtime.lua")(#servers, t0, t1, function(ev)
   for _, down in pairs(open) do down[ev.node] = true end
-end)
-on("restart", function(ev)
-  if since[ev.node] then
-    local a, b = math.max(since[ev.node], t0), math.min(ev.time, t1)
-    if b > a then downtime = downtime + b - a end
-  end
-  since[ev.node] = nil
 end)
 invariant("quorum_available", function() return true end)
 on("op", function(ev)
@@ -65,7 +57,7 @@ on("op", function(ev)
   if op.type == "invoke" then
     invoked = invoked + 1
     local down = {}
-    for n in pairs(since) do down[n] = true end
+    for n in pairs(downtime.down) do down[n] = true end
     open[op.id] = down
     return
   end
@@ -82,8 +74,7 @@ on("op", function(ev)
   open[op.id] = nil
 end)
 invariant("availability_formula", function()
-  for n, t in pairs(since) do downtime = downtime + t1 - math.max(t, t0); since[n] = nil end
-  local measured_down = downtime / (#servers * (t1 - t0))
+  local measured_down = downtime.fraction()
   local expected, measured = formula(measured_down), ok / invoked
   metric("quorum_down_fraction", measured_down)
   metric("formula_quorum_measured", expected)

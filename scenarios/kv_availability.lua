@@ -35,19 +35,10 @@ end
 -- over the workload's window (the test suite compares with the latter).
 metric("kv_read_availability_nominal", avail(p.r, down))
 metric("kv_write_availability_nominal", avail(write_need, down))
-local since, downtime = {}, 0
 local t0, t1 = 5, 119
-on("crash", function(ev) since[ev.node] = ev.time end)
-on("restart", function(ev)
-  if since[ev.node] then
-    local a, b = math.max(since[ev.node], t0), math.min(ev.time, t1)
-    if b > a then downtime = downtime + b - a end
-  end
-  since[ev.node] = nil
-end)
+local downtime = include("_kv_downtime.lua")(#servers, t0, t1)
 at(t1, function()
-  for n, t in pairs(since) do downtime = downtime + t1 - math.max(t, t0); since[n] = nil end
-  local measured = downtime / (#servers * (t1 - t0))
+  local measured = downtime.fraction()
   metric("kv_down_fraction", measured)
   metric("kv_read_availability_formula", avail(p.r, measured))
   metric("kv_write_availability_formula", avail(write_need, measured))
