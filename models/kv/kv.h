@@ -2,7 +2,9 @@
  *
  * Two stores run on the same parts:
  *   kv.quorum / kv.quorum.client  Dynamo-style N/R/W quorums, last writer
- *                                 wins by (Lamport timestamp, node id), read
+ *                                 wins by (timestamp, write id), the
+ *                                 timestamp from a read of R replicas or
+ *                                 from the coordinator's clock, read
  *                                 repair, optional sloppy quorum with hinted
  *                                 handoff, and membership change (a node
  *                                 joins, or leaves when kv.quorum.admin
@@ -29,8 +31,9 @@ extern const SimModel model_kv_abd_client;
 
 /* ---- versions ---- */
 
-/* A version: Lamport timestamp, then the writer's node id. A missing value
- * has version KV_NONE, older than every write. */
+/* A version: a timestamp, then a tie-break unique to the write (the
+ * operation id of the write that made it; 0 for preloaded cells). A missing
+ * value has version KV_NONE, older than every write. */
 typedef struct {
   int64_t ts;
   int64_t nid;

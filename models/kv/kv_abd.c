@@ -3,9 +3,12 @@
  * replicated on the key's N-node preference list with majority quorums.
  *
  * The client coordinates. write(v): query the replicas, wait for a majority,
- * take the highest tag (ts, node), then store v with tag (ts + 1, own id) and
- * wait for a majority of acks. read: query a majority for the highest tag
- * and its value, write that pair back to a majority, then return the value.
+ * take the highest tag (ts, id), then store v with tag (ts + 1, op id) and
+ * wait for a majority of acks. The tag's second part is the operation id,
+ * not the client's: a client with several operations in flight acts as
+ * several writers, and each write's tag must be its own. read: query a
+ * majority for the highest tag and its value, write that pair back to a
+ * majority, then return the value.
  * Requests are resent every `retry` to replicas that have not answered, so
  * lost messages only delay; an operation is abandoned once its workload
  * deadline has recorded it as info. Replicas keep their cells in durable

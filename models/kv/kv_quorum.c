@@ -1,8 +1,8 @@
 /* kv.quorum: a Dynamo-style replica. It stores versioned cells (last writer
- * wins by (Lamport timestamp, writer id)) in durable state and answers the
+ * wins by (timestamp, write id)) in durable state and answers the
  * coordinating clients (kv_quorum_client.c):
  *   GET(key, rid, mv)              → GET_R(key, rid, cell)
- *   PUT(key, rid, cell, hint, mv)  → PUT_R(key, rid, ts of the stored version)
+ *   PUT(key, rid, cell, hint, mv)  → PUT_R(key, rid, the freshest cell held)
  *     hint = 1 + id of the preferred replica this fallback stands in for
  *     (sloppy quorum): the cell is kept as a hint and pushed to that replica
  *     every `hint_interval` until it acknowledges (hinted handoff).

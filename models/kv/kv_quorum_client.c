@@ -2,18 +2,23 @@
  * it sends the request to the N nodes of k's preference list and completes
  * after R read replies (returning the newest version) or W write acks.
  *   - Versions (parameter `versions`):
- *       "read" (default): a write first reads, like ABD's writer (Attiya,
- *         Bar-Noy, Dolev 1995): it asks the replicas for their version,
- *         waits for R replies, and writes (highest ts + 1, own id). When
+ *       "read" (default): a write first reads, like the writer of
+ *         multi-writer ABD (Attiya, Bar-Noy, Dolev, JACM 1995; Lynch and
+ *         Shvartsman, FTCS 1997): it asks the replicas for their version,
+ *         waits for R replies, and writes (highest ts + 1, op id). When
  *         R + W > N the query meets every completed write's W acks, so a
  *         write that starts after another completed gets a higher version:
  *         versions follow real time. It costs a second round trip, and a
  *         write needs max(R, W) replicas.
- *       "clock": the coordinator stamps (its local clock in ns, own id), as
+ *       "clock": the coordinator stamps (its local clock in ns, op id), as
  *         Cassandra does with coordinator timestamps: one round trip, and
  *         versions follow real time only as far as the clocks agree. A
  *         clock that is behind makes its writes lose to older ones
  *         (clock_offset, clock_jump and clock_drift on the client reach it).
+ *     The tie-break is the write's operation id, unique in the run: with
+ *     the client's id, two writes of one client in flight could get the
+ *     same version with different values, and replicas that received them
+ *     in different orders would never agree.
  *   - Read repair: every replica that answered a read with an older version
  *     (also after the read completed, for `linger`) is sent the newest one.
  *     There is no write-back before the read returns (ABD's second phase),
