@@ -14,3 +14,8 @@ done
 # A fault name the matrix does not know is an error, not a silent pass.
 expect_exit 2 fs run scenarios/kv_quorum_faults.lua --set fault=flood
 contains "$ERR" "fault must be one of"
+# ABD with many writes of one client in flight: each write's tag is its
+# own, so the replicas agree at the end (the default, kv.quorum, runs in
+# `faultsim check scenarios`).
+expect_exit 0 fs check --jobs 2 --set store=abd scenarios/kv_inflight.lua
+contains "$OUT" "held in 10/10"
