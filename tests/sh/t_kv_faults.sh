@@ -3,6 +3,7 @@
 # crashes) and all combined, seeds 1-5 per row (tests/soak/kv_faults.sh
 # runs 200). Each row must hold what the scenario promises: no stale read,
 # every quorum from distinct replicas, and for ABD a linearizable history.
+# Then ABD with writes in flight, and membership changes under duplication.
 . "$ROOT/tests/sh/lib.sh"
 cd "$ROOT"
 for store in quorum abd; do
@@ -19,3 +20,7 @@ contains "$ERR" "fault must be one of"
 # `faultsim check scenarios`).
 expect_exit 0 fs check --jobs 2 --set store=abd scenarios/kv_inflight.lua
 contains "$OUT" "held in 10/10"
+# Membership changes with duplicated messages: joins and leaves still move
+# the right keys and lose none, and the handoff race loses no write.
+expect_exit 0 fs check --jobs 2 --set duplicate=0.3 scenarios/kv_join.lua scenarios/kv_leave.lua scenarios/kv_handoff_race.lua
+contains "$OUT" "3 passed, 0 failed"
