@@ -1,7 +1,8 @@
 -- kv.abd, the multi-writer ABD register, under crashes of a minority and
 -- random message loss: three replicas per key, one replica at a time
 -- crash-restarts, 5% of messages are lost. The clients' finish hook runs the
--- linearizability checker on the history (invariant `linearizable`).
+-- linearizability checker on the history (invariant `linearizable`) and the
+-- real-time stale-read check (invariant `stale_read`).
 scenario { name = "kv_abd", duration = "6s", seeds = 20 }
 
 local p = params { loss = 0.05, keys = 3, clients = 4 }
@@ -18,5 +19,5 @@ every("1s", function()
   crash_restart(servers[r:random(1, #servers)], r:random() * 0.6 + 0.1)
 end)
 
-expect { invariants = { linearizable = 0 }, metrics = { abd_lincheck = 1, abd_stale_reads = 0,
+expect { invariants = { linearizable = 0, stale_read = 0 }, metrics = { abd_lincheck = 1,
          abd_read_availability = { min = 0.9 } } }

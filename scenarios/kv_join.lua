@@ -2,11 +2,11 @@
 -- replica each); at 1 s an 11th server joins with node() and the old owners
 -- hand off exactly the keys whose preference list changed. A consistent
 -- ring moves about 1/11 of the keys (1,000); modulo placement moves about
--- 10/11 (10,000). Try --set ring=modulo, --set replicas=3.
+-- 10/11 (10,000). Try --set ring=modulo, --set replicas=3, --set duplicate=0.3.
 scenario { name = "kv_join", duration = "3s", seeds = 3 }
 
-local p = params { ring = "vnodes", replicas = 1, keys = 11000 }
-network { latency = "uniform:1ms,3ms", loss = 0.01 }
+local p = params { ring = "vnodes", replicas = 1, keys = 11000, duplicate = 0.0 }
+network { latency = "uniform:1ms,3ms", loss = 0.01, duplicate = p.duplicate }
 local cfg = { ring = p.ring, replicas = p.replicas, preload = p.keys }
 for i = 1, 10 do node("s" .. i, "kv.quorum", cfg) end
 at("1s", function()

@@ -8,11 +8,13 @@
 -- reading and writing throughout; at the end every key ever stored must be
 -- held by all of its replicas among the 10 remaining servers.
 -- Try --set ring=modulo, --set replicas=3, --set leave=s6 (jump, which can
--- only drop its last bucket cheaply, then moves about half of the keys).
+-- only drop its last bucket cheaply, then moves about half of the keys),
+-- --set duplicate=0.3 (every link delivers 30% of messages twice).
 scenario { name = "kv_leave", duration = "3s", seeds = 3 }
 
-local p = params { ring = "vnodes", replicas = 1, keys = 11000, leave = "s11", rate = 100, loss = 0.01, client_loss = 0.0 }
-network { latency = "uniform:1ms,3ms", loss = p.loss }
+local p = params { ring = "vnodes", replicas = 1, keys = 11000, leave = "s11", rate = 100, loss = 0.01, client_loss = 0.0,
+                   duplicate = 0.0 }
+network { latency = "uniform:1ms,3ms", loss = p.loss, duplicate = p.duplicate }
 local cfg = { ring = p.ring, replicas = p.replicas, preload = p.keys }
 for i = 1, 11 do node("s" .. i, "kv.quorum", cfg) end
 local cs = clients {
@@ -24,7 +26,7 @@ local cs = clients {
 -- resent); the clients' links lose `client_loss`, 0 by default, so any
 -- failed operation is the leave's doing.
 for _, c in ipairs(cs) do
-  for i = 1, 11 do link(c, "s" .. i, { loss = p.client_loss }) end
+  for i = 1, 11 do link(c, "s" .. i, { loss = p.client_loss, duplicate = p.duplicate }) end
 end
 at("1s", function() node("admin", "kv.quorum.admin", { leave = p.leave }) end)
 

@@ -2,7 +2,9 @@
  *
  * Two stores run on the same parts:
  *   kv.quorum / kv.quorum.client  Dynamo-style N/R/W quorums, last writer
- *                                 wins by (Lamport timestamp, node id), read
+ *                                 wins by (timestamp, write id), the
+ *                                 timestamp from a read of R replicas or
+ *                                 from the coordinator's clock, read
  *                                 repair, optional sloppy quorum with hinted
  *                                 handoff, and membership change (a node
  *                                 joins, or leaves when kv.quorum.admin
@@ -15,7 +17,6 @@
  * This header declares the shared modules:
  *   kv_store.c    a versioned map kept in durable node state
  *   kv_members.c  membership views and the ring built from them
- *   kv_records.c  per-client operation records (for stale-read counting)
  *   kv_metrics.c  end-of-run metrics: availability, stale reads, divergence
  *   kv_lincheck.c the in-memory history handed to the linearizability checker */
 #pragma once
@@ -30,8 +31,9 @@ extern const SimModel model_kv_abd_client;
 
 /* ---- versions ---- */
 
-/* A version: Lamport timestamp, then the writer's node id. A missing value
- * has version KV_NONE, older than every write. */
+/* A version: a timestamp, then a tie-break unique to the write (the
+ * operation id of the write that made it; 0 for preloaded cells). A missing
+ * value has version KV_NONE, older than every write. */
 typedef struct {
   int64_t ts;
   int64_t nid;
@@ -132,24 +134,17 @@ int kv_first_node(Sim *sim, const SimModel *model);
  * such server. */
 guint kv_client_replicas(SimNode *client, const SimModel *server);
 
-/* ---- client operation records (kv_records.c) ---- */
-
-/* Appends "kv.w" (an acknowledged write: key, version, ack time) or "kv.r"
- * (a completed read: key, version returned, invocation time) to the
- * client's durable log, so the records survive client crashes. */
-void kv_record_write(SimNode *client, int64_t key, KvVersion v);
-void kv_record_read(SimNode *client, int64_t key, KvVersion v, SimTime invoked_at);
-
 /* ---- end-of-run metrics (kv_metrics.c) ---- */
 
 /* Sets PREFIX_read_availability and PREFIX_write_availability: the share
  * of reads / writes invoked by `clients` that completed ok (ops still
  * pending at the end are left out), and counts of each outcome. */
 void kv_metrics_availability(Sim *sim, SimNode *const *clients, guint n, const char *prefix);
-/* Counts stale reads from the clients' records: a read whose version is
- * older than a write to the same key acknowledged before the read began.
- * Sets PREFIX_stale_reads and PREFIX_reads_checked; returns the count. */
-guint64 kv_metrics_stale_reads(Sim *sim, SimNode *const *clients, guint n, const char *prefix);
+/* The real-time stale-read check (sim/check/check_kv.h) over the history of
+ * `clients`: declares invariant `stale_read` and records one violation per
+ * stale read, at the time the read returned; sets PREFIX_stale_reads (the
+ * same count) and PREFIX_reads_checked (ok reads). Returns the count. */
+guint64 kv_check_stale_reads(Sim *sim, SimNode *const *clients, guint n, const char *prefix);
 /* Keys whose replicas (under `ring`, `replicas` copies) hold different
  * cells at the end; sets PREFIX_divergent_keys and PREFIX_keys. */
 guint64 kv_metrics_divergence(Sim *sim, SimNode *const *servers, guint n,

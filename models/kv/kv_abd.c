@@ -3,9 +3,12 @@
  * replicated on the key's N-node preference list with majority quorums.
  *
  * The client coordinates. write(v): query the replicas, wait for a majority,
- * take the highest tag (ts, node), then store v with tag (ts + 1, own id) and
- * wait for a majority of acks. read: query a majority for the highest tag
- * and its value, write that pair back to a majority, then return the value.
+ * take the highest tag (ts, id), then store v with tag (ts + 1, op id) and
+ * wait for a majority of acks. The tag's second part is the operation id,
+ * not the client's: a client with several operations in flight acts as
+ * several writers, and each write's tag must be its own. read: query a
+ * majority for the highest tag and its value, write that pair back to a
+ * majority, then return the value.
  * Requests are resent every `retry` to replicas that have not answered, so
  * lost messages only delay; an operation is abandoned once its workload
  * deadline has recorded it as info. Replicas keep their cells in durable
@@ -176,16 +179,12 @@ static void finish_op(SimNode *node, AbdClient *c, AbdReq *q)
   double ms = (double) (sim_now(sim) - q->invoked_at) / 1e6;
   if (q->write) {
     SimValue v = sim_value_int(q->value);
-    if (sim_op_complete(node, q->op, SIM_OP_OK, &v)) {
-      kv_record_write(node, q->key, q->best.version);
+    if (sim_op_complete(node, q->op, SIM_OP_OK, &v))
       sim_metric_sample(sim, "abd_write_latency_ms", ms);
-    }
   } else {
     SimValue v = q->best.has ? sim_value_int(q->best.value) : sim_value_nil();
-    if (sim_op_complete(node, q->op, SIM_OP_OK, &v)) {
-      kv_record_read(node, q->key, q->best.version, q->invoked_at);
+    if (sim_op_complete(node, q->op, SIM_OP_OK, &v))
       sim_metric_sample(sim, "abd_read_latency_ms", ms);
-    }
   }
   sim_timer_cancel(node, q->timer);
   gint64 op = (gint64) q->op;
@@ -218,7 +217,7 @@ static void client_on_message(SimNode *node, const SimMsg *msg)
     return;
   if (phase == 1) {
     if (q->write)
-      q->best = (KvCell) { { q->best.version.ts + 1, sim_node_id(node) }, TRUE, q->value };
+      q->best = (KvCell) { { q->best.version.ts + 1, (int64_t) q->op }, TRUE, q->value };
     start_phase(node, q, 2);
   } else {
     finish_op(node, c, q);
@@ -228,7 +227,7 @@ static void client_on_message(SimNode *node, const SimMsg *msg)
 static void client_finish(Sim *sim, SimNode *const *nodes, guint count)
 {
   kv_metrics_availability(sim, nodes, count, "abd");
-  kv_metrics_stale_reads(sim, nodes, count, "abd");
+  kv_check_stale_reads(sim, nodes, count, "abd");
   if (sim_node_param_bool(nodes[0], "lincheck"))
     kv_lincheck_history(sim, nodes, count, (guint64) sim_node_param_int(nodes[0], "lincheck_max_steps"),
                         "linearizable", "abd");

@@ -80,14 +80,14 @@ static void handoff_check_done(SimNode *node, KvServer *s)
     sim_durable_set(node, "ho_end", sim_now(sim_node_sim(node)));
 }
 
-void kv_handoff_ack(SimNode *node, KvServer *s, int64_t key, int from)
+void kv_handoff_ack(SimNode *node, KvServer *s, int64_t key, int from, KvVersion acked)
 {
   gint64 pk = key * 1048576 + from;
   guint ix = GPOINTER_TO_UINT(g_hash_table_lookup(s->handoff_ix, &pk));
   if (!ix)
     return;
   KvHandoff *h = &g_array_index(s->handoffs, KvHandoff, ix - 1);
-  if (h->done)
+  if (h->done || kv_version_cmp(acked, kv_store_get(s->store, key).version) < 0)
     return;
   h->done = TRUE;
   s->handoffs_open--;

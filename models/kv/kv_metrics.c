@@ -45,22 +45,72 @@ void kv_metrics_availability(Sim *sim, SimNode *const *clients, guint n, const c
   }
 }
 
-guint64 kv_metrics_stale_reads(Sim *sim, SimNode *const *clients, guint n, const char *prefix)
+typedef struct {
+  Sim *sim;
+  const CheckKvOp *reads;
+} StaleSink;
+
+static void report_stale(gsize read, gsize witness, const char *what, void *data)
 {
-  g_autoptr(GArray) writes = g_array_new(FALSE, FALSE, sizeof(CheckKvAccess));
-  g_autoptr(GArray) reads = g_array_new(FALSE, FALSE, sizeof(CheckKvAccess));
-  for (guint c = 0; c < n; c++)
-    for (guint i = 0; i < sim_log_length(clients[c]); i++) {
-      const SimMsg *m = sim_log_get(clients[c], i);
-      CheckKvAccess r = { sim_msg_get(m, "key", 0), sim_msg_get(m, "at", 0), sim_msg_get(m, "ts", 0),
-                          sim_msg_get(m, "nid", -1) };
-      if (strcmp(m->type, "kv.w") == 0)
-        g_array_append_val(writes, r);
-      else if (strcmp(m->type, "kv.r") == 0)
-        g_array_append_val(reads, r);
+  (void) witness;
+  StaleSink *sink = data;
+  sim_violation_at(sink->sim, "stale_read", sink->reads[read].completed, "%s", what);
+}
+
+/* An invocation waiting for its completion entry. */
+typedef struct {
+  SimTime invoked;
+  gssize write; /* index in the writes array, or -1 for a read */
+} Invoked;
+
+/* Collects the clients' reads and writes of integer keys from the history:
+ * every write (uncertain unless it completed ok) and every ok read. */
+static void collect_ops(Sim *sim, SimNode *const *clients, guint n, GArray *writes, GArray *reads)
+{
+  const GArray *h = sim_history(sim);
+  g_autoptr(GHashTable) open = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+  for (guint i = 0; i < h->len; i++) {
+    const SimHistoryEntry *e = &g_array_index(h, SimHistoryEntry, i);
+    if (!is_client(clients, n, e->process) || !e->has_key || e->key.kind != SIM_V_INT)
+      continue;
+    gboolean write = strcmp(e->f, "write") == 0;
+    if (!write && strcmp(e->f, "read") != 0)
+      continue;
+    gint64 op = (gint64) e->op;
+    if (e->type == SIM_OP_INVOKE) {
+      Invoked inv = { e->time, -1 };
+      if (write) {
+        CheckKvOp w = { e->key.a, e->value.kind == SIM_V_INT ? e->value.a : 0, FALSE, FALSE, e->time, 0 };
+        g_array_append_val(writes, w);
+        inv.write = (gssize) writes->len - 1;
+      }
+      g_hash_table_insert(open, g_memdup2(&op, sizeof op), g_memdup2(&inv, sizeof inv));
+      continue;
     }
-  guint64 stale = check_kv_stale_reads((CheckKvAccess *) writes->data, writes->len,
-                                       (CheckKvAccess *) reads->data, reads->len, NULL, NULL);
+    const Invoked *inv = g_hash_table_lookup(open, &op);
+    if (!inv)
+      continue;
+    if (inv->write >= 0 && e->type == SIM_OP_OK) {
+      CheckKvOp *w = &g_array_index(writes, CheckKvOp, inv->write);
+      w->certain = TRUE;
+      w->completed = e->time;
+    } else if (inv->write < 0 && e->type == SIM_OP_OK && (e->value.kind == SIM_V_INT || e->value.kind == SIM_V_NIL)) {
+      CheckKvOp r = { e->key.a, e->value.a, e->value.kind == SIM_V_NIL, TRUE, inv->invoked, e->time };
+      g_array_append_val(reads, r);
+    }
+    g_hash_table_remove(open, &op);
+  }
+}
+
+guint64 kv_check_stale_reads(Sim *sim, SimNode *const *clients, guint n, const char *prefix)
+{
+  sim_invariant_declare(sim, "stale_read");
+  g_autoptr(GArray) writes = g_array_new(FALSE, FALSE, sizeof(CheckKvOp));
+  g_autoptr(GArray) reads = g_array_new(FALSE, FALSE, sizeof(CheckKvOp));
+  collect_ops(sim, clients, n, writes, reads);
+  StaleSink sink = { sim, (const CheckKvOp *) reads->data };
+  guint64 stale = check_kv_stale_reads((const CheckKvOp *) writes->data, writes->len,
+                                       (const CheckKvOp *) reads->data, reads->len, report_stale, &sink);
   g_autofree char *s = name(prefix, "stale_reads");
   g_autofree char *c = name(prefix, "reads_checked");
   sim_metric_set(sim, s, (double) stale);

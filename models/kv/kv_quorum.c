@@ -1,8 +1,8 @@
 /* kv.quorum: a Dynamo-style replica. It stores versioned cells (last writer
- * wins by (Lamport timestamp, writer id)) in durable state and answers the
+ * wins by (timestamp, write id)) in durable state and answers the
  * coordinating clients (kv_quorum_client.c):
  *   GET(key, rid, mv)              → GET_R(key, rid, cell)
- *   PUT(key, rid, cell, hint, mv)  → PUT_R(key, rid, ts of the stored version)
+ *   PUT(key, rid, cell, hint, mv)  → PUT_R(key, rid, the freshest cell held)
  *     hint = 1 + id of the preferred replica this fallback stands in for
  *     (sloppy quorum): the cell is kept as a hint and pushed to that replica
  *     every `hint_interval` until it acknowledges (hinted handoff).
@@ -215,9 +215,9 @@ static void server_on_message(SimNode *node, const SimMsg *msg)
     kv_store_merge(s->store, key, &c);
     if (!had)
       durable_add(node, "ho_in", 1);
-    reply(node, msg, "HANDOFF_ACK", key, NULL);
+    reply(node, msg, "HANDOFF_ACK", key, &c);
   } else if (g_str_equal(t, "HANDOFF_ACK")) {
-    kv_handoff_ack(node, s, key, msg->src);
+    kv_handoff_ack(node, s, key, msg->src, kv_cell_from_msg(msg).version);
   } else if (g_str_equal(t, "HINT")) {
     KvCell c = kv_cell_from_msg(msg);
     if (kv_store_merge(s->store, key, &c))
@@ -291,11 +291,15 @@ static void server_finish(Sim *sim, SimNode *const *nodes, guint count)
   kv_metrics_replication(sim, nodes, count, ring, n, "kv");
   sim_metric_set(sim, "kv_members", kv_ring_size(ring));
   sim_metric_set(sim, "kv_hints_pending", (double) pending);
-  if (changed) {
-    sim_metric_set(sim, "kv_keys_moved", (double) moved);
-    if (end >= start)
-      sim_metric_set(sim, "kv_handoff_ms", (double) (end - start) / 1e6);
-  }
+  /* Counters are reported even when nothing counted them; the handoff time
+   * only when there was a membership change to time. */
+  static const char *const counters[] = { "kv_hinted_writes", "kv_hints_stored", "kv_hints_delivered",
+                                          "kv_handoff_sent", "kv_forwarded_writes" };
+  for (guint i = 0; i < G_N_ELEMENTS(counters); i++)
+    sim_metric_add(sim, counters[i], 0);
+  sim_metric_set(sim, "kv_keys_moved", (double) moved);
+  if (changed && end >= start)
+    sim_metric_set(sim, "kv_handoff_ms", (double) (end - start) / 1e6);
 }
 
 static const SimParamSpec server_params[] = {

@@ -1,34 +1,58 @@
 /* kv.quorum.client: the coordinator of kv.quorum. For an operation on key k
  * it sends the request to the N nodes of k's preference list and completes
  * after R read replies (returning the newest version) or W write acks.
- *   - Versions: a write is stamped (++clock, own id), where clock is a
- *     Lamport clock raised by every version seen in replies (and kept in
- *     durable state across crashes).
+ *   - Versions (parameter `versions`):
+ *       "read" (default): a write first reads, like the writer of
+ *         multi-writer ABD (Attiya, Bar-Noy, Dolev, JACM 1995; Lynch and
+ *         Shvartsman, FTCS 1997): it asks the replicas for their version,
+ *         waits for R replies, and writes (highest ts + 1, op id). When
+ *         R + W > N the query meets every completed write's W acks, so a
+ *         write that starts after another completed gets a higher version:
+ *         versions follow real time. It costs a second round trip, and a
+ *         write needs max(R, W) replicas.
+ *       "clock": the coordinator stamps (its local clock in ns, op id), as
+ *         Cassandra does with coordinator timestamps: one round trip, and
+ *         versions follow real time only as far as the clocks agree. A
+ *         clock that is behind makes its writes lose to older ones
+ *         (clock_offset, clock_jump and clock_drift on the client reach it).
+ *     The tie-break is the write's operation id, unique in the run: with
+ *     the client's id, two writes of one client in flight could get the
+ *     same version with different values, and replicas that received them
+ *     in different orders would never agree.
  *   - Read repair: every replica that answered a read with an older version
  *     (also after the read completed, for `linger`) is sent the newest one.
+ *     There is no write-back before the read returns (ABD's second phase),
+ *     so a read that sees a write in progress can be followed by a read
+ *     that does not: not linearizable, even with R + W > N.
  *   - Sloppy quorum (sloppy = true): every `sloppy_after` without an answer
  *     from a target, the request goes to the next node down the extended
  *     preference list with a hint naming the preferred replica; acks from
  *     fallbacks count towards W, and the fallback hands the cell on later.
+ * Each reply is counted once per target and phase: a duplicated or late
+ * reply, or one from the other phase of the same write, counts nothing.
  * Membership: the initial kv.quorum members; JOIN adds a node and LEAVE
  * removes one (acknowledged with the view's version, mv, which every
  * request carries). The view is kept in durable state across crashes. */
 #include "models/kv/kv.h"
 
 enum { TIMER_CHECK = 0, TIMER_LINGER = 1 };
+/* A request's phase; a message's rid is op * 2 + phase. */
+enum { PHASE_GET = 0, PHASE_PUT = 1 };
 
 typedef struct {
   uint64_t op;
   int64_t key;
   gboolean write, done;
+  int phase;            /* PHASE_GET: a read, or a write's version query */
   guint need, count;
   int targets[64];
   int hint_for[64];     /* -1, or the preferred replica a fallback covers */
   gboolean covered[64]; /* a fallback was sent in place of this target */
   KvCell got[64];
   guint n_targets;
-  uint64_t replied;
-  KvCell cell;          /* write: the cell written; read: the newest seen */
+  uint64_t replied;     /* bit i: targets[i] answered in this phase */
+  KvCell cell;          /* GET: the newest seen; PUT: the cell written */
+  int64_t value;        /* write: the value to write */
   SimTime invoked_at;
 } QReq;
 
@@ -36,7 +60,7 @@ typedef struct {
   KvRing *ring;
   int64_t mv; /* membership changes applied */
   guint n;
-  int64_t clock;
+  gboolean clock_versions; /* versions = "clock" */
   GHashTable *reqs; /* op → QReq* */
 } QClient;
 
@@ -54,6 +78,12 @@ static void client_init(SimNode *node)
   guint n = kv_client_replicas(node, &model_kv_quorum);
   if (n == 0)
     return;
+  const char *versions = sim_node_param_string(node, "versions");
+  if (!g_str_equal(versions, "read") && !g_str_equal(versions, "clock")) {
+    sim_fail(sim, "node '%s' (kv.quorum.client): parameter 'versions' must be \"read\" or \"clock\", not \"%s\"",
+             sim_node_name(node), versions);
+    return;
+  }
   QClient *c = g_new0(QClient, 1);
   /* After a restart the view comes back from durable state. */
   c->ring = kv_ring_load(node);
@@ -69,7 +99,7 @@ static void client_init(SimNode *node)
   }
   sim_durable_get(node, "mv", &c->mv);
   c->n = n;
-  sim_durable_get(node, "clk", &c->clock);
+  c->clock_versions = g_str_equal(versions, "clock");
   c->reqs = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, g_free);
   sim_node_set_data(node, c, client_free);
 }
@@ -81,16 +111,33 @@ static int64_t c_mv(SimNode *node)
 
 static void send_req(SimNode *node, QReq *q, guint i)
 {
-  SimMsg *m = sim_msg_new(node, q->write ? "PUT" : "GET");
+  SimMsg *m = sim_msg_new(node, q->phase == PHASE_PUT ? "PUT" : "GET");
   sim_msg_set(m, "key", q->key);
-  sim_msg_set(m, "rid", (int64_t) q->op);
+  sim_msg_set(m, "rid", (int64_t) (q->op * 2 + (uint64_t) q->phase));
   sim_msg_set(m, "mv", c_mv(node));
-  if (q->write) {
+  if (q->phase == PHASE_PUT) {
     kv_cell_to_msg(m, &q->cell);
     if (q->hint_for[i] >= 0)
       sim_msg_set(m, "hint", q->hint_for[i] + 1);
   }
   sim_send(node, q->targets[i], m);
+}
+
+/* Starts `phase`: the key's preferred replicas are the targets again (a
+ * write's PUT does not inherit its GET's fallbacks), no one has answered. */
+static void start_phase(SimNode *node, QClient *c, QReq *q, int phase)
+{
+  q->phase = phase;
+  q->replied = 0;
+  q->count = 0;
+  q->n_targets = kv_ring_preference(c->ring, q->key, c->n, q->targets);
+  for (guint i = 0; i < 64; i++) {
+    q->hint_for[i] = -1;
+    q->covered[i] = FALSE;
+  }
+  q->need = (guint) CLAMP(sim_node_param_int(node, phase == PHASE_PUT ? "w" : "r"), 1, (int64_t) q->n_targets);
+  for (guint i = 0; i < q->n_targets; i++)
+    send_req(node, q, i);
 }
 
 static void repair(SimNode *node, QReq *q, guint i)
@@ -120,21 +167,16 @@ static void client_on_invoke(SimNode *node, uint64_t op, const char *f,
   q->op = op;
   q->key = key && key->kind == SIM_V_INT ? key->a : 0;
   q->write = write;
+  q->value = value && value->kind == SIM_V_INT ? value->a : 0;
   q->invoked_at = sim_now(sim_node_sim(node));
-  q->n_targets = kv_ring_preference(c->ring, q->key, c->n, q->targets);
-  for (guint i = 0; i < 64; i++)
-    q->hint_for[i] = -1;
-  q->need = (guint) CLAMP(sim_node_param_int(node, write ? "w" : "r"), 1, (int64_t) q->n_targets);
-  if (write) {
-    sim_durable_set(node, "clk", ++c->clock);
-    q->cell = (KvCell) { { c->clock, sim_node_id(node) }, TRUE,
-                         value && value->kind == SIM_V_INT ? value->a : 0 };
-  } else {
-    q->cell = (KvCell) { KV_NONE, FALSE, 0 };
-  }
+  q->cell = (KvCell) { KV_NONE, FALSE, 0 };
   g_hash_table_insert(c->reqs, &q->op, q);
-  for (guint i = 0; i < q->n_targets; i++)
-    send_req(node, q, i);
+  if (write && c->clock_versions) {
+    q->cell = (KvCell) { { sim_node_clock(node), (int64_t) q->op }, TRUE, q->value };
+    start_phase(node, c, q, PHASE_PUT);
+  } else {
+    start_phase(node, c, q, PHASE_GET);
+  }
   sim_timer_after(node, sim_node_param_duration(node, "sloppy_after"), op * 2 + TIMER_CHECK);
 }
 
@@ -144,17 +186,13 @@ static void complete(SimNode *node, QReq *q)
   q->done = TRUE;
   double ms = (double) (sim_now(sim) - q->invoked_at) / 1e6;
   if (q->write) {
-    SimValue v = sim_value_int(q->cell.value);
-    if (sim_op_complete(node, q->op, SIM_OP_OK, &v)) {
-      kv_record_write(node, q->key, q->cell.version);
+    SimValue v = sim_value_int(q->value);
+    if (sim_op_complete(node, q->op, SIM_OP_OK, &v))
       sim_metric_sample(sim, "kv_write_latency_ms", ms);
-    }
   } else {
     SimValue v = q->cell.has ? sim_value_int(q->cell.value) : sim_value_nil();
-    if (sim_op_complete(node, q->op, SIM_OP_OK, &v)) {
-      kv_record_read(node, q->key, q->cell.version, q->invoked_at);
+    if (sim_op_complete(node, q->op, SIM_OP_OK, &v))
       sim_metric_sample(sim, "kv_read_latency_ms", ms);
-    }
     for (guint i = 0; i < q->n_targets; i++)
       if (q->replied & (G_GUINT64_CONSTANT(1) << i))
         repair(node, q, i);
@@ -164,31 +202,37 @@ static void complete(SimNode *node, QReq *q)
 
 static void on_reply(SimNode *node, QClient *c, const SimMsg *msg)
 {
-  gint64 op = sim_msg_get(msg, "rid", 0);
+  uint64_t rid = (uint64_t) sim_msg_get(msg, "rid", 0);
+  gint64 op = (gint64) (rid / 2);
+  int phase = (int) (rid % 2);
   QReq *q = g_hash_table_lookup(c->reqs, &op);
-  if (!q || q->write != g_str_equal(msg->type, "PUT_R"))
+  if (!q || q->phase != phase || (phase == PHASE_PUT) != g_str_equal(msg->type, "PUT_R"))
     return;
   guint i = 0;
-  while (i < q->n_targets && (q->targets[i] != msg->src || (q->replied & (G_GUINT64_CONSTANT(1) << i))))
+  while (i < q->n_targets && q->targets[i] != msg->src)
     i++;
-  if (i == q->n_targets)
-    return;
+  if (i == q->n_targets || (q->replied & (G_GUINT64_CONSTANT(1) << i)))
+    return; /* not asked in this phase, or already counted */
   q->replied |= G_GUINT64_CONSTANT(1) << i;
   KvCell cell = kv_cell_from_msg(msg);
-  if (cell.version.ts > c->clock) {
-    c->clock = cell.version.ts;
-    sim_durable_set(node, "clk", c->clock);
-  }
   q->got[i] = cell;
-  if (!q->write && kv_version_cmp(cell.version, q->cell.version) > 0)
+  if (phase == PHASE_GET && kv_version_cmp(cell.version, q->cell.version) > 0)
     q->cell = cell;
   if (q->done) {
     if (!q->write)
       repair(node, q, i);
     return;
   }
-  if (++q->count >= q->need)
+  if (++q->count < q->need)
+    return;
+  if (phase == PHASE_PUT || !q->write) {
     complete(node, q);
+    return;
+  }
+  /* The version query is done: write above the highest version seen. */
+  int64_t ts = q->cell.version.ts < G_MAXINT64 ? q->cell.version.ts + 1 : G_MAXINT64;
+  q->cell = (KvCell) { { ts, (int64_t) q->op }, TRUE, q->value };
+  start_phase(node, c, q, PHASE_PUT);
 }
 
 /* Sloppy quorum: one fallback for each silent target not yet covered. */
@@ -265,14 +309,18 @@ static void client_on_message(SimNode *node, const SimMsg *msg)
 static void client_finish(Sim *sim, SimNode *const *nodes, guint count)
 {
   kv_metrics_availability(sim, nodes, count, "kv");
-  kv_metrics_stale_reads(sim, nodes, count, "kv");
+  kv_check_stale_reads(sim, nodes, count, "kv");
+  /* Counters are reported even when nothing counted them. */
+  sim_metric_add(sim, "kv_read_repairs", 0);
+  sim_metric_add(sim, "kv_sloppy_fallbacks", 0);
   if (sim_node_param_bool(nodes[0], "lincheck"))
     kv_lincheck_history(sim, nodes, count, 10000000, "linearizable", "kv");
 }
 
 static const SimParamSpec client_params[] = {
-  { "r", SIM_PARAM_INT, "1", "R: replies a read waits for", 0, 0 },
+  { "r", SIM_PARAM_INT, "1", "R: replies a read (and a write's version query) waits for", 0, 0 },
   { "w", SIM_PARAM_INT, "1", "W: acks a write waits for", 0, 0 },
+  { "versions", SIM_PARAM_STRING, "read", "how a write picks its version: \"read\" (query R replicas, highest + 1) or \"clock\" (the coordinator's local clock)", 0, 0 },
   { "sloppy", SIM_PARAM_BOOL, "false", "sloppy quorum: fall back to the next nodes of the ring, with hints", 0, 0 },
   { "sloppy_after", SIM_PARAM_DURATION, "20ms", "silence after which a fallback is tried (and abandoned ops are swept)", 0, 0 },
   { "read_repair", SIM_PARAM_BOOL, "true", "send the newest version to replicas that answered a read with an older one", 0, 0 },
@@ -285,7 +333,7 @@ static const char *const client_ops[] = { "read", "write", NULL };
 
 const SimModel model_kv_quorum_client = {
   .name = "kv.quorum.client",
-  .summary = "Dynamo-style coordinator: N/R/W quorums, LWW by Lamport version, read repair, sloppy quorum",
+  .summary = "Dynamo-style coordinator: N/R/W quorums, LWW versions from a read phase or the local clock, read repair, sloppy quorum",
   .params = client_params,
   .init = client_init,
   .on_message = client_on_message,

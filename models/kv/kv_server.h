@@ -52,9 +52,13 @@ guint kv_server_replicas(SimNode *node);
  * a newer cell goes out) and sends the key's current cell now; resent every
  * `handoff_retry` until HANDOFF_ACK. Counted in kv_handoff_sent. */
 void kv_handoff_queue(SimNode *node, KvServer *s, int64_t key, int dst);
-/* `from` acknowledged the handoff of `key`. When no handoff of the key is
- * open any more and this server does not replicate it, the key is dropped. */
-void kv_handoff_ack(SimNode *node, KvServer *s, int64_t key, int from);
+/* `from` acknowledged the handoff of `key` at version `acked` (the cell it
+ * received). An ack older than the cell held now (a newer write arrived
+ * after that HANDOFF was sent; or a late or duplicated ack of an earlier
+ * handoff) closes nothing: the resend carries the newer cell. When no
+ * handoff of the key is open any more and this server does not replicate
+ * it, the key is dropped. */
+void kv_handoff_ack(SimNode *node, KvServer *s, int64_t key, int from, KvVersion acked);
 /* The handoff timer: resends every open handoff. */
 void kv_handoff_timer(SimNode *node, KvServer *s);
 /* Applies a new view (owned by the callee): hands off every held key whose

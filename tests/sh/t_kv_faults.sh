@@ -1,0 +1,26 @@
+# The kv fault matrix: kv.quorum and kv.abd under each fault of
+# scenarios/_kv_faults.lua on its own (loss, duplication, reordering, delay,
+# crashes) and all combined, seeds 1-5 per row (tests/soak/kv_faults.sh
+# runs 200). Each row must hold what the scenario promises: no stale read,
+# every quorum from distinct replicas, and for ABD a linearizable history.
+# Then ABD with writes in flight, and membership changes under duplication.
+. "$ROOT/tests/sh/lib.sh"
+cd "$ROOT"
+for store in quorum abd; do
+  for fault in none loss duplicate reorder delay crash all; do
+    expect_exit 0 fs check --jobs 2 --seeds 1-5 --set "fault=$fault" "scenarios/kv_${store}_faults.lua"
+    contains "$OUT" "held in 5/5" "kv_${store}_faults fault=$fault"
+  done
+done
+# A fault name the matrix does not know is an error, not a silent pass.
+expect_exit 2 fs run scenarios/kv_quorum_faults.lua --set fault=flood
+contains "$ERR" "fault must be one of"
+# ABD with many writes of one client in flight: each write's tag is its
+# own, so the replicas agree at the end (the default, kv.quorum, runs in
+# `faultsim check scenarios`).
+expect_exit 0 fs check --jobs 2 --set store=abd scenarios/kv_inflight.lua
+contains "$OUT" "held in 10/10"
+# Membership changes with duplicated messages: joins and leaves still move
+# the right keys and lose none, and the handoff race loses no write.
+expect_exit 0 fs check --jobs 2 --set duplicate=0.3 scenarios/kv_join.lua scenarios/kv_leave.lua scenarios/kv_handoff_race.lua
+contains "$OUT" "3 passed, 0 failed"

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Long run of the kv fault matrix (part of `make soak`; tests/sh/t_kv_faults.sh
+# runs 5 seeds per row): kv.quorum and kv.abd under each fault alone and all
+# combined, seeds 1-200 per row. Exit 1 if a row fails.
+set -u
+: "${FAULTSIM:?set FAULTSIM}"
+cd "${ROOT:-$(dirname "$0")/../..}"
+jobs=$(nproc 2>/dev/null || echo 2)
+status=0
+for store in quorum abd; do
+  for fault in none loss duplicate reorder delay crash all; do
+    "$FAULTSIM" check --jobs "$jobs" --seeds 1-200 --set "fault=$fault" "scenarios/kv_${store}_faults.lua" || status=1
+  done
+done
+exit "$status"
