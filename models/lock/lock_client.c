@@ -92,13 +92,23 @@ static void send_req(SimNode *node, const LockClient *c, int dst, const char *ty
   sim_send(node, dst, m);
 }
 
+/* Redlock's clock drift allowance for a lock of `ttl`: ttl * drift_factor
+ * plus 2 ms, as the Redlock description adds for the granularity of
+ * expiry. Saturates rather than overflow for absurd TTLs or factors. */
+static SimTime redlock_drift(SimNode *node, SimTime ttl)
+{
+  double ns = (double) ttl * sim_node_param_double(node, "drift_factor");
+  SimTime share = !(ns > 0) ? 0 : ns >= 9223372036854775808.0 /* 2^63 */ ? SIM_TIME_MAX : (SimTime) ns;
+  return sim_time_add_sat(share, 2 * SIM_MS);
+}
+
 /* The global time at which the local clock reads `local` (assuming no clock
  * change in between): only for the checker's records, never for decisions. */
 static SimTime to_global(SimNode *node, SimTime local)
 {
   if (local == NEVER)
     return NEVER;
-  return sim_now(sim_node_sim(node)) + (local - sim_node_clock(node));
+  return sim_time_add_sat(sim_now(sim_node_sim(node)), sim_time_sub_sat(local, sim_node_clock(node)));
 }
 
 /* ---- cycle ---- */
@@ -211,7 +221,7 @@ static void arm_expiry(SimNode *node, LockClient *c)
 {
   cancel(node, &c->t_expiry);
   if (c->believed_end != NEVER)
-    c->t_expiry = sim_timer_after(node, MAX(0, c->believed_end - sim_node_clock(node)), T_EXPIRY);
+    c->t_expiry = sim_timer_after(node, MAX(0, sim_time_sub_sat(c->believed_end, sim_node_clock(node))), T_EXPIRY);
 }
 
 static gboolean believed_valid(SimNode *node, const LockClient *c)
@@ -242,12 +252,12 @@ static void granted(SimNode *node, LockClient *c, int64_t token)
     break;
   case LOCK_LEASE:
   case LOCK_FENCED:
-    c->believed_end = c->attempt_start + ttl - sim_node_param_duration(node, "margin");
+    c->believed_end = sim_time_sub_sat(sim_time_add_sat(c->attempt_start, ttl), sim_node_param_duration(node, "margin"));
     break;
   case LOCK_REDLOCK: {
-    SimTime drift = (SimTime) ((double) ttl * sim_node_param_double(node, "drift_factor")) + 2 * SIM_MS;
-    SimTime validity = ttl - (now_local - c->attempt_start) - drift;
-    c->believed_end = now_local + validity;
+    SimTime validity = sim_time_sub_sat(sim_time_sub_sat(ttl, sim_time_sub_sat(now_local, c->attempt_start)),
+                                        redlock_drift(node, ttl));
+    c->believed_end = sim_time_add_sat(now_local, validity);
     break;
   }
   }
@@ -326,9 +336,8 @@ static void send_write(SimNode *node, LockClient *c)
 static void redlock_decide(SimNode *node, LockClient *c)
 {
   SimTime ttl = sim_node_param_duration(node, "ttl");
-  SimTime drift = (SimTime) ((double) ttl * sim_node_param_double(node, "drift_factor")) + 2 * SIM_MS;
-  SimTime elapsed = sim_node_clock(node) - c->attempt_start;
-  if (c->acks >= c->nservers / 2 + 1 && ttl - elapsed - drift > 0)
+  SimTime elapsed = sim_time_sub_sat(sim_node_clock(node), c->attempt_start);
+  if (c->acks >= c->nservers / 2 + 1 && sim_time_sub_sat(sim_time_sub_sat(ttl, elapsed), redlock_drift(node, ttl)) > 0)
     granted(node, c, 0);
   else
     attempt_failed(node, c);
@@ -356,10 +365,11 @@ static void on_reply(SimNode *node, LockClient *c, const SimMsg *msg)
       c->renew_pending = FALSE;
       if (ok != 1)
         return;
-      c->believed_end = c->renew_sent + sim_node_param_duration(node, "ttl") - sim_node_param_duration(node, "margin");
+      c->believed_end = sim_time_sub_sat(sim_time_add_sat(c->renew_sent, sim_node_param_duration(node, "ttl")),
+                                         sim_node_param_duration(node, "margin"));
       arm_expiry(node, c);
       cancel(node, &c->t_renew);
-      c->t_renew = sim_timer_after(node, (c->believed_end - sim_node_clock(node)) / 2, T_RENEW);
+      c->t_renew = sim_timer_after(node, sim_time_sub_sat(c->believed_end, sim_node_clock(node)) / 2, T_RENEW);
     }
     return;
   }
@@ -553,7 +563,7 @@ static const SimParamSpec client_params[] = {
   { "resource", SIM_PARAM_NODES, "", "the protected resource to write to; empty = no writes", 0, 0 },
   { "ttl", SIM_PARAM_DURATION, "1s", "lock time-to-live asked of the servers", 0, 0 },
   { "margin", SIM_PARAM_DURATION, "50ms", "lease, fenced: stop believing this long before the TTL ends", 0, 0 },
-  { "drift_factor", SIM_PARAM_DOUBLE, "0.01", "redlock: clock drift allowance, drift = ttl * drift_factor + 2ms", 0, 0 },
+  { "drift_factor", SIM_PARAM_DOUBLE, "0.01", "redlock: clock drift allowance, drift = ttl * drift_factor + 2ms", 0, 1 },
   { "server_timeout", SIM_PARAM_DURATION, "50ms", "wait this long for a server's answer (naive: then try the next)", 0, 0 },
   { "retry_delay", SIM_PARAM_DURATION, "100ms", "after a failed attempt, retry after a random delay in [0, this]", 0, 0 },
   { "acquire_timeout", SIM_PARAM_DURATION, "2s", "deadline of one acquire operation (retries included)", 0, 0 },

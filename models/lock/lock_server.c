@@ -47,7 +47,7 @@ static void server_start(SimNode *node, gboolean fencing, gboolean restarted)
     sim_durable_get(node, "expires", &s->expires);
   }
   if (restarted)
-    s->refuse_until = sim_node_clock(node) + sim_node_param_duration(node, "restart_delay");
+    s->refuse_until = sim_time_add_sat(sim_node_clock(node), sim_node_param_duration(node, "restart_delay"));
   sim_node_set_data(node, s, g_free);
 }
 
@@ -88,7 +88,7 @@ static void server_on_message(SimNode *node, const SimMsg *msg)
   case LOCK_OP_SET:
     if (s->owner == 0) {
       s->owner = owner;
-      s->expires = sim_node_clock(node) + sim_msg_get(msg, "ttl", 0);
+      s->expires = sim_time_add_sat(sim_node_clock(node), sim_msg_get(msg, "ttl", 0));
       if (s->fencing) {
         int64_t last = 0;
         sim_durable_get(node, "fence", &last);
@@ -112,7 +112,7 @@ static void server_on_message(SimNode *node, const SimMsg *msg)
   case LOCK_OP_EXTEND:
     ok = s->owner != 0 && s->owner == owner;
     if (ok)
-      s->expires = sim_node_clock(node) + sim_msg_get(msg, "ttl", 0);
+      s->expires = sim_time_add_sat(sim_node_clock(node), sim_msg_get(msg, "ttl", 0));
     break;
   }
   if (ok)

@@ -93,3 +93,20 @@ timeline(function() sleep("1s"); coroutine.yield("sleep", math.maxinteger) end)
 EOF
 expect_exit 2 fs run raw_sleep.lua
 contains "$ERR" "raw_sleep.lua:2: a timeline may suspend only in sleep() or wait_for()"
+
+# Models add durations to local clocks too: a 9e9 s TTL on servers whose
+# clocks are 3e9 s ahead, and a 9e9 s delayed restart, saturate (UBSan
+# reported lock_server.c's expiry sum before). The lock is still granted
+# and held; nothing wraps into the past.
+cat > lock_huge_ttl.lua <<'EOF2'
+local names = {}
+for i = 1, 3 do names[i] = node("r" .. i, "lock.redlock.server", { restart_delay = "9e9s" }) end
+clients { count = 1, model = "lock.redlock.client",
+  params = { servers = table.concat(names, ","), ttl = "9e9s", hold = "100ms", think = "1s", acquire_timeout = "3s" } }
+for _, n in ipairs(names) do clock_offset(n, "3e9s") end
+clock_offset("client1", "3e9s")
+at("2s", function() crash_restart(names[1], "1s") end)
+duration("5s")
+EOF2
+expect_exit 0 fs run lock_huge_ttl.lua --json
+[ "$(echo "$OUT" | jq -r '.metrics.acquisitions')" -ge 1 ] || fail "lock_huge_ttl: never acquired"
