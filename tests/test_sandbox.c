@@ -191,6 +191,11 @@ static void test_unknown_key_across_processes(void)
     CU_ASSERT_EQUAL(r.status, 2);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "unknown key 'alpha'"));
     spawn_result_clear(&r);
+    /* The same for an event filter's fields (on, once, wait_for). */
+    r = spawn_faultsim((const char *[]) { "run", "tests/data/errors/filter_keys_sorted.lua", NULL });
+    CU_ASSERT_EQUAL(r.status, 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "filter field 'alpha' must be an integer"));
+    spawn_result_clear(&r);
   }
 }
 

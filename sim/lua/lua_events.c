@@ -10,6 +10,7 @@
 #include "sim/kernel/errors.h"
 #include "sim/kernel/internal.h"
 #include "sim/lua/lua_api.h"
+#include "sim/lua/lua_sandbox.h"
 #include <lauxlib.h>
 #include <math.h>
 #include <string.h>
@@ -176,9 +177,19 @@ static LuaHook *new_hook(lua_State *L, int idx)
     lua_pushvalue(L, idx);
     h->pred_ref = luaL_ref(L, LUA_REGISTRYINDEX);
   } else if (lua_type(L, idx) == LUA_TTABLE) {
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-      const char *key = luaL_checkstring(L, -2);
+    /* In sorted key order, so that the error a bad filter gets names the
+     * same key in every process, whatever the hash order. */
+    idx = lua_absindex(L, idx);
+    lua_order_push_keys(L, idx, TRUE);
+    int keys = lua_gettop(L);
+    lua_Integer nkeys = (lua_Integer) lua_rawlen(L, keys);
+    for (lua_Integer k = 1; k <= nkeys; k++) {
+      lua_rawgeti(L, keys, k);
+      if (lua_type(L, -1) != LUA_TSTRING)
+        luaL_argerror(L, idx, lua_pushfstring(L, "filter keys are names, not %s", luaL_typename(L, -1)));
+      lua_pushvalue(L, -1);
+      lua_rawget(L, idx);
+      const char *key = lua_tostring(L, -2);
       if (strcmp(key, "kind") == 0) {
         h->kind = kind_from_name(luaL_checkstring(L, -1));
         if (h->kind < 0)
@@ -197,10 +208,14 @@ static LuaHook *new_hook(lua_State *L, int idx)
         if (h->nfields == MAX_FILTER_FIELDS)
           luaL_argerror(L, idx, lua_pushfstring(L, "an event filter may match at most %d message fields", MAX_FILTER_FIELDS));
         h->field_names[h->nfields] = sim_intern(sc->sim, key);
-        h->field_values[h->nfields++] = luaL_checkinteger(L, -1);
+        if (!lua_isinteger(L, -1))
+          luaL_argerror(L, idx, lua_pushfstring(L, "filter field '%s' must be an integer, not %s", key,
+                                                luaL_typename(L, -1)));
+        h->field_values[h->nfields++] = lua_tointeger(L, -1);
       }
-      lua_pop(L, 1);
+      lua_pop(L, 2);
     }
+    lua_pop(L, 1);
   } else {
     luaL_argerror(L, idx, "event kind, filter table or predicate function expected");
   }
