@@ -73,6 +73,7 @@ void kv_lincheck_history(Sim *sim, SimNode *const *clients, guint n, guint64 max
     /* A history the checker cannot read (an op the register model does not
      * know) is undecided, not a violation: nothing was shown wrong. */
     sim_metric_set(sim, metric, -1);
+    sim_note(sim, "%s: the history was not checked for linearizability: %s", name, error->message);
     g_error_free(error);
     return;
   }
@@ -82,6 +83,9 @@ void kv_lincheck_history(Sim *sim, SimNode *const *clients, guint n, guint64 max
     sim_metric_set(sim, metric, 0);
   } else {
     sim_metric_set(sim, metric, result.verdict == LINCHECK_OK ? 1 : -1);
+    if (result.verdict != LINCHECK_OK)
+      sim_note(sim, "%s: undecided after %" G_GUINT64_FORMAT " steps of the linearizability search "
+               "(lincheck_max_steps); %s = -1", name, result.steps, metric);
   }
   lincheck_result_clear(&result);
 }

@@ -162,6 +162,7 @@ struct Sim {
 
   GHashTable *invariants;     /* name → SimInvariant* */
   GHashTable *metrics;        /* name → SimMetric* */
+  GPtrArray *notes;           /* of char*, at most SIM_MAX_NOTES */
 };
 
 /* Link keys for the (src, dst) tables: hashed with sim_link_hash, since

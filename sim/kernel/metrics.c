@@ -22,13 +22,29 @@ void sim_metrics_init(Sim *sim)
 {
   sim->invariants = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, invariant_free);
   sim->metrics = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, metric_free);
+  sim->notes = g_ptr_array_new_with_free_func(g_free);
 }
 
 void sim_metrics_free(Sim *sim)
 {
   g_hash_table_unref(sim->invariants);
   g_hash_table_unref(sim->metrics);
+  g_ptr_array_unref(sim->notes);
 }
+
+void sim_note(Sim *sim, const char *fmt, ...)
+{
+  if (sim->notes->len >= SIM_MAX_NOTES)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  char *text = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  g_ptr_array_add(sim->notes, text);
+  sim_mem_charge(sim, SIM_MEM_METRICS, (gssize) (strlen(text) + 1 + sizeof(gpointer)));
+}
+
+const GPtrArray *sim_notes(Sim *sim) { return sim->notes; }
 
 static SimInvariant *invariant(Sim *sim, const char *name)
 {

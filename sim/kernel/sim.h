@@ -156,6 +156,13 @@ void sim_metric_add(Sim *sim, const char *name, double delta);
  * p99, p999, within 0.4 % relative) and the exact max. NaN and infinities
  * are not recorded. */
 void sim_metric_sample(Sim *sim, const char *name, double value);
+/* A note for the reader of the report: why a check came out undecided, what
+ * a model could not do. Not a violation and not a number; the report lists
+ * the first SIM_MAX_NOTES in the order they were made ("notes" in JSON). */
+#define SIM_MAX_NOTES 20
+void sim_note(Sim *sim, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* The notes so far, of char*, in order. */
+const GPtrArray *sim_notes(Sim *sim);
 /* Reads a plain metric's value (for a sample series, its sample count) into
  * `*value`; FALSE, leaving `*value` alone, if nothing recorded it yet. */
 gboolean sim_metric_get(Sim *sim, const char *name, double *value);

@@ -181,6 +181,13 @@ JsonNode *scenario_report_json(Scenario *sc, GPtrArray *failures)
   }
   json_builder_end_object(b);
 
+  json_builder_set_member_name(b, "notes");
+  json_builder_begin_array(b);
+  const GPtrArray *notes = sim_notes(sim);
+  for (guint i = 0; i < notes->len; i++)
+    json_builder_add_string_value(b, notes->pdata[i]);
+  json_builder_end_array(b);
+
   json_builder_set_member_name(b, "params");
   json_builder_begin_object(b);
   g_autoptr(GList) param_names = sorted_keys(sc->params);
@@ -262,6 +269,11 @@ void scenario_report_text(Scenario *sc, GPtrArray *failures, FILE *out)
       fprintf(out, "    %-32s %g\n", (const char *) k->data, m->value);
     }
   }
+  const GPtrArray *notes = sim_notes(sim);
+  if (notes->len)
+    fprintf(out, "  notes:\n");
+  for (guint i = 0; i < notes->len; i++)
+    fprintf(out, "    - %s\n", (const char *) notes->pdata[i]);
   if (failures->len == 0) {
     g_autofree char *expected = scenario_expectations_text(sc);
     if (expected)
