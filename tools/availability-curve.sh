@@ -22,6 +22,6 @@ mkdir -p "$dir"
   --metric formula_quorum --csv "$dir/quorum.csv"
 here=$(dirname "$0")
 gnuplot -c "$here/../plots/compare.gp" "$dir/2pc.csv" "2PC, 1 coordinator + 3 participants" "(1-p)^4" \
-  "$dir/quorum.csv" "quorum writes, N=3, W=2" "k-of-n" "$out" \
+  "$dir/quorum.csv" "quorum reads and writes, N=3, R=W=2" "k-of-n" "$out" \
   "Availability as nodes fail more often ($seeds seeds per point)" "p: fraction of time each node is down"
 echo "$out"

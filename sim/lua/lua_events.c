@@ -400,7 +400,6 @@ static int l_invariant(lua_State *L)
   Scenario *sc = lua_api_scenario(L);
   const char *name = luaL_checkstring(L, 1);
   luaL_checktype(L, 2, LUA_TFUNCTION);
-  sim_invariant_declare(sc->sim, name);
   LuaHook *h;
   gboolean at_end = lua_isnoneornil(L, 3);
   if (at_end) {
@@ -410,6 +409,9 @@ static int l_invariant(lua_State *L)
   } else {
     h = new_hook(L, 3);
   }
+  /* Declared only once the filter is known good: a call that raised (and
+   * was caught by pcall) leaves no invariant behind. */
+  sim_invariant_declare(sc->sim, name);
   h->invariant = g_strdup(name);
   /* new_hook charged an event hook's record; the name is charged here. */
   sim_mem_charge(sc->sim, SIM_MEM_SCRIPT, at_end ? hook_bytes(h) : (gssize) strlen(name) + 1);
