@@ -214,15 +214,6 @@ static int budget_rep(lua_State *L)
   return call_stock(L);
 }
 
-/* Like Lua's posrelatI: a start position from 1-based `pos`, clipped. */
-static size_t start_position(lua_Integer pos, size_t len)
-{
-  if (pos > 0)
-    return (size_t) pos;
-  if (pos == 0 || pos < -(lua_Integer) len)
-    return 1;
-  return len + (size_t) pos + 1;
-}
 
 /* Like Lua's getendpos: an end position, clipped to [0, len]. */
 static size_t end_position(lua_Integer pos, size_t len)
@@ -242,7 +233,7 @@ static int budget_range(lua_State *L)
   size_t len;
   luaL_checklstring(L, 1, &len);
   lua_Integer i = luaL_optinteger(L, 2, 1);
-  size_t first = start_position(i, len), last = end_position(luaL_optinteger(L, 3, i), len);
+  size_t first = lua_start_position(i, len), last = end_position(luaL_optinteger(L, 3, i), len);
   lua_sandbox_charge(L, (lua_Integer) (last >= first ? last - first + 1 : 0) + 1);
   return call_stock(L);
 }
@@ -252,7 +243,7 @@ static int budget_utf8_len(lua_State *L)
 {
   size_t len;
   luaL_checklstring(L, 1, &len);
-  size_t first = start_position(luaL_optinteger(L, 2, 1), len);
+  size_t first = lua_start_position(luaL_optinteger(L, 2, 1), len);
   size_t last = end_position(luaL_optinteger(L, 3, -1), len);
   lua_sandbox_charge(L, decode_units(last >= first ? last - first + 1 : 0));
   return call_stock(L);

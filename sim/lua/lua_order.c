@@ -212,7 +212,7 @@ static int sorted_next(lua_State *L)
   return 2;
 }
 
-static int order_pairs(lua_State *L)
+int lua_order_pairs(lua_State *L)
 {
   luaL_checkany(L, 1);
   if (luaL_getmetafield(L, 1, "__pairs") != LUA_TNIL) {
@@ -312,7 +312,7 @@ static int order_sort(lua_State *L)
 
 void lua_order_open(lua_State *L)
 {
-  lua_pushcfunction(L, order_pairs);
+  lua_pushcfunction(L, lua_order_pairs);
   lua_setglobal(L, "pairs");
   lua_getglobal(L, LUA_TABLIBNAME);
   lua_pushcfunction(L, order_sort);

@@ -399,8 +399,7 @@ static const char *plain_find(Matcher *m, const char *hay, size_t lh, const char
   return NULL;
 }
 
-/* Like Lua's posrelatI: a 1-based start from `pos`, clipped to >= 1. */
-static size_t start_position(lua_Integer pos, size_t len)
+size_t lua_start_position(lua_Integer pos, size_t len)
 {
   if (pos > 0)
     return (size_t) pos;
@@ -414,7 +413,7 @@ static int find_or_match(lua_State *L, gboolean find)
   size_t ls, lp;
   const char *s = luaL_checklstring(L, 1, &ls);
   const char *p = luaL_checklstring(L, 2, &lp);
-  size_t init = start_position(luaL_optinteger(L, 3, 1), ls) - 1;
+  size_t init = lua_start_position(luaL_optinteger(L, 3, 1), ls) - 1;
   if (init > ls) {
     luaL_pushfail(L);
     return 1;
@@ -490,7 +489,7 @@ static int pattern_gmatch(lua_State *L)
   size_t ls, lp;
   const char *s = luaL_checklstring(L, 1, &ls);
   const char *p = luaL_checklstring(L, 2, &lp);
-  size_t init = start_position(luaL_optinteger(L, 3, 1), ls) - 1;
+  size_t init = lua_start_position(luaL_optinteger(L, 3, 1), ls) - 1;
   lua_settop(L, 2); /* the strings stay alive as upvalues */
   GmatchState *g = lua_newuserdatauv(L, sizeof(GmatchState), 0);
   if (init > ls)

@@ -103,6 +103,9 @@ void lua_identity_open(lua_State *L);
  * key types raise, unless `any_type`, which puts them last in the order of
  * their per-run names. Charges the work to the budget. */
 void lua_order_push_keys(lua_State *L, int t, gboolean any_type);
+/* The sandbox's pairs(): C code that walks a script's table in order calls
+ * this one directly, never the global a script may have replaced. */
+int lua_order_pairs(lua_State *L);
 /* Installs pairs and table.sort. */
 void lua_order_open(lua_State *L);
 
@@ -113,6 +116,9 @@ void lua_budget_open(lua_State *L);
 /* lua_pattern.c: installs string.find, match, gmatch and gsub, a
  * step-counted implementation of Lua 5.4 patterns. */
 void lua_pattern_open(lua_State *L);
+/* Like Lua's posrelatI: a 1-based start position from `pos` (negative
+ * counts from the end of a string of `len` bytes), clipped to >= 1. */
+size_t lua_start_position(lua_Integer pos, size_t len);
 /* Raises unless argument `arg` is a table, or has a metatable with the
  * metamethods a table function needs (__index to read, __newindex to
  * write, __len for the length), as Lua's table library checks. */

@@ -69,7 +69,7 @@ static int l_params(lua_State *L)
       return luaL_error(L, "params{}: keys must be names");
   }
   lua_newtable(L); /* result at 2 */
-  lua_getglobal(L, "pairs");
+  lua_pushcfunction(L, lua_order_pairs);
   lua_pushvalue(L, 1);
   lua_call(L, 1, 1); /* sorted iterator */
   for (;;) {
@@ -313,7 +313,7 @@ static void read_workload(lua_State *L, int t, WorkloadSpec *spec, SimTime durat
         lua_pop(L, 1);
       }
     } else {
-      lua_getglobal(L, "pairs");
+      lua_pushcfunction(L, lua_order_pairs);
       lua_pushvalue(L, ops);
       lua_call(L, 1, 1);
       for (;;) {
