@@ -32,7 +32,8 @@ for seed in $(seq "$first" "$last"); do
   line=$(grep -n "\"$name\"\\]* *[=,] *function(" "$script" | head -n 1 | cut -d: -f1)
   [ -n "$line" ] || bad "no wrapper line for $name in $script"
   word=${name##*:}
-  grep -q "^$script:$line: .*\\b$word\\b" "$tmp/err" || bad "the error of $name is not '$script:$line: ...$word...'"
+  grep -q "^\\(faultsim run: \\)\\{0,1\\}$script:$line: .*\\b$word\\b" "$tmp/err" ||
+    bad "the error of $name is not '$script:$line: ...$word...'"
   escaped=$((escaped + 1))
 done
 echo "fuzz_scenario_api: seeds $seeds passed ($calls random calls per function; $escaped escapes checked)"
