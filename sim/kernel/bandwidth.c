@@ -97,19 +97,27 @@ uint32_t sim_msg_size(const SimMsg *msg)
 
 void sim_msg_set_size(SimMsg *msg, uint32_t bytes) { msg->size = bytes; }
 
+/* A link's load in the `link_loads` set: the key comes first, so the
+ * entry hashes and compares as its (src, dst) key. One allocation each. */
+typedef struct {
+  gint64 key;
+  SimLinkLoad load;
+} LoadEntry;
+
 /* The load record of link src → dst, made on first use. */
 static SimLinkLoad *load_of(Sim *sim, int src, int dst)
 {
   gint64 key = sim_link_key(src, dst);
-  SimLinkLoad *l = g_hash_table_lookup(sim->link_loads, &key);
-  if (!l) {
-    l = g_new0(SimLinkLoad, 1);
-    l->src = src;
-    l->dst = dst;
-    g_hash_table_insert(sim->link_loads, g_memdup2(&key, sizeof key), l);
-    sim_mem_charge(sim, SIM_MEM_NETWORK, sizeof key + sizeof *l + SIM_HASH_ENTRY_BYTES);
+  LoadEntry *e = g_hash_table_lookup(sim->link_loads, &key);
+  if (!e) {
+    e = g_new0(LoadEntry, 1);
+    e->key = key;
+    e->load.src = src;
+    e->load.dst = dst;
+    g_hash_table_add(sim->link_loads, e);
+    sim_mem_charge(sim, SIM_MEM_NETWORK, sizeof *e + SIM_HASH_ENTRY_BYTES);
   }
-  return l;
+  return &e->load;
 }
 
 SimTime sim_bw_admit(Sim *sim, const SimLinkConfig *link, int src, int dst, uint32_t bytes)
@@ -132,9 +140,9 @@ SimTime sim_bw_admit(Sim *sim, const SimLinkConfig *link, int src, int dst, uint
 gboolean sim_net_link_load(Sim *sim, int src, int dst, SimLinkLoad *out)
 {
   gint64 key = sim_link_key(src, dst);
-  const SimLinkLoad *l = g_hash_table_lookup(sim->link_loads, &key);
-  *out = l ? *l : (SimLinkLoad) { .src = src, .dst = dst };
-  return l != NULL;
+  const LoadEntry *e = g_hash_table_lookup(sim->link_loads, &key);
+  *out = e ? e->load : (SimLinkLoad) { .src = src, .dst = dst };
+  return e != NULL;
 }
 
 static gint cmp_load(gconstpointer a, gconstpointer b)
@@ -152,7 +160,7 @@ GArray *sim_net_link_loads(Sim *sim)
   gpointer value;
   g_hash_table_iter_init(&it, sim->link_loads);
   while (g_hash_table_iter_next(&it, NULL, &value))
-    g_array_append_vals(out, value, 1);
+    g_array_append_vals(out, &((LoadEntry *) value)->load, 1);
   g_array_sort(out, cmp_load);
   return out;
 }

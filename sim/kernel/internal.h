@@ -150,7 +150,7 @@ struct Sim {
   GPtrArray *partitions;      /* of SimPartition*, since the last heal */
   guint64 cut_links;
   GHashTable *fifo_last;      /* (src,dst) key → last delivery time */
-  GHashTable *link_loads;     /* (src,dst) key → SimLinkLoad*, links with a bandwidth */
+  GHashTable *link_loads;     /* set of (src,dst)-keyed load entries (bandwidth.c) */
 
   GArray *history;            /* of SimHistoryEntry */
   GHashTable *pending_ops;    /* op id → SimPendingOp* */

@@ -29,7 +29,7 @@ void sim_net_init(Sim *sim)
   sim->restored = link_table(NULL);
   sim->partitions = g_ptr_array_new_with_free_func(partition_free);
   sim->fifo_last = link_table(g_free);
-  sim->link_loads = link_table(g_free);
+  sim->link_loads = link_table(NULL); /* a set: each entry is its own key */
 }
 
 void sim_net_free(Sim *sim)
