@@ -3,7 +3,7 @@
 # 1500-byte record every millisecond (12 Mbit/s) to a replica behind a
 # 100 Mbit/s link and one behind a 10 Mbit/s link, for 5 s, without and
 # with a 64 kB queue limit on the slow link. Deterministic (no random
-# draw decides anything here), seed 1. Printed for README.md, "Capacity".
+# draw decides anything here), seed 1. Printed for docs/capacity.md.
 set -euo pipefail
 : "${FAULTSIM:?set FAULTSIM to the faultsim binary}"
 sc=scenarios/replication_bandwidth.lua
