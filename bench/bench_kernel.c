@@ -58,21 +58,61 @@ int bench_timers(gpointer unused)
   return 0;
 }
 
-int bench_pingpong(gpointer unused)
+/* 1000 bench.forward nodes, each starting a message of 2000 hops to random
+ * nodes over links of uniform 100 us..2 ms latency and `bandwidth` (0:
+ * none), run to the end; `seconds` gets the wall time of the run. */
+static Sim *pingpong_run(uint64_t bandwidth, double *seconds)
 {
-  (void) unused;
   extern const SimModel model_bench_forward;
-  double ref = bench_reference_rate();
-  g_autoptr(Sim) sim = sim_new(2);
-  sim_net_default(sim)->latency = (SimDist) { SIM_DIST_UNIFORM, 100 * SIM_US, 2 * SIM_MS, 0 };
+  Sim *sim = sim_new(2);
+  SimLinkConfig *link = sim_net_default(sim);
+  link->latency = (SimDist) { SIM_DIST_UNIFORM, 100 * SIM_US, 2 * SIM_MS, 0 };
+  link->bandwidth = bandwidth;
   g_autoptr(GHashTable) params = g_hash_table_new(g_str_hash, g_str_equal);
   g_hash_table_insert(params, "hops", "2000");
   add_nodes(sim, "p", 1000, &model_bench_forward, params);
   double t0 = bench_seconds();
   sim_run(sim, SIM_TIME_MAX);
-  double dt = bench_seconds() - t0;
+  *seconds = bench_seconds() - t0;
+  return sim;
+}
+
+int bench_pingpong(gpointer unused)
+{
+  (void) unused;
+  double ref = bench_reference_rate(), dt;
+  g_autoptr(Sim) sim = pingpong_run(0, &dt);
   bench_report("pingpong", (double) sim_stats(sim)->delivered / dt, "messages/s", ref, NULL);
   return 0;
+}
+
+/* pingpong_bandwidth: pingpong with a bandwidth on every link (1 Gbit/s:
+ * a one-field message of 72 bytes takes 576 ns on the wire), so every send
+ * also finds its link's load record and queues behind the link's backlog.
+ * The check: every hop still arrives (1000 nodes x 2001 deliveries), and
+ * the links' counters add up to exactly the messages and bytes sent. */
+int bench_pingpong_bandwidth(gpointer unused)
+{
+  (void) unused;
+  double ref = bench_reference_rate(), dt;
+  g_autoptr(Sim) sim = pingpong_run(1000000000, &dt);
+  const SimStats *s = sim_stats(sim);
+  g_autoptr(GArray) loads = sim_net_link_loads(sim);
+  guint64 messages = 0, bytes = 0;
+  for (guint i = 0; i < loads->len; i++) {
+    messages += g_array_index(loads, SimLinkLoad, i).messages;
+    bytes += g_array_index(loads, SimLinkLoad, i).bytes;
+  }
+  const guint64 want = 1000 * 2001;
+  gboolean ok = s->delivered == want && messages == s->sent && bytes == s->sent * (SIM_MSG_HEADER_BYTES + SIM_MSG_FIELD_BYTES);
+  g_autofree char *extra = g_strdup_printf("delivered=%" G_GUINT64_FORMAT " links=%u check=%s", s->delivered,
+                                           loads->len, ok ? "ok" : "FAILED");
+  bench_report("pingpong_bandwidth", (double) s->delivered / dt, "messages/s", ref, extra);
+  if (!ok)
+    fprintf(stderr, "bench: pingpong_bandwidth: %" G_GUINT64_FORMAT " delivered (expected %" G_GUINT64_FORMAT
+            "), links counted %" G_GUINT64_FORMAT " messages and %" G_GUINT64_FORMAT " bytes of %" G_GUINT64_FORMAT
+            " sent\n", s->delivered, want, messages, bytes, s->sent);
+  return ok ? 0 : 1;
 }
 
 /* pingpong_faults: under loss a forwarding chain dies out, so here each

@@ -10,6 +10,7 @@
 int bench_timers(gpointer unused);
 int bench_pingpong(gpointer unused);
 int bench_pingpong_faults(gpointer unused);
+int bench_pingpong_bandwidth(gpointer unused);
 int bench_node_memory(gpointer unused);
 int bench_ring(gpointer unused);
 int bench_lincheck(gpointer unused);
@@ -19,6 +20,7 @@ static const struct { const char *name; int (*fn)(gpointer); } benches[] = {
   { "timers", bench_timers },
   { "pingpong", bench_pingpong },
   { "pingpong_faults", bench_pingpong_faults },
+  { "pingpong_bandwidth", bench_pingpong_bandwidth },
   { "ring", bench_ring },
   { "lincheck", bench_lincheck },
   { "partition", bench_partition },
@@ -32,8 +34,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < G_N_ELEMENTS(benches); i++)
       known |= strcmp(argv[a], benches[i].name) == 0;
     if (!known) {
-      fprintf(stderr, "faultsim-bench: unknown benchmark '%s' (known: timers, pingpong, pingpong_faults, ring, "
-              "lincheck, node_memory)\n", argv[a]);
+      fprintf(stderr, "faultsim-bench: unknown benchmark '%s' (known: timers, pingpong, pingpong_faults, "
+              "pingpong_bandwidth, ring, lincheck, partition, node_memory)\n", argv[a]);
       return 2;
     }
   }

@@ -150,6 +150,7 @@ struct Sim {
   GPtrArray *partitions;      /* of SimPartition*, since the last heal */
   guint64 cut_links;
   GHashTable *fifo_last;      /* (src,dst) key → last delivery time */
+  GHashTable *link_loads;     /* set of (src,dst)-keyed load entries (bandwidth.c) */
 
   GArray *history;            /* of SimHistoryEntry */
   GHashTable *pending_ops;    /* op id → SimPendingOp* */
@@ -188,6 +189,13 @@ void sim_trace_simple(Sim *sim, SimTraceKind kind, int node, int peer,
 /* net.c */
 void sim_net_init(Sim *sim);
 void sim_net_free(Sim *sim);
+
+/* bandwidth.c: puts a message of `bytes` on the link src → dst, which has
+ * a bandwidth, at the current time: it starts when the messages before it
+ * are off the wire. Returns the delay from now until its last bit is sent
+ * (saturating), or -1 when the link's queue limit refuses it (counted as
+ * full; the link is unchanged otherwise). */
+SimTime sim_bw_admit(Sim *sim, const SimLinkConfig *link, int src, int dst, uint32_t bytes);
 
 /* node.c */
 SimNode *sim_node_create(Sim *sim, int id, const char *name, const SimModel *model);

@@ -1,6 +1,7 @@
 /* The network: directed links with latency, loss, duplication, FIFO or
- * reordering, and cuts. Every random draw here comes from the "network"
- * stream, so node and fault streams are untouched by traffic. */
+ * reordering, cuts, and (bandwidth.c) an optional bandwidth. Every random
+ * draw here comes from the "network" stream, so node and fault streams are
+ * untouched by traffic. */
 #include "sim/kernel/internal.h"
 
 guint sim_link_hash(gconstpointer key)
@@ -22,12 +23,13 @@ static void partition_free(gpointer p)
 
 void sim_net_init(Sim *sim)
 {
-  sim->link_default = (SimLinkConfig) { sim_dist_constant(1 * SIM_MS), 0.0, 0.0, FALSE };
+  sim->link_default = (SimLinkConfig) { .latency = sim_dist_constant(1 * SIM_MS) };
   sim->link_overrides = link_table(g_free);
   sim->cuts = link_table(NULL);
   sim->restored = link_table(NULL);
   sim->partitions = g_ptr_array_new_with_free_func(partition_free);
   sim->fifo_last = link_table(g_free);
+  sim->link_loads = link_table(NULL); /* a set: each entry is its own key */
 }
 
 void sim_net_free(Sim *sim)
@@ -37,6 +39,7 @@ void sim_net_free(Sim *sim)
   g_hash_table_unref(sim->restored);
   g_ptr_array_unref(sim->partitions);
   g_hash_table_unref(sim->fifo_last);
+  g_hash_table_unref(sim->link_loads);
 }
 
 SimLinkConfig *sim_net_default(Sim *sim) { return &sim->link_default; }
@@ -249,7 +252,19 @@ void sim_send(SimNode *from, int dst, SimMsg *msg)
   gboolean twice = sim_rng_chance(&sim->net_rng, link->duplicate);
   SimTime latency = sim_dist_draw(&link->latency, &sim->net_rng);
   SimTime latency_copy = twice ? sim_dist_draw(&link->latency, &sim->net_rng) : 0;
-  const char *lost = sim_net_is_cut(sim, from->id, dst) ? "cut" : lossy ? "loss" : NULL;
+  const char *lost = sim_net_is_cut(sim, from->id, dst) ? "cut" : NULL;
+  /* With a bandwidth, a message the link takes spends its wait and
+   * serialization before the latency, and a lost one still uses the link
+   * (it is lost in flight). A cut link takes nothing. */
+  if (G_UNLIKELY(link->bandwidth) && !lost) {
+    SimTime wire = sim_bw_admit(sim, link, from->id, dst, sim_msg_size(msg));
+    if (wire < 0)
+      lost = "link full";
+    else
+      latency = sim_time_add_sat(wire, latency);
+  }
+  if (!lost && lossy)
+    lost = "loss";
   if (lost) {
     sim->stats.dropped++;
     sim_trace_simple(sim, SIM_TR_DROP, dst, from->id, msg, lost, 0, 0);
@@ -262,7 +277,15 @@ void sim_send(SimNode *from, int dst, SimMsg *msg)
     copy->next_free = NULL;
     sim->stats.duplicated++;
     sim_trace_simple(sim, SIM_TR_DUPLICATE, dst, from->id, copy, NULL, 0, 0);
-    schedule_delivery(sim, link, copy, latency_copy);
+    /* The copy is serialized too, right behind the original. */
+    SimTime wire = link->bandwidth ? sim_bw_admit(sim, link, from->id, dst, sim_msg_size(copy)) : 0;
+    if (wire < 0) {
+      sim->stats.dropped++;
+      sim_trace_simple(sim, SIM_TR_DROP, dst, from->id, copy, "link full", 0, 0);
+      sim_msg_release(sim, copy);
+    } else {
+      schedule_delivery(sim, link, copy, sim_time_add_sat(wire, latency_copy));
+    }
   }
   schedule_delivery(sim, link, msg, latency);
 }
@@ -277,6 +300,7 @@ SimMsg *sim_msg_new(SimNode *from, const char *type)
   msg->dst = -1;
   msg->id = 0;
   msg->sent_at = 0;
+  msg->size = 0;
   return msg;
 }
 

@@ -42,6 +42,7 @@ typedef struct SimMsg {
   uint64_t id;      /* unique per run; a duplicate keeps its original's id */
   SimTime sent_at;
   uint32_t nfields;
+  uint32_t size;    /* bytes on the wire; 0 = the default (sim_msg_size) */
   SimField fields[SIM_MSG_MAX_FIELDS];
   struct SimMsg *next_free;
 } SimMsg;
@@ -53,6 +54,16 @@ void sim_msg_set(SimMsg *msg, const char *name, int64_t value);
 /* The field's value, or `fallback` when the message has no such field. */
 int64_t sim_msg_get(const SimMsg *msg, const char *name, int64_t fallback);
 gboolean sim_msg_has(const SimMsg *msg, const char *name);
+/* A message's size on the wire, which a link with a bandwidth spends time
+ * serializing: set by the model, or by default a header of
+ * SIM_MSG_HEADER_BYTES (40 bytes of TCP/IPv4 headers and 24 of envelope:
+ * type, id, length) plus SIM_MSG_FIELD_BYTES per field (an int64). Links
+ * without a bandwidth ignore it. */
+#define SIM_MSG_HEADER_BYTES 64
+#define SIM_MSG_FIELD_BYTES 8
+uint32_t sim_msg_size(const SimMsg *msg);
+/* Sets the size in bytes; 0 restores the default. */
+void sim_msg_set_size(SimMsg *msg, uint32_t bytes);
 /* A stack record (for logs and events); not to be passed to sim_send. */
 static inline SimMsg sim_record(const char *type)
 {
@@ -247,6 +258,11 @@ typedef struct {
   double loss;      /* probability a message is dropped */
   double duplicate; /* probability a message is delivered twice */
   gboolean fifo;    /* deliver in send order on this link */
+  /* Capacity (bandwidth.c): with a bandwidth, a message first waits for the
+   * messages sent before it on this link, then takes size * 8 / bandwidth
+   * to serialize, then the latency. `queue` bounds the bytes waiting. */
+  uint64_t bandwidth; /* bits per second; 0 = unlimited (no serialization) */
+  uint64_t queue;     /* bytes not yet serialized before tail drop; 0 = unbounded */
 } SimLinkConfig;
 
 typedef struct {
@@ -335,6 +351,44 @@ gboolean sim_net_is_cut(Sim *sim, int src, int dst);
 void sim_net_partition(Sim *sim, const int *group_of, guint n);
 /* Restores every cut link. */
 void sim_net_heal(Sim *sim);
+
+/* Link bandwidth (bandwidth.c). Parses a rate: a number with a unit, bits
+ * ("bit", "kbit", "Mbit", "Gbit", "Tbit") or bytes ("B", "kB", "MB",
+ * "GB", "TB", each times 8), decimal, with an optional "/s"; a bare number
+ * is bits per second. The result, rounded to whole bits per second, must
+ * be in [1, SIM_BANDWIDTH_MAX]; otherwise a GError names the text. */
+#define SIM_BANDWIDTH_MAX UINT64_C(1000000000000000) /* 1 Pbit/s */
+gboolean sim_bandwidth_parse(const char *text, uint64_t *bits_per_s, GError **error);
+/* Parses a byte count: a number with an optional unit "B", "kB", "MB",
+ * "GB" or "TB" (decimal), rounded to whole bytes, in [1, SIM_QUEUE_MAX]. */
+#define SIM_QUEUE_MAX UINT64_C(1000000000000000) /* 1 PB */
+gboolean sim_bytes_parse(const char *text, uint64_t *bytes, GError **error);
+/* Nanoseconds to put `bytes` on a link of `bits_per_s`, rounded up and
+ * saturating at SIM_TIME_MAX; 0 when bits_per_s is 0 (no limit). */
+SimTime sim_serialize_ns(uint64_t bytes, uint64_t bits_per_s);
+
+/* What a directed link with a bandwidth has carried: every message that
+ * reached its queue (not cut) is counted in `messages` and `bytes` or, if
+ * the queue refused it, in `full`. `busy` is the serialization time of the
+ * messages taken, `free_at` when the last of them is off the wire. */
+typedef struct {
+  int src, dst;
+  uint64_t bandwidth;     /* the link's bandwidth at its last message */
+  guint64 messages, bytes, full;
+  SimTime busy, free_at;
+} SimLinkLoad;
+/* The load of link src → dst; FALSE (and *out zeroed) if no message went
+ * through it with a bandwidth. */
+gboolean sim_net_link_load(Sim *sim, int src, int dst, SimLinkLoad *out);
+/* Every link with a load, sorted by (src, dst) id: an array of SimLinkLoad
+ * the caller frees. */
+GArray *sim_net_link_loads(Sim *sim);
+/* The serialization still to do on the link at `now` (free_at - now, or 0),
+ * and the serialization time spent up to `now`: the link works without a
+ * gap while it has a backlog, so the backlog is the only part of `busy`
+ * past `now`. */
+SimTime sim_link_backlog(const SimLinkLoad *load, SimTime now);
+SimTime sim_link_busy(const SimLinkLoad *load, SimTime now);
 
 /* ------------------------------------------------------------------ */
 /* Budgets: memory, events, the string pool                            */

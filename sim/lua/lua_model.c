@@ -343,14 +343,38 @@ static int check_dst(lua_State *L, int idx, const char *method)
   return id;
 }
 
-static void send_one(SimNode *node, int dst, const char *type, const LmField *fields, guint n)
+static void send_one(SimNode *node, int dst, const char *type, const LmField *fields, guint n, uint32_t size)
 {
   SimMsg *m = sim_msg_new(node, type);
   set_fields(sim_node_sim(node), m, fields, n);
+  sim_msg_set_size(m, size);
   sim_send(node, dst, m);
 }
 
-/* self:send(dst, type, fields) */
+/* The options table of send and broadcast at `idx`: { size = bytes }, the
+ * message's size on the wire (0, the default, when absent). */
+static uint32_t read_send_opts(lua_State *L, int idx, const char *what)
+{
+  if (lua_isnoneornil(L, idx))
+    return 0;
+  if (lua_type(L, idx) != LUA_TTABLE)
+    return (uint32_t) luaL_error(L, "%s: options must be a table like { size = 1500 }, not %s", what,
+                                 luaL_typename(L, idx));
+  static const char *const keys[] = { "size", NULL };
+  lua_api_check_keys(L, idx, what, keys);
+  uint32_t size = 0;
+  if (lua_getfield(L, idx, "size") != LUA_TNIL) {
+    int isint = 0;
+    lua_Integer v = lua_tointegerx(L, -1, &isint);
+    if (!isint || lua_type(L, -1) != LUA_TNUMBER || v < 1 || v > G_MAXUINT32)
+      return (uint32_t) luaL_error(L, "%s: size must be a whole number of bytes from 1 to 4294967295", what);
+    size = (uint32_t) v;
+  }
+  lua_pop(L, 1);
+  return size;
+}
+
+/* self:send(dst, type, fields [, { size = bytes }]) */
 static int m_send(lua_State *L)
 {
   SimNode *node = check_self(L, "send");
@@ -358,13 +382,15 @@ static int m_send(lua_State *L)
   const char *type = sim_intern(sim_node_sim(node), lua_api_check_name(L, 3, "message type"));
   LmField fields[SIM_MSG_MAX_FIELDS];
   guint n = read_fields(L, 4, "send", NULL, fields);
+  uint32_t size = read_send_opts(L, 5, "send");
   if (!dead(node))
-    send_one(node, dst, type, fields, n);
+    send_one(node, dst, type, fields, n, size);
   lua_api_check_budget(L);
   return 0;
 }
 
-/* self:broadcast({dst...}, type, fields): one send per name, in order. */
+/* self:broadcast({dst...}, type, fields [, opts]): one send per name, in
+ * order. */
 static int m_broadcast(lua_State *L)
 {
   SimNode *node = check_self(L, "broadcast");
@@ -372,6 +398,7 @@ static int m_broadcast(lua_State *L)
   const char *type = sim_intern(sim_node_sim(node), lua_api_check_name(L, 3, "message type"));
   LmField fields[SIM_MSG_MAX_FIELDS];
   guint n = read_fields(L, 4, "broadcast", NULL, fields);
+  uint32_t size = read_send_opts(L, 5, "broadcast");
   lua_Integer count = luaL_len(L, 2);
   for (lua_Integer i = 1; i <= count; i++) {
     lua_geti(L, 2, i);
@@ -382,7 +409,7 @@ static int m_broadcast(lua_State *L)
     lua_geti(L, 2, i);
     int dst = sim_node_find(sim_node_sim(node), lua_tostring(L, -1));
     lua_pop(L, 1);
-    send_one(node, dst, type, fields, n);
+    send_one(node, dst, type, fields, n, size);
     lua_api_check_budget(L); /* a long list could fill memory */
   }
   return 0;

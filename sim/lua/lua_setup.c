@@ -125,11 +125,35 @@ static int l_params(lua_State *L)
   return 1;
 }
 
+/* Reads a rate or size option `key` of the link table at `t`: false means
+ * none (0); a number or a string goes through `parse`. */
+static uint64_t read_capacity(lua_State *L, int t, const char *key, const char *what, uint64_t fallback,
+                              gboolean (*parse)(const char *, uint64_t *, GError **))
+{
+  uint64_t v = fallback;
+  int type = lua_getfield(L, t, key);
+  if (type == LUA_TBOOLEAN && !lua_toboolean(L, -1)) {
+    v = 0;
+  } else if (type == LUA_TSTRING || type == LUA_TNUMBER) {
+    GError *error = NULL;
+    if (!parse(lua_tostring(L, -1), &v, &error)) {
+      lua_pushfstring(L, "%s: %s: %s", what, key, error->message);
+      g_error_free(error);
+      lua_error(L);
+    }
+  } else if (type != LUA_TNIL) {
+    luaL_error(L, "%s: %s must be a string like %s, a number or false, not %s", what, key,
+               parse == sim_bandwidth_parse ? "\"100Mbit\"" : "\"64kB\"", luaL_typename(L, -1));
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
 /* Reads link options from the table at `t` into `link`; `what` names the
  * call in error messages ("network{}" or "link()"). */
 static void read_link(lua_State *L, int t, SimLinkConfig *link, const char *what)
 {
-  static const char *const keys[] = { "latency", "loss", "duplicate", "fifo", NULL };
+  static const char *const keys[] = { "latency", "loss", "duplicate", "fifo", "bandwidth", "queue", NULL };
   lua_api_check_keys(L, t, what, keys);
   if (lua_getfield(L, t, "latency") != LUA_TNIL) {
     if (lua_type(L, -1) == LUA_TNUMBER) {
@@ -149,6 +173,17 @@ static void read_link(lua_State *L, int t, SimLinkConfig *link, const char *what
   if (lua_getfield(L, t, "fifo") != LUA_TNIL)
     link->fifo = lua_toboolean(L, -1);
   lua_pop(L, 1);
+  link->bandwidth = read_capacity(L, t, "bandwidth", what, link->bandwidth, sim_bandwidth_parse);
+  gboolean queue_given = lua_getfield(L, t, "queue") != LUA_TNIL;
+  lua_pop(L, 1);
+  link->queue = read_capacity(L, t, "queue", what, link->queue, sim_bytes_parse);
+  if (!link->bandwidth) {
+    /* A link without a bandwidth has no backlog to bound; taking the
+     * bandwidth away takes its queue limit with it. */
+    if (link->queue && queue_given)
+      luaL_error(L, "%s: queue needs a bandwidth on the same link", what);
+    link->queue = 0;
+  }
 }
 
 static int l_network(lua_State *L)
@@ -177,6 +212,31 @@ static int l_link(lua_State *L)
   return 0;
 }
 
+
+/* link_stats(a, b) → what the directed link a → b has carried with a
+ * bandwidth so far: { messages=, bytes=, dropped= (refused, link full),
+ * busy= (seconds serializing), backlog= (seconds of serialization still
+ * queued now) }; all zero for a link that never had a bandwidth. */
+static int l_link_stats(lua_State *L)
+{
+  Scenario *sc = lua_api_scenario(L);
+  int a = lua_api_check_node(L, 1), b = lua_api_check_node(L, 2);
+  SimLinkLoad load;
+  sim_net_link_load(sc->sim, a, b, &load);
+  SimTime now = sim_now(sc->sim);
+  lua_createtable(L, 0, 5);
+  lua_pushinteger(L, (lua_Integer) load.messages);
+  lua_setfield(L, -2, "messages");
+  lua_pushinteger(L, (lua_Integer) load.bytes);
+  lua_setfield(L, -2, "bytes");
+  lua_pushinteger(L, (lua_Integer) load.full);
+  lua_setfield(L, -2, "dropped");
+  lua_pushnumber(L, sim_time_to_seconds(sim_link_busy(&load, now)));
+  lua_setfield(L, -2, "busy");
+  lua_pushnumber(L, sim_time_to_seconds(sim_link_backlog(&load, now)));
+  lua_setfield(L, -2, "backlog");
+  return 1;
+}
 /* A Lua value as the text a model parameter is parsed from. */
 static char *param_text(lua_State *L, int idx, const char *key)
 {
@@ -470,8 +530,8 @@ void lua_setup_open(lua_State *L)
 {
   static const luaL_Reg funcs[] = {
     { "scenario", l_scenario }, { "duration", l_duration }, { "params", l_params },
-    { "network", l_network }, { "link", l_link }, { "node", l_node }, { "clients", l_clients },
-    { "workload", l_workload }, { "expect", l_expect }, { NULL, NULL },
+    { "network", l_network }, { "link", l_link }, { "link_stats", l_link_stats }, { "node", l_node },
+    { "clients", l_clients }, { "workload", l_workload }, { "expect", l_expect }, { NULL, NULL },
   };
   lua_pushglobaltable(L);
   luaL_setfuncs(L, funcs, 0);

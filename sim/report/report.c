@@ -123,6 +123,7 @@ JsonNode *scenario_report_json(Scenario *sc, GPtrArray *failures)
   add_int(b, "dropped", (gint64) s->dropped);
   add_int(b, "duplicated", (gint64) s->duplicated);
   json_builder_end_object(b);
+  report_links_json(sc, b);
 
   json_builder_set_member_name(b, "ops");
   json_builder_begin_object(b);
@@ -226,6 +227,7 @@ void scenario_report_text(Scenario *sc, GPtrArray *failures, FILE *out)
           sim_time_to_seconds(sim_now(sim)), s->events, digest);
   fprintf(out, "  messages: %" G_GUINT64_FORMAT " sent, %" G_GUINT64_FORMAT " delivered, %" G_GUINT64_FORMAT
                " dropped, %" G_GUINT64_FORMAT " duplicated\n", s->sent, s->delivered, s->dropped, s->duplicated);
+  report_links_text(sc, out);
   double a = scenario_availability(sc);
   fprintf(out, "  operations: %" G_GUINT64_FORMAT " invoked, %" G_GUINT64_FORMAT " ok, %" G_GUINT64_FORMAT
                " fail, %" G_GUINT64_FORMAT " info, %" G_GUINT64_FORMAT " pending (no outcome when the run ended)\n",

@@ -19,3 +19,9 @@ void scenario_report_text(Scenario *sc, GPtrArray *failures, FILE *out);
 void report_availability_json(Scenario *sc, JsonBuilder *b);
 void report_availability_text(Scenario *sc, FILE *out);
 void report_availability_csv(Scenario *sc, FILE *out);
+
+/* report_links.c: per directed link with a bandwidth, what it carried,
+ * its utilization and the backlog left at the end, as a JSON member
+ * "links" (absent when no link had a bandwidth) and as text lines. */
+void report_links_json(Scenario *sc, JsonBuilder *b);
+void report_links_text(Scenario *sc, FILE *out);

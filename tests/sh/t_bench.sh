@@ -29,5 +29,12 @@ awk '/name=pingpong_faults/ {
   seen = 1
 } END { exit bad || !seen }' <<<"$OUT" || fail "pingpong_faults: $OUT"
 
+# pingpong with a bandwidth on every link: every hop still arrives and the
+# links' counters add up to the messages and bytes sent (check=ok).
+expect_exit 0 "$bench" pingpong_bandwidth
+contains "$OUT" "BENCH name=pingpong_bandwidth "
+contains "$OUT" " delivered=2001000 links="
+contains "$OUT" " check=ok"
+
 expect_exit 2 "$bench" no_such_benchmark
 contains "$ERR" "unknown benchmark 'no_such_benchmark'"

@@ -18,11 +18,12 @@ local p = params { escape = false, random_calls = 40 }
 node("a", "echo.server")
 node("b", "echo.server")
 
-local nv = 32 -- #values is unreliable with nil holes
+local nv = 33 -- #values is unreliable with nil holes
 local values = { nil, true, false, 0, -1, 1, 0.5, -0.5, 1e300, -1e300, 0/0, 1/0, -1/0,
                  math.maxinteger, math.mininteger, "", "a", "b", "nope", "1s", "-1s",
                  "uniform:1ms,2ms", "kind", {}, { "a" }, { "a", "b" }, { kind = "send" },
-                 { min = 1 }, { [{}] = 1 }, function() end, now, coroutine.create(function() end) }
+                 { min = 1 }, { [{}] = 1 }, function() end, now, coroutine.create(function() end),
+                 { bandwidth = "1kbit", queue = 100 } }
 -- Each function is called through a wrapper of its own, one per line and
 -- not as a tail call, so an error raised in it names the function ("bad
 -- argument #1 to 'crash'") and, when it escapes, the line of its wrapper.
@@ -32,6 +33,7 @@ local api = {
   { "params", function(...) params(...) end },
   { "network", function(...) network(...) end },
   { "link", function(...) link(...) end },
+  { "link_stats", function(...) link_stats(...) end },
   { "node", function(...) node(...) end },
   { "clients", function(...) clients(...) end },
   { "workload", function(...) workload(...) end },

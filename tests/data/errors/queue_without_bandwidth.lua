@@ -1,0 +1,2 @@
+-- expect: network{}: queue needs a bandwidth on the same link
+network { queue = "64kB" }
