@@ -130,7 +130,7 @@ test-scenarios: $(B)/faultsim
 
 # Shell tests (tests/sh/t_*.sh): the program as a user runs it.
 test-shell: $(B)/faultsim
-	FAULTSIM=$(B)/faultsim tests/sh/run.sh
+	SAN=$(SAN) FAULTSIM=$(B)/faultsim tests/sh/run.sh
 
 # A few seconds of fuzzing the history readers from tests/data/lincheck.
 FUZZ_ITERATIONS ?= 5000
