@@ -19,3 +19,9 @@ void scenario_report_text(Scenario *sc, GPtrArray *failures, FILE *out);
 void report_availability_json(Scenario *sc, JsonBuilder *b);
 void report_availability_text(Scenario *sc, FILE *out);
 void report_availability_csv(Scenario *sc, FILE *out);
+
+/* report_service.c: a node's service figures (sim/kernel/service.h) as a
+ * "service" member added to the open object of `b` (nothing for a node
+ * without a service model), and as text lines for every node that has one. */
+void report_service_json(Scenario *sc, JsonBuilder *b, int node);
+void report_service_text(Scenario *sc, FILE *out);
