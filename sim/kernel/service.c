@@ -23,6 +23,18 @@
 
 typedef struct SimService SimService;
 
+/* A latency series: the histogram (ms), the range of positive samples
+ * (ns) it has buckets for, and the latest samples not yet in it. The
+ * histogram lives apart from the node's other state; adding samples to it
+ * a batch at a time keeps that memory out of the per-job path. */
+#define SERIES_BATCH 16
+typedef struct {
+  SimHistogram *ms;
+  SimTime lo, hi; /* hi == 0: no positive sample yet */
+  guint npending;
+  SimTime pending[SERIES_BATCH];
+} Series;
+
 typedef struct {
   uint32_t ev;       /* the job in service, or NO_JOB */
   gboolean frozen;   /* its end fell due during a pause: in node->deferred */
@@ -63,7 +75,7 @@ struct SimService {
 
   guint64 arrivals, completions, overload_drops, rejected, abandoned, started;
   __int128 wait_sum, response_sum; /* ns */
-  SimHistogram *wait_ms, *response_ms;
+  Series wait, response;
 };
 
 void sim_service_spec_init(SimServiceSpec *spec)
@@ -137,13 +149,13 @@ gboolean sim_node_set_service(Sim *sim, int id, const SimServiceSpec *spec, GErr
   s->paused = node->state == SIM_NODE_PAUSED;
   s->paused_since = sim->now;
   s->born = s->last = sim->now;
-  s->wait_ms = sim_histogram_new();
-  s->response_ms = sim_histogram_new();
+  s->wait.ms = sim_histogram_new();
+  s->response.ms = sim_histogram_new();
   node->service = s;
   track_length(sim, s, 0);
   charge(sim, (gssize) (sizeof *s + s->ntypes * (sizeof(char *) + sizeof(SimDist)) +
                         s->nservers * (sizeof(Server) + sizeof(uint32_t)) +
-                        sim_histogram_bytes(s->wait_ms) + sim_histogram_bytes(s->response_ms)));
+                        sim_histogram_bytes(s->wait.ms) + sim_histogram_bytes(s->response.ms)));
   return TRUE;
 }
 
@@ -155,8 +167,8 @@ void sim_service_free(SimService *s)
   g_free(s->idle);
   g_free(s->ring);
   g_free(s->time_at_len);
-  sim_histogram_free(s->wait_ms);
-  sim_histogram_free(s->response_ms);
+  sim_histogram_free(s->wait.ms);
+  sim_histogram_free(s->response.ms);
   g_free(s);
 }
 
@@ -193,13 +205,32 @@ static void track_length(Sim *sim, SimService *s, guint64 len)
   s->time_at_len_cap = cap;
 }
 
-static void sample(Sim *sim, SimHistogram *h, SimTime ns)
+/* Moves the pending samples into the histogram. It grows only for a
+ * positive value outside the positive range seen so far (zeros are a
+ * counter), so only then are its bytes counted again. */
+static void series_flush(Sim *sim, Series *sr)
 {
-  gsize before = sim_histogram_bytes(h);
-  sim_histogram_add(h, (double) ns / 1e6);
-  gsize after = sim_histogram_bytes(h);
-  if (after != before)
-    sim_mem_charge(sim, SIM_MEM_METRICS, (gssize) after - (gssize) before);
+  for (guint i = 0; i < sr->npending; i++) {
+    SimTime ns = sr->pending[i];
+    gboolean grows = ns > 0 && (sr->hi == 0 || ns < sr->lo || ns > sr->hi);
+    gsize before = grows ? sim_histogram_bytes(sr->ms) : 0;
+    sim_histogram_add(sr->ms, (double) ns / 1e6);
+    if (!grows)
+      continue;
+    sr->lo = sr->hi == 0 || ns < sr->lo ? ns : sr->lo;
+    sr->hi = MAX(sr->hi, ns);
+    gsize after = sim_histogram_bytes(sr->ms);
+    if (after != before)
+      sim_mem_charge(sim, SIM_MEM_METRICS, (gssize) after - (gssize) before);
+  }
+  sr->npending = 0;
+}
+
+static inline void sample(Sim *sim, Series *sr, SimTime ns)
+{
+  sr->pending[sr->npending++] = ns;
+  if (sr->npending == SERIES_BATCH)
+    series_flush(sim, sr);
 }
 
 /* ---- the waiting room ---- */
@@ -255,7 +286,7 @@ static void start(Sim *sim, SimService *s, uint32_t idx)
   SimTime wait = sim->now - ev->u.job.arrived;
   s->started++;
   s->wait_sum += wait;
-  sample(sim, s->wait_ms, wait);
+  sample(sim, &s->wait, wait);
   SimTime d = sim_dist_draw(service_time(s, ev), &s->rng);
   Server *srv = &s->servers[k];
   *srv = (Server) { idx, FALSE, sim_time_after(sim->now, d), sim->now, s->pause_total };
@@ -382,7 +413,7 @@ static gboolean finish(Sim *sim, SimNode *node, SimService *s, uint32_t idx)
   s->busy--;
   s->completions++;
   s->response_sum += sim->now - arrived;
-  sample(sim, s->response_ms, sim->now - arrived);
+  sample(sim, &s->response, sim->now - arrived);
   fill(sim, s);
   return handle(sim, node, idx, waited, served);
 }
@@ -490,6 +521,8 @@ gboolean sim_node_service_stats(Sim *sim, int id, SimTime end, SimServiceStats *
   SimService *s = node->service;
   if (!s)
     return FALSE;
+  series_flush(sim, &s->wait);
+  series_flush(sim, &s->response);
   SimTime open = end > s->last ? end - s->last : 0;
   __int128 busy = s->busy_area + (s->working ? (__int128) s->busy * open : 0);
   __int128 queue = s->queue_area + (__int128) s->len * open;
@@ -527,7 +560,7 @@ gboolean sim_node_service_stats(Sim *sim, int id, SimTime end, SimServiceStats *
   }
   out->wait_mean_ms = s->started ? (double) s->wait_sum / 1e6 / (double) s->started : NAN;
   out->response_mean_ms = s->completions ? (double) s->response_sum / 1e6 / (double) s->completions : NAN;
-  out->wait_ms = s->wait_ms;
-  out->response_ms = s->response_ms;
+  out->wait_ms = s->wait.ms;
+  out->response_ms = s->response.ms;
   return TRUE;
 }
