@@ -85,9 +85,10 @@ void report_service_text(Scenario *sc, FILE *out)
       continue;
     char u[32], qm[32], w[32], wp[32], r[32], rp[32];
     fprintf(out, "  service %-10s utilization %s  queue mean %s p99 %" G_GUINT64_FORMAT " max %" G_GUINT64_FORMAT
-                 "  (%u servers, %" G_GUINT64_FORMAT " places)\n",
+                 "  (%u server%s, %" G_GUINT64_FORMAT " waiting places)\n",
             sim_node_name(sim_node(sc->sim, (int) id)), fixed(u, sizeof u, st.utilization, "%.4f"),
-            fixed(qm, sizeof qm, st.queue_mean, "%.3f"), st.queue_p99, st.queue_max, st.servers, st.queue_capacity);
+            fixed(qm, sizeof qm, st.queue_mean, "%.3f"), st.queue_p99, st.queue_max, st.servers,
+            st.servers == 1 ? "" : "s", st.queue_capacity);
     fprintf(out, "          %-10s %" G_GUINT64_FORMAT " arrivals, %" G_GUINT64_FORMAT " served, %" G_GUINT64_FORMAT
                  " dropped (overload), %" G_GUINT64_FORMAT " rejected, %" G_GUINT64_FORMAT " lost at crashes\n",
             "", st.arrivals, st.completions, st.overload_drops, st.rejected, st.abandoned);
