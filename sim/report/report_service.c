@@ -99,3 +99,43 @@ void report_service_text(Scenario *sc, FILE *out)
             fixed(rp, sizeof rp, sim_histogram_quantile(st.response_ms, 0.99), "%.3f"));
   }
 }
+
+/* A number with g_ascii (locale-free) formatting; nothing for NAN. */
+static void csv_number(GString *s, double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  g_string_append_c(s, ',');
+  if (!isnan(v))
+    g_string_append(s, g_ascii_formatd(buf, sizeof buf, "%.6f", v));
+}
+
+void report_service_csv(Scenario *sc, FILE *out)
+{
+  g_autoptr(GString) s = g_string_new(REPORT_SERVICE_CSV_HEADER);
+  for (guint id = 0; id < sim_node_count(sc->sim); id++) {
+    SimServiceStats st;
+    if (!sim_node_service_stats(sc->sim, (int) id, sim_now(sc->sim), &st))
+      continue;
+    /* Node names have no commas; a quote is doubled inside quotes. */
+    g_auto(GStrv) parts = g_strsplit(sim_node_name(sim_node(sc->sim, (int) id)), "\"", -1);
+    g_autofree char *quoted = g_strjoinv("\"\"", parts);
+    g_string_append_printf(s, "\"%s\",%u,%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT
+                           ",%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT, quoted, st.servers,
+                           st.queue_capacity, st.arrivals, st.completions, st.overload_drops, st.rejected,
+                           st.abandoned);
+    csv_number(s, st.utilization);
+    csv_number(s, st.queue_mean);
+    g_string_append_printf(s, ",%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT, st.queue_p99, st.queue_max);
+    csv_number(s, st.system_mean);
+    csv_number(s, st.arrival_rate);
+    csv_number(s, st.wait_mean_ms);
+    csv_number(s, sim_histogram_quantile(st.wait_ms, 0.5));
+    csv_number(s, sim_histogram_quantile(st.wait_ms, 0.99));
+    csv_number(s, st.response_mean_ms);
+    csv_number(s, sim_histogram_quantile(st.response_ms, 0.5));
+    csv_number(s, sim_histogram_quantile(st.response_ms, 0.99));
+    csv_number(s, sim_histogram_max(st.response_ms));
+    g_string_append_c(s, '\n');
+  }
+  fwrite(s->str, 1, s->len, out);
+}
