@@ -27,6 +27,7 @@ typedef struct {
   GPtrArray *drops; /* "seq:detail" */
   GArray *waits;   /* deliver's a (waited), b (served) pairs: int64 */
   GArray *sends;   /* times of the sends of the node called "src" */
+  SimTime pause_at_deliver; /* > 0: pause srv that long at its first deliver */
 } Probe;
 
 static Probe probe;
@@ -85,6 +86,8 @@ static const SimModel probe_model_no_overload = {
   .on_message = probe_on_message, .on_timer = probe_on_timer,
 };
 
+static void call_resume(Sim *sim, void *d);
+
 static void observe(Sim *sim, const SimTraceEvent *ev, void *data)
 {
   (void) data;
@@ -95,11 +98,17 @@ static void observe(Sim *sim, const SimTraceEvent *ev, void *data)
   if (ev->kind == SIM_TR_DELIVER && ev->node == 1) {
     g_array_append_val(probe.waits, ev->a);
     g_array_append_val(probe.waits, ev->b);
+    if (probe.pause_at_deliver > 0) {
+      sim_pause(sim, 1);
+      sim_schedule(sim, sim_now(sim) + probe.pause_at_deliver, call_resume, NULL, NULL);
+      probe.pause_at_deliver = 0;
+    }
   }
 }
 
-/* A Sim with src and srv (running `model`), zero latency, and `spec` on srv. */
-static Sim *setup(const SimModel *model, const SimServiceSpec *spec, gboolean timer)
+/* A Sim with src and srv (running `model`, its parameter "timer" set to
+ * `timer`), zero latency, and `spec` on srv. */
+static Sim *setup_with(const SimModel *model, const SimServiceSpec *spec, const char *timer)
 {
   probe_reset();
   Sim *sim = sim_new(42);
@@ -107,7 +116,7 @@ static Sim *setup(const SimModel *model, const SimServiceSpec *spec, gboolean ti
   GError *error = NULL;
   CU_ASSERT_EQUAL(sim_add_node(sim, "src", model, NULL, &error), 0);
   GHashTable *params = g_hash_table_new(g_str_hash, g_str_equal);
-  g_hash_table_insert(params, "timer", timer ? "1" : "0");
+  g_hash_table_insert(params, "timer", (gpointer) timer);
   CU_ASSERT_EQUAL(sim_add_node(sim, "srv", model, params, &error), 1);
   g_hash_table_unref(params);
   CU_ASSERT_TRUE(sim_node_set_service(sim, 1, spec, &error));
@@ -115,6 +124,11 @@ static Sim *setup(const SimModel *model, const SimServiceSpec *spec, gboolean ti
   g_clear_error(&error);
   sim_add_observer(sim, observe, NULL);
   return sim;
+}
+
+static Sim *setup(const SimModel *model, const SimServiceSpec *spec, gboolean timer)
+{
+  return setup_with(model, spec, timer ? "1" : "0");
 }
 
 static void call_send(Sim *sim, void *d)
@@ -298,6 +312,20 @@ static void test_pause_freezes_work(void)
   expect_calls("M1@16");
 }
 
+static void test_pause_at_deliver(void)
+{
+  /* An observer pauses srv for 5 ms as M1's deliver is traced, at 10: M2
+   * has just started, so its work stops too; M1's handler waits for the
+   * resume, and M2 ends 5 ms late. */
+  SimServiceSpec spec = spec_const(10 * SIM_MS, 1, 10);
+  g_autoptr(Sim) sim = setup(&probe_model, &spec, FALSE);
+  probe.pause_at_deliver = 5 * SIM_MS;
+  send_at(sim, 0, 1);
+  send_at(sim, 0, 2);
+  sim_run(sim, SIM_S);
+  expect_calls("M1@15 M2@25");
+}
+
 static void test_crash_empties_queue(void)
 {
   SimServiceSpec spec = spec_const(10 * SIM_MS, 1, 10);
@@ -347,6 +375,63 @@ static void test_type_and_timer_times(void)
   sim_run(sim, SIM_S);
   /* The timer (armed at init, first) takes 2 ms, PREPARE 1, M 5. */
   expect_calls("T7@2 M1@3 M2@8");
+}
+
+/* svc.canceller: arms timers 1 and 2 at 1 ms; handling M(1) cancels
+ * timer `timer` (parameter: 1 or 2). */
+typedef struct {
+  SimTimerId t[3];
+} Canceller;
+
+static void canceller_init(SimNode *node)
+{
+  Canceller *c = g_new0(Canceller, 1);
+  sim_node_set_data(node, c, g_free);
+  if (sim_node_param_int(node, "timer")) {
+    c->t[1] = sim_timer_after(node, SIM_MS, 1);
+    c->t[2] = sim_timer_after(node, SIM_MS, 2);
+  }
+}
+
+static void canceller_on_message(SimNode *node, const SimMsg *msg)
+{
+  Canceller *c = sim_node_data(node);
+  int64_t seq = sim_msg_get(msg, "seq", -1);
+  record(node, 'M', seq);
+  if (seq == 1)
+    sim_timer_cancel(node, c->t[sim_node_param_int(node, "timer")]);
+}
+
+static const SimModel canceller_model = {
+  .name = "svc.canceller", .summary = "cancels a timer", .params = probe_params, .init = canceller_init,
+  .on_message = canceller_on_message, .on_timer = probe_on_timer,
+};
+
+static void test_cancelled_timer_jobs(void)
+{
+  /* One server; M takes 10 ms, a timer 20. M1 at 0 is served; T1, T2
+   * (at 1) and M2 (at 2) wait. At 10 M1 ends, T1 starts, and M1's handler
+   * cancels T1: the server is free at once and T2 starts (ends at 30),
+   * then M2 (40). */
+  SimServiceSpec spec = spec_const(10 * SIM_MS, 1, 10);
+  spec.timers = TRUE;
+  spec.timer_time = sim_dist_constant(20 * SIM_MS);
+  g_autoptr(Sim) sim = setup_with(&canceller_model, &spec, "1");
+  send_at(sim, 0, 1);
+  send_at(sim, 2 * SIM_MS, 2);
+  sim_run(sim, SIM_S);
+  expect_calls("M1@10 T2@30 M2@40");
+  CU_ASSERT_EQUAL(stats(sim).in_system, 0);
+  /* Busy 10 (M1) + 20 (T2) + 10 (M2) ms: none for the cancelled T1. */
+  CU_ASSERT_DOUBLE_EQUAL(stats(sim).utilization, 0.040, 1e-12);
+
+  /* Cancelling T2 while it waits: it is skipped when its turn comes. */
+  g_autoptr(Sim) queued = setup_with(&canceller_model, &spec, "2");
+  send_at(queued, 0, 1);
+  send_at(queued, 2 * SIM_MS, 2);
+  sim_run(queued, SIM_S);
+  expect_calls("M1@10 T1@30 M2@40");
+  CU_ASSERT_EQUAL(stats(queued).in_system, 0);
 }
 
 /* Send times of an echo.source, with or without a service model on the
@@ -456,8 +541,10 @@ void suite_service(void)
   CU_add_test(s, "a full queue drops the arrival", test_overflow_drop);
   CU_add_test(s, "reject hands overflow to on_overload; without it, a drop", test_overflow_reject);
   CU_add_test(s, "a pause freezes work in progress, the queue keeps filling", test_pause_freezes_work);
+  CU_add_test(s, "a pause at a deliver holds the handler and the next job", test_pause_at_deliver);
   CU_add_test(s, "a crash empties the queue and abandons service", test_crash_empties_queue);
   CU_add_test(s, "per-type and timer service times", test_type_and_timer_times);
+  CU_add_test(s, "a cancelled timer leaves the queue or frees its server", test_cancelled_timer_jobs);
   CU_add_test(s, "service draws leave other streams unchanged", test_service_stream_independent);
   CU_add_test(s, "Little's law holds on a measured run", test_littles_law);
   CU_add_test(s, "bad specs and a second service are refused", test_set_service_rejects);

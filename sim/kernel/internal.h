@@ -286,3 +286,8 @@ void sim_service_resumed(SimNode *node);
 void sim_service_crashed(SimNode *node);
 void sim_service_restarted(SimNode *node);
 void sim_service_free(struct SimService *service);
+/* Timer job `idx`, in service, was just cancelled by its model: frees its
+ * server (and starts the next job); its record stays in the event queue,
+ * cancelled, until it pops. A job waiting in the queue, cancelled, is
+ * skipped when its turn comes. */
+void sim_service_cancelled(Sim *sim, uint32_t idx);

@@ -197,8 +197,12 @@ SimTimerId sim_timer_after(SimNode *node, SimTime delay, uint64_t tag)
 void sim_timer_cancel(SimNode *node, SimTimerId id)
 {
   SimEvent *ev = event_from_id(node->sim, id);
-  if (ev && ev->kind == EV_TIMER && ev->node == node->id)
+  if (ev && ev->kind == EV_TIMER && ev->node == node->id) {
     ev->cancelled = 1;
+    /* A timer job of a service model, in service: its server is free now. */
+    if (G_UNLIKELY(ev->stage == SIM_JOB_IN_SERVICE))
+      sim_service_cancelled(node->sim, (uint32_t) (ev - node->sim->events));
+  }
 }
 
 /* ---- the run loop ---- */

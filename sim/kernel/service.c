@@ -293,12 +293,18 @@ static void start(Sim *sim, SimService *s, uint32_t idx)
   sim_event_push(sim, srv->done, idx);
 }
 
-/* Starts waiting jobs while a server is idle and the node works. */
+/* Starts waiting jobs while a server is idle and the node works. A timer
+ * the model cancelled while it waited just leaves. */
 static void fill(Sim *sim, SimService *s)
 {
   while (s->working && s->nidle > 0 && s->len > 0) {
     touch(sim, s);
-    start(sim, s, dequeue(s));
+    uint32_t idx = dequeue(s);
+    if (sim->events[idx].cancelled) {
+      sim_event_release(sim, idx);
+      continue;
+    }
+    start(sim, s, idx);
   }
 }
 
@@ -432,6 +438,19 @@ gboolean sim_service_dispatch(Sim *sim, SimNode *node, uint32_t idx)
     break;
   }
   g_assert_not_reached();
+}
+
+void sim_service_cancelled(Sim *sim, uint32_t idx)
+{
+  SimEvent *ev = &sim->events[idx];
+  SimService *s = ev->node >= 0 ? sim_node(sim, ev->node)->service : NULL;
+  if (!s || s->servers[ev->u.job.slot].ev != idx)
+    return; /* lost at a crash: the server was freed then */
+  touch(sim, s);
+  s->servers[ev->u.job.slot].ev = NO_JOB;
+  s->idle[s->nidle++] = ev->u.job.slot;
+  s->busy--;
+  fill(sim, s);
 }
 
 /* ---- faults ---- */
