@@ -13,7 +13,7 @@
 
 /* The value at `idx` as a service time: seconds, "2ms" or a distribution
  * ("exp:2ms"); `key` names it in errors ("time", "time.PREPARE"). */
-static SimDist read_dist(lua_State *L, int idx, const char *key)
+static SimDist read_dist(lua_State *L, int idx, const char *what, const char *key)
 {
   GError *error = NULL;
   SimDist d = sim_dist_constant(0);
@@ -25,24 +25,25 @@ static SimDist read_dist(lua_State *L, int idx, const char *key)
     if (sim_dist_parse(lua_tostring(L, idx), &d, &error))
       return d;
   } else {
-    luaL_error(L, "service: '%s' must be a duration or a distribution such as \"exp:2ms\", not %s", key,
+    luaL_error(L, "%s: service: '%s' must be a duration or a distribution such as \"exp:2ms\", not %s", what, key,
                luaL_typename(L, idx));
   }
-  lua_pushfstring(L, "service: '%s': %s", key, error->message);
+  lua_pushfstring(L, "%s: service: '%s': %s", what, key, error->message);
   g_error_free(error);
   lua_error(L);
   return d;
 }
 
 /* Field `key` of table `t` as an integer in [lo, hi], or `fallback`. */
-static lua_Integer read_int(lua_State *L, int t, const char *key, lua_Integer fallback, lua_Integer lo, lua_Integer hi)
+static lua_Integer read_int(lua_State *L, int t, const char *what, const char *key, lua_Integer fallback,
+                           lua_Integer lo, lua_Integer hi)
 {
   lua_Integer v = fallback;
   if (lua_getfield(L, t, key) != LUA_TNIL) {
     int ok = 0;
     v = lua_tointegerx(L, -1, &ok);
     if (!ok || lua_type(L, -1) != LUA_TNUMBER || v < lo || v > hi)
-      luaL_error(L, "service: '%s' must be an integer in %I..%I", key, lo, hi);
+      luaL_error(L, "%s: service: '%s' must be an integer in %I..%I", what, key, lo, hi);
   }
   lua_pop(L, 1);
   return v;
@@ -51,7 +52,7 @@ static lua_Integer read_int(lua_State *L, int t, const char *key, lua_Integer fa
 /* time = { PREPARE = "1ms", default = "exp:200us" }: pushes the sorted
  * keys (which keep the type names alive) and the entries' buffer, and
  * points `spec` at them. The caller restores the stack after use. */
-static void read_time_table(lua_State *L, int tt, SimServiceSpec *spec)
+static void read_time_table(lua_State *L, int tt, const char *what, SimServiceSpec *spec)
 {
   lua_order_push_keys(L, tt, TRUE);
   int keys = lua_gettop(L);
@@ -61,12 +62,13 @@ static void read_time_table(lua_State *L, int tt, SimServiceSpec *spec)
   for (lua_Integer k = 1; k <= n; k++) {
     lua_rawgeti(L, keys, k);
     if (lua_type(L, -1) != LUA_TSTRING)
-      luaL_error(L, "service: 'time' keys must be message types (or 'default'), not %s", luaL_typename(L, -1));
+      luaL_error(L, "%s: service: 'time' keys must be message types (or 'default'), not %s", what,
+                 luaL_typename(L, -1));
     const char *type = lua_api_check_name(L, -1, "message type");
     lua_pushvalue(L, -1);
     lua_rawget(L, tt);
     const char *key = lua_pushfstring(L, "time.%s", type);
-    SimDist d = read_dist(L, -2, key);
+    SimDist d = read_dist(L, -2, what, key);
     if (strcmp(type, "default") == 0)
       spec->time = d;
     else
@@ -79,13 +81,15 @@ static void read_time_table(lua_State *L, int tt, SimServiceSpec *spec)
 
 /* Reads the service table at `t` into `spec`, leaving what it points into
  * on the stack. */
-static void read_spec(lua_State *L, int t, SimServiceSpec *spec)
+static void read_spec(lua_State *L, int t, const char *what, SimServiceSpec *spec)
 {
   if (lua_type(L, t) != LUA_TTABLE)
-    luaL_error(L, "service must be a table such as { time = \"exp:2ms\", servers = 1 }, not %s",
+    luaL_error(L, "%s: service must be a table such as { time = \"exp:2ms\", servers = 1 }, not %s", what,
                luaL_typename(L, t));
   static const char *const keys[] = { "overflow", "queue", "servers", "time", "timers", NULL };
-  lua_api_check_keys(L, t, "service", keys);
+  lua_pushfstring(L, "%s: service", what);
+  lua_api_check_keys(L, t, lua_tostring(L, -1), keys);
+  lua_pop(L, 1);
   sim_service_spec_init(spec);
   if (lua_getfield(L, t, "overflow") != LUA_TNIL) {
     const char *o = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
@@ -94,26 +98,26 @@ static void read_spec(lua_State *L, int t, SimServiceSpec *spec)
     else if (strcmp(o, "reject") == 0)
       spec->overflow = SIM_OVERFLOW_REJECT;
     else
-      luaL_error(L, "service: 'overflow' must be \"drop\" or \"reject\"");
+      luaL_error(L, "%s: service: 'overflow' must be \"drop\" or \"reject\"", what);
   }
   lua_pop(L, 1);
-  spec->queue = (guint64) read_int(L, t, "queue", 1000, 0, SIM_SERVICE_MAX_QUEUE);
-  spec->servers = (guint) read_int(L, t, "servers", 1, 1, SIM_SERVICE_MAX_SERVERS);
+  spec->queue = (guint64) read_int(L, t, what, "queue", 1000, 0, SIM_SERVICE_MAX_QUEUE);
+  spec->servers = (guint) read_int(L, t, what, "servers", 1, 1, SIM_SERVICE_MAX_SERVERS);
   int type = lua_getfield(L, t, "time");
   if (type == LUA_TNIL)
-    luaL_error(L, "service: 'time' is required: a service time such as \"exp:2ms\", or one per message type "
-                  "{ PREPARE = \"1ms\", default = \"exp:200us\" }");
+    luaL_error(L, "%s: service: 'time' is required: a service time such as \"exp:2ms\", or one per message type "
+                  "{ PREPARE = \"1ms\", default = \"exp:200us\" }", what);
   if (type == LUA_TTABLE)
-    read_time_table(L, lua_gettop(L), spec);
+    read_time_table(L, lua_gettop(L), what, spec);
   else
-    spec->time = read_dist(L, -1, "time");
+    spec->time = read_dist(L, -1, what, "time");
   type = lua_getfield(L, t, "timers");
   if (type == LUA_TBOOLEAN) {
     spec->timers = lua_toboolean(L, -1);
     spec->timer_time = spec->time;
   } else if (type != LUA_TNIL) {
     spec->timers = TRUE;
-    spec->timer_time = read_dist(L, -1, "timers");
+    spec->timer_time = read_dist(L, -1, what, "timers");
   }
   lua_pop(L, 1);
 }
@@ -123,7 +127,7 @@ static void apply(lua_State *L, int id, int t, const char *what)
 {
   int top = lua_gettop(L);
   SimServiceSpec spec;
-  read_spec(L, t, &spec);
+  read_spec(L, t, what, &spec);
   GError *error = NULL;
   if (!sim_node_set_service(lua_api_scenario(L)->sim, id, &spec, &error)) {
     lua_pushfstring(L, "%s: %s", what, error->message);
