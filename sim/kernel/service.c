@@ -44,37 +44,42 @@ typedef struct {
 } Server;
 
 
+/* Hot fields first (a job reads most of them), so that a node's state
+ * spans few cache lines; the arrays of the common small cases live inside
+ * the struct, not in allocations of their own. */
+#define SMALL_LENGTHS 8
 struct SimService {
-  SimDist time;
-  const char **types; /* sim_intern'd */
-  SimDist *type_times;
-  guint ntypes;
-  SimDist timer_time;
-  gboolean timers;
-  SimOverflow overflow;
-  guint64 capacity;
-  SimRng rng;
-
-  Server *servers;
-  guint nservers, busy;
-  uint32_t *idle;     /* stack of idle server indices */
-  guint nidle;
-  uint32_t *ring;     /* waiting jobs, FIFO */
-  guint64 ring_cap, head, len;
-
   gboolean working;   /* up and not paused: servers make progress */
   gboolean paused;
-  SimTime paused_since, pause_total;
+  guint nservers, busy, nidle, ntypes;
+  SimOverflow overflow;
+  gboolean timers;
+  guint64 capacity;
+  guint64 ring_cap, head, len;
+  uint32_t *ring;     /* waiting jobs, FIFO */
+  Server *servers;
+  uint32_t *idle;     /* stack of idle server indices */
+  SimTime pause_total;
 
   /* Time-weighted counters, brought up to `last` by touch(). */
-  SimTime born, last;
+  SimTime last;
   __int128 busy_area, queue_area, system_area; /* count × ns */
   guint64 *time_at_len; /* ns spent with each queue length */
   guint64 time_at_len_cap;
   guint64 queue_max;
-
   guint64 arrivals, completions, overload_drops, rejected, abandoned, started;
   __int128 wait_sum, response_sum; /* ns */
+
+  SimDist time;
+  SimRng rng;
+  Server one_server;  /* `servers` when there is one */
+  uint32_t one_idle;
+  guint64 small_lengths[SMALL_LENGTHS]; /* `time_at_len` until it grows */
+
+  const char **types; /* sim_intern'd */
+  SimDist *type_times;
+  SimDist timer_time;
+  SimTime paused_since, born;
   Series wait, response;
 };
 
@@ -102,8 +107,6 @@ static void charge(Sim *sim, gssize bytes)
 {
   sim_mem_charge(sim, SIM_MEM_EVENTS, bytes);
 }
-
-static void track_length(Sim *sim, SimService *s, guint64 len);
 
 gboolean sim_node_set_service(Sim *sim, int id, const SimServiceSpec *spec, GError **error)
 {
@@ -138,8 +141,10 @@ gboolean sim_node_set_service(Sim *sim, int id, const SimServiceSpec *spec, GErr
   s->capacity = spec->queue;
   sim_rng_init_indexed(&s->rng, sim->seed, "service", (uint64_t) id);
   s->nservers = spec->servers;
-  s->servers = g_new0(Server, s->nservers);
-  s->idle = g_new(uint32_t, s->nservers);
+  s->servers = s->nservers == 1 ? &s->one_server : g_new0(Server, s->nservers);
+  s->idle = s->nservers == 1 ? &s->one_idle : g_new(uint32_t, s->nservers);
+  s->time_at_len = s->small_lengths;
+  s->time_at_len_cap = SMALL_LENGTHS;
   for (guint i = 0; i < s->nservers; i++) {
     s->servers[i].ev = NO_JOB;
     s->idle[i] = s->nservers - 1 - i; /* server 0 is taken first */
@@ -152,9 +157,8 @@ gboolean sim_node_set_service(Sim *sim, int id, const SimServiceSpec *spec, GErr
   s->wait.ms = sim_histogram_new();
   s->response.ms = sim_histogram_new();
   node->service = s;
-  track_length(sim, s, 0);
   charge(sim, (gssize) (sizeof *s + s->ntypes * (sizeof(char *) + sizeof(SimDist)) +
-                        s->nservers * (sizeof(Server) + sizeof(uint32_t)) +
+                        (s->nservers > 1 ? s->nservers * (sizeof(Server) + sizeof(uint32_t)) : 0) +
                         sim_histogram_bytes(s->wait.ms) + sim_histogram_bytes(s->response.ms)));
   return TRUE;
 }
@@ -163,10 +167,13 @@ void sim_service_free(SimService *s)
 {
   g_free(s->types);
   g_free(s->type_times);
-  g_free(s->servers);
-  g_free(s->idle);
+  if (s->servers != &s->one_server)
+    g_free(s->servers);
+  if (s->idle != &s->one_idle)
+    g_free(s->idle);
   g_free(s->ring);
-  g_free(s->time_at_len);
+  if (s->time_at_len != s->small_lengths)
+    g_free(s->time_at_len);
   sim_histogram_free(s->wait.ms);
   sim_histogram_free(s->response.ms);
   g_free(s);
@@ -196,12 +203,15 @@ static void track_length(Sim *sim, SimService *s, guint64 len)
     s->queue_max = len;
   if (len < s->time_at_len_cap)
     return;
-  guint64 cap = s->time_at_len_cap ? s->time_at_len_cap : 16;
+  guint64 cap = s->time_at_len_cap;
   while (cap <= len)
     cap *= 2;
-  s->time_at_len = g_renew(guint64, s->time_at_len, cap);
-  memset(s->time_at_len + s->time_at_len_cap, 0, (cap - s->time_at_len_cap) * sizeof(guint64));
-  charge(sim, (gssize) ((cap - s->time_at_len_cap) * sizeof(guint64)));
+  guint64 *grown = g_new0(guint64, cap);
+  memcpy(grown, s->time_at_len, s->time_at_len_cap * sizeof(guint64));
+  if (s->time_at_len != s->small_lengths)
+    g_free(s->time_at_len);
+  s->time_at_len = grown;
+  charge(sim, (gssize) ((cap - (s->time_at_len_cap == SMALL_LENGTHS ? 0 : s->time_at_len_cap)) * sizeof(guint64)));
   s->time_at_len_cap = cap;
 }
 
@@ -268,6 +278,8 @@ static const SimDist *service_time(const SimService *s, const SimEvent *ev)
 {
   if (ev->kind == EV_TIMER)
     return &s->timer_time;
+  if (s->ntypes == 0)
+    return &s->time; /* without reading the message: it may be cold */
   const char *type = ev->u.msg->type;
   for (guint i = 0; i < s->ntypes; i++)
     if (s->types[i] == type || strcmp(s->types[i], type) == 0)
@@ -288,6 +300,8 @@ static void start(Sim *sim, SimService *s, uint32_t idx)
   s->wait_sum += wait;
   sample(sim, &s->wait, wait);
   SimTime d = sim_dist_draw(service_time(s, ev), &s->rng);
+  if (ev->kind == EV_DELIVER)
+    __builtin_prefetch(ev->u.msg); /* read by the trace and the handler at the end */
   Server *srv = &s->servers[k];
   *srv = (Server) { idx, FALSE, sim_time_after(sim->now, d), sim->now, s->pause_total };
   sim_event_push(sim, srv->done, idx);
@@ -306,6 +320,10 @@ static void fill(Sim *sim, SimService *s)
     }
     start(sim, s, idx);
   }
+  /* The next job's record is touched when it starts, a service time from
+   * now: with deep queues it is rarely in cache, so ask for it early. */
+  if (s->len > 0)
+    __builtin_prefetch(&sim->events[s->ring[s->head]]);
 }
 
 /* An arrival that found the waiting room full. */
