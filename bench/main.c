@@ -15,6 +15,8 @@ int bench_node_memory(gpointer unused);
 int bench_ring(gpointer unused);
 int bench_lincheck(gpointer unused);
 int bench_partition(gpointer unused);
+int bench_service_saturated(gpointer unused);
+int bench_pingpong_service(gpointer unused);
 
 static const struct { const char *name; int (*fn)(gpointer); } benches[] = {
   { "timers", bench_timers },
@@ -24,6 +26,8 @@ static const struct { const char *name; int (*fn)(gpointer); } benches[] = {
   { "ring", bench_ring },
   { "lincheck", bench_lincheck },
   { "partition", bench_partition },
+  { "service_saturated", bench_service_saturated },
+  { "pingpong_service", bench_pingpong_service },
   { "node_memory", bench_node_memory },
 };
 
@@ -35,7 +39,8 @@ int main(int argc, char **argv)
       known |= strcmp(argv[a], benches[i].name) == 0;
     if (!known) {
       fprintf(stderr, "faultsim-bench: unknown benchmark '%s' (known: timers, pingpong, pingpong_faults, "
-              "pingpong_bandwidth, ring, lincheck, partition, node_memory)\n", argv[a]);
+              "pingpong_bandwidth, ring, lincheck, partition, service_saturated, pingpong_service, node_memory)\n",
+              argv[a]);
       return 2;
     }
   }

@@ -6,6 +6,7 @@
 extern const SimModel model_bench_forward;
 extern const SimModel model_echo_client;
 extern const SimModel model_echo_server;
+extern const SimModel model_echo_source;
 extern const SimModel model_kv_abd;
 extern const SimModel model_kv_abd_client;
 extern const SimModel model_kv_quorum;
@@ -31,6 +32,7 @@ static const SimModel *const models[] = {
   &model_bench_forward,
   &model_echo_client,
   &model_echo_server,
+  &model_echo_source,
   &model_kv_abd,
   &model_kv_abd_client,
   &model_kv_quorum,

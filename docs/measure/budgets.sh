@@ -5,7 +5,7 @@
 # a limit (exit 2). Printed for README.md, "Determinism and the sandbox".
 set -euo pipefail
 : "${FAULTSIM:?set FAULTSIM to the faultsim binary}"
-events=200000 instant=1000 instructions=10000000 mem=16
+events=2000000 instant=1000 instructions=10000000 mem=16
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 find scenarios -name '*.lua' ! -path '*/_*' | sort | while read -r f; do

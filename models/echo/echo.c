@@ -1,20 +1,31 @@
 /* The echo protocol: the smallest model that proves the kernel end to end.
  * A client sends PING(seq) to a server every `interval`; the server answers
  * PONG(seq); the client records each ping as an operation that is ok when
- * its PONG arrives and info when `timeout` passes first. */
+ * its PONG arrives and info when `timeout` passes first. A server whose
+ * service model rejects overflow answers BUSY(seq), and the client records
+ * that ping as failed. echo.source is an open-loop load that records
+ * nothing, for capacity runs of millions of arrivals. */
 #include "sim/kernel/model.h"
 
 static const char *const PING = "PING";
 static const char *const PONG = "PONG";
+static const char *const BUSY = "BUSY";
 
-static void server_on_message(SimNode *node, const SimMsg *msg)
+/* Answers a PING(seq) with `type`(seq); ignores anything else. */
+static void answer_ping(SimNode *node, const SimMsg *msg, const char *type)
 {
   if (msg->type != PING && g_strcmp0(msg->type, PING) != 0)
     return;
-  SimMsg *reply = sim_msg_new(node, PONG);
+  SimMsg *reply = sim_msg_new(node, type);
   sim_msg_set(reply, "seq", sim_msg_get(msg, "seq", 0));
   sim_send(node, msg->src, reply);
 }
+
+static void server_on_message(SimNode *node, const SimMsg *msg) { answer_ping(node, msg, PONG); }
+
+/* With a service model whose overflow is "reject": a PING that finds the
+ * queue full is answered BUSY(seq) at once, instead of being dropped. */
+static void server_on_overload(SimNode *node, const SimMsg *msg) { answer_ping(node, msg, BUSY); }
 
 static const SimParamSpec server_params[] = { { NULL } };
 
@@ -23,6 +34,7 @@ const SimModel model_echo_server = {
   .summary = "answers every PING(seq) with PONG(seq)",
   .params = server_params,
   .on_message = server_on_message,
+  .on_overload = server_on_overload,
 };
 
 typedef struct {
@@ -85,7 +97,9 @@ static void client_on_message(SimNode *node, const SimMsg *msg)
     return;
   g_hash_table_remove(c->ops, GINT_TO_POINTER(seq));
   SimValue v = sim_value_int(seq);
-  sim_op_complete(node, GPOINTER_TO_SIZE(op), SIM_OP_OK, &v);
+  /* BUSY: the server shed the ping; it was surely not served. */
+  gboolean busy = msg->type == BUSY || g_strcmp0(msg->type, BUSY) == 0;
+  sim_op_complete(node, GPOINTER_TO_SIZE(op), busy ? SIM_OP_FAIL : SIM_OP_OK, &v);
 }
 
 static void client_on_invoke(SimNode *node, uint64_t op, const char *f,
@@ -152,4 +166,72 @@ const SimModel model_bench_forward = {
   .params = forward_params,
   .init = forward_init,
   .on_message = forward_on_message,
+};
+
+/* echo.source: an open-loop Poisson load for capacity experiments. It sends
+ * PING(seq) to its target at exponentially spaced times (mean 1/rate) from
+ * `start` until `stop` on its clock, and records no operations, so a run of
+ * millions of arrivals keeps no history: the server's own service figures
+ * (service_stats) measure what happened. Replies are ignored. */
+typedef struct {
+  int target;
+  int64_t seq;
+  SimTime mean_gap;
+} EchoSource;
+
+static void source_next(SimNode *node, EchoSource *s)
+{
+  double gap = sim_rng_exponential(sim_node_rng(node), (double) s->mean_gap);
+  sim_timer_after(node, sim_time_from_ns_double(gap), 0);
+}
+
+static void source_init(SimNode *node)
+{
+  EchoSource *s = g_new0(EchoSource, 1);
+  guint n = 0;
+  const int *targets = sim_node_param_nodes(node, "target", &n);
+  if (n == 0) {
+    sim_fail(sim_node_sim(node), "echo.source '%s': parameter 'target' names no node", sim_node_name(node));
+    g_free(s);
+    return;
+  }
+  s->target = targets[0];
+  s->mean_gap = sim_time_from_ns_double(1e9 / sim_node_param_double(node, "rate"));
+  sim_node_set_data(node, s, g_free);
+  SimTime start = sim_node_param_duration(node, "start");
+  SimTime clock = sim_node_clock(node);
+  if (start > clock)
+    sim_timer_after(node, start - clock, 1);
+  else
+    source_next(node, s);
+}
+
+static void source_on_timer(SimNode *node, uint64_t tag)
+{
+  EchoSource *s = sim_node_data(node);
+  SimTime stop = sim_node_param_duration(node, "stop");
+  if (stop > 0 && sim_node_clock(node) >= stop)
+    return;
+  if (tag == 0) {
+    SimMsg *m = sim_msg_new(node, PING);
+    sim_msg_set(m, "seq", ++s->seq);
+    sim_send(node, s->target, m);
+  }
+  source_next(node, s);
+}
+
+static const SimParamSpec source_params[] = {
+  { "target", SIM_PARAM_NODES, "", "the server to load", 0, 0 },
+  { "rate", SIM_PARAM_DOUBLE, "100", "mean arrivals per second (Poisson)", 1e-6, 1e9 },
+  { "start", SIM_PARAM_DURATION, "0", "first arrival after this time on the node's clock", 0, 0 },
+  { "stop", SIM_PARAM_DURATION, "0", "no arrival from this time on; 0 = never stop", 0, 0 },
+  { NULL },
+};
+
+const SimModel model_echo_source = {
+  .name = "echo.source",
+  .summary = "sends PING to a server at Poisson arrivals of `rate` per second; records no operations",
+  .params = source_params,
+  .init = source_init,
+  .on_timer = source_on_timer,
 };

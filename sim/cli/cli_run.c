@@ -73,7 +73,8 @@ static char *scenario_path_problem(const char *path)
 
 int handle_run(int argc, char **argv)
 {
-  g_autofree char *seed_text = NULL, *trace = NULL, *history = NULL, *csv = NULL, *window_text = NULL;
+  g_autofree char *seed_text = NULL, *trace = NULL, *history = NULL, *csv = NULL, *window_text = NULL,
+                    *service_csv = NULL;
   g_auto(GStrv) sets = NULL;
   gboolean json = FALSE;
   ScenarioLimits limits = SCENARIO_LIMITS_DEFAULT;
@@ -84,6 +85,7 @@ int handle_run(int argc, char **argv)
     { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace, "Write every event as JSON lines to FILE", "FILE" },
     { "history", 0, 0, G_OPTION_ARG_FILENAME, &history, "Write the client operation history as JSON lines to FILE", "FILE" },
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv, "Write the availability timeline as CSV to FILE (t_start_s,t_end_s,invoked,ok,availability)", "FILE" },
+    { "service-csv", 0, 0, G_OPTION_ARG_FILENAME, &service_csv, "Write every service model's figures as CSV to FILE, a row per node (see docs/capacity.md)", "FILE" },
     { "window", 0, 0, G_OPTION_ARG_STRING, &window_text, "Availability timeline window, e.g. 500ms (default: a twentieth of the duration)", "DURATION" },
     { NULL },
   };
@@ -96,9 +98,10 @@ int handle_run(int argc, char **argv)
       "percentiles, invariants, metrics and the verdict of its expect{}.\n"
       "See docs/metrics.md for how each number is computed.");
   g_option_context_set_description(ctx,
-      "--trace, --history and --csv files are written under temporary names in their\n"
-      "folders and renamed into place together only when the run completed and every\n"
-      "one of them was written; otherwise existing files stay as they were.\n\n"
+      "--trace, --history, --csv and --service-csv files are written under temporary\n"
+      "names in their folders and renamed into place together only when the run\n"
+      "completed and every one of them was written; otherwise existing files stay as\n"
+      "they were.\n\n"
       "Exit status: 0 every expectation held (or, without expect{}, no invariant was\n"
       "violated); 1 something was violated; 2 bad usage, a bad scenario, or an output\n"
       "(a file or standard output) that could not be written.\n\n"
@@ -132,7 +135,7 @@ int handle_run(int argc, char **argv)
     fprintf(stderr, "faultsim run: %s\n", problem);
     return SIM_EXIT_USAGE;
   }
-  ScenarioOptions options = { trace, history, limits, csv, window };
+  ScenarioOptions options = { trace, history, limits, csv, window, service_csv };
   g_autoptr(Scenario) sc = scenario_run(argv[1], seed, overrides, &options, &error);
   if (!sc) {
     fprintf(stderr, "faultsim run: %s\n", error->message);

@@ -22,6 +22,7 @@ typedef struct {
   uint8_t cancelled;
   uint8_t traced;        /* arrival already traced and counted (a deferral
                             after an observer paused the node) */
+  uint8_t stage;         /* at a node with a service model: SimJobStage */
   uint32_t gen;          /* bumped on reuse so stale timer ids are ignored */
   int32_t node;
   uint32_t incarnation;  /* a timer of an earlier incarnation is dead */
@@ -30,6 +31,13 @@ typedef struct {
     SimMsg *msg;
     uint64_t tag;
     uint64_t op;
+    /* A job at a node with a service model (service.c): `what_` overlays
+     * msg or tag, which it keeps. */
+    struct {
+      uint64_t what_;
+      SimTime arrived;
+      uint32_t slot; /* its server while in service */
+    } job;
     struct {
       SimCallFn fn;
       void *data;
@@ -74,6 +82,7 @@ struct SimNode {
    * periods. */
   SimTime born, since, down_total, ttf_sum, ttr_sum;
   guint64 crashes, restarts;
+  struct SimService *service; /* service.c; NULL: every job is instant */
 };
 
 typedef struct {
@@ -259,3 +268,34 @@ static inline gboolean sim_budget_event(Sim *sim, SimTime at, uint32_t idx)
 /* metrics.c */
 void sim_metrics_init(Sim *sim);
 void sim_metrics_free(Sim *sim);
+
+/* kernel.c, for service.c: frees an event record (its message too); parks
+ * an event until the node resumes. */
+void sim_event_release(Sim *sim, uint32_t idx);
+void sim_node_defer(SimNode *node, uint32_t idx);
+
+/* service.c: the stages of a job at a node with a service model. */
+typedef enum {
+  SIM_JOB_ARRIVING,   /* popped: about to join the node (stage 0: every new event) */
+  SIM_JOB_QUEUED,     /* waiting in the node's FIFO, not in the event queue */
+  SIM_JOB_IN_SERVICE, /* popped: its service time may be over */
+  SIM_JOB_SERVED,     /* done and traced; its handler waits for a resume */
+} SimJobStage;
+/* Runs event `idx` (a delivery, or a timer of a node serving timers) at
+ * node `node`, which has a service model; the same contract as dispatch:
+ * FALSE if it did not count as an event. */
+gboolean sim_service_dispatch(Sim *sim, SimNode *node, uint32_t idx);
+/* Whether the node's timers are jobs of its service model. */
+gboolean sim_service_serves_timers(const SimNode *node);
+/* Called by kernel.c when a node with a service model changes state: after
+ * the state is set (crash: before the node's deferred events are dropped). */
+void sim_service_paused(SimNode *node);
+void sim_service_resumed(SimNode *node);
+void sim_service_crashed(SimNode *node);
+void sim_service_restarted(SimNode *node);
+void sim_service_free(struct SimService *service);
+/* Timer job `idx`, in service, was just cancelled by its model: frees its
+ * server (and starts the next job); its record stays in the event queue,
+ * cancelled, until it pops. A job waiting in the queue, cancelled, is
+ * skipped when its turn comes. */
+void sim_service_cancelled(Sim *sim, uint32_t idx);

@@ -47,6 +47,8 @@ static void event_release(Sim *sim, uint32_t idx)
   sim->free_event = idx;
 }
 
+void sim_event_release(Sim *sim, uint32_t idx) { event_release(sim, idx); }
+
 void sim_free(Sim *sim)
 {
   if (!sim)
@@ -111,6 +113,7 @@ uint32_t sim_event_alloc(Sim *sim, SimEventKind kind, int node)
   ev->kind = (uint8_t) kind;
   ev->cancelled = 0;
   ev->traced = 0;
+  ev->stage = SIM_JOB_ARRIVING;
   ev->node = node;
   ev->incarnation = node >= 0 ? sim_node(sim, node)->incarnation : 0;
   return idx;
@@ -194,13 +197,17 @@ SimTimerId sim_timer_after(SimNode *node, SimTime delay, uint64_t tag)
 void sim_timer_cancel(SimNode *node, SimTimerId id)
 {
   SimEvent *ev = event_from_id(node->sim, id);
-  if (ev && ev->kind == EV_TIMER && ev->node == node->id)
+  if (ev && ev->kind == EV_TIMER && ev->node == node->id) {
     ev->cancelled = 1;
+    /* A timer job of a service model, in service: its server is free now. */
+    if (G_UNLIKELY(ev->stage == SIM_JOB_IN_SERVICE))
+      sim_service_cancelled(node->sim, (uint32_t) (ev - node->sim->events));
+  }
 }
 
 /* ---- the run loop ---- */
 
-static void defer(SimNode *node, uint32_t idx)
+void sim_node_defer(SimNode *node, uint32_t idx)
 {
   if (!node->deferred)
     node->deferred = g_array_new(FALSE, FALSE, sizeof(uint32_t));
@@ -220,9 +227,11 @@ static gboolean dispatch(Sim *sim, uint32_t idx)
   SimNode *node = ev->node >= 0 ? sim_node(sim, ev->node) : NULL;
   switch ((SimEventKind) ev->kind) {
   case EV_DELIVER: {
+    if (G_UNLIKELY(node->service != NULL))
+      return sim_service_dispatch(sim, node, idx);
     SimMsg *msg = ev->u.msg;
     if (node->state == SIM_NODE_PAUSED) {
-      defer(node, idx);
+      sim_node_defer(node, idx);
       return TRUE;
     }
     if (!ev->traced) {
@@ -238,7 +247,7 @@ static gboolean dispatch(Sim *sim, uint32_t idx)
       sim_trace_simple(sim, SIM_TR_DELIVER, msg->dst, msg->src, msg, NULL, 0, 0);
       /* An observer may have crashed or paused the node as it arrived. */
       if (node->state == SIM_NODE_PAUSED) {
-        defer(node, idx);
+        sim_node_defer(node, idx);
         return TRUE;
       }
       if (node->state == SIM_NODE_CRASHED)
@@ -256,8 +265,10 @@ static gboolean dispatch(Sim *sim, uint32_t idx)
       event_release(sim, idx);
       return FALSE;
     }
+    if (G_UNLIKELY(node->service != NULL) && sim_service_serves_timers(node))
+      return sim_service_dispatch(sim, node, idx);
     if (node->state == SIM_NODE_PAUSED) {
-      defer(node, idx);
+      sim_node_defer(node, idx);
       return TRUE;
     }
     if (!ev->traced) {
@@ -266,7 +277,7 @@ static gboolean dispatch(Sim *sim, uint32_t idx)
       sim_trace_simple(sim, SIM_TR_TIMER, node->id, -1, NULL, NULL, (int64_t) ev->u.tag, 0);
       ev = &sim->events[idx]; /* observers may have grown the pool */
       if (node->state == SIM_NODE_PAUSED) {
-        defer(node, idx);
+        sim_node_defer(node, idx);
         return TRUE;
       }
       if (node->state == SIM_NODE_CRASHED)
@@ -300,14 +311,14 @@ static gboolean dispatch(Sim *sim, uint32_t idx)
   case EV_NODE_START:
     if (ev->incarnation == node->incarnation && node->state != SIM_NODE_CRASHED) {
       if (node->state == SIM_NODE_PAUSED) {
-        defer(node, idx);
+        sim_node_defer(node, idx);
         return TRUE;
       }
       if (!ev->traced) {
         ev->traced = 1;
         sim_trace_simple(sim, SIM_TR_START, node->id, -1, NULL, node->model->name, 0, 0);
         if (node->state == SIM_NODE_PAUSED) {
-          defer(node, idx);
+          sim_node_defer(node, idx);
           return TRUE;
         }
         if (node->state == SIM_NODE_CRASHED)
@@ -434,6 +445,8 @@ void sim_crash(Sim *sim, int id)
     node->model->on_crash(node);
   node->state = SIM_NODE_CRASHED;
   sim_node_drop_volatile(node);
+  if (node->service)
+    sim_service_crashed(node);
   if (node->deferred) {
     /* Deferred messages are lost with the node; deferred timers die. */
     for (guint i = 0; i < node->deferred->len; i++) {
@@ -458,6 +471,8 @@ void sim_restart(Sim *sim, int id)
     return;
   node->state = SIM_NODE_UP;
   node->incarnation++;
+  if (node->service)
+    sim_service_restarted(node);
   sim_uptime_restart(node, sim->now);
   sim_trace_simple(sim, SIM_TR_RESTART, id, -1, NULL, NULL, node->incarnation, 0);
   /* An observer may have crashed it again at once. */
@@ -477,6 +492,8 @@ void sim_pause(Sim *sim, int id)
   if (node->state != SIM_NODE_UP)
     return;
   node->state = SIM_NODE_PAUSED;
+  if (node->service)
+    sim_service_paused(node);
   sim_trace_simple(sim, SIM_TR_PAUSE, id, -1, NULL, NULL, 0, 0);
 }
 
@@ -486,6 +503,8 @@ void sim_resume(Sim *sim, int id)
   if (node->state != SIM_NODE_PAUSED)
     return;
   node->state = SIM_NODE_UP;
+  if (node->service)
+    sim_service_resumed(node);
   guint waiting = node->deferred ? node->deferred->len : 0;
   sim_trace_simple(sim, SIM_TR_RESUME, id, -1, NULL, NULL, waiting, 0);
   /* What arrived or fell due during the pause runs now, in arrival order. */

@@ -47,6 +47,11 @@ struct SimModel {
    * models that take no operations (and for Lua models that declare none:
    * then any name goes to on_invoke). */
   const char *const *ops;
+  /* Optional, for nodes whose service model says overflow = "reject": a
+   * message that found the waiting room full comes here instead of being
+   * dropped (sim/kernel/service.h). It runs at once, taking no service
+   * time, so the model can answer "busy". */
+  void (*on_overload)(SimNode *node, const SimMsg *msg);
 };
 
 /* "int", "number", "bool", "string", "duration" or "nodes". */

@@ -88,6 +88,8 @@ void sim_node_destroy(SimNode *node)
     g_hash_table_unref(node->durable);
   if (node->log)
     g_array_unref(node->log);
+  if (node->service)
+    sim_service_free(node->service);
   g_free(node->name);
   g_free(node);
 }

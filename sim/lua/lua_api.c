@@ -243,6 +243,7 @@ void lua_api_open(Scenario *sc)
   lua_setup_open(L);
   lua_events_open(sc);
   lua_faults_open(L);
+  lua_service_open(L);
   lua_model_open(sc);
   wrap_global(L, "metric", "metric name", named_call);
   wrap_global(L, "metric_add", "metric name", named_call);

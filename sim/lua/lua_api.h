@@ -38,3 +38,10 @@ void lua_api_close(Scenario *sc);
 void lua_setup_open(lua_State *L);
 void lua_events_open(Scenario *sc);
 void lua_faults_open(lua_State *L);
+void lua_service_open(lua_State *L);
+
+/* lua_service.c: node()'s options table at `opts` (nil: none), { service =
+ * {...} }, and a service table at `t`, applied to node `id`; `what` names
+ * the call ("node()", "clients{}") in errors. */
+void lua_service_options(lua_State *L, int id, int opts, const char *what);
+void lua_service_apply(lua_State *L, int id, int t, const char *what);

@@ -1,7 +1,7 @@
 /* Protocol models written in Lua, and include().
  *
  * `model{ name =, params =, ops =, init =, on_message =, on_timer =,
- * on_crash =, on_restart =, on_invoke = }` turns a table of handlers into a SimModel the
+ * on_crash =, on_restart =, on_invoke =, on_overload = }` turns a table of handlers into a SimModel the
  * kernel runs like any C model: each LuaModel embeds a SimModel as its first
  * member, so the kernel's node->model points at it, and its callbacks
  * trampoline into Lua through the sandbox (fresh instruction budget, error
@@ -50,7 +50,7 @@ typedef struct {
   gboolean has_restart;
 } LuaModel;
 
-typedef enum { LM_INIT, LM_MESSAGE, LM_TIMER, LM_CRASH, LM_RESTART, LM_INVOKE } LmKind;
+typedef enum { LM_INIT, LM_MESSAGE, LM_TIMER, LM_CRASH, LM_RESTART, LM_INVOKE, LM_OVERLOAD } LmKind;
 
 /* One call into a model handler, passed to lm_dispatch by pointer. */
 typedef struct {
@@ -65,7 +65,7 @@ typedef struct {
 } LmCall;
 
 static const char *const handler_names[] = { "init", "on_message", "on_timer", "on_crash",
-                                             "on_restart", "on_invoke", NULL };
+                                             "on_restart", "on_invoke", "on_overload", NULL };
 
 void lua_model_free(gpointer p)
 {
@@ -621,13 +621,16 @@ static int lm_dispatch(lua_State *L)
   case LM_INVOKE:
     handler = c->kind == LM_MESSAGE ? "on_message" : c->kind == LM_TIMER ? "on_timer" : "on_invoke";
     break;
+  case LM_OVERLOAD:
+    handler = "on_overload";
+    break;
   }
   lua_rawgeti(L, LUA_REGISTRYINDEX, c->lm->def_ref);
   if (lua_getfield(L, -1, handler) != LUA_TFUNCTION)
     return 0;
   lua_pushvalue(L, self);
   int nargs = 1;
-  if (c->kind == LM_MESSAGE) {
+  if (c->kind == LM_MESSAGE || c->kind == LM_OVERLOAD) {
     Sim *sim = sim_node_sim(c->node);
     push_fields(L, c->msg);
     lua_pushstring(L, sim_node_name(sim_node(sim, c->msg->src)));
@@ -702,6 +705,12 @@ static void lm_on_crash(SimNode *node)
 static void lm_on_message(SimNode *node, const SimMsg *msg)
 {
   LmCall c = { .lm = model_of(node), .node = node, .kind = LM_MESSAGE, .msg = msg };
+  lm_run(&c);
+}
+
+static void lm_on_overload(SimNode *node, const SimMsg *msg)
+{
+  LmCall c = { .lm = model_of(node), .node = node, .kind = LM_OVERLOAD, .msg = msg };
   lm_run(&c);
 }
 
@@ -830,7 +839,7 @@ static int l_model(lua_State *L)
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 1);
   static const char *const keys[] = { "name", "params", "ops", "init", "on_message", "on_timer",
-                                      "on_crash", "on_restart", "on_invoke", NULL };
+                                      "on_crash", "on_restart", "on_invoke", "on_overload", NULL };
   lua_api_check_keys(L, 1, "model{}", keys);
   if (lua_getfield(L, 1, "name") != LUA_TSTRING)
     return luaL_error(L, "model{}: 'name' must be a string such as \"lab.echo\"");
@@ -885,7 +894,9 @@ static int l_model(lua_State *L)
   m->on_crash = lua_isnil(L, -1) ? NULL : lm_on_crash;
   lua_getfield(L, 2, "on_invoke");
   m->on_invoke = lua_isnil(L, -1) ? NULL : lm_on_invoke;
-  lua_pop(L, 4);
+  lua_getfield(L, 2, "on_overload");
+  m->on_overload = lua_isnil(L, -1) ? NULL : lm_on_overload;
+  lua_pop(L, 5);
   lua_pushvalue(L, 2);
   lm->def_ref = luaL_ref(L, LUA_REGISTRYINDEX);
   gssize bytes = (gssize) (sizeof *lm + strlen(lm->name) + strlen(lm->summary) + 2 +

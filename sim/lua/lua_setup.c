@@ -336,7 +336,8 @@ static int add_node(lua_State *L, const char *what, const char *name, int model_
 static int l_node(lua_State *L)
 {
   const char *name = lua_api_check_name(L, 1, "node name");
-  add_node(L, "node()", name, 2, 3);
+  int id = add_node(L, "node()", name, 2, 3);
+  lua_service_options(L, id, 4, "node()");
   lua_pushvalue(L, 1);
   return 1;
 }
@@ -423,7 +424,7 @@ static int l_workload(lua_State *L)
 static int l_clients(lua_State *L)
 {
   luaL_checktype(L, 1, LUA_TTABLE);
-  static const char *const keys[] = { "count", "model", "prefix", "params", "workload", NULL };
+  static const char *const keys[] = { "count", "model", "prefix", "params", "service", "workload", NULL };
   lua_api_check_keys(L, 1, "clients{}", keys);
   lua_Integer count = (lua_Integer) lua_api_field_number(L, 1, "count", 1, 1, 100000);
   lua_getfield(L, 1, "model");
@@ -434,6 +435,8 @@ static int l_clients(lua_State *L)
   const char *prefix = lua_isnil(L, -1) ? "client" : lua_api_check_name(L, -1, "client prefix");
   lua_getfield(L, 1, "params");
   int params = lua_gettop(L);
+  lua_getfield(L, 1, "service");
+  int service = lua_gettop(L);
   lua_getfield(L, 1, "workload");
   int workload = lua_gettop(L);
   lua_newtable(L);
@@ -443,6 +446,8 @@ static int l_clients(lua_State *L)
     lua_pushstring(L, name);
     g_free(name);
     int id = add_node(L, "clients{}", lua_tostring(L, -1), model, lua_isnil(L, params) ? 0 : params);
+    if (!lua_isnil(L, service))
+      lua_service_apply(L, id, service, "clients{}");
     lua_rawseti(L, result, i);
     if (!lua_isnil(L, workload)) {
       luaL_checktype(L, workload, LUA_TTABLE);

@@ -25,3 +25,16 @@ void report_availability_csv(Scenario *sc, FILE *out);
  * "links" (absent when no link had a bandwidth) and as text lines. */
 void report_links_json(Scenario *sc, JsonBuilder *b);
 void report_links_text(Scenario *sc, FILE *out);
+/* report_service.c: a node's service figures (sim/kernel/service.h) as a
+ * "service" member added to the open object of `b` (nothing for a node
+ * without a service model), and as text lines for every node that has one. */
+void report_service_json(Scenario *sc, JsonBuilder *b, int node);
+void report_service_text(Scenario *sc, FILE *out);
+/* The same as CSV, a row per node with a service model, in id order; the
+ * header is REPORT_SERVICE_CSV_HEADER. An empty field is a figure with no
+ * sample. */
+#define REPORT_SERVICE_CSV_HEADER                                                                           \
+  "node,servers,queue_capacity,arrivals,completions,overload_drops,rejected,abandoned,utilization,"       \
+  "queue_mean,queue_p99,queue_max,in_system_mean,arrival_rate,wait_mean_ms,wait_p50_ms,wait_p99_ms,"       \
+  "response_mean_ms,response_p50_ms,response_p99_ms,response_max_ms\n"
+void report_service_csv(Scenario *sc, FILE *out);

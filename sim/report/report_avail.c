@@ -65,6 +65,7 @@ void report_availability_json(Scenario *sc, JsonBuilder *b)
     add_count(b, "crashes", u.crashes);
     add_number(b, "mttf_s", u.mttf_s);
     add_number(b, "mttr_s", u.mttr_s);
+    report_service_json(sc, b, (int) id);
     json_builder_end_object(b);
   }
   json_builder_end_array(b);
@@ -108,6 +109,7 @@ void report_availability_text(Scenario *sc, FILE *out)
             sim_node_name(sim_node(sc->sim, (int) id)), up, u.crashes, seconds_text(f, sizeof f, u.mttf_s),
             seconds_text(r, sizeof r, u.mttr_s));
   }
+  report_service_text(sc, out);
 }
 
 /* Exact decimal seconds of a time: "1.5", "0.000000001", "12". */

@@ -43,3 +43,10 @@ contains "$OUT" " check=ok"
 
 expect_exit 2 "$bench" no_such_benchmark
 contains "$ERR" "unknown benchmark 'no_such_benchmark'"
+
+# The saturated service model: 100 stations, 10^5 jobs, every job still in
+# the system at the end and nearly all of them queued; the stations busy.
+expect_exit 0 "$bench" service_saturated
+contains "$OUT" "BENCH name=service_saturated "
+contains "$OUT" " jobs=100000 "
+contains "$OUT" " check=ok"

@@ -71,6 +71,7 @@ local api = {
   { "rng", function(...) rng(...) end },
   { "sleep", function(...) sleep(...) end },
   { "wait_for", function(...) wait_for(...) end },
+  { "service_stats", function(...) service_stats(...) end },
 }
 -- The random stream's methods, called as methods so that Lua knows their
 -- names.

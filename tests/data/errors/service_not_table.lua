@@ -1,0 +1,2 @@
+-- expect: service must be a table
+node("s", "echo.server", nil, { service = "exp:2ms" })

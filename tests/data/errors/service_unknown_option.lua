@@ -1,0 +1,2 @@
+-- expect: node(): unknown key 'servce'
+node("s", "echo.server", nil, { servce = { time = "1ms" } })
