@@ -6,8 +6,7 @@
  * live in lua_setup.c (topology, workload, expectations), lua_events.c
  * (hooks, timers, timelines, invariants) and lua_faults.c (faults, queries,
  * metrics, random streams); the reference is the README's "Writing
- * scenarios" section. Metric, invariant and stream names from the last
- * two are checked here, by wrapping those functions at registration. */
+ * scenarios" section. */
 #include "sim/kernel/errors.h"
 #include "sim/kernel/internal.h"
 #include "sim/lua/lua_api.h"
@@ -171,66 +170,22 @@ const char *lua_api_check_name(lua_State *L, int idx, const char *what)
   return name;
 }
 
+char *lua_api_valid_text(const char *text, size_t len)
+{
+  return g_utf8_validate_len(text, len, NULL) ? g_strndup(text, len) : g_utf8_make_valid(text, (gssize) len);
+}
+
 const char *lua_api_check_text(lua_State *L, int idx)
 {
   size_t len;
   const char *text = luaL_checklstring(L, idx, &len);
   if (g_utf8_validate_len(text, len, NULL))
     return text;
-  char *valid = g_utf8_make_valid(text, (gssize) len);
+  char *valid = lua_api_valid_text(text, len);
   lua_pushstring(L, valid);
   g_free(valid);
   lua_replace(L, idx);
   return lua_tostring(L, idx);
-}
-
-/* An API function whose first argument is a name (upvalue 1: the function,
- * upvalue 2: what the name is, for the error). The wrapped functions live
- * in lua_events.c and lua_faults.c and are plain C functions. */
-static int named_call(lua_State *L)
-{
-  lua_api_check_name(L, 1, lua_tostring(L, lua_upvalueindex(2)));
-  return lua_tocfunction(L, lua_upvalueindex(1))(L);
-}
-
-/* violation(name [, message]): the message is free text, repaired. */
-static int violation_call(lua_State *L)
-{
-  if (lua_type(L, 2) == LUA_TSTRING)
-    lua_api_check_text(L, 2);
-  return named_call(L);
-}
-
-/* An invariant's function, its message (second result) repaired. */
-static int invariant_check(lua_State *L)
-{
-  int n = lua_gettop(L);
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, n, LUA_MULTRET);
-  int results = lua_gettop(L);
-  if (results >= 2 && lua_type(L, 2) == LUA_TSTRING)
-    lua_api_check_text(L, 2);
-  return results;
-}
-
-/* invariant(name, fn [, filter]) */
-static int invariant_call(lua_State *L)
-{
-  if (lua_type(L, 2) == LUA_TFUNCTION) {
-    lua_pushvalue(L, 2);
-    lua_pushcclosure(L, invariant_check, 1);
-    lua_replace(L, 2);
-  }
-  return named_call(L);
-}
-
-static void wrap_global(lua_State *L, const char *name, const char *what, lua_CFunction wrapper)
-{
-  lua_getglobal(L, name);
-  lua_pushstring(L, what);
-  lua_pushcclosure(L, wrapper, 2);
-  lua_setglobal(L, name);
 }
 
 /* ---- registration ---- */
@@ -245,11 +200,5 @@ void lua_api_open(Scenario *sc)
   lua_faults_open(L);
   lua_service_open(L);
   lua_model_open(sc);
-  wrap_global(L, "metric", "metric name", named_call);
-  wrap_global(L, "metric_add", "metric name", named_call);
-  wrap_global(L, "sample", "metric name", named_call);
-  wrap_global(L, "rng", "stream name", named_call);
-  wrap_global(L, "violation", "invariant name", violation_call);
-  wrap_global(L, "invariant", "invariant name", invariant_call);
   lua_sandbox_seal(sc->sb);
 }

@@ -29,6 +29,9 @@ const char *lua_api_check_name(lua_State *L, int idx, const char *what);
 /* The string at `idx` as free text (descriptions, violation messages):
  * invalid UTF-8 and NUL bytes become U+FFFD, in place on the stack. */
 const char *lua_api_check_text(lua_State *L, int idx);
+/* A copy of `len` bytes of `text` with invalid UTF-8 and NUL bytes made
+ * U+FFFD (for C code that must not raise); free with g_free. */
+char *lua_api_valid_text(const char *text, size_t len);
 /* Ends the API: from now on every function raises instead of touching the
  * Sim (finalizers run at lua_close, after the Sim is freed) and print()
  * stops reading the clock. scenario_free calls it first. */

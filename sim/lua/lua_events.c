@@ -278,8 +278,11 @@ static void violation_from_result(Scenario *sc, lua_State *L, const char *name, 
 {
   if (lua_toboolean(L, -results))
     return;
-  const char *why = results > 1 && lua_isstring(L, -results + 1) ? lua_tostring(L, -results + 1) : "returned false";
-  sim_violation(sc->sim, name, "%s", why);
+  size_t len = 0;
+  const char *why = results > 1 && lua_isstring(L, -results + 1) ? lua_tolstring(L, -results + 1, &len) : NULL;
+  /* Free text: repaired, not refused (it reaches the JSON report). */
+  g_autofree char *valid = why ? lua_api_valid_text(why, len) : g_strdup("returned false");
+  sim_violation(sc->sim, name, "%s", valid);
 }
 
 /* Builds the event table inside a protected call: it allocates, and the
@@ -398,7 +401,7 @@ static int l_on(lua_State *L)
 static int l_invariant(lua_State *L)
 {
   Scenario *sc = lua_api_scenario(L);
-  const char *name = luaL_checkstring(L, 1);
+  const char *name = lua_api_check_name(L, 1, "invariant name");
   luaL_checktype(L, 2, LUA_TFUNCTION);
   LuaHook *h;
   gboolean at_end = lua_isnoneornil(L, 3);

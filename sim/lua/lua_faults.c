@@ -190,25 +190,27 @@ static int l_violations(lua_State *L)
 
 static int l_metric(lua_State *L)
 {
-  sim_metric_set(lua_api_scenario(L)->sim, luaL_checkstring(L, 1), lua_api_check_finite(L, 2));
+  sim_metric_set(lua_api_scenario(L)->sim, lua_api_check_name(L, 1, "metric name"), lua_api_check_finite(L, 2));
   return 0;
 }
 
 static int l_metric_add(lua_State *L)
 {
-  sim_metric_add(lua_api_scenario(L)->sim, luaL_checkstring(L, 1), lua_isnoneornil(L, 2) ? 1.0 : lua_api_check_finite(L, 2));
+  sim_metric_add(lua_api_scenario(L)->sim, lua_api_check_name(L, 1, "metric name"), lua_isnoneornil(L, 2) ? 1.0 : lua_api_check_finite(L, 2));
   return 0;
 }
 
 static int l_sample(lua_State *L)
 {
-  sim_metric_sample(lua_api_scenario(L)->sim, luaL_checkstring(L, 1), lua_api_check_finite(L, 2));
+  sim_metric_sample(lua_api_scenario(L)->sim, lua_api_check_name(L, 1, "metric name"), lua_api_check_finite(L, 2));
   return 0;
 }
 
 static int l_violation(lua_State *L)
 {
-  sim_violation(lua_api_scenario(L)->sim, luaL_checkstring(L, 1), "%s", luaL_optstring(L, 2, "scenario-reported"));
+  const char *name = lua_api_check_name(L, 1, "invariant name");
+  const char *why = lua_isnoneornil(L, 2) ? "scenario-reported" : lua_api_check_text(L, 2);
+  sim_violation(lua_api_scenario(L)->sim, name, "%s", why);
   return 0;
 }
 
@@ -217,7 +219,7 @@ static int l_violation(lua_State *L)
 static int l_rng(lua_State *L)
 {
   Scenario *sc = lua_api_scenario(L);
-  const char *name = luaL_checkstring(L, 1);
+  const char *name = lua_api_check_name(L, 1, "stream name");
   SimRng *r = lua_newuserdatauv(L, sizeof(SimRng), 0);
   g_autofree char *stream = g_strdup_printf("script:%s", name);
   sim_rng_init(r, sim_seed(sc->sim), stream);
