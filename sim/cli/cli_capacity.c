@@ -28,6 +28,7 @@ typedef struct {
   double *slo;                         /* per SLO, the measured value */
   GPtrArray *theory_names;             /* the run's theory_* metrics, sorted */
   double *theory;
+  char *digest;                        /* the run's trace digest */
 } Probe;
 
 typedef struct {
@@ -63,6 +64,7 @@ typedef struct {
 
 static void probe_clear(Probe *p)
 {
+  g_free(p->digest);
   g_free(p->slo);
   g_free(p->theory);
   if (p->theory_names)
@@ -148,6 +150,7 @@ static gboolean measure(const Capacity *cap, Scenario *sc, Probe *p, GError **er
     g_array_append_val(values, v);
   }
   p->theory = (double *) (void *) g_array_free(values, FALSE);
+  p->digest = sim_trace_digest(sc->sim);
   return TRUE;
 }
 
@@ -176,6 +179,21 @@ static gboolean run_probe(double rate, gboolean *pass, void *data, GError **erro
     g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "seed %" G_GUINT64_FORMAT ", %s=%s: %s", seed, cap->param,
                 rate_text, run_error->message);
     g_error_free(run_error);
+    probe_clear(&p);
+    return FALSE;
+  }
+  /* Two rates giving the same run: the scenario declares the parameter
+   * but nothing it does depends on it, so no rate can be found. */
+  GArray *earlier = cap->seeds[t->index].probes;
+  for (guint i = 0; i < earlier->len; i++) {
+    const Probe *e = &g_array_index(earlier, Probe, i);
+    if (strcmp(e->digest, p.digest) != 0)
+      continue;
+    g_autofree char *other = cap_rate_text(e->rate, cap->integer);
+    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID,
+                "--param %s: the runs at %s=%s and %s=%s (seed %" G_GUINT64_FORMAT ") are identical (trace digest %s): "
+                "%s declares %s but its run does not depend on it", cap->param, cap->param, other, cap->param,
+                rate_text, seed, p.digest, cap->path, cap->param);
     probe_clear(&p);
     return FALSE;
   }
@@ -474,7 +492,9 @@ int handle_capacity(int argc, char **argv)
       "names together (p50, p90, p99, p999, mean, max; VALUE with a unit: 200ms,\n"
       "1.5s, 800us), or a metric the scenario sets with metric(). A figure the run\n"
       "could not measure (no operations) fails its SLO. The scenario's invariants\n"
-      "and expect{} are not SLOs: they do not count.\n\n"
+      "and expect{} are not SLOs: they do not count. A --param the scenario does not\n"
+      "declare, or whose runs do not depend on it (two rates, one trace digest), is\n"
+      "an error.\n\n"
       "The summary names, for every SLO, the lowest rate that broke it and the\n"
       "command that reruns that probe. --csv FILE gets a row per probe (seed, rate,\n"
       "pass, failed SLOs, availability, latency figures, SLO metrics and every\n"

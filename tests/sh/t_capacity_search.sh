@@ -57,6 +57,17 @@ for bad in 'p99<=20' 'p99' 'availability>=2' 'latency<=5ms' 'p99<=<5ms'; do
 done
 expect_exit 2 fs capacity "$sc" --param speed "${slos[@]}" --csv "$TMPDIR/bad.csv"
 contains "$ERR" "--param speed: $sc declares no parameter 'speed' in params{} (it declares: rate)"
+# A declared parameter the run does not depend on: two rates, one run.
+cat > "$TMPDIR/unused.lua" <<'EOF'
+scenario { name = "unused_param", duration = "2s" }
+local p = params { rate = 100, unused = 5 }
+node("server", "echo.server", nil, { service = { time = "exp:2ms" } })
+clients { count = 1, model = "echo.client", params = { target = "server", interval = 0 },
+          workload = { mode = "open", rate = p.rate, ops = { "ping" }, timeout = "1s" } }
+EOF
+expect_exit 2 fs capacity "$TMPDIR/unused.lua" --param unused --slo 'p99<=20ms'
+contains "$ERR" "--param unused: the runs at unused=5 and unused=10 (seed 1) are identical"
+contains "$ERR" "declares unused but its run does not depend on it"
 expect_exit 2 fs capacity "$sc" --param rate --slo 'goodput>=10' --seeds 1 --csv "$TMPDIR/bad.csv"
 contains "$ERR" "seed 1, rate=100: --slo 'goodput>=10': the run reports no metric 'goodput' (it reports availability, p50, p90, p99, p999, mean, max and the metrics theory_mean_ms, theory_p99_ms)"
 expect_exit 2 fs capacity "$sc" --param rate --set rate=5 "${slos[@]}"
