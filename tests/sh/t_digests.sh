@@ -8,7 +8,9 @@
 # Issue 11 added the link-bandwidth scenario: plain, and with a queue limit
 # at seed 3 (a file and seed name one row). The issue 11 service model
 # (sim/kernel/service.c) left every digest as it was; the capacity_*
-# scenarios that use it were added to the table with it.
+# scenarios that use it were added to the table with it. The send_to
+# option of kv.quorum.client (issue 11, quorum cost) left every digest as
+# it was; capacity_quorum_cost.lua was added with it (send_to=all at seed 3).
 #
 # A change that means to alter runs updates this table in the same
 # commit, saying why: regenerate a line with
@@ -25,6 +27,9 @@ scenarios/capacity_mmc.lua 1 b599e05559fa5408d097991eb0567b34
 scenarios/capacity_mmc.lua 2 e8eac2cc7c5b15b1b086b667b2ba242a
 scenarios/capacity_overload.lua 1 4465a21dd7ad8cde5bfcc40f9824c54f
 scenarios/capacity_overload.lua 2 462547852c43ea0f1889bc9657d84727
+scenarios/capacity_quorum_cost.lua 1 5666b6e99edb788721b61779c8747ec1
+scenarios/capacity_quorum_cost.lua 2 69a0fd195905f7665eb8a3adab8f4410
+scenarios/capacity_quorum_cost.lua 3 142aa6c25ba89d9b1e9920a1c230df3d send_to=all
 scenarios/compare_2pc.lua 1 e2ab4dbbc2318fc9401921425daf70ee
 scenarios/compare_2pc.lua 2 d1c1bd6efbe080ac2bb7ee68d1766363
 scenarios/compare_quorum.lua 1 989cf64379a1f724636f07de8cb63069
