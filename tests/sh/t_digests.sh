@@ -10,7 +10,8 @@
 # (sim/kernel/service.c) left every digest as it was; the capacity_*
 # scenarios that use it were added to the table with it. The send_to
 # option of kv.quorum.client (issue 11, quorum cost) left every digest as
-# it was; capacity_quorum_cost.lua was added with it (send_to=all at seed 3).
+# it was; capacity_quorum_cost.lua (send_to=all at seed 3) and
+# kv_send_quorum.lua (fault=cut at seed 3) were added with it.
 #
 # A change that means to alter runs updates this table in the same
 # commit, saying why: regenerate a line with
@@ -66,6 +67,9 @@ scenarios/kv_quorum_faults.lua 1 a0227623d326b7ba4f6c4b732bf90023
 scenarios/kv_quorum_faults.lua 2 7c44c5b048c0175e7e03e27ed387ae93
 scenarios/kv_realtime.lua 1 6cf9c00148122a31821464f910bbf87f
 scenarios/kv_realtime.lua 2 8cc252c5932c6721f5cf18dd69a9bd36
+scenarios/kv_send_quorum.lua 1 c4ddd34fcc17f78f815cb83e6d09babc
+scenarios/kv_send_quorum.lua 2 9ec670ec852f0250e5b039e1a5d04a86
+scenarios/kv_send_quorum.lua 3 c727f1a936b426e6c0c3360097d211c2 fault=cut
 scenarios/kv_sloppy.lua 1 27828a0c3c7600435a83d7b8b04c9051
 scenarios/kv_sloppy.lua 2 0bbca05c593b19515a93f64f59a2ab3d
 scenarios/labs/2pc/grade.lua 1 5849753ce282f181c83bad8be6d59ae8

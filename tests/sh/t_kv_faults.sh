@@ -1,8 +1,9 @@
 # The kv fault matrix: kv.quorum and kv.abd under each fault of
 # scenarios/_kv_faults.lua on its own (loss, duplication, reordering, delay,
 # crashes) and all combined, seeds 1-5 per row (tests/soak/kv_faults.sh
-# runs 200). Each row must hold what the scenario promises: no stale read,
-# every quorum from distinct replicas, and for ABD a linearizable history.
+# runs 200), and kv.quorum again with send_to = quorum. Each row must hold
+# what the scenario promises: no stale read, every quorum from distinct
+# replicas, and for ABD a linearizable history.
 # Then ABD with writes in flight, and membership changes under duplication.
 . "$ROOT/tests/sh/lib.sh"
 cd "$ROOT"
@@ -10,6 +11,22 @@ for store in quorum abd; do
   for fault in none loss duplicate reorder delay crash all; do
     expect_exit 0 fs check --jobs 2 --seeds 1-5 --set "fault=$fault" "scenarios/kv_${store}_faults.lua"
     contains "$OUT" "held in 5/5" "kv_${store}_faults fault=$fault"
+  done
+done
+# kv.quorum.client with send_to = quorum (a phase asks the replicas it
+# needs, more after sloppy_after) under the same matrix: no stale read,
+# every quorum from distinct replicas.
+for fault in none loss duplicate reorder delay crash all; do
+  expect_exit 0 fs check --jobs 2 --seeds 1-5 --set "fault=$fault" --set send_to=quorum scenarios/kv_quorum_faults.lua
+  contains "$OUT" "held in 5/5" "kv_quorum_faults fault=$fault send_to=quorum"
+done
+# And under each fault that takes a request away or doubles it, it still
+# gets its quorums, as often as the formula says and as send_to = all does
+# (scenarios/kv_send_quorum.lua).
+for send_to in quorum all; do
+  for fault in none loss duplicate cut; do
+    expect_exit 0 fs check --jobs 2 --seeds 1-5 --set "fault=$fault" --set "send_to=$send_to" scenarios/kv_send_quorum.lua
+    contains "$OUT" "held in 5/5" "kv_send_quorum fault=$fault send_to=$send_to"
   done
 done
 # A fault name the matrix does not know is an error, not a silent pass.
