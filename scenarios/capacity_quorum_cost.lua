@@ -1,7 +1,7 @@
 -- Quorum cost: what W costs in capacity. N = 3 kv.quorum replicas, each a
 -- single server with exponential service of mean 2 ms (mu = 500 messages
 -- per second) and a queue long enough never to drop. One open-loop client
--- writes at `rate` per second for 10 s (Poisson; 100 keys), waits for
+-- writes at `rate` per second for 10 s (Poisson; `keys` keys, 100), waits for
 -- W = `w` acks, and the run ends at 12 s.
 -- Writes take their version from the client's clock (versions = "clock"):
 -- one round trip, so a write is exactly the PUTs its coordinator sends.
@@ -32,7 +32,7 @@
 scenario { name = "capacity_quorum_cost", duration = "12s", seeds = 2 }
 
 local p = params { rate = 1000, w = 2, r = 2, send_to = "quorum", versions = "clock",
-                   sloppy_after = "60s", timeout = "30s" }
+                   sloppy_after = "60s", timeout = "30s", keys = 100 }
 assert(p.w == 2 or p.w == 3, "w must be 2 or 3")
 assert(p.send_to == "all" or p.send_to == "quorum", "send_to must be \"all\" or \"quorum\"")
 local n, mu = 3, 500
@@ -46,7 +46,7 @@ end
 clients {
   count = 1, model = "kv.quorum.client",
   params = { w = p.w, r = p.r, versions = p.versions, send_to = p.send_to, sloppy_after = p.sloppy_after },
-  workload = { mode = "open", rate = p.rate, ops = { write = 1 }, keys = 100, timeout = p.timeout,
+  workload = { mode = "open", rate = p.rate, ops = { write = 1 }, keys = p.keys, timeout = p.timeout,
                stop = load_until .. "s" },
 }
 

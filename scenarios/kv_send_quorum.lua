@@ -25,6 +25,8 @@
 --   kv_extra_requests   with "quorum", more than 0 under loss and the cut
 --       (the silent replica was covered), 0 without loss (every reply
 --       comes within 20 ms); always 0 with "all".
+-- Metric requests_per_op: GET and PUT requests the clients sent (read
+-- repairs not counted) per operation invoked.
 scenario { name = "kv_send_quorum", duration = "10s", seeds = 5 }
 
 local p = params { fault = "loss", send_to = "quorum" }
@@ -45,14 +47,19 @@ local q = (1 - loss) ^ 2
 local p2 = q ^ 3 + 3 * q ^ 2 * (1 - q)
 local predicted = { read = p2, write = p2 ^ 2 }
 local count = { read = { n = 0, ok = 0 }, write = { n = 0, ok = 0 } }
+local invoked, requests = 0, 0
+on({ kind = "send", where = function(ev)
+  return ev.msg and (ev.msg.type == "GET" or ev.msg.type == "PUT") and (ev.msg.rid or 0) > 0
+end }, function() requests = requests + 1 end)
 on("op", function(ev)
   local op = ev.op
-  if op.type == "invoke" then return end
+  if op.type == "invoke" then invoked = invoked + 1; return end
   local c = count[op.f]
   c.n = c.n + 1
   if op.type == "ok" then c.ok = c.ok + 1 end
 end)
 invariant("availability_as_predicted", function()
+  metric("requests_per_op", requests / math.max(invoked, 1))
   local bad = {}
   for _, f in ipairs({ "read", "write" }) do
     local c, want = count[f], predicted[f]

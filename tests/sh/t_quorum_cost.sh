@@ -31,3 +31,11 @@ for set in "w=2 send_to=quorum" "w=3 send_to=quorum" "w=2 send_to=all" "w=3 send
     contains "$OUT" "held in 3/3" "$set rate=$rate"
   done
 done
+# The quorum's replicas rotate per operation: with one key (one preference
+# list) each replica gets two writes in three, to within one message.
+for w in 2 3; do
+  expect_exit 0 fs run scenarios/capacity_quorum_cost.lua --set keys=1 --set rate=400 --set "w=$w" --json
+  spread=$(jq '[.nodes[] | .service.arrivals? // empty] | max - min' <<< "$OUT")
+  n=$(jq '[.nodes[] | .service.arrivals? // empty] | length' <<< "$OUT")
+  [ "$n" -eq 3 ] && [ "$spread" -le 1 ] || fail "w=$w, one key: replica arrivals $(jq -c '[.nodes[] | .service.arrivals? // empty]' <<< "$OUT")"
+done
