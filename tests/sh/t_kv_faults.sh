@@ -29,6 +29,13 @@ for send_to in quorum all; do
     contains "$OUT" "held in 5/5" "kv_send_quorum fault=$fault send_to=$send_to"
   done
 done
+# A sloppy quorum behind send_to = quorum: the third replica first, then
+# fallbacks with hints, so writes get through while two replicas are down,
+# and the strict client's do not (scenarios/kv_sloppy.lua).
+for sloppy in false true; do
+  expect_exit 0 fs check --jobs 2 --seeds 1-5 --set send_to=quorum --set "sloppy=$sloppy" scenarios/kv_sloppy.lua
+  contains "$OUT" "held in 5/5" "kv_sloppy sloppy=$sloppy send_to=quorum"
+done
 # A fault name the matrix does not know is an error, not a silent pass.
 expect_exit 2 fs run scenarios/kv_quorum_faults.lua --set fault=flood
 contains "$ERR" "fault must be one of"
