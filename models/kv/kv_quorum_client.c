@@ -1,6 +1,25 @@
 /* kv.quorum.client: the coordinator of kv.quorum. For an operation on key k
  * it sends the request to the N nodes of k's preference list and completes
  * after R read replies (returning the newest version) or W write acks.
+ *   - Fan-out (parameter `send_to`):
+ *       "all" (default): every phase goes to all N replicas, as Dynamo does
+ *         (DeCandia et al., SOSP 2007, section 4.5: get() and put() go to
+ *         the N highest-ranked reachable nodes) and as Cassandra does for
+ *         writes. Each replica serves every request; W and R decide only
+ *         which reply the coordinator waits for.
+ *       "quorum": a phase goes to just the R (or W) replicas it needs, the
+ *         first of them rotated per operation along the preference list so
+ *         the load spreads evenly, as Cassandra's reads contact only the
+ *         replicas the consistency level needs. Every `sloppy_after` that
+ *         the phase still lacks replies, as many more replicas of the list
+ *         as replies are missing get the request (Cassandra's speculative
+ *         retry sends a read to one more replica when the first are slow),
+ *         so a lost request or a silent replica still makes the quorum;
+ *         with `sloppy`, fallbacks cover the silent ones only once the
+ *         whole list has been asked. Each phase gets its own check timer,
+ *         so a write's PUT waits a full `sloppy_after` after its query.
+ *         Replicas not asked do not get the write: they diverge until read
+ *         repair or a later write reaches them.
  *   - Versions (parameter `versions`):
  *       "read" (default): a write first reads, like the writer of
  *         multi-writer ABD (Attiya, Bar-Noy, Dolev, JACM 1995; Lynch and
@@ -50,10 +69,15 @@ typedef struct {
   gboolean covered[64]; /* a fallback was sent in place of this target */
   KvCell got[64];
   guint n_targets;
+  guint n_pref;         /* targets[0..n_pref) is the key's preference list */
+  guint first;          /* send_to = "quorum": the first preferred target asked */
   uint64_t replied;     /* bit i: targets[i] answered in this phase */
+  uint64_t sent;        /* bit i: targets[i] was asked in this phase */
   KvCell cell;          /* GET: the newest seen; PUT: the cell written */
   int64_t value;        /* write: the value to write */
   SimTime invoked_at;
+  uint64_t seq;         /* the client's count of operations before this one */
+  SimTimerId check;     /* the pending TIMER_CHECK */
 } QReq;
 
 typedef struct {
@@ -61,6 +85,8 @@ typedef struct {
   int64_t mv; /* membership changes applied */
   guint n;
   gboolean clock_versions; /* versions = "clock" */
+  gboolean send_quorum;    /* send_to = "quorum" */
+  uint64_t ops;            /* operations invoked since the (re)start */
   GHashTable *reqs; /* op → QReq* */
 } QClient;
 
@@ -84,6 +110,12 @@ static void client_init(SimNode *node)
              sim_node_name(node), versions);
     return;
   }
+  const char *send_to = sim_node_param_string(node, "send_to");
+  if (!g_str_equal(send_to, "all") && !g_str_equal(send_to, "quorum")) {
+    sim_fail(sim, "node '%s' (kv.quorum.client): parameter 'send_to' must be \"all\" or \"quorum\", not \"%s\"",
+             sim_node_name(node), send_to);
+    return;
+  }
   QClient *c = g_new0(QClient, 1);
   /* After a restart the view comes back from durable state. */
   c->ring = kv_ring_load(node);
@@ -100,6 +132,7 @@ static void client_init(SimNode *node)
   sim_durable_get(node, "mv", &c->mv);
   c->n = n;
   c->clock_versions = g_str_equal(versions, "clock");
+  c->send_quorum = g_str_equal(send_to, "quorum");
   c->reqs = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, g_free);
   sim_node_set_data(node, c, client_free);
 }
@@ -120,22 +153,47 @@ static void send_req(SimNode *node, QReq *q, guint i)
     if (q->hint_for[i] >= 0)
       sim_msg_set(m, "hint", q->hint_for[i] + 1);
   }
+  q->sent |= G_GUINT64_CONSTANT(1) << i;
   sim_send(node, q->targets[i], m);
 }
 
+/* send_to = "quorum": asks up to `more` preferred targets not yet asked in
+ * this phase, in rotation order from q->first; returns how many it asked. */
+static guint ask_more(SimNode *node, QReq *q, guint more)
+{
+  guint asked = 0;
+  for (guint j = 0; j < q->n_pref && asked < more; j++) {
+    guint i = (q->first + j) % q->n_pref;
+    if (q->sent & (G_GUINT64_CONSTANT(1) << i))
+      continue;
+    send_req(node, q, i);
+    asked++;
+  }
+  return asked;
+}
+
 /* Starts `phase`: the key's preferred replicas are the targets again (a
- * write's PUT does not inherit its GET's fallbacks), no one has answered. */
+ * write's PUT does not inherit its GET's fallbacks), no one has answered.
+ * The request goes to every preferred replica, or with send_to = "quorum"
+ * to `need` of them from the operation's place in the rotation. */
 static void start_phase(SimNode *node, QClient *c, QReq *q, int phase)
 {
   q->phase = phase;
   q->replied = 0;
+  q->sent = 0;
   q->count = 0;
   q->n_targets = kv_ring_preference(c->ring, q->key, c->n, q->targets);
+  q->n_pref = q->n_targets;
   for (guint i = 0; i < 64; i++) {
     q->hint_for[i] = -1;
     q->covered[i] = FALSE;
   }
   q->need = (guint) CLAMP(sim_node_param_int(node, phase == PHASE_PUT ? "w" : "r"), 1, (int64_t) q->n_targets);
+  if (c->send_quorum) {
+    q->first = (guint) (q->seq % q->n_pref);
+    ask_more(node, q, q->need);
+    return;
+  }
   for (guint i = 0; i < q->n_targets; i++)
     send_req(node, q, i);
 }
@@ -170,6 +228,7 @@ static void client_on_invoke(SimNode *node, uint64_t op, const char *f,
   q->value = value && value->kind == SIM_V_INT ? value->a : 0;
   q->invoked_at = sim_now(sim_node_sim(node));
   q->cell = (KvCell) { KV_NONE, FALSE, 0 };
+  q->seq = c->ops++;
   g_hash_table_insert(c->reqs, &q->op, q);
   if (write && c->clock_versions) {
     q->cell = (KvCell) { { sim_node_clock(node), (int64_t) q->op }, TRUE, q->value };
@@ -177,7 +236,7 @@ static void client_on_invoke(SimNode *node, uint64_t op, const char *f,
   } else {
     start_phase(node, c, q, PHASE_GET);
   }
-  sim_timer_after(node, sim_node_param_duration(node, "sloppy_after"), op * 2 + TIMER_CHECK);
+  q->check = sim_timer_after(node, sim_node_param_duration(node, "sloppy_after"), op * 2 + TIMER_CHECK);
 }
 
 static void complete(SimNode *node, QReq *q)
@@ -211,7 +270,8 @@ static void on_reply(SimNode *node, QClient *c, const SimMsg *msg)
   guint i = 0;
   while (i < q->n_targets && q->targets[i] != msg->src)
     i++;
-  if (i == q->n_targets || (q->replied & (G_GUINT64_CONSTANT(1) << i)))
+  if (i == q->n_targets || !(q->sent & (G_GUINT64_CONSTANT(1) << i)) ||
+      (q->replied & (G_GUINT64_CONSTANT(1) << i)))
     return; /* not asked in this phase, or already counted */
   q->replied |= G_GUINT64_CONSTANT(1) << i;
   KvCell cell = kv_cell_from_msg(msg);
@@ -233,16 +293,23 @@ static void on_reply(SimNode *node, QClient *c, const SimMsg *msg)
   int64_t ts = q->cell.version.ts < G_MAXINT64 ? q->cell.version.ts + 1 : G_MAXINT64;
   q->cell = (KvCell) { { ts, (int64_t) q->op }, TRUE, q->value };
   start_phase(node, c, q, PHASE_PUT);
+  if (c->send_quorum) {
+    /* The PUT gets a full sloppy_after before more replicas are asked. */
+    sim_timer_cancel(node, q->check);
+    q->check = sim_timer_after(node, sim_node_param_duration(node, "sloppy_after"), q->op * 2 + TIMER_CHECK);
+  }
 }
 
-/* Sloppy quorum: one fallback for each silent target not yet covered. */
+/* Sloppy quorum: one fallback for each target asked, silent and not yet
+ * covered. */
 static void add_fallbacks(SimNode *node, QClient *c, QReq *q)
 {
   int ext[64];
   guint n_ext = kv_ring_preference(c->ring, q->key, 64, ext);
   guint silent = q->n_targets;
   for (guint i = 0; i < silent; i++) {
-    if ((q->replied & (G_GUINT64_CONSTANT(1) << i)) || q->covered[i] || q->n_targets >= 64)
+    if (!(q->sent & (G_GUINT64_CONSTANT(1) << i)) || (q->replied & (G_GUINT64_CONSTANT(1) << i)) ||
+        q->covered[i] || q->n_targets >= 64)
       continue;
     for (guint e = 0; e < n_ext; e++) {
       gboolean used = FALSE;
@@ -278,9 +345,14 @@ static void client_on_timer(SimNode *node, uint64_t tag)
     g_hash_table_remove(c->reqs, &op); /* timed out: info */
     return;
   }
-  if (sim_node_param_bool(node, "sloppy"))
+  /* With send_to = "quorum", the rest of the preference list first (as
+   * many as replies are missing), fallbacks once all of it was asked. */
+  guint asked = c->send_quorum ? ask_more(node, q, q->need - q->count) : 0;
+  if (asked)
+    sim_metric_add(sim_node_sim(node), "kv_extra_requests", asked);
+  else if (sim_node_param_bool(node, "sloppy"))
     add_fallbacks(node, c, q);
-  sim_timer_after(node, sim_node_param_duration(node, "sloppy_after"), tag);
+  q->check = sim_timer_after(node, sim_node_param_duration(node, "sloppy_after"), tag);
 }
 
 static void client_on_message(SimNode *node, const SimMsg *msg)
@@ -313,6 +385,7 @@ static void client_finish(Sim *sim, SimNode *const *nodes, guint count)
   /* Counters are reported even when nothing counted them. */
   sim_metric_add(sim, "kv_read_repairs", 0);
   sim_metric_add(sim, "kv_sloppy_fallbacks", 0);
+  sim_metric_add(sim, "kv_extra_requests", 0);
   if (sim_node_param_bool(nodes[0], "lincheck"))
     kv_lincheck_history(sim, nodes, count, 10000000, "linearizable", "kv");
 }
@@ -321,8 +394,9 @@ static const SimParamSpec client_params[] = {
   { "r", SIM_PARAM_INT, "1", "R: replies a read (and a write's version query) waits for", 0, 0 },
   { "w", SIM_PARAM_INT, "1", "W: acks a write waits for", 0, 0 },
   { "versions", SIM_PARAM_STRING, "read", "how a write picks its version: \"read\" (query R replicas, highest + 1) or \"clock\" (the coordinator's local clock)", 0, 0 },
+  { "send_to", SIM_PARAM_STRING, "all", "which replicas get a request: \"all\" N of the preference list, or \"quorum\" only the R or W it needs (rotated per operation), more after sloppy_after without them", 0, 0 },
   { "sloppy", SIM_PARAM_BOOL, "false", "sloppy quorum: fall back to the next nodes of the ring, with hints", 0, 0 },
-  { "sloppy_after", SIM_PARAM_DURATION, "20ms", "silence after which a fallback is tried (and abandoned ops are swept)", 0, 0 },
+  { "sloppy_after", SIM_PARAM_DURATION, "20ms", "silence after which a fallback is tried, or with send_to = \"quorum\" more replicas are asked (and abandoned ops are swept)", 0, 0 },
   { "read_repair", SIM_PARAM_BOOL, "true", "send the newest version to replicas that answered a read with an older one", 0, 0 },
   { "linger", SIM_PARAM_DURATION, "200ms", "keep a completed request this long for late replies and read repair", 0, 0 },
   { "lincheck", SIM_PARAM_BOOL, "false", "check the history for linearizability at the end (invariant `linearizable`)", 0, 0 },
