@@ -14,7 +14,7 @@ contains "$OUT" " check=ok"
 # The count again, derived here: a send is lost with probability
 # l = 0.1 + 0.9 * 50/1000 (loss, else a cut link), else delivered once, or
 # twice with probability 0.1; 2000000 independent sends.
-floor=0.015
+floor=0.01
 [ "${SAN:-0}" = 1 ] && floor=0.0075
 awk '/name=pingpong_faults/ {
   for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
@@ -26,7 +26,9 @@ awk '/name=pingpong_faults/ {
   if (!(f["ref_rate"] > 0) || f["ratio"] == "" || !(f["rss_kb"] > 0)) { print "no reference or memory: " $0; bad = 1 }
   # Speed against the reference loop timed in the same process, so load
   # on the machine cancels out: about 0.04 with link hashes that spread,
-  # 0.005 when the cut links all collided in one hash chain. Sanitizers
+  # 0.005 when the cut links all collided in one hash chain; 0.013 was
+  # seen once on a machine busy with four other builds, so the floor is
+  # 0.01, twice the collided figure. Sanitizers
   # slow the simulator more than the reference loop (0.014-0.016 there),
   # so a SAN build gets half the floor: still three times the collided
   # figure.
