@@ -69,8 +69,13 @@ static void client_on_retry(SimNode *node, uint64_t op, const char *f, const Sim
 {
   (void) key;
   CU_ASSERT_STRING_EQUAL(f, "req");
-  CU_ASSERT_EQUAL(value->kind, SIM_V_INT); /* the op's value comes back */
-  CU_ASSERT_EQUAL(value->a, (int64_t) op * 10);
+  /* The op's value comes back: op × 10, or test_memory_counted's list. */
+  if (value->kind == SIM_V_LIST) {
+    CU_ASSERT_EQUAL(value->list->len, 1000);
+  } else {
+    CU_ASSERT_EQUAL(value->a, (int64_t) op * 10);
+  }
+  CU_ASSERT_EQUAL(value->kind == SIM_V_INT || value->kind == SIM_V_LIST, TRUE);
   send_req(node, op, attempt);
 }
 
@@ -579,6 +584,32 @@ static void test_echo_ejection(void)
   sim_free(sim);
 }
 
+/* The kept value of a retrying op and its waiting retry count against the
+ * memory budget, and are released with the op. */
+static void test_memory_counted(void)
+{
+  gint64 held[2], left[2];
+  for (int with = 0; with < 2; with++) {
+    SimRetryPolicy p = policy_const(1, 1 * SIM_S);
+    Sim *sim = setup("0", 0, with ? &p : NULL);
+    int64_t items[1000] = { 0 };
+    SimValue v = sim_value_list(items, 1000);
+    gint64 before = sim->mem[SIM_MEM_HISTORY];
+    uint64_t op = sim_op_invoke(sim_node(sim, 0), "req", NULL, &v, 10 * SIM_MS);
+    held[with] = sim->mem[SIM_MEM_HISTORY] - before;
+    sim_value_clear(&v);
+    sim_run(sim, 500 * SIM_MS); /* timed out, its retry waiting */
+    CU_ASSERT_EQUAL(sim_op_pending(sim, op), with);
+    sim_run(sim, 5 * SIM_S);
+    CU_ASSERT_FALSE(sim_op_pending(sim, op));
+    left[with] = sim->mem[SIM_MEM_HISTORY] - before;
+    sim_free(sim);
+  }
+  CU_ASSERT_TRUE(held[1] - held[0] >= (gint64) (1000 * sizeof(int64_t)));
+  /* Once the op is over, only the history's entries are left, the same. */
+  CU_ASSERT_EQUAL(left[0], left[1]);
+}
+
 void suite_retry(void)
 {
   CU_pSuite s = CU_add_suite("retry", NULL, suite_cleanup);
@@ -591,4 +622,5 @@ void suite_retry(void)
   CU_add_test(s, "a client crashed at retry time sends nothing: info", test_crash_at_retry_time);
   CU_add_test(s, "no retry, no trace change; retries repeat", test_trace_without_retries);
   CU_add_test(s, "echo.client ejects a failing target", test_echo_ejection);
+  CU_add_test(s, "retry state counts against the memory budget", test_memory_counted);
 }

@@ -53,7 +53,8 @@ const SimModel model_echo_server = {
  * is left out of the choice for `eject_for` on the client's clock. A
  * failure is a BUSY reply, or an attempt that timed out, which the client
  * learns when on_retry is called for that op; a PONG resets the count.
- * When every target is ejected the client uses them all (Envoy's panic
+ * With a single target there is nothing to eject. When every target is
+ * ejected the client uses them all (Envoy's panic
  * threshold, at its simplest). Unlike Envoy the ejection time does not grow
  * with repeated ejections. Each ejection is emitted as event
  * "eject"{target, until_ms}. */
@@ -65,7 +66,7 @@ typedef struct {
 typedef struct {
   const int *targets;  /* the node's resolved `target` parameter */
   guint ntargets;
-  EchoTarget *health;  /* ntargets */
+  EchoTarget *health;  /* ntargets, with several; NULL with one */
   int64_t sent;
   GHashTable *ops;     /* seq → op id */
   GHashTable *seq_target; /* seq → target index, with several targets */
@@ -109,6 +110,8 @@ static guint pick_target(SimNode *node, EchoClient *c)
 /* One failure (BUSY, or a timed-out attempt) or success of target `t`. */
 static void target_outcome(SimNode *node, EchoClient *c, guint t, gboolean failed)
 {
+  if (!c->health)
+    return; /* one target: nothing to choose between */
   EchoTarget *h = &c->health[t];
   int64_t after = sim_node_param_int(node, "eject_after");
   if (!failed || after <= 0) {
@@ -165,10 +168,11 @@ static void client_init(SimNode *node)
   EchoClient *c = g_new0(EchoClient, 1);
   /* No target: node 0, as the client always did. */
   c->targets = sim_node_param_nodes(node, "target", &c->ntargets);
-  c->health = g_new0(EchoTarget, MAX(c->ntargets, 1));
   c->ops = g_hash_table_new(g_direct_hash, g_direct_equal);
-  if (c->ntargets > 1)
+  if (c->ntargets > 1) {
+    c->health = g_new0(EchoTarget, c->ntargets);
     c->seq_target = g_hash_table_new(g_direct_hash, g_direct_equal);
+  }
   sim_node_set_data(node, c, client_free);
   if (sim_node_param_duration(node, "interval") > 0)
     sim_timer_after(node, sim_node_param_duration(node, "interval"), 0);

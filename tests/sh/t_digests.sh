@@ -8,7 +8,10 @@
 # Issue 11 added the link-bandwidth scenario: plain, and with a queue limit
 # at seed 3 (a file and seed name one row). The issue 11 service model
 # (sim/kernel/service.c) left every digest as it was; the capacity_*
-# scenarios that use it were added to the table with it.
+# scenarios that use it were added to the table with it. Client retries
+# (sim/kernel/retry.c) left every digest as it was; retry_amplification
+# (immediate retries at seeds 1-2, a budget and backoff at 3 and 4) was
+# added with them.
 #
 # A change that means to alter runs updates this table in the same
 # commit, saying why: regenerate a line with
@@ -105,6 +108,8 @@ scenarios/open_loop.lua 1 6ee257d095ce9cf52ddf64bcc6b320c9
 scenarios/open_loop.lua 2 9174127366eed96c6295f0f84f2b0f62
 scenarios/replication_bandwidth.lua 1 44113953d5aa8b25932488983510e042
 scenarios/replication_bandwidth.lua 2 44113953d5aa8b25932488983510e042
+scenarios/retry_amplification.lua 1 3462d060e519b6b08edb7b406b737bc3
+scenarios/retry_amplification.lua 2 166d7f1b05209edb36e1063c60b3eb8a
 scenarios/triggers.lua 1 79b1d3d7b4937332a3581ba5b9a94258
 scenarios/triggers.lua 2 ec47e908961b6f53b24630af848de561
 scenarios/txn_2pc_coord_crash.lua 1 dc1a3c71b5eeb45aa634eda7ce40666d
@@ -137,6 +142,8 @@ scenarios/txn_network_faults.lua 1 5f42f9b5da801d17c4900078ecfcb745
 scenarios/txn_network_faults.lua 2 9f051739de653fd3e802c5ee3d5b991a
 scenarios/labs/2pc/grade.lua 5 84d95e4592923796bab20d8d23b877b7 solution=_broken_2pc.lua
 scenarios/replication_bandwidth.lua 3 fe941b36c6faa74b509acb8102042bf4 queue=64kB
+scenarios/retry_amplification.lua 3 4c80bcea1c38d974323bf317a32bdd46 retry=budget
+scenarios/retry_amplification.lua 4 00f9ced55a0141edfed93f2477495e1d retry=backoff
 TABLE
 
 # scenario seed [set] → the digest now, two runs at a time.
