@@ -12,6 +12,7 @@ int handle_lincheck(int argc, char **argv);
 int handle_ring(int argc, char **argv);
 int handle_sweep(int argc, char **argv);
 int handle_spacetime(int argc, char **argv);
+int handle_capacity(int argc, char **argv);
 
 /* Shared option helpers (cli_run.c). */
 #include <glib.h>

@@ -207,6 +207,15 @@ gboolean scenario_peek_seeds(const char *path, guint64 *first, guint64 *last, GE
   return TRUE;
 }
 
+GHashTable *scenario_peek_params(const char *path, GHashTable *overrides, GError **error)
+{
+  ScenarioOptions options = SCENARIO_OPTIONS_DEFAULT;
+  g_autoptr(Scenario) sc = scenario_new(path, 1, overrides, &options);
+  if (!load_script(sc, error))
+    return NULL;
+  return g_hash_table_ref(sc->params);
+}
+
 static void write_history(Scenario *sc, FILE *out)
 {
   const GArray *h = sim_history(sc->sim);

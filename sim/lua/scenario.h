@@ -99,6 +99,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(Scenario, scenario_free)
 
 /* Reads only the declarations (seeds, name) without running: for `check`. */
 gboolean scenario_peek_seeds(const char *path, guint64 *first, guint64 *last, GError **error);
+/* Loads the script with the --set `overrides` (may be NULL) without running
+ * it and returns the parameters it declares (name → text after the
+ * overrides, as the report shows them; unref when done), or NULL with
+ * `error` for a bad script or an override it does not declare: for
+ * `capacity`, which searches over one of them. */
+GHashTable *scenario_peek_params(const char *path, GHashTable *overrides, GError **error);
 
 /* Evaluates the expectations (or, without any, "no violations"); appends a
  * line per failed one to `failures`. TRUE if everything held. */

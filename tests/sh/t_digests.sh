@@ -12,6 +12,8 @@
 # (sim/kernel/retry.c) left every digest as it was; retry_amplification
 # (immediate retries at seeds 1-2, a budget and backoff at 3 and 4) was
 # added with them.
+# capacity_search_mm1.lua (the scenario `faultsim capacity` is tested on)
+# came with the capacity command.
 #
 # A change that means to alter runs updates this table in the same
 # commit, saying why: regenerate a line with
@@ -28,6 +30,8 @@ scenarios/capacity_mmc.lua 1 b599e05559fa5408d097991eb0567b34
 scenarios/capacity_mmc.lua 2 e8eac2cc7c5b15b1b086b667b2ba242a
 scenarios/capacity_overload.lua 1 4465a21dd7ad8cde5bfcc40f9824c54f
 scenarios/capacity_overload.lua 2 462547852c43ea0f1889bc9657d84727
+scenarios/capacity_search_mm1.lua 1 5bbf0d529b7f73a8279e9f3dfea788a3
+scenarios/capacity_search_mm1.lua 2 848b9a9236b31cf0b14a44d5ea34a135
 scenarios/compare_2pc.lua 1 e2ab4dbbc2318fc9401921425daf70ee
 scenarios/compare_2pc.lua 2 d1c1bd6efbe080ac2bb7ee68d1766363
 scenarios/compare_quorum.lua 1 989cf64379a1f724636f07de8cb63069
