@@ -17,7 +17,7 @@ dir = ARG1
 t0 = (ARGC >= 4) ? real(ARG3) : 10
 t1 = (ARGC >= 4) ? real(ARG4) : 12
 names = "none backoff budget shed"
-titles = "'no mitigation: immediate retries' 'exponential backoff with jitter' 'retry budget (10% of first attempts)' 'server sheds load (short queue, BUSY)'"
+titles = "'none: up to 3 retries, at once' 'backoff: exp:500ms,2,4s with full jitter' 'budget: retries at once within a token bucket (ratio 0.1, burst 10)' 'shed: the server keeps 50 waiting places and answers BUSY when full'"
 
 set terminal pngcairo size 1000,760 enhanced font "sans,10"
 set output ARG2
@@ -27,7 +27,8 @@ set lmargin 10
 set rmargin 3
 set yrange [-0.02:1.05]
 set ytics 0, 0.5, 1
-set xrange [0:40]
+set xrange [0:*]
+set autoscale xfixmax
 set grid xtics ytics lc rgb "#dddddd"
 set ylabel "availability"
 set key at graph 0.99, graph 0.72 right opaque box samplen 2 horizontal
@@ -35,6 +36,7 @@ set object 1 rectangle from t0, graph 0 to t1, graph 1 behind fc rgb "#f2d7d5" f
 set label 1 "trigger" at t0, graph 0.12 offset 0.5, 0 font ",9" tc rgb "#a04040"
 do for [i = 1:4] {
   m = word(names, i)
+  if (i > 1) { unset key }
   set title word(titles, i) noenhanced offset 0, -0.6
   if (i == 4) { set xlabel "simulated time (s)" } else { unset xlabel }
   plot dir."/".m."-open.csv" every ::1 using 1:5 with steps lw 2 lc rgb "#1f77b4" title "open loop", \

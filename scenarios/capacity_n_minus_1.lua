@@ -6,8 +6,11 @@
 -- full capacity; `load`, when set, a fraction of it, overrides) to a
 -- uniformly random server they have not ejected: an attempt gets 500 ms,
 -- a timed-out attempt is retried once at once, and 3 timed-out attempts in
--- a row eject a server for 10 s (outlier ejection). With down = 1, s3
--- crashes at t = 10 s and stays down.
+-- a row eject a server for 30 s (longer than the rest of the run). With
+-- down = 1, s3 crashes at t = 3 s and stays down. The crash comes early so
+-- that a run with it and a run without (down = 0) have about as long at
+-- their final load: near rho = 1 a queue's chance of growing past the
+-- timeout depends on how long it has.
 --
 -- The theory: a random split of a Poisson stream is Poisson, so each
 -- server is an M/M/1 queue at rho = load (mean response 1 / (mu - lambda),
@@ -18,14 +21,17 @@
 -- grow until waiting takes longer than the timeout, every attempt times
 -- out, the retries add more load still, and availability falls to 0.
 --
--- Expectations follow the theory (rho after the loss, rho_after): at most
--- 0.9, availability from the crash to the end (avail_after, 10 s to 36 s)
--- at least 0.99, the servers' mean response after the loss (w_after_ms,
--- 15 s to the end) within 0.6..1.6 of M/M/1's and, with down = 1, at least
--- twice the one before it (w_before_ms, 2 s to 10 s); at least 1.1: the
--- availability of 20 s to 36 s (avail_late) at most 0.05 and a full queue
--- (queue_max = 1000). In between: no expectation. `faultsim capacity
--- scenarios/capacity_n_minus_1.lua --param rate` searches the rate.
+-- Expectations follow the theory (rho_after, the survivors' rho): at most
+-- 0.9, availability from the crash to the end (avail_after, 3 s to 36 s)
+-- at least 0.99, the survivors' mean response after the loss (w_after_ms,
+-- 6 s to the end) within 0.5..2.5 of M/M/1's (w_ratio; one run at
+-- rho = 0.9 varies that much) and, with down = 1, at least twice the one
+-- before it (w_rise; w_before_ms is 0.5 s to 3 s); at least 1.1: the
+-- availability of 15 s to 36 s (avail_late) at most 0.05 and a full queue
+-- (queue_max = 1000). In between: no expectation. theory_w_after_ms is
+-- M/M/1's mean response after the loss, for `faultsim capacity
+-- scenarios/capacity_n_minus_1.lua --param rate --slo 'avail_after>=0.99'`
+-- (docs/capacity.md, "N-1 capacity planning").
 scenario { name = "capacity_n_minus_1", duration = "40s", seeds = 2 }
 
 local p = params { rate = 1125, load = 0.0, down = 1 }
@@ -33,7 +39,7 @@ local windows = include("_op_windows.lua")
 
 local mu, n, queue = 500, 3, 1000
 local rate = p.load > 0 and p.load * mu * n or p.rate
-local crash_at, settled, late, stop = 10, 15, 20, 36
+local crash_at, settled, late, stop = 3, 6, 15, 36
 if p.down ~= 0 and p.down ~= 1 then error("down must be 0 or 1") end
 
 network { latency = "1ms" }
@@ -65,7 +71,7 @@ local function mean_ms(from, to)
 end
 local survivors = p.down == 1 and { "s1", "s2" } or servers
 local marks = {}
-at("2s", function() marks.start = totals(servers) end)
+at("500ms", function() marks.start = totals(servers) end)
 at(crash_at .. "s", function() marks.crash = totals(servers) end)
 at(settled .. "s", function() marks.settled = totals(survivors) end)
 
@@ -93,7 +99,7 @@ end)
 local expected = {}
 if rho_after <= 0.9 then
   expected.avail_after = { min = 0.99 }
-  expected.w_ratio = { min = 0.6, max = 1.6 }
+  expected.w_ratio = { min = 0.5, max = 2.5 }
   if p.down == 1 then expected.w_rise = { min = 2 } end
 elseif rho_after >= 1.1 then
   expected.avail_late = { max = 0.05 }

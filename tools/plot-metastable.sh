@@ -7,8 +7,8 @@
 #
 #   tools/plot-metastable.sh [OUT.png [faultsim run options...]]
 #
-# Default OUT: build/plots/metastable.png; the CSVs are kept in a folder
-# next to it (OUT without .png, plus -data/). Extra arguments go to every
+# Default OUT: build/plots/metastable.png; the CSVs are kept in
+# build/plots/metastable-data/ (DATA overrides). Extra arguments go to every
 # `faultsim run` (e.g. --seed 3). FAULTSIM overrides the binary
 # (build/faultsim). docs/img/metastable.png is this script's output at
 # seed 1. Exit status: 2 if a run could not run, else gnuplot's; a run
@@ -18,7 +18,7 @@ out=${1:-build/plots/metastable.png}
 [ $# -ge 1 ] && shift
 faultsim=${FAULTSIM:-build/faultsim}
 here=$(cd "$(dirname "$0")" && pwd)
-data=${out%.png}-data
+data=${DATA:-build/plots/metastable-data}
 mkdir -p "$data"
 for mitigation in none backoff budget shed; do
   for loop in open closed; do

@@ -12,7 +12,7 @@ trap 'rm -rf "$tmp"' EXIT
   -m offered_fail_theory -m avail_after -m recovery_s --csv "$tmp/load.csv" > /dev/null
 "$FAULTSIM" sweep scenarios/metastable.lua --param trigger=0 --seeds 1-3 --jobs 2 \
   -m offered_fail_theory -m avail_after -m recovery_s --csv "$tmp/none.csv" > /dev/null
-echo "| load | trigger | failing ops' attempts per second, 4 x lambda | state | availability 20-36 s | back to >= 0.99 after |"
+echo "| load | trigger | attempts per second if every operation fails, 4 x lambda | state | availability 24-44 s | back to >= 0.99 after |"
 echo "|---|---|---|---|---|---|"
 # Columns: PARAM,runs,availability,_se,offered_fail_theory,_se,avail_after,_se,recovery_s,_se
 awk -F, 'NR > 1 {
