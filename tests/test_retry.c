@@ -355,6 +355,8 @@ static void test_reply_to_old_attempt(void)
   expect_reqs("1/1@75 ");
   expect_outcomes(sim, "ok@150");
   CU_ASSERT_EQUAL(probe.retry_lines, 0);
+  /* The waiting retry was cancelled: it popped without running. */
+  CU_ASSERT_EQUAL(sim->popped - sim_stats(sim)->events, 1);
   sim_free(sim);
 }
 

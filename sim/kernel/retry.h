@@ -23,8 +23,8 @@
  * attempt adds `ratio` (capped at burst), every retry takes one; a retry
  * without a whole token is denied (counted, traced `retry` with detail
  * "denied") and the op ends as it would without retries. Tokens are kept in
- * thousandths, so the arithmetic is exact (gRPC also allows three decimal
- * places for its ratio).
+ * thousandths, so the arithmetic is exact (gRPC's throttle counts
+ * milli-tokens the same way, its ratio to three decimal places).
  *
  * The trace gets a `retry` line (node = client, a = op id, b = attempt)
  * only when a retry happens or is denied: runs without a policy keep their

@@ -51,7 +51,6 @@ void lua_service_options(lua_State *L, int id, int opts, const char *what);
 void lua_service_apply(lua_State *L, int id, int t, const char *what);
 
 /* lua_retry.c: a retry table at `t` (sim/kernel/retry.h) applied to node
- * `id` as its policy, or only checked; `what` names the call in errors
- * ("node()", "clients{}", "workload{}"). */
+ * `id` as its policy; `what` names the call in errors ("node()",
+ * "clients{}", "workload{}"). */
 void lua_retry_apply(lua_State *L, int id, int t, const char *what);
-void lua_retry_check(lua_State *L, int t, const char *what);

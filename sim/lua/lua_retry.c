@@ -80,7 +80,7 @@ static void read_budget(lua_State *L, int t, const char *what, SimRetryPolicy *p
     double r = lua_type(L, -1) == LUA_TNUMBER ? lua_tonumber(L, -1) : NAN;
     if (!(r >= 0 && r <= SIM_RETRY_MAX_RATIO))
       bad(L, what, "budget.ratio", lua_pushfstring(L, "must be a number in [0, %d]", (int) SIM_RETRY_MAX_RATIO));
-    /* Thousandths of a token, as gRPC's tokenRatio keeps three decimals. */
+    /* Thousandths of a token, as gRPC's throttle counts milli-tokens. */
     p->ratio_milli = (guint32) lround(r * 1000.0);
   }
   lua_pop(L, 1);
@@ -118,12 +118,6 @@ static void read_policy(lua_State *L, int t, const char *what, SimRetryPolicy *p
   if (lua_getfield(L, t, "budget") != LUA_TNIL)
     read_budget(L, lua_gettop(L), what, p);
   lua_pop(L, 1);
-}
-
-void lua_retry_check(lua_State *L, int t, const char *what)
-{
-  SimRetryPolicy p;
-  read_policy(L, t, what, &p);
 }
 
 void lua_retry_apply(lua_State *L, int id, int t, const char *what)

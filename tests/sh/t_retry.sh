@@ -61,3 +61,25 @@ echo old > keep.csv
 printf 'node("s", "echo.server")\nerror("boom")\n' > bad.lua
 expect_exit 2 "$FAULTSIM" run bad.lua --client-csv keep.csv
 [ "$(cat keep.csv)" = old ] || fail "--client-csv written by a failed run"
+
+# A workload's retry is its client's policy: echo.client retries a paused
+# server's pings (a new PING each, counted at the server) and the budget
+# bounds them.
+cat > wl.lua <<'LUA'
+scenario { duration = "3s" }
+node("s", "echo.server", nil, { service = { time = "1ms" } })
+node("c", "echo.client", { target = "s", interval = 0 })
+workload("c", { mode = "open", rate = 100, ops = { "ping" }, timeout = "50ms", stop = "2s",
+                retry = { max = 2, backoff = "exp:5ms,2,20ms", jitter = "equal", budget = { ratio = 0.5, burst = 5 } } })
+at("1s", function() pause("s", "500ms") end)
+invariant("counts", function()
+  local c, s = client_stats("c"), service_stats("s")
+  metric("retries", c.retries)
+  metric("denied", c.retries_denied)
+  return c.attempts == s.arrivals and c.retries <= 0.5 * c.ops + 5,
+         string.format("attempts %d, server arrivals %d, retries %d of %d ops", c.attempts, s.arrivals, c.retries, c.ops)
+end)
+expect { violations = 0, metrics = { retries = { min = 1 }, denied = { min = 1 } } }
+LUA
+expect_exit 0 "$FAULTSIM" run wl.lua
+contains "$OUT" "  client c          "
