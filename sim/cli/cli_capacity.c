@@ -209,9 +209,15 @@ static void show_progress(double lo, double hi, guint probes, void *data)
   Capacity *cap = t->cap;
   if (!cap->progress)
     return;
+  /* A bound not found yet shows as "?". */
+  char a[G_ASCII_DTOSTR_BUF_SIZE] = "?", b[G_ASCII_DTOSTR_BUF_SIZE] = "?";
+  if (!isnan(lo))
+    g_ascii_formatd(a, sizeof a, "%g", lo);
+  if (!isnan(hi))
+    g_ascii_formatd(b, sizeof b, "%g", hi);
   g_mutex_lock(&cap->progress_lock);
-  fprintf(stderr, "\r\033[K  %d runs; seed %" G_GUINT64_FORMAT ": %u probes, bracket [%g, %g]",
-          g_atomic_int_get(&cap->probes_done), cap->first + t->index, probes, lo, hi);
+  fprintf(stderr, "\r\033[K  %d runs; seed %" G_GUINT64_FORMAT ": %u probes, bracket [%s, %s]",
+          g_atomic_int_get(&cap->probes_done), cap->first + t->index, probes, a, b);
   g_mutex_unlock(&cap->progress_lock);
 }
 
