@@ -21,5 +21,10 @@ awk -F, 'NR > 1 {
   printf "| %s | %.2f, %.3f | %.1f ms, %.1f ms | %s, %s | %.4f | %.4f | %.0f |\n", \
     $1, rho, $5, 1000 / (mu - lb), $7, after, wa, $11, $13, $15
 }' "$tmp/n1.csv"
+"$FAULTSIM" sweep scenarios/capacity_n_minus_1.lua --param eject_for=5s --set load=0.6 --seeds 1-5 --jobs 2 \
+  -m w_after_ms -m avail_after --csv "$tmp/eject.csv" > /dev/null
+echo ""
+# Columns: eject_for,runs,availability,_se,w_after_ms,_se,avail_after,_se
+awk -F, 'NR == 2 { printf "At load 0.6 with eject_for = %s, the survivors'"'"' mean response after the loss is %.1f ms (availability %.4f).\n", $1, $5, $7 }' "$tmp/eject.csv"
 echo ""
 echo "(Means over seeds 1-5; 3 servers of mu = 500 per second; s3 crashes at 3 s; the 1000-place queues bound the growth.)"
