@@ -3,9 +3,12 @@
  * PONG(seq); the client records each ping as an operation that is ok when
  * its PONG arrives and info when `timeout` passes first. A server whose
  * service model rejects overflow answers BUSY(seq), and the client records
- * that ping as failed. echo.source is an open-loop load that records
+ * that ping as failed. The client may retry (on_retry), spread pings over
+ * several servers and eject failing ones (see the client below).
+ * echo.source is an open-loop load that records
  * nothing, for capacity runs of millions of arrivals. */
 #include "sim/kernel/model.h"
+#include "sim/kernel/retry.h"
 
 static const char *const PING = "PING";
 static const char *const PONG = "PONG";
@@ -37,26 +40,116 @@ const SimModel model_echo_server = {
   .on_overload = server_on_overload,
 };
 
+/* The client. `target` may name several servers: each ping (and each
+ * retry) goes to one of them chosen uniformly at random among those not
+ * ejected, from the node's own stream; with one target nothing is drawn.
+ *
+ * Retries (sim/kernel/retry.h): on_retry sends a new PING, with a new seq,
+ * for the same op; a PONG to any of the op's pings completes it.
+ *
+ * Outlier ejection, after Envoy's consecutive-failure outlier detection
+ * (envoyproxy.io, "Outlier detection": consecutive_5xx,
+ * base_ejection_time): a target that gives `eject_after` failures in a row
+ * is left out of the choice for `eject_for` on the client's clock. A
+ * failure is a BUSY reply, or an attempt that timed out, which the client
+ * learns when on_retry is called for that op; a PONG resets the count.
+ * With a single target there is nothing to eject. When every target is
+ * ejected the client uses them all (Envoy's panic
+ * threshold, at its simplest). Unlike Envoy the ejection time does not grow
+ * with repeated ejections. Each ejection is emitted as event
+ * "eject"{target, until_ms}. */
 typedef struct {
-  int target;
+  int consecutive;     /* failures in a row */
+  SimTime ejected_until; /* on the client's clock; 0 = in */
+} EchoTarget;
+
+typedef struct {
+  const int *targets;  /* the node's resolved `target` parameter */
+  guint ntargets;
+  EchoTarget *health;  /* ntargets, with several; NULL with one */
   int64_t sent;
-  GHashTable *ops; /* seq → op id */
+  GHashTable *ops;     /* seq → op id */
+  GHashTable *seq_target; /* seq → target index, with several targets */
+  GHashTable *last_seq;   /* op id → seq of its latest ping, with retries */
 } EchoClient;
 
 static void client_free(gpointer p)
 {
   EchoClient *c = p;
   g_hash_table_unref(c->ops);
+  if (c->seq_target)
+    g_hash_table_unref(c->seq_target);
+  if (c->last_seq)
+    g_hash_table_unref(c->last_seq);
+  g_free(c->health);
   g_free(c);
+}
+
+/* The index of the target for the next ping: uniform among those not
+ * ejected (all, if every one is), with no draw when there is one choice. */
+static guint pick_target(SimNode *node, EchoClient *c)
+{
+  if (c->ntargets <= 1)
+    return 0;
+  SimTime now = sim_node_clock(node);
+  guint in = 0;
+  for (guint i = 0; i < c->ntargets; i++)
+    in += c->health[i].ejected_until <= now;
+  gboolean all = in == 0;
+  guint n = all ? c->ntargets : in;
+  guint k = n == 1 ? 0 : (guint) sim_rng_below(sim_node_rng(node), n);
+  for (guint i = 0; i < c->ntargets; i++)
+    if (all || c->health[i].ejected_until <= now) {
+      if (k == 0)
+        return i;
+      k--;
+    }
+  return 0;
+}
+
+/* One failure (BUSY, or a timed-out attempt) or success of target `t`. */
+static void target_outcome(SimNode *node, EchoClient *c, guint t, gboolean failed)
+{
+  if (!c->health)
+    return; /* one target: nothing to choose between */
+  EchoTarget *h = &c->health[t];
+  int64_t after = sim_node_param_int(node, "eject_after");
+  if (!failed || after <= 0) {
+    h->consecutive = 0;
+    return;
+  }
+  if (++h->consecutive < after)
+    return;
+  h->consecutive = 0;
+  h->ejected_until = sim_time_add_sat(sim_node_clock(node), sim_node_param_duration(node, "eject_for"));
+  SimMsg e = sim_record("eject");
+  sim_msg_set(&e, "target", c->targets[t]);
+  sim_msg_set(&e, "until_ms", h->ejected_until / SIM_MS);
+  sim_emit(node, &e);
+}
+
+static guint target_of(EchoClient *c, int64_t seq)
+{
+  return c->seq_target ? GPOINTER_TO_UINT(g_hash_table_lookup(c->seq_target, GINT_TO_POINTER((int) seq))) : 0;
 }
 
 static void send_ping(SimNode *node, EchoClient *c, uint64_t op)
 {
   int64_t seq = ++c->sent;
   g_hash_table_insert(c->ops, GINT_TO_POINTER((int) seq), GSIZE_TO_POINTER((gsize) op));
+  guint t = pick_target(node, c);
+  if (c->seq_target)
+    g_hash_table_insert(c->seq_target, GINT_TO_POINTER((int) seq), GUINT_TO_POINTER(t));
+  if (sim_node_has_retry(sim_node_sim(node), sim_node_id(node))) {
+    if (!c->last_seq)
+      c->last_seq = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+    gint64 *k = g_new(gint64, 1);
+    *k = (gint64) op;
+    g_hash_table_insert(c->last_seq, k, GINT_TO_POINTER((int) seq));
+  }
   SimMsg *m = sim_msg_new(node, PING);
   sim_msg_set(m, "seq", seq);
-  sim_send(node, c->target, m);
+  sim_send(node, c->ntargets ? c->targets[t] : 0, m);
 }
 
 static void client_tick(SimNode *node, EchoClient *c)
@@ -73,10 +166,13 @@ static void client_tick(SimNode *node, EchoClient *c)
 static void client_init(SimNode *node)
 {
   EchoClient *c = g_new0(EchoClient, 1);
-  guint n = 0;
-  const int *targets = sim_node_param_nodes(node, "target", &n);
-  c->target = n > 0 ? targets[0] : 0;
+  /* No target: node 0, as the client always did. */
+  c->targets = sim_node_param_nodes(node, "target", &c->ntargets);
   c->ops = g_hash_table_new(g_direct_hash, g_direct_equal);
+  if (c->ntargets > 1) {
+    c->health = g_new0(EchoTarget, c->ntargets);
+    c->seq_target = g_hash_table_new(g_direct_hash, g_direct_equal);
+  }
   sim_node_set_data(node, c, client_free);
   if (sim_node_param_duration(node, "interval") > 0)
     sim_timer_after(node, sim_node_param_duration(node, "interval"), 0);
@@ -96,10 +192,17 @@ static void client_on_message(SimNode *node, const SimMsg *msg)
   if (!g_hash_table_lookup_extended(c->ops, GINT_TO_POINTER(seq), NULL, &op))
     return;
   g_hash_table_remove(c->ops, GINT_TO_POINTER(seq));
-  SimValue v = sim_value_int(seq);
   /* BUSY: the server shed the ping; it was surely not served. */
   gboolean busy = msg->type == BUSY || g_strcmp0(msg->type, BUSY) == 0;
-  sim_op_complete(node, GPOINTER_TO_SIZE(op), busy ? SIM_OP_FAIL : SIM_OP_OK, &v);
+  target_outcome(node, c, target_of(c, seq), busy);
+  if (c->seq_target)
+    g_hash_table_remove(c->seq_target, GINT_TO_POINTER(seq));
+  SimValue v = sim_value_int(seq);
+  uint64_t id = GPOINTER_TO_SIZE(op);
+  if (sim_op_complete(node, id, busy ? SIM_OP_FAIL : SIM_OP_OK, &v) && c->last_seq) {
+    gint64 k = (gint64) id;
+    g_hash_table_remove(c->last_seq, &k);
+  }
 }
 
 static void client_on_invoke(SimNode *node, uint64_t op, const char *f,
@@ -109,11 +212,29 @@ static void client_on_invoke(SimNode *node, uint64_t op, const char *f,
   send_ping(node, sim_node_data(node), op);
 }
 
+/* The op's latest ping got no answer in time (one still waiting in `ops`
+ * timed out; one answered BUSY was counted then): a failure of its
+ * target. Then a new ping. */
+static void client_on_retry(SimNode *node, uint64_t op, const char *f, const SimValue *key,
+                            const SimValue *value, guint attempt)
+{
+  (void) f; (void) key; (void) value; (void) attempt;
+  EchoClient *c = sim_node_data(node);
+  gint64 k = (gint64) op;
+  gpointer seq = NULL;
+  if (c->last_seq && g_hash_table_lookup_extended(c->last_seq, &k, NULL, &seq) &&
+      g_hash_table_contains(c->ops, seq))
+    target_outcome(node, c, target_of(c, GPOINTER_TO_INT(seq)), TRUE);
+  send_ping(node, c, op);
+}
+
 static const SimParamSpec client_params[] = {
-  { "target", SIM_PARAM_NODES, "", "the echo server to ping", 0, 0 },
+  { "target", SIM_PARAM_NODES, "", "the echo server(s) to ping; with several, each ping picks one at random", 0, 0 },
   { "interval", SIM_PARAM_DURATION, "100ms", "time between pings; 0 = only when a workload asks", 0, 0 },
   { "timeout", SIM_PARAM_DURATION, "1s", "a ping without PONG by then is recorded as info", 0, 0 },
   { "count", SIM_PARAM_INT, "0", "stop after this many pings; 0 = no limit", 0, 0 },
+  { "eject_after", SIM_PARAM_INT, "0", "eject a target after this many failures in a row; 0 = never", 0, 1e9 },
+  { "eject_for", SIM_PARAM_DURATION, "30s", "how long an ejected target is left out", 0, 0 },
   { NULL },
 };
 
@@ -127,6 +248,7 @@ const SimModel model_echo_client = {
   .on_message = client_on_message,
   .on_timer = client_on_timer,
   .on_invoke = client_on_invoke,
+  .on_retry = client_on_retry,
   .ops = client_ops,
 };
 

@@ -74,7 +74,7 @@ static char *scenario_path_problem(const char *path)
 int handle_run(int argc, char **argv)
 {
   g_autofree char *seed_text = NULL, *trace = NULL, *history = NULL, *csv = NULL, *window_text = NULL,
-                    *service_csv = NULL;
+                    *service_csv = NULL, *client_csv = NULL;
   g_auto(GStrv) sets = NULL;
   gboolean json = FALSE;
   ScenarioLimits limits = SCENARIO_LIMITS_DEFAULT;
@@ -86,6 +86,7 @@ int handle_run(int argc, char **argv)
     { "history", 0, 0, G_OPTION_ARG_FILENAME, &history, "Write the client operation history as JSON lines to FILE", "FILE" },
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv, "Write the availability timeline as CSV to FILE (t_start_s,t_end_s,invoked,ok,availability)", "FILE" },
     { "service-csv", 0, 0, G_OPTION_ARG_FILENAME, &service_csv, "Write every service model's figures as CSV to FILE, a row per node (see docs/capacity.md)", "FILE" },
+    { "client-csv", 0, 0, G_OPTION_ARG_FILENAME, &client_csv, "Write every client's figures (ops, attempts, retries, offered load, goodput) as CSV to FILE, a row per client node (see docs/capacity.md)", "FILE" },
     { "window", 0, 0, G_OPTION_ARG_STRING, &window_text, "Availability timeline window, e.g. 500ms (default: a twentieth of the duration)", "DURATION" },
     { NULL },
   };
@@ -98,7 +99,7 @@ int handle_run(int argc, char **argv)
       "percentiles, invariants, metrics and the verdict of its expect{}.\n"
       "See docs/metrics.md for how each number is computed.");
   g_option_context_set_description(ctx,
-      "--trace, --history, --csv and --service-csv files are written under temporary\n"
+      "--trace, --history, --csv, --service-csv and --client-csv files are written under temporary\n"
       "names in their folders and renamed into place together only when the run\n"
       "completed and every one of them was written; otherwise existing files stay as\n"
       "they were.\n\n"
@@ -135,7 +136,7 @@ int handle_run(int argc, char **argv)
     fprintf(stderr, "faultsim run: %s\n", problem);
     return SIM_EXIT_USAGE;
   }
-  ScenarioOptions options = { trace, history, limits, csv, window, service_csv };
+  ScenarioOptions options = { trace, history, limits, csv, window, service_csv, client_csv };
   g_autoptr(Scenario) sc = scenario_run(argv[1], seed, overrides, &options, &error);
   if (!sc) {
     fprintf(stderr, "faultsim run: %s\n", error->message);

@@ -155,6 +155,9 @@ static void describe_event(Sim *sim, const SimEvent *ev, const char **where, con
   case EV_OP_TIMEOUT:
     *what = "an operation timeout";
     return;
+  case EV_RETRY:
+    *owned = g_strdup_printf("a retry of client '%s' (model %s)", node->name, node->model->name);
+    break;
   case EV_FREE:
     *what = "a released event";
     return;

@@ -14,6 +14,7 @@ static void pending_free(gpointer p)
 {
   SimPendingOp *op = p;
   sim_value_clear(&op->key);
+  sim_value_clear(&op->value);
   g_free(op);
 }
 
@@ -47,7 +48,8 @@ static gssize value_bytes(const SimValue *v)
 /* What a pending operation holds while it waits for its outcome. */
 static gssize pending_bytes(const SimPendingOp *p)
 {
-  return (gssize) (sizeof *p + sizeof(gint64) + SIM_HASH_ENTRY_BYTES) + value_bytes(&p->key);
+  return (gssize) (sizeof *p + sizeof(gint64) + SIM_HASH_ENTRY_BYTES) + value_bytes(&p->key) +
+         value_bytes(&p->value);
 }
 
 static void record(Sim *sim, uint64_t op, int process, SimOpType type, const char *f,
@@ -70,6 +72,16 @@ static void record(Sim *sim, uint64_t op, int process, SimOpType type, const cha
   sim_trace(sim, &ev);
 }
 
+void sim_op_arm_timeout(Sim *sim, uint64_t op, SimPendingOp *p)
+{
+  if (p->attempt_timeout <= 0)
+    return;
+  uint32_t ev = sim_event_alloc(sim, EV_OP_TIMEOUT, -1);
+  sim->events[ev].u.op = op;
+  sim_event_push(sim, sim_time_after(sim->now, p->attempt_timeout), ev);
+  p->timeout = sim_event_id(sim, ev);
+}
+
 uint64_t sim_op_invoke(SimNode *client, const char *f, const SimValue *key,
                        const SimValue *value, SimTime timeout)
 {
@@ -80,12 +92,9 @@ uint64_t sim_op_invoke(SimNode *client, const char *f, const SimValue *key,
   p->f = sim_intern(sim, f);
   p->has_key = key != NULL && key->kind != SIM_V_NIL;
   p->key = p->has_key ? sim_value_copy(key) : sim_value_nil();
-  if (timeout > 0) {
-    uint32_t ev = sim_event_alloc(sim, EV_OP_TIMEOUT, -1);
-    sim->events[ev].u.op = op;
-    sim_event_push(sim, sim_time_after(sim->now, timeout), ev);
-    p->timeout = sim_event_id(sim, ev);
-  }
+  p->attempt_timeout = timeout;
+  sim_op_arm_timeout(sim, op, p);
+  sim_client_invoked(client, p, value);
   gint64 *k = g_new(gint64, 1);
   *k = (gint64) op;
   g_hash_table_insert(sim->pending_ops, k, p);
@@ -95,37 +104,65 @@ uint64_t sim_op_invoke(SimNode *client, const char *f, const SimValue *key,
   return op;
 }
 
-static gboolean complete(Sim *sim, uint64_t op, SimOpType type, const SimValue *value)
+static SimPendingOp *pending(Sim *sim, uint64_t op)
 {
   gint64 k = (gint64) op;
-  SimPendingOp *p = g_hash_table_lookup(sim->pending_ops, &k);
-  if (!p)
-    return FALSE;
+  return g_hash_table_lookup(sim->pending_ops, &k);
+}
+
+/* Records the outcome of pending op `p` and forgets it. */
+static void finish(Sim *sim, uint64_t op, SimPendingOp *p, SimOpType type, const SimValue *value)
+{
   /* Also for info: a model reporting info before the deadline must not
    * leave a live timeout event behind (at the deadline itself the event
-   * is already released, so its stale id is ignored). */
+   * is already released, so its stale id is ignored). Likewise a retry
+   * waiting out its backoff. */
   if (p->timeout)
     sim_cancel(sim, p->timeout);
+  if (G_UNLIKELY(p->retry != 0))
+    sim_cancel(sim, p->retry);
   switch (type) {
   case SIM_OP_OK: sim->stats.ok++; break;
   case SIM_OP_FAIL: sim->stats.fail++; break;
   default: sim->stats.info++; break;
   }
+  sim_client_outcome(sim, p->process, type);
   record(sim, op, p->process, type, p->f, p->has_key, &p->key, value);
   sim_mem_charge(sim, SIM_MEM_HISTORY, -pending_bytes(p));
+  gint64 k = (gint64) op;
   g_hash_table_remove(sim->pending_ops, &k);
-  return TRUE;
+}
+
+void sim_op_finish(Sim *sim, uint64_t op, SimOpType type, const SimValue *value)
+{
+  SimPendingOp *p = pending(sim, op);
+  if (p)
+    finish(sim, op, p, type, value);
 }
 
 gboolean sim_op_complete(SimNode *client, uint64_t op, int type, const SimValue *value)
 {
   g_return_val_if_fail(type == SIM_OP_OK || type == SIM_OP_FAIL || type == SIM_OP_INFO, FALSE);
-  return complete(client->sim, op, (SimOpType) type, value);
+  Sim *sim = client->sim;
+  SimPendingOp *p = pending(sim, op);
+  if (!p)
+    return FALSE;
+  /* With on_fail, a fail is one attempt's failure: the op may go on. */
+  if (type == SIM_OP_FAIL && G_UNLIKELY(p->attempt > 0) && sim_retry_after_failure(sim, op, p, FALSE))
+    return FALSE;
+  finish(sim, op, p, (SimOpType) type, value);
+  return TRUE;
 }
 
 void sim_op_timed_out(Sim *sim, uint64_t op)
 {
-  complete(sim, op, SIM_OP_INFO, NULL);
+  SimPendingOp *p = pending(sim, op);
+  if (!p)
+    return;
+  p->timeout = 0; /* its event is released */
+  if (G_UNLIKELY(p->attempt > 0) && sim_retry_after_failure(sim, op, p, TRUE))
+    return;
+  finish(sim, op, p, SIM_OP_INFO, NULL);
 }
 
 gboolean sim_op_pending(Sim *sim, uint64_t op)

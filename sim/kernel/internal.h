@@ -15,6 +15,7 @@ typedef enum {
   EV_CALL,       /* a kernel or scenario callback */
   EV_OP_TIMEOUT, /* a client operation's deadline */
   EV_NODE_START, /* a node's init */
+  EV_RETRY,      /* a client's retry of an operation, after its backoff */
 } SimEventKind;
 
 typedef struct {
@@ -83,6 +84,7 @@ struct SimNode {
   SimTime born, since, down_total, ttf_sum, ttr_sum;
   guint64 crashes, restarts;
   struct SimService *service; /* service.c; NULL: every job is instant */
+  struct SimClient *client;   /* retry.c; NULL until it invokes an op */
 };
 
 typedef struct {
@@ -96,6 +98,12 @@ typedef struct {
   gboolean has_key;
   SimValue key;
   SimTimerId timeout;
+  /* Retries (retry.c); `value` is kept only for a client with a policy. */
+  SimValue value;
+  SimTime attempt_timeout; /* per attempt; 0 = none */
+  SimTimerId retry;        /* the EV_RETRY waiting out a backoff, or 0 */
+  guint attempt;           /* 1 = the first attempt */
+  uint32_t incarnation;    /* the client's when it invoked */
 } SimPendingOp;
 
 typedef struct {
@@ -231,6 +239,27 @@ void sim_uptime_restart(SimNode *node, SimTime now);
 void sim_history_init(Sim *sim);
 void sim_history_free(Sim *sim);
 void sim_op_timed_out(Sim *sim, uint64_t op);
+/* Records the outcome of pending op `op` and forgets it (no retry). */
+void sim_op_finish(Sim *sim, uint64_t op, SimOpType type, const SimValue *value);
+/* Arms the deadline of the current attempt of `p`, if it has a timeout. */
+void sim_op_arm_timeout(Sim *sim, uint64_t op, SimPendingOp *p);
+
+/* retry.c: the per-client record and the retry machinery. */
+struct SimClient;
+/* Node `node` invoked op `p` (filled but for the retry fields): counts it,
+ * feeds the budget and keeps the value if the node has a policy. */
+void sim_client_invoked(SimNode *node, SimPendingOp *p, const SimValue *value);
+/* The outcome `type` was recorded for an op of node `process`. */
+void sim_client_outcome(Sim *sim, int process, SimOpType type);
+/* The current attempt of op `op` timed out (`timed_out`) or failed: TRUE
+ * if a retry is scheduled (the op stays pending), FALSE if the outcome
+ * should be recorded now. */
+gboolean sim_retry_after_failure(Sim *sim, uint64_t op, SimPendingOp *p, gboolean timed_out);
+/* Runs the EV_RETRY event `idx` (released here); the node is not paused. */
+void sim_retry_fire(Sim *sim, uint32_t idx);
+/* The EV_RETRY event `idx` dies with its crashed client: the op is info. */
+void sim_retry_lost(Sim *sim, uint32_t idx);
+void sim_client_free(struct SimClient *client);
 
 /* Bytes a hash table entry is charged beyond its key and value: its slot
  * in the table's arrays and the allocator's headers. */

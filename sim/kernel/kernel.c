@@ -308,6 +308,13 @@ static gboolean dispatch(Sim *sim, uint32_t idx)
     sim_op_timed_out(sim, op);
     return TRUE;
   }
+  case EV_RETRY:
+    if (node->state == SIM_NODE_PAUSED) {
+      sim_node_defer(node, idx);
+      return TRUE;
+    }
+    sim_retry_fire(sim, idx);
+    return TRUE;
   case EV_NODE_START:
     if (ev->incarnation == node->incarnation && node->state != SIM_NODE_CRASHED) {
       if (node->state == SIM_NODE_PAUSED) {
@@ -456,6 +463,8 @@ void sim_crash(Sim *sim, int id)
         sim->stats.dropped++;
         sim_trace_simple(sim, SIM_TR_DROP, ev->u.msg->dst, ev->u.msg->src, ev->u.msg, "node down", 0, 0);
       }
+      if (G_UNLIKELY(ev->kind == EV_RETRY))
+        sim_retry_lost(sim, idx);
       event_release(sim, idx);
     }
     g_array_set_size(node->deferred, 0);

@@ -52,6 +52,12 @@ struct SimModel {
    * dropped (sim/kernel/service.h). It runs at once, taking no service
    * time, so the model can answer "busy". */
   void (*on_overload)(SimNode *node, const SimMsg *msg);
+  /* Optional, client models with a retry policy (sim/kernel/retry.h): op
+   * `op`, still pending, failed or timed out its last attempt and its
+   * backoff is over; send a new request for it. `attempt` is 2 for the
+   * first retry. A node with a policy needs this handler. */
+  void (*on_retry)(SimNode *node, uint64_t op, const char *f, const SimValue *key,
+                   const SimValue *value, guint attempt);
 };
 
 /* "int", "number", "bool", "string", "duration" or "nodes". */

@@ -90,6 +90,7 @@ void sim_node_destroy(SimNode *node)
     g_array_unref(node->log);
   if (node->service)
     sim_service_free(node->service);
+  sim_client_free(node->client);
   g_free(node->name);
   g_free(node);
 }

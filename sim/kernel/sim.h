@@ -224,6 +224,7 @@ typedef enum {
   SIM_TR_CRASH, SIM_TR_RESTART, SIM_TR_PAUSE, SIM_TR_RESUME, SIM_TR_CLOCK,
   SIM_TR_PARTITION, SIM_TR_HEAL, SIM_TR_LINK, SIM_TR_LOG_LOSS, SIM_TR_OP,
   SIM_TR_EVENT, SIM_TR_START,
+  SIM_TR_RETRY, /* a client retries an op (a = op, b = attempt); retry.h */
 } SimTraceKind;
 
 typedef struct {

@@ -11,7 +11,7 @@ static const char *const kind_names[] = {
   [SIM_TR_RESTART] = "restart", [SIM_TR_PAUSE] = "pause", [SIM_TR_RESUME] = "resume",
   [SIM_TR_CLOCK] = "clock", [SIM_TR_PARTITION] = "partition", [SIM_TR_HEAL] = "heal",
   [SIM_TR_LINK] = "link", [SIM_TR_LOG_LOSS] = "log_loss", [SIM_TR_OP] = "op",
-  [SIM_TR_EVENT] = "event", [SIM_TR_START] = "start",
+  [SIM_TR_EVENT] = "event", [SIM_TR_START] = "start", [SIM_TR_RETRY] = "retry",
 };
 
 const char *sim_trace_kind_name(SimTraceKind kind)

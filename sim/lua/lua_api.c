@@ -199,6 +199,7 @@ void lua_api_open(Scenario *sc)
   lua_events_open(sc);
   lua_faults_open(L);
   lua_service_open(L);
+  lua_retry_open(L);
   lua_model_open(sc);
   lua_sandbox_seal(sc->sb);
 }

@@ -42,9 +42,15 @@ void lua_setup_open(lua_State *L);
 void lua_events_open(Scenario *sc);
 void lua_faults_open(lua_State *L);
 void lua_service_open(lua_State *L);
+void lua_retry_open(lua_State *L);
 
 /* lua_service.c: node()'s options table at `opts` (nil: none), { service =
  * {...} }, and a service table at `t`, applied to node `id`; `what` names
  * the call ("node()", "clients{}") in errors. */
 void lua_service_options(lua_State *L, int id, int opts, const char *what);
 void lua_service_apply(lua_State *L, int id, int t, const char *what);
+
+/* lua_retry.c: a retry table at `t` (sim/kernel/retry.h) applied to node
+ * `id` as its policy; `what` names the call in errors ("node()",
+ * "clients{}", "workload{}"). */
+void lua_retry_apply(lua_State *L, int id, int t, const char *what);

@@ -152,7 +152,7 @@ static void push_event(lua_State *L, Sim *sim, const SimTraceEvent *ev)
 
 static int kind_from_name(const char *name)
 {
-  for (int k = 0; k <= SIM_TR_START; k++)
+  for (int k = 0; k <= SIM_TR_RETRY; k++)
     if (strcmp(sim_trace_kind_name((SimTraceKind) k), name) == 0)
       return k;
   return -1;

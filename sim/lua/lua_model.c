@@ -1,7 +1,7 @@
 /* Protocol models written in Lua, and include().
  *
  * `model{ name =, params =, ops =, init =, on_message =, on_timer =,
- * on_crash =, on_restart =, on_invoke =, on_overload = }` turns a table of handlers into a SimModel the
+ * on_crash =, on_restart =, on_invoke =, on_overload =, on_retry = }` turns a table of handlers into a SimModel the
  * kernel runs like any C model: each LuaModel embeds a SimModel as its first
  * member, so the kernel's node->model points at it, and its callbacks
  * trampoline into Lua through the sandbox (fresh instruction budget, error
@@ -50,7 +50,7 @@ typedef struct {
   gboolean has_restart;
 } LuaModel;
 
-typedef enum { LM_INIT, LM_MESSAGE, LM_TIMER, LM_CRASH, LM_RESTART, LM_INVOKE, LM_OVERLOAD } LmKind;
+typedef enum { LM_INIT, LM_MESSAGE, LM_TIMER, LM_CRASH, LM_RESTART, LM_INVOKE, LM_OVERLOAD, LM_RETRY } LmKind;
 
 /* One call into a model handler, passed to lm_dispatch by pointer. */
 typedef struct {
@@ -62,10 +62,11 @@ typedef struct {
   uint64_t op;
   const char *f;
   const SimValue *key, *value;
+  guint attempt;
 } LmCall;
 
 static const char *const handler_names[] = { "init", "on_message", "on_timer", "on_crash",
-                                             "on_restart", "on_invoke", "on_overload", NULL };
+                                             "on_restart", "on_invoke", "on_overload", "on_retry", NULL };
 
 void lua_model_free(gpointer p)
 {
@@ -624,6 +625,9 @@ static int lm_dispatch(lua_State *L)
   case LM_OVERLOAD:
     handler = "on_overload";
     break;
+  case LM_RETRY:
+    handler = "on_retry";
+    break;
   }
   lua_rawgeti(L, LUA_REGISTRYINDEX, c->lm->def_ref);
   if (lua_getfield(L, -1, handler) != LUA_TFUNCTION)
@@ -664,6 +668,14 @@ static int lm_dispatch(lua_State *L)
     lua_api_push_value(L, c->value);
     lua_setfield(L, -2, "value");
     nargs = 2;
+  } else if (c->kind == LM_RETRY) {
+    /* on_retry(self, op, f, key, value, attempt) */
+    lua_pushinteger(L, (lua_Integer) c->op);
+    lua_pushstring(L, c->f);
+    lua_api_push_value(L, c->key);
+    lua_api_push_value(L, c->value);
+    lua_pushinteger(L, (lua_Integer) c->attempt);
+    nargs = 6;
   }
   lua_call(L, nargs, 0);
   return 0;
@@ -724,6 +736,14 @@ static void lm_on_invoke(SimNode *node, uint64_t op, const char *f, const SimVal
 {
   LmCall c = { .lm = model_of(node), .node = node, .kind = LM_INVOKE, .op = op, .f = f, .key = key,
                .value = value };
+  lm_run(&c);
+}
+
+static void lm_on_retry(SimNode *node, uint64_t op, const char *f, const SimValue *key, const SimValue *value,
+                        guint attempt)
+{
+  LmCall c = { .lm = model_of(node), .node = node, .kind = LM_RETRY, .op = op, .f = f, .key = key,
+               .value = value, .attempt = attempt };
   lm_run(&c);
 }
 
@@ -839,7 +859,7 @@ static int l_model(lua_State *L)
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 1);
   static const char *const keys[] = { "name", "params", "ops", "init", "on_message", "on_timer",
-                                      "on_crash", "on_restart", "on_invoke", "on_overload", NULL };
+                                      "on_crash", "on_restart", "on_invoke", "on_overload", "on_retry", NULL };
   lua_api_check_keys(L, 1, "model{}", keys);
   if (lua_getfield(L, 1, "name") != LUA_TSTRING)
     return luaL_error(L, "model{}: 'name' must be a string such as \"lab.echo\"");
@@ -896,7 +916,9 @@ static int l_model(lua_State *L)
   m->on_invoke = lua_isnil(L, -1) ? NULL : lm_on_invoke;
   lua_getfield(L, 2, "on_overload");
   m->on_overload = lua_isnil(L, -1) ? NULL : lm_on_overload;
-  lua_pop(L, 5);
+  lua_getfield(L, 2, "on_retry");
+  m->on_retry = lua_isnil(L, -1) ? NULL : lm_on_retry;
+  lua_pop(L, 6);
   lua_pushvalue(L, 2);
   lm->def_ref = luaL_ref(L, LUA_REGISTRYINDEX);
   gssize bytes = (gssize) (sizeof *lm + strlen(lm->name) + strlen(lm->summary) + 2 +

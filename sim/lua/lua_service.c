@@ -142,11 +142,14 @@ void lua_service_options(lua_State *L, int id, int opts, const char *what)
   if (lua_isnoneornil(L, opts))
     return;
   if (lua_type(L, opts) != LUA_TTABLE)
-    luaL_error(L, "%s: options must be a table such as { service = {...} }", what);
-  static const char *const keys[] = { "service", NULL };
+    luaL_error(L, "%s: options must be a table such as { service = {...}, retry = {...} }", what);
+  static const char *const keys[] = { "retry", "service", NULL };
   lua_api_check_keys(L, opts, what, keys);
   if (lua_getfield(L, opts, "service") != LUA_TNIL)
     apply(L, id, lua_gettop(L), what);
+  lua_pop(L, 1);
+  if (lua_getfield(L, opts, "retry") != LUA_TNIL)
+    lua_retry_apply(L, id, lua_gettop(L), what);
   lua_pop(L, 1);
 }
 

@@ -345,7 +345,7 @@ static int l_node(lua_State *L)
 static void read_workload(lua_State *L, int t, WorkloadSpec *spec, SimTime duration)
 {
   static const char *const keys[] = { "mode", "rate", "think", "timeout", "ops", "keys",
-                                      "cas_values", "start", "stop", NULL };
+                                      "cas_values", "start", "stop", "retry", NULL };
   lua_api_check_keys(L, t, "workload{}", keys);
   memset(spec, 0, sizeof *spec);
   lua_getfield(L, t, "mode");
@@ -400,6 +400,10 @@ static void attach_workload(lua_State *L, int node, int t)
 {
   Scenario *sc = lua_api_scenario(L);
   WorkloadSpec spec;
+  /* A workload's retry policy is its client's (sim/kernel/retry.h). */
+  if (lua_getfield(L, t, "retry") != LUA_TNIL)
+    lua_retry_apply(L, node, lua_gettop(L), "workload{}");
+  lua_pop(L, 1);
   read_workload(L, t, &spec, sc->duration);
   GError *error = NULL;
   gboolean ok = workload_attach(sc->workloads, node, &spec, &error);
@@ -424,7 +428,7 @@ static int l_workload(lua_State *L)
 static int l_clients(lua_State *L)
 {
   luaL_checktype(L, 1, LUA_TTABLE);
-  static const char *const keys[] = { "count", "model", "prefix", "params", "service", "workload", NULL };
+  static const char *const keys[] = { "count", "model", "prefix", "params", "retry", "service", "workload", NULL };
   lua_api_check_keys(L, 1, "clients{}", keys);
   lua_Integer count = (lua_Integer) lua_api_field_number(L, 1, "count", 1, 1, 100000);
   lua_getfield(L, 1, "model");
@@ -439,6 +443,8 @@ static int l_clients(lua_State *L)
   int service = lua_gettop(L);
   lua_getfield(L, 1, "workload");
   int workload = lua_gettop(L);
+  lua_getfield(L, 1, "retry");
+  int retry = lua_gettop(L);
   lua_newtable(L);
   int result = lua_gettop(L);
   for (lua_Integer i = 1; i <= count; i++) {
@@ -448,6 +454,8 @@ static int l_clients(lua_State *L)
     int id = add_node(L, "clients{}", lua_tostring(L, -1), model, lua_isnil(L, params) ? 0 : params);
     if (!lua_isnil(L, service))
       lua_service_apply(L, id, service, "clients{}");
+    if (!lua_isnil(L, retry))
+      lua_retry_apply(L, id, retry, "clients{}");
     lua_rawseti(L, result, i);
     if (!lua_isnil(L, workload)) {
       luaL_checktype(L, workload, LUA_TTABLE);

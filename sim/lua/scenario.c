@@ -259,12 +259,13 @@ Scenario *scenario_run(const char *path, uint64_t seed, GHashTable *overrides,
   /* Outputs are checked and opened before anything runs, so a bad or
    * repeated path costs nothing; an early return removes them. */
   g_autoptr(OutputSet) outputs = output_set_new();
-  FILE *trace = NULL, *history = NULL, *csv = NULL, *service_csv = NULL;
+  FILE *trace = NULL, *history = NULL, *csv = NULL, *service_csv = NULL, *client_csv = NULL;
   output_set_protect(outputs, path);
   if (!output_set_add(outputs, "--trace", options->trace_path, &trace, error) ||
       !output_set_add(outputs, "--history", options->history_path, &history, error) ||
       !output_set_add(outputs, "--csv", options->csv_path, &csv, error) ||
-      !output_set_add(outputs, "--service-csv", options->service_csv_path, &service_csv, error))
+      !output_set_add(outputs, "--service-csv", options->service_csv_path, &service_csv, error) ||
+      !output_set_add(outputs, "--client-csv", options->client_csv_path, &client_csv, error))
     return NULL;
   g_autoptr(Scenario) sc = scenario_new(path, seed, overrides, options);
   if (!load_script(sc, error)) {
@@ -308,6 +309,8 @@ Scenario *scenario_run(const char *path, uint64_t seed, GHashTable *overrides,
     report_availability_csv(sc, csv);
   if (service_csv)
     report_service_csv(sc, service_csv);
+  if (client_csv)
+    report_clients_csv(sc, client_csv);
   if (!output_set_commit(outputs, error))
     return NULL;
   return g_steal_pointer(&sc);

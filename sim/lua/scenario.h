@@ -78,6 +78,7 @@ typedef struct {
   char *csv_path;           /* availability timeline as CSV, or NULL */
   SimTime window;           /* timeline window; 0 = scenario_default_window */
   char *service_csv_path;   /* per-node service figures as CSV, or NULL */
+  char *client_csv_path;    /* per-client figures as CSV, or NULL */
 } ScenarioOptions;
 
 /* No output files and the default limits. */
@@ -85,7 +86,7 @@ typedef struct {
 
 /* Loads and runs the script at `path` with `seed` and the --set overrides
  * (key → text; may be NULL). Writes trace, history, the timeline CSV and
- * the service CSV to the paths in `options` only if the run completes and all of them could be
+ * the service and client CSVs to the paths in `options` only if the run completes and all of them could be
  * written (nothing, not even a temporary file, is left otherwise; see
  * scenario_output.h). Two outputs naming the same file, or one naming the
  * script, are refused before the script loads. A window giving more than

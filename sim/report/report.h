@@ -38,3 +38,14 @@ void report_service_text(Scenario *sc, FILE *out);
   "queue_mean,queue_p99,queue_max,in_system_mean,arrival_rate,wait_mean_ms,wait_p50_ms,wait_p99_ms,"       \
   "response_mean_ms,response_p50_ms,response_p99_ms,response_max_ms\n"
 void report_service_csv(Scenario *sc, FILE *out);
+
+/* report_clients.c: per node that invoked an operation, its client figures
+ * (sim/kernel/retry.h) as a "client" member added to the open object of
+ * `b` (nothing for other nodes); as text lines (a "clients" total and a
+ * line per client) only when some node has a retry policy; and as CSV, a
+ * row per such node in id order, under REPORT_CLIENTS_CSV_HEADER. */
+void report_clients_json(Scenario *sc, JsonBuilder *b, int node);
+void report_clients_text(Scenario *sc, FILE *out);
+#define REPORT_CLIENTS_CSV_HEADER \
+  "node,ops,attempts,retries,retries_denied,ok,fail,info,offered_per_s,goodput_per_s\n"
+void report_clients_csv(Scenario *sc, FILE *out);

@@ -66,6 +66,7 @@ void report_availability_json(Scenario *sc, JsonBuilder *b)
     add_number(b, "mttf_s", u.mttf_s);
     add_number(b, "mttr_s", u.mttr_s);
     report_service_json(sc, b, (int) id);
+    report_clients_json(sc, b, (int) id);
     json_builder_end_object(b);
   }
   json_builder_end_array(b);
@@ -110,6 +111,7 @@ void report_availability_text(Scenario *sc, FILE *out)
             seconds_text(r, sizeof r, u.mttr_s));
   }
   report_service_text(sc, out);
+  report_clients_text(sc, out);
 }
 
 /* Exact decimal seconds of a time: "1.5", "0.000000001", "12". */

@@ -8,12 +8,18 @@
 # Issue 11 added the link-bandwidth scenario: plain, and with a queue limit
 # at seed 3 (a file and seed name one row). The issue 11 service model
 # (sim/kernel/service.c) left every digest as it was; the capacity_*
-# scenarios that use it were added to the table with it.
+# scenarios that use it were added to the table with it. Client retries
+# (sim/kernel/retry.c) left every digest as it was; retry_amplification
+# (immediate retries at seeds 1-2, a budget and backoff at 3 and 4) was
+# added with them.
 # capacity_search_mm1.lua (the scenario `faultsim capacity` is tested on)
 # came with the capacity command. The send_to
 # option of kv.quorum.client (issue 11, quorum cost) left every digest as
 # it was; capacity_quorum_cost.lua (send_to=all at seed 3) and
-# kv_send_quorum.lua (fault=cut at seed 3) were added with it.
+# kv_send_quorum.lua (fault=cut at seed 3) were added with it. The N-1 and metastable scenarios
+# (capacity_n_minus_1.lua, metastable.lua) were added with their own rows:
+# defaults at seeds 1-2, and 60% load, load shedding and closed-loop
+# clients at seeds 3 and 4.
 #
 # A change that means to alter runs updates this table in the same
 # commit, saying why: regenerate a line with
@@ -28,6 +34,8 @@ scenarios/capacity_mm1.lua 1 0acd95221a3079af050ce645b6ca6394
 scenarios/capacity_mm1.lua 2 924a2a43269553897960bb62a5dc1a80
 scenarios/capacity_mmc.lua 1 b599e05559fa5408d097991eb0567b34
 scenarios/capacity_mmc.lua 2 e8eac2cc7c5b15b1b086b667b2ba242a
+scenarios/capacity_n_minus_1.lua 1 4e977932b562326acefee3979dfa4e56
+scenarios/capacity_n_minus_1.lua 2 89869a9180370f207a20c524bfe2fb35
 scenarios/capacity_overload.lua 1 4465a21dd7ad8cde5bfcc40f9824c54f
 scenarios/capacity_overload.lua 2 462547852c43ea0f1889bc9657d84727
 scenarios/capacity_search_mm1.lua 1 5bbf0d529b7f73a8279e9f3dfea788a3
@@ -110,6 +118,8 @@ scenarios/lock_redlock_restart.lua 1 9787fdfde939e409da320bfcfd7ef5d7
 scenarios/lock_redlock_restart.lua 2 49144e479a4b19bbf9ecaf81cac2f31b
 scenarios/lock_redlock_restart_delayed.lua 1 b8a50a578fac11f14a8987516bc73df1
 scenarios/lock_redlock_restart_delayed.lua 2 a5b2c32286f5d5b67311538f5896d537
+scenarios/metastable.lua 1 ced92b8e7a6f898aa6ca3bd2bf2c432d
+scenarios/metastable.lua 2 d72b51749f9f4598a46fb4033c96eb5c
 scenarios/nemesis.lua 1 9c3fb2477be712efb0c1537293349f18
 scenarios/nemesis.lua 2 5fadc4bac24d02e93fee5f4cda4e865c
 scenarios/net_rates.lua 1 11630b2782628153193a0adf59f0e17c
@@ -118,6 +128,8 @@ scenarios/open_loop.lua 1 6ee257d095ce9cf52ddf64bcc6b320c9
 scenarios/open_loop.lua 2 9174127366eed96c6295f0f84f2b0f62
 scenarios/replication_bandwidth.lua 1 44113953d5aa8b25932488983510e042
 scenarios/replication_bandwidth.lua 2 44113953d5aa8b25932488983510e042
+scenarios/retry_amplification.lua 1 3462d060e519b6b08edb7b406b737bc3
+scenarios/retry_amplification.lua 2 166d7f1b05209edb36e1063c60b3eb8a
 scenarios/triggers.lua 1 79b1d3d7b4937332a3581ba5b9a94258
 scenarios/triggers.lua 2 ec47e908961b6f53b24630af848de561
 scenarios/txn_2pc_coord_crash.lua 1 dc1a3c71b5eeb45aa634eda7ce40666d
@@ -148,8 +160,13 @@ scenarios/txn_3pc_recover_uncertain.lua 1 4c9ee95636c20dca68f5c0549f52b852
 scenarios/txn_3pc_recover_uncertain.lua 2 b83621751aa857d9cf6621e1738ca99a
 scenarios/txn_network_faults.lua 1 5f42f9b5da801d17c4900078ecfcb745
 scenarios/txn_network_faults.lua 2 9f051739de653fd3e802c5ee3d5b991a
+scenarios/capacity_n_minus_1.lua 3 4ce688e08422dc2ba945be91a3daaf06 load=0.6
 scenarios/labs/2pc/grade.lua 5 84d95e4592923796bab20d8d23b877b7 solution=_broken_2pc.lua
+scenarios/metastable.lua 3 a0adcd952ee56ca8f0166a6a764bd908 mitigation=shed
+scenarios/metastable.lua 4 61725e490771e469380840f90fd2701f loop=closed
 scenarios/replication_bandwidth.lua 3 fe941b36c6faa74b509acb8102042bf4 queue=64kB
+scenarios/retry_amplification.lua 3 4c80bcea1c38d974323bf317a32bdd46 retry=budget
+scenarios/retry_amplification.lua 4 00f9ced55a0141edfed93f2477495e1d retry=backoff
 TABLE
 
 # scenario seed [set] → the digest now, two runs at a time.

@@ -72,6 +72,7 @@ local api = {
   { "sleep", function(...) sleep(...) end },
   { "wait_for", function(...) wait_for(...) end },
   { "service_stats", function(...) service_stats(...) end },
+  { "client_stats", function(...) client_stats(...) end },
 }
 -- The random stream's methods, called as methods so that Lua knows their
 -- names.
