@@ -45,12 +45,23 @@ void lua_service_open(lua_State *L);
 void lua_retry_open(lua_State *L);
 
 /* lua_service.c: node()'s options table at `opts` (nil: none), { service =
- * {...} }, and a service table at `t`, applied to node `id`; `what` names
- * the call ("node()", "clients{}") in errors. */
-void lua_service_options(lua_State *L, int id, int opts, const char *what);
+ * {...}, retry = {...} }, applied to node `id`, whose model is at
+ * `model_idx`: a key the options leave out comes from the model's
+ * model{ service =, retry = } when it is a Lua model that has one. A
+ * service table at `t` applied to node `id`; the same table only checked
+ * (nothing applied, the stack as it was). `what` names the call
+ * ("node()", "clients{}", "model{}") in errors. */
+void lua_service_options(lua_State *L, int id, int opts, int model_idx, const char *what);
 void lua_service_apply(lua_State *L, int id, int t, const char *what);
+void lua_service_check(lua_State *L, int t, const char *what);
 
 /* lua_retry.c: a retry table at `t` (sim/kernel/retry.h) applied to node
  * `id` as its policy; `what` names the call in errors ("node()",
  * "clients{}", "workload{}"). */
 void lua_retry_apply(lua_State *L, int id, int t, const char *what);
+void lua_retry_check(lua_State *L, int t, const char *what);
+
+/* lua_model.c: pushes option `key` ("service", "retry") of the model{}
+ * object at `idx` and returns TRUE, or pushes nothing and returns FALSE
+ * (not a Lua model, or no such option). */
+gboolean lua_model_push_option(lua_State *L, int idx, const char *key);

@@ -657,7 +657,9 @@ static int lm_dispatch(lua_State *L)
     lua_pop(L, 1);
     forget_timer(L, id, (lua_Integer) c->tag);
     nargs = 2;
-  } else if (c->kind == LM_INVOKE) {
+  } else if (c->kind == LM_INVOKE || c->kind == LM_RETRY) {
+    /* on_invoke(self, op) and on_retry(self, op, attempt): the same op
+     * table, so a model can give both one function. */
     lua_createtable(L, 0, 4);
     lua_pushinteger(L, (lua_Integer) c->op);
     lua_setfield(L, -2, "id");
@@ -668,14 +670,10 @@ static int lm_dispatch(lua_State *L)
     lua_api_push_value(L, c->value);
     lua_setfield(L, -2, "value");
     nargs = 2;
-  } else if (c->kind == LM_RETRY) {
-    /* on_retry(self, op, f, key, value, attempt) */
-    lua_pushinteger(L, (lua_Integer) c->op);
-    lua_pushstring(L, c->f);
-    lua_api_push_value(L, c->key);
-    lua_api_push_value(L, c->value);
-    lua_pushinteger(L, (lua_Integer) c->attempt);
-    nargs = 6;
+    if (c->kind == LM_RETRY) {
+      lua_pushinteger(L, (lua_Integer) c->attempt);
+      nargs = 3;
+    }
   }
   lua_call(L, nargs, 0);
   return 0;
@@ -859,7 +857,8 @@ static int l_model(lua_State *L)
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 1);
   static const char *const keys[] = { "name", "params", "ops", "init", "on_message", "on_timer",
-                                      "on_crash", "on_restart", "on_invoke", "on_overload", "on_retry", NULL };
+                                      "on_crash", "on_restart", "on_invoke", "on_overload", "on_retry",
+                                      "service", "retry", NULL };
   lua_api_check_keys(L, 1, "model{}", keys);
   if (lua_getfield(L, 1, "name") != LUA_TSTRING)
     return luaL_error(L, "model{}: 'name' must be a string such as \"lab.echo\"");
@@ -876,6 +875,19 @@ static int l_model(lua_State *L)
       return luaL_error(L, "model{}: '%s' must be a function, not %s", handler_names[i], lua_typename(L, t));
     lua_setfield(L, 2, handler_names[i]);
   }
+  /* A service model or retry policy for every node of this model (a
+   * node's own option replaces it): checked here, so a bad one names this
+   * line, and kept beside the handlers for node() and clients{}. */
+  if (lua_getfield(L, 1, "service") != LUA_TNIL)
+    lua_service_check(L, -1, "model{}");
+  lua_setfield(L, 2, "service");
+  if (lua_getfield(L, 1, "retry") != LUA_TNIL) {
+    lua_retry_check(L, -1, "model{}");
+    if (lua_getfield(L, 2, "on_retry") == LUA_TNIL)
+      return luaL_error(L, "model{}: 'retry' needs an on_retry handler to send each retry");
+    lua_pop(L, 1);
+  }
+  lua_setfield(L, 2, "retry");
   LuaModel *lm = g_new0(LuaModel, 1);
   lm->sc = sc;
   lm->def_ref = LUA_NOREF;
@@ -930,6 +942,25 @@ static int l_model(lua_State *L)
   *index = sc->lua_models->len - 1;
   luaL_setmetatable(L, LM_META);
   return 1;
+}
+
+gboolean lua_model_push_option(lua_State *L, int idx, const char *key)
+{
+  guint *index = luaL_testudata(L, idx, LM_META);
+  Scenario *sc = lua_api_scenario(L);
+  if (!index || *index >= sc->lua_models->len)
+    return FALSE;
+  const LuaModel *lm = sc->lua_models->pdata[*index];
+  if (lm->def_ref == LUA_NOREF)
+    return FALSE;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, lm->def_ref);
+  int type = lua_getfield(L, -1, key);
+  lua_remove(L, -2);
+  if (type == LUA_TNIL) {
+    lua_pop(L, 1);
+    return FALSE;
+  }
+  return TRUE;
 }
 
 const SimModel *lua_model_test(lua_State *L, int idx)

@@ -120,6 +120,12 @@ static void read_policy(lua_State *L, int t, const char *what, SimRetryPolicy *p
   lua_pop(L, 1);
 }
 
+void lua_retry_check(lua_State *L, int t, const char *what)
+{
+  SimRetryPolicy p;
+  read_policy(L, lua_absindex(L, t), what, &p);
+}
+
 void lua_retry_apply(lua_State *L, int id, int t, const char *what)
 {
   SimRetryPolicy p;

@@ -137,20 +137,37 @@ static void apply(lua_State *L, int id, int t, const char *what)
   lua_settop(L, top);
 }
 
-void lua_service_options(lua_State *L, int id, int opts, const char *what)
+void lua_service_options(lua_State *L, int id, int opts, int model_idx, const char *what)
 {
-  if (lua_isnoneornil(L, opts))
-    return;
-  if (lua_type(L, opts) != LUA_TTABLE)
+  gboolean has_opts = !lua_isnoneornil(L, opts);
+  if (has_opts && lua_type(L, opts) != LUA_TTABLE)
     luaL_error(L, "%s: options must be a table such as { service = {...}, retry = {...} }", what);
-  static const char *const keys[] = { "retry", "service", NULL };
-  lua_api_check_keys(L, opts, what, keys);
-  if (lua_getfield(L, opts, "service") != LUA_TNIL)
+  if (has_opts) {
+    static const char *const keys[] = { "retry", "service", NULL };
+    lua_api_check_keys(L, opts, what, keys);
+  }
+  /* The node's own option wins over its model's: a model{} gives every
+   * node of it that service (or retry policy) unless the node says
+   * otherwise. */
+  int top = lua_gettop(L);
+  if (has_opts && lua_getfield(L, opts, "service") != LUA_TNIL)
     apply(L, id, lua_gettop(L), what);
-  lua_pop(L, 1);
-  if (lua_getfield(L, opts, "retry") != LUA_TNIL)
+  else if (lua_model_push_option(L, model_idx, "service"))
+    apply(L, id, lua_gettop(L), "model{}");
+  lua_settop(L, top);
+  if (has_opts && lua_getfield(L, opts, "retry") != LUA_TNIL)
     lua_retry_apply(L, id, lua_gettop(L), what);
-  lua_pop(L, 1);
+  else if (lua_model_push_option(L, model_idx, "retry"))
+    lua_retry_apply(L, id, lua_gettop(L), "model{}");
+  lua_settop(L, top);
+}
+
+void lua_service_check(lua_State *L, int t, const char *what)
+{
+  int top = lua_gettop(L);
+  SimServiceSpec spec;
+  read_spec(L, lua_absindex(L, t), what, &spec);
+  lua_settop(L, top);
 }
 
 void lua_service_apply(lua_State *L, int id, int t, const char *what)

@@ -1,5 +1,5 @@
-# Client retries as a user sees them: a Lua model's on_retry gets (op, f,
-# key, value, attempt) and its new messages complete the op; the client
+# Client retries as a user sees them: a Lua model's on_retry gets (op,
+# attempt), op the table on_invoke gets, and its new messages complete the op; the client
 # figures agree in client_stats(), --json's nodes[i].client, --client-csv
 # and the text report; `on("retry")` sees each retry; a run without a
 # retry policy has no client lines in its text report but has the client
@@ -16,9 +16,9 @@ end }
 local seen = {}
 local cli = model { name = "t.cli", ops = { "put" },
   on_invoke = function(self, op) self:send("s", "REQ", { op = op.id }) end,
-  on_retry = function(self, op, f, key, value, attempt)
-    seen[#seen + 1] = string.format("%s/%s/%s/%s", f, tostring(key), tostring(value), attempt)
-    self:send("s", "REQ", { op = op })
+  on_retry = function(self, op, attempt)
+    seen[#seen + 1] = string.format("%s/%s/%s/%s", op.f, tostring(op.key), tostring(op.value), attempt)
+    self:send("s", "REQ", { op = op.id })
   end,
   on_message = function(self, m) self:complete(m.op, "ok") end }
 node("s", srv)
