@@ -1,9 +1,12 @@
 /* The capacity search without scenarios (sim/cli/capacity_search.h):
  * bracketing up and down, bisection to the tolerance, integer rates,
  * pass functions that are not monotone, searches that cannot close, a
- * probe that fails, SLO parsing and the Student-t interval. */
+ * probe that fails, SLO parsing and the Student-t interval; and the
+ * command itself, whose summary and CSV must not depend on -j. */
 #include "sim/cli/capacity_search.h"
+#include "tests/spawn.h"
 #include <CUnit/CUnit.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -275,6 +278,41 @@ static void test_student_t(void)
   CU_ASSERT_DOUBLE_EQUAL(mean, 1, 0);
 }
 
+/* `faultsim capacity ... -j N --csv FILE`: its stdout and its CSV. */
+static void run_capacity(const char *jobs, const char *csv, char **out, char **table)
+{
+  SpawnResult r = spawn_faultsim((const char *[]) { "capacity", "scenarios/capacity_search_mm1.lua", "--param", "rate",
+                                                    "--slo", "p99<=20ms", "--slo", "availability>=0.99",
+                                                    "--seeds", "1-4", "--tolerance", "0.05", "-q", "-j", jobs,
+                                                    "--csv", csv, NULL });
+  CU_ASSERT_EQUAL(r.status, 0);
+  *out = g_strdup(r.out);
+  *table = NULL;
+  g_file_get_contents(csv, table, NULL, NULL);
+  spawn_result_clear(&r);
+}
+
+static void test_same_for_any_jobs(void)
+{
+  g_autofree char *dir = g_dir_make_tmp("capacity-XXXXXX", NULL);
+  g_autofree char *csv1 = g_build_filename(dir, "j1.csv", NULL);
+  g_autofree char *csv4 = g_build_filename(dir, "j4.csv", NULL);
+  g_autofree char *out1 = NULL, *out4 = NULL, *table1 = NULL, *table4 = NULL;
+  run_capacity("1", csv1, &out1, &table1);
+  run_capacity("4", csv4, &out4, &table4);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(table1);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(table4);
+  CU_ASSERT_PTR_NOT_NULL(strstr(out1, "capacity rate = "));
+  CU_ASSERT_STRING_EQUAL(out1, out4);
+  CU_ASSERT_STRING_EQUAL(table1, table4);
+  /* Four seeds' searches: a header and several probes each. */
+  g_auto(GStrv) lines = g_strsplit(table1, "\n", -1);
+  CU_ASSERT_TRUE(g_strv_length(lines) > 4 * 3);
+  g_unlink(csv1);
+  g_unlink(csv4);
+  g_rmdir(dir);
+}
+
 void suite_capacity_search(void)
 {
   CU_pSuite s = CU_add_suite("capacity_search", NULL, NULL);
@@ -287,4 +325,5 @@ void suite_capacity_search(void)
   CU_add_test(s, "rates are rounded to what is printed", test_rate_rounding);
   CU_add_test(s, "SLOs parse, and bad ones say what is wrong", test_slo_parse);
   CU_add_test(s, "Student-t quantiles and the interval", test_student_t);
+  CU_add_test(s, "the command prints the same summary and CSV for -j 1 and -j 4", test_same_for_any_jobs);
 }
