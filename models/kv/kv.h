@@ -166,7 +166,3 @@ guint64 kv_metrics_replication(Sim *sim, SimNode *const *servers, guint n,
  * 0 not, -1 undecided within the bound). */
 void kv_lincheck_history(Sim *sim, SimNode *const *clients, guint n, guint64 max_steps,
                          const char *name, const char *prefix);
-/* The same against the lincheck model named `model` ("register",
- * "cas-register": see lincheck_model_lookup). */
-void kv_lincheck_history_model(Sim *sim, SimNode *const *clients, guint n, guint64 max_steps,
-                               const char *model, const char *name, const char *prefix);

@@ -35,12 +35,6 @@ static HistoryValue *to_history(const SimValue *v)
 void kv_lincheck_history(Sim *sim, SimNode *const *clients, guint n, guint64 max_steps,
                          const char *name, const char *prefix)
 {
-  kv_lincheck_history_model(sim, clients, n, max_steps, "register", name, prefix);
-}
-
-void kv_lincheck_history_model(Sim *sim, SimNode *const *clients, guint n, guint64 max_steps,
-                               const char *model, const char *name, const char *prefix)
-{
   sim_invariant_declare(sim, name);
   g_autoptr(GHashTable) mine = g_hash_table_new(g_direct_hash, g_direct_equal);
   for (guint i = 0; i < n; i++)
@@ -75,7 +69,7 @@ void kv_lincheck_history_model(Sim *sim, SimNode *const *clients, guint n, guint
   LincheckResult result = { 0 };
   GError *error = NULL;
   g_autofree char *metric = g_strdup_printf("%s_lincheck", prefix);
-  if (!lincheck_check(lincheck_model_lookup(model), ops, &limits, &result, &error)) {
+  if (!lincheck_check(lincheck_model_lookup("register"), ops, &limits, &result, &error)) {
     /* A history the checker cannot read (an op the register model does not
      * know) is undecided, not a violation: nothing was shown wrong. */
     sim_metric_set(sim, metric, -1);

@@ -5,7 +5,6 @@
  * and checks the one property it can break, so a violation is reported at
  * the simulated moment it happens. */
 #include "models/raft/raft_check.h"
-#include "models/kv/kv.h"
 #include <string.h>
 
 /* A table index may run ahead of every index seen so far by at most this
@@ -429,9 +428,4 @@ void raft_check_attach(SimNode *node)
   RaftCheck *rc = raft_check_new(sim);
   sim_add_observer(sim, raft_check_observe, rc);
   sim_schedule(sim, SIM_TIME_MAX, never, rc, (GDestroyNotify) raft_check_free);
-}
-
-void raft_check_linearizable(Sim *sim, SimNode *const *clients, guint n, guint64 max_steps)
-{
-  kv_lincheck_history_model(sim, clients, n, max_steps, "cas-register", "linearizable", "raft");
 }

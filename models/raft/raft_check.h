@@ -54,9 +54,3 @@ void raft_check_free(RaftCheck *rc);
 /* Feeds one trace event; anything but a raft_* protocol event is ignored.
  * Has the SimObserver signature. */
 void raft_check_observe(Sim *sim, const SimTraceEvent *event, void *rc);
-
-/* The end-of-run linearizability check of kv.raft clients' histories:
- * invariant `linearizable` over the cas-register model (read, write,
- * cas [old new]), metric raft_lincheck (1 linearizable, 0 not, -1
- * undecided within `max_steps`). For the client model's finish hook. */
-void raft_check_linearizable(Sim *sim, SimNode *const *clients, guint n, guint64 max_steps);
