@@ -201,8 +201,8 @@ static void on_append(RaftCheck *rc, int id, int64_t index, int64_t term, int64_
       mirror_resize(rc, n, 0);
       n->base = index - 1;
     }
-    mirror_resize(rc, n, n->log->len + 1);
-    g_array_index(n->log, RcEntry, n->log->len - 1) = e;
+    g_array_append_val(n->log, e);
+    charge(rc, sizeof e);
     break;
   }
   check_matching(rc, id, index, term, chain);
@@ -349,25 +349,61 @@ static void on_apply(RaftCheck *rc, int id, int64_t index, int64_t term, int64_t
 
 /* ---- the observer ------------------------------------------------------------ */
 
+/* The fields of a raft_* event, read in one pass (the checker sees every
+ * event of the run, so it avoids a lookup per field). */
+typedef struct {
+  int64_t index, term, chain, from;
+  gboolean has_term;
+} RcFields;
+
+static void read_fields(const SimMsg *m, RcFields *f)
+{
+  *f = (RcFields) { 0, 0, 0, 1, FALSE };
+  for (uint32_t i = 0; i < m->nfields; i++) {
+    const char *name = m->fields[i].name;
+    int64_t v = m->fields[i].value;
+    switch (name[0]) {
+    case 'i':
+      if (strcmp(name, "index") == 0)
+        f->index = v;
+      break;
+    case 't':
+      if (strcmp(name, "term") == 0)
+        f->term = v, f->has_term = TRUE;
+      break;
+    case 'c':
+      if (strcmp(name, "chain") == 0)
+        f->chain = v;
+      break;
+    case 'f':
+      if (strcmp(name, "from") == 0)
+        f->from = v;
+      break;
+    default:
+      break;
+    }
+  }
+}
+
 void raft_check_observe(Sim *sim, const SimTraceEvent *ev, void *data)
 {
   (void) sim;
   RaftCheck *rc = data;
   if (ev->kind != SIM_TR_EVENT || ev->node < 0 || !ev->msg || strncmp(ev->msg->type, "raft_", 5) != 0)
     return;
-  const SimMsg *m = ev->msg;
-  const char *what = m->type + 5;
-  int64_t index = sim_msg_get(m, "index", 0);
-  if (strcmp(what, "leader") == 0)
-    on_leader(rc, ev->node, sim_msg_get(m, "term", 0));
-  else if (strcmp(what, "append") == 0)
-    on_append(rc, ev->node, index, sim_msg_get(m, "term", 0), sim_msg_get(m, "chain", 0));
-  else if (strcmp(what, "truncate") == 0)
-    on_truncate(rc, ev->node, sim_msg_get(m, "from", 1));
-  else if (strcmp(what, "commit") == 0)
-    on_commit(rc, ev->node, index, sim_msg_get(m, "term", rc->max_leader_term));
+  const char *what = ev->msg->type + 5;
+  RcFields f;
+  read_fields(ev->msg, &f);
+  if (strcmp(what, "append") == 0)
+    on_append(rc, ev->node, f.index, f.term, f.chain);
   else if (strcmp(what, "apply") == 0)
-    on_apply(rc, ev->node, index, sim_msg_get(m, "term", 0), sim_msg_get(m, "chain", 0));
+    on_apply(rc, ev->node, f.index, f.term, f.chain);
+  else if (strcmp(what, "commit") == 0)
+    on_commit(rc, ev->node, f.index, f.has_term ? f.term : rc->max_leader_term);
+  else if (strcmp(what, "leader") == 0)
+    on_leader(rc, ev->node, f.term);
+  else if (strcmp(what, "truncate") == 0)
+    on_truncate(rc, ev->node, f.from);
 }
 
 /* ---- lifetime ---------------------------------------------------------------- */
