@@ -205,6 +205,15 @@ static void test_leader_without_committed(void)
     { 2, 'L', 2, 0, 0 },
   };
   ASSERT_COUNTS(RUN(truncated, 2), 0, 0, 1, 0);
+  /* Logs that begin past a snapshot: what lies below is unknown, not
+   * missing; the entry at 10 is still owed. */
+  static const Step snapshot[] = {
+    { 1, 'A', 10, 2, 510 }, { 1, 'L', 2, 0, 0 }, { 1, 'C', 10, 0, 0 },
+    { 2, 'A', 1, 1, 101 }, { 2, 'L', 3, 0, 0 },   /* lacks 10: violated */
+    { 3, 'A', 10, 2, 510 }, { 3, 'L', 4, 0, 0 },  /* has it */
+    { 1, 'A', 11, 2, 511 }, { 1, 'C', 11, 0, 0 }, { 3, 'A', 11, 2, 511 }, { 3, 'L', 5, 0, 0 },
+  };
+  ASSERT_COUNTS(RUN(snapshot, 3), 0, 0, 1, 0);
 }
 
 /* Two different applies at one index: one violation where they start to

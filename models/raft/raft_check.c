@@ -25,7 +25,6 @@ typedef struct {
 typedef struct {
   GArray *log;         /* of RcEntry */
   int64_t base;
-  int64_t commit;      /* highest raft_commit index since its last truncation below it */
   int64_t applied;     /* index of its last raft_apply (0: none yet) */
   gboolean diverged;   /* its last apply disagreed with the first apply there */
 } RcNode;
@@ -219,7 +218,6 @@ static void on_truncate(RaftCheck *rc, int id, int64_t from)
   } else if (from <= n->base + (int64_t) n->log->len) {
     mirror_resize(rc, n, (guint) (from - 1 - n->base));
   }
-  n->commit = MIN(n->commit, from - 1);
 }
 
 /* ---- leader completeness ---------------------------------------------------- */
@@ -301,11 +299,15 @@ static void on_leader(RaftCheck *rc, int id, int64_t term)
 static void on_commit(RaftCheck *rc, int id, int64_t index, int64_t in_term)
 {
   RcNode *n = node_of(rc, id);
-  if (n->base >= (int64_t) rc->committed->len + 1 && n->base < index &&
-      table_index_ok(rc, rc->committed->len, n->base, id))
-    table_grow(rc, rc->committed, n->base); /* committed below its snapshot, chains unknown */
-  int64_t prior = rc->committed->len ? g_array_index(rc->committed, RcCommitted, rc->committed->len - 1).in_term : 0;
-  in_term = MAX(in_term, prior);
+  guint len = rc->committed->len;
+  if (len)
+    in_term = MAX(in_term, g_array_index(rc->committed, RcCommitted, len - 1).in_term);
+  if (n->base > (int64_t) len && n->base < index && table_index_ok(rc, len, n->base, id)) {
+    /* Committed below where its log begins (a snapshot): chains unknown. */
+    table_grow(rc, rc->committed, n->base);
+    for (guint k = len; k < rc->committed->len; k++)
+      g_array_index(rc->committed, RcCommitted, k).in_term = in_term;
+  }
   for (int64_t k = (int64_t) rc->committed->len + 1; k <= index; k++) {
     RcEntry e;
     if (mirror_at(n, k, &e) != MIRROR_HAS)
@@ -314,7 +316,6 @@ static void on_commit(RaftCheck *rc, int id, int64_t index, int64_t in_term)
     g_array_append_val(rc->committed, c);
     charge(rc, sizeof c);
   }
-  n->commit = MAX(n->commit, index);
 }
 
 /* ---- state machine safety ---------------------------------------------------- */
