@@ -441,11 +441,6 @@ void raft_check_free(RaftCheck *rc)
   g_free(rc);
 }
 
-gboolean raft_check_is_server_model(const SimModel *model)
-{
-  return model && (strcmp(model->name, "raft") == 0 || g_str_has_prefix(model->name, "raft."));
-}
-
 /* Never runs: the event only carries the checker to the Sim's end, where
  * the kernel frees it with the other pending events. */
 static void never(Sim *sim, void *data)
@@ -454,14 +449,17 @@ static void never(Sim *sim, void *data)
   (void) data;
 }
 
+/* The durable key that marks the node which attached the run's checker:
+ * durable, so the mark outlives the node's crashes. */
+#define RC_ATTACHED_KEY "raft_check.attached"
+
 void raft_check_attach(SimNode *node)
 {
-  if (sim_node_incarnation(node) != 0)
-    return;
   Sim *sim = sim_node_sim(node);
-  for (int i = 0; i < sim_node_id(node); i++)
-    if (raft_check_is_server_model(sim_node_model(sim_node(sim, i))))
+  for (guint i = 0; i < sim_node_count(sim); i++)
+    if (sim_durable_get(sim_node(sim, (int) i), RC_ATTACHED_KEY, NULL))
       return;
+  sim_durable_set(node, RC_ATTACHED_KEY, 1);
   RaftCheck *rc = raft_check_new(sim);
   sim_add_observer(sim, raft_check_observe, rc);
   sim_schedule(sim, SIM_TIME_MAX, never, rc, (GDestroyNotify) raft_check_free);

@@ -36,14 +36,11 @@
 
 typedef struct RaftCheck RaftCheck;
 
-/* TRUE for the Raft server models the checker watches: the model named
- * "raft" and its variants "raft.<something>" (not the client kv.raft). */
-gboolean raft_check_is_server_model(const SimModel *model);
-
-/* Called from a Raft server model's init: the first server node of the run
- * to start (the one with the lowest id) attaches one checker to the Sim,
- * which watches the raft_* events of every node from then on and is freed
- * with the Sim. Later calls (other nodes, restarts) do nothing. */
+/* Called from a Raft server model's init (and restart): the first call
+ * of the run attaches one checker to the Sim, which watches the raft_*
+ * events of every node from then on and is freed with the Sim; every
+ * later call (other servers, restarts) does nothing. The node that
+ * attached it is marked by a durable key, "raft_check.attached". */
 void raft_check_attach(SimNode *node);
 
 /* A checker on `sim` on its own, for tests that feed it events by hand.
