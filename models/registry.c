@@ -12,6 +12,7 @@ extern const SimModel model_kv_abd_client;
 extern const SimModel model_kv_quorum;
 extern const SimModel model_kv_quorum_admin;
 extern const SimModel model_kv_quorum_client;
+extern const SimModel model_kv_raft;
 extern const SimModel model_lock_fenced_client;
 extern const SimModel model_lock_fenced_server;
 extern const SimModel model_lock_lease_client;
@@ -20,6 +21,9 @@ extern const SimModel model_lock_naive_client;
 extern const SimModel model_lock_naive_server;
 extern const SimModel model_lock_redlock_client;
 extern const SimModel model_lock_redlock_server;
+extern const SimModel model_raft;
+extern const SimModel model_raft_commit_old_terms;
+extern const SimModel model_raft_volatile_vote;
 extern const SimModel model_resource;
 extern const SimModel model_txn_2pc_coordinator;
 extern const SimModel model_txn_2pc_participant;
@@ -38,6 +42,7 @@ static const SimModel *const models[] = {
   &model_kv_quorum,
   &model_kv_quorum_admin,
   &model_kv_quorum_client,
+  &model_kv_raft,
   &model_lock_fenced_client,
   &model_lock_fenced_server,
   &model_lock_lease_client,
@@ -46,6 +51,9 @@ static const SimModel *const models[] = {
   &model_lock_naive_server,
   &model_lock_redlock_client,
   &model_lock_redlock_server,
+  &model_raft,
+  &model_raft_commit_old_terms,
+  &model_raft_volatile_vote,
   &model_resource,
   &model_txn_2pc_coordinator,
   &model_txn_2pc_participant,

@@ -2,6 +2,9 @@
 -- kv_abd_faults.lua), one at a time or all at once, and a direct check that
 -- no quorum was made of fewer distinct replicas than it needs. Returns a
 -- table:
+--   network(fault, servers) sets up the network with the fault named
+--                           `fault` (crashes among the names in `servers`,
+--                           nodes added after)
 --   servers(fault, model)   sets up the network with the fault named
 --                           `fault` and three servers s1-s3 running `model`
 --                           with N = 3; returns their names
@@ -39,8 +42,7 @@ local faults = {
 
 local M = {}
 
-function M.servers(fault, model)
-  local servers = { "s1", "s2", "s3" }
+function M.network(fault, servers)
   local f = faults[fault]
   assert(f, "fault must be one of none, loss, duplicate, reorder, delay, crash, all; not " .. tostring(fault))
   network { latency = f.latency, fifo = f.fifo, loss = f.loss or 0, duplicate = f.duplicate or 0 }
@@ -50,6 +52,11 @@ function M.servers(fault, model)
       crash_restart(servers[r:random(1, #servers)], r:random() * 0.6 + 0.1)
     end)
   end
+end
+
+function M.servers(fault, model)
+  local servers = { "s1", "s2", "s3" }
+  M.network(fault, servers)
   for _, s in ipairs(servers) do node(s, model, { replicas = 3 }) end
   return servers
 end

@@ -41,6 +41,7 @@ void kv_lincheck_history(Sim *sim, SimNode *const *clients, guint n, guint64 max
     g_hash_table_add(mine, GINT_TO_POINTER(sim_node_id(clients[i]) + 1));
   g_autoptr(GPtrArray) ops = g_ptr_array_new_with_free_func((GDestroyNotify) history_op_free);
   const GArray *h = sim_history(sim);
+  gboolean with_cas = FALSE;
   const char *source = g_intern_static_string("history");
   for (guint i = 0; i < h->len; i++) {
     const SimHistoryEntry *e = &g_array_index(h, SimHistoryEntry, i);
@@ -59,6 +60,7 @@ void kv_lincheck_history(Sim *sim, SimNode *const *clients, guint n, guint64 max
     op->type = e->type == SIM_OP_INVOKE ? HISTORY_INVOKE : e->type == SIM_OP_OK ? HISTORY_OK
              : e->type == SIM_OP_FAIL ? HISTORY_FAIL : HISTORY_INFO;
     op->f = g_strdup(e->f);
+    with_cas = with_cas || g_str_equal(e->f, "cas");
     op->key = e->has_key ? to_history(&e->key) : NULL;
     op->value = to_history(&e->value);
     g_ptr_array_add(ops, op);
@@ -69,7 +71,7 @@ void kv_lincheck_history(Sim *sim, SimNode *const *clients, guint n, guint64 max
   LincheckResult result = { 0 };
   GError *error = NULL;
   g_autofree char *metric = g_strdup_printf("%s_lincheck", prefix);
-  if (!lincheck_check(lincheck_model_lookup("register"), ops, &limits, &result, &error)) {
+  if (!lincheck_check(lincheck_model_lookup(with_cas ? "cas-register" : "register"), ops, &limits, &result, &error)) {
     /* A history the checker cannot read (an op the register model does not
      * know) is undecided, not a violation: nothing was shown wrong. */
     sim_metric_set(sim, metric, -1);

@@ -126,6 +126,10 @@ scenarios/net_rates.lua 1 11630b2782628153193a0adf59f0e17c
 scenarios/net_rates.lua 2 0ec87458d3a07d3965972993d5c1cdbb
 scenarios/open_loop.lua 1 6ee257d095ce9cf52ddf64bcc6b320c9
 scenarios/open_loop.lua 2 9174127366eed96c6295f0f84f2b0f62
+scenarios/raft_basic.lua 1 7b528e9ee139298d0fafeb1d351fa539
+scenarios/raft_basic.lua 2 e92525c70fea06078b57c4dbe0c08c11
+scenarios/raft_faults.lua 1 94d91806688ab7871c4795702bfb3c58
+scenarios/raft_faults.lua 2 c1e1eaf2423aae47133e16fd81178579
 scenarios/replication_bandwidth.lua 1 44113953d5aa8b25932488983510e042
 scenarios/replication_bandwidth.lua 2 44113953d5aa8b25932488983510e042
 scenarios/retry_amplification.lua 1 3462d060e519b6b08edb7b406b737bc3

@@ -1,0 +1,122 @@
+/* Raft (Ongaro & Ousterhout, "In Search of an Understandable Consensus
+ * Algorithm", USENIX ATC 2014, Figure 2; Ongaro's PhD thesis "Consensus:
+ * Bridging Theory and Practice", Stanford 2014, §3, §6.2 CheckQuorum, §9.6
+ * PreVote) with a key-value map as its state machine.
+ *
+ * The rules of Figure 2 are pure functions over RaftState (raft_rules.c) so
+ * tests can drive them on hand-built states; raft_log.c keeps the log in
+ * memory and in the node's durable log; raft_server.c is the server (roles,
+ * timers, messages); raft_client.c is the `kv.raft` client.
+ *
+ * Indices start at 1 as in the paper: log[i] is g_array_index(log, i - 1). */
+#pragma once
+#include "sim/kernel/model.h"
+
+/* A command of the key-value state machine. NOOP is the entry a leader
+ * appends at the start of its term (thesis §6.4). */
+typedef enum { RAFT_NOOP = 0, RAFT_READ = 1, RAFT_WRITE = 2, RAFT_CAS = 3 } RaftCmdKind;
+
+typedef struct {
+  int64_t term;
+  RaftCmdKind kind;
+  gboolean has_key;
+  int64_t key;
+  int64_t a, b;   /* write: a; cas: expected a, new b */
+  uint64_t op;    /* the client's op id: the state machine applies it once */
+  int64_t chain;  /* raft_chain of the log up to and including this entry */
+} RaftEntry;
+
+typedef struct {
+  /* Persistent state on all servers (Figure 2). */
+  int64_t currentTerm;
+  int votedFor;   /* node id, -1 = none */
+  GArray *log;    /* of RaftEntry */
+  /* Volatile state on all servers. */
+  int64_t commitIndex;
+  int64_t lastApplied;
+} RaftState;
+
+#define RAFT_CHAIN_MASK ((INT64_C(1) << 62) - 1)
+
+/* ---- raft_rules.c: Figure 2, pure ---- */
+
+/* A fresh state: term 0, no vote, empty log. Free with raft_state_clear. */
+void raft_state_init(RaftState *s);
+void raft_state_clear(RaftState *s);
+int64_t raft_last_index(const RaftState *s);
+int64_t raft_last_term(const RaftState *s);
+/* The term of log[index]: 0 for index 0, -1 past the end or below 0. */
+int64_t raft_term_at(const RaftState *s, int64_t index);
+const RaftEntry *raft_entry_at(const RaftState *s, int64_t index);
+/* The chain value after `prev_chain` and entry `e` (its term and command). */
+int64_t raft_chain(int64_t prev_chain, const RaftEntry *e);
+/* §5.4.1: a candidate's log (last_index, last_term) is at least as
+ * up-to-date as s's: a later last term, or the same and at least as long. */
+gboolean raft_log_up_to_date(const RaftState *s, int64_t last_index, int64_t last_term);
+/* RequestVote receiver, after s has adopted a higher `term`: TRUE if the
+ * vote goes to `candidate` (term current, votedFor null or candidate, log
+ * up-to-date). Does not change s. */
+gboolean raft_vote_granted(const RaftState *s, int64_t term, int candidate,
+                           int64_t last_index, int64_t last_term);
+/* AppendEntries receiver step 2: TRUE if log contains an entry at
+ * prev_index whose term is prev_term (always TRUE for prev_index 0). */
+gboolean raft_append_consistent(const RaftState *s, int64_t prev_index, int64_t prev_term);
+/* What raft_append_entries changed. */
+typedef struct {
+  int64_t truncated_from; /* 0: nothing removed */
+  int64_t first_new;      /* first index appended (0: none); entries
+                           * first_new .. last index are new */
+  gboolean below_commit;  /* the truncation removed a committed entry */
+} RaftAppendResult;
+/* AppendEntries receiver steps 3–4 after a consistent prev_index: entry k of
+ * `entries` goes to prev_index + 1 + k; an existing entry with the same term
+ * is kept (a duplicate or old message changes nothing), one with another
+ * term is deleted with all that follow it, then the rest are appended with
+ * their chains computed. Entries at or below commitIndex never conflict in a
+ * correct run; a broken variant (Figure 8) can get there, and the entry is
+ * replaced anyway (below_commit says so) so the loss shows in the events. */
+void raft_append_entries(RaftState *s, int64_t prev_index, const RaftEntry *entries,
+                             guint n, RaftAppendResult *out);
+/* The conflict hint a follower returns with a failed AppendEntries: its
+ * last index + 1 if its log is shorter than prev_index, else the first
+ * index of the term it holds at prev_index (§5.3). */
+int64_t raft_conflict_hint(const RaftState *s, int64_t prev_index);
+/* Leader rule: the largest N > commitIndex with match[i] >= N for a
+ * majority of the `n` cluster members (the leader's own entry is its last
+ * index) and, unless `old_terms`, log[N].term == currentTerm. Returns
+ * commitIndex when there is none. */
+int64_t raft_commit_advance(const RaftState *s, const int64_t *match, guint n, gboolean old_terms);
+
+/* Durable records, replayed in order on restart:
+ *   raft_term  {term}            currentTerm := term, votedFor := null
+ *   raft_vote  {term, vote}      currentTerm := term, votedFor := vote
+ *   raft_entry {index, term, c, k, v}  log[index] (a packed command), earlier
+ *                                entries from index on removed first
+ *   raft_trunc {from}            entries at from and after removed */
+/* Rebuilds the persistent state from `records` (other types skipped) into
+ * s, which must be fresh. commitIndex and lastApplied stay 0. */
+void raft_recover(RaftState *s, const SimMsg *const *records, guint n);
+/* The raft_entry record of log[index] = `e` (a stack record). */
+SimMsg raft_entry_record(int64_t index, const RaftEntry *e);
+
+/* A command packed into three int64 fields (c, k, v) for messages and
+ * records: c = op << 4 | has_key << 2 | kind; k = key; v = write value, or
+ * cas (a << 32 | (uint32) b). A cas operand outside int32 cannot travel:
+ * raft_cmd_packable says so. */
+void raft_cmd_pack(const RaftEntry *e, int64_t *c, int64_t *k, int64_t *v);
+void raft_cmd_unpack(RaftEntry *e, int64_t c, int64_t k, int64_t v);
+gboolean raft_cmd_packable(RaftCmdKind kind, int64_t a, int64_t b, uint64_t op);
+
+/* ---- raft_log.c: the log kept in memory and in the durable log ---- */
+
+/* Replays the node's durable log into s (fresh) via raft_recover. */
+void raft_log_load(SimNode *node, RaftState *s);
+/* Forced records, so a lose-unsynced fault never drops them. */
+void raft_log_save_term(SimNode *node, int64_t term);
+void raft_log_save_vote(SimNode *node, int64_t term, int vote);
+void raft_log_save_entry(SimNode *node, int64_t index, const RaftEntry *e);
+void raft_log_save_trunc(SimNode *node, int64_t from);
+/* Emits raft_truncate {from}. */
+void raft_emit_truncate(SimNode *node, int64_t from);
+/* Emits raft_append {index, term, chain} for log[index]. */
+void raft_emit_append(SimNode *node, const RaftState *s, int64_t index);

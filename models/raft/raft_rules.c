@@ -1,0 +1,229 @@
+/* The rules of Raft's Figure 2 (Ongaro & Ousterhout, USENIX ATC 2014) as
+ * pure functions over RaftState: vote granting with the §5.4.1 up-to-date
+ * check, the AppendEntries consistency check and conflict truncation, the
+ * leader's commit rule (§5.3, §5.4.2: only entries of its own term are
+ * committed by counting replicas) and recovery from persisted records. No
+ * node, no clock: the tests drive them on hand-built states. */
+#include "models/raft/raft.h"
+#include <string.h>
+
+void raft_state_init(RaftState *s)
+{
+  *s = (RaftState) { 0 };
+  s->votedFor = -1;
+  s->log = g_array_new(FALSE, FALSE, sizeof(RaftEntry));
+}
+
+void raft_state_clear(RaftState *s)
+{
+  if (s->log)
+    g_array_unref(s->log);
+  s->log = NULL;
+}
+
+int64_t raft_last_index(const RaftState *s) { return (int64_t) s->log->len; }
+
+int64_t raft_last_term(const RaftState *s) { return raft_term_at(s, raft_last_index(s)); }
+
+const RaftEntry *raft_entry_at(const RaftState *s, int64_t index)
+{
+  if (index < 1 || index > raft_last_index(s))
+    return NULL;
+  return &g_array_index(s->log, RaftEntry, index - 1);
+}
+
+int64_t raft_term_at(const RaftState *s, int64_t index)
+{
+  if (index == 0)
+    return 0;
+  const RaftEntry *e = raft_entry_at(s, index);
+  return e ? e->term : -1;
+}
+
+/* splitmix64's finaliser: a fixed, well-mixed step of the chain hash. */
+static uint64_t mix(uint64_t x)
+{
+  x += UINT64_C(0x9e3779b97f4a7c15);
+  x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+  x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
+  return x ^ (x >> 31);
+}
+
+int64_t raft_chain(int64_t prev_chain, const RaftEntry *e)
+{
+  int64_t c, k, v;
+  raft_cmd_pack(e, &c, &k, &v);
+  uint64_t h = mix((uint64_t) prev_chain);
+  h = mix(h ^ (uint64_t) e->term);
+  h = mix(h ^ (uint64_t) c);
+  h = mix(h ^ (uint64_t) k);
+  h = mix(h ^ (uint64_t) v);
+  return (int64_t) (h & (uint64_t) RAFT_CHAIN_MASK);
+}
+
+gboolean raft_log_up_to_date(const RaftState *s, int64_t last_index, int64_t last_term)
+{
+  int64_t my_term = raft_last_term(s);
+  if (last_term != my_term)
+    return last_term > my_term;
+  return last_index >= raft_last_index(s);
+}
+
+gboolean raft_vote_granted(const RaftState *s, int64_t term, int candidate,
+                           int64_t last_index, int64_t last_term)
+{
+  if (term < s->currentTerm)
+    return FALSE;
+  if (term > s->currentTerm)
+    return FALSE; /* the caller adopts the term first */
+  if (s->votedFor != -1 && s->votedFor != candidate)
+    return FALSE;
+  return raft_log_up_to_date(s, last_index, last_term);
+}
+
+gboolean raft_append_consistent(const RaftState *s, int64_t prev_index, int64_t prev_term)
+{
+  if (prev_index < 0)
+    return FALSE;
+  return raft_term_at(s, prev_index) == prev_term;
+}
+
+void raft_append_entries(RaftState *s, int64_t prev_index, const RaftEntry *entries,
+                         guint n, RaftAppendResult *out)
+{
+  *out = (RaftAppendResult) { 0 };
+  guint k = 0;
+  /* Skip the entries already present with the same term. */
+  while (k < n) {
+    int64_t idx = prev_index + 1 + (int64_t) k;
+    int64_t t = raft_term_at(s, idx);
+    if (t == -1)
+      break; /* past our end: append from here */
+    if (t != entries[k].term) {
+      out->below_commit = idx <= s->commitIndex;
+      g_array_set_size(s->log, (guint) (idx - 1));
+      out->truncated_from = idx;
+      break;
+    }
+    k++;
+  }
+  if (k == n)
+    return;
+  out->first_new = prev_index + 1 + (int64_t) k;
+  for (; k < n; k++) {
+    RaftEntry e = entries[k];
+    const RaftEntry *prev = raft_entry_at(s, raft_last_index(s));
+    e.chain = raft_chain(prev ? prev->chain : 0, &e);
+    g_array_append_val(s->log, e);
+  }
+}
+
+int64_t raft_conflict_hint(const RaftState *s, int64_t prev_index)
+{
+  int64_t last = raft_last_index(s);
+  if (prev_index > last)
+    return last + 1;
+  int64_t t = raft_term_at(s, prev_index);
+  int64_t i = prev_index;
+  while (i > 1 && raft_term_at(s, i - 1) == t && i - 1 > s->commitIndex)
+    i--;
+  return i < 1 ? 1 : i;
+}
+
+int64_t raft_commit_advance(const RaftState *s, const int64_t *match, guint n, gboolean old_terms)
+{
+  for (int64_t N = raft_last_index(s); N > s->commitIndex; N--) {
+    int64_t t = raft_term_at(s, N);
+    if (!old_terms && t != s->currentTerm) {
+      if (t < s->currentTerm)
+        break; /* terms only fall going back: no earlier N qualifies */
+      continue;
+    }
+    guint count = 0;
+    for (guint i = 0; i < n; i++)
+      if (match[i] >= N)
+        count++;
+    if (2 * count > n)
+      return N;
+  }
+  return s->commitIndex;
+}
+
+void raft_recover(RaftState *s, const SimMsg *const *records, guint n)
+{
+  for (guint i = 0; i < n; i++) {
+    const SimMsg *r = records[i];
+    if (strcmp(r->type, "raft_term") == 0) {
+      s->currentTerm = sim_msg_get(r, "term", 0);
+      s->votedFor = -1;
+    } else if (strcmp(r->type, "raft_vote") == 0) {
+      s->currentTerm = sim_msg_get(r, "term", 0);
+      s->votedFor = (int) sim_msg_get(r, "vote", -1);
+    } else if (strcmp(r->type, "raft_entry") == 0) {
+      int64_t index = sim_msg_get(r, "index", 0);
+      if (index < 1 || index > raft_last_index(s) + 1)
+        continue; /* cannot happen with records this file wrote */
+      g_array_set_size(s->log, (guint) (index - 1));
+      RaftEntry e = { 0 };
+      raft_cmd_unpack(&e, sim_msg_get(r, "c", 0), sim_msg_get(r, "k", 0), sim_msg_get(r, "v", 0));
+      e.term = sim_msg_get(r, "term", 0);
+      const RaftEntry *prev = raft_entry_at(s, index - 1);
+      e.chain = raft_chain(prev ? prev->chain : 0, &e);
+      g_array_append_val(s->log, e);
+    } else if (strcmp(r->type, "raft_trunc") == 0) {
+      int64_t from = sim_msg_get(r, "from", 1);
+      if (from >= 1 && from <= raft_last_index(s))
+        g_array_set_size(s->log, (guint) (from - 1));
+    }
+  }
+}
+
+gboolean raft_cmd_packable(RaftCmdKind kind, int64_t a, int64_t b, uint64_t op)
+{
+  if (op >= (UINT64_C(1) << 59))
+    return FALSE;
+  if (kind == RAFT_CAS)
+    return a >= INT32_MIN && a <= INT32_MAX && b >= INT32_MIN && b <= INT32_MAX;
+  return TRUE;
+}
+
+void raft_cmd_pack(const RaftEntry *e, int64_t *c, int64_t *k, int64_t *v)
+{
+  *c = (int64_t) ((e->op << 4) | ((uint64_t) (e->has_key ? 1 : 0) << 2) | (uint64_t) e->kind);
+  *k = e->has_key ? e->key : 0;
+  if (e->kind == RAFT_WRITE)
+    *v = e->a;
+  else if (e->kind == RAFT_CAS)
+    *v = (int64_t) (((uint64_t) (uint32_t) (int32_t) e->a << 32) | (uint64_t) (uint32_t) (int32_t) e->b);
+  else
+    *v = 0;
+}
+
+void raft_cmd_unpack(RaftEntry *e, int64_t c, int64_t k, int64_t v)
+{
+  uint64_t u = (uint64_t) c;
+  e->kind = (RaftCmdKind) (u & 3);
+  e->has_key = (u >> 2) & 1;
+  e->op = u >> 4;
+  e->key = e->has_key ? k : 0;
+  e->a = e->b = 0;
+  if (e->kind == RAFT_WRITE)
+    e->a = v;
+  else if (e->kind == RAFT_CAS) {
+    e->a = (int32_t) (uint32_t) ((uint64_t) v >> 32);
+    e->b = (int32_t) (uint32_t) ((uint64_t) v & 0xffffffffu);
+  }
+}
+
+SimMsg raft_entry_record(int64_t index, const RaftEntry *e)
+{
+  int64_t c, k, v;
+  raft_cmd_pack(e, &c, &k, &v);
+  SimMsg r = sim_record("raft_entry");
+  sim_msg_set(&r, "index", index);
+  sim_msg_set(&r, "term", e->term);
+  sim_msg_set(&r, "c", c);
+  sim_msg_set(&r, "k", k);
+  sim_msg_set(&r, "v", v);
+  return r;
+}

@@ -1,0 +1,748 @@
+/* A Raft server (Ongaro & Ousterhout, USENIX ATC 2014, Figure 2 and §5;
+ * Ongaro's thesis, Stanford 2014: §6.4 the leader's no-op entry, §6.2
+ * CheckQuorum, §9.6 PreVote) replicating a key-value state machine.
+ *
+ * Roles follower, candidate, leader; a randomized election timeout drawn
+ * from `election_timeout` on the node's local clock; heartbeats every
+ * `heartbeat`. A message holds at most SIM_MSG_MAX_FIELDS int64 fields, so
+ * an AppendEntries carries at most one entry (t0, c0, k0, v0 beside term,
+ * prev, pt, commit); the leader keeps up to `max_batch` of them in flight
+ * per follower (a pipeline from nextIndex[]), and each heartbeat resends
+ * the window from nextIndex[] so a lost message costs one heartbeat.
+ *
+ * Client requests: the leader appends the command and answers after
+ * applying it; other servers answer NotLeader with the leader they know.
+ * The state machine applies each client op id once (a retried write that
+ * got into the log twice changes nothing the second time).
+ *
+ * Protocol events (read by the checker): raft_leader {term}, raft_append
+ * {index, term, chain}, raft_truncate {from}, raft_commit {index},
+ * raft_apply {index, term, chain}; after a restart raft_truncate {from = 1}
+ * and raft_append for every recovered entry. */
+#include "models/raft/raft.h"
+#include <string.h>
+
+enum { TAG_ELECTION = 1, TAG_HEARTBEAT = 2 };
+typedef enum { ROLE_FOLLOWER, ROLE_CANDIDATE, ROLE_LEADER } RaftRole;
+
+typedef struct {
+  gboolean ok, has;
+  int64_t value;
+} RaftResult;
+
+typedef struct {
+  RaftState st;
+  RaftRole role;
+  int self, leader;          /* leader: node id or -1 */
+  int *peers;                /* the other servers */
+  guint npeers, n;           /* n = npeers + 1 */
+  SimTime et_lo, et_hi, heartbeat;
+  gboolean prevote, check_quorum, old_terms, volatile_vote;
+  int64_t max_batch;
+  SimTimerId election_timer, heartbeat_timer;
+  /* Candidate (and pre-candidate) */
+  gboolean precandidate;
+  gboolean *votes;
+  guint nvotes;
+  /* Leader, per peer */
+  int64_t *nextIndex, *matchIndex;
+  int64_t *sent;             /* last index sent since nextIndex was set */
+  gboolean *probing;         /* one AppendEntries at a time until a match */
+  GArray **gaps;             /* pipelining: prev indices rejected (overtaken) */
+  SimTime *heard;            /* local clock of the peer's last reply */
+  SimTime leader_since;
+  SimTime leader_heard;      /* follower: last AppendEntries of the leader */
+  /* The key-value state machine */
+  GHashTable *kv;            /* int64 key → int64 value */
+  GHashTable *done;          /* op id → RaftResult */
+  GHashTable *waiting;       /* op id → client node id (answer after apply) */
+} RaftServer;
+
+extern const SimModel model_raft, model_raft_commit_old_terms, model_raft_volatile_vote;
+
+static void server_free(gpointer p)
+{
+  RaftServer *s = p;
+  raft_state_clear(&s->st);
+  g_free(s->peers);
+  g_free(s->votes);
+  g_free(s->nextIndex);
+  g_free(s->matchIndex);
+  g_free(s->sent);
+  g_free(s->probing);
+  for (guint i = 0; s->gaps && i < s->npeers; i++)
+    g_array_unref(s->gaps[i]);
+  g_free(s->gaps);
+  g_free(s->heard);
+  g_hash_table_unref(s->kv);
+  g_hash_table_unref(s->done);
+  g_hash_table_unref(s->waiting);
+  g_free(s);
+}
+
+static int peer_pos(const RaftServer *s, int id)
+{
+  for (guint i = 0; i < s->npeers; i++)
+    if (s->peers[i] == id)
+      return (int) i;
+  return -1;
+}
+
+/* "LO,HI" durations; FALSE on a bad text. */
+static gboolean parse_range(const char *text, SimTime *lo, SimTime *hi)
+{
+  g_auto(GStrv) parts = g_strsplit(text, ",", 3);
+  if (g_strv_length(parts) != 2)
+    return FALSE;
+  if (!sim_time_parse(g_strstrip(parts[0]), lo, NULL) || !sim_time_parse(g_strstrip(parts[1]), hi, NULL))
+    return FALSE;
+  return *lo > 0 && *hi >= *lo;
+}
+
+/* ---- timers ---- */
+
+static void reset_election_timer(SimNode *node, RaftServer *s)
+{
+  sim_timer_cancel(node, s->election_timer);
+  SimTime d = sim_rng_range(sim_node_rng(node), s->et_lo, s->et_hi);
+  s->election_timer = sim_timer_after(node, d, TAG_ELECTION);
+}
+
+/* ---- the state machine ---- */
+
+static RaftResult kv_apply(RaftServer *s, const RaftEntry *e)
+{
+  RaftResult r = { TRUE, FALSE, 0 };
+  if (e->kind == RAFT_NOOP)
+    return r;
+  gint64 op = (gint64) e->op;
+  RaftResult *old = g_hash_table_lookup(s->done, &op);
+  if (old)
+    return *old;
+  gint64 key = e->has_key ? e->key : G_MININT64;
+  gint64 *cur = g_hash_table_lookup(s->kv, &key);
+  switch (e->kind) {
+  case RAFT_READ:
+    r.has = cur != NULL;
+    r.value = cur ? *cur : 0;
+    break;
+  case RAFT_WRITE:
+  case RAFT_CAS:
+    if (e->kind == RAFT_CAS && (!cur || *cur != e->a)) {
+      r.ok = FALSE;
+      break;
+    }
+    {
+      gint64 *k = g_new(gint64, 1), *v = g_new(gint64, 1);
+      *k = key;
+      *v = e->kind == RAFT_WRITE ? e->a : e->b;
+      g_hash_table_replace(s->kv, k, v);
+    }
+    break;
+  default:
+    break;
+  }
+  gint64 *k = g_new(gint64, 1);
+  *k = op;
+  g_hash_table_insert(s->done, k, g_memdup2(&r, sizeof r));
+  return r;
+}
+
+static void reply_client(SimNode *node, int client, uint64_t op, const RaftResult *r)
+{
+  SimMsg *m = sim_msg_new(node, "Reply");
+  sim_msg_set(m, "op", (int64_t) op);
+  sim_msg_set(m, "ok", r->ok);
+  sim_msg_set(m, "has", r->has);
+  sim_msg_set(m, "v", r->value);
+  sim_send(node, client, m);
+}
+
+/* Figure 2, all servers: apply log[lastApplied+1 .. commitIndex]. */
+static void apply_committed(SimNode *node, RaftServer *s)
+{
+  while (s->st.lastApplied < s->st.commitIndex) {
+    const RaftEntry *e = raft_entry_at(&s->st, s->st.lastApplied + 1);
+    if (!e)
+      break; /* only a broken variant truncates below commitIndex */
+    s->st.lastApplied++;
+    RaftResult r = kv_apply(s, e);
+    SimMsg ev = sim_record("raft_apply");
+    sim_msg_set(&ev, "index", s->st.lastApplied);
+    sim_msg_set(&ev, "term", e->term);
+    sim_msg_set(&ev, "chain", e->chain);
+    sim_emit(node, &ev);
+    gint64 op = (gint64) e->op;
+    gpointer client;
+    if (e->kind != RAFT_NOOP && g_hash_table_lookup_extended(s->waiting, &op, NULL, &client)) {
+      reply_client(node, GPOINTER_TO_INT(client), e->op, &r);
+      g_hash_table_remove(s->waiting, &op);
+    }
+  }
+}
+
+static void set_commit(SimNode *node, RaftServer *s, int64_t index)
+{
+  if (index <= s->st.commitIndex)
+    return;
+  s->st.commitIndex = index;
+  SimMsg ev = sim_record("raft_commit");
+  sim_msg_set(&ev, "index", index);
+  sim_emit(node, &ev);
+  apply_committed(node, s);
+}
+
+/* ---- roles ---- */
+
+/* Adopts a higher term (votedFor cleared, persisted) and becomes follower. */
+static void become_follower(SimNode *node, RaftServer *s, int64_t term)
+{
+  if (term > s->st.currentTerm) {
+    s->st.currentTerm = term;
+    s->st.votedFor = -1;
+    raft_log_save_term(node, term);
+    s->leader = -1;
+  }
+  gboolean was_leader = s->role == ROLE_LEADER;
+  s->role = ROLE_FOLLOWER;
+  s->precandidate = FALSE;
+  if (was_leader) {
+    sim_timer_cancel(node, s->heartbeat_timer);
+    s->heartbeat_timer = 0;
+    s->leader = -1;
+  }
+  if (was_leader || !s->election_timer)
+    reset_election_timer(node, s);
+}
+
+static void send_append(SimNode *node, RaftServer *s, int peer, int64_t prev, gboolean with_entry)
+{
+  SimMsg *m = sim_msg_new(node, "AppendEntries");
+  sim_msg_set(m, "term", s->st.currentTerm);
+  sim_msg_set(m, "prev", prev);
+  sim_msg_set(m, "pt", raft_term_at(&s->st, prev));
+  sim_msg_set(m, "commit", s->st.commitIndex);
+  if (with_entry) {
+    const RaftEntry *e = raft_entry_at(&s->st, prev + 1);
+    int64_t c, k, v;
+    raft_cmd_pack(e, &c, &k, &v);
+    sim_msg_set(m, "t0", e->term);
+    sim_msg_set(m, "c0", c);
+    sim_msg_set(m, "k0", k);
+    sim_msg_set(m, "v0", v);
+  }
+  sim_send(node, peer, m);
+}
+
+/* Sends peer i the entries of its window not yet sent: from sent[i] + 1 up
+ * to nextIndex[i] - 1 + max_batch, or just nextIndex[i] while probing (after
+ * a rejection, until a success shows where the logs match). A heartbeat restarts the window at
+ * nextIndex[i] (recovering lost messages) and sends an empty AppendEntries
+ * when there is nothing to send. */
+static void send_window(SimNode *node, RaftServer *s, guint i, gboolean heartbeat)
+{
+  int64_t last = raft_last_index(&s->st);
+  if (heartbeat)
+    g_array_set_size(s->gaps[i], 0); /* the window goes again in full */
+  if (heartbeat || s->sent[i] < s->nextIndex[i] - 1)
+    s->sent[i] = s->nextIndex[i] - 1;
+  int64_t window = s->probing[i] ? 1 : s->max_batch;
+  int64_t limit = MIN(last, s->nextIndex[i] - 1 + window);
+  if (s->sent[i] >= limit) {
+    if (heartbeat)
+      send_append(node, s, s->peers[i], s->nextIndex[i] - 1, FALSE);
+    return;
+  }
+  for (int64_t idx = s->sent[i] + 1; idx <= limit; idx++)
+    send_append(node, s, s->peers[i], idx - 1, TRUE);
+  s->sent[i] = limit;
+}
+
+static void leader_commit(SimNode *node, RaftServer *s)
+{
+  int64_t *match = g_newa(int64_t, s->n);
+  for (guint i = 0; i < s->npeers; i++)
+    match[i] = s->matchIndex[i];
+  match[s->npeers] = raft_last_index(&s->st);
+  set_commit(node, s, raft_commit_advance(&s->st, match, s->n, s->old_terms));
+}
+
+/* The leader appends a command of its term, persists it and sends it. */
+static void leader_append(SimNode *node, RaftServer *s, RaftEntry e)
+{
+  e.term = s->st.currentTerm;
+  RaftAppendResult res;
+  int64_t last = raft_last_index(&s->st);
+  raft_append_entries(&s->st, last, &e, 1, &res);
+  raft_log_save_entry(node, last + 1, raft_entry_at(&s->st, last + 1));
+  raft_emit_append(node, &s->st, last + 1);
+  for (guint i = 0; i < s->npeers; i++)
+    send_window(node, s, i, FALSE);
+  leader_commit(node, s);
+}
+
+static void become_leader(SimNode *node, RaftServer *s)
+{
+  s->role = ROLE_LEADER;
+  s->leader = s->self;
+  s->precandidate = FALSE;
+  sim_timer_cancel(node, s->election_timer);
+  s->election_timer = 0;
+  SimTime now = sim_node_clock(node);
+  s->leader_since = now;
+  int64_t last = raft_last_index(&s->st);
+  for (guint i = 0; i < s->npeers; i++) {
+    s->nextIndex[i] = last + 1;
+    s->matchIndex[i] = 0;
+    s->sent[i] = last;
+    s->probing[i] = TRUE;
+    g_array_set_size(s->gaps[i], 0);
+    s->heard[i] = now;
+  }
+  SimMsg ev = sim_record("raft_leader");
+  sim_msg_set(&ev, "term", s->st.currentTerm);
+  sim_emit(node, &ev);
+  sim_metric_add(sim_node_sim(node), "raft_leaders_elected", 1);
+  RaftEntry noop = { 0 };
+  leader_append(node, s, noop);
+  for (guint i = 0; i < s->npeers; i++)
+    send_window(node, s, i, TRUE);
+  sim_timer_cancel(node, s->heartbeat_timer);
+  s->heartbeat_timer = sim_timer_after(node, s->heartbeat, TAG_HEARTBEAT);
+}
+
+static void send_vote_requests(SimNode *node, RaftServer *s, const char *type, int64_t term)
+{
+  for (guint i = 0; i < s->npeers; i++) {
+    SimMsg *m = sim_msg_new(node, type);
+    sim_msg_set(m, "term", term);
+    sim_msg_set(m, "lli", raft_last_index(&s->st));
+    sim_msg_set(m, "llt", raft_last_term(&s->st));
+    sim_send(node, s->peers[i], m);
+  }
+}
+
+static void start_election(SimNode *node, RaftServer *s)
+{
+  s->st.currentTerm++;
+  s->st.votedFor = s->self;
+  if (s->volatile_vote)
+    raft_log_save_term(node, s->st.currentTerm);
+  else
+    raft_log_save_vote(node, s->st.currentTerm, s->self);
+  s->role = ROLE_CANDIDATE;
+  s->precandidate = FALSE;
+  s->leader = -1;
+  memset(s->votes, 0, s->npeers * sizeof *s->votes);
+  s->nvotes = 1;
+  sim_metric_add(sim_node_sim(node), "raft_elections", 1);
+  reset_election_timer(node, s);
+  if (2 * s->nvotes > s->n) {
+    become_leader(node, s);
+    return;
+  }
+  send_vote_requests(node, s, "RequestVote", s->st.currentTerm);
+}
+
+/* Thesis §9.6: ask whether an election for currentTerm + 1 could win
+ * before disrupting anyone with a higher term. */
+static void start_prevote(SimNode *node, RaftServer *s)
+{
+  s->precandidate = TRUE;
+  memset(s->votes, 0, s->npeers * sizeof *s->votes);
+  s->nvotes = 1;
+  reset_election_timer(node, s);
+  if (2 * s->nvotes > s->n) {
+    start_election(node, s);
+    return;
+  }
+  send_vote_requests(node, s, "PreVote", s->st.currentTerm + 1);
+}
+
+/* A follower that heard from a leader less than the minimum election
+ * timeout ago (or a leader, with CheckQuorum) keeps it: vote requests from
+ * a disrupting server are refused without adopting their term (§4.2.3). */
+static gboolean in_lease(SimNode *node, const RaftServer *s)
+{
+  if (s->role == ROLE_LEADER)
+    return TRUE;
+  return s->role == ROLE_FOLLOWER && s->leader >= 0
+         && sim_node_clock(node) - s->leader_heard < s->et_lo;
+}
+
+/* ---- messages ---- */
+
+static void on_request_vote(SimNode *node, RaftServer *s, const SimMsg *msg)
+{
+  int64_t term = sim_msg_get(msg, "term", 0);
+  int64_t lli = sim_msg_get(msg, "lli", 0), llt = sim_msg_get(msg, "llt", 0);
+  gboolean granted = FALSE;
+  if (!(s->check_quorum && term > s->st.currentTerm && in_lease(node, s))) {
+    if (term > s->st.currentTerm)
+      become_follower(node, s, term);
+    granted = raft_vote_granted(&s->st, term, msg->src, lli, llt);
+    if (granted) {
+      if (s->st.votedFor != msg->src && !s->volatile_vote)
+        raft_log_save_vote(node, term, msg->src);
+      s->st.votedFor = msg->src;
+      reset_election_timer(node, s);
+    }
+  }
+  SimMsg *m = sim_msg_new(node, "RequestVoteReply");
+  sim_msg_set(m, "term", s->st.currentTerm);
+  sim_msg_set(m, "granted", granted);
+  sim_send(node, msg->src, m);
+}
+
+static void on_prevote(SimNode *node, RaftServer *s, const SimMsg *msg)
+{
+  int64_t term = sim_msg_get(msg, "term", 0);
+  int64_t lli = sim_msg_get(msg, "lli", 0), llt = sim_msg_get(msg, "llt", 0);
+  gboolean granted = term > s->st.currentTerm && !in_lease(node, s)
+                     && raft_log_up_to_date(&s->st, lli, llt);
+  SimMsg *m = sim_msg_new(node, "PreVoteReply");
+  sim_msg_set(m, "term", granted ? term : s->st.currentTerm);
+  sim_msg_set(m, "granted", granted);
+  sim_send(node, msg->src, m);
+}
+
+static void count_vote(SimNode *node, RaftServer *s, int src)
+{
+  int p = peer_pos(s, src);
+  if (p < 0 || s->votes[p])
+    return;
+  s->votes[p] = TRUE;
+  s->nvotes++;
+  if (2 * s->nvotes <= s->n)
+    return;
+  if (s->precandidate)
+    start_election(node, s);
+  else
+    become_leader(node, s);
+}
+
+static void on_vote_reply(SimNode *node, RaftServer *s, const SimMsg *msg, gboolean pre)
+{
+  int64_t term = sim_msg_get(msg, "term", 0);
+  gboolean granted = sim_msg_get(msg, "granted", 0) != 0;
+  if (!granted) {
+    if (term > s->st.currentTerm)
+      become_follower(node, s, term);
+    return;
+  }
+  if (pre) {
+    if (s->role == ROLE_FOLLOWER && s->precandidate && term == s->st.currentTerm + 1)
+      count_vote(node, s, msg->src);
+  } else if (s->role == ROLE_CANDIDATE && term == s->st.currentTerm) {
+    count_vote(node, s, msg->src);
+  }
+}
+
+static void reply_append(SimNode *node, RaftServer *s, int to, gboolean ok, int64_t prev, int64_t match,
+                         int64_t hint)
+{
+  SimMsg *m = sim_msg_new(node, "AppendEntriesReply");
+  sim_msg_set(m, "term", s->st.currentTerm);
+  sim_msg_set(m, "success", ok);
+  sim_msg_set(m, "prev", prev);
+  sim_msg_set(m, "match", match);
+  sim_msg_set(m, "hint", hint);
+  sim_send(node, to, m);
+}
+
+static void on_append_entries(SimNode *node, RaftServer *s, const SimMsg *msg)
+{
+  int64_t term = sim_msg_get(msg, "term", 0);
+  if (term < s->st.currentTerm) {
+    reply_append(node, s, msg->src, FALSE, sim_msg_get(msg, "prev", 0), 0, 0);
+    return;
+  }
+  if (term > s->st.currentTerm || s->role != ROLE_FOLLOWER)
+    become_follower(node, s, term);
+  s->leader = msg->src;
+  s->precandidate = FALSE;
+  s->leader_heard = sim_node_clock(node);
+  reset_election_timer(node, s);
+  int64_t prev = sim_msg_get(msg, "prev", 0), pt = sim_msg_get(msg, "pt", 0);
+  if (!raft_append_consistent(&s->st, prev, pt)) {
+    reply_append(node, s, msg->src, FALSE, prev, 0, raft_conflict_hint(&s->st, prev));
+    return;
+  }
+  guint n = sim_msg_has(msg, "t0") ? 1 : 0;
+  RaftEntry e = { 0 };
+  if (n) {
+    raft_cmd_unpack(&e, sim_msg_get(msg, "c0", 0), sim_msg_get(msg, "k0", 0), sim_msg_get(msg, "v0", 0));
+    e.term = sim_msg_get(msg, "t0", 0);
+  }
+  RaftAppendResult res;
+  raft_append_entries(&s->st, prev, &e, n, &res);
+  if (res.below_commit)
+    sim_metric_add(sim_node_sim(node), "raft_committed_truncations", 1);
+  if (res.truncated_from) {
+    raft_log_save_trunc(node, res.truncated_from);
+    raft_emit_truncate(node, res.truncated_from);
+  }
+  if (res.first_new)
+    for (int64_t i = res.first_new; i <= raft_last_index(&s->st); i++) {
+      raft_log_save_entry(node, i, raft_entry_at(&s->st, i));
+      raft_emit_append(node, &s->st, i);
+    }
+  int64_t leader_commit = sim_msg_get(msg, "commit", 0);
+  set_commit(node, s, MIN(leader_commit, prev + (int64_t) n));
+  reply_append(node, s, msg->src, TRUE, prev, prev + (int64_t) n, 0);
+}
+
+/* Pipelining: resends, once, each entry the follower rejected because it
+ * overtook its predecessor (prev index r in gaps[p]) as soon as the
+ * follower is known to hold r. */
+static void resend_gaps(SimNode *node, RaftServer *s, guint p)
+{
+  GArray *gaps = s->gaps[p];
+  for (guint k = 0; k < gaps->len;) {
+    int64_t r = g_array_index(gaps, int64_t, k);
+    if (r > s->matchIndex[p]) {
+      k++;
+      continue;
+    }
+    if (r + 1 > s->matchIndex[p] && r + 1 <= raft_last_index(&s->st))
+      send_append(node, s, s->peers[p], r, TRUE);
+    g_array_remove_index_fast(gaps, k);
+  }
+}
+
+static void on_append_reply(SimNode *node, RaftServer *s, const SimMsg *msg)
+{
+  int64_t term = sim_msg_get(msg, "term", 0);
+  if (term > s->st.currentTerm) {
+    become_follower(node, s, term);
+    return;
+  }
+  int p = peer_pos(s, msg->src);
+  if (s->role != ROLE_LEADER || term != s->st.currentTerm || p < 0)
+    return;
+  s->heard[p] = sim_node_clock(node);
+  if (sim_msg_get(msg, "success", 0)) {
+    int64_t m = sim_msg_get(msg, "match", 0);
+    if (m > s->matchIndex[p])
+      s->matchIndex[p] = m;
+    if (m + 1 > s->nextIndex[p])
+      s->nextIndex[p] = m + 1;
+    s->probing[p] = FALSE;
+    leader_commit(node, s);
+    resend_gaps(node, s, (guint) p);
+    send_window(node, s, (guint) p, FALSE);
+    return;
+  }
+  int64_t rejected = sim_msg_get(msg, "prev", 0);
+  if (!s->probing[p]) {
+    /* Pipelining, the logs match up to matchIndex and every later entry
+     * went out in order: a rejection means entry rejected + 1 overtook its
+     * predecessor (links need not keep order) or the predecessor was lost.
+     * It is sent again once the follower holds its predecessor (a lost one
+     * comes with the next heartbeat's window). Only if too many are
+     * outstanding does the leader fall back to probing. */
+    if (rejected + 1 <= s->matchIndex[p])
+      return;
+    GArray *gaps = s->gaps[(guint) p];
+    for (guint k = 0; k < gaps->len; k++)
+      if (g_array_index(gaps, int64_t, k) == rejected)
+        return;
+    if (gaps->len < (guint) MIN(s->max_batch, 1024)) {
+      g_array_append_val(gaps, rejected);
+      resend_gaps(node, s, (guint) p);
+      return;
+    }
+    g_array_set_size(gaps, 0);
+  } else if (rejected <= s->matchIndex[p] || rejected != s->nextIndex[p] - 1) {
+    /* Probing: a rejection of another index than the one probed is late
+     * (reordered or duplicated), as in etcd's maybeDecrTo. */
+    return;
+  }
+  /* Back off to the follower's hint and probe one entry at a time until a
+   * success shows where the logs match. */
+  s->nextIndex[p] = MAX(s->matchIndex[p] + 1, MIN(rejected, sim_msg_get(msg, "hint", 1)));
+  s->sent[p] = s->nextIndex[p] - 1;
+  s->probing[p] = TRUE;
+  send_window(node, s, (guint) p, FALSE);
+}
+
+static void on_client_request(SimNode *node, RaftServer *s, const SimMsg *msg)
+{
+  int64_t op = sim_msg_get(msg, "op", 0);
+  if (s->role != ROLE_LEADER) {
+    SimMsg *m = sim_msg_new(node, "NotLeader");
+    sim_msg_set(m, "op", op);
+    sim_msg_set(m, "leader", s->leader);
+    sim_send(node, msg->src, m);
+    return;
+  }
+  gint64 key = op;
+  RaftResult *done = g_hash_table_lookup(s->done, &key);
+  if (done) {
+    reply_client(node, msg->src, (uint64_t) op, done);
+    return;
+  }
+  gboolean again = g_hash_table_contains(s->waiting, &key);
+  gint64 *k = g_new(gint64, 1);
+  *k = op;
+  g_hash_table_replace(s->waiting, k, GINT_TO_POINTER(msg->src));
+  if (again)
+    return; /* already in this leader's log: answered when applied */
+  RaftEntry e = { 0 };
+  raft_cmd_unpack(&e, sim_msg_get(msg, "c", 0), sim_msg_get(msg, "k", 0), sim_msg_get(msg, "v", 0));
+  leader_append(node, s, e);
+}
+
+static void server_on_message(SimNode *node, const SimMsg *msg)
+{
+  RaftServer *s = sim_node_data(node);
+  const char *t = msg->type;
+  if (strcmp(t, "AppendEntries") == 0)
+    on_append_entries(node, s, msg);
+  else if (strcmp(t, "AppendEntriesReply") == 0)
+    on_append_reply(node, s, msg);
+  else if (strcmp(t, "RequestVote") == 0)
+    on_request_vote(node, s, msg);
+  else if (strcmp(t, "RequestVoteReply") == 0)
+    on_vote_reply(node, s, msg, FALSE);
+  else if (strcmp(t, "PreVote") == 0)
+    on_prevote(node, s, msg);
+  else if (strcmp(t, "PreVoteReply") == 0)
+    on_vote_reply(node, s, msg, TRUE);
+  else if (strcmp(t, "Request") == 0)
+    on_client_request(node, s, msg);
+}
+
+/* CheckQuorum (thesis §6.2): a leader that has not heard from a majority
+ * within the minimum election timeout steps down. */
+static gboolean leader_has_quorum(SimNode *node, const RaftServer *s)
+{
+  SimTime now = sim_node_clock(node);
+  if (now - s->leader_since < s->et_lo)
+    return TRUE;
+  guint live = 1;
+  for (guint i = 0; i < s->npeers; i++)
+    if (now - s->heard[i] < s->et_lo)
+      live++;
+  return 2 * live > s->n;
+}
+
+static void server_on_timer(SimNode *node, uint64_t tag)
+{
+  RaftServer *s = sim_node_data(node);
+  if (tag == TAG_ELECTION) {
+    s->election_timer = 0;
+    if (s->role == ROLE_LEADER)
+      return;
+    if (s->prevote)
+      start_prevote(node, s);
+    else
+      start_election(node, s);
+  } else if (tag == TAG_HEARTBEAT) {
+    s->heartbeat_timer = 0;
+    if (s->role != ROLE_LEADER)
+      return;
+    if (s->check_quorum && !leader_has_quorum(node, s)) {
+      sim_metric_add(sim_node_sim(node), "raft_check_quorum_stepdowns", 1);
+      become_follower(node, s, s->st.currentTerm);
+      return;
+    }
+    for (guint i = 0; i < s->npeers; i++)
+      send_window(node, s, i, TRUE);
+    s->heartbeat_timer = sim_timer_after(node, s->heartbeat, TAG_HEARTBEAT);
+  }
+}
+
+static void server_start(SimNode *node)
+{
+  RaftServer *s = g_new0(RaftServer, 1);
+  raft_state_init(&s->st);
+  s->self = sim_node_id(node);
+  s->leader = -1;
+  const SimModel *model = sim_node_model(node);
+  s->old_terms = model == &model_raft_commit_old_terms;
+  s->volatile_vote = model == &model_raft_volatile_vote;
+  s->kv = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+  s->done = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+  s->waiting = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+  sim_node_set_data(node, s, server_free);
+  guint count = 0;
+  const int *ids = sim_node_param_nodes(node, "peers", &count);
+  s->peers = g_new0(int, count + 1);
+  for (guint i = 0; i < count; i++)
+    if (ids[i] != s->self && peer_pos(s, ids[i]) < 0)
+      s->peers[s->npeers++] = ids[i];
+  s->n = s->npeers + 1;
+  if (count == 0) {
+    sim_fail(sim_node_sim(node), "node '%s' (%s): parameter peers names no server (list every server of the cluster)",
+             sim_node_name(node), model->name);
+    return;
+  }
+  s->votes = g_new0(gboolean, s->npeers + 1);
+  s->nextIndex = g_new0(int64_t, s->npeers + 1);
+  s->matchIndex = g_new0(int64_t, s->npeers + 1);
+  s->sent = g_new0(int64_t, s->npeers + 1);
+  s->probing = g_new0(gboolean, s->npeers + 1);
+  s->gaps = g_new0(GArray *, s->npeers + 1);
+  for (guint i = 0; i < s->npeers; i++)
+    s->gaps[i] = g_array_new(FALSE, FALSE, sizeof(int64_t));
+  s->heard = g_new0(SimTime, s->npeers + 1);
+  s->heartbeat = sim_node_param_duration(node, "heartbeat");
+  s->prevote = sim_node_param_bool(node, "prevote");
+  s->check_quorum = sim_node_param_bool(node, "check_quorum");
+  s->max_batch = sim_node_param_int(node, "max_batch");
+  const char *range = sim_node_param_string(node, "election_timeout");
+  if (!parse_range(range, &s->et_lo, &s->et_hi)) {
+    sim_fail(sim_node_sim(node), "node '%s': election_timeout \"%s\" is not \"LO,HI\" with 0 < LO <= HI",
+             sim_node_name(node), range);
+    return;
+  }
+  if (s->heartbeat <= 0) {
+    sim_fail(sim_node_sim(node), "node '%s': heartbeat must be > 0", sim_node_name(node));
+    return;
+  }
+  raft_log_load(node, &s->st);
+  if (sim_node_incarnation(node) > 0) {
+    raft_emit_truncate(node, 1);
+    for (int64_t i = 1; i <= raft_last_index(&s->st); i++)
+      raft_emit_append(node, &s->st, i);
+  }
+  reset_election_timer(node, s);
+}
+
+static const SimParamSpec server_params[] = {
+  { "peers", SIM_PARAM_NODES, "", "every server of the cluster, comma-separated, this one listed or not (required; a one-server cluster names itself)", 0, 0 },
+  { "election_timeout", SIM_PARAM_STRING, "150ms,300ms", "\"LO,HI\": each election timeout is uniform in [LO, HI] on the node's local clock", 0, 0 },
+  { "heartbeat", SIM_PARAM_DURATION, "50ms", "the leader's AppendEntries period (also resends unacknowledged entries)", 0, 0 },
+  { "prevote", SIM_PARAM_BOOL, "false", "PreVote (thesis §9.6): ask for votes for term+1 before incrementing the term", 0, 0 },
+  { "check_quorum", SIM_PARAM_BOOL, "false", "CheckQuorum (thesis §6.2): a leader without replies from a majority for the minimum election timeout steps down; vote requests within a leader's lease are refused", 0, 0 },
+  { "max_batch", SIM_PARAM_INT, "64", "entries in flight per follower (each AppendEntries carries one entry: a message has at most 8 fields)", 1, 1000000 },
+  { NULL },
+};
+
+const SimModel model_raft = {
+  .name = "raft",
+  .summary = "Raft server (Ongaro & Ousterhout 2014) replicating a key-value map; clients use kv.raft",
+  .params = server_params,
+  .init = server_start,
+  .on_message = server_on_message,
+  .on_timer = server_on_timer,
+};
+
+const SimModel model_raft_commit_old_terms = {
+  .name = "raft.commit_old_terms",
+  .summary = "BROKEN Raft: a leader commits entries of earlier terms by counting replicas (the paper's Figure 8 loss)",
+  .params = server_params,
+  .init = server_start,
+  .on_message = server_on_message,
+  .on_timer = server_on_timer,
+};
+
+const SimModel model_raft_volatile_vote = {
+  .name = "raft.volatile_vote",
+  .summary = "BROKEN Raft: votedFor is not persisted, so a restarted server can vote twice in one term",
+  .params = server_params,
+  .init = server_start,
+  .on_message = server_on_message,
+  .on_timer = server_on_timer,
+};
