@@ -3,6 +3,7 @@
  * its init as the real servers do, and the test emits scripted raft_*
  * events from its nodes, one per millisecond. Each history asserts how
  * many violations of each of the four invariants it must produce. */
+#include "models/kv/kv.h"
 #include "models/raft/raft_check.h"
 #include "sim/kernel/model.h"
 #include <CUnit/CUnit.h>
@@ -287,6 +288,42 @@ static void test_stray_indexes(void)
   ASSERT_COUNTS(RUN(steps, 2), 0, 0, 0, 0);
 }
 
+/* kv.raft's end-of-run check (kv_lincheck_history, which takes the
+ * cas-register model when the history has a cas, as kv.raft's does): a
+ * write of 1, a cas from 1 to 2, then a read. Returning 2 is linearizable;
+ * returning 1 after the cas completed is not. */
+static guint64 lincheck_read_after_cas(int64_t returned, double *metric)
+{
+  Sim *sim = sim_new(1);
+  GError *error = NULL;
+  int id = sim_add_node(sim, "c1", &other_model, NULL, &error);
+  CU_ASSERT_PTR_NULL(error);
+  sim_run(sim, SIM_MS);
+  SimNode *c = sim_node(sim, id);
+  SimValue key = sim_value_int(7), one = sim_value_int(1), cas = sim_value_pair(1, 2);
+  SimValue nil = sim_value_nil(), got = sim_value_int(returned);
+  uint64_t op = sim_op_invoke(c, "write", &key, &one, 0);
+  sim_op_complete(c, op, SIM_OP_OK, &one);
+  op = sim_op_invoke(c, "cas", &key, &cas, 0);
+  sim_op_complete(c, op, SIM_OP_OK, &cas);
+  op = sim_op_invoke(c, "read", &key, &nil, 0);
+  sim_op_complete(c, op, SIM_OP_OK, &got);
+  kv_lincheck_history(sim, &c, 1, 0, "linearizable", "raft");
+  guint64 v = sim_violations(sim, "linearizable");
+  CU_ASSERT(sim_metric_get(sim, "raft_lincheck", metric));
+  sim_free(sim);
+  return v;
+}
+
+static void test_lincheck_cas(void)
+{
+  double metric = -2;
+  CU_ASSERT_EQUAL(lincheck_read_after_cas(2, &metric), 0);
+  CU_ASSERT_EQUAL(metric, 1);
+  CU_ASSERT_EQUAL(lincheck_read_after_cas(1, &metric), 1);
+  CU_ASSERT_EQUAL(metric, 0);
+}
+
 void suite_raft_check(void)
 {
   CU_pSuite s = CU_add_suite("raft_check", NULL, NULL);
@@ -298,4 +335,5 @@ void suite_raft_check(void)
   CU_add_test(s, "truncation then a legitimate re-append violates nothing", test_truncate_then_reappend);
   CU_add_test(s, "Figure 8 as events: leader_completeness and state_machine_safety", test_figure8_events);
   CU_add_test(s, "stray indexes are ignored", test_stray_indexes);
+  CU_add_test(s, "kv.raft histories: linearizable over read, write and cas", test_lincheck_cas);
 }
