@@ -51,9 +51,7 @@ end
 node("c", "kv.raft", { servers = peers, retry_after = "50ms" })
 workload("c", { ops = { "write" }, keys = 1, think = "20ms", timeout = "2s" })
 
-local function both(a, b, on)
-  if on then cut(a, b); cut(b, a) else restore(a, b); restore(b, a) end
-end
+local function cut_both(a, b) cut(a, b); cut(b, a) end
 
 local terms = {}            -- the term of each of the four elections
 local committed_old = false -- S1 reported index 2 committed in (c): metric figure8_old_entry_committed
@@ -80,8 +78,8 @@ timeline(function()
   -- (c) S1 comes back; S4 cannot hear it.
   phase = "c"
   heal()
-  both("S1", "S4", true)
-  both("S1", "S5", true)
+  cut_both("S1", "S4")
+  cut_both("S1", "S5")
   restart("S1")
   terms[3] = wait_for({ kind = "event", type = "raft_leader", node = "S1" }).msg.term
   wait_for { kind = "event", type = "raft_append", node = "S3", index = 2 }
@@ -94,7 +92,7 @@ timeline(function()
   -- (d) S5 comes back and is elected by S3 and S4.
   phase = "d"
   heal()
-  both("S1", "S5", true)
+  cut_both("S1", "S5")
   restart("S5")
   terms[4] = wait_for({ kind = "event", type = "raft_leader", node = "S5" }).msg.term
   phase = "done"
