@@ -1,7 +1,9 @@
 -- The Raft paper's Figure 8 (Ongaro & Ousterhout, USENIX ATC 2014, §5.4.2):
 -- why a leader must not count replicas to commit an entry of an earlier
--- term. Five servers S1..S5; every step of the schedule is triggered by a
--- protocol event, so the same story plays out at every seed:
+-- term. Five servers S1..S5; every step of the schedule waits for a
+-- protocol event or a delivery, never for a time (the 1 ms sleeps only let
+-- a handler finish before a crash), so the same story plays out at every
+-- seed:
 --
 --  (a) S1 leads (term 1); its entry at index 2 reaches S2 only (S3, S4, S5
 --      are partitioned away), then S1 crashes.
