@@ -137,6 +137,8 @@ scenarios/raft_figure8.lua 1 60fd066f7414350bc86c87f2d6938eb2
 scenarios/raft_figure8.lua 2 437cb10700db55149d15b146c4ad04de
 scenarios/raft_isolate.lua 1 bab508e70eadc76c20612bbd9c7dc0a5
 scenarios/raft_isolate.lua 2 9e47c5d285b5dfa676fdfdfd94b6174d
+scenarios/raft_volatile_vote.lua 1 97c9d71dae11b27a15728f8d406d240c
+scenarios/raft_volatile_vote.lua 2 7ffad39b7154dc73442d601d0a7223ae
 scenarios/replication_bandwidth.lua 1 44113953d5aa8b25932488983510e042
 scenarios/replication_bandwidth.lua 2 44113953d5aa8b25932488983510e042
 scenarios/retry_amplification.lua 1 3462d060e519b6b08edb7b406b737bc3
