@@ -20,6 +20,7 @@
  * raft_apply {index, term, chain}; after a restart raft_truncate {from = 1}
  * and raft_append for every recovered entry. */
 #include "models/raft/raft.h"
+#include "models/raft/raft_check.h"
 #include <string.h>
 
 enum { TAG_ELECTION = 1, TAG_HEARTBEAT = 2 };
@@ -655,6 +656,7 @@ static void server_on_timer(SimNode *node, uint64_t tag)
 
 static void server_start(SimNode *node)
 {
+  raft_check_attach(node);
   RaftServer *s = g_new0(RaftServer, 1);
   raft_state_init(&s->st);
   s->self = sim_node_id(node);
