@@ -353,6 +353,38 @@ static void test_clusters_under_faults(void)
       }
 }
 
+/* Runs scenarios/raft_isolate.lua and returns metric `name` (-1 if absent). */
+static double isolate_metric(uint64_t seed, const char *isolate, const char *prevote,
+                             const char *check_quorum, const char *name)
+{
+  g_autoptr(GHashTable) over = g_hash_table_new(g_str_hash, g_str_equal);
+  g_hash_table_insert(over, "isolate", (gpointer) isolate);
+  g_hash_table_insert(over, "prevote", (gpointer) prevote);
+  g_hash_table_insert(over, "check_quorum", (gpointer) check_quorum);
+  ScenarioOptions opt = SCENARIO_OPTIONS_DEFAULT;
+  GError *error = NULL;
+  g_autoptr(Scenario) sc = scenario_run("scenarios/raft_isolate.lua", seed, over, &opt, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+  double v = -1;
+  sim_metric_get(sc->sim, name, &v);
+  CU_ASSERT_EQUAL(sim_violations(sc->sim, "raft_apply_agree"), 0);
+  CU_ASSERT_EQUAL(sim_violations(sc->sim, "linearizable"), 0);
+  return v;
+}
+
+/* Thesis §9.6 and §6.2: a follower cut off for 2 s deposes the leader when
+ * it returns unless PreVote kept its term; a leader cut off from the
+ * majority steps down by itself only with CheckQuorum. */
+static void test_prevote_check_quorum(void)
+{
+  for (uint64_t seed = 1; seed <= 3; seed++) {
+    CU_ASSERT_TRUE(isolate_metric(seed, "follower", "false", "false", "raft_leaders_elected") >= 2);
+    CU_ASSERT_EQUAL(isolate_metric(seed, "follower", "true", "false", "raft_leaders_elected"), 1);
+    CU_ASSERT_EQUAL(isolate_metric(seed, "leader", "false", "false", "raft_check_quorum_stepdowns"), 0);
+    CU_ASSERT_EQUAL(isolate_metric(seed, "leader", "true", "true", "raft_check_quorum_stepdowns"), 1);
+  }
+}
+
 void suite_raft(void)
 {
   CU_pSuite s = CU_add_suite("raft", NULL, NULL);
@@ -364,4 +396,5 @@ void suite_raft(void)
   CU_add_test(s, "commands packed into message fields round-trip", test_cmd_pack);
   CU_add_test(s, "forced records survive lose-unsynced and a restart", test_forced_records_survive);
   CU_add_test(s, "3- and 5-server clusters under each network fault", test_clusters_under_faults);
+  CU_add_test(s, "PreVote keeps an isolated follower's term; CheckQuorum deposes an isolated leader", test_prevote_check_quorum);
 }

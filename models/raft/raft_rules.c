@@ -130,23 +130,28 @@ int64_t raft_conflict_hint(const RaftState *s, int64_t prev_index)
   return i < 1 ? 1 : i;
 }
 
+static int cmp_desc(const void *a, const void *b)
+{
+  int64_t x = *(const int64_t *) a, y = *(const int64_t *) b;
+  return (x < y) - (x > y);
+}
+
 int64_t raft_commit_advance(const RaftState *s, const int64_t *match, guint n, gboolean old_terms)
 {
-  for (int64_t N = raft_last_index(s); N > s->commitIndex; N--) {
-    int64_t t = raft_term_at(s, N);
-    if (!old_terms && t != s->currentTerm) {
-      if (t < s->currentTerm)
-        break; /* terms only fall going back: no earlier N qualifies */
-      continue;
-    }
-    guint count = 0;
-    for (guint i = 0; i < n; i++)
-      if (match[i] >= N)
-        count++;
-    if (2 * count > n)
-      return N;
-  }
-  return s->commitIndex;
+  if (n == 0)
+    return s->commitIndex;
+  /* The largest N held by a majority is the (n/2 + 1)-th largest match. */
+  int64_t *sorted = g_newa(int64_t, n);
+  memcpy(sorted, match, n * sizeof *sorted);
+  qsort(sorted, n, sizeof *sorted, cmp_desc);
+  int64_t N = MIN(sorted[n / 2], raft_last_index(s));
+  if (N <= s->commitIndex)
+    return s->commitIndex;
+  /* Terms never fall along a log: if log[N] is of an earlier term, so is
+   * every entry below it, and none may be committed by counting. */
+  if (!old_terms && raft_term_at(s, N) != s->currentTerm)
+    return s->commitIndex;
+  return N;
 }
 
 void raft_recover(RaftState *s, const SimMsg *const *records, guint n)

@@ -710,6 +710,17 @@ static void server_start(SimNode *node)
   reset_election_timer(node, s);
 }
 
+/* Counters are reported even when nothing counted them. */
+static void server_finish(Sim *sim, SimNode *const *nodes, guint count)
+{
+  (void) nodes;
+  (void) count;
+  sim_metric_add(sim, "raft_elections", 0);
+  sim_metric_add(sim, "raft_leaders_elected", 0);
+  sim_metric_add(sim, "raft_check_quorum_stepdowns", 0);
+  sim_metric_add(sim, "raft_committed_truncations", 0);
+}
+
 static const SimParamSpec server_params[] = {
   { "peers", SIM_PARAM_NODES, "", "every server of the cluster, comma-separated, this one listed or not (required; a one-server cluster names itself)", 0, 0 },
   { "election_timeout", SIM_PARAM_STRING, "150ms,300ms", "\"LO,HI\": each election timeout is uniform in [LO, HI] on the node's local clock", 0, 0 },
@@ -727,6 +738,7 @@ const SimModel model_raft = {
   .init = server_start,
   .on_message = server_on_message,
   .on_timer = server_on_timer,
+  .finish = server_finish,
 };
 
 const SimModel model_raft_commit_old_terms = {
@@ -736,6 +748,7 @@ const SimModel model_raft_commit_old_terms = {
   .init = server_start,
   .on_message = server_on_message,
   .on_timer = server_on_timer,
+  .finish = server_finish,
 };
 
 const SimModel model_raft_volatile_vote = {
@@ -745,4 +758,5 @@ const SimModel model_raft_volatile_vote = {
   .init = server_start,
   .on_message = server_on_message,
   .on_timer = server_on_timer,
+  .finish = server_finish,
 };

@@ -136,6 +136,8 @@ scenarios/raft_election_time.lua 2 0cc8092c53ea666b255c4f8b37250b35
 scenarios/raft_election_time.lua 3 af11f204547f29ee1af96a02510dd540 timeout_range=150ms,155ms
 scenarios/raft_faults.lua 1 94d91806688ab7871c4795702bfb3c58
 scenarios/raft_faults.lua 2 c1e1eaf2423aae47133e16fd81178579
+scenarios/raft_isolate.lua 1 bab508e70eadc76c20612bbd9c7dc0a5
+scenarios/raft_isolate.lua 2 9e47c5d285b5dfa676fdfdfd94b6174d
 scenarios/raft_majority.lua 1 e0a92722ca17f4e3c426d0b6b893a22a
 scenarios/raft_majority.lua 2 bf0e80ac577b192cc310d8ba2f19791c
 scenarios/raft_majority.lua 3 dbf55028fa9ae86db41bc28bf161663c check_quorum=false
