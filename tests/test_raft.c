@@ -385,6 +385,26 @@ static void test_prevote_check_quorum(void)
   }
 }
 
+/* Figure 2 persists votedFor: a server that voted in a term, crashed and
+ * restarted must not vote again in it. scenarios/raft_volatile_vote.lua
+ * schedules exactly that; raft keeps one leader per term, the
+ * raft.volatile_vote variant elects two in term 1. */
+static void test_volatile_vote_two_leaders(void)
+{
+  const char *models[] = { "raft", "raft.volatile_vote" };
+  for (uint64_t seed = 1; seed <= 3; seed++)
+    for (guint m = 0; m < G_N_ELEMENTS(models); m++) {
+      g_autoptr(GHashTable) over = g_hash_table_new(g_str_hash, g_str_equal);
+      g_hash_table_insert(over, "model", (gpointer) models[m]);
+      ScenarioOptions opt = SCENARIO_OPTIONS_DEFAULT;
+      GError *error = NULL;
+      g_autoptr(Scenario) sc = scenario_run("scenarios/raft_volatile_vote.lua", seed, over, &opt, &error);
+      CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+      guint64 v = sim_violations(sc->sim, "election_safety");
+      CU_ASSERT_TRUE(m == 0 ? v == 0 : v >= 1);
+    }
+}
+
 void suite_raft(void)
 {
   CU_pSuite s = CU_add_suite("raft", NULL, NULL);
@@ -397,4 +417,5 @@ void suite_raft(void)
   CU_add_test(s, "forced records survive lose-unsynced and a restart", test_forced_records_survive);
   CU_add_test(s, "3- and 5-server clusters under each network fault", test_clusters_under_faults);
   CU_add_test(s, "PreVote keeps an isolated follower's term; CheckQuorum deposes an isolated leader", test_prevote_check_quorum);
+  CU_add_test(s, "votedFor persisted: one leader per term; raft.volatile_vote elects two", test_volatile_vote_two_leaders);
 }

@@ -160,10 +160,10 @@ guint64 kv_metrics_replication(Sim *sim, SimNode *const *servers, guint n,
 /* ---- linearizability of the in-memory history (kv_lincheck.c) ---- */
 
 /* Checks the operations of `clients` in the run's history against the
- * register model (the cas-register model when any of them is a cas), key
- * by key, within `max_steps` model steps (0 = no
- * bound). Declares invariant `name`; records a violation when the history
- * is not linearizable, and sets metric PREFIX_lincheck (1 linearizable,
- * 0 not, -1 undecided within the bound). */
+ * register model (cas-register when any of them is a cas), key by key,
+ * within `max_steps` model steps (0 = no bound). Declares invariant
+ * `name`; records a violation when the history is not linearizable, and
+ * sets metric PREFIX_lincheck (1 linearizable, 0 not, -1 undecided within
+ * the bound). */
 void kv_lincheck_history(Sim *sim, SimNode *const *clients, guint n, guint64 max_steps,
                          const char *name, const char *prefix);
