@@ -23,6 +23,9 @@
 # raft_figure8.lua (issue 12) runs the broken commit rule at seeds 1-2 and
 # the correct one (variant=raft) at seeds 3-4; the Raft checker
 # (models/raft/raft_check.c) left the other raft_* digests as they were.
+# Issue 12's Raft scenarios came with the raft models: raft_election_time
+# (and 150-155 ms timeouts at seed 3), raft_majority (without CheckQuorum
+# at seed 3), raft_nemesis and the four raft_partial_partition files.
 #
 # A change that means to alter runs updates this table in the same
 # commit, saying why: regenerate a line with
@@ -131,12 +134,28 @@ scenarios/open_loop.lua 1 6ee257d095ce9cf52ddf64bcc6b320c9
 scenarios/open_loop.lua 2 9174127366eed96c6295f0f84f2b0f62
 scenarios/raft_basic.lua 1 7b528e9ee139298d0fafeb1d351fa539
 scenarios/raft_basic.lua 2 e92525c70fea06078b57c4dbe0c08c11
+scenarios/raft_election_time.lua 1 6493ddeea18ae354d933c39b607bfc39
+scenarios/raft_election_time.lua 2 0cc8092c53ea666b255c4f8b37250b35
+scenarios/raft_election_time.lua 3 af11f204547f29ee1af96a02510dd540 timeout_range=150ms,155ms
 scenarios/raft_faults.lua 1 94d91806688ab7871c4795702bfb3c58
 scenarios/raft_faults.lua 2 c1e1eaf2423aae47133e16fd81178579
 scenarios/raft_figure8.lua 1 60fd066f7414350bc86c87f2d6938eb2
 scenarios/raft_figure8.lua 2 437cb10700db55149d15b146c4ad04de
 scenarios/raft_isolate.lua 1 bab508e70eadc76c20612bbd9c7dc0a5
 scenarios/raft_isolate.lua 2 9e47c5d285b5dfa676fdfdfd94b6174d
+scenarios/raft_majority.lua 1 e0a92722ca17f4e3c426d0b6b893a22a
+scenarios/raft_majority.lua 2 bf0e80ac577b192cc310d8ba2f19791c
+scenarios/raft_majority.lua 3 dbf55028fa9ae86db41bc28bf161663c check_quorum=false
+scenarios/raft_nemesis.lua 1 efe01127d3987081c8d73771c005db42
+scenarios/raft_nemesis.lua 2 92272b807d4abf7dc45edff0e3d17736
+scenarios/raft_partial_partition.lua 1 a5b7f7d4b84cb44494a074365509373c
+scenarios/raft_partial_partition.lua 2 4b9cca3ad4c0630c0c918ba6c3f1dcc2
+scenarios/raft_partial_partition_inbound.lua 1 decd92a3586269843ec570cbd88ddc32
+scenarios/raft_partial_partition_inbound.lua 2 a05ce7a23823c5a7c257a3a17b53a38d
+scenarios/raft_partial_partition_inbound_prevote.lua 1 0d68adc98aac707fbfa908d6136901b0
+scenarios/raft_partial_partition_inbound_prevote.lua 2 37229e4eb9c7e5f305f74f09314b6eb5
+scenarios/raft_partial_partition_prevote.lua 1 7a4333cee1532368a48a42ef4e651c43
+scenarios/raft_partial_partition_prevote.lua 2 4924878bea929317aedd8771ad3a38d7
 scenarios/raft_volatile_vote.lua 1 97c9d71dae11b27a15728f8d406d240c
 scenarios/raft_volatile_vote.lua 2 7ffad39b7154dc73442d601d0a7223ae
 scenarios/replication_bandwidth.lua 1 44113953d5aa8b25932488983510e042

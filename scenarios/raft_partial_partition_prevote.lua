@@ -1,0 +1,3 @@
+-- raft_partial_partition.lua with protect = true (see there).
+variant = { protect = true }
+include("raft_partial_partition.lua")
