@@ -47,12 +47,14 @@ void lua_retry_open(lua_State *L);
 /* lua_service.c: node()'s options table at `opts` (nil: none), { service =
  * {...}, retry = {...} }, applied to node `id`, whose model is at
  * `model_idx`: a key the options leave out comes from the model's
- * model{ service =, retry = } when it is a Lua model that has one. A
- * service table at `t` applied to node `id`; the same table only checked
- * (nothing applied, the stack as it was). `what` names the call
- * ("node()", "clients{}", "model{}") in errors. */
-void lua_service_options(lua_State *L, int id, int opts, int model_idx, const char *what);
-void lua_service_apply(lua_State *L, int id, int t, const char *what);
+ * model{ service =, retry = } when it is a Lua model that has one.
+ * lua_service_check only checks a service table at `t` (nothing applied,
+ * the stack as it was). `what` names the call
+ * ("node()", "clients{}", "model{}") in errors. lua_node_apply does the
+ * applying: `service` and `retry` are absolute stack indexes, nil for
+ * none. */
+void lua_node_options(lua_State *L, int id, int opts, int model_idx, const char *what);
+void lua_node_apply(lua_State *L, int id, int service, int retry, int model_idx, const char *what);
 void lua_service_check(lua_State *L, int t, const char *what);
 
 /* lua_retry.c: a retry table at `t` (sim/kernel/retry.h) applied to node

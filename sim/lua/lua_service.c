@@ -137,7 +137,7 @@ static void apply(lua_State *L, int id, int t, const char *what)
   lua_settop(L, top);
 }
 
-void lua_service_options(lua_State *L, int id, int opts, int model_idx, const char *what)
+void lua_node_options(lua_State *L, int id, int opts, int model_idx, const char *what)
 {
   gboolean has_opts = !lua_isnoneornil(L, opts);
   if (has_opts && lua_type(L, opts) != LUA_TTABLE)
@@ -146,17 +146,31 @@ void lua_service_options(lua_State *L, int id, int opts, int model_idx, const ch
     static const char *const keys[] = { "retry", "service", NULL };
     lua_api_check_keys(L, opts, what, keys);
   }
+  int top = lua_gettop(L);
+  if (has_opts) {
+    lua_getfield(L, opts, "service");
+    lua_getfield(L, opts, "retry");
+  } else {
+    lua_pushnil(L);
+    lua_pushnil(L);
+  }
+  lua_node_apply(L, id, top + 1, top + 2, model_idx, what);
+  lua_settop(L, top);
+}
+
+void lua_node_apply(lua_State *L, int id, int service, int retry, int model_idx, const char *what)
+{
   /* The node's own option wins over its model's: a model{} gives every
    * node of it that service (or retry policy) unless the node says
    * otherwise. */
   int top = lua_gettop(L);
-  if (has_opts && lua_getfield(L, opts, "service") != LUA_TNIL)
-    apply(L, id, lua_gettop(L), what);
+  if (!lua_isnil(L, service))
+    apply(L, id, service, what);
   else if (lua_model_push_option(L, model_idx, "service"))
     apply(L, id, lua_gettop(L), "model{}");
   lua_settop(L, top);
-  if (has_opts && lua_getfield(L, opts, "retry") != LUA_TNIL)
-    lua_retry_apply(L, id, lua_gettop(L), what);
+  if (!lua_isnil(L, retry))
+    lua_retry_apply(L, id, retry, what);
   else if (lua_model_push_option(L, model_idx, "retry"))
     lua_retry_apply(L, id, lua_gettop(L), "model{}");
   lua_settop(L, top);
@@ -168,11 +182,6 @@ void lua_service_check(lua_State *L, int t, const char *what)
   SimServiceSpec spec;
   read_spec(L, lua_absindex(L, t), what, &spec);
   lua_settop(L, top);
-}
-
-void lua_service_apply(lua_State *L, int id, int t, const char *what)
-{
-  apply(L, id, t, what);
 }
 
 static void set_number(lua_State *L, const char *key, double v)

@@ -337,7 +337,7 @@ static int l_node(lua_State *L)
 {
   const char *name = lua_api_check_name(L, 1, "node name");
   int id = add_node(L, "node()", name, 2, 3);
-  lua_service_options(L, id, 4, 2, "node()");
+  lua_node_options(L, id, 4, 2, "node()");
   lua_pushvalue(L, 1);
   return 1;
 }
@@ -452,18 +452,7 @@ static int l_clients(lua_State *L)
     lua_pushstring(L, name);
     g_free(name);
     int id = add_node(L, "clients{}", lua_tostring(L, -1), model, lua_isnil(L, params) ? 0 : params);
-    if (!lua_isnil(L, service))
-      lua_service_apply(L, id, service, "clients{}");
-    else if (lua_model_push_option(L, model, "service")) {
-      lua_service_apply(L, id, lua_gettop(L), "model{}");
-      lua_pop(L, 1);
-    }
-    if (!lua_isnil(L, retry))
-      lua_retry_apply(L, id, retry, "clients{}");
-    else if (lua_model_push_option(L, model, "retry")) {
-      lua_retry_apply(L, id, lua_gettop(L), "model{}");
-      lua_pop(L, 1);
-    }
+    lua_node_apply(L, id, service, retry, model, "clients{}");
     lua_rawseti(L, result, i);
     if (!lua_isnil(L, workload)) {
       luaL_checktype(L, workload, LUA_TTABLE);
