@@ -8,12 +8,14 @@
 -- servers.
 scenario { name = "raft_faults", duration = "5s", seeds = 5 }
 
-local p = params { fault = "duplicate", servers = 3 }
+local p = params { fault = "duplicate", servers = 3, read = "log" }
 local faults = include("_kv_faults.lua")
 local raft = include("_raft.lua")
 local servers = raft.names(p.servers)
 faults.network(p.fault, servers)
-raft.servers(servers, "raft")
+-- Reads other than through the log (ReadIndex, leases) are promised the
+-- same; a lease needs CheckQuorum.
+raft.servers(servers, "raft", p.read ~= "log" and { read = p.read, check_quorum = p.read == "lease" } or nil)
 clients {
   count = 3, model = "kv.raft",
   params = { servers = raft.list(servers), lincheck = true },

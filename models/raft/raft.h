@@ -178,7 +178,9 @@ typedef struct {
   { "heartbeat", SIM_PARAM_DURATION, "50ms", "the leader's AppendEntries period (also resends unacknowledged entries)", 0, 0 }, \
   { "prevote", SIM_PARAM_BOOL, "false", "PreVote (thesis §9.6): ask for votes for term+1 before incrementing the term", 0, 0 }, \
   { "check_quorum", SIM_PARAM_BOOL, "false", "CheckQuorum (thesis §6.2): a leader without replies from a majority for the minimum election timeout steps down; vote requests within a leader's lease are refused", 0, 0 }, \
-  { "max_batch", SIM_PARAM_INT, "64", "entries in flight per follower (each AppendEntries carries one entry: a message has at most 8 fields)", 1, 1000000 }
+  { "max_batch", SIM_PARAM_INT, "64", "entries in flight per follower (each AppendEntries carries one entry: a message has at most 8 fields)", 1, 1000000 }, \
+  { "read", SIM_PARAM_STRING, "log", "read-only queries: \"log\" (an entry each), \"readindex\" (thesis §6.4: commitIndex confirmed by a heartbeat round to a majority) or \"lease\" (§6.4.1: no round within a lease; needs check_quorum)", 0, 0 }, \
+  { "clock_drift", SIM_PARAM_INT, "100000", "ppm: the assumed bound on how much faster one server's clock runs than another's; a lease lasts the minimum election timeout x 1e6 / (1e6 + clock_drift) on the leader's clock", 0, 1000000 }
 
 /* SimModel handlers: a model running `machine` on the Raft server sets
  * .init (and so .on_restart) to a function calling raft_server_start, and
@@ -198,6 +200,12 @@ const RaftState *raft_server_state(const RaftServer *s);
  * it; returns its index (its zxid, to ZooKeeper), or 0 when this server
  * is not leader (nothing done). */
 int64_t raft_server_propose(SimNode *node, RaftServer *s, const int64_t cmd[RAFT_CMD_WORDS]);
+/* A read-only client request at the leader, served without the log as the
+ * server's `read` parameter says (raft_read.h: ReadIndex or a lease): the
+ * machine's `read` answers it once the applied state is known fresh.
+ * FALSE (nothing done) when reads go through the log or this server is not
+ * leader: the machine then proposes it or redirects the client. */
+gboolean raft_server_read(SimNode *node, RaftServer *s, const SimMsg *request);
 
 /* The key-value machine (raft_kv.c): requests "Request" {op, c, k, v},
  * answers "Reply" {op, ok, has, v} or "NotLeader" {op, leader}. */

@@ -117,6 +117,10 @@ static void kv_on_request(SimNode *node, KvMachine *m, const SimMsg *msg)
     sim_send(node, msg->src, r);
     return;
   }
+  RaftKvCmd cmd;
+  raft_cmd_unpack(&cmd, sim_msg_get(msg, "c", 0), sim_msg_get(msg, "k", 0), sim_msg_get(msg, "v", 0));
+  if (cmd.kind == RAFT_READ && raft_server_read(node, m->server, msg))
+    return; /* ReadIndex or lease: answered by kv_read, outside the log */
   gint64 key = op;
   KvResult *done = g_hash_table_lookup(m->done, &key);
   if (done) {
@@ -131,8 +135,6 @@ static void kv_on_request(SimNode *node, KvMachine *m, const SimMsg *msg)
     return; /* already in this leader's log: answered when applied */
   /* Normalised words (unpack then pack), so the log holds what the
    * machine will read back. */
-  RaftKvCmd cmd;
-  raft_cmd_unpack(&cmd, sim_msg_get(msg, "c", 0), sim_msg_get(msg, "k", 0), sim_msg_get(msg, "v", 0));
   int64_t w[RAFT_CMD_WORDS];
   raft_cmd_pack(&cmd, &w[0], &w[1], &w[2]);
   raft_server_propose(node, m->server, w);
@@ -224,6 +226,16 @@ const SimModel model_raft = {
 const SimModel model_raft_commit_old_terms = {
   .name = "raft.commit_old_terms",
   .summary = "BROKEN Raft: a leader commits entries of earlier terms by counting replicas (the paper's Figure 8 loss)",
+  .params = server_params,
+  .init = kv_server_start,
+  .on_message = raft_server_on_message,
+  .on_timer = raft_server_on_timer,
+  .finish = raft_server_finish,
+};
+
+const SimModel model_raft_lease_no_drift_margin = {
+  .name = "raft.lease_no_drift_margin",
+  .summary = "BROKEN Raft: lease reads (read = \"lease\") last the whole minimum election timeout, ignoring clock_drift, so fast follower clocks or a slow leader clock give stale reads",
   .params = server_params,
   .init = kv_server_start,
   .on_message = raft_server_on_message,

@@ -22,6 +22,7 @@
  * and raft_append for every recovered entry. */
 #include "models/raft/raft.h"
 #include "models/raft/raft_check.h"
+#include "models/raft/raft_read.h"
 #include <string.h>
 
 enum { TAG_ELECTION = 1, TAG_HEARTBEAT = 2 };
@@ -51,9 +52,10 @@ struct RaftServer {
   /* The replicated state machine */
   const RaftMachine *machine;
   void *m;
+  RaftReads *reads;          /* NULL: reads go through the log */
 };
 
-extern const SimModel model_raft_commit_old_terms, model_raft_volatile_vote;
+extern const SimModel model_raft_commit_old_terms, model_raft_volatile_vote, model_raft_lease_no_drift_margin;
 
 static void server_free(gpointer p)
 {
@@ -71,6 +73,7 @@ static void server_free(gpointer p)
   g_free(s->heard);
   if (s->m)
     s->machine->free(s->m);
+  raft_reads_free(s->reads);
   g_free(s);
 }
 
@@ -104,6 +107,28 @@ static void reset_election_timer(SimNode *node, RaftServer *s)
 
 /* ---- the state machine ---- */
 
+static void send_append(SimNode *node, RaftServer *s, int peer, int64_t prev, gboolean with_entry);
+
+/* raft_read.c's way to answer a read from the machine's applied state. */
+static void answer_read(SimNode *node, const SimMsg *request, void *ud)
+{
+  RaftServer *s = ud;
+  s->machine->read(node, s->m, request);
+}
+
+static RaftReadView read_view(RaftServer *s)
+{
+  return (RaftReadView) { &s->st, answer_read, s };
+}
+
+/* A round of reads: an empty AppendEntries (a heartbeat) to every peer,
+ * tagged with the round raft_read.c just started. */
+static void send_read_round(SimNode *node, RaftServer *s)
+{
+  for (guint i = 0; i < s->npeers; i++)
+    send_append(node, s, s->peers[i], s->nextIndex[i] - 1, FALSE);
+}
+
 /* Figure 2, all servers: apply log[lastApplied+1 .. commitIndex]. */
 static void apply_committed(SimNode *node, RaftServer *s)
 {
@@ -130,6 +155,11 @@ static void set_commit(SimNode *node, RaftServer *s, int64_t index)
   sim_msg_set(&ev, "index", index);
   sim_emit(node, &ev);
   apply_committed(node, s);
+  if (s->reads && s->role == RAFT_LEADER) {
+    RaftReadView v = read_view(s);
+    if (raft_reads_on_commit(node, s->reads, &v))
+      send_read_round(node, s);
+  }
 }
 
 /* ---- roles ---- */
@@ -153,6 +183,8 @@ static void become_follower(SimNode *node, RaftServer *s, int64_t term)
   }
   if (was_leader || !s->election_timer)
     reset_election_timer(node, s);
+  if (was_leader && s->reads)
+    raft_reads_step_down(s->reads);
   if (was_leader && s->machine->on_leadership)
     s->machine->on_leadership(node, s->m, FALSE);
 }
@@ -170,6 +202,8 @@ static void send_append(SimNode *node, RaftServer *s, int peer, int64_t prev, gb
     sim_msg_set(m, "c0", e->cmd[0]);
     sim_msg_set(m, "k0", e->cmd[1]);
     sim_msg_set(m, "v0", e->cmd[2]);
+  } else if (s->reads) {
+    raft_reads_tag(s->reads, m);
   }
   sim_send(node, peer, m);
 }
@@ -193,6 +227,8 @@ static void send_window(SimNode *node, RaftServer *s, guint i, gboolean heartbea
       send_append(node, s, s->peers[i], s->nextIndex[i] - 1, FALSE);
     return;
   }
+  if (heartbeat && s->reads) /* entries have no room for the read round */
+    send_append(node, s, s->peers[i], s->nextIndex[i] - 1, FALSE);
   for (int64_t idx = s->sent[i] + 1; idx <= limit; idx++)
     send_append(node, s, s->peers[i], idx - 1, TRUE);
   s->sent[i] = limit;
@@ -226,6 +262,8 @@ static void become_leader(SimNode *node, RaftServer *s)
   s->role = RAFT_LEADER;
   s->leader = s->self;
   s->precandidate = FALSE;
+  if (s->reads)
+    raft_reads_leader_start(node, s->reads);
   sim_timer_cancel(node, s->election_timer);
   s->election_timer = 0;
   SimTime now = sim_node_clock(node);
@@ -308,6 +346,8 @@ static gboolean in_lease(SimNode *node, const RaftServer *s)
 {
   if (s->role == RAFT_LEADER)
     return TRUE;
+  if (s->reads && raft_reads_vote_guard(node, s->reads))
+    return TRUE;
   return s->role == RAFT_FOLLOWER && s->leader >= 0
          && sim_node_clock(node) - s->leader_heard < s->et_lo;
 }
@@ -380,8 +420,9 @@ static void on_vote_reply(SimNode *node, RaftServer *s, const SimMsg *msg, gbool
   }
 }
 
-static void reply_append(SimNode *node, RaftServer *s, int to, gboolean ok, int64_t prev, int64_t match,
-                         int64_t hint)
+/* `request`: the AppendEntries answered (its read round is echoed). */
+static void reply_append(SimNode *node, RaftServer *s, const SimMsg *request, gboolean ok, int64_t prev,
+                         int64_t match, int64_t hint)
 {
   SimMsg *m = sim_msg_new(node, "AppendEntriesReply");
   sim_msg_set(m, "term", s->st.currentTerm);
@@ -389,14 +430,16 @@ static void reply_append(SimNode *node, RaftServer *s, int to, gboolean ok, int6
   sim_msg_set(m, "prev", prev);
   sim_msg_set(m, "match", match);
   sim_msg_set(m, "hint", hint);
-  sim_send(node, to, m);
+  if (s->reads)
+    raft_reads_echo(request, m);
+  sim_send(node, request->src, m);
 }
 
 static void on_append_entries(SimNode *node, RaftServer *s, const SimMsg *msg)
 {
   int64_t term = sim_msg_get(msg, "term", 0);
   if (term < s->st.currentTerm) {
-    reply_append(node, s, msg->src, FALSE, sim_msg_get(msg, "prev", 0), 0, 0);
+    reply_append(node, s, msg, FALSE, sim_msg_get(msg, "prev", 0), 0, 0);
     return;
   }
   if (term > s->st.currentTerm || s->role != RAFT_FOLLOWER)
@@ -407,7 +450,7 @@ static void on_append_entries(SimNode *node, RaftServer *s, const SimMsg *msg)
   reset_election_timer(node, s);
   int64_t prev = sim_msg_get(msg, "prev", 0), pt = sim_msg_get(msg, "pt", 0);
   if (!raft_append_consistent(&s->st, prev, pt)) {
-    reply_append(node, s, msg->src, FALSE, prev, 0, raft_conflict_hint(&s->st, prev));
+    reply_append(node, s, msg, FALSE, prev, 0, raft_conflict_hint(&s->st, prev));
     return;
   }
   guint n = sim_msg_has(msg, "t0") ? 1 : 0;
@@ -433,7 +476,7 @@ static void on_append_entries(SimNode *node, RaftServer *s, const SimMsg *msg)
     }
   int64_t leader_commit = sim_msg_get(msg, "commit", 0);
   set_commit(node, s, MIN(leader_commit, prev + (int64_t) n));
-  reply_append(node, s, msg->src, TRUE, prev, prev + (int64_t) n, 0);
+  reply_append(node, s, msg, TRUE, prev, prev + (int64_t) n, 0);
 }
 
 /* Pipelining: resends, once, each entry the follower rejected because it
@@ -465,6 +508,10 @@ static void on_append_reply(SimNode *node, RaftServer *s, const SimMsg *msg)
   if (s->role != RAFT_LEADER || term != s->st.currentTerm || p < 0)
     return;
   s->heard[p] = sim_node_clock(node);
+  if (s->reads) {
+    RaftReadView v = read_view(s);
+    raft_reads_on_reply(node, s->reads, (guint) p, msg, &v);
+  }
   if (sim_msg_get(msg, "success", 0)) {
     int64_t m = sim_msg_get(msg, "match", 0);
     if (m > s->matchIndex[p])
@@ -567,6 +614,8 @@ void raft_server_on_timer(SimNode *node, uint64_t tag)
       become_follower(node, s, s->st.currentTerm);
       return;
     }
+    if (s->reads)
+      raft_reads_heartbeat(node, s->reads);
     for (guint i = 0; i < s->npeers; i++)
       send_window(node, s, i, TRUE);
     s->heartbeat_timer = sim_timer_after(node, s->heartbeat, TAG_HEARTBEAT);
@@ -621,6 +670,10 @@ void raft_server_start(SimNode *node, const RaftMachine *machine)
     sim_fail(sim_node_sim(node), "node '%s': heartbeat must be > 0", sim_node_name(node));
     return;
   }
+  s->reads = raft_reads_new(node, s->et_lo, s->npeers, s->check_quorum,
+                            model != &model_raft_lease_no_drift_margin, machine->read != NULL);
+  if (sim_failure(sim_node_sim(node)))
+    return;
   raft_log_load(node, &s->st);
   if (sim_node_incarnation(node) > 0) {
     raft_emit_truncate(node, 1);
@@ -633,12 +686,11 @@ void raft_server_start(SimNode *node, const RaftMachine *machine)
 /* Counters are reported even when nothing counted them. */
 void raft_server_finish(Sim *sim, SimNode *const *nodes, guint count)
 {
-  (void) nodes;
-  (void) count;
   sim_metric_add(sim, "raft_elections", 0);
   sim_metric_add(sim, "raft_leaders_elected", 0);
   sim_metric_add(sim, "raft_check_quorum_stepdowns", 0);
   sim_metric_add(sim, "raft_committed_truncations", 0);
+  raft_reads_finish(sim, nodes, count);
 }
 
 /* ---- what a machine may ask ---- */
@@ -648,6 +700,16 @@ RaftRole raft_server_role(const RaftServer *s) { return s->role; }
 int raft_server_leader(const RaftServer *s) { return s->leader; }
 
 const RaftState *raft_server_state(const RaftServer *s) { return &s->st; }
+
+gboolean raft_server_read(SimNode *node, RaftServer *s, const SimMsg *request)
+{
+  if (!s->reads || s->role != RAFT_LEADER)
+    return FALSE;
+  RaftReadView v = read_view(s);
+  if (raft_reads_request(node, s->reads, request, &v))
+    send_read_round(node, s);
+  return TRUE;
+}
 
 int64_t raft_server_propose(SimNode *node, RaftServer *s, const int64_t cmd[RAFT_CMD_WORDS])
 {
