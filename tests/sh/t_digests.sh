@@ -26,6 +26,11 @@
 # Issue 12's Raft scenarios came with the raft models: raft_election_time
 # (and 150-155 ms timeouts at seed 3), raft_majority (without CheckQuorum
 # at seed 3), raft_nemesis and the four raft_partial_partition files.
+# Raft reads without the log (read = readindex | lease, default log) left
+# every digest as it was; raft_lease_read (the broken lease at seeds 1-2,
+# variant=raft at 3-4), raft_lease_read_beyond (lease at 1-2, readindex at
+# 3) and raft_faults with read=readindex (seed 3) and read=lease (seed 4)
+# came with them.
 #
 # A change that means to alter runs updates this table in the same
 # commit, saying why: regenerate a line with
@@ -143,6 +148,10 @@ scenarios/raft_figure8.lua 1 60fd066f7414350bc86c87f2d6938eb2
 scenarios/raft_figure8.lua 2 437cb10700db55149d15b146c4ad04de
 scenarios/raft_isolate.lua 1 bab508e70eadc76c20612bbd9c7dc0a5
 scenarios/raft_isolate.lua 2 9e47c5d285b5dfa676fdfdfd94b6174d
+scenarios/raft_lease_read.lua 1 42bf057571bb4c5dc1698764e074ea50
+scenarios/raft_lease_read.lua 2 d17308f8408af2614cea31eddbe08492
+scenarios/raft_lease_read_beyond.lua 1 26a91bec0db0cfe476db37d7843199a0
+scenarios/raft_lease_read_beyond.lua 2 347ff52454e02766c2671fb68b87e7d1
 scenarios/raft_majority.lua 1 e0a92722ca17f4e3c426d0b6b893a22a
 scenarios/raft_majority.lua 2 bf0e80ac577b192cc310d8ba2f19791c
 scenarios/raft_majority.lua 3 dbf55028fa9ae86db41bc28bf161663c check_quorum=false
@@ -198,6 +207,11 @@ scenarios/metastable.lua 3 a0adcd952ee56ca8f0166a6a764bd908 mitigation=shed
 scenarios/metastable.lua 4 61725e490771e469380840f90fd2701f loop=closed
 scenarios/raft_figure8.lua 3 23231b14a1ba8c53c76453be2508fbb3 variant=raft
 scenarios/raft_figure8.lua 4 084663f4db1cb93a9fc3ff37c2f8f62f variant=raft
+scenarios/raft_faults.lua 3 9340b0f185c8656d2ce6442ff03d0959 read=readindex
+scenarios/raft_faults.lua 4 2698acab7f5180e5efd0a30ae97512e4 read=lease
+scenarios/raft_lease_read.lua 3 09bd1b55a82670b43a4ef7b526956fca variant=raft
+scenarios/raft_lease_read.lua 4 d1d769ed47eddf9c17bc67ec7a9e552b variant=raft
+scenarios/raft_lease_read_beyond.lua 3 f92b358d16aa4ad3d2c48c2ef08ed88b read=readindex
 scenarios/replication_bandwidth.lua 3 fe941b36c6faa74b509acb8102042bf4 queue=64kB
 scenarios/retry_amplification.lua 3 4c80bcea1c38d974323bf317a32bdd46 retry=budget
 scenarios/retry_amplification.lua 4 00f9ced55a0141edfed93f2477495e1d retry=backoff
