@@ -31,7 +31,9 @@
 -- writer had completed, returning an older value: what lincheck reports as
 -- `linearizable` violations, counted directly), new_leader (1 once S2
 -- leads a later term), reads_after_partition (reads `reader` completed
--- after the cut).
+-- after the cut), and in ms after the cut (-1: never): new_leader_ms (S2
+-- elected), first_new_write_ms (the writer's first completed write),
+-- old_leader_last_answer_ms (S1's last answer to `reader`).
 local M = {}
 
 function M.run(p)
@@ -77,12 +79,23 @@ function M.run(p)
       floor[o.id] = nil
     end
   end)
-  local new_leader = 0
-  on({ kind = "event", type = "raft_leader", node = "S2" }, function() new_leader = 1 end)
+  local new_leader, led_at, wrote_at, answered_at = 0, nil, nil, nil
+  on({ kind = "event", type = "raft_leader", node = "S2" }, function(ev)
+    new_leader = 1
+    led_at = led_at or ev.time
+  end)
+  on({ kind = "op", node = "writer" }, function(ev)
+    if ev.op.type == "ok" and ev.time > cut_at then wrote_at = wrote_at or ev.time end
+  end)
+  on({ kind = "send", node = "S1", type = "Reply" }, function(ev) answered_at = ev.time end)
   at("2.9s", function()
     metric("stale_reads", stale)
     metric("new_leader", new_leader)
     metric("reads_after_partition", after_cut)
+    local function ms(t) return t and math.floor((t - cut_at) * 1000 + 0.5) or -1 end
+    metric("new_leader_ms", ms(led_at))
+    metric("first_new_write_ms", ms(wrote_at))
+    metric("old_leader_last_answer_ms", ms(answered_at))
   end)
 end
 
