@@ -3,11 +3,13 @@
  * the read mode, the lease length with and without the drift margin, when
  * a lease holds, the round a majority acknowledged, the leader's first
  * commit of its term, when a waiting read may be answered — then whole
- * clusters: ReadIndex and lease reads under each network fault and clock
- * drift within the bound (scenarios/raft_faults.lua), the lease schedules
- * of raft_lease_read.lua (the margin holds, raft.lease_no_drift_margin
- * serves stale reads) and raft_lease_read_beyond.lua (a clock fault beyond
- * the bound breaks the lease, not ReadIndex). */
+ * clusters: a new leader whose commitIndex lags a committed write
+ * (raft_readindex_new_leader.lua), ReadIndex and lease reads under each
+ * network fault and clock drift within the bound (raft_faults.lua), the
+ * lease schedules of raft_lease_read.lua (the margin holds,
+ * raft.lease_no_drift_margin serves stale reads) and
+ * raft_lease_read_beyond.lua (a clock fault beyond the bound breaks the
+ * lease, not ReadIndex). */
 #include "models/raft/raft_read.h"
 #include "sim/kernel/internal.h"
 #include "sim/lua/scenario.h"
@@ -252,6 +254,22 @@ static void test_beyond_the_bound(void)
     }
 }
 
+/* §6.4 step 1 on a schedule (scenarios/raft_readindex_new_leader.lua): a
+ * new leader whose commitIndex lags a committed write confirms its
+ * leadership at once but must not answer before its no-op commits. */
+static void test_new_leader_waits(void)
+{
+  for (uint64_t seed = 1; seed <= 3; seed++) {
+    g_autoptr(Scenario) sc = run("scenarios/raft_readindex_new_leader.lua", seed, NULL, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+    CU_ASSERT_EQUAL(metric(sc, "write_completed"), 1);
+    CU_ASSERT_EQUAL(metric(sc, "new_leader"), 1);
+    CU_ASSERT_TRUE(metric(sc, "reads_from_new_leader") >= 10);
+    CU_ASSERT_EQUAL(metric(sc, "stale_reads"), 0);
+    CU_ASSERT_EQUAL(sim_violations(sc->sim, "linearizable"), 0);
+  }
+}
+
 void suite_raft_read(void)
 {
   CU_pSuite s = CU_add_suite("raft_read", NULL, NULL);
@@ -261,6 +279,7 @@ void suite_raft_read(void)
   CU_add_test(s, "the round a majority acknowledged", test_quorum_round);
   CU_add_test(s, "ReadIndex waits for the leader's first commit of its term", test_committed_in_term);
   CU_add_test(s, "a waiting read goes once confirmed and applied", test_read_ready);
+  CU_add_test(s, "a new leader reads only after its first commit (schedule)", test_new_leader_waits);
   CU_add_test(s, "ReadIndex and leases under each network fault, 3 and 5 servers", test_reads_under_network_faults);
   CU_add_test(s, "reads under clock drift within the bound and clock jumps", test_reads_under_clock_faults);
   CU_add_test(s, "a lease answers without rounds, ReadIndex with one each", test_lease_saves_rounds);

@@ -29,8 +29,8 @@
 # Raft reads without the log (read = readindex | lease, default log) left
 # every digest as it was; raft_lease_read (the broken lease at seeds 1-2,
 # variant=raft at 3-4), raft_lease_read_beyond (lease at 1-2, readindex at
-# 3) and raft_faults with read=readindex (seed 3) and read=lease (seed 4)
-# came with them.
+# 3), raft_readindex_new_leader and raft_faults with read=readindex (seed
+# 3) and read=lease (seed 4) came with them.
 #
 # A change that means to alter runs updates this table in the same
 # commit, saying why: regenerate a line with
@@ -150,8 +150,8 @@ scenarios/raft_isolate.lua 1 bab508e70eadc76c20612bbd9c7dc0a5
 scenarios/raft_isolate.lua 2 9e47c5d285b5dfa676fdfdfd94b6174d
 scenarios/raft_lease_read.lua 1 42bf057571bb4c5dc1698764e074ea50
 scenarios/raft_lease_read.lua 2 d17308f8408af2614cea31eddbe08492
-scenarios/raft_lease_read_beyond.lua 1 26a91bec0db0cfe476db37d7843199a0
-scenarios/raft_lease_read_beyond.lua 2 347ff52454e02766c2671fb68b87e7d1
+scenarios/raft_lease_read_beyond.lua 1 b2b2ea3c1fc185306c7e2da966de7f47
+scenarios/raft_lease_read_beyond.lua 2 4f9ca6879a4360904b55fbeeb0c78e0e
 scenarios/raft_majority.lua 1 e0a92722ca17f4e3c426d0b6b893a22a
 scenarios/raft_majority.lua 2 bf0e80ac577b192cc310d8ba2f19791c
 scenarios/raft_majority.lua 3 dbf55028fa9ae86db41bc28bf161663c check_quorum=false
@@ -165,6 +165,8 @@ scenarios/raft_partial_partition_inbound_prevote.lua 1 0d68adc98aac707fbfa908d61
 scenarios/raft_partial_partition_inbound_prevote.lua 2 37229e4eb9c7e5f305f74f09314b6eb5
 scenarios/raft_partial_partition_prevote.lua 1 7a4333cee1532368a48a42ef4e651c43
 scenarios/raft_partial_partition_prevote.lua 2 4924878bea929317aedd8771ad3a38d7
+scenarios/raft_readindex_new_leader.lua 1 ae1eff2696dc279f81ca3d9b039b1ce6
+scenarios/raft_readindex_new_leader.lua 2 e08877cbb095a443e06b293f658521a3
 scenarios/raft_volatile_vote.lua 1 97c9d71dae11b27a15728f8d406d240c
 scenarios/raft_volatile_vote.lua 2 7ffad39b7154dc73442d601d0a7223ae
 scenarios/replication_bandwidth.lua 1 44113953d5aa8b25932488983510e042
@@ -209,8 +211,8 @@ scenarios/raft_figure8.lua 3 23231b14a1ba8c53c76453be2508fbb3 variant=raft
 scenarios/raft_figure8.lua 4 084663f4db1cb93a9fc3ff37c2f8f62f variant=raft
 scenarios/raft_faults.lua 3 9340b0f185c8656d2ce6442ff03d0959 read=readindex
 scenarios/raft_faults.lua 4 2698acab7f5180e5efd0a30ae97512e4 read=lease
-scenarios/raft_lease_read.lua 3 09bd1b55a82670b43a4ef7b526956fca variant=raft
-scenarios/raft_lease_read.lua 4 d1d769ed47eddf9c17bc67ec7a9e552b variant=raft
+scenarios/raft_lease_read.lua 3 3be7eb829c90d3ebb49e841de8c3affe variant=raft
+scenarios/raft_lease_read.lua 4 bd713e1bfb12f21e8850057732bcbb38 variant=raft
 scenarios/raft_lease_read_beyond.lua 3 f92b358d16aa4ad3d2c48c2ef08ed88b read=readindex
 scenarios/replication_bandwidth.lua 3 fe941b36c6faa74b509acb8102042bf4 queue=64kB
 scenarios/retry_amplification.lua 3 4c80bcea1c38d974323bf317a32bdd46 retry=budget
