@@ -103,7 +103,9 @@ void raft_reads_heartbeat(SimNode *node, RaftReads *r);
 /* Marks an empty AppendEntries with the round in progress. */
 void raft_reads_tag(const RaftReads *r, SimMsg *append_entries);
 /* A follower's reply echoes the round of the AppendEntries it answers
- * (`request`), if it had one. */
+ * (`request`), if it had one. Only for an AppendEntries whose term the
+ * follower accepted (its current term): the reply then shows that the
+ * follower reset its election timer after the round started. */
 void raft_reads_echo(const SimMsg *request, SimMsg *reply);
 /* A leader got an AppendEntriesReply of its own term from peer number
  * `peer` (a success or not: either way the follower accepted this term and

@@ -420,7 +420,9 @@ static void on_vote_reply(SimNode *node, RaftServer *s, const SimMsg *msg, gbool
   }
 }
 
-/* `request`: the AppendEntries answered (its read round is echoed). */
+/* `request`: the AppendEntries answered; its read round is echoed only if
+ * this server accepted its term (a stale leader's round proves nothing:
+ * its number may be reused by the current leader). */
 static void reply_append(SimNode *node, RaftServer *s, const SimMsg *request, gboolean ok, int64_t prev,
                          int64_t match, int64_t hint)
 {
@@ -430,7 +432,7 @@ static void reply_append(SimNode *node, RaftServer *s, const SimMsg *request, gb
   sim_msg_set(m, "prev", prev);
   sim_msg_set(m, "match", match);
   sim_msg_set(m, "hint", hint);
-  if (s->reads)
+  if (s->reads && sim_msg_get(request, "term", 0) == s->st.currentTerm)
     raft_reads_echo(request, m);
   sim_send(node, request->src, m);
 }
