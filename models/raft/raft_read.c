@@ -258,8 +258,26 @@ gboolean raft_reads_on_commit(SimNode *node, RaftReads *r, const RaftReadView *v
   return round;
 }
 
+/* TRUE if `a` and `b` are the same request from the same client: a resend
+ * (same type and fields in the same order; the message ids differ). */
+static gboolean same_request(const SimMsg *a, const SimMsg *b)
+{
+  if (a->src != b->src || a->nfields != b->nfields || strcmp(a->type, b->type) != 0)
+    return FALSE;
+  for (uint32_t i = 0; i < a->nfields; i++)
+    if (a->fields[i].value != b->fields[i].value || strcmp(a->fields[i].name, b->fields[i].name) != 0)
+      return FALSE;
+  return TRUE;
+}
+
 gboolean raft_reads_request(SimNode *node, RaftReads *r, const SimMsg *request, const RaftReadView *v)
 {
+  /* A client resending a read that already waits here adds nothing: the
+   * waiting copy arrived earlier, so its answer is as fresh as needed. This
+   * keeps the queue as short as the clients' outstanding reads. */
+  for (guint i = 0; i < r->pending->len; i++)
+    if (same_request(&g_array_index(r->pending, PendingRead, i).request, request))
+      return FALSE;
   PendingRead p = { .request = *request, .read_index = -1, .round = 0 };
   p.request.next_free = NULL;
   gboolean round = FALSE;

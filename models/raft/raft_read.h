@@ -118,8 +118,9 @@ void raft_reads_on_reply(SimNode *node, RaftReads *r, guint peer, const SimMsg *
  * tagged by raft_reads_tag). */
 gboolean raft_reads_on_commit(SimNode *node, RaftReads *r, const RaftReadView *v);
 /* A client read at the leader: answered at once within a lease, else
- * queued behind a new round (or behind the leader's first commit). TRUE
- * when the server must now send the new round, as for on_commit. */
+ * queued behind a new round (or behind the leader's first commit); a
+ * resend of a read already queued is dropped (the queued one is answered).
+ * TRUE when the server must now send the new round, as for on_commit. */
 gboolean raft_reads_request(SimNode *node, RaftReads *r, const SimMsg *request, const RaftReadView *v);
 /* With a lease, a server that just restarted refuses votes for the minimum
  * election timeout: it may have acknowledged a round before the crash and
