@@ -11,6 +11,7 @@
  * raft_lease_read_beyond.lua (a clock fault beyond the bound breaks the
  * lease, not ReadIndex). */
 #include "models/raft/raft_read.h"
+#include "models/registry.h"
 #include "sim/kernel/internal.h"
 #include "sim/lua/scenario.h"
 #include <CUnit/CUnit.h>
@@ -120,6 +121,109 @@ static void test_read_ready(void)
   /* Within a lease: no round to wait for, only the apply. */
   CU_ASSERT_TRUE(raft_read_ready(5, 0, 0, 5));
   CU_ASSERT_FALSE(raft_read_ready(5, 0, 0, 4));
+}
+
+/* RaftReads on a node of its own (a one-server raft cluster whose own
+ * server is not involved): the leader state `st` of a 3-server cluster,
+ * reads counted by `count_answer`. */
+static void count_answer(SimNode *node, const SimMsg *request, void *ud)
+{
+  (void) node;
+  (void) request;
+  (*(int *) ud)++;
+}
+
+static SimMsg read_request(int64_t op, uint64_t id)
+{
+  SimMsg m = sim_record("Request");
+  m.src = 7;
+  m.id = id;
+  sim_msg_set(&m, "op", op);
+  sim_msg_set(&m, "c", op << 4 | RAFT_READ);
+  return m;
+}
+
+static SimMsg ack(int64_t round)
+{
+  SimMsg m = sim_record("AppendEntriesReply");
+  sim_msg_set(&m, "round", round);
+  return m;
+}
+
+/* The runtime: a read waits for the round that started after it and for
+ * nothing else; a resent read is not queued twice; stray round numbers
+ * confirm nothing; a lease answers without a round until it runs out. */
+static void test_reads_runtime(void)
+{
+  g_autoptr(Sim) sim = sim_new(1);
+  GError *error = NULL;
+  const char *modes[] = { "readindex", "lease" };
+  for (guint i = 0; i < 2; i++) {
+    g_autoptr(GHashTable) params = g_hash_table_new(g_str_hash, g_str_equal);
+    g_hash_table_insert(params, "peers", (gpointer) modes[i]);
+    g_hash_table_insert(params, "read", (gpointer) modes[i]);
+    g_hash_table_insert(params, "check_quorum", "true");
+    CU_ASSERT_EQUAL_FATAL(sim_add_node(sim, modes[i], sim_registry_find("raft"), params, &error), (int) i);
+  }
+  CU_ASSERT_TRUE_FATAL(sim_resolve_nodes(sim, &error));
+  RaftState st;
+  build(&st, 2, (int64_t[]) { 1, 2 }, 2, 2);
+  st.lastApplied = 2;
+  int answered = 0;
+  RaftReadView v = { &st, count_answer, &answered };
+
+  SimNode *node = sim_node(sim, 0);
+  RaftReads *r = raft_reads_new(node, 150 * SIM_MS, 2, FALSE, TRUE, TRUE);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+  raft_reads_leader_start(node, r);               /* round 1, in flight */
+  SimMsg r1 = read_request(1, 100), r1again = read_request(1, 101), r2 = read_request(2, 102);
+  CU_ASSERT_TRUE(raft_reads_request(node, r, &r1, &v)); /* round 2 */
+  CU_ASSERT_FALSE(raft_reads_request(node, r, &r1again, &v)); /* a resend: no new round */
+  CU_ASSERT_TRUE(raft_reads_request(node, r, &r2, &v)); /* round 3 */
+  SimMsg a1 = ack(1), a2 = ack(2), a3 = ack(3), a9 = ack(9);
+  raft_reads_on_reply(node, r, 0, &a1, &v);       /* round 1 started before r1 */
+  CU_ASSERT_EQUAL(answered, 0);
+  raft_reads_on_reply(node, r, 1, &a9, &v);       /* never started: ignored */
+  raft_reads_on_reply(node, r, 1, &a1, &v);
+  CU_ASSERT_EQUAL(answered, 0);
+  raft_reads_on_reply(node, r, 0, &a2, &v);       /* peers acked 2 and 1: a majority for 2 */
+  CU_ASSERT_EQUAL(answered, 1);                   /* r1 once, though it came twice */
+  raft_reads_on_reply(node, r, 1, &a3, &v);
+  CU_ASSERT_EQUAL(answered, 2);
+  /* Not applied far enough: waits for the apply, then goes. */
+  st.commitIndex = 3;
+  RaftEntry e = { .term = 2 };
+  RaftAppendResult res;
+  raft_append_entries(&st, 2, &e, 1, &res);
+  SimMsg r3 = read_request(3, 103), a4 = ack(4);
+  CU_ASSERT_TRUE(raft_reads_request(node, r, &r3, &v));
+  raft_reads_on_reply(node, r, 0, &a4, &v);
+  CU_ASSERT_EQUAL(answered, 2);
+  st.lastApplied = 3;
+  CU_ASSERT_FALSE(raft_reads_on_commit(node, r, &v));
+  CU_ASSERT_EQUAL(answered, 3);
+  raft_reads_free(r);
+
+  /* A lease: after a confirmed round, reads go at once and start no round;
+   * once the lease (150 ms / 1.1) has run out on the leader's clock, a
+   * read starts a round again. */
+  node = sim_node(sim, 1);
+  r = raft_reads_new(node, 150 * SIM_MS, 2, TRUE, TRUE, TRUE);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+  raft_reads_leader_start(node, r);
+  raft_reads_on_reply(node, r, 0, &a1, &v);
+  SimMsg r4 = read_request(4, 104), r5 = read_request(5, 105);
+  CU_ASSERT_FALSE(raft_reads_request(node, r, &r4, &v));
+  CU_ASSERT_EQUAL(answered, 4);
+  sim_run(sim, 136 * SIM_MS);
+  SimMsg r6 = read_request(6, 106);
+  CU_ASSERT_FALSE(raft_reads_request(node, r, &r6, &v)); /* 136 ms: still in it */
+  CU_ASSERT_EQUAL(answered, 5);
+  sim_run(sim, 137 * SIM_MS);
+  CU_ASSERT_TRUE(raft_reads_request(node, r, &r5, &v));
+  CU_ASSERT_EQUAL(answered, 5);
+  raft_reads_free(r);
+  raft_state_clear(&st);
 }
 
 /* Runs `file` at `seed` with the `n` key=value pairs in `set`. */
@@ -279,6 +383,7 @@ void suite_raft_read(void)
   CU_add_test(s, "the round a majority acknowledged", test_quorum_round);
   CU_add_test(s, "ReadIndex waits for the leader's first commit of its term", test_committed_in_term);
   CU_add_test(s, "a waiting read goes once confirmed and applied", test_read_ready);
+  CU_add_test(s, "waiting reads: rounds, resends, stray numbers, applies, lease expiry", test_reads_runtime);
   CU_add_test(s, "a new leader reads only after its first commit (schedule)", test_new_leader_waits);
   CU_add_test(s, "ReadIndex and leases under each network fault, 3 and 5 servers", test_reads_under_network_faults);
   CU_add_test(s, "reads under clock drift within the bound and clock jumps", test_reads_under_clock_faults);
