@@ -15,6 +15,9 @@
  * Messages that are not Raft's go to the machine, which proposes commands
  * through raft_server_propose (leader only) and is handed each committed
  * entry in order; timers tagged RAFT_MACHINE_TIMER are the machine's.
+ * Reads outside the log (parameter `read`: ReadIndex and leases, thesis
+ * §6.4) are raft_read.c's; the hooks here number heartbeat rounds on empty
+ * AppendEntries, echo them, and pass on commits and leadership changes.
  *
  * Protocol events (read by the checker): raft_leader {term}, raft_append
  * {index, term, chain}, raft_truncate {from}, raft_commit {index},
