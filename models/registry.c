@@ -24,6 +24,7 @@ extern const SimModel model_lock_redlock_server;
 extern const SimModel model_raft;
 extern const SimModel model_raft_commit_old_terms;
 extern const SimModel model_raft_volatile_vote;
+extern const SimModel model_raft_lease_no_drift_margin;
 extern const SimModel model_resource;
 extern const SimModel model_txn_2pc_coordinator;
 extern const SimModel model_txn_2pc_participant;
@@ -54,6 +55,7 @@ static const SimModel *const models[] = {
   &model_raft,
   &model_raft_commit_old_terms,
   &model_raft_volatile_vote,
+  &model_raft_lease_no_drift_margin,
   &model_resource,
   &model_txn_2pc_coordinator,
   &model_txn_2pc_participant,

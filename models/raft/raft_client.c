@@ -4,14 +4,16 @@
  * knows (the client follows it at once) or none (the client waits); with no
  * answer for `retry_after` the request goes to the next server. Every
  * resend carries the same op id, which the state machine applies once, so
- * a retried write is not applied twice. Reads go through the log. The
- * outcomes are recorded in the history for lincheck. */
+ * a retried write is not applied twice. Reads go through the log, or
+ * around it when the servers' `read` parameter says so (ReadIndex, a
+ * lease: raft_read.h); the client is the same. The outcomes are recorded
+ * in the history for lincheck. */
 #include "models/kv/kv.h"
 #include "models/raft/raft.h"
 #include <string.h>
 
 typedef struct {
-  RaftEntry cmd;      /* kind, key, a, b, op */
+  RaftKvCmd cmd;      /* kind, key, a, b, op */
   guint target;       /* index into servers */
   guint redirects;    /* NotLeader hops since the last timeout */
   SimTimerId timer;
@@ -69,7 +71,7 @@ static guint first_target(SimNode *node, RaftClient *c)
 static void start_op(SimNode *node, uint64_t op, const char *f, const SimValue *key, const SimValue *value)
 {
   RaftClient *c = sim_node_data(node);
-  RaftEntry cmd = { 0 };
+  RaftKvCmd cmd = { 0 };
   cmd.op = op;
   cmd.has_key = key && key->kind == SIM_V_INT;
   cmd.key = cmd.has_key ? key->a : 0;
@@ -207,7 +209,7 @@ static const char *const client_ops[] = { "read", "write", "cas", NULL };
 
 const SimModel model_kv_raft = {
   .name = "kv.raft",
-  .summary = "client of the key-value store on Raft: read/write/cas through the log, follows NotLeader hints, retries to the next server",
+  .summary = "client of the key-value store on Raft: read/write/cas (reads as the servers' read parameter says), follows NotLeader hints, retries to the next server",
   .params = client_params,
   .init = client_init,
   .on_message = client_on_message,

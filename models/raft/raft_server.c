@@ -1,6 +1,8 @@
 /* A Raft server (Ongaro & Ousterhout, USENIX ATC 2014, Figure 2 and §5;
  * Ongaro's thesis, Stanford 2014: §6.4 the leader's no-op entry, §6.2
- * CheckQuorum, §9.6 PreVote) replicating a key-value state machine.
+ * CheckQuorum, §9.6 PreVote), generic over the state machine it
+ * replicates (RaftMachine in raft.h: the key-value map of raft_kv.c,
+ * ZooKeeper's data tree in models/zk/).
  *
  * Roles follower, candidate, leader; a randomized election timeout drawn
  * from `election_timeout` on the node's local clock; heartbeats every
@@ -10,10 +12,12 @@
  * per follower (a pipeline from nextIndex[]), and each heartbeat resends
  * the window from nextIndex[] so a lost message costs one heartbeat.
  *
- * Client requests: the leader appends the command and answers after
- * applying it; other servers answer NotLeader with the leader they know.
- * The state machine applies each client op id once (a retried write that
- * got into the log twice changes nothing the second time).
+ * Messages that are not Raft's go to the machine, which proposes commands
+ * through raft_server_propose (leader only) and is handed each committed
+ * entry in order; timers tagged RAFT_MACHINE_TIMER are the machine's.
+ * Reads outside the log (parameter `read`: ReadIndex and leases, thesis
+ * §6.4) are raft_read.c's; the hooks here number heartbeat rounds on empty
+ * AppendEntries, echo them, and pass on commits and leadership changes.
  *
  * Protocol events (read by the checker): raft_leader {term}, raft_append
  * {index, term, chain}, raft_truncate {from}, raft_commit {index},
@@ -21,17 +25,12 @@
  * and raft_append for every recovered entry. */
 #include "models/raft/raft.h"
 #include "models/raft/raft_check.h"
+#include "models/raft/raft_read.h"
 #include <string.h>
 
 enum { TAG_ELECTION = 1, TAG_HEARTBEAT = 2 };
-typedef enum { ROLE_FOLLOWER, ROLE_CANDIDATE, ROLE_LEADER } RaftRole;
 
-typedef struct {
-  gboolean ok, has;
-  int64_t value;
-} RaftResult;
-
-typedef struct {
+struct RaftServer {
   RaftState st;
   RaftRole role;
   int self, leader;          /* leader: node id or -1 */
@@ -53,13 +52,13 @@ typedef struct {
   SimTime *heard;            /* local clock of the peer's last reply */
   SimTime leader_since;
   SimTime leader_heard;      /* follower: last AppendEntries of the leader */
-  /* The key-value state machine */
-  GHashTable *kv;            /* int64 key → int64 value */
-  GHashTable *done;          /* op id → RaftResult */
-  GHashTable *waiting;       /* op id → client node id (answer after apply) */
-} RaftServer;
+  /* The replicated state machine */
+  const RaftMachine *machine;
+  void *m;
+  RaftReads *reads;          /* NULL: reads go through the log */
+};
 
-extern const SimModel model_raft, model_raft_commit_old_terms, model_raft_volatile_vote;
+extern const SimModel model_raft_commit_old_terms, model_raft_volatile_vote, model_raft_lease_no_drift_margin;
 
 static void server_free(gpointer p)
 {
@@ -75,9 +74,9 @@ static void server_free(gpointer p)
     g_array_unref(s->gaps[i]);
   g_free(s->gaps);
   g_free(s->heard);
-  g_hash_table_unref(s->kv);
-  g_hash_table_unref(s->done);
-  g_hash_table_unref(s->waiting);
+  if (s->m)
+    s->machine->free(s->m);
+  raft_reads_free(s->reads);
   g_free(s);
 }
 
@@ -111,52 +110,26 @@ static void reset_election_timer(SimNode *node, RaftServer *s)
 
 /* ---- the state machine ---- */
 
-static RaftResult kv_apply(RaftServer *s, const RaftEntry *e)
+static void send_append(SimNode *node, RaftServer *s, int peer, int64_t prev, gboolean with_entry);
+
+/* raft_read.c's way to answer a read from the machine's applied state. */
+static void answer_read(SimNode *node, const SimMsg *request, void *ud)
 {
-  RaftResult r = { TRUE, FALSE, 0 };
-  if (e->kind == RAFT_NOOP)
-    return r;
-  gint64 op = (gint64) e->op;
-  RaftResult *old = g_hash_table_lookup(s->done, &op);
-  if (old)
-    return *old;
-  gint64 key = e->has_key ? e->key : G_MININT64;
-  gint64 *cur = g_hash_table_lookup(s->kv, &key);
-  switch (e->kind) {
-  case RAFT_READ:
-    r.has = cur != NULL;
-    r.value = cur ? *cur : 0;
-    break;
-  case RAFT_WRITE:
-  case RAFT_CAS:
-    if (e->kind == RAFT_CAS && (!cur || *cur != e->a)) {
-      r.ok = FALSE;
-      break;
-    }
-    {
-      gint64 *k = g_new(gint64, 1), *v = g_new(gint64, 1);
-      *k = key;
-      *v = e->kind == RAFT_WRITE ? e->a : e->b;
-      g_hash_table_replace(s->kv, k, v);
-    }
-    break;
-  default:
-    break;
-  }
-  gint64 *k = g_new(gint64, 1);
-  *k = op;
-  g_hash_table_insert(s->done, k, g_memdup2(&r, sizeof r));
-  return r;
+  RaftServer *s = ud;
+  s->machine->read(node, s->m, request);
 }
 
-static void reply_client(SimNode *node, int client, uint64_t op, const RaftResult *r)
+static RaftReadView read_view(RaftServer *s)
 {
-  SimMsg *m = sim_msg_new(node, "Reply");
-  sim_msg_set(m, "op", (int64_t) op);
-  sim_msg_set(m, "ok", r->ok);
-  sim_msg_set(m, "has", r->has);
-  sim_msg_set(m, "v", r->value);
-  sim_send(node, client, m);
+  return (RaftReadView) { &s->st, answer_read, s };
+}
+
+/* A round of reads: an empty AppendEntries (a heartbeat) to every peer,
+ * tagged with the round raft_read.c just started. */
+static void send_read_round(SimNode *node, RaftServer *s)
+{
+  for (guint i = 0; i < s->npeers; i++)
+    send_append(node, s, s->peers[i], s->nextIndex[i] - 1, FALSE);
 }
 
 /* Figure 2, all servers: apply log[lastApplied+1 .. commitIndex]. */
@@ -167,18 +140,12 @@ static void apply_committed(SimNode *node, RaftServer *s)
     if (!e)
       break; /* only a broken variant truncates below commitIndex */
     s->st.lastApplied++;
-    RaftResult r = kv_apply(s, e);
     SimMsg ev = sim_record("raft_apply");
     sim_msg_set(&ev, "index", s->st.lastApplied);
     sim_msg_set(&ev, "term", e->term);
     sim_msg_set(&ev, "chain", e->chain);
     sim_emit(node, &ev);
-    gint64 op = (gint64) e->op;
-    gpointer client;
-    if (e->kind != RAFT_NOOP && g_hash_table_lookup_extended(s->waiting, &op, NULL, &client)) {
-      reply_client(node, GPOINTER_TO_INT(client), e->op, &r);
-      g_hash_table_remove(s->waiting, &op);
-    }
+    s->machine->apply(node, s->m, s->st.lastApplied, e);
   }
 }
 
@@ -191,6 +158,11 @@ static void set_commit(SimNode *node, RaftServer *s, int64_t index)
   sim_msg_set(&ev, "index", index);
   sim_emit(node, &ev);
   apply_committed(node, s);
+  if (s->reads && s->role == RAFT_LEADER) {
+    RaftReadView v = read_view(s);
+    if (raft_reads_on_commit(node, s->reads, &v))
+      send_read_round(node, s);
+  }
 }
 
 /* ---- roles ---- */
@@ -204,8 +176,8 @@ static void become_follower(SimNode *node, RaftServer *s, int64_t term)
     raft_log_save_term(node, term);
     s->leader = -1;
   }
-  gboolean was_leader = s->role == ROLE_LEADER;
-  s->role = ROLE_FOLLOWER;
+  gboolean was_leader = s->role == RAFT_LEADER;
+  s->role = RAFT_FOLLOWER;
   s->precandidate = FALSE;
   if (was_leader) {
     sim_timer_cancel(node, s->heartbeat_timer);
@@ -214,6 +186,10 @@ static void become_follower(SimNode *node, RaftServer *s, int64_t term)
   }
   if (was_leader || !s->election_timer)
     reset_election_timer(node, s);
+  if (was_leader && s->reads)
+    raft_reads_step_down(s->reads);
+  if (was_leader && s->machine->on_leadership)
+    s->machine->on_leadership(node, s->m, FALSE);
 }
 
 static void send_append(SimNode *node, RaftServer *s, int peer, int64_t prev, gboolean with_entry)
@@ -225,12 +201,12 @@ static void send_append(SimNode *node, RaftServer *s, int peer, int64_t prev, gb
   sim_msg_set(m, "commit", s->st.commitIndex);
   if (with_entry) {
     const RaftEntry *e = raft_entry_at(&s->st, prev + 1);
-    int64_t c, k, v;
-    raft_cmd_pack(e, &c, &k, &v);
     sim_msg_set(m, "t0", e->term);
-    sim_msg_set(m, "c0", c);
-    sim_msg_set(m, "k0", k);
-    sim_msg_set(m, "v0", v);
+    sim_msg_set(m, "c0", e->cmd[0]);
+    sim_msg_set(m, "k0", e->cmd[1]);
+    sim_msg_set(m, "v0", e->cmd[2]);
+  } else if (s->reads) {
+    raft_reads_tag(s->reads, m);
   }
   sim_send(node, peer, m);
 }
@@ -254,6 +230,8 @@ static void send_window(SimNode *node, RaftServer *s, guint i, gboolean heartbea
       send_append(node, s, s->peers[i], s->nextIndex[i] - 1, FALSE);
     return;
   }
+  if (heartbeat && s->reads) /* entries have no room for the read round */
+    send_append(node, s, s->peers[i], s->nextIndex[i] - 1, FALSE);
   for (int64_t idx = s->sent[i] + 1; idx <= limit; idx++)
     send_append(node, s, s->peers[i], idx - 1, TRUE);
   s->sent[i] = limit;
@@ -284,9 +262,11 @@ static void leader_append(SimNode *node, RaftServer *s, RaftEntry e)
 
 static void become_leader(SimNode *node, RaftServer *s)
 {
-  s->role = ROLE_LEADER;
+  s->role = RAFT_LEADER;
   s->leader = s->self;
   s->precandidate = FALSE;
+  if (s->reads)
+    raft_reads_leader_start(node, s->reads);
   sim_timer_cancel(node, s->election_timer);
   s->election_timer = 0;
   SimTime now = sim_node_clock(node);
@@ -310,6 +290,8 @@ static void become_leader(SimNode *node, RaftServer *s)
     send_window(node, s, i, TRUE);
   sim_timer_cancel(node, s->heartbeat_timer);
   s->heartbeat_timer = sim_timer_after(node, s->heartbeat, TAG_HEARTBEAT);
+  if (s->machine->on_leadership)
+    s->machine->on_leadership(node, s->m, TRUE);
 }
 
 static void send_vote_requests(SimNode *node, RaftServer *s, const char *type, int64_t term)
@@ -331,7 +313,7 @@ static void start_election(SimNode *node, RaftServer *s)
     raft_log_save_term(node, s->st.currentTerm);
   else
     raft_log_save_vote(node, s->st.currentTerm, s->self);
-  s->role = ROLE_CANDIDATE;
+  s->role = RAFT_CANDIDATE;
   s->precandidate = FALSE;
   s->leader = -1;
   memset(s->votes, 0, s->npeers * sizeof *s->votes);
@@ -365,9 +347,11 @@ static void start_prevote(SimNode *node, RaftServer *s)
  * a disrupting server are refused without adopting their term (§4.2.3). */
 static gboolean in_lease(SimNode *node, const RaftServer *s)
 {
-  if (s->role == ROLE_LEADER)
+  if (s->role == RAFT_LEADER)
     return TRUE;
-  return s->role == ROLE_FOLLOWER && s->leader >= 0
+  if (s->reads && raft_reads_vote_guard(node, s->reads))
+    return TRUE;
+  return s->role == RAFT_FOLLOWER && s->leader >= 0
          && sim_node_clock(node) - s->leader_heard < s->et_lo;
 }
 
@@ -432,15 +416,18 @@ static void on_vote_reply(SimNode *node, RaftServer *s, const SimMsg *msg, gbool
     return;
   }
   if (pre) {
-    if (s->role == ROLE_FOLLOWER && s->precandidate && term == s->st.currentTerm + 1)
+    if (s->role == RAFT_FOLLOWER && s->precandidate && term == s->st.currentTerm + 1)
       count_vote(node, s, msg->src);
-  } else if (s->role == ROLE_CANDIDATE && term == s->st.currentTerm) {
+  } else if (s->role == RAFT_CANDIDATE && term == s->st.currentTerm) {
     count_vote(node, s, msg->src);
   }
 }
 
-static void reply_append(SimNode *node, RaftServer *s, int to, gboolean ok, int64_t prev, int64_t match,
-                         int64_t hint)
+/* `request`: the AppendEntries answered; its read round is echoed only if
+ * this server accepted its term (a stale leader's round proves nothing:
+ * its number may be reused by the current leader). */
+static void reply_append(SimNode *node, RaftServer *s, const SimMsg *request, gboolean ok, int64_t prev,
+                         int64_t match, int64_t hint)
 {
   SimMsg *m = sim_msg_new(node, "AppendEntriesReply");
   sim_msg_set(m, "term", s->st.currentTerm);
@@ -448,17 +435,19 @@ static void reply_append(SimNode *node, RaftServer *s, int to, gboolean ok, int6
   sim_msg_set(m, "prev", prev);
   sim_msg_set(m, "match", match);
   sim_msg_set(m, "hint", hint);
-  sim_send(node, to, m);
+  if (s->reads && sim_msg_get(request, "term", 0) == s->st.currentTerm)
+    raft_reads_echo(request, m);
+  sim_send(node, request->src, m);
 }
 
 static void on_append_entries(SimNode *node, RaftServer *s, const SimMsg *msg)
 {
   int64_t term = sim_msg_get(msg, "term", 0);
   if (term < s->st.currentTerm) {
-    reply_append(node, s, msg->src, FALSE, sim_msg_get(msg, "prev", 0), 0, 0);
+    reply_append(node, s, msg, FALSE, sim_msg_get(msg, "prev", 0), 0, 0);
     return;
   }
-  if (term > s->st.currentTerm || s->role != ROLE_FOLLOWER)
+  if (term > s->st.currentTerm || s->role != RAFT_FOLLOWER)
     become_follower(node, s, term);
   s->leader = msg->src;
   s->precandidate = FALSE;
@@ -466,13 +455,15 @@ static void on_append_entries(SimNode *node, RaftServer *s, const SimMsg *msg)
   reset_election_timer(node, s);
   int64_t prev = sim_msg_get(msg, "prev", 0), pt = sim_msg_get(msg, "pt", 0);
   if (!raft_append_consistent(&s->st, prev, pt)) {
-    reply_append(node, s, msg->src, FALSE, prev, 0, raft_conflict_hint(&s->st, prev));
+    reply_append(node, s, msg, FALSE, prev, 0, raft_conflict_hint(&s->st, prev));
     return;
   }
   guint n = sim_msg_has(msg, "t0") ? 1 : 0;
   RaftEntry e = { 0 };
   if (n) {
-    raft_cmd_unpack(&e, sim_msg_get(msg, "c0", 0), sim_msg_get(msg, "k0", 0), sim_msg_get(msg, "v0", 0));
+    e.cmd[0] = sim_msg_get(msg, "c0", 0);
+    e.cmd[1] = sim_msg_get(msg, "k0", 0);
+    e.cmd[2] = sim_msg_get(msg, "v0", 0);
     e.term = sim_msg_get(msg, "t0", 0);
   }
   RaftAppendResult res;
@@ -490,7 +481,7 @@ static void on_append_entries(SimNode *node, RaftServer *s, const SimMsg *msg)
     }
   int64_t leader_commit = sim_msg_get(msg, "commit", 0);
   set_commit(node, s, MIN(leader_commit, prev + (int64_t) n));
-  reply_append(node, s, msg->src, TRUE, prev, prev + (int64_t) n, 0);
+  reply_append(node, s, msg, TRUE, prev, prev + (int64_t) n, 0);
 }
 
 /* Pipelining: resends, once, each entry the follower rejected because it
@@ -519,9 +510,13 @@ static void on_append_reply(SimNode *node, RaftServer *s, const SimMsg *msg)
     return;
   }
   int p = peer_pos(s, msg->src);
-  if (s->role != ROLE_LEADER || term != s->st.currentTerm || p < 0)
+  if (s->role != RAFT_LEADER || term != s->st.currentTerm || p < 0)
     return;
   s->heard[p] = sim_node_clock(node);
+  if (s->reads) {
+    RaftReadView v = read_view(s);
+    raft_reads_on_reply(node, s->reads, (guint) p, msg, &v);
+  }
   if (sim_msg_get(msg, "success", 0)) {
     int64_t m = sim_msg_get(msg, "match", 0);
     if (m > s->matchIndex[p])
@@ -567,34 +562,7 @@ static void on_append_reply(SimNode *node, RaftServer *s, const SimMsg *msg)
   send_window(node, s, (guint) p, FALSE);
 }
 
-static void on_client_request(SimNode *node, RaftServer *s, const SimMsg *msg)
-{
-  int64_t op = sim_msg_get(msg, "op", 0);
-  if (s->role != ROLE_LEADER) {
-    SimMsg *m = sim_msg_new(node, "NotLeader");
-    sim_msg_set(m, "op", op);
-    sim_msg_set(m, "leader", s->leader);
-    sim_send(node, msg->src, m);
-    return;
-  }
-  gint64 key = op;
-  RaftResult *done = g_hash_table_lookup(s->done, &key);
-  if (done) {
-    reply_client(node, msg->src, (uint64_t) op, done);
-    return;
-  }
-  gboolean again = g_hash_table_contains(s->waiting, &key);
-  gint64 *k = g_new(gint64, 1);
-  *k = op;
-  g_hash_table_replace(s->waiting, k, GINT_TO_POINTER(msg->src));
-  if (again)
-    return; /* already in this leader's log: answered when applied */
-  RaftEntry e = { 0 };
-  raft_cmd_unpack(&e, sim_msg_get(msg, "c", 0), sim_msg_get(msg, "k", 0), sim_msg_get(msg, "v", 0));
-  leader_append(node, s, e);
-}
-
-static void server_on_message(SimNode *node, const SimMsg *msg)
+void raft_server_on_message(SimNode *node, const SimMsg *msg)
 {
   RaftServer *s = sim_node_data(node);
   const char *t = msg->type;
@@ -610,8 +578,8 @@ static void server_on_message(SimNode *node, const SimMsg *msg)
     on_prevote(node, s, msg);
   else if (strcmp(t, "PreVoteReply") == 0)
     on_vote_reply(node, s, msg, TRUE);
-  else if (strcmp(t, "Request") == 0)
-    on_client_request(node, s, msg);
+  else
+    s->machine->on_message(node, s->m, msg);
 }
 
 /* CheckQuorum (thesis §6.2): a leader that has not heard from a majority
@@ -628,12 +596,15 @@ static gboolean leader_has_quorum(SimNode *node, const RaftServer *s)
   return 2 * live > s->n;
 }
 
-static void server_on_timer(SimNode *node, uint64_t tag)
+void raft_server_on_timer(SimNode *node, uint64_t tag)
 {
   RaftServer *s = sim_node_data(node);
-  if (tag == TAG_ELECTION) {
+  if (tag & RAFT_MACHINE_TIMER) {
+    if (s->machine->on_timer)
+      s->machine->on_timer(node, s->m, tag);
+  } else if (tag == TAG_ELECTION) {
     s->election_timer = 0;
-    if (s->role == ROLE_LEADER)
+    if (s->role == RAFT_LEADER)
       return;
     if (s->prevote)
       start_prevote(node, s);
@@ -641,20 +612,22 @@ static void server_on_timer(SimNode *node, uint64_t tag)
       start_election(node, s);
   } else if (tag == TAG_HEARTBEAT) {
     s->heartbeat_timer = 0;
-    if (s->role != ROLE_LEADER)
+    if (s->role != RAFT_LEADER)
       return;
     if (s->check_quorum && !leader_has_quorum(node, s)) {
       sim_metric_add(sim_node_sim(node), "raft_check_quorum_stepdowns", 1);
       become_follower(node, s, s->st.currentTerm);
       return;
     }
+    if (s->reads)
+      raft_reads_heartbeat(node, s->reads);
     for (guint i = 0; i < s->npeers; i++)
       send_window(node, s, i, TRUE);
     s->heartbeat_timer = sim_timer_after(node, s->heartbeat, TAG_HEARTBEAT);
   }
 }
 
-static void server_start(SimNode *node)
+void raft_server_start(SimNode *node, const RaftMachine *machine)
 {
   raft_check_attach(node);
   RaftServer *s = g_new0(RaftServer, 1);
@@ -664,9 +637,8 @@ static void server_start(SimNode *node)
   const SimModel *model = sim_node_model(node);
   s->old_terms = model == &model_raft_commit_old_terms;
   s->volatile_vote = model == &model_raft_volatile_vote;
-  s->kv = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
-  s->done = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
-  s->waiting = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+  s->machine = machine;
+  s->m = machine->create(node, s);
   sim_node_set_data(node, s, server_free);
   guint count = 0;
   const int *ids = sim_node_param_nodes(node, "peers", &count);
@@ -703,6 +675,10 @@ static void server_start(SimNode *node)
     sim_fail(sim_node_sim(node), "node '%s': heartbeat must be > 0", sim_node_name(node));
     return;
   }
+  s->reads = raft_reads_new(node, s->et_lo, s->npeers, s->check_quorum,
+                            model != &model_raft_lease_no_drift_margin, machine->read != NULL);
+  if (sim_failure(sim_node_sim(node)))
+    return;
   raft_log_load(node, &s->st);
   if (sim_node_incarnation(node) > 0) {
     raft_emit_truncate(node, 1);
@@ -713,52 +689,39 @@ static void server_start(SimNode *node)
 }
 
 /* Counters are reported even when nothing counted them. */
-static void server_finish(Sim *sim, SimNode *const *nodes, guint count)
+void raft_server_finish(Sim *sim, SimNode *const *nodes, guint count)
 {
-  (void) nodes;
-  (void) count;
   sim_metric_add(sim, "raft_elections", 0);
   sim_metric_add(sim, "raft_leaders_elected", 0);
   sim_metric_add(sim, "raft_check_quorum_stepdowns", 0);
   sim_metric_add(sim, "raft_committed_truncations", 0);
+  raft_reads_finish(sim, nodes, count);
 }
 
-static const SimParamSpec server_params[] = {
-  { "peers", SIM_PARAM_NODES, "", "every server of the cluster, comma-separated, this one listed or not (required; a one-server cluster names itself)", 0, 0 },
-  { "election_timeout", SIM_PARAM_STRING, "150ms,300ms", "\"LO,HI\": each election timeout is uniform in [LO, HI] on the node's local clock", 0, 0 },
-  { "heartbeat", SIM_PARAM_DURATION, "50ms", "the leader's AppendEntries period (also resends unacknowledged entries)", 0, 0 },
-  { "prevote", SIM_PARAM_BOOL, "false", "PreVote (thesis §9.6): ask for votes for term+1 before incrementing the term", 0, 0 },
-  { "check_quorum", SIM_PARAM_BOOL, "false", "CheckQuorum (thesis §6.2): a leader without replies from a majority for the minimum election timeout steps down; vote requests within a leader's lease are refused", 0, 0 },
-  { "max_batch", SIM_PARAM_INT, "64", "entries in flight per follower (each AppendEntries carries one entry: a message has at most 8 fields)", 1, 1000000 },
-  { NULL },
-};
+/* ---- what a machine may ask ---- */
 
-const SimModel model_raft = {
-  .name = "raft",
-  .summary = "Raft server (Ongaro & Ousterhout 2014) replicating a key-value map; clients use kv.raft",
-  .params = server_params,
-  .init = server_start,
-  .on_message = server_on_message,
-  .on_timer = server_on_timer,
-  .finish = server_finish,
-};
+RaftRole raft_server_role(const RaftServer *s) { return s->role; }
 
-const SimModel model_raft_commit_old_terms = {
-  .name = "raft.commit_old_terms",
-  .summary = "BROKEN Raft: a leader commits entries of earlier terms by counting replicas (the paper's Figure 8 loss)",
-  .params = server_params,
-  .init = server_start,
-  .on_message = server_on_message,
-  .on_timer = server_on_timer,
-  .finish = server_finish,
-};
+int raft_server_leader(const RaftServer *s) { return s->leader; }
 
-const SimModel model_raft_volatile_vote = {
-  .name = "raft.volatile_vote",
-  .summary = "BROKEN Raft: votedFor is not persisted, so a restarted server can vote twice in one term",
-  .params = server_params,
-  .init = server_start,
-  .on_message = server_on_message,
-  .on_timer = server_on_timer,
-  .finish = server_finish,
-};
+const RaftState *raft_server_state(const RaftServer *s) { return &s->st; }
+
+gboolean raft_server_read(SimNode *node, RaftServer *s, const SimMsg *request)
+{
+  if (!s->reads || s->role != RAFT_LEADER)
+    return FALSE;
+  RaftReadView v = read_view(s);
+  if (raft_reads_request(node, s->reads, request, &v))
+    send_read_round(node, s);
+  return TRUE;
+}
+
+int64_t raft_server_propose(SimNode *node, RaftServer *s, const int64_t cmd[RAFT_CMD_WORDS])
+{
+  if (s->role != RAFT_LEADER)
+    return 0;
+  RaftEntry e = { 0 };
+  memcpy(e.cmd, cmd, sizeof e.cmd);
+  leader_append(node, s, e);
+  return raft_last_index(&s->st);
+}

@@ -26,6 +26,11 @@
 # Issue 12's Raft scenarios came with the raft models: raft_election_time
 # (and 150-155 ms timeouts at seed 3), raft_majority (without CheckQuorum
 # at seed 3), raft_nemesis and the four raft_partial_partition files.
+# Raft reads without the log (read = readindex | lease, default log) left
+# every digest as it was; raft_lease_read (the broken lease at seeds 1-2,
+# variant=raft at 3-4), raft_lease_read_beyond (lease at 1-2, readindex at
+# 3), raft_readindex_new_leader and raft_faults with read=readindex (seed
+# 3) and read=lease (seed 4) came with them.
 #
 # A change that means to alter runs updates this table in the same
 # commit, saying why: regenerate a line with
@@ -143,6 +148,10 @@ scenarios/raft_figure8.lua 1 60fd066f7414350bc86c87f2d6938eb2
 scenarios/raft_figure8.lua 2 437cb10700db55149d15b146c4ad04de
 scenarios/raft_isolate.lua 1 bab508e70eadc76c20612bbd9c7dc0a5
 scenarios/raft_isolate.lua 2 9e47c5d285b5dfa676fdfdfd94b6174d
+scenarios/raft_lease_read.lua 1 ceaf0dd951a603057740587ca9046e28
+scenarios/raft_lease_read.lua 2 d8df893f8c7938640024b46a55df42a2
+scenarios/raft_lease_read_beyond.lua 1 d011ad839205cf0921a62e1dca40a09f
+scenarios/raft_lease_read_beyond.lua 2 814a30bf56f736b848c284eaf5201b1e
 scenarios/raft_majority.lua 1 e0a92722ca17f4e3c426d0b6b893a22a
 scenarios/raft_majority.lua 2 bf0e80ac577b192cc310d8ba2f19791c
 scenarios/raft_majority.lua 3 dbf55028fa9ae86db41bc28bf161663c check_quorum=false
@@ -156,6 +165,8 @@ scenarios/raft_partial_partition_inbound_prevote.lua 1 0d68adc98aac707fbfa908d61
 scenarios/raft_partial_partition_inbound_prevote.lua 2 37229e4eb9c7e5f305f74f09314b6eb5
 scenarios/raft_partial_partition_prevote.lua 1 7a4333cee1532368a48a42ef4e651c43
 scenarios/raft_partial_partition_prevote.lua 2 4924878bea929317aedd8771ad3a38d7
+scenarios/raft_readindex_new_leader.lua 1 6467de262533ecb4e429a0ff07598d16
+scenarios/raft_readindex_new_leader.lua 2 fa069ed06bb0aeda748ff56190e879df
 scenarios/raft_volatile_vote.lua 1 97c9d71dae11b27a15728f8d406d240c
 scenarios/raft_volatile_vote.lua 2 7ffad39b7154dc73442d601d0a7223ae
 scenarios/replication_bandwidth.lua 1 44113953d5aa8b25932488983510e042
@@ -198,6 +209,11 @@ scenarios/metastable.lua 3 a0adcd952ee56ca8f0166a6a764bd908 mitigation=shed
 scenarios/metastable.lua 4 61725e490771e469380840f90fd2701f loop=closed
 scenarios/raft_figure8.lua 3 23231b14a1ba8c53c76453be2508fbb3 variant=raft
 scenarios/raft_figure8.lua 4 084663f4db1cb93a9fc3ff37c2f8f62f variant=raft
+scenarios/raft_faults.lua 3 bc23f6bbec9b60d5919f54169fae02b2 read=readindex
+scenarios/raft_faults.lua 4 2698acab7f5180e5efd0a30ae97512e4 read=lease
+scenarios/raft_lease_read.lua 3 22dabddad595f1337b8d3a5d08b94095 variant=raft
+scenarios/raft_lease_read.lua 4 2dbb0372f47a49966def0482e595b818 variant=raft
+scenarios/raft_lease_read_beyond.lua 3 6ab2da4ba1bb990c2667cd7dcf373cc8 read=readindex
 scenarios/replication_bandwidth.lua 3 fe941b36c6faa74b509acb8102042bf4 queue=64kB
 scenarios/retry_amplification.lua 3 4c80bcea1c38d974323bf317a32bdd46 retry=budget
 scenarios/retry_amplification.lua 4 00f9ced55a0141edfed93f2477495e1d retry=backoff
