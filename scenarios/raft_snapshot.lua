@@ -3,7 +3,7 @@
 -- _kv_faults.lua: none, loss, duplicate, reorder, delay, crash, all).
 -- `servers` (3 or 5) Raft servers snapshot their key-value map every
 -- `every` applied entries and discard the log up to it; three kv.raft
--- clients read, write and cas three keys through the log. At 1 s one
+-- clients read, write and cas three keys through the log. At 1.5 s one
 -- follower crashes for `down`: the leader compacts its log past what that
 -- follower holds, so when it comes back it recovers from its own last
 -- snapshot and the entries after it, then catches up through
@@ -18,7 +18,7 @@
 --   raft_snapshots_taken, raft_snapshots_installed (>= 1 each)
 scenario { name = "raft_snapshot", duration = "5s", seeds = 5 }
 
-local p = params { fault = "none", servers = 3, every = 25, down = "1500ms" }
+local p = params { fault = "none", servers = 3, every = 20, down = "1500ms" }
 local faults = include("_kv_faults.lua")
 local raft = include("_raft.lua")
 local servers = raft.names(p.servers)
@@ -39,7 +39,7 @@ on({ kind = "event", type = "raft_leader" }, function(ev)
 end)
 
 local lagging = nil
-at("1s", function()
+at("1500ms", function()
   for _, s in ipairs(servers) do
     if s ~= leader and state(s) == "up" then lagging = s break end
   end
