@@ -16,6 +16,9 @@
 --                           follower that was down (>= 1)
 --   recovered_from_snapshot restarts that recovered a snapshot (>= 1)
 --   raft_snapshots_taken, raft_snapshots_installed (>= 1 each)
+-- and measured: max_log_entries, the most entries any server held in its
+-- log at once (last index minus the snapshot's; run with --set every=0 to
+-- see the log grow without compaction).
 scenario { name = "raft_snapshot", duration = "5s", seeds = 5 }
 
 local p = params { fault = "none", servers = 3, every = 20, down = "1500ms" }
@@ -58,6 +61,30 @@ on({ kind = "event", type = "raft_truncate" }, function(ev)
 end)
 on({ kind = "event", type = "raft_snapshot" }, function(ev)
   if restarted_at[ev.node] == ev.t_ns then metric_add("recovered_from_snapshot") end
+end)
+
+-- The in-memory log of each server: its last index and where its
+-- snapshot ends, from the protocol events.
+local last, base, max_log = {}, {}, 0
+local function held(node)
+  local n = (last[node] or 0) - (base[node] or 0)
+  if n > max_log then max_log = n end
+end
+on({ kind = "event", type = "raft_append" }, function(ev)
+  last[ev.node] = ev.msg.index
+  held(ev.node)
+end)
+on({ kind = "event", type = "raft_truncate" }, function(ev)
+  last[ev.node] = ev.msg.from - 1
+  if ev.msg.from == 1 then base[ev.node] = 0 end
+end)
+on({ kind = "event", type = "raft_snapshot" }, function(ev)
+  base[ev.node] = ev.msg.index
+  if (last[ev.node] or 0) < ev.msg.index then last[ev.node] = ev.msg.index end
+end)
+invariant("measured", function()
+  metric("max_log_entries", max_log)
+  return true
 end)
 
 expect {
