@@ -8,7 +8,8 @@
  * memory and in the node's durable log; raft_server.c is the server (roles,
  * timers, messages) and runs any RaftMachine; raft_kv.c is the key-value
  * machine of the `raft` models and raft_client.c its `kv.raft` client;
- * models/zk/ runs ZooKeeper's data tree on the same server.
+ * raft_snapshot.c compacts the log into snapshots (§7) and sends them to
+ * followers behind it (InstallSnapshot, Figure 13); models/zk/ runs ZooKeeper's data tree on the same server.
  *
  * Indices start at 1 as in the paper: log[i] is g_array_index(log, i - 1 -
  * lastIncludedIndex); entries at or below lastIncludedIndex were compacted

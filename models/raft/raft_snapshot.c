@@ -82,7 +82,8 @@ typedef struct {
   GArray *words;      /* the snapshot being sent (a reference), NULL: none */
   int64_t lii, lit, term;
   int64_t acked;      /* the offset the follower last asked for */
-  int64_t sent;       /* words sent since acked was set */
+  int64_t sent;       /* chunks before this offset went out since the last
+                       * heartbeat (from acked on) */
   gboolean heard;     /* a reply came since the last heartbeat */
 } SnapOut;
 
