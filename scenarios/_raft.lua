@@ -24,7 +24,7 @@ end
 function M.servers(names, model, params)
   for i = 1, #names do
     local p = { peers = M.list(names) }
-    for _, k in ipairs({ "election_timeout", "heartbeat", "prevote", "check_quorum", "max_batch", "read", "clock_drift" }) do
+    for _, k in ipairs({ "election_timeout", "heartbeat", "prevote", "check_quorum", "max_batch", "read", "clock_drift", "snapshot_every" }) do
       if params and params[k] ~= nil then p[k] = params[k] end
     end
     node(names[i], model, p)

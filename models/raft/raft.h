@@ -8,9 +8,12 @@
  * memory and in the node's durable log; raft_server.c is the server (roles,
  * timers, messages) and runs any RaftMachine; raft_kv.c is the key-value
  * machine of the `raft` models and raft_client.c its `kv.raft` client;
- * models/zk/ runs ZooKeeper's data tree on the same server.
+ * raft_snapshot.c compacts the log into snapshots (§7) and sends them to
+ * followers behind it (InstallSnapshot, Figure 13); models/zk/ runs ZooKeeper's data tree on the same server.
  *
- * Indices start at 1 as in the paper: log[i] is g_array_index(log, i - 1). */
+ * Indices start at 1 as in the paper: log[i] is g_array_index(log, i - 1 -
+ * lastIncludedIndex); entries at or below lastIncludedIndex were compacted
+ * into a snapshot (§7) and are no longer in the log. */
 #pragma once
 #include "sim/kernel/model.h"
 
@@ -31,7 +34,12 @@ typedef struct {
   /* Persistent state on all servers (Figure 2). */
   int64_t currentTerm;
   int votedFor;   /* node id, -1 = none */
-  GArray *log;    /* of RaftEntry */
+  GArray *log;    /* of RaftEntry: log[lastIncludedIndex + 1 ..] */
+  /* The snapshot the log continues (§7, Figure 12): it replaces entries
+   * 1 .. lastIncludedIndex (all 0 and NULL without one). Its words are
+   * lastIncludedChain then the machine's own (raft_snapshot.c). */
+  int64_t lastIncludedIndex, lastIncludedTerm, lastIncludedChain;
+  GArray *snapshot; /* of int64_t, or NULL */
   /* Volatile state on all servers. */
   int64_t commitIndex;
   int64_t lastApplied;
@@ -46,9 +54,15 @@ void raft_state_init(RaftState *s);
 void raft_state_clear(RaftState *s);
 int64_t raft_last_index(const RaftState *s);
 int64_t raft_last_term(const RaftState *s);
-/* The term of log[index]: 0 for index 0, -1 past the end or below 0. */
+/* The term of log[index]: 0 for index 0, lastIncludedTerm at
+ * lastIncludedIndex, -1 past the end, below 0 or inside the snapshot. */
 int64_t raft_term_at(const RaftState *s, int64_t index);
+/* log[index], or NULL past the end or at/below lastIncludedIndex. */
 const RaftEntry *raft_entry_at(const RaftState *s, int64_t index);
+/* The chain up to index: 0 for index 0, lastIncludedChain at
+ * lastIncludedIndex, log[index].chain, or -1 where unknown (past the end
+ * or inside the snapshot). */
+int64_t raft_chain_at(const RaftState *s, int64_t index);
 /* The chain value after `prev_chain` and entry `e` (its term and command
  * words). */
 int64_t raft_chain(int64_t prev_chain, const RaftEntry *e);
@@ -61,7 +75,9 @@ gboolean raft_log_up_to_date(const RaftState *s, int64_t last_index, int64_t las
 gboolean raft_vote_granted(const RaftState *s, int64_t term, int candidate,
                            int64_t last_index, int64_t last_term);
 /* AppendEntries receiver step 2: TRUE if log contains an entry at
- * prev_index whose term is prev_term (always TRUE for prev_index 0). */
+ * prev_index whose term is prev_term (always TRUE for prev_index 0, and
+ * below lastIncludedIndex: compacted entries were committed, and every
+ * leader that can still reach this server holds them). */
 gboolean raft_append_consistent(const RaftState *s, int64_t prev_index, int64_t prev_term);
 /* What raft_append_entries changed. */
 typedef struct {
@@ -76,7 +92,8 @@ typedef struct {
  * term is deleted with all that follow it, then the rest are appended with
  * their chains computed. Entries at or below commitIndex never conflict in a
  * correct run; a broken variant (Figure 8) can get there, and the entry is
- * replaced anyway (below_commit says so) so the loss shows in the events. */
+ * replaced anyway (below_commit says so) so the loss shows in the events.
+ * Entries at or below lastIncludedIndex are in the snapshot: skipped. */
 void raft_append_entries(RaftState *s, int64_t prev_index, const RaftEntry *entries,
                              guint n, RaftAppendResult *out);
 /* The conflict hint a follower returns with a failed AppendEntries: its
@@ -94,9 +111,15 @@ int64_t raft_commit_advance(const RaftState *s, const int64_t *match, guint n, g
  *   raft_vote  {term, vote}      currentTerm := term, votedFor := vote
  *   raft_entry {index, term, c, k, v}  log[index] (the command's words),
  *                                earlier entries from index on removed first
- *   raft_trunc {from}            entries at from and after removed */
+ *   raft_trunc {from}            entries at from and after removed
+ *   raft_snap_data {off, w0..w5} words off .. off+5 of a snapshot being
+ *                                saved (off 0 starts a new one)
+ *   raft_snapshot {index, term, chain, len}  the len words saved just
+ *                                before are the snapshot up to index:
+ *                                raft_snapshot_compact */
 /* Rebuilds the persistent state from `records` (other types skipped) into
- * s, which must be fresh. commitIndex and lastApplied stay 0. */
+ * s, which must be fresh. commitIndex and lastApplied are the snapshot's
+ * lastIncludedIndex (0 without one): a snapshot holds applied entries only. */
 void raft_recover(RaftState *s, const SimMsg *const *records, guint n);
 /* The raft_entry record of log[index] = `e` (a stack record). */
 SimMsg raft_entry_record(int64_t index, const RaftEntry *e);
@@ -168,6 +191,13 @@ typedef struct {
    * applied state, without the log (for ReadIndex and lease reads, once
    * the server has established that applied state is fresh enough). */
   void (*read)(SimNode *node, void *machine, const SimMsg *request);
+  /* Optional, both or neither (snapshot_every > 0 needs them; a machine
+   * without them is a setup error there), §7: `snapshot` appends words
+   * encoding the applied state to `out` (the same state always gives the
+   * same words); `restore` replaces the state by the one `words` encode,
+   * or returns FALSE, state unchanged, when they encode none. */
+  void (*snapshot)(void *machine, GArray *out);
+  gboolean (*restore)(void *machine, const int64_t *words, guint n);
 } RaftMachine;
 
 /* The server's parameters, for a model's SimParamSpec array (a machine
@@ -180,7 +210,8 @@ typedef struct {
   { "check_quorum", SIM_PARAM_BOOL, "false", "CheckQuorum (thesis §6.2): a leader without replies from a majority for the minimum election timeout steps down; vote requests within a leader's lease are refused", 0, 0 }, \
   { "max_batch", SIM_PARAM_INT, "64", "entries in flight per follower (each AppendEntries carries one entry: a message has at most 8 fields)", 1, 1000000 }, \
   { "read", SIM_PARAM_STRING, "log", "read-only queries: \"log\" (an entry each), \"readindex\" (thesis §6.4: commitIndex confirmed by a heartbeat round to a majority) or \"lease\" (§6.4.1: no round within a lease; needs check_quorum)", 0, 0 }, \
-  { "clock_drift", SIM_PARAM_INT, "100000", "ppm: the assumed bound on how much faster one server's clock runs than another's; a lease lasts the minimum election timeout x 1e6 / (1e6 + clock_drift) on the leader's clock", 0, 1000000 }
+  { "clock_drift", SIM_PARAM_INT, "100000", "ppm: the assumed bound on how much faster one server's clock runs than another's; a lease lasts the minimum election timeout x 1e6 / (1e6 + clock_drift) on the leader's clock", 0, 1000000 }, \
+  { "snapshot_every", SIM_PARAM_INT, "0", "take a snapshot of the applied state and discard the log up to it every N applied entries (paper §7; 0 = never); a follower behind the leader's log start gets InstallSnapshot (chunks in flight: max_batch)", 0, 1000000000 }
 
 /* SimModel handlers: a model running `machine` on the Raft server sets
  * .init (and so .on_restart) to a function calling raft_server_start, and
@@ -210,3 +241,68 @@ gboolean raft_server_read(SimNode *node, RaftServer *s, const SimMsg *request);
 /* The key-value machine (raft_kv.c): requests "Request" {op, c, k, v},
  * answers "Reply" {op, ok, has, v} or "NotLeader" {op, leader}. */
 extern const RaftMachine raft_kv_machine;
+
+/* ---- raft_snapshot.c: snapshots and log compaction (paper §7, Figures
+ * 12–13; thesis §5) ---- */
+
+/* Snapshot words one InstallSnapshot chunk carries beside term,
+ * lastIncludedIndex (lii), lastIncludedTerm (lit), offset and done: the
+ * 8 fields a message has. */
+#define RAFT_SNAP_CHUNK_WORDS 3
+/* The longest snapshot a follower receives, in words (a bound on what a
+ * stray offset can make it allocate). */
+#define RAFT_SNAP_MAX_WORDS (INT64_C(1) << 24)
+/* Snapshot words per raft_snap_data record (beside off). */
+#define RAFT_SNAP_RECORD_WORDS 6
+
+/* Figure 13 steps 6–7, and §7's compaction: `words` (a reference is
+ * taken; words[0] is the chain up to `index`) is the snapshot of the log up
+ * to `index`, whose last entry has `term`. If the log holds an entry of
+ * `term` at `index`, the entries after it are kept; otherwise the whole
+ * log is discarded. commitIndex and lastApplied become at least `index`.
+ * Returns FALSE and changes nothing for a snapshot not past
+ * lastIncludedIndex or without words. */
+gboolean raft_snapshot_compact(RaftState *s, int64_t index, int64_t term, GArray *words);
+/* The number of InstallSnapshot chunks of a snapshot of `len` words, and
+ * whether the chunk at word offset `off` is the last one (Figure 13's
+ * done). */
+int64_t raft_snapshot_chunks(int64_t len);
+gboolean raft_snapshot_chunk_done(int64_t len, int64_t off);
+/* Recovery: appends the words of raft_snap_data `record` to `saving` when
+ * they continue it (off 0 starts it again); others are ignored. */
+void raft_snapshot_record_words(const SimMsg *record, GArray *saving);
+
+/* A server's snapshot machinery: when to take one, the transfers it
+ * leads (one per follower), the chunks it receives. */
+typedef struct RaftSnap RaftSnap;
+/* For a server running `machine` (state `m`) with `npeers` other servers;
+ * reads the node's snapshot_every. On a machine without snapshot/restore
+ * and snapshot_every > 0: sim_fail (a setup error) and NULL. */
+RaftSnap *raft_snap_new(SimNode *node, const RaftMachine *machine, void *m, guint npeers);
+void raft_snap_free(RaftSnap *snap);
+/* After raft_log_load: the machine starts from the recovered snapshot (if
+ * any) instead of empty. */
+void raft_snap_restore_recovered(SimNode *node, RaftSnap *snap, const RaftState *s);
+/* After applying: takes a snapshot of the applied state and compacts the
+ * log once snapshot_every entries were applied since the last one. */
+void raft_snap_maybe_take(SimNode *node, RaftSnap *snap, RaftState *s);
+/* Leader, follower i (node `peer`) needs entries the log no longer has:
+ * sends the chunks of the window (`window` chunks in flight) not yet sent,
+ * all of it again on a heartbeat. */
+void raft_snap_send(SimNode *node, RaftSnap *snap, const RaftState *s, guint i, int peer, int64_t window,
+                    gboolean heartbeat);
+/* Follower, InstallSnapshot of the current term (the caller checked the
+ * term and heard its leader): Figure 13's receiver, replies. Returns TRUE
+ * when a snapshot was installed. */
+gboolean raft_snap_receive(SimNode *node, RaftSnap *snap, RaftState *s, const SimMsg *msg);
+/* InstallSnapshotReply {term, lii, next, done} to `to`. */
+void raft_snap_reply(SimNode *node, int to, int64_t term, int64_t lii, int64_t next, gboolean done);
+/* Leader, InstallSnapshotReply of the current term from follower i:
+ * returns the lastIncludedIndex the follower now holds (its match) when the
+ * transfer ended, else 0 (more chunks were sent if it progressed). */
+int64_t raft_snap_on_reply(SimNode *node, RaftSnap *snap, const RaftState *s, guint i, int peer, int64_t window,
+                           const SimMsg *msg);
+/* Emits raft_snapshot {index, term, chain}: the node's log now begins
+ * after `index`, which its snapshot covers (not a truncation: a checker
+ * keeps what it knew of entries up to there only if chains agree). */
+void raft_emit_snapshot(SimNode *node, const RaftState *s);

@@ -1,5 +1,5 @@
 /* The Raft safety checker (raft_check.h): a mirror of every server's log
- * built from raft_append/raft_truncate events, and three tables indexed by
+ * built from raft_append/raft_truncate/raft_snapshot events, and three tables indexed by
  * log index for what any node ever held (index, term) → chain, what was
  * reported committed and what was applied. Each raft_* event updates them
  * and checks the one property it can break, so a violation is reported at
@@ -220,6 +220,45 @@ static void on_truncate(RaftCheck *rc, int id, int64_t from)
   }
 }
 
+/* Node `id` now holds a snapshot of its log up to `index` (compaction, an
+ * InstallSnapshot, or recovery after a restart), whose last entry has
+ * (term, chain): not a truncation. Its mirror keeps the entries after
+ * `index` when its entry there is the snapshot's (compaction), and is
+ * otherwise emptied (an installed snapshot replaced the whole log); either
+ * way what lies at or below `index` is now unknown. The snapshot's entry
+ * is checked like an appended one (log matching), and a snapshot holds
+ * applied state, so its chain must be the one applied there first (state
+ * machine safety). */
+static void on_snapshot(RaftCheck *rc, int id, int64_t index, int64_t term, int64_t chain)
+{
+  if (!table_index_ok(rc, rc->entries->len, index, id))
+    return;
+  RcNode *n = node_of(rc, id);
+  RcEntry e;
+  if (mirror_at(n, index, &e) == MIRROR_HAS && e.term == term && e.chain == chain) {
+    guint drop = (guint) (index - n->base);
+    charge(rc, -(gssize) drop * (gssize) sizeof(RcEntry));
+    g_array_remove_range(n->log, 0, drop);
+  } else {
+    mirror_resize(rc, n, 0);
+  }
+  n->base = index;
+  check_matching(rc, id, index, term, chain);
+  n->applied = index;
+  n->diverged = FALSE;
+  if (index > (int64_t) rc->applied->len)
+    return;
+  const RcApplied *a = &g_array_index(rc->applied, RcApplied, index - 1);
+  if (a->term >= 0 && a->chain != chain) {
+    n->diverged = TRUE;
+    sim_violation(rc->sim, "state_machine_safety",
+                  "%s holds a snapshot up to index %" G_GINT64_FORMAT " (term %" G_GINT64_FORMAT
+                  ") but %s had applied an entry of term %" G_GINT64_FORMAT " there (chain %" G_GINT64_FORMAT
+                  " vs %" G_GINT64_FORMAT ")",
+                  name_of(rc, id), index, term, name_of(rc, a->node), a->term, chain, a->chain);
+  }
+}
+
 /* ---- leader completeness ---------------------------------------------------- */
 
 /* The number of committed entries committed in a term before `term` (the
@@ -405,6 +444,8 @@ void raft_check_observe(Sim *sim, const SimTraceEvent *ev, void *data)
     on_leader(rc, ev->node, f.term);
   else if (strcmp(what, "truncate") == 0)
     on_truncate(rc, ev->node, f.from);
+  else if (strcmp(what, "snapshot") == 0)
+    on_snapshot(rc, ev->node, f.index, f.term, f.chain);
 }
 
 /* ---- lifetime ---------------------------------------------------------------- */

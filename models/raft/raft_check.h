@@ -9,10 +9,17 @@
  *   raft_commit   {index [, term]}      its commitIndex advanced to `index`
  *                                       (`term`, if present: its currentTerm)
  *   raft_apply    {index, term, chain}  the entry at `index` was applied
+ *   raft_snapshot {index, term, chain}  its log now begins after `index`,
+ *                                       covered by a snapshot whose last
+ *                                       entry has (term, chain): log
+ *                                       compaction, not a truncation
  *
- * A restarted server emits raft_truncate {from = 1} and re-emits raft_append
- * for every entry it recovered, so the checker's mirror of each log stays
- * exact. The invariants (each reported at the moment of detection):
+ * A restarted server emits raft_truncate {from = 1}, raft_snapshot if it
+ * recovered one, and re-emits raft_append for every entry it recovered
+ * after it, so the checker's mirror of each log stays exact (entries under
+ * a snapshot are unknown to it, never absent). A snapshot's entry counts
+ * for log_matching, and its chain must be the one applied first at its
+ * index (state_machine_safety). The invariants (each reported at the moment of detection):
  *
  *   election_safety      at most one leader per term
  *   log_matching         entries with equal index and term have equal chains

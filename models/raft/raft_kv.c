@@ -158,12 +158,90 @@ static void kv_read(SimNode *node, void *machine, const SimMsg *request)
   reply_client(node, request->src, (uint64_t) sim_msg_get(request, "op", 0), &r);
 }
 
+static int cmp_int64(gconstpointer a, gconstpointer b)
+{
+  int64_t x = *(const int64_t *) a, y = *(const int64_t *) b;
+  return (x > y) - (x < y);
+}
+
+/* The keys of `table` (int64 keys) in increasing order, so the words do
+ * not depend on the hash table's order. */
+static GArray *sorted_keys(GHashTable *table)
+{
+  GArray *keys = g_array_sized_new(FALSE, FALSE, sizeof(int64_t), g_hash_table_size(table));
+  GHashTableIter it;
+  gpointer k;
+  g_hash_table_iter_init(&it, table);
+  while (g_hash_table_iter_next(&it, &k, NULL))
+    g_array_append_val(keys, *(int64_t *) k);
+  g_array_sort(keys, cmp_int64);
+  return keys;
+}
+
+/* §7's snapshot of the map and of the applied op ids with their results
+ * (thesis §6.3: the duplicate filter is part of the state, or a retried
+ * write applied before the snapshot would apply again after it): words
+ * nkv, then key, value per entry, then ndone, then op, ok | has << 1,
+ * value per op; keys and ops increasing. */
+static void kv_snapshot(void *machine, GArray *out)
+{
+  KvMachine *m = machine;
+  g_autoptr(GArray) keys = sorted_keys(m->kv);
+  int64_t n = keys->len;
+  g_array_append_val(out, n);
+  for (guint i = 0; i < keys->len; i++) {
+    int64_t *k = &g_array_index(keys, int64_t, i);
+    g_array_append_val(out, *k);
+    g_array_append_val(out, *(int64_t *) g_hash_table_lookup(m->kv, k));
+  }
+  g_autoptr(GArray) ops = sorted_keys(m->done);
+  n = ops->len;
+  g_array_append_val(out, n);
+  for (guint i = 0; i < ops->len; i++) {
+    int64_t *op = &g_array_index(ops, int64_t, i);
+    const KvResult *r = g_hash_table_lookup(m->done, op);
+    int64_t flags = (r->ok ? 1 : 0) | (r->has ? 2 : 0);
+    g_array_append_val(out, *op);
+    g_array_append_val(out, flags);
+    g_array_append_val(out, r->value);
+  }
+}
+
+/* Reads what kv_snapshot wrote into fresh tables; FALSE (machine
+ * unchanged) when the words are not such a snapshot. */
+static gboolean kv_restore(void *machine, const int64_t *w, guint n)
+{
+  KvMachine *m = machine;
+  if (n < 1 || w[0] < 0 || (uint64_t) w[0] > (n - 1) / 2)
+    return FALSE;
+  guint nkv = (guint) w[0], at = 1 + 2 * nkv;
+  if (at >= n || w[at] < 0 || (uint64_t) w[at] != (n - at - 1) / 3 || (n - at - 1) % 3 != 0)
+    return FALSE;
+  guint ndone = (guint) w[at];
+  GHashTable *kv = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+  for (guint i = 0; i < nkv; i++)
+    g_hash_table_replace(kv, g_memdup2(&w[1 + 2 * i], sizeof(int64_t)), g_memdup2(&w[2 + 2 * i], sizeof(int64_t)));
+  GHashTable *done = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+  for (guint i = 0; i < ndone; i++) {
+    const int64_t *d = &w[at + 1 + 3 * i];
+    KvResult r = { (d[1] & 1) != 0, (d[1] & 2) != 0, d[2] };
+    g_hash_table_replace(done, g_memdup2(&d[0], sizeof(int64_t)), g_memdup2(&r, sizeof r));
+  }
+  g_hash_table_unref(m->kv);
+  g_hash_table_unref(m->done);
+  m->kv = kv;
+  m->done = done;
+  return TRUE;
+}
+
 const RaftMachine raft_kv_machine = {
   .create = kv_create,
   .free = kv_free,
   .apply = kv_apply,
   .on_message = kv_on_message,
   .read = kv_read,
+  .snapshot = kv_snapshot,
+  .restore = kv_restore,
 };
 
 gboolean raft_cmd_packable(RaftCmdKind kind, int64_t a, int64_t b, uint64_t op)

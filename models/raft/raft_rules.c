@@ -19,25 +19,40 @@ void raft_state_clear(RaftState *s)
   if (s->log)
     g_array_unref(s->log);
   s->log = NULL;
+  if (s->snapshot)
+    g_array_unref(s->snapshot);
+  s->snapshot = NULL;
 }
 
-int64_t raft_last_index(const RaftState *s) { return (int64_t) s->log->len; }
+int64_t raft_last_index(const RaftState *s) { return s->lastIncludedIndex + (int64_t) s->log->len; }
 
 int64_t raft_last_term(const RaftState *s) { return raft_term_at(s, raft_last_index(s)); }
 
 const RaftEntry *raft_entry_at(const RaftState *s, int64_t index)
 {
-  if (index < 1 || index > raft_last_index(s))
+  if (index <= s->lastIncludedIndex || index > raft_last_index(s))
     return NULL;
-  return &g_array_index(s->log, RaftEntry, index - 1);
+  return &g_array_index(s->log, RaftEntry, index - 1 - s->lastIncludedIndex);
 }
 
 int64_t raft_term_at(const RaftState *s, int64_t index)
 {
   if (index == 0)
     return 0;
+  if (index == s->lastIncludedIndex)
+    return s->lastIncludedTerm;
   const RaftEntry *e = raft_entry_at(s, index);
   return e ? e->term : -1;
+}
+
+int64_t raft_chain_at(const RaftState *s, int64_t index)
+{
+  if (index == 0)
+    return 0;
+  if (index == s->lastIncludedIndex)
+    return s->lastIncludedChain;
+  const RaftEntry *e = raft_entry_at(s, index);
+  return e ? e->chain : -1;
 }
 
 /* splitmix64's finaliser: a fixed, well-mixed step of the chain hash. */
@@ -82,6 +97,8 @@ gboolean raft_append_consistent(const RaftState *s, int64_t prev_index, int64_t 
 {
   if (prev_index < 0)
     return FALSE;
+  if (prev_index < s->lastIncludedIndex)
+    return TRUE;
   return raft_term_at(s, prev_index) == prev_term;
 }
 
@@ -93,12 +110,16 @@ void raft_append_entries(RaftState *s, int64_t prev_index, const RaftEntry *entr
   /* Skip the entries already present with the same term. */
   while (k < n) {
     int64_t idx = prev_index + 1 + (int64_t) k;
+    if (idx <= s->lastIncludedIndex) {
+      k++;
+      continue;
+    }
     int64_t t = raft_term_at(s, idx);
     if (t == -1)
       break; /* past our end: append from here */
     if (t != entries[k].term) {
       out->below_commit = idx <= s->commitIndex;
-      g_array_set_size(s->log, (guint) (idx - 1));
+      g_array_set_size(s->log, (guint) (idx - 1 - s->lastIncludedIndex));
       out->truncated_from = idx;
       break;
     }
@@ -109,8 +130,7 @@ void raft_append_entries(RaftState *s, int64_t prev_index, const RaftEntry *entr
   out->first_new = prev_index + 1 + (int64_t) k;
   for (; k < n; k++) {
     RaftEntry e = entries[k];
-    const RaftEntry *prev = raft_entry_at(s, raft_last_index(s));
-    e.chain = raft_chain(prev ? prev->chain : 0, &e);
+    e.chain = raft_chain(raft_chain_at(s, raft_last_index(s)), &e);
     g_array_append_val(s->log, e);
   }
 }
@@ -153,6 +173,7 @@ int64_t raft_commit_advance(const RaftState *s, const int64_t *match, guint n, g
 
 void raft_recover(RaftState *s, const SimMsg *const *records, guint n)
 {
+  g_autoptr(GArray) saving = g_array_new(FALSE, FALSE, sizeof(int64_t)); /* raft_snap_data so far */
   for (guint i = 0; i < n; i++) {
     const SimMsg *r = records[i];
     if (strcmp(r->type, "raft_term") == 0) {
@@ -163,21 +184,31 @@ void raft_recover(RaftState *s, const SimMsg *const *records, guint n)
       s->votedFor = (int) sim_msg_get(r, "vote", -1);
     } else if (strcmp(r->type, "raft_entry") == 0) {
       int64_t index = sim_msg_get(r, "index", 0);
-      if (index < 1 || index > raft_last_index(s) + 1)
+      if (index <= s->lastIncludedIndex || index > raft_last_index(s) + 1)
         continue; /* cannot happen with records this file wrote */
-      g_array_set_size(s->log, (guint) (index - 1));
+      g_array_set_size(s->log, (guint) (index - 1 - s->lastIncludedIndex));
       RaftEntry e = { 0 };
       e.cmd[0] = sim_msg_get(r, "c", 0);
       e.cmd[1] = sim_msg_get(r, "k", 0);
       e.cmd[2] = sim_msg_get(r, "v", 0);
       e.term = sim_msg_get(r, "term", 0);
-      const RaftEntry *prev = raft_entry_at(s, index - 1);
-      e.chain = raft_chain(prev ? prev->chain : 0, &e);
+      e.chain = raft_chain(raft_chain_at(s, index - 1), &e);
       g_array_append_val(s->log, e);
     } else if (strcmp(r->type, "raft_trunc") == 0) {
       int64_t from = sim_msg_get(r, "from", 1);
-      if (from >= 1 && from <= raft_last_index(s))
-        g_array_set_size(s->log, (guint) (from - 1));
+      if (from > s->lastIncludedIndex && from <= raft_last_index(s))
+        g_array_set_size(s->log, (guint) (from - 1 - s->lastIncludedIndex));
+    } else if (strcmp(r->type, "raft_snap_data") == 0) {
+      raft_snapshot_record_words(r, saving);
+    } else if (strcmp(r->type, "raft_snapshot") == 0) {
+      /* Complete only if every word was saved just before it (always, for
+       * the forced records raft_snapshot.c writes in one go). */
+      int64_t len = sim_msg_get(r, "len", -1);
+      if (len > 0 && (int64_t) saving->len == len) {
+        g_autoptr(GArray) words = g_array_copy(saving);
+        raft_snapshot_compact(s, sim_msg_get(r, "index", 0), sim_msg_get(r, "term", 0), words);
+      }
+      g_array_set_size(saving, 0);
     }
   }
 }

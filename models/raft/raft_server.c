@@ -21,8 +21,10 @@
  *
  * Protocol events (read by the checker): raft_leader {term}, raft_append
  * {index, term, chain}, raft_truncate {from}, raft_commit {index},
- * raft_apply {index, term, chain}; after a restart raft_truncate {from = 1}
- * and raft_append for every recovered entry. */
+ * raft_apply {index, term, chain}, raft_snapshot {index, term, chain}
+ * (raft_snapshot.c: the log now begins after index); after a restart
+ * raft_truncate {from = 1}, raft_snapshot if it recovered one, and
+ * raft_append for every recovered entry. */
 #include "models/raft/raft.h"
 #include "models/raft/raft_check.h"
 #include "models/raft/raft_read.h"
@@ -56,6 +58,7 @@ struct RaftServer {
   const RaftMachine *machine;
   void *m;
   RaftReads *reads;          /* NULL: reads go through the log */
+  RaftSnap *snap;            /* snapshots, InstallSnapshot (raft_snapshot.c) */
 };
 
 extern const SimModel model_raft_commit_old_terms, model_raft_volatile_vote, model_raft_lease_no_drift_margin;
@@ -74,6 +77,7 @@ static void server_free(gpointer p)
     g_array_unref(s->gaps[i]);
   g_free(s->gaps);
   g_free(s->heard);
+  raft_snap_free(s->snap);
   if (s->m)
     s->machine->free(s->m);
   raft_reads_free(s->reads);
@@ -163,6 +167,7 @@ static void set_commit(SimNode *node, RaftServer *s, int64_t index)
     if (raft_reads_on_commit(node, s->reads, &v))
       send_read_round(node, s);
   }
+  raft_snap_maybe_take(node, s->snap, &s->st);
 }
 
 /* ---- roles ---- */
@@ -194,6 +199,8 @@ static void become_follower(SimNode *node, RaftServer *s, int64_t term)
 
 static void send_append(SimNode *node, RaftServer *s, int peer, int64_t prev, gboolean with_entry)
 {
+  if (prev < s->st.lastIncludedIndex)
+    return; /* compacted: the follower gets the snapshot instead */
   SimMsg *m = sim_msg_new(node, "AppendEntries");
   sim_msg_set(m, "term", s->st.currentTerm);
   sim_msg_set(m, "prev", prev);
@@ -218,6 +225,14 @@ static void send_append(SimNode *node, RaftServer *s, int peer, int64_t prev, gb
  * when there is nothing to send. */
 static void send_window(SimNode *node, RaftServer *s, guint i, gboolean heartbeat)
 {
+  /* Entries the follower may lack were compacted: it gets the snapshot,
+   * unless they are on their way (pipelined, not yet acknowledged) and
+   * this is not a heartbeat, which would send them again. */
+  if (s->nextIndex[i] <= s->st.lastIncludedIndex
+      && (heartbeat || s->probing[i] || s->sent[i] < s->st.lastIncludedIndex)) {
+    raft_snap_send(node, s->snap, &s->st, i, s->peers[i], s->max_batch, heartbeat);
+    return;
+  }
   int64_t last = raft_last_index(&s->st);
   if (heartbeat)
     g_array_set_size(s->gaps[i], 0); /* the window goes again in full */
@@ -440,19 +455,29 @@ static void reply_append(SimNode *node, RaftServer *s, const SimMsg *request, gb
   sim_send(node, request->src, m);
 }
 
-static void on_append_entries(SimNode *node, RaftServer *s, const SimMsg *msg)
+/* A request from a leader (AppendEntries, InstallSnapshot): FALSE if its
+ * term is stale; else this server follows its sender in that term and
+ * restarts its election timer. */
+static gboolean follow_leader(SimNode *node, RaftServer *s, const SimMsg *msg)
 {
   int64_t term = sim_msg_get(msg, "term", 0);
-  if (term < s->st.currentTerm) {
-    reply_append(node, s, msg, FALSE, sim_msg_get(msg, "prev", 0), 0, 0);
-    return;
-  }
+  if (term < s->st.currentTerm)
+    return FALSE;
   if (term > s->st.currentTerm || s->role != RAFT_FOLLOWER)
     become_follower(node, s, term);
   s->leader = msg->src;
   s->precandidate = FALSE;
   s->leader_heard = sim_node_clock(node);
   reset_election_timer(node, s);
+  return TRUE;
+}
+
+static void on_append_entries(SimNode *node, RaftServer *s, const SimMsg *msg)
+{
+  if (!follow_leader(node, s, msg)) {
+    reply_append(node, s, msg, FALSE, sim_msg_get(msg, "prev", 0), 0, 0);
+    return;
+  }
   int64_t prev = sim_msg_get(msg, "prev", 0), pt = sim_msg_get(msg, "pt", 0);
   if (!raft_append_consistent(&s->st, prev, pt)) {
     reply_append(node, s, msg, FALSE, prev, 0, raft_conflict_hint(&s->st, prev));
@@ -502,21 +527,32 @@ static void resend_gaps(SimNode *node, RaftServer *s, guint p)
   }
 }
 
-static void on_append_reply(SimNode *node, RaftServer *s, const SimMsg *msg)
+/* A reply to a leader's request: a higher term makes this server a
+ * follower. Returns the replying peer's position when this server leads
+ * the reply's term (the peer is noted as heard), else -1. */
+static int leader_reply_from(SimNode *node, RaftServer *s, const SimMsg *msg)
 {
   int64_t term = sim_msg_get(msg, "term", 0);
   if (term > s->st.currentTerm) {
     become_follower(node, s, term);
-    return;
+    return -1;
   }
   int p = peer_pos(s, msg->src);
   if (s->role != RAFT_LEADER || term != s->st.currentTerm || p < 0)
-    return;
+    return -1;
   s->heard[p] = sim_node_clock(node);
   if (s->reads) {
     RaftReadView v = read_view(s);
     raft_reads_on_reply(node, s->reads, (guint) p, msg, &v);
   }
+  return p;
+}
+
+static void on_append_reply(SimNode *node, RaftServer *s, const SimMsg *msg)
+{
+  int p = leader_reply_from(node, s, msg);
+  if (p < 0)
+    return;
   if (sim_msg_get(msg, "success", 0)) {
     int64_t m = sim_msg_get(msg, "match", 0);
     if (m > s->matchIndex[p])
@@ -562,6 +598,37 @@ static void on_append_reply(SimNode *node, RaftServer *s, const SimMsg *msg)
   send_window(node, s, (guint) p, FALSE);
 }
 
+/* Figure 13, receiver step 1 and the follower's part of AppendEntries
+ * (a leader of the current term was heard); the rest in raft_snapshot.c. */
+static void on_install_snapshot(SimNode *node, RaftServer *s, const SimMsg *msg)
+{
+  if (!follow_leader(node, s, msg)) {
+    raft_snap_reply(node, msg->src, s->st.currentTerm, sim_msg_get(msg, "lii", 0), 0, FALSE);
+    return;
+  }
+  raft_snap_receive(node, s->snap, &s->st, msg);
+}
+
+/* The follower holds the snapshot up to `lii`: replication goes on from
+ * there. */
+static void on_install_reply(SimNode *node, RaftServer *s, const SimMsg *msg)
+{
+  int p = leader_reply_from(node, s, msg);
+  if (p < 0)
+    return;
+  int64_t lii = raft_snap_on_reply(node, s->snap, &s->st, (guint) p, s->peers[p], s->max_batch, msg);
+  if (lii <= 0)
+    return;
+  s->matchIndex[p] = MAX(s->matchIndex[p], MIN(lii, raft_last_index(&s->st)));
+  if (s->matchIndex[p] + 1 > s->nextIndex[p]) {
+    s->nextIndex[p] = s->matchIndex[p] + 1;
+    s->sent[p] = s->matchIndex[p];
+  }
+  s->probing[p] = FALSE;
+  leader_commit(node, s);
+  send_window(node, s, (guint) p, FALSE);
+}
+
 void raft_server_on_message(SimNode *node, const SimMsg *msg)
 {
   RaftServer *s = sim_node_data(node);
@@ -578,6 +645,10 @@ void raft_server_on_message(SimNode *node, const SimMsg *msg)
     on_prevote(node, s, msg);
   else if (strcmp(t, "PreVoteReply") == 0)
     on_vote_reply(node, s, msg, TRUE);
+  else if (strcmp(t, "InstallSnapshot") == 0)
+    on_install_snapshot(node, s, msg);
+  else if (strcmp(t, "InstallSnapshotReply") == 0)
+    on_install_reply(node, s, msg);
   else
     s->machine->on_message(node, s->m, msg);
 }
@@ -661,6 +732,7 @@ void raft_server_start(SimNode *node, const RaftMachine *machine)
   for (guint i = 0; i < s->npeers; i++)
     s->gaps[i] = g_array_new(FALSE, FALSE, sizeof(int64_t));
   s->heard = g_new0(SimTime, s->npeers + 1);
+  s->snap = raft_snap_new(node, machine, s->m, s->npeers);
   s->heartbeat = sim_node_param_duration(node, "heartbeat");
   s->prevote = sim_node_param_bool(node, "prevote");
   s->check_quorum = sim_node_param_bool(node, "check_quorum");
@@ -680,9 +752,12 @@ void raft_server_start(SimNode *node, const RaftMachine *machine)
   if (sim_failure(sim_node_sim(node)))
     return;
   raft_log_load(node, &s->st);
+  raft_snap_restore_recovered(node, s->snap, &s->st);
   if (sim_node_incarnation(node) > 0) {
     raft_emit_truncate(node, 1);
-    for (int64_t i = 1; i <= raft_last_index(&s->st); i++)
+    if (s->st.lastIncludedIndex > 0)
+      raft_emit_snapshot(node, &s->st);
+    for (int64_t i = s->st.lastIncludedIndex + 1; i <= raft_last_index(&s->st); i++)
       raft_emit_append(node, &s->st, i);
   }
   reset_election_timer(node, s);

@@ -31,6 +31,9 @@
 # variant=raft at 3-4), raft_lease_read_beyond (lease at 1-2, readindex at
 # 3), raft_readindex_new_leader and raft_faults with read=readindex (seed
 # 3) and read=lease (seed 4) came with them.
+# Raft snapshots (snapshot_every, off by default) left every digest as it
+# was; raft_snapshot.lua came with them (all faults combined at seed 3;
+# reads outside the log beside snapshots: read=lease at 4, readindex at 5).
 #
 # A change that means to alter runs updates this table in the same
 # commit, saying why: regenerate a line with
@@ -167,6 +170,11 @@ scenarios/raft_partial_partition_prevote.lua 1 7a4333cee1532368a48a42ef4e651c43
 scenarios/raft_partial_partition_prevote.lua 2 4924878bea929317aedd8771ad3a38d7
 scenarios/raft_readindex_new_leader.lua 1 6467de262533ecb4e429a0ff07598d16
 scenarios/raft_readindex_new_leader.lua 2 fa069ed06bb0aeda748ff56190e879df
+scenarios/raft_snapshot.lua 1 17accc3954739d4d6c004697dd21f426
+scenarios/raft_snapshot.lua 2 17698534dcf3d9d6ea608f3efe2ba58e
+scenarios/raft_snapshot.lua 3 bfeeeaa8e6daa11f3a998b58c8483584 fault=all
+scenarios/raft_snapshot.lua 4 c0e706081682fda6a224131ce2d75d67 read=lease
+scenarios/raft_snapshot.lua 5 5f6b152ef100fafe93d7726e3b3a6b81 read=readindex
 scenarios/raft_volatile_vote.lua 1 97c9d71dae11b27a15728f8d406d240c
 scenarios/raft_volatile_vote.lua 2 7ffad39b7154dc73442d601d0a7223ae
 scenarios/replication_bandwidth.lua 1 44113953d5aa8b25932488983510e042
