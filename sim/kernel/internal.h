@@ -122,6 +122,8 @@ typedef struct {
   guint n;
 } SimPartition;
 
+#define SIM_TYPE_HASH_SLOTS 64
+
 struct Sim {
   uint64_t seed;
   SimTime now;
@@ -174,6 +176,14 @@ struct Sim {
   uint64_t next_op;
 
   uint64_t digest[2];
+  /* sim_hash_str of message types, by the type's address (trace.c): types
+   * are literals or sim_intern()ed, so an address keeps its text for the
+   * Sim's life; a collision only costs a recomputation. */
+  struct {
+    const char *type;
+    uint64_t hash;
+  } type_hash[SIM_TYPE_HASH_SLOTS];
+  SimMetric *forced_writes;   /* the "forced_writes" metric, once made (node.c) */
   FILE *trace_out;
   GString *trace_line;
   GArray *observers;          /* of SimObserverEntry */

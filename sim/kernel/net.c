@@ -304,13 +304,37 @@ SimMsg *sim_msg_new(SimNode *from, const char *type)
   return msg;
 }
 
-void sim_msg_set(SimMsg *msg, const char *name, int64_t value)
+/* Field names are string literals or sim_intern()ed, so a field is almost
+ * always found by its pointer: every pointer is compared first, and names
+ * are compared by content only when none matches (another string with the
+ * same text, or a name the message lacks). The content comparison is
+ * inline: names are short and most differ in their first byte, where a
+ * call to strcmp per field cost more than the whole lookup (callgrind:
+ * 13% of a Raft run's instructions). Returns the index or -1. */
+static inline int field_find(const SimMsg *msg, const char *name)
 {
   for (uint32_t i = 0; i < msg->nfields; i++)
-    if (msg->fields[i].name == name || g_str_equal(msg->fields[i].name, name)) {
-      msg->fields[i].value = value;
-      return;
+    if (msg->fields[i].name == name)
+      return (int) i;
+  for (uint32_t i = 0; i < msg->nfields; i++) {
+    const char *a = msg->fields[i].name, *b = name;
+    while (*a && *a == *b) {
+      a++;
+      b++;
     }
+    if (*a == *b)
+      return (int) i;
+  }
+  return -1;
+}
+
+void sim_msg_set(SimMsg *msg, const char *name, int64_t value)
+{
+  int i = field_find(msg, name);
+  if (i >= 0) {
+    msg->fields[i].value = value;
+    return;
+  }
   if (msg->nfields == SIM_MSG_MAX_FIELDS)
     g_error("message %s: more than %d fields", msg->type, SIM_MSG_MAX_FIELDS);
   msg->fields[msg->nfields++] = (SimField) { name, value };
@@ -318,16 +342,11 @@ void sim_msg_set(SimMsg *msg, const char *name, int64_t value)
 
 int64_t sim_msg_get(const SimMsg *msg, const char *name, int64_t fallback)
 {
-  for (uint32_t i = 0; i < msg->nfields; i++)
-    if (msg->fields[i].name == name || g_str_equal(msg->fields[i].name, name))
-      return msg->fields[i].value;
-  return fallback;
+  int i = field_find(msg, name);
+  return i >= 0 ? msg->fields[i].value : fallback;
 }
 
 gboolean sim_msg_has(const SimMsg *msg, const char *name)
 {
-  for (uint32_t i = 0; i < msg->nfields; i++)
-    if (msg->fields[i].name == name || g_str_equal(msg->fields[i].name, name))
-      return TRUE;
-  return FALSE;
+  return field_find(msg, name) >= 0;
 }
