@@ -37,7 +37,7 @@ static void count_commits(Sim *sim, const SimTraceEvent *ev, void *data)
 {
   (void) sim;
   int64_t *committed = data;
-  if (ev->kind == SIM_TR_EVENT && strcmp(ev->msg->type, "raft_commit") == 0) {
+  if (ev->kind == SIM_TR_EVENT && ev->msg->type[0] == 'r' && strcmp(ev->msg->type, "raft_commit") == 0) {
     int64_t index = sim_msg_get(ev->msg, "index", 0);
     if (index > *committed)
       *committed = index;
