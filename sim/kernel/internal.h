@@ -123,6 +123,7 @@ typedef struct {
 } SimPartition;
 
 #define SIM_TYPE_HASH_SLOTS 64
+#define SIM_FIFO_CACHE_SLOTS 64
 
 struct Sim {
   uint64_t seed;
@@ -169,6 +170,12 @@ struct Sim {
   GPtrArray *partitions;      /* of SimPartition*, since the last heal */
   guint64 cut_links;
   GHashTable *fifo_last;      /* (src,dst) key → last delivery time */
+  /* The fifo_last records of recently used links, by a hash of the key:
+   * a record is never removed, so its address stays valid (net.c). */
+  struct {
+    gint64 key;
+    SimTime *last;
+  } fifo_cache[SIM_FIFO_CACHE_SLOTS];
   GHashTable *link_loads;     /* set of (src,dst)-keyed load entries (bandwidth.c) */
 
   GArray *history;            /* of SimHistoryEntry */
