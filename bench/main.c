@@ -17,6 +17,8 @@ int bench_lincheck(gpointer unused);
 int bench_partition(gpointer unused);
 int bench_service_saturated(gpointer unused);
 int bench_pingpong_service(gpointer unused);
+int bench_raft_commit(gpointer unused);
+int bench_raft_nemesis(gpointer unused);
 
 static const struct { const char *name; int (*fn)(gpointer); } benches[] = {
   { "timers", bench_timers },
@@ -28,6 +30,8 @@ static const struct { const char *name; int (*fn)(gpointer); } benches[] = {
   { "partition", bench_partition },
   { "service_saturated", bench_service_saturated },
   { "pingpong_service", bench_pingpong_service },
+  { "raft_commit", bench_raft_commit },
+  { "raft_nemesis", bench_raft_nemesis },
   { "node_memory", bench_node_memory },
 };
 
@@ -39,7 +43,7 @@ int main(int argc, char **argv)
       known |= strcmp(argv[a], benches[i].name) == 0;
     if (!known) {
       fprintf(stderr, "faultsim-bench: unknown benchmark '%s' (known: timers, pingpong, pingpong_faults, "
-              "pingpong_bandwidth, ring, lincheck, partition, service_saturated, pingpong_service, node_memory)\n",
+              "pingpong_bandwidth, ring, lincheck, partition, service_saturated, pingpong_service, raft_commit, raft_nemesis, node_memory)\n",
               argv[a]);
       return 2;
     }

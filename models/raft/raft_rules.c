@@ -160,7 +160,20 @@ int64_t raft_commit_advance(const RaftState *s, const int64_t *match, guint n, g
   /* The largest N held by a majority is the (n/2 + 1)-th largest match. */
   int64_t *sorted = g_newa(int64_t, n);
   memcpy(sorted, match, n * sizeof *sorted);
-  qsort(sorted, n, sizeof *sorted, cmp_desc);
+  /* A leader calls this at every acknowledgement: for a cluster of a few
+   * servers an insertion sort is a handful of steps, where qsort cost 4%
+   * of a Raft run (callgrind, bench raft_commit). */
+  if (n <= 16) {
+    for (guint i = 1; i < n; i++) {
+      int64_t x = sorted[i];
+      guint j = i;
+      for (; j > 0 && sorted[j - 1] < x; j--)
+        sorted[j] = sorted[j - 1];
+      sorted[j] = x;
+    }
+  } else {
+    qsort(sorted, n, sizeof *sorted, cmp_desc);
+  }
   int64_t N = MIN(sorted[n / 2], raft_last_index(s));
   if (N <= s->commitIndex)
     return s->commitIndex;

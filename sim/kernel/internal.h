@@ -122,6 +122,9 @@ typedef struct {
   guint n;
 } SimPartition;
 
+#define SIM_TYPE_HASH_SLOTS 64
+#define SIM_FIFO_CACHE_SLOTS 64
+
 struct Sim {
   uint64_t seed;
   SimTime now;
@@ -167,6 +170,12 @@ struct Sim {
   GPtrArray *partitions;      /* of SimPartition*, since the last heal */
   guint64 cut_links;
   GHashTable *fifo_last;      /* (src,dst) key → last delivery time */
+  /* The fifo_last records of recently used links, by a hash of the key:
+   * a record is never removed, so its address stays valid (net.c). */
+  struct {
+    gint64 key;
+    SimTime *last;
+  } fifo_cache[SIM_FIFO_CACHE_SLOTS];
   GHashTable *link_loads;     /* set of (src,dst)-keyed load entries (bandwidth.c) */
 
   GArray *history;            /* of SimHistoryEntry */
@@ -174,6 +183,14 @@ struct Sim {
   uint64_t next_op;
 
   uint64_t digest[2];
+  /* sim_hash_str of message types, by the type's address (trace.c): types
+   * are literals or sim_intern()ed, so an address keeps its text for the
+   * Sim's life; a collision only costs a recomputation. */
+  struct {
+    const char *type;
+    uint64_t hash;
+  } type_hash[SIM_TYPE_HASH_SLOTS];
+  SimMetric *forced_writes;   /* the "forced_writes" metric, once made (node.c) */
   FILE *trace_out;
   GString *trace_line;
   GArray *observers;          /* of SimObserverEntry */

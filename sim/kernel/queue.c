@@ -38,12 +38,28 @@ void sim_queue_push(SimQueue *q, SimTime time, uint32_t payload)
   q->heap[i] = e;
 }
 
+/* The earliest of the children first .. first + 3 of a node, all present:
+ * a two-round tournament (sequence numbers are unique, so there are no
+ * ties and the winner is the one a scan would find). */
+static inline size_t min_of_four(const SimQueueEntry *h, size_t first)
+{
+  size_t a = before(&h[first + 1], &h[first]) ? first + 1 : first;
+  size_t b = before(&h[first + 3], &h[first + 2]) ? first + 3 : first + 2;
+  return before(&h[b], &h[a]) ? b : a;
+}
+
+/* Pops the root: the hole it leaves goes down along the earliest children
+ * to a leaf, then the last entry fills it and rises as far as it must
+ * (Floyd's variant: the last entry came from the bottom and mostly belongs
+ * there, so this saves the comparison with it at every level). Any valid
+ * heap pops the same sequence: (time, seq) is a total order. */
 gboolean sim_queue_pop(SimQueue *q, SimQueueEntry *out)
 {
   if (q->len == 0)
     return FALSE;
-  *out = q->heap[0];
-  SimQueueEntry last = q->heap[--q->len];
+  SimQueueEntry *h = q->heap;
+  *out = h[0];
+  SimQueueEntry last = h[--q->len];
   size_t n = q->len, i = 0;
   if (n == 0)
     return TRUE;
@@ -52,15 +68,23 @@ gboolean sim_queue_pop(SimQueue *q, SimQueueEntry *out)
     if (first >= n)
       break;
     size_t best = first;
-    size_t end = first + 4 < n ? first + 4 : n;
-    for (size_t c = first + 1; c < end; c++)
-      if (before(&q->heap[c], &q->heap[best]))
-        best = c;
-    if (!before(&q->heap[best], &last))
-      break;
-    q->heap[i] = q->heap[best];
+    if (first + 4 <= n) {
+      best = min_of_four(h, first);
+    } else {
+      for (size_t c = first + 1; c < n; c++)
+        if (before(&h[c], &h[best]))
+          best = c;
+    }
+    h[i] = h[best];
     i = best;
   }
-  q->heap[i] = last;
+  while (i > 0) {
+    size_t parent = (i - 1) / 4;
+    if (!before(&last, &h[parent]))
+      break;
+    h[i] = h[parent];
+    i = parent;
+  }
+  h[i] = last;
   return TRUE;
 }

@@ -85,12 +85,26 @@ static void write_line(Sim *sim, const SimTraceEvent *ev)
   }
 }
 
+/* sim_hash_str(type), from the Sim's cache of types by address: the hash
+ * of every traced message's type cost 4% of a Raft run. */
+static inline uint64_t type_hash(Sim *sim, const char *type)
+{
+  guintptr a = (guintptr) type;
+  guint slot = (guint) ((a ^ (a >> 6) ^ (a >> 12)) % SIM_TYPE_HASH_SLOTS);
+  if (G_LIKELY(sim->type_hash[slot].type == type))
+    return sim->type_hash[slot].hash;
+  uint64_t h = sim_hash_str(type);
+  sim->type_hash[slot].type = type;
+  sim->type_hash[slot].hash = h;
+  return h;
+}
+
 void sim_trace(Sim *sim, const SimTraceEvent *ev)
 {
   mix(sim, ((uint64_t) ev->kind << 48) ^ (uint64_t) (ev->node + 1) ^ ((uint64_t) (ev->peer + 1) << 24));
   mix(sim, (uint64_t) ev->time);
   if (ev->msg) {
-    mix(sim, ev->msg->id ^ sim_hash_str(ev->msg->type));
+    mix(sim, ev->msg->id ^ type_hash(sim, ev->msg->type));
     for (uint32_t i = 0; i < ev->msg->nfields; i++)
       mix(sim, (uint64_t) ev->msg->fields[i].value);
   }
