@@ -91,7 +91,6 @@ typedef struct {
   GHashTable *done;       /* session → (xid → ZkReply): applied writes' results */
   GHashTable *nonces;     /* nonce → session opened for it */
   /* Leader only, volatile */
-  gboolean ready;         /* applied an entry of its own term */
   GHashTable *conns;      /* conn id → ZkConn */
   GHashTable *by_session; /* session → conn id */
   GHashTable *connecting; /* nonce → ZkConnecting: SESSION txn in the log */
@@ -151,6 +150,15 @@ static void zk_free_machine(void *p)
 }
 
 static int64_t last_applied(const ZkServer *z) { return raft_server_state(z->server)->lastApplied; }
+
+/* A leader serves once it has applied an entry of its own term (its
+ * no-op, the first of the term): its tree then holds every committed
+ * transaction. */
+static gboolean ready(const ZkServer *z)
+{
+  const RaftState *st = raft_server_state(z->server);
+  return raft_server_role(z->server) == RAFT_LEADER && raft_term_at(st, st->lastApplied) == st->currentTerm;
+}
 
 static ZkConn *conn_of_session(ZkServer *z, int64_t session)
 {
@@ -262,7 +270,7 @@ static void pump(SimNode *node, ZkServer *z, int64_t conn_id)
 {
   for (;;) {
     ZkConn *c = conn_find(z, conn_id);
-    if (!c || !z->ready)
+    if (!c || !ready(z))
       return;
     gint64 k = c->next_xid;
     SimMsg *req = g_hash_table_lookup(c->pending, &k);
@@ -486,15 +494,6 @@ static void zk_apply(SimNode *node, void *machine, int64_t zxid, const RaftEntry
   ZkServer *z = machine;
   ZkTxn t;
   zk_txn_unpack(&t, e->cmd);
-  const RaftState *st = raft_server_state(z->server);
-  if (!z->ready && raft_server_role(z->server) == RAFT_LEADER && e->term == st->currentTerm) {
-    /* Every committed transaction is applied now: serve, and give every
-     * session a fresh timeout. */
-    z->ready = TRUE;
-    g_autoptr(GArray) open = zk_tree_sessions(z->tree);
-    for (guint i = 0; i < open->len; i++)
-      touch(node, z, g_array_index(open, int64_t, i));
-  }
   g_autoptr(GArray) events = g_array_new(FALSE, FALSE, sizeof(ZkWatchEvent));
   switch (t.kind) {
   case ZK_TXN_NOOP:
@@ -543,7 +542,7 @@ static void no_conn(SimNode *node, int to, int64_t conn)
 /* Connect {session (0: new), nonce, timeout, first, attempt}. */
 static void on_connect(SimNode *node, ZkServer *z, const SimMsg *msg)
 {
-  if (!z->ready)
+  if (!ready(z))
     return; /* the client sends again */
   int64_t session = sim_msg_get(msg, "session", 0), nonce = sim_msg_get(msg, "nonce", -1);
   int64_t attempt = sim_msg_get(msg, "attempt", 0);
@@ -664,7 +663,7 @@ static void zk_on_message(SimNode *node, void *machine, const SimMsg *msg)
   }
   if (strcmp(t, "Connect") == 0)
     on_connect(node, z, msg);
-  else if (!z->ready)
+  else if (!ready(z))
     no_conn(node, msg->src, sim_msg_get(msg, "conn", 0));
   else if (strcmp(t, "Request") == 0)
     on_request(node, z, msg);
@@ -679,7 +678,6 @@ static void zk_on_message(SimNode *node, void *machine, const SimMsg *msg)
 static void zk_on_leadership(SimNode *node, void *machine, gboolean leading)
 {
   ZkServer *z = machine;
-  z->ready = FALSE;
   g_hash_table_remove_all(z->conns);
   g_hash_table_remove_all(z->by_session);
   g_hash_table_remove_all(z->connecting);
@@ -695,8 +693,10 @@ static void zk_on_leadership(SimNode *node, void *machine, gboolean leading)
   z->resend_timer = sim_timer_after(node, z->resend, RAFT_MACHINE_TIMER | TAG_RESEND);
 }
 
-/* The leader's session tracker: a session silent for its timeout expires
- * (through the log). */
+/* The leader's session tracker, every tick once ready: a session silent
+ * for its timeout expires (through the log). A session this leader has
+ * not tracked yet starts its timeout now (a new leader gives every
+ * session a fresh one: `heard` is emptied when leadership begins). */
 static void expire_silent(SimNode *node, ZkServer *z)
 {
   SimTime now = sim_node_clock(node);
@@ -747,7 +747,7 @@ static void zk_on_timer(SimNode *node, void *machine, uint64_t tag)
     return;
   if ((tag & ~RAFT_MACHINE_TIMER) == TAG_TICK) {
     z->tick_timer = sim_timer_after(node, z->tick, RAFT_MACHINE_TIMER | TAG_TICK);
-    if (z->ready)
+    if (ready(z))
       expire_silent(node, z);
   } else {
     z->resend_timer = sim_timer_after(node, z->resend, RAFT_MACHINE_TIMER | TAG_RESEND);

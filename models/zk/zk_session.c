@@ -470,14 +470,18 @@ static gboolean is_int32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
 
 static void issue(ZkSession *s, int op, ZkPath path, int64_t a, int64_t b, uint64_t tag)
 {
-  ZsReq r = { .xid = s->next_xid++, .tag = tag, .op = op, .path = path, .a = a, .b = b, .sent_at = -1 };
+  ZsReq r = { .xid = -1, .tag = tag, .op = op, .path = path, .a = a, .b = b, .sent_at = -1 };
   gboolean writes = op == ZK_OP_CREATE || op == ZK_OP_DELETE || op == ZK_OP_SET_DATA;
+  /* One answered here takes no xid: the server processes xids in order
+   * and must not wait for one it will never see. */
   if (!zk_path_valid(path) || (writes && (!is_int32(a) || !is_int32(b)))) {
     r.answered = TRUE;
     r.res.err = ZK_BADARGUMENTS;
   } else if (s->state == ZS_EXPIRED) {
     r.answered = TRUE;
     r.res.err = ZK_SESSIONEXPIRED;
+  } else {
+    r.xid = s->next_xid++;
   }
   g_array_append_val(s->out, r);
   if (r.answered)
