@@ -15,8 +15,9 @@
  * - Writes (create, delete, setData) and sync go through the log; every
  *   replica applies them to its own tree, once per (session, xid) (a
  *   request retried after a lost reply, even to a new leader, is answered
- *   from the first result). A session's requests are processed one at a
- *   time in xid order, as ZooKeeper's FIFO client order requires.
+ *   from the first result). A session's requests are taken in xid order
+ *   (FIFO client order): writes are pipelined into the log, a read waits
+ *   for the session's earlier writes, as in ZooKeeper's CommitProcessor.
  * - Reads (getData, exists, getChildren) are answered by the leader from
  *   its applied tree, with zxid = its last applied index. Like ZooKeeper's
  *   reads they are not linearizable by themselves (a deposed leader that
@@ -43,7 +44,8 @@
  *   re-read and re-watch; ZooKeeper's client re-registers them itself.
  * - Paths are two levels of integers and data an int32 (zk_session.h);
  *   no ACLs, no multi, no containers or TTLs, no closeSession.
- * - A session's requests are not pipelined in the server (one at a time).
+ * - A session's applied results are kept (for retried requests) until it
+ *   ends, in every replica's memory.
  */
 #include "models/zk/zk.h"
 #include <string.h>
@@ -83,6 +85,7 @@ typedef struct {
   int64_t seq;            /* notifications sent */
   int64_t answered;       /* the last xid answered (in xid order) */
   int64_t attempt;        /* the client's connection attempt it answered */
+  int64_t pruned;         /* results below it were dropped (prune_replies) */
 } ZkConn;
 
 typedef struct {
@@ -276,7 +279,9 @@ static void pump(SimNode *node, ZkServer *z, int64_t conn_id)
     SimMsg *req = g_hash_table_lookup(c->pending, &k);
     if (!req || (is_read(sim_msg_get(req, "op", 0)) && c->inflight->len))
       return;
-    g_hash_table_steal(c->pending, &k);
+    gpointer key;
+    g_hash_table_steal_extended(c->pending, &k, &key, NULL);
+    g_free(key);
     c->next_xid++;
     process(node, z, c, req);
     g_free(req);
@@ -396,6 +401,7 @@ static void connect_session(SimNode *node, ZkServer *z, int client, int64_t sess
   c->session = session;
   c->client = client;
   c->next_xid = MAX(first, 1);
+  c->pruned = c->next_xid;
   c->pending = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
   c->replies = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
   c->notes = g_array_new(FALSE, FALSE, sizeof(ZkNote));
@@ -596,14 +602,17 @@ static ZkConn *conn_of_msg(SimNode *node, ZkServer *z, const SimMsg *msg)
 }
 
 /* Replies the client has all of (it names its first unanswered xid). */
+/* The client has every result below `ack` and will not ask again: the
+ * answers kept for resending go (xids are consecutive, so each once).
+ * The session's applied results stay until it ends: a second log entry
+ * of a request (proposed again after a reconnection) may still come, and
+ * only its result tells it apart. */
 static void prune_replies(ZkConn *c, int64_t ack)
 {
-  GHashTableIter it;
-  gpointer key;
-  g_hash_table_iter_init(&it, c->replies);
-  while (g_hash_table_iter_next(&it, &key, NULL))
-    if (*(gint64 *) key < ack)
-      g_hash_table_iter_remove(&it);
+  ack = MIN(ack, c->next_xid);
+  for (gint64 x = c->pruned; x < ack; x++)
+    g_hash_table_remove(c->replies, &x);
+  c->pruned = MAX(c->pruned, ack);
 }
 
 /* Request {conn, xid, op, dir, name, a, b, ack}. */

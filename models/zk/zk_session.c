@@ -1,10 +1,11 @@
 /* The ZooKeeper client session library (zk_session.h): connection to the
  * leader, session establishment and re-attachment, pings, and the
  * reliable, ordered channel TCP gives ZooKeeper, rebuilt over lossy
- * links: requests numbered by xid and sent again every `resend` until
- * answered, results delivered in xid order, watch notifications numbered
- * per connection, acknowledged, delivered once in order and before any
- * result the server sent after them.
+ * links: requests numbered by xid and sent again (backing off from
+ * `resend`) until answered; watch notifications numbered per connection
+ * and acknowledged; results and notifications delivered once each, in
+ * the order the server sent them (a reply says how many notifications
+ * preceded it, a notification which xid was answered before it).
  *
  * Timing follows ZooKeeper's client: a ping every third of the granted
  * timeout; silence from the server for two thirds of it means the
