@@ -32,6 +32,9 @@ extern const SimModel model_txn_2pc_participant_unforced;
 extern const SimModel model_txn_3pc_coordinator;
 extern const SimModel model_txn_3pc_participant;
 extern const SimModel model_txn_client;
+extern const SimModel model_zk_client;
+extern const SimModel model_zk_probe;
+extern const SimModel model_zk_server;
 
 static const SimModel *const models[] = {
   &model_bench_forward,
@@ -63,6 +66,9 @@ static const SimModel *const models[] = {
   &model_txn_3pc_coordinator,
   &model_txn_3pc_participant,
   &model_txn_client,
+  &model_zk_client,
+  &model_zk_probe,
+  &model_zk_server,
   NULL,
 };
 

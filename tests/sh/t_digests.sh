@@ -34,6 +34,10 @@
 # Raft snapshots (snapshot_every, off by default) left every digest as it
 # was; raft_snapshot.lua came with them (all faults combined at seed 3;
 # reads outside the log beside snapshots: read=lease at 4, readindex at 5).
+# Issue 12's pluggable Raft state machine (raft_kv.c) left every digest as
+# it was; ZooKeeper on Raft came with zk_basic, zk_faults (all faults
+# combined at seeds 1-2, a client paused past its session timeout at 3)
+# and zk_stale_read (plain reads at seeds 1-2, sync + read at 3).
 #
 # A change that means to alter runs updates this table in the same
 # commit, saying why: regenerate a line with
@@ -211,6 +215,12 @@ scenarios/txn_3pc_recover_uncertain.lua 1 4c9ee95636c20dca68f5c0549f52b852
 scenarios/txn_3pc_recover_uncertain.lua 2 b83621751aa857d9cf6621e1738ca99a
 scenarios/txn_network_faults.lua 1 5f42f9b5da801d17c4900078ecfcb745
 scenarios/txn_network_faults.lua 2 9f051739de653fd3e802c5ee3d5b991a
+scenarios/zk_basic.lua 1 3f6d1cb862f79d7ce06c1295ec4ee0ba
+scenarios/zk_basic.lua 2 13327e480e5993948b57fc5bad8d3350
+scenarios/zk_faults.lua 1 f5a14f67d41ebb7404139fae3cd41822
+scenarios/zk_faults.lua 2 08df26c7394847468af4523583926c05
+scenarios/zk_stale_read.lua 1 453f625faa31375e00409719004ec12e
+scenarios/zk_stale_read.lua 2 24757f58d0090ef1d519dfc111a70b40
 scenarios/capacity_n_minus_1.lua 3 4ce688e08422dc2ba945be91a3daaf06 load=0.6
 scenarios/labs/2pc/grade.lua 5 84d95e4592923796bab20d8d23b877b7 solution=_broken_2pc.lua
 scenarios/metastable.lua 3 a0adcd952ee56ca8f0166a6a764bd908 mitigation=shed
@@ -225,6 +235,8 @@ scenarios/raft_lease_read_beyond.lua 3 6ab2da4ba1bb990c2667cd7dcf373cc8 read=rea
 scenarios/replication_bandwidth.lua 3 fe941b36c6faa74b509acb8102042bf4 queue=64kB
 scenarios/retry_amplification.lua 3 4c80bcea1c38d974323bf317a32bdd46 retry=budget
 scenarios/retry_amplification.lua 4 00f9ced55a0141edfed93f2477495e1d retry=backoff
+scenarios/zk_faults.lua 3 d0e68ae1c9026d664952368efcabb4b1 pause=true
+scenarios/zk_stale_read.lua 3 2a803ce5934a4075711fadf3f5926db4 sync_reads=true
 TABLE
 
 # scenario seed [set] → the digest now, two runs at a time.
