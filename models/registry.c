@@ -31,6 +31,8 @@ extern const SimModel model_txn_2pc_participant_unforced;
 extern const SimModel model_txn_3pc_coordinator;
 extern const SimModel model_txn_3pc_participant;
 extern const SimModel model_txn_client;
+extern const SimModel model_zk_client;
+extern const SimModel model_zk_server;
 
 static const SimModel *const models[] = {
   &model_bench_forward,
@@ -61,6 +63,8 @@ static const SimModel *const models[] = {
   &model_txn_3pc_coordinator,
   &model_txn_3pc_participant,
   &model_txn_client,
+  &model_zk_client,
+  &model_zk_server,
   NULL,
 };
 

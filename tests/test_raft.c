@@ -11,6 +11,16 @@
 #include "sim/lua/scenario.h"
 #include <CUnit/CUnit.h>
 
+/* An entry of `term` holding the key-value write of `value` to key 1 with
+ * op id `op`. */
+static RaftEntry kv_entry(int64_t term, int64_t value, uint64_t op)
+{
+  RaftKvCmd cmd = { .kind = RAFT_WRITE, .has_key = TRUE, .key = 1, .a = value, .op = op };
+  RaftEntry e = { .term = term };
+  raft_cmd_pack(&cmd, &e.cmd[0], &e.cmd[1], &e.cmd[2]);
+  return e;
+}
+
 /* A state whose log holds entries of the given terms (writes of their
  * index, op id = index), commitIndex 0. */
 static void build(RaftState *s, int64_t current, const int64_t *terms, guint n)
@@ -18,8 +28,7 @@ static void build(RaftState *s, int64_t current, const int64_t *terms, guint n)
   raft_state_init(s);
   s->currentTerm = current;
   for (guint i = 0; i < n; i++) {
-    RaftEntry e = { .term = terms[i], .kind = RAFT_WRITE, .has_key = TRUE, .key = 1,
-                    .a = (int64_t) i + 1, .op = i + 1 };
+    RaftEntry e = kv_entry(terms[i], (int64_t) i + 1, i + 1);
     RaftAppendResult r;
     raft_append_entries(s, raft_last_index(s), &e, 1, &r);
   }
@@ -27,8 +36,7 @@ static void build(RaftState *s, int64_t current, const int64_t *terms, guint n)
 
 static RaftEntry entry(int64_t term, int64_t value)
 {
-  return (RaftEntry) { .term = term, .kind = RAFT_WRITE, .has_key = TRUE, .key = 1, .a = value,
-                       .op = (uint64_t) (100 + value) };
+  return kv_entry(term, value, (uint64_t) (100 + value));
 }
 
 static void test_vote_granting(void)
@@ -88,7 +96,7 @@ static void test_append_conflicts(void)
     CU_ASSERT_EQUAL(raft_entry_at(&s, i)->chain, raft_entry_at(&same, i)->chain);
   CU_ASSERT_EQUAL(raft_entry_at(&s, 4)->chain & ~RAFT_CHAIN_MASK, 0);
   RaftEntry other = *raft_entry_at(&s, 1);
-  other.a = 99;
+  other.cmd[2] = 99; /* the written value */
   CU_ASSERT_NOT_EQUAL(raft_chain(0, &other), raft_entry_at(&s, 1)->chain);
   int64_t chain4 = raft_entry_at(&s, 4)->chain;
 
@@ -231,7 +239,7 @@ static void test_recover(void)
   CU_ASSERT_EQUAL(raft_last_index(&s), 3);
   for (int64_t i = 1; i <= 3; i++) {
     CU_ASSERT_EQUAL(raft_entry_at(&s, i)->chain, raft_entry_at(&want, i)->chain);
-    CU_ASSERT_EQUAL(raft_entry_at(&s, i)->a, raft_entry_at(&want, i)->a);
+    CU_ASSERT_EQUAL(raft_entry_at(&s, i)->cmd[2], raft_entry_at(&want, i)->cmd[2]);
   }
   CU_ASSERT_EQUAL(s.commitIndex, 0);
   CU_ASSERT_EQUAL(s.lastApplied, 0);
@@ -261,7 +269,7 @@ static void test_recover(void)
 
 static void test_cmd_pack(void)
 {
-  RaftEntry in[] = {
+  RaftKvCmd in[] = {
     { .kind = RAFT_NOOP },
     { .kind = RAFT_READ, .has_key = TRUE, .key = -3, .op = 9 },
     { .kind = RAFT_WRITE, .has_key = FALSE, .a = INT64_MIN, .op = 1 },
@@ -270,7 +278,7 @@ static void test_cmd_pack(void)
   for (guint i = 0; i < G_N_ELEMENTS(in); i++) {
     int64_t c, k, v;
     raft_cmd_pack(&in[i], &c, &k, &v);
-    RaftEntry out;
+    RaftKvCmd out;
     raft_cmd_unpack(&out, c, k, v);
     CU_ASSERT_EQUAL(out.kind, in[i].kind);
     CU_ASSERT_EQUAL(out.has_key, in[i].has_key);

@@ -1,28 +1,29 @@
 /* Raft (Ongaro & Ousterhout, "In Search of an Understandable Consensus
  * Algorithm", USENIX ATC 2014, Figure 2; Ongaro's PhD thesis "Consensus:
  * Bridging Theory and Practice", Stanford 2014, §3, §6.2 CheckQuorum, §9.6
- * PreVote) with a key-value map as its state machine.
+ * PreVote), generic over its replicated state machine.
  *
  * The rules of Figure 2 are pure functions over RaftState (raft_rules.c) so
  * tests can drive them on hand-built states; raft_log.c keeps the log in
  * memory and in the node's durable log; raft_server.c is the server (roles,
- * timers, messages); raft_client.c is the `kv.raft` client.
+ * timers, messages) and runs any RaftMachine; raft_kv.c is the key-value
+ * machine of the `raft` models and raft_client.c its `kv.raft` client;
+ * models/zk/ runs ZooKeeper's data tree on the same server.
  *
  * Indices start at 1 as in the paper: log[i] is g_array_index(log, i - 1). */
 #pragma once
 #include "sim/kernel/model.h"
 
-/* A command of the key-value state machine. NOOP is the entry a leader
- * appends at the start of its term (thesis §6.4). */
-typedef enum { RAFT_NOOP = 0, RAFT_READ = 1, RAFT_WRITE = 2, RAFT_CAS = 3 } RaftCmdKind;
+/* Words of a command: what one AppendEntries message has room for beside
+ * term, prev, pt, commit and the entry's term (8 fields in all). */
+#define RAFT_CMD_WORDS 3
 
+/* A log entry. Its command is opaque to Raft: RAFT_CMD_WORDS words the
+ * state machine packed; all zero is the no-op a leader appends at the start
+ * of its term (thesis §6.4), which every machine must ignore. */
 typedef struct {
   int64_t term;
-  RaftCmdKind kind;
-  gboolean has_key;
-  int64_t key;
-  int64_t a, b;   /* write: a; cas: expected a, new b */
-  uint64_t op;    /* the client's op id: the state machine applies it once */
+  int64_t cmd[RAFT_CMD_WORDS];
   int64_t chain;  /* raft_chain of the log up to and including this entry */
 } RaftEntry;
 
@@ -48,7 +49,8 @@ int64_t raft_last_term(const RaftState *s);
 /* The term of log[index]: 0 for index 0, -1 past the end or below 0. */
 int64_t raft_term_at(const RaftState *s, int64_t index);
 const RaftEntry *raft_entry_at(const RaftState *s, int64_t index);
-/* The chain value after `prev_chain` and entry `e` (its term and command). */
+/* The chain value after `prev_chain` and entry `e` (its term and command
+ * words). */
 int64_t raft_chain(int64_t prev_chain, const RaftEntry *e);
 /* §5.4.1: a candidate's log (last_index, last_term) is at least as
  * up-to-date as s's: a later last term, or the same and at least as long. */
@@ -90,8 +92,8 @@ int64_t raft_commit_advance(const RaftState *s, const int64_t *match, guint n, g
 /* Durable records, replayed in order on restart:
  *   raft_term  {term}            currentTerm := term, votedFor := null
  *   raft_vote  {term, vote}      currentTerm := term, votedFor := vote
- *   raft_entry {index, term, c, k, v}  log[index] (a packed command), earlier
- *                                entries from index on removed first
+ *   raft_entry {index, term, c, k, v}  log[index] (the command's words),
+ *                                earlier entries from index on removed first
  *   raft_trunc {from}            entries at from and after removed */
 /* Rebuilds the persistent state from `records` (other types skipped) into
  * s, which must be fresh. commitIndex and lastApplied stay 0. */
@@ -99,12 +101,25 @@ void raft_recover(RaftState *s, const SimMsg *const *records, guint n);
 /* The raft_entry record of log[index] = `e` (a stack record). */
 SimMsg raft_entry_record(int64_t index, const RaftEntry *e);
 
-/* A command packed into three int64 fields (c, k, v) for messages and
+/* ---- raft_kv.c: the key-value state machine of the `raft` models ---- */
+
+/* A command of the key-value machine. */
+typedef enum { RAFT_NOOP = 0, RAFT_READ = 1, RAFT_WRITE = 2, RAFT_CAS = 3 } RaftCmdKind;
+
+typedef struct {
+  RaftCmdKind kind;
+  gboolean has_key;
+  int64_t key;
+  int64_t a, b;   /* write: a; cas: expected a, new b */
+  uint64_t op;    /* the client's op id: the state machine applies it once */
+} RaftKvCmd;
+
+/* A command packed into three words (c, k, v) for entries, messages and
  * records: c = op << 4 | has_key << 2 | kind; k = key; v = write value, or
  * cas (a << 32 | (uint32) b). A cas operand outside int32 cannot travel:
  * raft_cmd_packable says so. */
-void raft_cmd_pack(const RaftEntry *e, int64_t *c, int64_t *k, int64_t *v);
-void raft_cmd_unpack(RaftEntry *e, int64_t c, int64_t k, int64_t v);
+void raft_cmd_pack(const RaftKvCmd *e, int64_t *c, int64_t *k, int64_t *v);
+void raft_cmd_unpack(RaftKvCmd *e, int64_t c, int64_t k, int64_t v);
 gboolean raft_cmd_packable(RaftCmdKind kind, int64_t a, int64_t b, uint64_t op);
 
 /* ---- raft_log.c: the log kept in memory and in the durable log ---- */
@@ -120,3 +135,70 @@ void raft_log_save_trunc(SimNode *node, int64_t from);
 void raft_emit_truncate(SimNode *node, int64_t from);
 /* Emits raft_append {index, term, chain} for log[index]. */
 void raft_emit_append(SimNode *node, const RaftState *s, int64_t index);
+
+/* ---- raft_server.c: the server, generic over its state machine ---- */
+
+typedef struct RaftServer RaftServer;
+typedef enum { RAFT_FOLLOWER, RAFT_CANDIDATE, RAFT_LEADER } RaftRole;
+
+/* Timer tags with this bit set belong to the state machine. */
+#define RAFT_MACHINE_TIMER (UINT64_C(1) << 60)
+
+/* A replicated state machine the server runs. Its state lives in the
+ * node's volatile memory beside the server's (the log is the durable part:
+ * after a restart the machine starts empty and committed entries are
+ * applied again as the commit index is learnt). */
+typedef struct {
+  /* The machine's empty state for `server` on `node` (at every start). */
+  void *(*create)(SimNode *node, RaftServer *server);
+  void (*free)(void *machine);
+  /* Figure 2: log[index] is committed and applied now, in index order,
+   * exactly once per start; `e` may be the no-op (all words zero). */
+  void (*apply)(SimNode *node, void *machine, int64_t index, const RaftEntry *e);
+  /* A message that is not one of Raft's own (the machine's clients'):
+   * handled by the machine. */
+  void (*on_message)(SimNode *node, void *machine, const SimMsg *msg);
+  /* Optional: the server just became leader (`leading`, after its no-op
+   * was appended) or stopped being leader. */
+  void (*on_leadership)(SimNode *node, void *machine, gboolean leading);
+  /* Optional: a timer the machine armed with RAFT_MACHINE_TIMER in its
+   * tag (the tag comes back whole). */
+  void (*on_timer)(SimNode *node, void *machine, uint64_t tag);
+  /* Optional: answer the read-only client request `request` now from the
+   * applied state, without the log (for ReadIndex and lease reads, once
+   * the server has established that applied state is fresh enough). */
+  void (*read)(SimNode *node, void *machine, const SimMsg *request);
+} RaftMachine;
+
+/* The server's parameters, for a model's SimParamSpec array (a machine
+ * adds its own after them, then { NULL }). */
+#define RAFT_SERVER_PARAMS \
+  { "peers", SIM_PARAM_NODES, "", "every server of the cluster, comma-separated, this one listed or not (required; a one-server cluster names itself)", 0, 0 }, \
+  { "election_timeout", SIM_PARAM_STRING, "150ms,300ms", "\"LO,HI\": each election timeout is uniform in [LO, HI] on the node's local clock", 0, 0 }, \
+  { "heartbeat", SIM_PARAM_DURATION, "50ms", "the leader's AppendEntries period (also resends unacknowledged entries)", 0, 0 }, \
+  { "prevote", SIM_PARAM_BOOL, "false", "PreVote (thesis §9.6): ask for votes for term+1 before incrementing the term", 0, 0 }, \
+  { "check_quorum", SIM_PARAM_BOOL, "false", "CheckQuorum (thesis §6.2): a leader without replies from a majority for the minimum election timeout steps down; vote requests within a leader's lease are refused", 0, 0 }, \
+  { "max_batch", SIM_PARAM_INT, "64", "entries in flight per follower (each AppendEntries carries one entry: a message has at most 8 fields)", 1, 1000000 }
+
+/* SimModel handlers: a model running `machine` on the Raft server sets
+ * .init (and so .on_restart) to a function calling raft_server_start, and
+ * .on_message, .on_timer, .finish to these (its own finish may call
+ * raft_server_finish and add its own). */
+void raft_server_start(SimNode *node, const RaftMachine *machine);
+void raft_server_on_message(SimNode *node, const SimMsg *msg);
+void raft_server_on_timer(SimNode *node, uint64_t tag);
+void raft_server_finish(Sim *sim, SimNode *const *nodes, guint count);
+
+/* What a machine may ask of its server. */
+RaftRole raft_server_role(const RaftServer *s);
+/* The leader this server knows (itself when leading), or -1. */
+int raft_server_leader(const RaftServer *s);
+const RaftState *raft_server_state(const RaftServer *s);
+/* Leader only: appends a command of the current term, persists and sends
+ * it; returns its index (its zxid, to ZooKeeper), or 0 when this server
+ * is not leader (nothing done). */
+int64_t raft_server_propose(SimNode *node, RaftServer *s, const int64_t cmd[RAFT_CMD_WORDS]);
+
+/* The key-value machine (raft_kv.c): requests "Request" {op, c, k, v},
+ * answers "Reply" {op, ok, has, v} or "NotLeader" {op, leader}. */
+extern const RaftMachine raft_kv_machine;

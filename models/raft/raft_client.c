@@ -11,7 +11,7 @@
 #include <string.h>
 
 typedef struct {
-  RaftEntry cmd;      /* kind, key, a, b, op */
+  RaftKvCmd cmd;      /* kind, key, a, b, op */
   guint target;       /* index into servers */
   guint redirects;    /* NotLeader hops since the last timeout */
   SimTimerId timer;
@@ -69,7 +69,7 @@ static guint first_target(SimNode *node, RaftClient *c)
 static void start_op(SimNode *node, uint64_t op, const char *f, const SimValue *key, const SimValue *value)
 {
   RaftClient *c = sim_node_data(node);
-  RaftEntry cmd = { 0 };
+  RaftKvCmd cmd = { 0 };
   cmd.op = op;
   cmd.has_key = key && key->kind == SIM_V_INT;
   cmd.key = cmd.has_key ? key->a : 0;

@@ -51,13 +51,10 @@ static uint64_t mix(uint64_t x)
 
 int64_t raft_chain(int64_t prev_chain, const RaftEntry *e)
 {
-  int64_t c, k, v;
-  raft_cmd_pack(e, &c, &k, &v);
   uint64_t h = mix((uint64_t) prev_chain);
   h = mix(h ^ (uint64_t) e->term);
-  h = mix(h ^ (uint64_t) c);
-  h = mix(h ^ (uint64_t) k);
-  h = mix(h ^ (uint64_t) v);
+  for (guint i = 0; i < RAFT_CMD_WORDS; i++)
+    h = mix(h ^ (uint64_t) e->cmd[i]);
   return (int64_t) (h & (uint64_t) RAFT_CHAIN_MASK);
 }
 
@@ -170,7 +167,9 @@ void raft_recover(RaftState *s, const SimMsg *const *records, guint n)
         continue; /* cannot happen with records this file wrote */
       g_array_set_size(s->log, (guint) (index - 1));
       RaftEntry e = { 0 };
-      raft_cmd_unpack(&e, sim_msg_get(r, "c", 0), sim_msg_get(r, "k", 0), sim_msg_get(r, "v", 0));
+      e.cmd[0] = sim_msg_get(r, "c", 0);
+      e.cmd[1] = sim_msg_get(r, "k", 0);
+      e.cmd[2] = sim_msg_get(r, "v", 0);
       e.term = sim_msg_get(r, "term", 0);
       const RaftEntry *prev = raft_entry_at(s, index - 1);
       e.chain = raft_chain(prev ? prev->chain : 0, &e);
@@ -183,52 +182,13 @@ void raft_recover(RaftState *s, const SimMsg *const *records, guint n)
   }
 }
 
-gboolean raft_cmd_packable(RaftCmdKind kind, int64_t a, int64_t b, uint64_t op)
-{
-  if (op >= (UINT64_C(1) << 59))
-    return FALSE;
-  if (kind == RAFT_CAS)
-    return a >= INT32_MIN && a <= INT32_MAX && b >= INT32_MIN && b <= INT32_MAX;
-  return TRUE;
-}
-
-void raft_cmd_pack(const RaftEntry *e, int64_t *c, int64_t *k, int64_t *v)
-{
-  *c = (int64_t) ((e->op << 4) | ((uint64_t) (e->has_key ? 1 : 0) << 2) | (uint64_t) e->kind);
-  *k = e->has_key ? e->key : 0;
-  if (e->kind == RAFT_WRITE)
-    *v = e->a;
-  else if (e->kind == RAFT_CAS)
-    *v = (int64_t) (((uint64_t) (uint32_t) (int32_t) e->a << 32) | (uint64_t) (uint32_t) (int32_t) e->b);
-  else
-    *v = 0;
-}
-
-void raft_cmd_unpack(RaftEntry *e, int64_t c, int64_t k, int64_t v)
-{
-  uint64_t u = (uint64_t) c;
-  e->kind = (RaftCmdKind) (u & 3);
-  e->has_key = (u >> 2) & 1;
-  e->op = u >> 4;
-  e->key = e->has_key ? k : 0;
-  e->a = e->b = 0;
-  if (e->kind == RAFT_WRITE)
-    e->a = v;
-  else if (e->kind == RAFT_CAS) {
-    e->a = (int32_t) (uint32_t) ((uint64_t) v >> 32);
-    e->b = (int32_t) (uint32_t) ((uint64_t) v & 0xffffffffu);
-  }
-}
-
 SimMsg raft_entry_record(int64_t index, const RaftEntry *e)
 {
-  int64_t c, k, v;
-  raft_cmd_pack(e, &c, &k, &v);
   SimMsg r = sim_record("raft_entry");
   sim_msg_set(&r, "index", index);
   sim_msg_set(&r, "term", e->term);
-  sim_msg_set(&r, "c", c);
-  sim_msg_set(&r, "k", k);
-  sim_msg_set(&r, "v", v);
+  sim_msg_set(&r, "c", e->cmd[0]);
+  sim_msg_set(&r, "k", e->cmd[1]);
+  sim_msg_set(&r, "v", e->cmd[2]);
   return r;
 }

@@ -1,6 +1,8 @@
 /* A Raft server (Ongaro & Ousterhout, USENIX ATC 2014, Figure 2 and §5;
  * Ongaro's thesis, Stanford 2014: §6.4 the leader's no-op entry, §6.2
- * CheckQuorum, §9.6 PreVote) replicating a key-value state machine.
+ * CheckQuorum, §9.6 PreVote), generic over the state machine it
+ * replicates (RaftMachine in raft.h: the key-value map of raft_kv.c,
+ * ZooKeeper's data tree in models/zk/).
  *
  * Roles follower, candidate, leader; a randomized election timeout drawn
  * from `election_timeout` on the node's local clock; heartbeats every
@@ -10,10 +12,9 @@
  * per follower (a pipeline from nextIndex[]), and each heartbeat resends
  * the window from nextIndex[] so a lost message costs one heartbeat.
  *
- * Client requests: the leader appends the command and answers after
- * applying it; other servers answer NotLeader with the leader they know.
- * The state machine applies each client op id once (a retried write that
- * got into the log twice changes nothing the second time).
+ * Messages that are not Raft's go to the machine, which proposes commands
+ * through raft_server_propose (leader only) and is handed each committed
+ * entry in order; timers tagged RAFT_MACHINE_TIMER are the machine's.
  *
  * Protocol events (read by the checker): raft_leader {term}, raft_append
  * {index, term, chain}, raft_truncate {from}, raft_commit {index},
@@ -24,14 +25,8 @@
 #include <string.h>
 
 enum { TAG_ELECTION = 1, TAG_HEARTBEAT = 2 };
-typedef enum { ROLE_FOLLOWER, ROLE_CANDIDATE, ROLE_LEADER } RaftRole;
 
-typedef struct {
-  gboolean ok, has;
-  int64_t value;
-} RaftResult;
-
-typedef struct {
+struct RaftServer {
   RaftState st;
   RaftRole role;
   int self, leader;          /* leader: node id or -1 */
@@ -53,13 +48,12 @@ typedef struct {
   SimTime *heard;            /* local clock of the peer's last reply */
   SimTime leader_since;
   SimTime leader_heard;      /* follower: last AppendEntries of the leader */
-  /* The key-value state machine */
-  GHashTable *kv;            /* int64 key → int64 value */
-  GHashTable *done;          /* op id → RaftResult */
-  GHashTable *waiting;       /* op id → client node id (answer after apply) */
-} RaftServer;
+  /* The replicated state machine */
+  const RaftMachine *machine;
+  void *m;
+};
 
-extern const SimModel model_raft, model_raft_commit_old_terms, model_raft_volatile_vote;
+extern const SimModel model_raft_commit_old_terms, model_raft_volatile_vote;
 
 static void server_free(gpointer p)
 {
@@ -75,9 +69,8 @@ static void server_free(gpointer p)
     g_array_unref(s->gaps[i]);
   g_free(s->gaps);
   g_free(s->heard);
-  g_hash_table_unref(s->kv);
-  g_hash_table_unref(s->done);
-  g_hash_table_unref(s->waiting);
+  if (s->m)
+    s->machine->free(s->m);
   g_free(s);
 }
 
@@ -111,54 +104,6 @@ static void reset_election_timer(SimNode *node, RaftServer *s)
 
 /* ---- the state machine ---- */
 
-static RaftResult kv_apply(RaftServer *s, const RaftEntry *e)
-{
-  RaftResult r = { TRUE, FALSE, 0 };
-  if (e->kind == RAFT_NOOP)
-    return r;
-  gint64 op = (gint64) e->op;
-  RaftResult *old = g_hash_table_lookup(s->done, &op);
-  if (old)
-    return *old;
-  gint64 key = e->has_key ? e->key : G_MININT64;
-  gint64 *cur = g_hash_table_lookup(s->kv, &key);
-  switch (e->kind) {
-  case RAFT_READ:
-    r.has = cur != NULL;
-    r.value = cur ? *cur : 0;
-    break;
-  case RAFT_WRITE:
-  case RAFT_CAS:
-    if (e->kind == RAFT_CAS && (!cur || *cur != e->a)) {
-      r.ok = FALSE;
-      break;
-    }
-    {
-      gint64 *k = g_new(gint64, 1), *v = g_new(gint64, 1);
-      *k = key;
-      *v = e->kind == RAFT_WRITE ? e->a : e->b;
-      g_hash_table_replace(s->kv, k, v);
-    }
-    break;
-  default:
-    break;
-  }
-  gint64 *k = g_new(gint64, 1);
-  *k = op;
-  g_hash_table_insert(s->done, k, g_memdup2(&r, sizeof r));
-  return r;
-}
-
-static void reply_client(SimNode *node, int client, uint64_t op, const RaftResult *r)
-{
-  SimMsg *m = sim_msg_new(node, "Reply");
-  sim_msg_set(m, "op", (int64_t) op);
-  sim_msg_set(m, "ok", r->ok);
-  sim_msg_set(m, "has", r->has);
-  sim_msg_set(m, "v", r->value);
-  sim_send(node, client, m);
-}
-
 /* Figure 2, all servers: apply log[lastApplied+1 .. commitIndex]. */
 static void apply_committed(SimNode *node, RaftServer *s)
 {
@@ -167,18 +112,12 @@ static void apply_committed(SimNode *node, RaftServer *s)
     if (!e)
       break; /* only a broken variant truncates below commitIndex */
     s->st.lastApplied++;
-    RaftResult r = kv_apply(s, e);
     SimMsg ev = sim_record("raft_apply");
     sim_msg_set(&ev, "index", s->st.lastApplied);
     sim_msg_set(&ev, "term", e->term);
     sim_msg_set(&ev, "chain", e->chain);
     sim_emit(node, &ev);
-    gint64 op = (gint64) e->op;
-    gpointer client;
-    if (e->kind != RAFT_NOOP && g_hash_table_lookup_extended(s->waiting, &op, NULL, &client)) {
-      reply_client(node, GPOINTER_TO_INT(client), e->op, &r);
-      g_hash_table_remove(s->waiting, &op);
-    }
+    s->machine->apply(node, s->m, s->st.lastApplied, e);
   }
 }
 
@@ -204,8 +143,8 @@ static void become_follower(SimNode *node, RaftServer *s, int64_t term)
     raft_log_save_term(node, term);
     s->leader = -1;
   }
-  gboolean was_leader = s->role == ROLE_LEADER;
-  s->role = ROLE_FOLLOWER;
+  gboolean was_leader = s->role == RAFT_LEADER;
+  s->role = RAFT_FOLLOWER;
   s->precandidate = FALSE;
   if (was_leader) {
     sim_timer_cancel(node, s->heartbeat_timer);
@@ -214,6 +153,8 @@ static void become_follower(SimNode *node, RaftServer *s, int64_t term)
   }
   if (was_leader || !s->election_timer)
     reset_election_timer(node, s);
+  if (was_leader && s->machine->on_leadership)
+    s->machine->on_leadership(node, s->m, FALSE);
 }
 
 static void send_append(SimNode *node, RaftServer *s, int peer, int64_t prev, gboolean with_entry)
@@ -225,12 +166,10 @@ static void send_append(SimNode *node, RaftServer *s, int peer, int64_t prev, gb
   sim_msg_set(m, "commit", s->st.commitIndex);
   if (with_entry) {
     const RaftEntry *e = raft_entry_at(&s->st, prev + 1);
-    int64_t c, k, v;
-    raft_cmd_pack(e, &c, &k, &v);
     sim_msg_set(m, "t0", e->term);
-    sim_msg_set(m, "c0", c);
-    sim_msg_set(m, "k0", k);
-    sim_msg_set(m, "v0", v);
+    sim_msg_set(m, "c0", e->cmd[0]);
+    sim_msg_set(m, "k0", e->cmd[1]);
+    sim_msg_set(m, "v0", e->cmd[2]);
   }
   sim_send(node, peer, m);
 }
@@ -284,7 +223,7 @@ static void leader_append(SimNode *node, RaftServer *s, RaftEntry e)
 
 static void become_leader(SimNode *node, RaftServer *s)
 {
-  s->role = ROLE_LEADER;
+  s->role = RAFT_LEADER;
   s->leader = s->self;
   s->precandidate = FALSE;
   sim_timer_cancel(node, s->election_timer);
@@ -310,6 +249,8 @@ static void become_leader(SimNode *node, RaftServer *s)
     send_window(node, s, i, TRUE);
   sim_timer_cancel(node, s->heartbeat_timer);
   s->heartbeat_timer = sim_timer_after(node, s->heartbeat, TAG_HEARTBEAT);
+  if (s->machine->on_leadership)
+    s->machine->on_leadership(node, s->m, TRUE);
 }
 
 static void send_vote_requests(SimNode *node, RaftServer *s, const char *type, int64_t term)
@@ -331,7 +272,7 @@ static void start_election(SimNode *node, RaftServer *s)
     raft_log_save_term(node, s->st.currentTerm);
   else
     raft_log_save_vote(node, s->st.currentTerm, s->self);
-  s->role = ROLE_CANDIDATE;
+  s->role = RAFT_CANDIDATE;
   s->precandidate = FALSE;
   s->leader = -1;
   memset(s->votes, 0, s->npeers * sizeof *s->votes);
@@ -365,9 +306,9 @@ static void start_prevote(SimNode *node, RaftServer *s)
  * a disrupting server are refused without adopting their term (§4.2.3). */
 static gboolean in_lease(SimNode *node, const RaftServer *s)
 {
-  if (s->role == ROLE_LEADER)
+  if (s->role == RAFT_LEADER)
     return TRUE;
-  return s->role == ROLE_FOLLOWER && s->leader >= 0
+  return s->role == RAFT_FOLLOWER && s->leader >= 0
          && sim_node_clock(node) - s->leader_heard < s->et_lo;
 }
 
@@ -432,9 +373,9 @@ static void on_vote_reply(SimNode *node, RaftServer *s, const SimMsg *msg, gbool
     return;
   }
   if (pre) {
-    if (s->role == ROLE_FOLLOWER && s->precandidate && term == s->st.currentTerm + 1)
+    if (s->role == RAFT_FOLLOWER && s->precandidate && term == s->st.currentTerm + 1)
       count_vote(node, s, msg->src);
-  } else if (s->role == ROLE_CANDIDATE && term == s->st.currentTerm) {
+  } else if (s->role == RAFT_CANDIDATE && term == s->st.currentTerm) {
     count_vote(node, s, msg->src);
   }
 }
@@ -458,7 +399,7 @@ static void on_append_entries(SimNode *node, RaftServer *s, const SimMsg *msg)
     reply_append(node, s, msg->src, FALSE, sim_msg_get(msg, "prev", 0), 0, 0);
     return;
   }
-  if (term > s->st.currentTerm || s->role != ROLE_FOLLOWER)
+  if (term > s->st.currentTerm || s->role != RAFT_FOLLOWER)
     become_follower(node, s, term);
   s->leader = msg->src;
   s->precandidate = FALSE;
@@ -472,7 +413,9 @@ static void on_append_entries(SimNode *node, RaftServer *s, const SimMsg *msg)
   guint n = sim_msg_has(msg, "t0") ? 1 : 0;
   RaftEntry e = { 0 };
   if (n) {
-    raft_cmd_unpack(&e, sim_msg_get(msg, "c0", 0), sim_msg_get(msg, "k0", 0), sim_msg_get(msg, "v0", 0));
+    e.cmd[0] = sim_msg_get(msg, "c0", 0);
+    e.cmd[1] = sim_msg_get(msg, "k0", 0);
+    e.cmd[2] = sim_msg_get(msg, "v0", 0);
     e.term = sim_msg_get(msg, "t0", 0);
   }
   RaftAppendResult res;
@@ -519,7 +462,7 @@ static void on_append_reply(SimNode *node, RaftServer *s, const SimMsg *msg)
     return;
   }
   int p = peer_pos(s, msg->src);
-  if (s->role != ROLE_LEADER || term != s->st.currentTerm || p < 0)
+  if (s->role != RAFT_LEADER || term != s->st.currentTerm || p < 0)
     return;
   s->heard[p] = sim_node_clock(node);
   if (sim_msg_get(msg, "success", 0)) {
@@ -567,34 +510,7 @@ static void on_append_reply(SimNode *node, RaftServer *s, const SimMsg *msg)
   send_window(node, s, (guint) p, FALSE);
 }
 
-static void on_client_request(SimNode *node, RaftServer *s, const SimMsg *msg)
-{
-  int64_t op = sim_msg_get(msg, "op", 0);
-  if (s->role != ROLE_LEADER) {
-    SimMsg *m = sim_msg_new(node, "NotLeader");
-    sim_msg_set(m, "op", op);
-    sim_msg_set(m, "leader", s->leader);
-    sim_send(node, msg->src, m);
-    return;
-  }
-  gint64 key = op;
-  RaftResult *done = g_hash_table_lookup(s->done, &key);
-  if (done) {
-    reply_client(node, msg->src, (uint64_t) op, done);
-    return;
-  }
-  gboolean again = g_hash_table_contains(s->waiting, &key);
-  gint64 *k = g_new(gint64, 1);
-  *k = op;
-  g_hash_table_replace(s->waiting, k, GINT_TO_POINTER(msg->src));
-  if (again)
-    return; /* already in this leader's log: answered when applied */
-  RaftEntry e = { 0 };
-  raft_cmd_unpack(&e, sim_msg_get(msg, "c", 0), sim_msg_get(msg, "k", 0), sim_msg_get(msg, "v", 0));
-  leader_append(node, s, e);
-}
-
-static void server_on_message(SimNode *node, const SimMsg *msg)
+void raft_server_on_message(SimNode *node, const SimMsg *msg)
 {
   RaftServer *s = sim_node_data(node);
   const char *t = msg->type;
@@ -610,8 +526,8 @@ static void server_on_message(SimNode *node, const SimMsg *msg)
     on_prevote(node, s, msg);
   else if (strcmp(t, "PreVoteReply") == 0)
     on_vote_reply(node, s, msg, TRUE);
-  else if (strcmp(t, "Request") == 0)
-    on_client_request(node, s, msg);
+  else
+    s->machine->on_message(node, s->m, msg);
 }
 
 /* CheckQuorum (thesis §6.2): a leader that has not heard from a majority
@@ -628,12 +544,15 @@ static gboolean leader_has_quorum(SimNode *node, const RaftServer *s)
   return 2 * live > s->n;
 }
 
-static void server_on_timer(SimNode *node, uint64_t tag)
+void raft_server_on_timer(SimNode *node, uint64_t tag)
 {
   RaftServer *s = sim_node_data(node);
-  if (tag == TAG_ELECTION) {
+  if (tag & RAFT_MACHINE_TIMER) {
+    if (s->machine->on_timer)
+      s->machine->on_timer(node, s->m, tag);
+  } else if (tag == TAG_ELECTION) {
     s->election_timer = 0;
-    if (s->role == ROLE_LEADER)
+    if (s->role == RAFT_LEADER)
       return;
     if (s->prevote)
       start_prevote(node, s);
@@ -641,7 +560,7 @@ static void server_on_timer(SimNode *node, uint64_t tag)
       start_election(node, s);
   } else if (tag == TAG_HEARTBEAT) {
     s->heartbeat_timer = 0;
-    if (s->role != ROLE_LEADER)
+    if (s->role != RAFT_LEADER)
       return;
     if (s->check_quorum && !leader_has_quorum(node, s)) {
       sim_metric_add(sim_node_sim(node), "raft_check_quorum_stepdowns", 1);
@@ -654,7 +573,7 @@ static void server_on_timer(SimNode *node, uint64_t tag)
   }
 }
 
-static void server_start(SimNode *node)
+void raft_server_start(SimNode *node, const RaftMachine *machine)
 {
   raft_check_attach(node);
   RaftServer *s = g_new0(RaftServer, 1);
@@ -664,9 +583,8 @@ static void server_start(SimNode *node)
   const SimModel *model = sim_node_model(node);
   s->old_terms = model == &model_raft_commit_old_terms;
   s->volatile_vote = model == &model_raft_volatile_vote;
-  s->kv = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
-  s->done = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
-  s->waiting = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+  s->machine = machine;
+  s->m = machine->create(node, s);
   sim_node_set_data(node, s, server_free);
   guint count = 0;
   const int *ids = sim_node_param_nodes(node, "peers", &count);
@@ -713,7 +631,7 @@ static void server_start(SimNode *node)
 }
 
 /* Counters are reported even when nothing counted them. */
-static void server_finish(Sim *sim, SimNode *const *nodes, guint count)
+void raft_server_finish(Sim *sim, SimNode *const *nodes, guint count)
 {
   (void) nodes;
   (void) count;
@@ -723,42 +641,20 @@ static void server_finish(Sim *sim, SimNode *const *nodes, guint count)
   sim_metric_add(sim, "raft_committed_truncations", 0);
 }
 
-static const SimParamSpec server_params[] = {
-  { "peers", SIM_PARAM_NODES, "", "every server of the cluster, comma-separated, this one listed or not (required; a one-server cluster names itself)", 0, 0 },
-  { "election_timeout", SIM_PARAM_STRING, "150ms,300ms", "\"LO,HI\": each election timeout is uniform in [LO, HI] on the node's local clock", 0, 0 },
-  { "heartbeat", SIM_PARAM_DURATION, "50ms", "the leader's AppendEntries period (also resends unacknowledged entries)", 0, 0 },
-  { "prevote", SIM_PARAM_BOOL, "false", "PreVote (thesis §9.6): ask for votes for term+1 before incrementing the term", 0, 0 },
-  { "check_quorum", SIM_PARAM_BOOL, "false", "CheckQuorum (thesis §6.2): a leader without replies from a majority for the minimum election timeout steps down; vote requests within a leader's lease are refused", 0, 0 },
-  { "max_batch", SIM_PARAM_INT, "64", "entries in flight per follower (each AppendEntries carries one entry: a message has at most 8 fields)", 1, 1000000 },
-  { NULL },
-};
+/* ---- what a machine may ask ---- */
 
-const SimModel model_raft = {
-  .name = "raft",
-  .summary = "Raft server (Ongaro & Ousterhout 2014) replicating a key-value map; clients use kv.raft",
-  .params = server_params,
-  .init = server_start,
-  .on_message = server_on_message,
-  .on_timer = server_on_timer,
-  .finish = server_finish,
-};
+RaftRole raft_server_role(const RaftServer *s) { return s->role; }
 
-const SimModel model_raft_commit_old_terms = {
-  .name = "raft.commit_old_terms",
-  .summary = "BROKEN Raft: a leader commits entries of earlier terms by counting replicas (the paper's Figure 8 loss)",
-  .params = server_params,
-  .init = server_start,
-  .on_message = server_on_message,
-  .on_timer = server_on_timer,
-  .finish = server_finish,
-};
+int raft_server_leader(const RaftServer *s) { return s->leader; }
 
-const SimModel model_raft_volatile_vote = {
-  .name = "raft.volatile_vote",
-  .summary = "BROKEN Raft: votedFor is not persisted, so a restarted server can vote twice in one term",
-  .params = server_params,
-  .init = server_start,
-  .on_message = server_on_message,
-  .on_timer = server_on_timer,
-  .finish = server_finish,
-};
+const RaftState *raft_server_state(const RaftServer *s) { return &s->st; }
+
+int64_t raft_server_propose(SimNode *node, RaftServer *s, const int64_t cmd[RAFT_CMD_WORDS])
+{
+  if (s->role != RAFT_LEADER)
+    return 0;
+  RaftEntry e = { 0 };
+  memcpy(e.cmd, cmd, sizeof e.cmd);
+  leader_append(node, s, e);
+  return raft_last_index(&s->st);
+}
