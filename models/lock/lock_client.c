@@ -550,8 +550,12 @@ const SimModel model_lock_redlock_client = {
   .ops = client_ops,
 };
 
+/* The ZooKeeper recipes (models/zk/zk_lock.c) keep the same records. */
+extern const SimModel model_lock_zk, model_lock_zk_herd, model_lock_zk_fenced;
+
 gboolean lock_is_client_model(const SimModel *model)
 {
   return model == &model_lock_naive_client || model == &model_lock_lease_client ||
-         model == &model_lock_fenced_client || model == &model_lock_redlock_client;
+         model == &model_lock_fenced_client || model == &model_lock_redlock_client || model == &model_lock_zk ||
+         model == &model_lock_zk_herd || model == &model_lock_zk_fenced;
 }
