@@ -36,6 +36,7 @@ extern const SimModel model_txn_3pc_participant;
 extern const SimModel model_txn_client;
 extern const SimModel model_zk_client;
 extern const SimModel model_zk_election;
+extern const SimModel model_zk_probe;
 extern const SimModel model_zk_server;
 
 static const SimModel *const models[] = {
@@ -72,6 +73,7 @@ static const SimModel *const models[] = {
   &model_txn_client,
   &model_zk_client,
   &model_zk_election,
+  &model_zk_probe,
   &model_zk_server,
   NULL,
 };

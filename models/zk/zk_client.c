@@ -1,14 +1,18 @@
 /* `zk.client`: a workload client of zk.server through the session library
- * (zk_session.h). Key k is the znode "/k": read = getData("/k") (nil when
- * it does not exist), or with `sync_reads` sync() then getData, which is
- * linearizable where a plain ZooKeeper read is not; write = setData("/k",
- * v, -1), creating "/k" on NONODE (and setting again on NODEEXISTS). Each
+ * (zk_session.h). Key k is the znode "/K" with K = 1000 + k: read =
+ * getData("/K") (nil when it does not exist), or with `sync_reads` sync()
+ * then getData, which is linearizable where a plain ZooKeeper read is not;
+ * write = setData("/K", v, -1), creating "/K" on NONODE (and setting again
+ * on NODEEXISTS). Each
  * op goes in the history so `lincheck` can check it. A session that
  * expires is replaced by a new one; a write whose outcome the expiry left
  * unknown is recorded as info. */
 #include "models/kv/kv.h"
 #include "models/zk/zk_session.h"
 #include <string.h>
+
+/* Key k is znode "/(1000 + k)", clear of zk.probe's /1 to /4. */
+#define ZK_CLIENT_DIR0 1000
 
 typedef enum { STEP_SYNC, STEP_READ, STEP_SET, STEP_CREATE } ZcStep;
 
@@ -128,7 +132,7 @@ static void client_on_invoke(SimNode *node, uint64_t op, const char *f, const Si
   gboolean write = strcmp(f, "write") == 0;
   int64_t k = key && key->kind == SIM_V_INT ? key->a : -1;
   gboolean ok_value = !write || (value && value->kind == SIM_V_INT && value->a >= INT32_MIN && value->a <= INT32_MAX);
-  if (!c->zs || k < 0 || k > ZK_PATH_MAX || !ok_value) {
+  if (!c->zs || k < 0 || k > ZK_PATH_MAX - ZK_CLIENT_DIR0 || !ok_value) {
     /* Nothing a znode can hold: refused before anything is sent. */
     sim_op_complete(node, op, SIM_OP_FAIL, NULL);
     return;
@@ -136,7 +140,7 @@ static void client_on_invoke(SimNode *node, uint64_t op, const char *f, const Si
   ZcOp *o = g_new0(ZcOp, 1);
   o->op = op;
   o->write = write;
-  o->path = (ZkPath) { k, 0 };
+  o->path = (ZkPath) { ZK_CLIENT_DIR0 + k, 0 };
   o->value = write ? value->a : 0;
   o->step = write ? STEP_SET : c->sync_reads ? STEP_SYNC : STEP_READ;
   gint64 *kk = g_new(gint64, 1);

@@ -23,10 +23,11 @@
  *   does not know it yet answers from its old state); sync, then read, is.
  * - Watches are registered in the tree of the server the client is
  *   connected to and fired when it applies the change; notifications are
- *   numbered per connection, sent again every `resend` until acknowledged,
- *   and each reply says how many came before it, so the client library
- *   delivers them in order, once, and before later results (what TCP and
- *   the single connection give ZooKeeper).
+ *   numbered per connection, sent again every `resend` until acknowledged;
+ *   each reply says how many notifications came before it and each
+ *   notification which xid was answered last before it, so the client
+ *   library delivers results and events once, in the order the server
+ *   sent them (what TCP and the single connection give ZooKeeper).
  *
  * What it simplifies:
  * - Clients talk to the leader only (a follower answers NotLeader with the
@@ -61,18 +62,27 @@ typedef struct {
   int64_t seq;
   int event;
   ZkPath path;
+  int64_t after;          /* the last xid answered before it */
 } ZkNote;
+
+/* A new session's client, waiting for its SESSION txn. */
+typedef struct {
+  int client;
+  int64_t attempt;
+} ZkConnecting;
 
 /* A client connection (leader only): one per session. */
 typedef struct {
   int64_t id, session;
   int client;
   int64_t next_xid;       /* the next request to process */
-  int64_t busy;           /* xid of the write waiting to be applied, or 0 */
+  GArray *inflight;       /* xids of writes in the log, not yet answered, in order */
   GHashTable *pending;    /* xid → SimMsg copy, arrived, not processed */
   GHashTable *replies;    /* xid → ZkReply, answered (a duplicate gets it again) */
   GArray *notes;          /* of ZkNote, sent, not acknowledged */
   int64_t seq;            /* notifications sent */
+  int64_t answered;       /* the last xid answered (in xid order) */
+  int64_t attempt;        /* the client's connection attempt it answered */
 } ZkConn;
 
 typedef struct {
@@ -84,7 +94,7 @@ typedef struct {
   gboolean ready;         /* applied an entry of its own term */
   GHashTable *conns;      /* conn id → ZkConn */
   GHashTable *by_session; /* session → conn id */
-  GHashTable *connecting; /* nonce → client node id: SESSION txn in the log */
+  GHashTable *connecting; /* nonce → ZkConnecting: SESSION txn in the log */
   GHashTable *heard;      /* session → local clock of its client's last message */
   GHashTable *expiring;   /* session → EXPIRE txn proposed */
   int64_t conn_counter;
@@ -105,6 +115,7 @@ static void conn_free(gpointer p)
   g_hash_table_unref(c->pending);
   g_hash_table_unref(c->replies);
   g_array_unref(c->notes);
+  g_array_unref(c->inflight);
   g_free(c);
 }
 
@@ -117,7 +128,7 @@ static void *zk_create_machine(SimNode *node, RaftServer *server)
   z->nonces = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
   z->conns = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, conn_free);
   z->by_session = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
-  z->connecting = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+  z->connecting = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
   z->heard = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
   z->expiring = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
   z->tick = sim_node_param_duration(node, "tick");
@@ -192,6 +203,7 @@ static void send_reply(SimNode *node, const ZkConn *c, int64_t xid, const ZkRepl
 static void answer(SimNode *node, ZkConn *c, int64_t xid, ZkReply r)
 {
   r.nseq = c->seq;
+  c->answered = MAX(c->answered, xid);
   g_hash_table_replace(c->replies, box(xid), g_memdup2(&r, sizeof r));
   send_reply(node, c, xid, &r);
 }
@@ -203,6 +215,7 @@ static void send_note(SimNode *node, const ZkConn *c, const ZkNote *n)
   sim_msg_set(m, "event", n->event);
   sim_msg_set(m, "dir", n->path.dir);
   sim_msg_set(m, "name", n->path.name);
+  sim_msg_set(m, "after", n->after);
   sim_send(node, c->client, m);
 }
 
@@ -214,7 +227,7 @@ static void notify(SimNode *node, ZkServer *z, const GArray *events)
     ZkConn *c = conn_of_session(z, ev->session);
     if (!c)
       continue;
-    ZkNote n = { ++c->seq, ev->event, ev->path };
+    ZkNote n = { ++c->seq, ev->event, ev->path, c->answered };
     g_array_append_val(c->notes, n);
     send_note(node, c, &n);
     sim_metric_add(sim_node_sim(node), "zk_watches_fired", 1);
@@ -237,15 +250,23 @@ static ZkReply stat_reply(int err, int64_t zxid, const ZkStat *st)
 
 static void process(SimNode *node, ZkServer *z, ZkConn *c, const SimMsg *req);
 
+static gboolean is_read(int64_t op)
+{
+  return op == ZK_OP_GET_DATA || op == ZK_OP_EXISTS || op == ZK_OP_GET_CHILDREN;
+}
+
+/* Takes the session's requests in xid order: writes go into the log one
+ * after another (pipelined), a read waits until the writes before it are
+ * applied (as ZooKeeper's CommitProcessor holds a session's reads). */
 static void pump(SimNode *node, ZkServer *z, int64_t conn_id)
 {
   for (;;) {
     ZkConn *c = conn_find(z, conn_id);
-    if (!c || !z->ready || c->busy)
+    if (!c || !z->ready)
       return;
     gint64 k = c->next_xid;
     SimMsg *req = g_hash_table_lookup(c->pending, &k);
-    if (!req)
+    if (!req || (is_read(sim_msg_get(req, "op", 0)) && c->inflight->len))
       return;
     g_hash_table_steal(c->pending, &k);
     c->next_xid++;
@@ -258,6 +279,21 @@ static GHashTable *done_of(ZkServer *z, int64_t session)
 {
   gint64 k = session;
   return g_hash_table_lookup(z->done, &k);
+}
+
+/* Answers the session's writes from the head of the queue while they are
+ * applied. */
+static void settle(SimNode *node, ZkServer *z, ZkConn *c)
+{
+  GHashTable *done = done_of(z, c->session);
+  while (done && c->inflight->len) {
+    gint64 xid = g_array_index(c->inflight, int64_t, 0);
+    ZkReply *r = g_hash_table_lookup(done, &xid);
+    if (!r)
+      return;
+    g_array_remove_index(c->inflight, 0);
+    answer(node, c, xid, *r);
+  }
 }
 
 static void process(SimNode *node, ZkServer *z, ZkConn *c, const SimMsg *req)
@@ -289,57 +325,77 @@ static void process(SimNode *node, ZkServer *z, ZkConn *c, const SimMsg *req)
   default:
     break;
   }
-  /* A write or sync: once per (session, xid), through the log. */
+  /* A write or sync: once per (session, xid), through the log, answered
+   * in order. One applied already (before a reconnection) is answered
+   * from its result. */
   GHashTable *done = done_of(z, c->session);
   gint64 k = xid;
-  ZkReply *old = done ? g_hash_table_lookup(done, &k) : NULL;
-  if (old) {
-    answer(node, c, xid, *old);
+  g_array_append_val(c->inflight, xid);
+  if (done && g_hash_table_contains(done, &k)) {
+    settle(node, z, c);
     return;
   }
   ZkTxn t = { .session = c->session, .xid = xid, .path = path, .data = a, .arg = b };
   t.kind = op == ZK_OP_CREATE ? ZK_TXN_CREATE : op == ZK_OP_DELETE ? ZK_TXN_DELETE
            : op == ZK_OP_SET_DATA ? ZK_TXN_SET_DATA : op == ZK_OP_SYNC ? ZK_TXN_SYNC : ZK_TXN_NOOP;
   if (t.kind == ZK_TXN_NOOP || !zk_txn_packable(&t)) {
-    answer(node, c, xid, (ZkReply) { .err = ZK_BADARGUMENTS, .zxid = zxid });
+    /* Refused without the log: answered once the writes before it are. */
+    if (done)
+      g_hash_table_replace(done, box(xid), g_memdup2(&(ZkReply) { .err = ZK_BADARGUMENTS, .zxid = zxid }, sizeof(ZkReply)));
+    settle(node, z, c);
     return;
   }
   int64_t w[RAFT_CMD_WORDS];
   zk_txn_pack(&t, w);
-  c->busy = xid; /* before proposing: a one-server cluster applies at once */
-  if (!raft_server_propose(node, z->server, w))
-    c->busy = 0;
+  raft_server_propose(node, z->server, w); /* a one-server cluster applies it at once */
 }
 
 /* ---- connections ---- */
 
-/* A new connection for `session` from `client` (replacing any older one,
- * whose watches go), answered Connected. `first` is the client's first
- * unanswered xid: processing resumes there. */
+static void send_connected(SimNode *node, ZkServer *z, const ZkConn *c, int64_t nonce)
+{
+  SimMsg *m = sim_msg_new(node, "Connected");
+  sim_msg_set(m, "session", c->session);
+  sim_msg_set(m, "conn", c->id);
+  sim_msg_set(m, "timeout", zk_tree_session_timeout(z->tree, c->session));
+  sim_msg_set(m, "nonce", nonce);
+  sim_msg_set(m, "attempt", c->attempt);
+  sim_send(node, c->client, m);
+}
+
+/* A new connection for `session` from `client`'s connection attempt
+ * `attempt` (replacing any older one, whose watches go), answered
+ * Connected; a duplicate of the attempt that made the current connection
+ * gets the same answer again. `first` is the client's first unanswered
+ * xid: processing resumes there. */
 static void connect_session(SimNode *node, ZkServer *z, int client, int64_t session, int64_t nonce,
-                            int64_t first)
+                            int64_t first, int64_t attempt)
 {
   ZkConn *old = conn_of_session(z, session);
+  if (old && old->client == client && old->attempt == attempt) {
+    send_connected(node, z, old, nonce);
+    return;
+  }
   if (old)
     conn_drop(z, old);
   ZkConn *c = g_new0(ZkConn, 1);
-  z->conn_counter = (z->conn_counter + 1) & ((INT64_C(1) << 24) - 1);
-  c->id = (int64_t) (sim_node_incarnation(node) & 0x7fff) << 24 | z->conn_counter;
+  c->attempt = attempt;
+  /* Unique in the run (server, incarnation, counter) and < 2^39, so a
+   * client never mistakes another server's connection for its own. */
+  z->conn_counter = (z->conn_counter + 1) & ((INT64_C(1) << 19) - 1);
+  c->id = (int64_t) (sim_node_id(node) & 0xfff) << 27 | (int64_t) (sim_node_incarnation(node) & 0xff) << 19
+          | z->conn_counter;
   c->session = session;
   c->client = client;
   c->next_xid = MAX(first, 1);
   c->pending = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
   c->replies = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
   c->notes = g_array_new(FALSE, FALSE, sizeof(ZkNote));
+  c->inflight = g_array_new(FALSE, FALSE, sizeof(int64_t));
   g_hash_table_replace(z->conns, box(c->id), c);
   g_hash_table_replace(z->by_session, box(session), box(c->id));
   touch(node, z, session);
-  SimMsg *m = sim_msg_new(node, "Connected");
-  sim_msg_set(m, "session", session);
-  sim_msg_set(m, "conn", c->id);
-  sim_msg_set(m, "timeout", zk_tree_session_timeout(z->tree, session));
-  sim_msg_set(m, "nonce", nonce);
-  sim_send(node, client, m);
+  send_connected(node, z, c, nonce);
 }
 
 /* ---- applying committed transactions (every replica) ---- */
@@ -356,10 +412,11 @@ static void apply_session(SimNode *node, ZkServer *z, int64_t zxid, const ZkTxn 
   if (raft_server_role(z->server) != RAFT_LEADER)
     return;
   touch(node, z, zxid);
-  gpointer client;
-  if (g_hash_table_lookup_extended(z->connecting, &nk, NULL, &client)) {
+  ZkConnecting *w = g_hash_table_lookup(z->connecting, &nk);
+  if (w) {
+    ZkConnecting copy = *w;
     g_hash_table_remove(z->connecting, &nk);
-    connect_session(node, z, GPOINTER_TO_INT(client), zxid, t->nonce, 1);
+    connect_session(node, z, copy.client, zxid, t->nonce, 1, copy.attempt);
   }
 }
 
@@ -452,10 +509,10 @@ static void zk_apply(SimNode *node, void *machine, int64_t zxid, const RaftEntry
   default: {
     ZkReply r = apply_write(z, zxid, &t, events);
     notify(node, z, events); /* before the reply: watch events come first */
+    (void) r;
     ZkConn *c = conn_of_session(z, t.session);
-    if (c && c->busy == t.xid) {
-      c->busy = 0;
-      answer(node, c, t.xid, r);
+    if (c) {
+      settle(node, z, c);
       pump(node, z, c->id);
     }
     break;
@@ -465,11 +522,15 @@ static void zk_apply(SimNode *node, void *machine, int64_t zxid, const RaftEntry
 
 /* ---- client messages (the leader serves; others redirect) ---- */
 
-static void not_leader(SimNode *node, ZkServer *z, int to)
+/* NotLeader {leader, conn, attempt}: the leader this server knows (-1:
+ * none), echoing the request's connection or connection attempt. */
+static void not_leader(SimNode *node, ZkServer *z, const SimMsg *msg)
 {
   SimMsg *m = sim_msg_new(node, "NotLeader");
   sim_msg_set(m, "leader", raft_server_leader(z->server));
-  sim_send(node, to, m);
+  sim_msg_set(m, "conn", sim_msg_get(msg, "conn", 0));
+  sim_msg_set(m, "attempt", sim_msg_get(msg, "attempt", 0));
+  sim_send(node, msg->src, m);
 }
 
 static void no_conn(SimNode *node, int to, int64_t conn)
@@ -479,15 +540,16 @@ static void no_conn(SimNode *node, int to, int64_t conn)
   sim_send(node, to, m);
 }
 
-/* Connect {session (0: new), nonce, timeout, first}. */
+/* Connect {session (0: new), nonce, timeout, first, attempt}. */
 static void on_connect(SimNode *node, ZkServer *z, const SimMsg *msg)
 {
   if (!z->ready)
     return; /* the client sends again */
   int64_t session = sim_msg_get(msg, "session", 0), nonce = sim_msg_get(msg, "nonce", -1);
+  int64_t attempt = sim_msg_get(msg, "attempt", 0);
   if (session) {
     if (zk_tree_session_alive(z->tree, session))
-      connect_session(node, z, msg->src, session, nonce, sim_msg_get(msg, "first", 1));
+      connect_session(node, z, msg->src, session, nonce, sim_msg_get(msg, "first", 1), attempt);
     else
       send_expired(node, msg->src, session);
     return;
@@ -497,13 +559,16 @@ static void on_connect(SimNode *node, ZkServer *z, const SimMsg *msg)
   if (opened) {
     /* A duplicate of a connect already granted (its answer was lost). */
     if (zk_tree_session_alive(z->tree, *opened))
-      connect_session(node, z, msg->src, *opened, nonce, 1);
+      connect_session(node, z, msg->src, *opened, nonce, sim_msg_get(msg, "first", 1), attempt);
     else
       send_expired(node, msg->src, *opened);
     return;
   }
-  if (g_hash_table_contains(z->connecting, &nk))
-    return; /* its SESSION txn is in the log */
+  ZkConnecting *waiting = g_hash_table_lookup(z->connecting, &nk);
+  if (waiting) {
+    waiting->attempt = attempt; /* its SESSION txn is in the log: answer this attempt */
+    return;
+  }
   /* ZooKeeper's bounds: 2 to 20 ticks. */
   SimTime asked = sim_msg_get(msg, "timeout", 0);
   SimTime granted = CLAMP(asked, 2 * z->tick, 20 * z->tick);
@@ -512,7 +577,8 @@ static void on_connect(SimNode *node, ZkServer *z, const SimMsg *msg)
     return;
   int64_t w[RAFT_CMD_WORDS];
   zk_txn_pack(&t, w);
-  g_hash_table_replace(z->connecting, box(nonce), GINT_TO_POINTER(msg->src));
+  ZkConnecting c = { msg->src, attempt };
+  g_hash_table_replace(z->connecting, box(nonce), g_memdup2(&c, sizeof c));
   if (!raft_server_propose(node, z->server, w))
     g_hash_table_remove(z->connecting, &nk);
 }
@@ -593,7 +659,7 @@ static void zk_on_message(SimNode *node, void *machine, const SimMsg *msg)
   if (!known)
     return;
   if (raft_server_role(z->server) != RAFT_LEADER) {
-    not_leader(node, z, msg->src);
+    not_leader(node, z, msg);
     return;
   }
   if (strcmp(t, "Connect") == 0)

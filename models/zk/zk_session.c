@@ -26,12 +26,14 @@ typedef struct {
   ZkResult res;
   int64_t nseq;         /* notifications to deliver before the result */
   SimTime sent_at;      /* local clock; -1: not sent on this connection */
+  guint sends;          /* on this connection: each resend waits twice as long, up to 8 resends */
 } ZsReq;
 
 typedef struct {
   int64_t seq;
   int event;
   ZkPath path;
+  int64_t after;        /* results up to this xid come first */
 } ZsNote;
 
 struct ZkSession {
@@ -44,6 +46,7 @@ struct ZkSession {
   int state;
   int64_t id, conn, nonce;
   guint target, redirects, sessions;
+  int64_t attempt;      /* connection attempts: a Connected answers one */
   int64_t next_xid;
   GArray *out;          /* of ZsReq, in xid order: issued, result not delivered */
   int64_t delivered;    /* notifications delivered on this connection */
@@ -77,6 +80,7 @@ static void send_connect(ZkSession *s)
   sim_msg_set(m, "nonce", s->nonce);
   sim_msg_set(m, "timeout", s->asked);
   sim_msg_set(m, "first", first_unanswered(s));
+  sim_msg_set(m, "attempt", s->attempt);
   send_msg(s, m);
 }
 
@@ -92,6 +96,7 @@ static void send_request(ZkSession *s, ZsReq *r)
   sim_msg_set(m, "b", r->b);
   sim_msg_set(m, "ack", first_unanswered(s));
   r->sent_at = now_of(s);
+  r->sends++;
   send_msg(s, m);
 }
 
@@ -103,11 +108,24 @@ static void send_ping(ZkSession *s)
   send_msg(s, m);
 }
 
+static gboolean have_note(const ZkSession *s, int64_t seq)
+{
+  for (guint i = 0; i < s->notes->len; i++)
+    if (g_array_index(s->notes, ZsNote, i).seq == seq)
+      return TRUE;
+  return FALSE;
+}
+
+/* Acknowledges every notification received without a gap (delivered or
+ * held for its turn): the server stops resending them. */
 static void send_watch_ack(ZkSession *s)
 {
+  int64_t upto = s->delivered;
+  while (have_note(s, upto + 1))
+    upto++;
   SimMsg *m = sim_msg_new(s->node, "WatchAck");
   sim_msg_set(m, "conn", s->conn);
-  sim_msg_set(m, "seq", s->delivered);
+  sim_msg_set(m, "seq", upto);
   send_msg(s, m);
 }
 
@@ -119,71 +137,78 @@ static void schedule_flush(ZkSession *s)
     s->flush = sim_timer_after(s->node, 0, ZK_SESSION_TIMER | TIMER_FLUSH);
 }
 
-/* Delivers results from the head while answered and not ahead of the
- * notifications sent before them. Callbacks may issue requests. */
-static void deliver_results(ZkSession *s)
+/* Results and notifications in the order the server sent them: the
+ * head result once the notifications sent before it are delivered, the
+ * next notification once the results answered before it are. Callbacks
+ * may issue requests. */
+static void deliver(ZkSession *s)
 {
-  while (s->out->len) {
-    ZsReq r = g_array_index(s->out, ZsReq, 0);
-    if (!r.answered || r.nseq > s->delivered)
-      return;
-    g_array_remove_index(s->out, 0);
-    if (s->cb.on_result)
-      s->cb.on_result(s->node, s, r.tag, &r.res, s->ud);
-  }
-}
-
-static void deliver_notes(ZkSession *s)
-{
-  gboolean progressed = TRUE;
-  while (progressed) {
-    progressed = FALSE;
-    for (guint i = 0; i < s->notes->len; i++) {
-      ZsNote n = g_array_index(s->notes, ZsNote, i);
-      if (n.seq != s->delivered + 1)
+  for (;;) {
+    if (s->out->len) {
+      ZsReq r = g_array_index(s->out, ZsReq, 0);
+      if (r.answered && r.nseq <= s->delivered) {
+        g_array_remove_index(s->out, 0);
+        if (s->cb.on_result)
+          s->cb.on_result(s->node, s, r.tag, &r.res, s->ud);
         continue;
-      g_array_remove_index(s->notes, i);
-      s->delivered = n.seq;
-      progressed = TRUE;
-      if (s->cb.on_watch)
-        s->cb.on_watch(s->node, s, n.event, n.path, s->ud);
-      break;
+      }
     }
+    int64_t pending = s->out->len ? g_array_index(s->out, ZsReq, 0).xid : s->next_xid;
+    guint i = 0;
+    while (i < s->notes->len && g_array_index(s->notes, ZsNote, i).seq != s->delivered + 1)
+      i++;
+    if (i == s->notes->len || g_array_index(s->notes, ZsNote, i).after >= pending)
+      return;
+    ZsNote n = g_array_index(s->notes, ZsNote, i);
+    g_array_remove_index(s->notes, i);
+    s->delivered = n.seq;
+    if (s->cb.on_watch)
+      s->cb.on_watch(s->node, s, n.event, n.path, s->ud);
   }
 }
 
 /* ---- connection state ---- */
 
-static void connect_to(ZkSession *s, guint target)
+/* Keeps s->conn: until a new connection is made, results and
+ * notifications of the old one keep their order. */
+static void connect_to(ZkSession *s, guint target, gboolean now)
 {
   s->state = ZS_CONNECTING;
   s->target = target % s->n;
-  s->conn = 0;
+  s->attempt++;
   s->connect_started = now_of(s);
-  send_connect(s);
+  if (now)
+    send_connect(s);
 }
 
 static void next_server(ZkSession *s)
 {
   s->redirects = 0;
-  connect_to(s, s->target + 1);
+  connect_to(s, s->target + 1, TRUE);
 }
 
+/* The session is over: every request not delivered gets its result now,
+ * in order, then on_expired. A result still waiting for a notification
+ * that will never come (the change it reports would be seen before its
+ * watch event) is reported as SESSIONEXPIRED, an unknown outcome, like an
+ * unanswered one. Requests the callbacks issue go out with the next
+ * flush. */
 static void expire(ZkSession *s)
 {
   s->state = ZS_EXPIRED;
   s->conn = 0;
   g_array_set_size(s->notes, 0);
-  for (guint i = 0; i < s->out->len; i++) {
-    ZsReq *r = &g_array_index(s->out, ZsReq, i);
-    if (!r->answered) {
-      r->answered = TRUE;
-      r->res = (ZkResult) { .err = ZK_SESSIONEXPIRED };
-    }
-    r->nseq = 0;
-  }
+  g_autoptr(GArray) old = s->out;
+  s->out = g_array_new(FALSE, FALSE, sizeof(ZsReq));
+  int64_t delivered = s->delivered;
   s->delivered = 0;
-  deliver_results(s);
+  for (guint i = 0; i < old->len; i++) {
+    ZsReq *r = &g_array_index(old, ZsReq, i);
+    if (!r->answered || r->nseq > delivered)
+      r->res = (ZkResult) { .err = ZK_SESSIONEXPIRED };
+    if (s->cb.on_result)
+      s->cb.on_result(s->node, s, r->tag, &r->res, s->ud);
+  }
   if (s->cb.on_expired)
     s->cb.on_expired(s->node, s, s->ud);
 }
@@ -195,6 +220,8 @@ static void on_connected_msg(ZkSession *s, const SimMsg *msg)
     return;
   if (s->id ? session != s->id : sim_msg_get(msg, "nonce", -1) != s->nonce)
     return;
+  if (sim_msg_get(msg, "attempt", -1) != s->attempt)
+    return; /* an answer to an earlier attempt: its connection is replaced */
   s->id = session;
   s->conn = sim_msg_get(msg, "conn", 0);
   s->granted = sim_msg_get(msg, "timeout", s->asked);
@@ -207,12 +234,13 @@ static void on_connected_msg(ZkSession *s, const SimMsg *msg)
   for (guint i = 0; i < s->out->len; i++) {
     ZsReq *r = &g_array_index(s->out, ZsReq, i);
     r->nseq = 0;
+    r->sends = 0;
     if (!r->answered)
       send_request(s, r);
   }
   if (s->cb.on_connected)
     s->cb.on_connected(s->node, s, s->ud);
-  deliver_results(s);
+  deliver(s);
 }
 
 static ZsReq *find_req(ZkSession *s, int64_t xid)
@@ -261,7 +289,7 @@ static void on_reply(ZkSession *s, const SimMsg *msg)
   default:
     break;
   }
-  deliver_results(s);
+  deliver(s);
 }
 
 /* Watch {cn, event, dir, name}: notification seq of connection conn. */
@@ -269,22 +297,22 @@ static void on_watch(ZkSession *s, const SimMsg *msg)
 {
   int64_t c = sim_msg_get(msg, "cn", 0);
   int64_t conn = c >> ZK_SEQ_BITS, seq = c & ((INT64_C(1) << ZK_SEQ_BITS) - 1);
-  if (s->state != ZS_CONNECTED || conn != s->conn)
+  if (s->state == ZS_EXPIRED || conn != s->conn)
     return;
-  s->last_heard = now_of(s);
+  if (msg->src == s->servers[s->target])
+    s->last_heard = now_of(s);
   if (seq > s->delivered) {
-    gboolean have = FALSE;
-    for (guint i = 0; i < s->notes->len && !have; i++)
-      have = g_array_index(s->notes, ZsNote, i).seq == seq;
-    if (!have) {
+    if (!have_note(s, seq)) {
       ZsNote n = { seq, (int) sim_msg_get(msg, "event", 0),
-                   { sim_msg_get(msg, "dir", 0), sim_msg_get(msg, "name", 0) } };
+                   { sim_msg_get(msg, "dir", 0), sim_msg_get(msg, "name", 0) },
+                   sim_msg_get(msg, "after", 0) };
       g_array_append_val(s->notes, n);
     }
-    deliver_notes(s);
   }
-  send_watch_ack(s);
-  deliver_results(s);
+  /* Acknowledged on arrival: the library holds it until its turn. */
+  if (s->state == ZS_CONNECTED)
+    send_watch_ack(s);
+  deliver(s);
 }
 
 static int server_index(const ZkSession *s, int id)
@@ -316,17 +344,20 @@ gboolean zk_session_on_message(ZkSession *s, const SimMsg *msg)
       expire(s);
   } else if (strcmp(t, "NoConn") == 0) {
     if (s->state == ZS_CONNECTED && current && sim_msg_get(msg, "conn", 0) == s->conn)
-      connect_to(s, s->target);
+      connect_to(s, s->target, TRUE);
   } else if (strcmp(t, "NotLeader") == 0) {
-    if (s->state == ZS_EXPIRED || !current)
+    /* Only an answer to this connection or this attempt (a late one from
+     * before would send the client away from a leader). */
+    gboolean mine = s->state == ZS_CONNECTED ? sim_msg_get(msg, "conn", -1) == s->conn
+                                             : sim_msg_get(msg, "attempt", -1) == s->attempt;
+    if (s->state == ZS_EXPIRED || !current || !mine)
       return TRUE;
     int hint = server_index(s, (int) sim_msg_get(msg, "leader", -1));
     if (hint >= 0 && (guint) hint != s->target && s->redirects < 2 * s->n) {
       s->redirects++;
-      connect_to(s, (guint) hint);
+      connect_to(s, (guint) hint, TRUE);
     } else if (s->state == ZS_CONNECTED) {
-      s->state = ZS_CONNECTING; /* the tick tries again, then moves on */
-      s->conn = 0;
+      connect_to(s, s->target, FALSE); /* the tick tries again, then moves on */
     }
   } else {
     return FALSE;
@@ -340,7 +371,7 @@ gboolean zk_session_on_timer(ZkSession *s, uint64_t tag)
     return FALSE;
   if ((tag & ~ZK_SESSION_TIMER) == TIMER_FLUSH) {
     s->flush = 0;
-    deliver_results(s);
+    deliver(s);
     return TRUE;
   }
   s->tick = sim_timer_after(s->node, s->resend, ZK_SESSION_TIMER | TIMER_TICK);
@@ -358,7 +389,7 @@ gboolean zk_session_on_timer(ZkSession *s, uint64_t tag)
     }
     for (guint i = 0; i < s->out->len; i++) {
       ZsReq *r = &g_array_index(s->out, ZsReq, i);
-      if (!r->answered && now - r->sent_at >= s->resend)
+      if (!r->answered && now - r->sent_at >= s->resend << MIN(MAX(r->sends, 1) - 1, 3))
         send_request(s, r);
     }
     if (now - s->last_sent >= s->granted / 3)
@@ -397,7 +428,7 @@ ZkSession *zk_session_new(SimNode *node, const int *servers, guint n, SimTime ti
     return s;
   }
   new_nonce(s);
-  connect_to(s, (guint) sim_node_id(node) % n);
+  connect_to(s, (guint) sim_node_id(node) % n, TRUE);
   s->tick = sim_timer_after(node, s->resend, ZK_SESSION_TIMER | TIMER_TICK);
   return s;
 }
@@ -420,7 +451,7 @@ void zk_session_restart(ZkSession *s)
     return;
   s->id = 0;
   new_nonce(s);
-  connect_to(s, s->target);
+  connect_to(s, s->target, TRUE);
 }
 
 void zk_session_set_resend(ZkSession *s, SimTime resend) { s->resend = MAX(resend, SIM_MS); }

@@ -204,20 +204,20 @@ scenarios/raft_figure8.lua 4 084663f4db1cb93a9fc3ff37c2f8f62f variant=raft
 scenarios/replication_bandwidth.lua 3 fe941b36c6faa74b509acb8102042bf4 queue=64kB
 scenarios/retry_amplification.lua 3 4c80bcea1c38d974323bf317a32bdd46 retry=budget
 scenarios/retry_amplification.lua 4 00f9ced55a0141edfed93f2477495e1d retry=backoff
-scenarios/zk_election.lua 1 df1cb0d6fb741da4ca41dc9d2bc52470
-scenarios/zk_election.lua 2 5fd1792f5be0029c132990fa4b5ba353
-scenarios/zk_election_pause.lua 1 56143b2e6cff960a74e8565b05a7f3de
-scenarios/zk_election_pause.lua 2 03306e05084a49777a9ad8ae4f7d3525
-scenarios/zk_herd.lua 1 bae10655a1add724444c0dba8b83bea8
-scenarios/zk_herd.lua 2 12de4de1f2993897ba124a75ef170bcf
-scenarios/zk_lock_gc_pause.lua 1 5d1de4cf383052f6f7692e82d662f166
-scenarios/zk_lock_gc_pause.lua 2 8f9cae66e8c0f1904d7aafa09584b508
-scenarios/zk_lock_gc_pause_fenced.lua 1 8d0fb402cffaeb0ca3fda397695cc7b2
-scenarios/zk_lock_gc_pause_fenced.lua 2 e5982b531cc424c4087e9c9b239151cb
-scenarios/zk_recipe_faults.lua 1 037377e70f845c8df9c591388b0d5255
-scenarios/zk_recipe_faults.lua 2 a05ebda43ca40f4ddcce729c3af039d0
-scenarios/zk_recipe_faults.lua 3 8800df7493ff9b9e366c7364e8cee066 fault=partition
-scenarios/zk_election.lua 3 143c8b93867dd2f1b176c68f89924973 fault=resign
+scenarios/zk_election.lua 1 1b16080de18567bc9ec42d913092e252
+scenarios/zk_election.lua 2 afda31896c0172d3927977559396322b
+scenarios/zk_election_pause.lua 1 ac972ba9a101398dc90b2278a85961a7
+scenarios/zk_election_pause.lua 2 540fd4f3ba3004c18857fd5307d0de06
+scenarios/zk_herd.lua 1 6941be48151aba7bb5f33da76f8fcaf7
+scenarios/zk_herd.lua 2 8af3fcde5343cfa83cc0b86309560a5f
+scenarios/zk_lock_gc_pause.lua 1 ba43d522f1bf9419edb8beefcc0b0b1c
+scenarios/zk_lock_gc_pause.lua 2 addf53d241b45995eba9c5b7df68fa99
+scenarios/zk_lock_gc_pause_fenced.lua 1 5611e52616e5b39a9be420cae5ed7546
+scenarios/zk_lock_gc_pause_fenced.lua 2 a01cbce34f2c3d23c6b7fa9ca8e189e3
+scenarios/zk_recipe_faults.lua 1 3b159d328c0c68806672c7fa502f0f06
+scenarios/zk_recipe_faults.lua 2 a80d269f94d4d4c1f68a2677b11d6a52
+scenarios/zk_recipe_faults.lua 3 7e4b71f163551546046b1fc342fc44b1 fault=partition
+scenarios/zk_election.lua 3 5af16224d1fb4facbbf5d72c46f457bb fault=resign
 TABLE
 
 # scenario seed [set] → the digest now, two runs at a time.
