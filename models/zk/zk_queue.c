@@ -64,7 +64,6 @@ static void read_children(SimNode *node, ZkQueue *q)
 {
   q->gen++;
   q->phase = ZK_QUEUE_READ;
-  q->changed = FALSE;
   zk_get_children(q->session, q->dir, q->mine, q->how == ZK_QUEUE_HERD, q_tag(q, Q_READ));
   count(node, q);
 }
@@ -123,12 +122,7 @@ static void after_read(SimNode *node, ZkQueue *q, const ZkResult *res)
     count(node, q);
     break;
   case ZK_QUEUE_STEP_WAIT:
-    /* A notification that overtook this answer may have been the one
-     * this read's watch was for: read again rather than sleep through it. */
-    if (q->changed)
-      read_children(node, q);
-    else
-      q->phase = ZK_QUEUE_WAIT;
+    q->phase = ZK_QUEUE_WAIT;
     break;
   case ZK_QUEUE_STEP_GONE:
     /* Expired: on_expired follows. Otherwise our child went away under
@@ -196,11 +190,10 @@ gboolean zk_queue_on_result(SimNode *node, ZkQueue *q, uint64_t tag, const ZkRes
 void zk_queue_on_watch(SimNode *node, ZkQueue *q, int event, ZkPath path)
 {
   count(node, q);
-  if (path.dir != q->dir)
-    return;
-  if (q->phase == ZK_QUEUE_READ && q->how == ZK_QUEUE_HERD && event == ZK_EV_CHILD)
-    q->changed = TRUE;
-  if (q->phase != ZK_QUEUE_WAIT && q->phase != ZK_QUEUE_EXISTS)
+  /* The session library hands over a notification before any result the
+   * server produced after it, so one that comes while a read is out is
+   * already reflected in that read. */
+  if (path.dir != q->dir || (q->phase != ZK_QUEUE_WAIT && q->phase != ZK_QUEUE_EXISTS))
     return;
   if (q->how == ZK_QUEUE_PREDECESSOR ? path.name == q->watched : event == ZK_EV_CHILD && path.name == 0)
     read_children(node, q);

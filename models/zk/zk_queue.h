@@ -61,7 +61,6 @@ struct ZkQueue {
   int64_t mine;        /* our child's name, 0 while unknown */
   int64_t czxid;       /* the zxid that created it: the fencing token */
   int64_t watched;     /* predecessor recipe: the name being watched */
-  gboolean changed;    /* herd recipe: the directory changed while a read was out */
   guint64 msgs;        /* the recipe's messages: requests, their replies, notifications */
   ZkQueueFirstFn on_first;
   void *ud;

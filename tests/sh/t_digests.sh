@@ -214,6 +214,8 @@ scenarios/zk_lock_gc_pause.lua 1 ba43d522f1bf9419edb8beefcc0b0b1c
 scenarios/zk_lock_gc_pause.lua 2 addf53d241b45995eba9c5b7df68fa99
 scenarios/zk_lock_gc_pause_fenced.lua 1 5611e52616e5b39a9be420cae5ed7546
 scenarios/zk_lock_gc_pause_fenced.lua 2 a01cbce34f2c3d23c6b7fa9ca8e189e3
+scenarios/zk_lock_reconnect.lua 1 a16b4ee412dbb5cf2b06cd4668dc3e5d
+scenarios/zk_lock_reconnect.lua 2 91f9c46e8ef2cc034d11053b5916835b
 scenarios/zk_recipe_faults.lua 1 3b159d328c0c68806672c7fa502f0f06
 scenarios/zk_recipe_faults.lua 2 a80d269f94d4d4c1f68a2677b11d6a52
 scenarios/zk_recipe_faults.lua 3 7e4b71f163551546046b1fc342fc44b1 fault=partition
