@@ -15,8 +15,9 @@
  * - Writes (create, delete, setData) and sync go through the log; every
  *   replica applies them to its own tree, once per (session, xid) (a
  *   request retried after a lost reply, even to a new leader, is answered
- *   from the first result). A session's requests are processed one at a
- *   time in xid order, as ZooKeeper's FIFO client order requires.
+ *   from the first result). A session's requests are taken in xid order
+ *   (FIFO client order): writes are pipelined into the log, a read waits
+ *   for the session's earlier writes, as in ZooKeeper's CommitProcessor.
  * - Reads (getData, exists, getChildren) are answered by the leader from
  *   its applied tree, with zxid = its last applied index. Like ZooKeeper's
  *   reads they are not linearizable by themselves (a deposed leader that
@@ -43,7 +44,8 @@
  *   re-read and re-watch; ZooKeeper's client re-registers them itself.
  * - Paths are two levels of integers and data an int32 (zk_session.h);
  *   no ACLs, no multi, no containers or TTLs, no closeSession.
- * - A session's requests are not pipelined in the server (one at a time).
+ * - A session's applied results are kept (for retried requests) until it
+ *   ends, in every replica's memory.
  */
 #include "models/zk/zk.h"
 #include <string.h>
@@ -83,6 +85,7 @@ typedef struct {
   int64_t seq;            /* notifications sent */
   int64_t answered;       /* the last xid answered (in xid order) */
   int64_t attempt;        /* the client's connection attempt it answered */
+  int64_t pruned;         /* results below it were dropped (prune_replies) */
 } ZkConn;
 
 typedef struct {
@@ -91,7 +94,6 @@ typedef struct {
   GHashTable *done;       /* session → (xid → ZkReply): applied writes' results */
   GHashTable *nonces;     /* nonce → session opened for it */
   /* Leader only, volatile */
-  gboolean ready;         /* applied an entry of its own term */
   GHashTable *conns;      /* conn id → ZkConn */
   GHashTable *by_session; /* session → conn id */
   GHashTable *connecting; /* nonce → ZkConnecting: SESSION txn in the log */
@@ -151,6 +153,15 @@ static void zk_free_machine(void *p)
 }
 
 static int64_t last_applied(const ZkServer *z) { return raft_server_state(z->server)->lastApplied; }
+
+/* A leader serves once it has applied an entry of its own term (its
+ * no-op, the first of the term): its tree then holds every committed
+ * transaction. */
+static gboolean ready(const ZkServer *z)
+{
+  const RaftState *st = raft_server_state(z->server);
+  return raft_server_role(z->server) == RAFT_LEADER && raft_term_at(st, st->lastApplied) == st->currentTerm;
+}
 
 static ZkConn *conn_of_session(ZkServer *z, int64_t session)
 {
@@ -262,13 +273,15 @@ static void pump(SimNode *node, ZkServer *z, int64_t conn_id)
 {
   for (;;) {
     ZkConn *c = conn_find(z, conn_id);
-    if (!c || !z->ready)
+    if (!c || !ready(z))
       return;
     gint64 k = c->next_xid;
     SimMsg *req = g_hash_table_lookup(c->pending, &k);
     if (!req || (is_read(sim_msg_get(req, "op", 0)) && c->inflight->len))
       return;
-    g_hash_table_steal(c->pending, &k);
+    gpointer key;
+    g_hash_table_steal_extended(c->pending, &k, &key, NULL);
+    g_free(key);
     c->next_xid++;
     process(node, z, c, req);
     g_free(req);
@@ -388,6 +401,7 @@ static void connect_session(SimNode *node, ZkServer *z, int client, int64_t sess
   c->session = session;
   c->client = client;
   c->next_xid = MAX(first, 1);
+  c->pruned = c->next_xid;
   c->pending = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
   c->replies = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
   c->notes = g_array_new(FALSE, FALSE, sizeof(ZkNote));
@@ -486,15 +500,6 @@ static void zk_apply(SimNode *node, void *machine, int64_t zxid, const RaftEntry
   ZkServer *z = machine;
   ZkTxn t;
   zk_txn_unpack(&t, e->cmd);
-  const RaftState *st = raft_server_state(z->server);
-  if (!z->ready && raft_server_role(z->server) == RAFT_LEADER && e->term == st->currentTerm) {
-    /* Every committed transaction is applied now: serve, and give every
-     * session a fresh timeout. */
-    z->ready = TRUE;
-    g_autoptr(GArray) open = zk_tree_sessions(z->tree);
-    for (guint i = 0; i < open->len; i++)
-      touch(node, z, g_array_index(open, int64_t, i));
-  }
   g_autoptr(GArray) events = g_array_new(FALSE, FALSE, sizeof(ZkWatchEvent));
   switch (t.kind) {
   case ZK_TXN_NOOP:
@@ -543,7 +548,7 @@ static void no_conn(SimNode *node, int to, int64_t conn)
 /* Connect {session (0: new), nonce, timeout, first, attempt}. */
 static void on_connect(SimNode *node, ZkServer *z, const SimMsg *msg)
 {
-  if (!z->ready)
+  if (!ready(z))
     return; /* the client sends again */
   int64_t session = sim_msg_get(msg, "session", 0), nonce = sim_msg_get(msg, "nonce", -1);
   int64_t attempt = sim_msg_get(msg, "attempt", 0);
@@ -597,14 +602,17 @@ static ZkConn *conn_of_msg(SimNode *node, ZkServer *z, const SimMsg *msg)
 }
 
 /* Replies the client has all of (it names its first unanswered xid). */
+/* The client has every result below `ack` and will not ask again: the
+ * answers kept for resending go (xids are consecutive, so each once).
+ * The session's applied results stay until it ends: a second log entry
+ * of a request (proposed again after a reconnection) may still come, and
+ * only its result tells it apart. */
 static void prune_replies(ZkConn *c, int64_t ack)
 {
-  GHashTableIter it;
-  gpointer key;
-  g_hash_table_iter_init(&it, c->replies);
-  while (g_hash_table_iter_next(&it, &key, NULL))
-    if (*(gint64 *) key < ack)
-      g_hash_table_iter_remove(&it);
+  ack = MIN(ack, c->next_xid);
+  for (gint64 x = c->pruned; x < ack; x++)
+    g_hash_table_remove(c->replies, &x);
+  c->pruned = MAX(c->pruned, ack);
 }
 
 /* Request {conn, xid, op, dir, name, a, b, ack}. */
@@ -664,7 +672,7 @@ static void zk_on_message(SimNode *node, void *machine, const SimMsg *msg)
   }
   if (strcmp(t, "Connect") == 0)
     on_connect(node, z, msg);
-  else if (!z->ready)
+  else if (!ready(z))
     no_conn(node, msg->src, sim_msg_get(msg, "conn", 0));
   else if (strcmp(t, "Request") == 0)
     on_request(node, z, msg);
@@ -679,7 +687,6 @@ static void zk_on_message(SimNode *node, void *machine, const SimMsg *msg)
 static void zk_on_leadership(SimNode *node, void *machine, gboolean leading)
 {
   ZkServer *z = machine;
-  z->ready = FALSE;
   g_hash_table_remove_all(z->conns);
   g_hash_table_remove_all(z->by_session);
   g_hash_table_remove_all(z->connecting);
@@ -695,8 +702,10 @@ static void zk_on_leadership(SimNode *node, void *machine, gboolean leading)
   z->resend_timer = sim_timer_after(node, z->resend, RAFT_MACHINE_TIMER | TAG_RESEND);
 }
 
-/* The leader's session tracker: a session silent for its timeout expires
- * (through the log). */
+/* The leader's session tracker, every tick once ready: a session silent
+ * for its timeout expires (through the log). A session this leader has
+ * not tracked yet starts its timeout now (a new leader gives every
+ * session a fresh one: `heard` is emptied when leadership begins). */
 static void expire_silent(SimNode *node, ZkServer *z)
 {
   SimTime now = sim_node_clock(node);
@@ -747,7 +756,7 @@ static void zk_on_timer(SimNode *node, void *machine, uint64_t tag)
     return;
   if ((tag & ~RAFT_MACHINE_TIMER) == TAG_TICK) {
     z->tick_timer = sim_timer_after(node, z->tick, RAFT_MACHINE_TIMER | TAG_TICK);
-    if (z->ready)
+    if (ready(z))
       expire_silent(node, z);
   } else {
     z->resend_timer = sim_timer_after(node, z->resend, RAFT_MACHINE_TIMER | TAG_RESEND);

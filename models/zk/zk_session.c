@@ -1,10 +1,11 @@
 /* The ZooKeeper client session library (zk_session.h): connection to the
  * leader, session establishment and re-attachment, pings, and the
  * reliable, ordered channel TCP gives ZooKeeper, rebuilt over lossy
- * links: requests numbered by xid and sent again every `resend` until
- * answered, results delivered in xid order, watch notifications numbered
- * per connection, acknowledged, delivered once in order and before any
- * result the server sent after them.
+ * links: requests numbered by xid and sent again (backing off from
+ * `resend`) until answered; watch notifications numbered per connection
+ * and acknowledged; results and notifications delivered once each, in
+ * the order the server sent them (a reply says how many notifications
+ * preceded it, a notification which xid was answered before it).
  *
  * Timing follows ZooKeeper's client: a ping every third of the granted
  * timeout; silence from the server for two thirds of it means the
@@ -470,14 +471,18 @@ static gboolean is_int32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
 
 static void issue(ZkSession *s, int op, ZkPath path, int64_t a, int64_t b, uint64_t tag)
 {
-  ZsReq r = { .xid = s->next_xid++, .tag = tag, .op = op, .path = path, .a = a, .b = b, .sent_at = -1 };
+  ZsReq r = { .xid = -1, .tag = tag, .op = op, .path = path, .a = a, .b = b, .sent_at = -1 };
   gboolean writes = op == ZK_OP_CREATE || op == ZK_OP_DELETE || op == ZK_OP_SET_DATA;
+  /* One answered here takes no xid: the server processes xids in order
+   * and must not wait for one it will never see. */
   if (!zk_path_valid(path) || (writes && (!is_int32(a) || !is_int32(b)))) {
     r.answered = TRUE;
     r.res.err = ZK_BADARGUMENTS;
   } else if (s->state == ZS_EXPIRED) {
     r.answered = TRUE;
     r.res.err = ZK_SESSIONEXPIRED;
+  } else {
+    r.xid = s->next_xid++;
   }
   g_array_append_val(s->out, r);
   if (r.answered)

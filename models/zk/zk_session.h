@@ -21,7 +21,10 @@
  * After on_expired every request still unanswered has had its result
  * with err ZK_SESSIONEXPIRED (such a write may or may not have been
  * applied: ZooKeeper says the same), and the session's ephemeral nodes are
- * deleted. */
+ * deleted.
+ *
+ * One session per node (its timer tags are fixed). Callbacks may issue
+ * requests and call zk_session_restart, but not zk_session_free. */
 #pragma once
 #include "sim/kernel/sim.h"
 

@@ -296,12 +296,12 @@ int zk_tree_session_close(ZkTree *t, int64_t id, int64_t zxid, GArray *events)
   if (!s || !s->alive)
     return ZK_SESSIONEXPIRED;
   s->alive = FALSE;
-  /* Children before their directory: in path order a directory (name 0)
-   * sorts first, so delete from the end. */
+  /* In path order (an ephemeral directory has no children, so any order
+   * would do: this one is fixed). */
   g_autoptr(GArray) eph = g_array_copy(s->ephemerals);
   g_array_sort(eph, cmp_path);
   g_array_set_size(s->ephemerals, 0);
-  for (guint i = eph->len; i-- > 0;) {
+  for (guint i = 0; i < eph->len; i++) {
     ZkPath p = g_array_index(eph, ZkPath, i);
     if (find_node(t, p))
       remove_node(t, zxid, p, events);

@@ -1,0 +1,2 @@
+-- expect: node 'c' (zk.client): parameter servers names no server
+node("c", "zk.client")
