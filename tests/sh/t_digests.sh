@@ -27,8 +27,9 @@
 # (and 150-155 ms timeouts at seed 3), raft_majority (without CheckQuorum
 # at seed 3), raft_nemesis and the four raft_partial_partition files.
 # Issue 12's pluggable Raft state machine (raft_kv.c) left every digest as
-# it was; ZooKeeper on Raft came with zk_basic and zk_faults (all faults
-# combined at seeds 1-2, a client paused past its session timeout at 3).
+# it was; ZooKeeper on Raft came with zk_basic, zk_faults (all faults
+# combined at seeds 1-2, a client paused past its session timeout at 3)
+# and zk_stale_read (plain reads at seeds 1-2, sync + read at 3).
 # The ZooKeeper recipes (lock.zk, lock.zk.herd, lock.zk.fenced, zk.election)
 # came with their scenarios: zk_* at seeds 1-2, zk_recipe_faults under the
 # partition at seed 3 and zk_election with resigning leaders at seed 3.
@@ -202,6 +203,8 @@ scenarios/zk_basic.lua 1 3f6d1cb862f79d7ce06c1295ec4ee0ba
 scenarios/zk_basic.lua 2 13327e480e5993948b57fc5bad8d3350
 scenarios/zk_faults.lua 1 f5a14f67d41ebb7404139fae3cd41822
 scenarios/zk_faults.lua 2 08df26c7394847468af4523583926c05
+scenarios/zk_stale_read.lua 1 453f625faa31375e00409719004ec12e
+scenarios/zk_stale_read.lua 2 24757f58d0090ef1d519dfc111a70b40
 scenarios/capacity_n_minus_1.lua 3 4ce688e08422dc2ba945be91a3daaf06 load=0.6
 scenarios/labs/2pc/grade.lua 5 84d95e4592923796bab20d8d23b877b7 solution=_broken_2pc.lua
 scenarios/metastable.lua 3 a0adcd952ee56ca8f0166a6a764bd908 mitigation=shed
@@ -212,6 +215,7 @@ scenarios/replication_bandwidth.lua 3 fe941b36c6faa74b509acb8102042bf4 queue=64k
 scenarios/retry_amplification.lua 3 4c80bcea1c38d974323bf317a32bdd46 retry=budget
 scenarios/retry_amplification.lua 4 00f9ced55a0141edfed93f2477495e1d retry=backoff
 scenarios/zk_faults.lua 3 d0e68ae1c9026d664952368efcabb4b1 pause=true
+scenarios/zk_stale_read.lua 3 2a803ce5934a4075711fadf3f5926db4 sync_reads=true
 scenarios/zk_election.lua 1 1b16080de18567bc9ec42d913092e252
 scenarios/zk_election.lua 2 afda31896c0172d3927977559396322b
 scenarios/zk_election_pause.lua 1 ac972ba9a101398dc90b2278a85961a7
