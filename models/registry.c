@@ -21,6 +21,9 @@ extern const SimModel model_lock_naive_client;
 extern const SimModel model_lock_naive_server;
 extern const SimModel model_lock_redlock_client;
 extern const SimModel model_lock_redlock_server;
+extern const SimModel model_lock_zk;
+extern const SimModel model_lock_zk_fenced;
+extern const SimModel model_lock_zk_herd;
 extern const SimModel model_raft;
 extern const SimModel model_raft_commit_old_terms;
 extern const SimModel model_raft_volatile_vote;
@@ -33,6 +36,7 @@ extern const SimModel model_txn_3pc_coordinator;
 extern const SimModel model_txn_3pc_participant;
 extern const SimModel model_txn_client;
 extern const SimModel model_zk_client;
+extern const SimModel model_zk_election;
 extern const SimModel model_zk_probe;
 extern const SimModel model_zk_server;
 
@@ -55,6 +59,9 @@ static const SimModel *const models[] = {
   &model_lock_naive_server,
   &model_lock_redlock_client,
   &model_lock_redlock_server,
+  &model_lock_zk,
+  &model_lock_zk_fenced,
+  &model_lock_zk_herd,
   &model_raft,
   &model_raft_commit_old_terms,
   &model_raft_volatile_vote,
@@ -67,6 +74,7 @@ static const SimModel *const models[] = {
   &model_txn_3pc_participant,
   &model_txn_client,
   &model_zk_client,
+  &model_zk_election,
   &model_zk_probe,
   &model_zk_server,
   NULL,

@@ -41,11 +41,8 @@ typedef struct {
   LockPhase phase;
   const int *servers;
   guint nservers;
-  int resource; /* -1: no resource */
-  int64_t cycles;
+  LockCycle lc;             /* the cycle, the grant and the writes (lock.h) */
   /* the acquisition */
-  uint64_t op, queued_op;
-  SimTime op_started;       /* global time, for the latency metric only */
   uint64_t attempt;         /* number of the current attempt */
   int64_t owner;            /* random value identifying this attempt */
   SimTime attempt_start;    /* local clock */
@@ -54,12 +51,7 @@ typedef struct {
   gboolean unanswered;      /* some request of the attempt got no answer */
   SimTimerId t_deadline, t_attempt, t_retry;
   /* the critical section */
-  int64_t seq, token;
   SimTime believed_end;     /* local clock; NEVER for naive */
-  guint writes_done;
-  gboolean write_in_flight, release_due;
-  uint64_t write_op;
-  int64_t write_req;
   SimTime renew_sent;
   gboolean renew_pending;   /* an EXTEND is out and its answer not yet taken */
   SimTimerId t_write, t_release, t_expiry, t_renew;
@@ -120,28 +112,16 @@ static void try_attempt(SimNode *node, LockClient *c);
 static void next_cycle(SimNode *node, LockClient *c)
 {
   c->phase = PH_IDLE;
-  if (c->queued_op) {
-    uint64_t op = c->queued_op;
-    c->queued_op = 0;
+  uint64_t op = lock_cycle_next(node, &c->lc, T_CYCLE);
+  if (op)
     start_cycle(node, c, op);
-    return;
-  }
-  int64_t count = sim_node_param_int(node, "count");
-  if (sim_node_param_bool(node, "loop") && (count <= 0 || c->cycles < count))
-    sim_timer_after(node, sim_node_param_duration(node, "think"), T_CYCLE);
 }
 
 static void start_cycle(SimNode *node, LockClient *c, uint64_t op)
 {
-  SimTime deadline = sim_node_param_duration(node, "acquire_timeout");
-  Sim *sim = sim_node_sim(node);
-  c->cycles++;
-  /* The kernel's own deadline is a safety net for a client that crashes. */
-  c->op = op ? op : sim_op_invoke(node, "acquire", NULL, NULL, 2 * deadline);
-  c->op_started = sim_now(sim);
+  lock_cycle_begin(node, &c->lc, op);
   c->phase = PH_ACQUIRING;
-  sim_metric_add(sim, "acquire_attempts", 1);
-  c->t_deadline = sim_timer_after(node, deadline, T_DEADLINE);
+  c->t_deadline = sim_timer_after(node, sim_node_param_duration(node, "acquire_timeout"), T_DEADLINE);
   try_attempt(node, c);
 }
 
@@ -201,21 +181,12 @@ static void deadline_passed(SimNode *node, LockClient *c)
   cancel(node, &c->t_attempt);
   cancel(node, &c->t_retry);
   c->attempt++;
-  sim_op_complete(node, c->op, c->unanswered ? SIM_OP_INFO : SIM_OP_FAIL, NULL);
+  sim_op_complete(node, c->lc.op, c->unanswered ? SIM_OP_INFO : SIM_OP_FAIL, NULL);
   sim_metric_add(sim, "acquire_timeouts", 1);
   next_cycle(node, c);
 }
 
 /* ---- critical section ---- */
-
-static void log_cs(SimNode *node, const LockClient *c)
-{
-  SimMsg rec = sim_record(LOCK_REC_CS);
-  sim_msg_set(&rec, "seq", c->seq);
-  sim_msg_set(&rec, "start", sim_now(sim_node_sim(node)));
-  sim_msg_set(&rec, "end", to_global(node, c->believed_end));
-  sim_log_append(node, &rec, FALSE);
-}
 
 static void arm_expiry(SimNode *node, LockClient *c)
 {
@@ -234,14 +205,13 @@ static gboolean believed_valid(SimNode *node, const LockClient *c)
  * between is the dangerous window). */
 static void plan_write(SimNode *node, LockClient *c)
 {
-  if (c->resource < 0 || c->writes_done >= (guint) sim_node_param_int(node, "writes") || !believed_valid(node, c))
+  if (c->lc.resource < 0 || c->lc.writes_done >= (guint) sim_node_param_int(node, "writes") || !believed_valid(node, c))
     return;
   c->t_write = sim_timer_after(node, sim_node_param_duration(node, "work"), T_WRITE);
 }
 
 static void granted(SimNode *node, LockClient *c, int64_t token)
 {
-  Sim *sim = sim_node_sim(node);
   SimTime ttl = sim_node_param_duration(node, "ttl");
   SimTime now_local = sim_node_clock(node);
   cancel(node, &c->t_attempt);
@@ -261,26 +231,16 @@ static void granted(SimNode *node, LockClient *c, int64_t token)
     break;
   }
   }
-  int64_t seq = 0;
-  sim_durable_get(node, "cs_seq", &seq);
-  c->seq = seq + 1;
-  sim_durable_set(node, "cs_seq", c->seq);
-  c->token = token;
   c->phase = PH_HELD;
-  c->writes_done = 0;
-  c->write_in_flight = c->release_due = c->renew_pending = FALSE;
-  SimValue v = sim_value_int(token);
-  sim_op_complete(node, c->op, SIM_OP_OK, &v);
-  sim_metric_add(sim, "acquisitions", 1);
-  sim_metric_sample(sim, "acquire_latency_ms", sim_time_to_seconds(sim_now(sim) - c->op_started) * 1e3);
-  log_cs(node, c);
+  c->renew_pending = FALSE;
+  lock_cycle_granted(node, &c->lc, token, to_global(node, c->believed_end));
   c->t_release = sim_timer_after(node, sim_node_param_duration(node, "hold"), T_RELEASE);
   arm_expiry(node, c);
   if (sim_node_param_bool(node, "renew") && (c->algo == LOCK_LEASE || c->algo == LOCK_FENCED))
     c->t_renew = sim_timer_after(node, (ttl - sim_node_param_duration(node, "margin")) / 2, T_RENEW);
   plan_write(node, c);
   SimMsg ev = sim_record("cs_enter");
-  sim_msg_set(&ev, "seq", c->seq);
+  sim_msg_set(&ev, "seq", c->lc.seq);
   sim_msg_set(&ev, "token", token);
   sim_emit(node, &ev);
 }
@@ -293,12 +253,9 @@ static void end_cs(SimNode *node, LockClient *c, gboolean expired)
   cancel(node, &c->t_release);
   cancel(node, &c->t_expiry);
   cancel(node, &c->t_renew);
-  SimMsg rec = sim_record(LOCK_REC_CS_END);
-  sim_msg_set(&rec, "seq", c->seq);
-  sim_msg_set(&rec, "end", end);
-  sim_log_append(node, &rec, FALSE);
+  lock_cycle_record_end(node, &c->lc, end);
   SimMsg ev = sim_record("cs_exit");
-  sim_msg_set(&ev, "seq", c->seq);
+  sim_msg_set(&ev, "seq", c->lc.seq);
   sim_msg_set(&ev, "expired", expired);
   sim_emit(node, &ev);
   next_cycle(node, c);
@@ -311,22 +268,6 @@ static void release(SimNode *node, LockClient *c)
   for (guint i = 0; i < n; i++)
     send_req(node, c, c->servers[i], type, 0);
   end_cs(node, c, FALSE);
-}
-
-static void send_write(SimNode *node, LockClient *c)
-{
-  c->write_req++;
-  c->write_in_flight = TRUE;
-  SimValue v = sim_value_int(c->write_req);
-  c->write_op = sim_op_invoke(node, "write", NULL, &v, sim_node_param_duration(node, "write_timeout"));
-  SimMsg *m = sim_msg_new(node, LOCK_WRITE);
-  sim_msg_set(m, "req", c->write_req);
-  sim_msg_set(m, "seq", c->seq);
-  sim_msg_set(m, "token", c->token);
-  sim_msg_set(m, "value", c->write_req);
-  sim_send(node, c->resource, m);
-  /* A lost write or answer must not hold the lock for ever. */
-  sim_timer_after(node, sim_node_param_duration(node, "write_timeout"), ((uint64_t) c->write_req << 8) | T_WRITE_LOST);
 }
 
 /* ---- handlers ---- */
@@ -361,7 +302,7 @@ static void on_reply(SimNode *node, LockClient *c, const SimMsg *msg)
   int64_t ok = sim_msg_get(msg, "ok", 0);
   int from = server_index(c, msg->src);
   if (op == LOCK_OP_EXTEND) {
-    if (c->phase == PH_HELD && c->renew_pending && from == 0 && sim_msg_get(msg, "req", -1) == c->seq) {
+    if (c->phase == PH_HELD && c->renew_pending && from == 0 && sim_msg_get(msg, "req", -1) == c->lc.seq) {
       c->renew_pending = FALSE;
       if (ok != 1)
         return;
@@ -409,15 +350,10 @@ static void on_reply(SimNode *node, LockClient *c, const SimMsg *msg)
  * critical section goes on: release if it is due, else the next write. */
 static void write_done(SimNode *node, LockClient *c, int outcome)
 {
-  c->write_in_flight = FALSE;
-  c->writes_done++;
-  if (outcome != SIM_OP_INFO) {
-    SimValue v = sim_value_int(c->write_req);
-    sim_op_complete(node, c->write_op, outcome, &v);
-  }
+  lock_cycle_write_done(node, &c->lc, outcome);
   if (c->phase != PH_HELD)
     return;
-  if (c->release_due)
+  if (c->lc.release_due)
     release(node, c);
   else
     plan_write(node, c);
@@ -425,9 +361,9 @@ static void write_done(SimNode *node, LockClient *c, int outcome)
 
 static void on_write_reply(SimNode *node, LockClient *c, const SimMsg *msg)
 {
-  if (!c->write_in_flight || sim_msg_get(msg, "req", -1) != c->write_req)
-    return;
-  write_done(node, c, sim_msg_get(msg, "ok", 0) ? SIM_OP_OK : SIM_OP_FAIL);
+  int outcome = lock_cycle_write_reply(&c->lc, msg);
+  if (outcome >= 0)
+    write_done(node, c, outcome);
 }
 
 static void client_on_message(SimNode *node, const SimMsg *msg)
@@ -475,14 +411,14 @@ static void client_on_timer(SimNode *node, uint64_t tag)
   case T_WRITE:
     c->t_write = 0;
     if (c->phase == PH_HELD)
-      send_write(node, c); /* no second look at the clock: it was checked */
+      lock_cycle_send_write(node, &c->lc, c->lc.token, T_WRITE_LOST); /* no second look at the clock: it was checked */
     break;
   case T_RELEASE:
     c->t_release = 0;
     if (c->phase != PH_HELD)
       break;
-    if (c->write_in_flight)
-      c->release_due = TRUE;
+    if (c->lc.write_in_flight)
+      c->lc.release_due = TRUE;
     else
       release(node, c);
     break;
@@ -492,7 +428,7 @@ static void client_on_timer(SimNode *node, uint64_t tag)
       end_cs(node, c, TRUE);
     break;
   case T_WRITE_LOST:
-    if (c->write_in_flight && (int64_t) (tag >> 8) == c->write_req)
+    if (lock_cycle_write_lost(&c->lc, tag))
       write_done(node, c, SIM_OP_INFO);
     break;
   case T_RENEW:
@@ -500,7 +436,7 @@ static void client_on_timer(SimNode *node, uint64_t tag)
     if (believed_valid(node, c)) {
       c->renew_sent = sim_node_clock(node);
       c->renew_pending = TRUE;
-      send_req(node, c, c->servers[0], LOCK_EXTEND, c->seq);
+      send_req(node, c, c->servers[0], LOCK_EXTEND, c->lc.seq);
     }
     break;
   }
@@ -511,9 +447,7 @@ static void client_start(SimNode *node, LockAlgo algo)
   LockClient *c = g_new0(LockClient, 1);
   c->algo = algo;
   c->servers = sim_node_param_nodes(node, "servers", &c->nservers);
-  guint n = 0;
-  const int *res = sim_node_param_nodes(node, "resource", &n);
-  c->resource = n > 0 ? res[0] : -1;
+  lock_cycle_init(node, &c->lc);
   c->answered = g_new0(guint8, c->nservers ? c->nservers : 1);
   sim_node_set_data(node, c, client_free);
   sim_metric_add(sim_node_sim(node), "acquisitions", 0);
@@ -536,26 +470,16 @@ static void redlock_init(SimNode *node) { client_start(node, LOCK_REDLOCK); }
 static void client_on_crash(SimNode *node)
 {
   LockClient *c = client(node);
-  if (c && c->phase == PH_HELD) {
-    SimMsg rec = sim_record(LOCK_REC_CS_END);
-    sim_msg_set(&rec, "seq", c->seq);
-    sim_msg_set(&rec, "end", MIN(sim_now(sim_node_sim(node)), to_global(node, c->believed_end)));
-    sim_log_append(node, &rec, FALSE);
-  }
+  if (c && c->phase == PH_HELD)
+    lock_cycle_record_end(node, &c->lc, MIN(sim_now(sim_node_sim(node)), to_global(node, c->believed_end)));
 }
 
 static void client_on_invoke(SimNode *node, uint64_t op, const char *f, const SimValue *key, const SimValue *value)
 {
   (void) key; (void) value;
   LockClient *c = client(node);
-  if (strcmp(f, "acquire") != 0 || c->nservers == 0 || c->queued_op) {
-    sim_op_complete(node, op, SIM_OP_FAIL, NULL);
-    return;
-  }
-  if (c->phase == PH_IDLE)
+  if (lock_cycle_invoke(node, &c->lc, op, f, c->nservers > 0, c->phase == PH_IDLE))
     start_cycle(node, c, op);
-  else
-    c->queued_op = op;
 }
 
 static const SimParamSpec client_params[] = {
@@ -567,14 +491,7 @@ static const SimParamSpec client_params[] = {
   { "server_timeout", SIM_PARAM_DURATION, "50ms", "wait this long for a server's answer (naive: then try the next)", 0, 0 },
   { "retry_delay", SIM_PARAM_DURATION, "100ms", "after a failed attempt, retry after a random delay in [0, this]", 0, 0 },
   { "acquire_timeout", SIM_PARAM_DURATION, "2s", "deadline of one acquire operation (retries included)", 0, 0 },
-  { "hold", SIM_PARAM_DURATION, "300ms", "release this long after the grant", 0, 0 },
-  { "work", SIM_PARAM_DURATION, "10ms", "time between checking the lock and sending a write", 0, 0 },
-  { "writes", SIM_PARAM_INT, "1", "writes to the resource per critical section", 0, 0 },
-  { "write_timeout", SIM_PARAM_DURATION, "500ms", "a write without answer by then is recorded as info and the critical section goes on", 0, 0 },
-  { "think", SIM_PARAM_DURATION, "200ms", "pause between cycles of the client's own loop", 0, 0 },
-  { "start", SIM_PARAM_DURATION, "0", "first acquire this long after start", 0, 0 },
-  { "loop", SIM_PARAM_BOOL, "true", "run the acquire/write/release loop; false = only when a workload asks", 0, 0 },
-  { "count", SIM_PARAM_INT, "0", "stop the loop after this many cycles; 0 = no limit", 0, 0 },
+  LOCK_CYCLE_PARAMS,
   { "renew", SIM_PARAM_BOOL, "false", "lease, fenced: extend the lease halfway through its validity", 0, 0 },
   { NULL },
 };
@@ -633,8 +550,12 @@ const SimModel model_lock_redlock_client = {
   .ops = client_ops,
 };
 
+/* The ZooKeeper recipes (models/zk/zk_lock.c) keep the same records. */
+extern const SimModel model_lock_zk, model_lock_zk_herd, model_lock_zk_fenced;
+
 gboolean lock_is_client_model(const SimModel *model)
 {
   return model == &model_lock_naive_client || model == &model_lock_lease_client ||
-         model == &model_lock_fenced_client || model == &model_lock_redlock_client;
+         model == &model_lock_fenced_client || model == &model_lock_redlock_client || model == &model_lock_zk ||
+         model == &model_lock_zk_herd || model == &model_lock_zk_fenced;
 }

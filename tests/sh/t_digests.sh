@@ -38,6 +38,9 @@
 # it was; ZooKeeper on Raft came with zk_basic, zk_faults (all faults
 # combined at seeds 1-2, a client paused past its session timeout at 3)
 # and zk_stale_read (plain reads at seeds 1-2, sync + read at 3).
+# The ZooKeeper recipes (lock.zk, lock.zk.herd, lock.zk.fenced, zk.election)
+# came with their scenarios: zk_* at seeds 1-2, zk_recipe_faults under the
+# partition at seed 3 and zk_election with resigning leaders at seed 3.
 #
 # A change that means to alter runs updates this table in the same
 # commit, saying why: regenerate a line with
@@ -237,6 +240,22 @@ scenarios/retry_amplification.lua 3 4c80bcea1c38d974323bf317a32bdd46 retry=budge
 scenarios/retry_amplification.lua 4 00f9ced55a0141edfed93f2477495e1d retry=backoff
 scenarios/zk_faults.lua 3 d0e68ae1c9026d664952368efcabb4b1 pause=true
 scenarios/zk_stale_read.lua 3 2a803ce5934a4075711fadf3f5926db4 sync_reads=true
+scenarios/zk_election.lua 1 1b16080de18567bc9ec42d913092e252
+scenarios/zk_election.lua 2 afda31896c0172d3927977559396322b
+scenarios/zk_election_pause.lua 1 ac972ba9a101398dc90b2278a85961a7
+scenarios/zk_election_pause.lua 2 540fd4f3ba3004c18857fd5307d0de06
+scenarios/zk_herd.lua 1 6941be48151aba7bb5f33da76f8fcaf7
+scenarios/zk_herd.lua 2 8af3fcde5343cfa83cc0b86309560a5f
+scenarios/zk_lock_gc_pause.lua 1 ba43d522f1bf9419edb8beefcc0b0b1c
+scenarios/zk_lock_gc_pause.lua 2 addf53d241b45995eba9c5b7df68fa99
+scenarios/zk_lock_gc_pause_fenced.lua 1 5611e52616e5b39a9be420cae5ed7546
+scenarios/zk_lock_gc_pause_fenced.lua 2 a01cbce34f2c3d23c6b7fa9ca8e189e3
+scenarios/zk_lock_reconnect.lua 1 a16b4ee412dbb5cf2b06cd4668dc3e5d
+scenarios/zk_lock_reconnect.lua 2 91f9c46e8ef2cc034d11053b5916835b
+scenarios/zk_recipe_faults.lua 1 3b159d328c0c68806672c7fa502f0f06
+scenarios/zk_recipe_faults.lua 2 a80d269f94d4d4c1f68a2677b11d6a52
+scenarios/zk_recipe_faults.lua 3 7e4b71f163551546046b1fc342fc44b1 fault=partition
+scenarios/zk_election.lua 3 5af16224d1fb4facbbf5d72c46f457bb fault=resign
 TABLE
 
 # scenario seed [set] → the digest now, two runs at a time.
