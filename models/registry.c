@@ -22,6 +22,7 @@ extern const SimModel model_lock_naive_server;
 extern const SimModel model_lock_redlock_client;
 extern const SimModel model_lock_redlock_server;
 extern const SimModel model_raft;
+extern const SimModel model_raft_admin;
 extern const SimModel model_raft_commit_old_terms;
 extern const SimModel model_raft_volatile_vote;
 extern const SimModel model_resource;
@@ -52,6 +53,7 @@ static const SimModel *const models[] = {
   &model_lock_redlock_client,
   &model_lock_redlock_server,
   &model_raft,
+  &model_raft_admin,
   &model_raft_commit_old_terms,
   &model_raft_volatile_vote,
   &model_resource,

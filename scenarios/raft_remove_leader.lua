@@ -1,0 +1,84 @@
+-- Removing the current leader from a Raft cluster (Ongaro's thesis,
+-- Stanford 2014, §4.1 single-server changes, §4.2.2 removing the current
+-- leader). Five servers serve three kv.raft clients. At 1.5 s a
+-- raft.admin node asks the cluster to remove whichever server leads then
+-- (RemoveServer, redirected to the leader, resent until answered). The
+-- leader appends the configuration without itself, uses it at once (it
+-- keeps replicating but no longer counts itself in majorities), answers OK
+-- once the entry is committed by the four others and steps down; the four
+-- time out and elect a leader among themselves. The removed server knows
+-- the change is committed, so it never campaigns again.
+--
+-- Under each network fault of _kv_faults.lua (param fault: none, loss,
+-- duplicate, reorder, delay, crash, all): the history is linearizable,
+-- every server applies the same entry at an index (raft_apply_agree), the
+-- Raft checker's four invariants hold, and the removed server sends no
+-- RequestVote and leads no term after its removal was answered
+-- (invariant removed_stays_out). tests/test_raft_members.c runs every
+-- fault.
+--
+-- Metrics: raft_admin_ms (RemoveServer sent -> OK), leaderless_ms (the
+-- old leader's OK -> the next raft_leader), unavail_ms (the old leader's
+-- OK -> the new leader's first commit: no write can commit in between),
+-- the clients' availability.
+scenario { name = "raft_remove_leader", duration = "5s", seeds = 5 }
+
+local p = params { fault = "none" }
+local faults = include("_kv_faults.lua")
+local raft = include("_raft.lua")
+local servers = raft.names(5)
+faults.network(p.fault, servers)
+raft.servers(servers, "raft")
+clients {
+  count = 3, model = "kv.raft",
+  params = { servers = raft.list(servers), lincheck = true },
+  workload = { ops = { read = 1, write = 1, cas = 1 }, keys = 3, think = "5ms", timeout = "1s", stop = "4.5s" },
+}
+raft.check_apply()
+
+local leader, removed, removed_at, new_leader = nil, nil, nil, nil
+on({ kind = "event", type = "raft_leader" }, function(ev)
+  leader = ev.node
+  if removed_at and not new_leader and ev.node ~= removed then
+    new_leader = ev.node
+    sample("leaderless_ms", (ev.time - removed_at) * 1000)
+  end
+end)
+on({ kind = "event", type = "raft_commit" }, function(ev)
+  if new_leader and ev.node == new_leader and removed_at then
+    sample("unavail_ms", (ev.time - removed_at) * 1000)
+    removed_at = nil
+  end
+end)
+at("1.5s", function()
+  assert(leader, "no leader by 1.5s")
+  removed = leader
+  node("admin", "raft.admin", { remove = removed, servers = raft.list(servers) })
+end)
+
+-- The removed leader answers OK when its removal commits, and steps down.
+invariant("removed_stays_out", function() return true end)
+local out = false
+on({ kind = "send", type = "RemoveServerReply" }, function(ev)
+  if ev.node == removed and ev.msg.status == 1 and not out then
+    out, removed_at = true, ev.time
+  end
+end)
+on({ kind = "send", type = "RequestVote" }, function(ev)
+  if out and ev.node == removed then
+    violation("removed_stays_out", ev.node .. " campaigned after its removal committed")
+  end
+end)
+on({ kind = "event", type = "raft_leader" }, function(ev)
+  if out and ev.node == removed then
+    violation("removed_stays_out", ev.node .. " became leader after its removal committed")
+  end
+end)
+
+expect {
+  violations = 0,
+  invariants = { linearizable = 0, raft_apply_agree = 0, removed_stays_out = 0 },
+  metrics = { raft_lincheck = 1, raft_admin_done = 1, raft_config_changes = { min = 1 },
+              leaderless_ms = { min = 1 }, unavail_ms = { min = 1 } },
+  availability_min = 0.2,
+}
