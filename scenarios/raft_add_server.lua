@@ -28,13 +28,14 @@ local faults = include("_kv_faults.lua")
 local raft = include("_raft.lua")
 local old = raft.names(3)
 local all = raft.names(4)
-faults.network(p.fault, all)
+-- The crash faults pick among s2-s4: s1 is crashed for good at 4 s.
+faults.network(p.fault, { "s2", "s3", "s4" })
 raft.servers(old, "raft")
 node("s4", "raft", { peers = raft.list(all), join = true })
 clients {
   count = 3, model = "kv.raft",
   params = { servers = raft.list(all), lincheck = true },
-  workload = { ops = { read = 1, write = 1, cas = 1 }, keys = 3, think = "5ms", timeout = "1s", stop = "7.5s" },
+  workload = { ops = { read = 1, write = 1, cas = 1 }, keys = 3, think = "20ms", timeout = "1s", stop = "7.5s" },
 }
 raft.check_apply()
 
@@ -47,24 +48,31 @@ on({ kind = "event", type = "raft_apply" }, function(ev)
 end)
 
 -- Once s4 is a committed member and s1 is down, every majority of the four
--- includes s4: no server may learn of a commit past s4's log (invariant
--- s4_in_quorum; s4's log is mirrored from its raft_append and
--- raft_truncate events).
-local s4_last, added = 0, false
+-- includes s4: an index s1 did not hold when it crashed cannot be
+-- committed unless s4 holds it (invariant s4_in_quorum; the logs' lengths
+-- are mirrored from the raft_append and raft_truncate events).
+local last, added = { s1 = 0, s4 = 0 }, false
 on({ kind = "event", type = "raft_append" }, function(ev)
-  if ev.node == "s4" then s4_last = ev.msg.index end
+  if last[ev.node] then last[ev.node] = ev.msg.index end
 end)
 on({ kind = "event", type = "raft_truncate" }, function(ev)
-  if ev.node == "s4" then s4_last = math.min(s4_last, ev.msg.from - 1) end
+  if last[ev.node] then last[ev.node] = math.min(last[ev.node], ev.msg.from - 1) end
 end)
 on({ kind = "deliver", type = "AddServerReply" }, function(ev)
   if ev.msg.status == 1 then added = true end
 end)
 invariant("s4_in_quorum", function() return true end)
 on({ kind = "event", type = "raft_commit" }, function(ev)
-  if added and state("s1") ~= "up" and ev.msg.index > s4_last then
-    violation("s4_in_quorum", string.format("%s committed index %d, s4 holds %d", ev.node, ev.msg.index, s4_last))
+  local i = ev.msg.index
+  if added and state("s1") ~= "up" and i > last.s1 and i > last.s4 then
+    violation("s4_in_quorum", string.format("%s committed index %d, s1 held %d, s4 holds %d", ev.node, i, last.s1, last.s4))
   end
+end)
+-- s4 is in no configuration until the admin asks at 1 s: it must not
+-- campaign before (invariant joiner_waits).
+invariant("joiner_waits", function() return true end)
+on({ kind = "send", type = "RequestVote" }, function(ev)
+  if ev.node == "s4" and ev.time < 1 then violation("joiner_waits", "s4 campaigned before it was added") end
 end)
 on("op", function(ev)
   if ev.op.type == "ok" and ev.time > crash_at + 0.5 then metric_add("ok_after_crash") end
@@ -72,7 +80,7 @@ end)
 
 expect {
   violations = 0,
-  invariants = { linearizable = 0, raft_apply_agree = 0, s4_in_quorum = 0 },
+  invariants = { linearizable = 0, raft_apply_agree = 0, s4_in_quorum = 0, joiner_waits = 0 },
   metrics = { raft_lincheck = 1, raft_admin_done = 1, raft_config_changes = { min = 1 },
               raft_catchup_rounds = { min = 1 }, s4_applied = { min = 50 }, ok_after_crash = { min = 1 } },
   availability_min = 0.2,

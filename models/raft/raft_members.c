@@ -230,8 +230,12 @@ void raft_members_on_commit(SimNode *node, RaftMembers *m)
 
 void raft_members_on_tick(SimNode *node, RaftMembers *m)
 {
+  SimTime now = sim_node_clock(node), et = raft_server_election_min(m->server);
+  /* No progress for an election timeout, or the last round already too
+   * long to be the short one (Figure 4.1): TIMEOUT. */
   if (m->phase == PHASE_CATCHUP
-      && sim_node_clock(node) - m->progress_at >= raft_server_election_min(m->server)) {
+      && (now - m->progress_at >= et
+          || (m->round >= (guint) sim_node_param_int(node, "catchup_rounds") && now - m->round_start >= et))) {
     sim_metric_add(sim_node_sim(node), "raft_catchup_timeouts", 1);
     finish(node, m, RAFT_MEMBERS_TIMEOUT);
   } else {

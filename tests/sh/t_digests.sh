@@ -26,6 +26,9 @@
 # Issue 12's Raft scenarios came with the raft models: raft_election_time
 # (and 150-155 ms timeouts at seed 3), raft_majority (without CheckQuorum
 # at seed 3), raft_nemesis and the four raft_partial_partition files.
+# Single-server membership changes (raft_config.c, raft_members.c) left
+# every digest as it was; raft_add_server.lua and raft_remove_leader.lua
+# came with them (no fault at seeds 1-2, all faults combined at seed 3).
 #
 # A change that means to alter runs updates this table in the same
 # commit, saying why: regenerate a line with
@@ -132,6 +135,9 @@ scenarios/net_rates.lua 1 11630b2782628153193a0adf59f0e17c
 scenarios/net_rates.lua 2 0ec87458d3a07d3965972993d5c1cdbb
 scenarios/open_loop.lua 1 6ee257d095ce9cf52ddf64bcc6b320c9
 scenarios/open_loop.lua 2 9174127366eed96c6295f0f84f2b0f62
+scenarios/raft_add_server.lua 1 5867abfb4a9d4627ed50272c160fe5bb
+scenarios/raft_add_server.lua 2 8a218a8c5c231543df3ac6f7e5ac8001
+scenarios/raft_add_server.lua 3 9994948e29a5c5b5f86db42a7e058f60 fault=all
 scenarios/raft_basic.lua 1 7b528e9ee139298d0fafeb1d351fa539
 scenarios/raft_basic.lua 2 e92525c70fea06078b57c4dbe0c08c11
 scenarios/raft_election_time.lua 1 6493ddeea18ae354d933c39b607bfc39
@@ -156,6 +162,9 @@ scenarios/raft_partial_partition_inbound_prevote.lua 1 0d68adc98aac707fbfa908d61
 scenarios/raft_partial_partition_inbound_prevote.lua 2 37229e4eb9c7e5f305f74f09314b6eb5
 scenarios/raft_partial_partition_prevote.lua 1 7a4333cee1532368a48a42ef4e651c43
 scenarios/raft_partial_partition_prevote.lua 2 4924878bea929317aedd8771ad3a38d7
+scenarios/raft_remove_leader.lua 1 48e0c2df0358c9dc5f0d43cdd9ac34ac
+scenarios/raft_remove_leader.lua 2 4d91f48344c55261122771d51e751a52
+scenarios/raft_remove_leader.lua 3 060db356845cb1e5a9c9e3f920e31ef6 fault=all
 scenarios/raft_volatile_vote.lua 1 97c9d71dae11b27a15728f8d406d240c
 scenarios/raft_volatile_vote.lua 2 7ffad39b7154dc73442d601d0a7223ae
 scenarios/replication_bandwidth.lua 1 44113953d5aa8b25932488983510e042
