@@ -257,11 +257,15 @@ static void test_may_campaign(void)
   raft_state_clear(&s);
 }
 
-/* Runs `path` with fault=`fault` at `seed`; TRUE if its expect{} held. */
-static gboolean scenario_holds(const char *path, const char *fault, uint64_t seed)
+/* Runs `path` with fault=`fault` (and the --set pair `key`=`value` if
+ * given) at `seed`; TRUE if its expect{} held. */
+static gboolean scenario_holds(const char *path, const char *fault, uint64_t seed, const char *key,
+                               const char *value)
 {
   g_autoptr(GHashTable) over = g_hash_table_new(g_str_hash, g_str_equal);
   g_hash_table_insert(over, "fault", (gpointer) fault);
+  if (key)
+    g_hash_table_insert(over, (gpointer) key, (gpointer) value);
   ScenarioOptions opt = SCENARIO_OPTIONS_DEFAULT;
   GError *error = NULL;
   g_autoptr(Scenario) sc = scenario_run(path, seed, over, &opt, &error);
@@ -288,7 +292,31 @@ static void test_scenarios_under_faults(void)
   for (guint p = 0; p < G_N_ELEMENTS(paths); p++)
     for (guint f = 0; f < G_N_ELEMENTS(faults); f++)
       for (uint64_t seed = 1; seed <= 3; seed++)
-        CU_ASSERT_TRUE(scenario_holds(paths[p], faults[f], seed));
+        CU_ASSERT_TRUE(scenario_holds(paths[p], faults[f], seed, NULL, NULL));
+}
+
+/* §4.2.3: the removed leader restarts, forgets that its removal committed
+ * and campaigns; unprotected, it deposes the new leader (the scenario
+ * expects disruptions >= 1), with CheckQuorum or PreVote it cannot
+ * (disruptions = 0). */
+static void test_disruptive_removed_server(void)
+{
+  const char *sets[][2] = { { "check_quorum", "false" }, { "check_quorum", "true" }, { "prevote", "true" } };
+  for (guint i = 0; i < G_N_ELEMENTS(sets); i++)
+    for (uint64_t seed = 1; seed <= 2; seed++) {
+      g_autoptr(GHashTable) over = g_hash_table_new(g_str_hash, g_str_equal);
+      g_hash_table_insert(over, "restart_removed", "true");
+      g_hash_table_insert(over, (gpointer) sets[i][0], (gpointer) sets[i][1]);
+      ScenarioOptions opt = SCENARIO_OPTIONS_DEFAULT;
+      GError *error = NULL;
+      g_autoptr(Scenario) sc = scenario_run("scenarios/raft_remove_leader.lua", seed, over, &opt, &error);
+      CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+      double d = -1;
+      sim_metric_get(sc->sim, "disruptions", &d);
+      CU_ASSERT_TRUE(i == 0 ? d >= 1 : d == 0);
+      g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func(g_free);
+      CU_ASSERT_TRUE(scenario_verdict(sc, failures));
+    }
 }
 
 void suite_raft_members(void)
@@ -301,4 +329,5 @@ void suite_raft_members(void)
   CU_add_test(s, "one change at a time, after an entry of the leader's term commits", test_may_change);
   CU_add_test(s, "who campaigns: members, a removed server until it knows, never a joiner", test_may_campaign);
   CU_add_test(s, "add a server, remove the leader: each network fault alone and combined", test_scenarios_under_faults);
+  CU_add_test(s, "a restarted removed server disrupts unless CheckQuorum or PreVote", test_disruptive_removed_server);
 }

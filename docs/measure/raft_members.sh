@@ -28,3 +28,15 @@ echo "|---|---|---|---|---|"
 for f in $faults; do
   echo "| $f | $(mean .metrics.raft_admin_ms.max raft_remove_leader "$f") | $(mean .metrics.leaderless_ms.max raft_remove_leader "$f") | $(mean .metrics.unavail_ms.max raft_remove_leader "$f") | $(mean .availability raft_remove_leader "$f" 3) |"
 done
+echo
+echo "The removed leader restarted at 3 s (--set restart_removed=true, no fault): leaders elected after it, per seed:"
+echo
+echo "| protection | seed 1 | seed 2 | seed 3 |"
+echo "|---|---|---|---|"
+for set in check_quorum=false check_quorum=true prevote=true; do
+  row="| $(case $set in check_quorum=false) echo none ;; check_quorum=true) echo CheckQuorum ;; *) echo PreVote ;; esac) |"
+  for seed in 1 2 3; do
+    row="$row $("$FAULTSIM" run scenarios/raft_remove_leader.lua --seed "$seed" --set restart_removed=true --set "$set" --json | jq -r .metrics.disruptions) |"
+  done
+  echo "$row"
+done

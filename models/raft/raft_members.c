@@ -190,7 +190,8 @@ void raft_members_on_request(SimNode *node, RaftMembers *m, const SimMsg *msg)
     raft_members_on_commit(node, m);
     return;
   }
-  if (change == RAFT_CONFIG_REMOVE) {
+  if (change == RAFT_CONFIG_REMOVE || id == sim_node_id(node)) {
+    /* Nothing to catch up: a removal, or the leader adding itself back. */
     m->phase = PHASE_WAIT;
     try_append(node, m);
     return;
