@@ -19,11 +19,12 @@
 -- runs every fault.
 --
 -- Metrics: raft_admin_ms (AddServer sent -> answered OK), raft_catchup_rounds,
+-- raft_admin_timeouts and raft_admin_busy (answers the admin asked again),
 -- s4_applied (entries s4 applied), ok_after_crash (ops completed ok after
 -- s1's crash), the clients' availability.
 scenario { name = "raft_add_server", duration = "8s", seeds = 5 }
 
-local p = params { fault = "none" }
+local p = params { fault = "none", s4_down = "0s", remove_too = false }
 local faults = include("_kv_faults.lua")
 local raft = include("_raft.lua")
 local old = raft.names(3)
@@ -40,6 +41,13 @@ clients {
 raft.check_apply()
 
 at("1s", function() node("admin", "raft.admin", { add = "s4", servers = raft.list(old) }) end)
+-- Variants: s4 down from 0.9 s for `s4_down` (the leader cannot catch it
+-- up: TIMEOUT, asked again until it is back); a second admin removing s3
+-- at the same time (one change at a time: BUSY, asked again).
+if p.s4_down ~= "0s" then at("0.9s", function() crash_restart("s4", p.s4_down) end) end
+if p.remove_too then
+  at("1s", function() node("admin2", "raft.admin", { remove = "s3", servers = raft.list(old) }) end)
+end
 local crash_at = 4
 at(crash_at .. "s", function() crash("s1") end)
 
@@ -81,7 +89,7 @@ end)
 expect {
   violations = 0,
   invariants = { linearizable = 0, raft_apply_agree = 0, s4_in_quorum = 0, joiner_waits = 0 },
-  metrics = { raft_lincheck = 1, raft_admin_done = 1, raft_config_changes = { min = 1 },
+  metrics = { raft_lincheck = 1, raft_admin_done = p.remove_too and 2 or 1, raft_config_changes = { min = 1 },
               raft_catchup_rounds = { min = 1 }, s4_applied = { min = 50 }, ok_after_crash = { min = 1 } },
   availability_min = 0.2,
 }

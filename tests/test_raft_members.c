@@ -295,6 +295,37 @@ static void test_scenarios_under_faults(void)
         CU_ASSERT_TRUE(scenario_holds(paths[p], faults[f], seed, NULL, NULL));
 }
 
+/* Runs raft_add_server.lua with `key`=`value` at `seed`: its verdict, and
+ * metric `name` in *out (-1 if absent). */
+static gboolean add_variant(const char *key, const char *value, uint64_t seed, const char *name, double *out)
+{
+  g_autoptr(GHashTable) over = g_hash_table_new(g_str_hash, g_str_equal);
+  g_hash_table_insert(over, (gpointer) key, (gpointer) value);
+  ScenarioOptions opt = SCENARIO_OPTIONS_DEFAULT;
+  GError *error = NULL;
+  g_autoptr(Scenario) sc = scenario_run("scenarios/raft_add_server.lua", seed, over, &opt, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+  *out = -1;
+  sim_metric_get(sc->sim, name, out);
+  g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func(g_free);
+  return scenario_verdict(sc, failures);
+}
+
+/* Figure 4.1's TIMEOUT: a new server that is down makes no progress, the
+ * leader gives up and the admin asks again until it is back; and one
+ * change at a time: a second admin removing s3 meanwhile is answered BUSY
+ * or waits its turn, and both changes commit. */
+static void test_timeout_and_one_at_a_time(void)
+{
+  for (uint64_t seed = 1; seed <= 2; seed++) {
+    double v;
+    CU_ASSERT_TRUE(add_variant("s4_down", "1s", seed, "raft_admin_timeouts", &v));
+    CU_ASSERT_TRUE(v >= 1);
+    CU_ASSERT_TRUE(add_variant("remove_too", "true", seed, "raft_config_changes", &v));
+    CU_ASSERT_EQUAL(v, 2);
+  }
+}
+
 /* §4.2.3: the removed leader restarts, forgets that its removal committed
  * and campaigns; unprotected, it deposes the new leader (the scenario
  * expects disruptions >= 1), with CheckQuorum or PreVote it cannot
@@ -330,4 +361,5 @@ void suite_raft_members(void)
   CU_add_test(s, "who campaigns: members, a removed server until it knows, never a joiner", test_may_campaign);
   CU_add_test(s, "add a server, remove the leader: each network fault alone and combined", test_scenarios_under_faults);
   CU_add_test(s, "a restarted removed server disrupts unless CheckQuorum or PreVote", test_disruptive_removed_server);
+  CU_add_test(s, "TIMEOUT while the new server is down; a second change waits its turn", test_timeout_and_one_at_a_time);
 }

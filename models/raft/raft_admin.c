@@ -10,7 +10,8 @@
  * last member).
  *
  * Metrics: raft_admin_done (commands answered OK), raft_admin_ms (a series:
- * the time from the admin's start to its OK), raft_admin_refused. */
+ * the time from the admin's start to its OK), raft_admin_refused, and the
+ * answers asked again: raft_admin_timeouts, raft_admin_busy. */
 #include "models/raft/raft.h"
 #include <string.h>
 
@@ -122,6 +123,7 @@ static void admin_on_message(SimNode *node, const SimMsg *msg)
   }
   default:
     /* TIMEOUT or BUSY from the leader: the retry timer asks it again. */
+    sim_metric_add(sim, sim_msg_get(msg, "status", 0) == RAFT_MEMBERS_BUSY ? "raft_admin_busy" : "raft_admin_timeouts", 1);
     if (server_index(a, msg->src) >= 0) {
       a->target = (guint) server_index(a, msg->src);
       a->stay = TRUE;
