@@ -31,7 +31,7 @@ struct RaftServer {
   RaftRole role;
   int self, leader;          /* leader: node id or -1 */
   int *peers;                /* the other servers */
-  guint npeers, n;           /* n = npeers + 1 */
+  guint npeers, n;           /* n = npeers + 1: slots, not the configuration (majorities: quorum_of) */
   SimTime et_lo, et_hi, heartbeat;
   gboolean prevote, check_quorum, old_terms, volatile_vote;
   int64_t max_batch;
