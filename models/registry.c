@@ -25,6 +25,7 @@ extern const SimModel model_lock_zk;
 extern const SimModel model_lock_zk_fenced;
 extern const SimModel model_lock_zk_herd;
 extern const SimModel model_raft;
+extern const SimModel model_raft_admin;
 extern const SimModel model_raft_commit_old_terms;
 extern const SimModel model_raft_volatile_vote;
 extern const SimModel model_raft_lease_no_drift_margin;
@@ -63,6 +64,7 @@ static const SimModel *const models[] = {
   &model_lock_zk_fenced,
   &model_lock_zk_herd,
   &model_raft,
+  &model_raft_admin,
   &model_raft_commit_old_terms,
   &model_raft_volatile_vote,
   &model_raft_lease_no_drift_margin,

@@ -23,7 +23,8 @@
 
 /* A log entry. Its command is opaque to Raft: RAFT_CMD_WORDS words the
  * state machine packed; all zero is the no-op a leader appends at the start
- * of its term (thesis §6.4), which every machine must ignore. */
+ * of its term (thesis §6.4), which every machine must ignore. A negative
+ * first word is Raft's own (RAFT_CONFIG_WORD, configuration entries). */
 typedef struct {
   int64_t term;
   int64_t cmd[RAFT_CMD_WORDS];
@@ -159,6 +160,84 @@ void raft_emit_truncate(SimNode *node, int64_t from);
 /* Emits raft_append {index, term, chain} for log[index]. */
 void raft_emit_append(SimNode *node, const RaftState *s, int64_t index);
 
+/* ---- raft_config.c: cluster membership (thesis §4.1), pure ---- */
+
+/* A configuration entry changes the cluster by one server (thesis §4.1:
+ * any two majorities of configurations that differ by one server overlap).
+ * Its words: RAFT_CONFIG_WORD, the change, the server's node id. The first
+ * word is reserved for Raft: the machines' first words are never negative
+ * (raft_cmd_pack: op << 4; zk_txn_pack: xid << 32), and the server handles
+ * configuration entries itself: a RaftMachine never sees them (apply is
+ * not called for their index). */
+#define RAFT_CONFIG_WORD INT64_MIN
+typedef enum { RAFT_CONFIG_ADD = 1, RAFT_CONFIG_REMOVE = 2 } RaftConfigChange;
+
+/* One configuration entry of the log. */
+typedef struct {
+  int64_t index;
+  RaftConfigChange change;
+  int id;
+} RaftConfigStep;
+
+/* A server's configuration: the initial one (the `peers` parameter) plus
+ * the configuration entries in its log, the latest taking effect as soon
+ * as it is appended, committed or not (§4.1); a truncation that removes
+ * configuration entries brings back the one before them. */
+typedef struct {
+  GArray *initial;   /* int, sorted: the initial configuration */
+  GArray *steps;     /* RaftConfigStep: the log's configuration entries, by index */
+  GArray *members;   /* int, sorted: the latest configuration */
+  GArray *previous;  /* int, sorted: the one before the latest entry (= initial without one) */
+  int64_t index;     /* the latest configuration entry's index, 0: the initial one */
+} RaftConfig;
+
+/* The initial configuration `ids` (duplicates ignored), no entries. Free
+ * with raft_config_clear. */
+void raft_config_init(RaftConfig *c, const int *ids, guint n);
+void raft_config_clear(RaftConfig *c);
+/* The entry that makes `change` for server `id` (term 0: the leader sets
+ * it when appending). */
+RaftEntry raft_config_entry(RaftConfigChange change, int id);
+/* TRUE if `e` is a configuration entry (first word RAFT_CONFIG_WORD); its
+ * change and server in *change and *id when it is a well-formed one (a
+ * malformed one, which no server writes, changes nothing). */
+gboolean raft_config_is_entry(const RaftEntry *e, RaftConfigChange *change, int *id);
+/* Log[index] of s was just appended: if it is a configuration entry it
+ * becomes the latest configuration. TRUE if the configuration changed. */
+gboolean raft_config_appended(RaftConfig *c, const RaftState *s, int64_t index);
+/* Entries `from` and after were removed from the log: their configuration
+ * entries are forgotten. TRUE if the configuration changed. */
+gboolean raft_config_truncated(RaftConfig *c, int64_t from);
+/* Rebuilds the configuration from the whole log of s (after recovery). */
+void raft_config_load(RaftConfig *c, const RaftState *s);
+/* Membership of `id` in the latest configuration, and in the one before. */
+gboolean raft_config_has(const RaftConfig *c, int id);
+gboolean raft_config_had(const RaftConfig *c, int id);
+guint raft_config_size(const RaftConfig *c);
+/* TRUE if the members of the latest configuration among `ids` (counted
+ * once each; others ignored) are a majority of it. */
+gboolean raft_config_majority(const RaftConfig *c, const int *ids, guint n);
+/* The leader's commit rule (raft_commit_advance) over the members of the
+ * latest configuration only: `ids[k]` has matchIndex `match[k]`, `self`
+ * holds its whole log and counts only if it is a member (§4.2.2: a leader
+ * removing itself does not count itself); a member with no match counts 0. */
+int64_t raft_config_commit(const RaftConfig *c, const RaftState *s, const int *ids, const int64_t *match,
+                           guint n, int self, gboolean old_terms);
+/* TRUE if a leader of s may append a new configuration entry: the latest
+ * one is committed (§4.1, one change at a time) and an entry of the
+ * current term is committed (Ongaro, raft-dev, 2015 "bug in single-server
+ * membership changes": until then an uncommitted configuration of an
+ * earlier term could still commit and not overlap the new one). */
+gboolean raft_config_may_change(const RaftConfig *c, const RaftState *s);
+/* TRUE if server `self` may start elections: it is in its latest
+ * configuration, or was in the one before and has not learnt that the
+ * latest is committed (§4.2.2: it may still be needed until then). A
+ * server that joins starts in no configuration and waits to be added. */
+gboolean raft_config_may_campaign(const RaftConfig *c, const RaftState *s, int self);
+/* The index of the configuration entry that removed `id` if it is not a
+ * member now and the latest entry about it removed it; else 0. */
+int64_t raft_config_removed_at(const RaftConfig *c, int id);
+
 /* ---- raft_server.c: the server, generic over its state machine ---- */
 
 typedef struct RaftServer RaftServer;
@@ -211,7 +290,9 @@ typedef struct {
   { "max_batch", SIM_PARAM_INT, "64", "entries in flight per follower (each AppendEntries carries one entry: a message has at most 8 fields)", 1, 1000000 }, \
   { "read", SIM_PARAM_STRING, "log", "read-only queries: \"log\" (an entry each), \"readindex\" (thesis §6.4: commitIndex confirmed by a heartbeat round to a majority) or \"lease\" (§6.4.1: no round within a lease; needs check_quorum)", 0, 0 }, \
   { "clock_drift", SIM_PARAM_INT, "100000", "ppm: the assumed bound on how much faster one server's clock runs than another's; a lease lasts the minimum election timeout x 1e6 / (1e6 + clock_drift) on the leader's clock", 0, 1000000 }, \
-  { "snapshot_every", SIM_PARAM_INT, "0", "take a snapshot of the applied state and discard the log up to it every N applied entries (paper §7; 0 = never); a follower behind the leader's log start gets InstallSnapshot (chunks in flight: max_batch)", 0, 1000000000 }
+  { "snapshot_every", SIM_PARAM_INT, "0", "take a snapshot of the applied state and discard the log up to it every N applied entries (paper §7; 0 = never); a follower behind the leader's log start gets InstallSnapshot (chunks in flight: max_batch)", 0, 1000000000 }, \
+  { "join", SIM_PARAM_BOOL, "false", "a server being added (thesis §4.1): not in the initial configuration (peers), it does not campaign until a configuration entry adds it (raft.admin)", 0, 0 }, \
+  { "catchup_rounds", SIM_PARAM_INT, "10", "a leader adding a server replicates to it in up to this many rounds, adding it after a round shorter than the minimum election timeout (thesis §4.2.1)", 1, 1000 }
 
 /* SimModel handlers: a model running `machine` on the Raft server sets
  * .init (and so .on_restart) to a function calling raft_server_start, and
@@ -237,6 +318,15 @@ int64_t raft_server_propose(SimNode *node, RaftServer *s, const int64_t cmd[RAFT
  * FALSE (nothing done) when reads go through the log or this server is not
  * leader: the machine then proposes it or redirects the client. */
 gboolean raft_server_read(SimNode *node, RaftServer *s, const SimMsg *request);
+
+/* For raft_members.c: the configuration; the matchIndex of server `id`
+ * (-1: no slot); the minimum election timeout; track: the leader starts
+ * replicating to server `id` (a slot is made for it if it has none) while
+ * raft_members_learner names it or a configuration includes it. */
+const RaftConfig *raft_server_config(const RaftServer *s);
+int64_t raft_server_match(const RaftServer *s, int id);
+SimTime raft_server_election_min(const RaftServer *s);
+void raft_server_track(SimNode *node, RaftServer *s, int id);
 
 /* The key-value machine (raft_kv.c): requests "Request" {op, c, k, v},
  * answers "Reply" {op, ok, has, v} or "NotLeader" {op, leader}. */
@@ -306,3 +396,39 @@ int64_t raft_snap_on_reply(SimNode *node, RaftSnap *snap, const RaftState *s, gu
  * after `index`, which its snapshot covers (not a truncation: a checker
  * keeps what it knew of entries up to there only if chains agree). */
 void raft_emit_snapshot(SimNode *node, const RaftState *s);
+/* ---- raft_members.c: AddServer and RemoveServer (thesis §4.1-4.2) ---- */
+
+/* The `status` of an AddServerReply / RemoveServerReply {id, status,
+ * leader} (thesis Figure 4.1; BUSY and REFUSED are this simulator's). */
+enum {
+  RAFT_MEMBERS_OK = 1,         /* the change is committed (or was already) */
+  RAFT_MEMBERS_NOT_LEADER = 2, /* ask `leader` (-1: none known) */
+  RAFT_MEMBERS_TIMEOUT = 3,    /* the new server did not catch up: ask again */
+  RAFT_MEMBERS_BUSY = 4,       /* another change is in progress: ask again */
+  RAFT_MEMBERS_REFUSED = 5,    /* not a Raft server, or the last member */
+};
+
+/* The leader's state of one membership change (opaque). */
+typedef struct RaftMembers RaftMembers;
+RaftMembers *raft_members_new(RaftServer *server);
+void raft_members_free(RaftMembers *m);
+/* TRUE for the message types raft_members_on_request handles. */
+gboolean raft_members_handles(const char *type);
+/* An AddServer {id} or RemoveServer {id} request: answered NOT_LEADER by
+ * a follower; a leader catches a new server up first, then appends the
+ * configuration entry once raft_config_may_change, and answers OK once it
+ * is committed. */
+void raft_members_on_request(SimNode *node, RaftMembers *m, const SimMsg *msg);
+/* Whether node `id` of the run exists and runs a Raft server (any model
+ * whose messages go to raft_server_on_message). */
+gboolean raft_is_server(Sim *sim, int64_t id);
+/* The server being caught up (replicated to, not counted), or -1. */
+int raft_members_learner(const RaftMembers *m);
+/* Leader: server `id` acknowledged the log up to `match`. */
+void raft_members_on_match(SimNode *node, RaftMembers *m, int id, int64_t match);
+/* Leader: commitIndex advanced; on every heartbeat tick. */
+void raft_members_on_commit(SimNode *node, RaftMembers *m);
+void raft_members_on_tick(SimNode *node, RaftMembers *m);
+/* The server stopped leading: a change in progress is dropped unanswered
+ * (the admin asks again, and the new leader answers). */
+void raft_members_on_lost_leadership(RaftMembers *m);

@@ -37,7 +37,7 @@ struct RaftServer {
   RaftRole role;
   int self, leader;          /* leader: node id or -1 */
   int *peers;                /* the other servers */
-  guint npeers, n;           /* n = npeers + 1 */
+  guint npeers, n;           /* n = npeers + 1: slots, not the configuration (majorities: quorum_of) */
   SimTime et_lo, et_hi, heartbeat;
   gboolean prevote, check_quorum, old_terms, volatile_vote;
   int64_t max_batch;
@@ -59,6 +59,9 @@ struct RaftServer {
   void *m;
   RaftReads *reads;          /* NULL: reads go through the log */
   RaftSnap *snap;            /* snapshots, InstallSnapshot (raft_snapshot.c) */
+  /* Membership (thesis §4.1): raft_config.c, raft_members.c */
+  RaftConfig cfg;
+  RaftMembers *members;
 };
 
 extern const SimModel model_raft_commit_old_terms, model_raft_volatile_vote, model_raft_lease_no_drift_margin;
@@ -81,6 +84,8 @@ static void server_free(gpointer p)
   if (s->m)
     s->machine->free(s->m);
   raft_reads_free(s->reads);
+  raft_config_clear(&s->cfg);
+  raft_members_free(s->members);
   g_free(s);
 }
 
@@ -90,6 +95,81 @@ static int peer_pos(const RaftServer *s, int id)
     if (s->peers[i] == id)
       return (int) i;
   return -1;
+}
+
+/* Membership: a slot in the per-peer arrays for server `id`, a server the
+ * peers parameter did not name (added by a configuration entry, or being
+ * caught up); its leader state is that of a fresh term. Returns its
+ * position (-1 for this server itself). */
+static int add_peer(SimNode *node, RaftServer *s, int id)
+{
+  int p = peer_pos(s, id);
+  if (p >= 0 || id == s->self)
+    return p;
+  guint i = s->npeers++, len = s->npeers + 1;
+  s->n = s->npeers + 1;
+  s->peers = g_renew(int, s->peers, len);
+  s->votes = g_renew(gboolean, s->votes, len);
+  s->nextIndex = g_renew(int64_t, s->nextIndex, len);
+  s->matchIndex = g_renew(int64_t, s->matchIndex, len);
+  s->sent = g_renew(int64_t, s->sent, len);
+  s->probing = g_renew(gboolean, s->probing, len);
+  s->gaps = g_renew(GArray *, s->gaps, len);
+  s->heard = g_renew(SimTime, s->heard, len);
+  s->peers[i] = id;
+  s->votes[i] = FALSE;
+  s->nextIndex[i] = raft_last_index(&s->st) + 1;
+  s->matchIndex[i] = 0;
+  s->sent[i] = raft_last_index(&s->st);
+  s->probing[i] = TRUE;
+  s->gaps[i] = g_array_new(FALSE, FALSE, sizeof(int64_t));
+  s->heard[i] = sim_node_clock(node);
+  return (int) i;
+}
+
+/* After the configuration changed: a slot for each member. Membership
+ * changes do not yet work beside reads outside the log (their rounds count
+ * a majority of the initial configuration) or snapshots (a compacted
+ * configuration entry would be forgotten: Figure 13's snapshot must carry
+ * the configuration, and ours does not yet), so a change on such a server
+ * stops the run with a setup error instead of risking a wrong answer. */
+static void config_changed(SimNode *node, RaftServer *s)
+{
+  gboolean changed = s->cfg.index > 0 || sim_node_param_bool(node, "join");
+  if (changed && (s->reads || sim_node_param_int(node, "snapshot_every") > 0)) {
+    sim_fail(sim_node_sim(node),
+             "node '%s': membership changes (join, raft.admin) are not supported together with %s yet",
+             sim_node_name(node), s->reads ? "read = \"readindex\" or \"lease\"" : "snapshot_every > 0");
+    return;
+  }
+  for (guint k = 0; k < raft_config_size(&s->cfg); k++)
+    add_peer(node, s, g_array_index(s->cfg.members, int, k));
+}
+
+/* Whether the leader sends AppendEntries to peer slot i: a member of the
+ * latest configuration, the server being caught up, or one a
+ * configuration entry removed that has not acknowledged it yet (so that
+ * it learns it and stops campaigning, §4.2.2). */
+static gboolean replicates(const RaftServer *s, guint i)
+{
+  int id = s->peers[i];
+  if (raft_config_has(&s->cfg, id) || raft_members_learner(s->members) == id)
+    return TRUE;
+  int64_t at = raft_config_removed_at(&s->cfg, id);
+  return at > 0 && s->matchIndex[i] < at;
+}
+
+/* Whether this server and the peers whose flag is set in `flags` are a
+ * majority of the latest configuration (this server counts if a member). */
+static gboolean quorum_of(const RaftServer *s, const gboolean *flags)
+{
+  int *ids = g_newa(int, s->npeers + 1);
+  guint k = 0;
+  ids[k++] = s->self;
+  for (guint i = 0; i < s->npeers; i++)
+    if (flags[i])
+      ids[k++] = s->peers[i];
+  return raft_config_majority(&s->cfg, ids, k);
 }
 
 /* "LO,HI" durations; FALSE on a bad text. */
@@ -149,9 +229,14 @@ static void apply_committed(SimNode *node, RaftServer *s)
     sim_msg_set(&ev, "term", e->term);
     sim_msg_set(&ev, "chain", e->chain);
     sim_emit(node, &ev);
-    s->machine->apply(node, s->m, s->st.lastApplied, e);
+    RaftConfigChange change;
+    int id;
+    if (!raft_config_is_entry(e, &change, &id))
+      s->machine->apply(node, s->m, s->st.lastApplied, e);
   }
 }
+
+static void become_follower(SimNode *node, RaftServer *s, int64_t term);
 
 static void set_commit(SimNode *node, RaftServer *s, int64_t index)
 {
@@ -168,6 +253,12 @@ static void set_commit(SimNode *node, RaftServer *s, int64_t index)
       send_read_round(node, s);
   }
   raft_snap_maybe_take(node, s->snap, &s->st);
+  if (s->role != RAFT_LEADER)
+    return;
+  raft_members_on_commit(node, s->members);
+  /* §4.2.2: a leader that removed itself steps down once that is committed. */
+  if (!raft_config_has(&s->cfg, s->self) && s->cfg.index <= s->st.commitIndex)
+    become_follower(node, s, s->st.currentTerm);
 }
 
 /* ---- roles ---- */
@@ -195,6 +286,8 @@ static void become_follower(SimNode *node, RaftServer *s, int64_t term)
     raft_reads_step_down(s->reads);
   if (was_leader && s->machine->on_leadership)
     s->machine->on_leadership(node, s->m, FALSE);
+  if (was_leader)
+    raft_members_on_lost_leadership(s->members);
 }
 
 static void send_append(SimNode *node, RaftServer *s, int peer, int64_t prev, gboolean with_entry)
@@ -254,11 +347,7 @@ static void send_window(SimNode *node, RaftServer *s, guint i, gboolean heartbea
 
 static void leader_commit(SimNode *node, RaftServer *s)
 {
-  int64_t *match = g_newa(int64_t, s->n);
-  for (guint i = 0; i < s->npeers; i++)
-    match[i] = s->matchIndex[i];
-  match[s->npeers] = raft_last_index(&s->st);
-  set_commit(node, s, raft_commit_advance(&s->st, match, s->n, s->old_terms));
+  set_commit(node, s, raft_config_commit(&s->cfg, &s->st, s->peers, s->matchIndex, s->npeers, s->self, s->old_terms));
 }
 
 /* The leader appends a command of its term, persists it and sends it. */
@@ -270,8 +359,11 @@ static void leader_append(SimNode *node, RaftServer *s, RaftEntry e)
   raft_append_entries(&s->st, last, &e, 1, &res);
   raft_log_save_entry(node, last + 1, raft_entry_at(&s->st, last + 1));
   raft_emit_append(node, &s->st, last + 1);
+  if (raft_config_appended(&s->cfg, &s->st, last + 1))
+    config_changed(node, s);
   for (guint i = 0; i < s->npeers; i++)
-    send_window(node, s, i, FALSE);
+    if (replicates(s, i))
+      send_window(node, s, i, FALSE);
   leader_commit(node, s);
 }
 
@@ -302,7 +394,8 @@ static void become_leader(SimNode *node, RaftServer *s)
   RaftEntry noop = { 0 };
   leader_append(node, s, noop);
   for (guint i = 0; i < s->npeers; i++)
-    send_window(node, s, i, TRUE);
+    if (replicates(s, i))
+      send_window(node, s, i, TRUE);
   sim_timer_cancel(node, s->heartbeat_timer);
   s->heartbeat_timer = sim_timer_after(node, s->heartbeat, TAG_HEARTBEAT);
   if (s->machine->on_leadership)
@@ -312,6 +405,8 @@ static void become_leader(SimNode *node, RaftServer *s)
 static void send_vote_requests(SimNode *node, RaftServer *s, const char *type, int64_t term)
 {
   for (guint i = 0; i < s->npeers; i++) {
+    if (!raft_config_has(&s->cfg, s->peers[i]))
+      continue;
     SimMsg *m = sim_msg_new(node, type);
     sim_msg_set(m, "term", term);
     sim_msg_set(m, "lli", raft_last_index(&s->st));
@@ -335,7 +430,7 @@ static void start_election(SimNode *node, RaftServer *s)
   s->nvotes = 1;
   sim_metric_add(sim_node_sim(node), "raft_elections", 1);
   reset_election_timer(node, s);
-  if (2 * s->nvotes > s->n) {
+  if (quorum_of(s, s->votes)) {
     become_leader(node, s);
     return;
   }
@@ -350,7 +445,7 @@ static void start_prevote(SimNode *node, RaftServer *s)
   memset(s->votes, 0, s->npeers * sizeof *s->votes);
   s->nvotes = 1;
   reset_election_timer(node, s);
-  if (2 * s->nvotes > s->n) {
+  if (quorum_of(s, s->votes)) {
     start_election(node, s);
     return;
   }
@@ -413,7 +508,7 @@ static void count_vote(SimNode *node, RaftServer *s, int src)
     return;
   s->votes[p] = TRUE;
   s->nvotes++;
-  if (2 * s->nvotes <= s->n)
+  if (!quorum_of(s, s->votes))
     return;
   if (s->precandidate)
     start_election(node, s);
@@ -498,11 +593,15 @@ static void on_append_entries(SimNode *node, RaftServer *s, const SimMsg *msg)
   if (res.truncated_from) {
     raft_log_save_trunc(node, res.truncated_from);
     raft_emit_truncate(node, res.truncated_from);
+    if (raft_config_truncated(&s->cfg, res.truncated_from))
+      config_changed(node, s);
   }
   if (res.first_new)
     for (int64_t i = res.first_new; i <= raft_last_index(&s->st); i++) {
       raft_log_save_entry(node, i, raft_entry_at(&s->st, i));
       raft_emit_append(node, &s->st, i);
+      if (raft_config_appended(&s->cfg, &s->st, i))
+        config_changed(node, s);
     }
   int64_t leader_commit = sim_msg_get(msg, "commit", 0);
   set_commit(node, s, MIN(leader_commit, prev + (int64_t) n));
@@ -538,7 +637,7 @@ static int leader_reply_from(SimNode *node, RaftServer *s, const SimMsg *msg)
     return -1;
   }
   int p = peer_pos(s, msg->src);
-  if (s->role != RAFT_LEADER || term != s->st.currentTerm || p < 0)
+  if (s->role != RAFT_LEADER || term != s->st.currentTerm || p < 0 || !replicates(s, (guint) p))
     return -1;
   s->heard[p] = sim_node_clock(node);
   if (s->reads) {
@@ -560,7 +659,10 @@ static void on_append_reply(SimNode *node, RaftServer *s, const SimMsg *msg)
     if (m + 1 > s->nextIndex[p])
       s->nextIndex[p] = m + 1;
     s->probing[p] = FALSE;
+    raft_members_on_match(node, s->members, msg->src, s->matchIndex[p]);
     leader_commit(node, s);
+    if (s->role != RAFT_LEADER || !replicates(s, (guint) p))
+      return; /* stepped down (§4.2.2), or it acknowledged its removal */
     resend_gaps(node, s, (guint) p);
     send_window(node, s, (guint) p, FALSE);
     return;
@@ -649,6 +751,8 @@ void raft_server_on_message(SimNode *node, const SimMsg *msg)
     on_install_snapshot(node, s, msg);
   else if (strcmp(t, "InstallSnapshotReply") == 0)
     on_install_reply(node, s, msg);
+  else if (raft_members_handles(t))
+    raft_members_on_request(node, s->members, msg);
   else
     s->machine->on_message(node, s->m, msg);
 }
@@ -660,11 +764,10 @@ static gboolean leader_has_quorum(SimNode *node, const RaftServer *s)
   SimTime now = sim_node_clock(node);
   if (now - s->leader_since < s->et_lo)
     return TRUE;
-  guint live = 1;
+  gboolean *live = g_newa(gboolean, s->npeers + 1);
   for (guint i = 0; i < s->npeers; i++)
-    if (now - s->heard[i] < s->et_lo)
-      live++;
-  return 2 * live > s->n;
+    live[i] = now - s->heard[i] < s->et_lo;
+  return quorum_of(s, live);
 }
 
 void raft_server_on_timer(SimNode *node, uint64_t tag)
@@ -677,6 +780,10 @@ void raft_server_on_timer(SimNode *node, uint64_t tag)
     s->election_timer = 0;
     if (s->role == RAFT_LEADER)
       return;
+    if (!raft_config_may_campaign(&s->cfg, &s->st, s->self)) {
+      reset_election_timer(node, s); /* not a voter (yet): wait to be added */
+      return;
+    }
     if (s->prevote)
       start_prevote(node, s);
     else
@@ -693,7 +800,11 @@ void raft_server_on_timer(SimNode *node, uint64_t tag)
     if (s->reads)
       raft_reads_heartbeat(node, s->reads);
     for (guint i = 0; i < s->npeers; i++)
-      send_window(node, s, i, TRUE);
+      if (replicates(s, i))
+        send_window(node, s, i, TRUE);
+    raft_members_on_tick(node, s->members);
+    if (s->role != RAFT_LEADER)
+      return;
     s->heartbeat_timer = sim_timer_after(node, s->heartbeat, TAG_HEARTBEAT);
   }
 }
@@ -753,6 +864,13 @@ void raft_server_start(SimNode *node, const RaftMachine *machine)
     return;
   raft_log_load(node, &s->st);
   raft_snap_restore_recovered(node, s->snap, &s->st);
+  /* The initial configuration: the peers and this server, unless it joins
+   * (thesis §4.1: a new server starts in no configuration). */
+  s->peers[s->npeers] = s->self;
+  raft_config_init(&s->cfg, s->peers, s->npeers + (sim_node_param_bool(node, "join") ? 0 : 1));
+  raft_config_load(&s->cfg, &s->st);
+  config_changed(node, s);
+  s->members = raft_members_new(s);
   if (sim_node_incarnation(node) > 0) {
     raft_emit_truncate(node, 1);
     if (s->st.lastIncludedIndex > 0)
@@ -799,4 +917,21 @@ int64_t raft_server_propose(SimNode *node, RaftServer *s, const int64_t cmd[RAFT
   memcpy(e.cmd, cmd, sizeof e.cmd);
   leader_append(node, s, e);
   return raft_last_index(&s->st);
+}
+
+const RaftConfig *raft_server_config(const RaftServer *s) { return &s->cfg; }
+
+int64_t raft_server_match(const RaftServer *s, int id)
+{
+  int p = peer_pos(s, id);
+  return p < 0 ? -1 : s->matchIndex[p];
+}
+
+SimTime raft_server_election_min(const RaftServer *s) { return s->et_lo; }
+
+void raft_server_track(SimNode *node, RaftServer *s, int id)
+{
+  int p = add_peer(node, s, id);
+  if (p >= 0 && s->role == RAFT_LEADER && replicates(s, (guint) p))
+    send_window(node, s, (guint) p, TRUE);
 }

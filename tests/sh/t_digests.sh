@@ -41,6 +41,9 @@
 # The ZooKeeper recipes (lock.zk, lock.zk.herd, lock.zk.fenced, zk.election)
 # came with their scenarios: zk_* at seeds 1-2, zk_recipe_faults under the
 # partition at seed 3 and zk_election with resigning leaders at seed 3.
+# Single-server membership changes (raft_config.c, raft_members.c) left
+# every digest as it was; raft_add_server.lua and raft_remove_leader.lua
+# came with them (no fault at seeds 1-2, all faults combined at seed 3).
 #
 # A change that means to alter runs updates this table in the same
 # commit, saying why: regenerate a line with
@@ -147,6 +150,9 @@ scenarios/net_rates.lua 1 11630b2782628153193a0adf59f0e17c
 scenarios/net_rates.lua 2 0ec87458d3a07d3965972993d5c1cdbb
 scenarios/open_loop.lua 1 6ee257d095ce9cf52ddf64bcc6b320c9
 scenarios/open_loop.lua 2 9174127366eed96c6295f0f84f2b0f62
+scenarios/raft_add_server.lua 1 5867abfb4a9d4627ed50272c160fe5bb
+scenarios/raft_add_server.lua 2 8a218a8c5c231543df3ac6f7e5ac8001
+scenarios/raft_add_server.lua 3 9994948e29a5c5b5f86db42a7e058f60 fault=all
 scenarios/raft_basic.lua 1 7b528e9ee139298d0fafeb1d351fa539
 scenarios/raft_basic.lua 2 e92525c70fea06078b57c4dbe0c08c11
 scenarios/raft_election_time.lua 1 6493ddeea18ae354d933c39b607bfc39
@@ -182,6 +188,9 @@ scenarios/raft_snapshot.lua 2 17698534dcf3d9d6ea608f3efe2ba58e
 scenarios/raft_snapshot.lua 3 bfeeeaa8e6daa11f3a998b58c8483584 fault=all
 scenarios/raft_snapshot.lua 4 c0e706081682fda6a224131ce2d75d67 read=lease
 scenarios/raft_snapshot.lua 5 5f6b152ef100fafe93d7726e3b3a6b81 read=readindex
+scenarios/raft_remove_leader.lua 1 48e0c2df0358c9dc5f0d43cdd9ac34ac
+scenarios/raft_remove_leader.lua 2 4d91f48344c55261122771d51e751a52
+scenarios/raft_remove_leader.lua 3 060db356845cb1e5a9c9e3f920e31ef6 fault=all
 scenarios/raft_volatile_vote.lua 1 97c9d71dae11b27a15728f8d406d240c
 scenarios/raft_volatile_vote.lua 2 7ffad39b7154dc73442d601d0a7223ae
 scenarios/replication_bandwidth.lua 1 44113953d5aa8b25932488983510e042
