@@ -133,8 +133,10 @@ static void *zk_create_machine(SimNode *node, RaftServer *server)
   z->connecting = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
   z->heard = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
   z->expiring = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
-  z->tick = sim_node_param_duration(node, "tick");
-  z->resend = sim_node_param_duration(node, "resend");
+  if (node) { /* none when a test drives the machine on its own */
+    z->tick = sim_node_param_duration(node, "tick");
+    z->resend = sim_node_param_duration(node, "resend");
+  }
   return z;
 }
 
@@ -151,6 +153,10 @@ static void zk_free_machine(void *p)
   g_hash_table_unref(z->expiring);
   g_free(z);
 }
+
+/* TRUE if this replica's server leads (FALSE without a server: a
+ * machine driven by tests on its own). */
+static gboolean leading(const ZkServer *z) { return z->server && raft_server_role(z->server) == RAFT_LEADER; }
 
 static int64_t last_applied(const ZkServer *z) { return raft_server_state(z->server)->lastApplied; }
 
@@ -423,7 +429,7 @@ static void apply_session(SimNode *node, ZkServer *z, int64_t zxid, const ZkTxn 
     return;
   g_hash_table_replace(z->nonces, box(t->nonce), box(zxid));
   g_hash_table_replace(z->done, box(zxid), g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free));
-  if (raft_server_role(z->server) != RAFT_LEADER)
+  if (!leading(z))
     return;
   touch(node, z, zxid);
   ZkConnecting *w = g_hash_table_lookup(z->connecting, &nk);
@@ -449,7 +455,7 @@ static void apply_expire(SimNode *node, ZkServer *z, int64_t zxid, const ZkTxn *
   if (zk_tree_session_close(z->tree, t->session, zxid, events) != ZK_OK)
     return;
   g_hash_table_remove(z->done, &k);
-  gboolean leader = raft_server_role(z->server) == RAFT_LEADER;
+  gboolean leader = leading(z);
   if (leader)
     sim_metric_add(sim_node_sim(node), "zk_sessions_expired", 1);
   ZkConn *c = conn_of_session(z, t->session);
@@ -880,7 +886,7 @@ static gboolean zk_restore(void *machine, const int64_t *words, guint n)
   return TRUE;
 }
 
-static const RaftMachine zk_machine = {
+const RaftMachine zk_server_machine = {
   .create = zk_create_machine,
   .free = zk_free_machine,
   .apply = zk_apply,
@@ -897,7 +903,7 @@ static void zk_server_start(SimNode *node)
     sim_fail(sim_node_sim(node), "node '%s' (zk.server): tick and resend must be > 0", sim_node_name(node));
     return;
   }
-  raft_server_start(node, &zk_machine);
+  raft_server_start(node, &zk_server_machine);
 }
 
 static void zk_server_finish(Sim *sim, SimNode *const *nodes, guint count)
