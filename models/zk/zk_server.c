@@ -46,6 +46,9 @@
  *   no ACLs, no multi, no containers or TTLs, no closeSession.
  * - A session's applied results are kept (for retried requests) until it
  *   ends, in every replica's memory.
+ * - Snapshots (Raft's snapshot_every) hold the replicated state only:
+ *   tree, per-session results, nonces; a server restores one at start or
+ *   as a follower, so no watches or connections are lost with it.
  */
 #include "models/zk/zk.h"
 #include <string.h>
@@ -769,7 +772,6 @@ static void zk_on_timer(SimNode *node, void *machine, uint64_t tag)
     resend_notes(node, z);
   }
 }
-
 
 /* ---- snapshots (Raft §7): the replicated state apply depends on ---- */
 
