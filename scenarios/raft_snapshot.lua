@@ -36,34 +36,7 @@ clients {
 }
 raft.check_apply()
 
--- The leader of the highest term seen: the follower to take down is
--- another server.
-local leader, leader_term = nil, 0
-on({ kind = "event", type = "raft_leader" }, function(ev)
-  if ev.msg.term > leader_term then leader, leader_term = ev.node, ev.msg.term end
-end)
-
-local lagging = nil
-at("1500ms", function()
-  for _, s in ipairs(servers) do
-    if s ~= leader and state(s) == "up" then lagging = s break end
-  end
-  crash_restart(lagging, p.down)
-end)
-
-on({ kind = "deliver", type = "InstallSnapshot" }, function(ev)
-  if ev.node == lagging then metric_add("lagging_chunks") end
-end)
-
--- A restart emits raft_truncate {from = 1}, then raft_snapshot at the
--- same instant when it recovered one.
-local restarted_at = {}
-on({ kind = "event", type = "raft_truncate" }, function(ev)
-  if ev.msg.from == 1 then restarted_at[ev.node] = ev.t_ns end
-end)
-on({ kind = "event", type = "raft_snapshot" }, function(ev)
-  if restarted_at[ev.node] == ev.t_ns then metric_add("recovered_from_snapshot") end
-end)
+raft.lag_follower(servers, "1500ms", p.down)
 
 -- The in-memory log of each server: its last index and where its
 -- snapshot ends, from the protocol events.

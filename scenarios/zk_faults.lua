@@ -16,15 +16,8 @@ local raft = include("_raft.lua")
 local servers = raft.names(3)
 faults.network(p.fault, servers)
 raft.servers(servers, "zk.server")
-local list = raft.list(servers)
-clients {
-  count = 3, model = "zk.client",
-  params = { servers = list, session_timeout = "1s", sync_reads = true, lincheck = true },
-  workload = { ops = { read = 1, write = 1 }, keys = 2, think = "10ms", timeout = "1s", stop = "5.5s" },
-}
-for i = 1, 3 do
-  node("probe" .. i, "zk.probe", { servers = list, session_timeout = "1s", period = "100ms" })
-end
+local zk = include("_zk.lua")
+zk.sessions(raft.list(servers))
 raft.check_apply()
 
 -- A client paused (a GC pause) for twice its session timeout: the leader
@@ -35,10 +28,7 @@ if p.pause then
 end
 
 expect {
-  invariants = {
-    linearizable = 0, raft_apply_agree = 0, zk_results_ordered = 0, zk_watch_once = 0,
-    zk_watch_first = 0, zk_watch_fresh = 0, zk_exactly_once = 0, zk_ephemeral = 0, zk_sequential = 0,
-  },
+  invariants = zk.invariants,
   metrics = {
     zk_lincheck = 1, zk_probe_events = { min = 10 }, zk_probe_sequential = { min = 5 },
     zk_sessions_expired = p.pause and { min = 1 } or { max = 1000 },

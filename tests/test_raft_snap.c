@@ -392,7 +392,7 @@ static void test_one_server_compacts_and_recovers(void)
   CU_ASSERT_EQUAL(sim_violations(sim, "state_machine_safety"), 0);
 }
 
-/* A machine without snapshot/restore (as zk.server's is for now): the
+/* A machine without snapshot/restore: the
  * kv machine with them removed, set by the test. */
 static RaftMachine unsnappable;
 static void plain_start(SimNode *node) { raft_server_start(node, &unsnappable); }

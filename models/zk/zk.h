@@ -35,3 +35,9 @@ gboolean zk_txn_packable(const ZkTxn *t);
 void zk_txn_pack(const ZkTxn *t, int64_t w[RAFT_CMD_WORDS]);
 void zk_txn_unpack(ZkTxn *t, const int64_t w[RAFT_CMD_WORDS]);
 #define ZK_SESSION_ID_MAX ((INT64_C(1) << 28) - 1)
+
+/* zk.server's state machine (zk_server.c). Tests may drive it without a
+ * node or server (create(NULL, NULL), apply with node NULL): it then
+ * applies transactions as a follower does, and snapshot/restore its
+ * replicated state. */
+extern const RaftMachine zk_server_machine;

@@ -46,6 +46,9 @@
  *   no ACLs, no multi, no containers or TTLs, no closeSession.
  * - A session's applied results are kept (for retried requests) until it
  *   ends, in every replica's memory.
+ * - Snapshots (Raft's snapshot_every) hold the replicated state only:
+ *   tree, per-session results, nonces; a server restores one at start or
+ *   as a follower, so no watches or connections are lost with it.
  */
 #include "models/zk/zk.h"
 #include <string.h>
@@ -133,8 +136,10 @@ static void *zk_create_machine(SimNode *node, RaftServer *server)
   z->connecting = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
   z->heard = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
   z->expiring = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
-  z->tick = sim_node_param_duration(node, "tick");
-  z->resend = sim_node_param_duration(node, "resend");
+  if (node) { /* none when a test drives the machine on its own */
+    z->tick = sim_node_param_duration(node, "tick");
+    z->resend = sim_node_param_duration(node, "resend");
+  }
   return z;
 }
 
@@ -151,6 +156,10 @@ static void zk_free_machine(void *p)
   g_hash_table_unref(z->expiring);
   g_free(z);
 }
+
+/* TRUE if this replica's server leads (FALSE without a server: a
+ * machine driven by tests on its own). */
+static gboolean leading(const ZkServer *z) { return z->server && raft_server_role(z->server) == RAFT_LEADER; }
 
 static int64_t last_applied(const ZkServer *z) { return raft_server_state(z->server)->lastApplied; }
 
@@ -423,7 +432,7 @@ static void apply_session(SimNode *node, ZkServer *z, int64_t zxid, const ZkTxn 
     return;
   g_hash_table_replace(z->nonces, box(t->nonce), box(zxid));
   g_hash_table_replace(z->done, box(zxid), g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free));
-  if (raft_server_role(z->server) != RAFT_LEADER)
+  if (!leading(z))
     return;
   touch(node, z, zxid);
   ZkConnecting *w = g_hash_table_lookup(z->connecting, &nk);
@@ -449,7 +458,7 @@ static void apply_expire(SimNode *node, ZkServer *z, int64_t zxid, const ZkTxn *
   if (zk_tree_session_close(z->tree, t->session, zxid, events) != ZK_OK)
     return;
   g_hash_table_remove(z->done, &k);
-  gboolean leader = raft_server_role(z->server) == RAFT_LEADER;
+  gboolean leader = leading(z);
   if (leader)
     sim_metric_add(sim_node_sim(node), "zk_sessions_expired", 1);
   ZkConn *c = conn_of_session(z, t->session);
@@ -764,13 +773,130 @@ static void zk_on_timer(SimNode *node, void *machine, uint64_t tag)
   }
 }
 
-static const RaftMachine zk_machine = {
+/* ---- snapshots (Raft §7): the replicated state apply depends on ---- */
+
+/* The snapshot, packed values (zk_tree.h): the tree's (zk_tree_snapshot:
+ * znodes with their stats, so the sequential counters, and sessions with
+ * their ephemerals); then the applied results kept per open session
+ * (thesis §6.3: the duplicate filter is state, or a request whose second
+ * log entry comes after the snapshot would apply twice): nsessions, per
+ * session in id order the session (difference from the one before),
+ * nresults and per result in xid order the xid (difference), err * 16 +
+ * mask, zxid and the s[i] that mask says are nonzero; then the nonces that
+ * opened sessions: n, then nonce (difference), session in nonce order.
+ * Watches, connections and the leader's session clocks are not
+ * replicated and not in it. */
+static void zk_snapshot(void *machine, GArray *out)
+{
+  ZkServer *z = machine;
+  ZkPacker p = { out, 0, 0 };
+  zk_tree_snapshot(z->tree, &p);
+  g_autoptr(GArray) sessions = zk_sorted_keys(z->done);
+  zk_pack_put(&p, sessions->len);
+  int64_t prev_session = 0;
+  for (guint i = 0; i < sessions->len; i++) {
+    int64_t session = g_array_index(sessions, int64_t, i);
+    GHashTable *done = done_of(z, session);
+    g_autoptr(GArray) xids = zk_sorted_keys(done);
+    zk_pack_put(&p, session - prev_session);
+    prev_session = session;
+    zk_pack_put(&p, xids->len);
+    int64_t prev_xid = -1; /* xids start at 0 */
+    for (guint j = 0; j < xids->len; j++) {
+      int64_t xid = g_array_index(xids, int64_t, j);
+      const ZkReply *r = g_hash_table_lookup(done, &xid);
+      int64_t mask = 0;
+      for (guint k = 0; k < 4; k++)
+        mask |= r->s[k] ? INT64_C(1) << k : 0;
+      zk_pack_put(&p, xid - prev_xid);
+      prev_xid = xid;
+      zk_pack_put(&p, (int64_t) r->err * 16 + mask);
+      zk_pack_put(&p, r->zxid);
+      for (guint k = 0; k < 4; k++)
+        if (r->s[k])
+          zk_pack_put(&p, r->s[k]);
+    }
+  }
+  g_autoptr(GArray) nonces = zk_sorted_keys(z->nonces);
+  zk_pack_put(&p, nonces->len);
+  int64_t prev_nonce = -1;
+  for (guint i = 0; i < nonces->len; i++) {
+    int64_t nonce = g_array_index(nonces, int64_t, i);
+    zk_pack_put(&p, nonce - prev_nonce);
+    prev_nonce = nonce;
+    zk_pack_put(&p, *(gint64 *) g_hash_table_lookup(z->nonces, &nonce));
+  }
+  zk_pack_finish(&p);
+}
+
+/* The next key of a strictly increasing sequence after `prev` (its
+ * difference is >= 1; else r goes bad). */
+static int64_t take_next(ZkWords *r, int64_t prev)
+{
+  int64_t d = zk_words_take(r);
+  if (r->bad || d < 1 || (prev > 0 && d > G_MAXINT64 - prev)) {
+    r->bad = TRUE;
+    return 0;
+  }
+  return prev + d;
+}
+
+/* Reads what zk_snapshot wrote; FALSE, machine unchanged, when the words
+ * are not such a snapshot. The tree comes without watches: a server
+ * restores only at start or as a follower, serving no clients. */
+static gboolean zk_restore(void *machine, const int64_t *words, guint n)
+{
+  ZkServer *z = machine;
+  ZkWords r = { words, n, 0, FALSE };
+  ZkTree *tree = zk_tree_restore(&r);
+  GHashTable *done = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) g_hash_table_unref);
+  GHashTable *nonces = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+  int64_t nsessions = zk_words_count(&r, 2), session = 0;
+  for (int64_t i = 0; i < nsessions && !r.bad; i++) {
+    session = take_next(&r, session);
+    GHashTable *results = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+    g_hash_table_replace(done, box(session), results);
+    int64_t nresults = zk_words_count(&r, 3), xid = -1;
+    for (int64_t j = 0; j < nresults && !r.bad; j++) {
+      xid = take_next(&r, xid);
+      int64_t head = zk_words_take(&r);
+      ZkReply rep = { .err = (int) ((head - (head & 15)) / 16) };
+      rep.zxid = zk_words_take(&r);
+      for (guint k = 0; k < 4; k++)
+        if (head & (INT64_C(1) << k))
+          rep.s[k] = zk_words_take(&r);
+      g_hash_table_replace(results, box(xid), g_memdup2(&rep, sizeof rep));
+    }
+  }
+  int64_t nnonces = r.bad ? -1 : zk_words_count(&r, 2), nonce = -1;
+  for (int64_t i = 0; i < nnonces && !r.bad; i++) {
+    nonce = take_next(&r, nonce);
+    g_hash_table_replace(nonces, box(nonce), box(zk_words_take(&r)));
+  }
+  if (!tree || !zk_words_done(&r)) {
+    zk_tree_free(tree);
+    g_hash_table_unref(done);
+    g_hash_table_unref(nonces);
+    return FALSE;
+  }
+  zk_tree_free(z->tree);
+  g_hash_table_unref(z->done);
+  g_hash_table_unref(z->nonces);
+  z->tree = tree;
+  z->done = done;
+  z->nonces = nonces;
+  return TRUE;
+}
+
+const RaftMachine zk_server_machine = {
   .create = zk_create_machine,
   .free = zk_free_machine,
   .apply = zk_apply,
   .on_message = zk_on_message,
   .on_leadership = zk_on_leadership,
   .on_timer = zk_on_timer,
+  .snapshot = zk_snapshot,
+  .restore = zk_restore,
 };
 
 static void zk_server_start(SimNode *node)
@@ -779,7 +905,7 @@ static void zk_server_start(SimNode *node)
     sim_fail(sim_node_sim(node), "node '%s' (zk.server): tick and resend must be > 0", sim_node_name(node));
     return;
   }
-  raft_server_start(node, &zk_machine);
+  raft_server_start(node, &zk_server_machine);
 }
 
 static void zk_server_finish(Sim *sim, SimNode *const *nodes, guint count)

@@ -465,3 +465,228 @@ int zk_tree_children(const ZkTree *t, int64_t dir, int64_t before, int64_t *coun
 }
 
 guint zk_tree_size(const ZkTree *t) { return t->nodes; }
+
+/* ---- snapshots ---- */
+/* ---- snapshots ---- */
+
+void zk_pack_put(ZkPacker *p, int64_t v)
+{
+  /* zigzag: small magnitudes of either sign get few bytes */
+  uint64_t u = ((uint64_t) v << 1) ^ (v < 0 ? ~UINT64_C(0) : 0);
+  do {
+    uint64_t byte = u & 0x7f;
+    u >>= 7;
+    if (u)
+      byte |= 0x80;
+    p->word |= byte << (8 * p->nbytes);
+    if (++p->nbytes == 8) {
+      int64_t w = (int64_t) p->word;
+      g_array_append_val(p->out, w);
+      p->word = 0;
+      p->nbytes = 0;
+    }
+  } while (u);
+}
+
+void zk_pack_finish(ZkPacker *p)
+{
+  if (p->nbytes) {
+    int64_t w = (int64_t) p->word;
+    g_array_append_val(p->out, w);
+  }
+  p->word = 0;
+  p->nbytes = 0;
+}
+
+int64_t zk_words_take(ZkWords *r)
+{
+  uint64_t u = 0;
+  for (guint shift = 0; !r->bad; shift += 7) {
+    if (r->pos >= (uint64_t) r->n * 8 || shift > 63) {
+      r->bad = TRUE;
+      break;
+    }
+    uint64_t byte = ((uint64_t) r->w[r->pos / 8] >> (8 * (r->pos % 8))) & 0xff;
+    r->pos++;
+    u |= (byte & 0x7f) << shift;
+    if (!(byte & 0x80))
+      return (int64_t) ((u >> 1) ^ ((u & 1) ? ~UINT64_C(0) : 0));
+  }
+  return 0;
+}
+
+int64_t zk_words_count(ZkWords *r, guint size)
+{
+  int64_t c = zk_words_take(r);
+  if (r->bad || c < 0 || (uint64_t) c > ((uint64_t) r->n * 8 - r->pos) / size) {
+    r->bad = TRUE;
+    return -1;
+  }
+  return c;
+}
+
+gboolean zk_words_done(const ZkWords *r)
+{
+  if (r->bad || (r->pos + 7) / 8 != r->n)
+    return FALSE;
+  for (uint64_t at = r->pos; at % 8; at++)
+    if ((((uint64_t) r->w[at / 8] >> (8 * (at % 8))) & 0xff) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* Snapshot values (zk_tree.h), each packed: ndirs, then per directory in
+ * increasing order its dir (the first as is, then the difference from
+ * the one before), its stat (data, czxid, mzxid, version, cversion,
+ * owner), nchildren and per child in name order the name (difference
+ * from the one before, from 0 for the first) and stat; then nsessions,
+ * then per session in id order (closed ones too: ids are never reused)
+ * the id (difference), alive, timeout, nephemerals and their paths (dir,
+ * name) in creation order. Watches are not in it: they belong to one
+ * server's clients. */
+static void put_stat(ZkPacker *p, const ZkStat *st)
+{
+  zk_pack_put(p, st->data);
+  zk_pack_put(p, st->czxid);
+  zk_pack_put(p, st->mzxid);
+  zk_pack_put(p, st->version);
+  zk_pack_put(p, st->cversion);
+  zk_pack_put(p, st->owner);
+}
+
+static gint cmp_int64_plain(gconstpointer a, gconstpointer b) { return cmp_int64(a, b, NULL); }
+
+GArray *zk_sorted_keys(GHashTable *table)
+{
+  GArray *keys = g_array_sized_new(FALSE, FALSE, sizeof(int64_t), g_hash_table_size(table));
+  GHashTableIter it;
+  gpointer k;
+  g_hash_table_iter_init(&it, table);
+  while (g_hash_table_iter_next(&it, &k, NULL))
+    g_array_append_val(keys, *(gint64 *) k);
+  g_array_sort(keys, cmp_int64_plain);
+  return keys;
+}
+
+typedef struct {
+  ZkPacker *p;
+  int64_t prev;
+} SessPut;
+
+static gboolean put_session(gpointer key, gpointer value, gpointer data)
+{
+  SessPut *sp = data;
+  const ZkSess *s = value;
+  int64_t id = *(gint64 *) key;
+  zk_pack_put(sp->p, id - sp->prev);
+  sp->prev = id;
+  zk_pack_put(sp->p, s->alive);
+  zk_pack_put(sp->p, s->timeout);
+  zk_pack_put(sp->p, s->ephemerals->len);
+  for (guint i = 0; i < s->ephemerals->len; i++) {
+    const ZkPath *path = &g_array_index(s->ephemerals, ZkPath, i);
+    zk_pack_put(sp->p, path->dir);
+    zk_pack_put(sp->p, path->name);
+  }
+  return FALSE;
+}
+
+void zk_tree_snapshot(const ZkTree *t, ZkPacker *p)
+{
+  g_autoptr(GArray) dirs = zk_sorted_keys(t->dirs);
+  zk_pack_put(p, dirs->len);
+  int64_t prev_dir = -1;
+  for (guint i = 0; i < dirs->len; i++) {
+    int64_t dir = g_array_index(dirs, int64_t, i);
+    const ZkDir *d = find_dir(t, dir);
+    zk_pack_put(p, dir - prev_dir);
+    prev_dir = dir;
+    put_stat(p, &d->self.stat);
+    zk_pack_put(p, d->names->len);
+    int64_t prev = 0;
+    for (guint j = 0; j < d->names->len; j++) {
+      gint64 name = g_array_index(d->names, int64_t, j);
+      zk_pack_put(p, name - prev);
+      prev = name;
+      put_stat(p, &((const ZkNode *) g_hash_table_lookup(d->children, &name))->stat);
+    }
+  }
+  zk_pack_put(p, g_tree_nnodes(t->sessions));
+  SessPut sp = { p, 0 };
+  g_tree_foreach(t->sessions, put_session, &sp);
+}
+
+static void take_stat(ZkWords *r, ZkStat *st)
+{
+  st->data = zk_words_take(r);
+  st->czxid = zk_words_take(r);
+  st->mzxid = zk_words_take(r);
+  st->version = zk_words_take(r);
+  st->cversion = zk_words_take(r);
+  st->owner = zk_words_take(r);
+  st->nchildren = 0;
+}
+
+/* The next key of a strictly increasing sequence after `prev`, at most
+ * `max`: its difference must be >= 1 (else bad). */
+static int64_t take_next(ZkWords *r, int64_t prev, int64_t max)
+{
+  int64_t d = zk_words_take(r);
+  if (r->bad || d < 1 || d > max - prev) {
+    r->bad = TRUE;
+    return 0;
+  }
+  return prev + d;
+}
+
+ZkTree *zk_tree_restore(ZkWords *r)
+{
+  ZkTree *t = zk_tree_new();
+  /* Each directory takes at least 8 bytes, each child 7, each session 4. */
+  int64_t ndirs = zk_words_count(r, 8), dir = -1;
+  for (int64_t i = 0; i < ndirs && !r->bad; i++) {
+    dir = take_next(r, dir, ZK_PATH_MAX);
+    if (r->bad)
+      break;
+    ZkDir *d = g_new0(ZkDir, 1);
+    take_stat(r, &d->self.stat);
+    d->names = g_array_new(FALSE, FALSE, sizeof(int64_t));
+    d->children = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+    g_hash_table_insert(t->dirs, int64_box(dir), d);
+    t->nodes++;
+    int64_t nchildren = zk_words_count(r, 7), name = 0;
+    for (int64_t j = 0; j < nchildren && !r->bad; j++) {
+      name = take_next(r, name, ZK_PATH_MAX);
+      if (r->bad)
+        break;
+      ZkNode *node = g_new0(ZkNode, 1);
+      take_stat(r, &node->stat);
+      g_hash_table_insert(d->children, int64_box(name), node);
+      g_array_append_val(d->names, name);
+      t->nodes++;
+    }
+  }
+  int64_t nsess = r->bad ? -1 : zk_words_count(r, 4), id = 0;
+  for (int64_t i = 0; i < nsess && !r->bad; i++) {
+    id = take_next(r, id, G_MAXINT64);
+    if (r->bad)
+      break;
+    ZkSess *s = g_new0(ZkSess, 1);
+    s->alive = zk_words_take(r) != 0;
+    s->timeout = zk_words_take(r);
+    s->ephemerals = g_array_new(FALSE, FALSE, sizeof(ZkPath));
+    g_tree_insert(t->sessions, int64_box(id), s);
+    int64_t neph = zk_words_count(r, 2);
+    for (int64_t j = 0; j < neph && !r->bad; j++) {
+      ZkPath path;
+      path.dir = zk_words_take(r); /* in order: an initializer list does not sequence them */
+      path.name = zk_words_take(r);
+      g_array_append_val(s->ephemerals, path);
+    }
+  }
+  if (r->bad) {
+    zk_tree_free(t);
+    return NULL;
+  }
+  return t;
+}

@@ -97,3 +97,53 @@ void zk_tree_unwatch_session(ZkTree *t, int64_t session);
 void zk_tree_unwatch_all(ZkTree *t);
 /* The number of watches registered. */
 guint zk_tree_watch_count(const ZkTree *t);
+
+/* ---- snapshots (Raft §7: zk.server's machine snapshots its tree) ---- */
+
+/* Snapshot words are int64 values packed as zigzag varints, 8 bytes to a
+ * word (byte k of a word in bits 8k..8k+7), so the small numbers a tree is
+ * made of (differences of sorted names, versions, zxids) take a byte or
+ * two instead of a word: a snapshot travels in InstallSnapshot chunks of
+ * 3 words. */
+typedef struct {
+  GArray *out;      /* of int64_t: whole words are appended here */
+  uint64_t word;    /* the word being filled */
+  guint nbytes;     /* bytes in it */
+} ZkPacker;
+/* Appends `v` (1 to 10 bytes). */
+void zk_pack_put(ZkPacker *p, int64_t v);
+/* Appends the partly filled word, if any (its unused bytes are 0). */
+void zk_pack_finish(ZkPacker *p);
+
+/* A reader over packed words: a value running past the end, or a count the
+ * remaining bytes cannot hold, sets `bad` (and it stays bad). */
+typedef struct {
+  const int64_t *w;
+  guint n;          /* words */
+  uint64_t pos;     /* bytes read */
+  gboolean bad;
+} ZkWords;
+/* The next value (0 and bad past the end or for an over-long one). */
+int64_t zk_words_take(ZkWords *r);
+/* The next value as a count of items of at least `size` bytes each that
+ * the rest can hold; -1 and bad otherwise (a corrupt count cannot make a
+ * reader loop or allocate beyond its input). */
+int64_t zk_words_count(ZkWords *r, guint size);
+/* TRUE if r is not bad and read every word, the rest of the last being
+ * padding (zero bytes). */
+gboolean zk_words_done(const ZkWords *r);
+
+/* The keys of `table` (int64 keys) in increasing order, in a new array:
+ * what a snapshot iterates instead of the hash table's own order. */
+GArray *zk_sorted_keys(GHashTable *table);
+
+/* Packs the replicated tree: every znode with its stat (so sequential
+ * counters, which are cversions, come along) and every session, open or
+ * closed, with its timeout and ephemerals; sorted by directory, name and
+ * session id, so equal trees give equal words. Watches are not included.
+ * The caller finishes the packer. */
+void zk_tree_snapshot(const ZkTree *t, ZkPacker *p);
+/* A new tree (no watches) from what zk_tree_snapshot packed, read from r;
+ * NULL, r->bad set, when the values do not encode one (bad counts, names
+ * out of order or range, too few words). */
+ZkTree *zk_tree_restore(ZkWords *r);

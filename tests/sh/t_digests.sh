@@ -44,6 +44,8 @@
 # Single-server membership changes (raft_config.c, raft_members.c) left
 # every digest as it was; raft_add_server.lua and raft_remove_leader.lua
 # came with them (no fault at seeds 1-2, all faults combined at seed 3).
+# zk.server snapshots (its machine's snapshot/restore) left every digest as
+# it was; zk_snapshot.lua came with them (all faults combined at seed 3).
 #
 # A change that means to alter runs updates this table in the same
 # commit, saying why: regenerate a line with
@@ -265,6 +267,9 @@ scenarios/zk_recipe_faults.lua 1 3b159d328c0c68806672c7fa502f0f06
 scenarios/zk_recipe_faults.lua 2 a80d269f94d4d4c1f68a2677b11d6a52
 scenarios/zk_recipe_faults.lua 3 7e4b71f163551546046b1fc342fc44b1 fault=partition
 scenarios/zk_election.lua 3 5af16224d1fb4facbbf5d72c46f457bb fault=resign
+scenarios/zk_snapshot.lua 1 7b4eeb67d2cd60ab76f0c827b4a0ede7
+scenarios/zk_snapshot.lua 2 4eec192ce4002bf85383fc5a6cef5643
+scenarios/zk_snapshot.lua 3 8c0ad7d6e877433fefbdb1473aa3ad67 fault=all
 TABLE
 
 # scenario seed [set] → the digest now, two runs at a time.
