@@ -24,15 +24,21 @@
 -- s1's crash), the clients' availability.
 scenario { name = "raft_add_server", duration = "8s", seeds = 5 }
 
-local p = params { fault = "none", s4_down = "0s", remove_too = false }
+local p = params { fault = "none", s4_down = "0s", remove_too = false, read = "log", snapshot_every = 0 }
 local faults = include("_kv_faults.lua")
 local raft = include("_raft.lua")
 local old = raft.names(3)
 local all = raft.names(4)
 -- The crash faults pick among s2-s4: s1 is crashed for good at 4 s.
 faults.network(p.fault, { "s2", "s3", "s4" })
-raft.servers(old, "raft")
-node("s4", "raft", { peers = raft.list(all), join = true })
+-- Reads outside the log (read = "readindex" or "lease"; a lease needs
+-- CheckQuorum) and snapshots (snapshot_every) work beside the change: their
+-- majorities are the latest configuration's, and a snapshot carries the
+-- configuration it covers.
+local opts = { read = p.read, snapshot_every = p.snapshot_every, check_quorum = p.read == "lease" }
+raft.servers(old, "raft", opts)
+node("s4", "raft", { peers = raft.list(all), join = true, read = p.read, snapshot_every = p.snapshot_every,
+                     check_quorum = opts.check_quorum })
 clients {
   count = 3, model = "kv.raft",
   params = { servers = raft.list(all), lincheck = true },
