@@ -38,7 +38,9 @@ typedef struct {
   GArray *log;    /* of RaftEntry: log[lastIncludedIndex + 1 ..] */
   /* The snapshot the log continues (§7, Figure 12): it replaces entries
    * 1 .. lastIncludedIndex (all 0 and NULL without one). Its words are
-   * lastIncludedChain then the machine's own (raft_snapshot.c). */
+   * lastIncludedChain (with RAFT_SNAP_CONFIG_FLAG when the configuration
+   * section of raft_config_save follows), then the machine's own
+   * (raft_snapshot.c). */
   int64_t lastIncludedIndex, lastIncludedTerm, lastIncludedChain;
   GArray *snapshot; /* of int64_t, or NULL */
   /* Volatile state on all servers. */

@@ -7,8 +7,11 @@
  * InstallSnapshot chunks.
  *
  * A snapshot is a sequence of int64 words: the chain (raft_chain) up to
- * the last included entry, then the machine's own words (RaftMachine
- * snapshot/restore). A message has 8 fields, so an InstallSnapshot {term,
+ * the last included entry; if a configuration entry is among the entries
+ * it covers, the configuration as of its last included index (Figure 13;
+ * raft_config_save's section, flagged by RAFT_SNAP_CONFIG_FLAG in the
+ * chain word, which has 62 bits); then the machine's own words
+ * (RaftMachine snapshot/restore). A message has 8 fields, so an InstallSnapshot {term,
  * lii, lit, off, done, w0, w1, w2} carries RAFT_SNAP_CHUNK_WORDS words at
  * word offset `off`, `done` on the last chunk, as in Figure 13. Figure 13
  * runs over TCP; here links lose, duplicate and reorder, so the follower
