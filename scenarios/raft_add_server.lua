@@ -21,18 +21,26 @@
 -- Metrics: raft_admin_ms (AddServer sent -> answered OK), raft_catchup_rounds,
 -- raft_admin_timeouts and raft_admin_busy (answers the admin asked again),
 -- s4_applied (entries s4 applied), ok_after_crash (ops completed ok after
--- s1's crash), the clients' availability.
+-- s1's crash) and reads_after_crash (reads among them: with read =
+-- "readindex" or "lease" they need s4's acknowledgements of the rounds),
+-- the clients' availability.
 scenario { name = "raft_add_server", duration = "8s", seeds = 5 }
 
-local p = params { fault = "none", s4_down = "0s", remove_too = false }
+local p = params { fault = "none", s4_down = "0s", remove_too = false, read = "log", snapshot_every = 0 }
 local faults = include("_kv_faults.lua")
 local raft = include("_raft.lua")
 local old = raft.names(3)
 local all = raft.names(4)
 -- The crash faults pick among s2-s4: s1 is crashed for good at 4 s.
 faults.network(p.fault, { "s2", "s3", "s4" })
-raft.servers(old, "raft")
-node("s4", "raft", { peers = raft.list(all), join = true })
+-- Reads outside the log (read = "readindex" or "lease"; a lease needs
+-- CheckQuorum) and snapshots (snapshot_every) work beside the change: their
+-- majorities are the latest configuration's, and a snapshot carries the
+-- configuration it covers.
+local opts = { read = p.read, snapshot_every = p.snapshot_every, check_quorum = p.read == "lease" }
+raft.servers(old, "raft", opts)
+node("s4", "raft", { peers = raft.list(all), join = true, read = p.read, snapshot_every = p.snapshot_every,
+                     check_quorum = opts.check_quorum })
 clients {
   count = 3, model = "kv.raft",
   params = { servers = raft.list(all), lincheck = true },
@@ -83,13 +91,16 @@ on({ kind = "send", type = "RequestVote" }, function(ev)
   if ev.node == "s4" and ev.time < 1 then violation("joiner_waits", "s4 campaigned before it was added") end
 end)
 on("op", function(ev)
-  if ev.op.type == "ok" and ev.time > crash_at + 0.5 then metric_add("ok_after_crash") end
+  if ev.op.type == "ok" and ev.time > crash_at + 0.5 then
+    metric_add("ok_after_crash")
+    if ev.op.f == "read" then metric_add("reads_after_crash") end
+  end
 end)
 
 expect {
   violations = 0,
   invariants = { linearizable = 0, raft_apply_agree = 0, s4_in_quorum = 0, joiner_waits = 0 },
   metrics = { raft_lincheck = 1, raft_admin_done = p.remove_too and 2 or 1, raft_config_changes = { min = 1 },
-              raft_catchup_rounds = { min = 1 }, s4_applied = { min = 50 }, ok_after_crash = { min = 1 } },
+              raft_catchup_rounds = { min = 1 }, s4_applied = { min = 50 }, ok_after_crash = { min = 1 }, reads_after_crash = { min = 1 } },
   availability_min = 0.2,
 }

@@ -33,12 +33,16 @@
 -- the clients' availability.
 scenario { name = "raft_remove_leader", duration = "5s", seeds = 5 }
 
-local p = params { fault = "none", restart_removed = false, check_quorum = false, prevote = false }
+local p = params { fault = "none", restart_removed = false, check_quorum = false, prevote = false,
+                   read = "log", snapshot_every = 0 }
 local faults = include("_kv_faults.lua")
 local raft = include("_raft.lua")
 local servers = raft.names(5)
 faults.network(p.fault, servers)
-raft.servers(servers, "raft", { check_quorum = p.check_quorum, prevote = p.prevote })
+-- Reads outside the log (read = "readindex" or "lease", which turns
+-- check_quorum on) and snapshots (snapshot_every) work beside the change.
+raft.servers(servers, "raft", { check_quorum = p.check_quorum or p.read == "lease", prevote = p.prevote,
+                                read = p.read, snapshot_every = p.snapshot_every })
 clients {
   count = 3, model = "kv.raft",
   params = { servers = raft.list(servers), lincheck = true },

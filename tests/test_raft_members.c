@@ -5,10 +5,14 @@
  * from the durable records, majorities and the commit rule over the latest
  * configuration only (a new server counts at once, a leader removing
  * itself does not), one change at a time and only after an entry of the
- * leader's term is committed, who may campaign — then whole runs:
+ * leader's term is committed, who may campaign; a snapshot carrying its
+ * configuration (restored by a restart and by InstallSnapshot) and read
+ * rounds counted over the latest configuration — then whole runs:
  * scenarios/raft_add_server.lua and raft_remove_leader.lua under each
- * network fault alone and combined. */
+ * network fault alone and combined, also with ReadIndex, leases and
+ * snapshots. */
 #include "models/raft/raft.h"
+#include "models/raft/raft_read.h"
 #include "sim/kernel/internal.h"
 #include "sim/lua/scenario.h"
 #include <CUnit/CUnit.h>
@@ -257,15 +261,138 @@ static void test_may_campaign(void)
   raft_state_clear(&s);
 }
 
-/* Runs `path` with fault=`fault` (and the --set pair `key`=`value` if
- * given) at `seed`; TRUE if its expect{} held. */
-static gboolean scenario_holds(const char *path, const char *fault, uint64_t seed, const char *key,
-                               const char *value)
+/* Figure 13: a snapshot carries the configuration as of its last included
+ * index (raft_config_save), and a restart whose log begins after the entry
+ * that added 4 (compacted) still has 4 as a member, with the removal of 2
+ * after the snapshot on top of it; a truncation falls back to the
+ * snapshot's configuration. */
+static void test_snapshot_keeps_config(void)
+{
+  RaftState s;
+  RaftConfig c;
+  raft_state_init(&s);
+  s.currentTerm = 1;
+  raft_config_init(&c, (int[]) { 1, 2, 3 }, 3);
+  push(&s, &c, 1, noop());
+  push(&s, &c, 1, raft_config_entry(RAFT_CONFIG_ADD, 4));     /* index 2 */
+  push(&s, &c, 1, raft_config_entry(RAFT_CONFIG_REMOVE, 2));  /* index 3 */
+  g_autoptr(GArray) none = g_array_new(FALSE, FALSE, sizeof(int64_t));
+  CU_ASSERT_FALSE(raft_config_save(&c, 1, none)); /* nothing to carry yet */
+  CU_ASSERT_EQUAL(none->len, 0);
+  /* The snapshot's words as raft_snapshot.c lays them out: the chain with
+   * RAFT_SNAP_CONFIG_FLAG, the section, the machine's words. */
+  g_autoptr(GArray) w = g_array_new(FALSE, FALSE, sizeof(int64_t));
+  int64_t chain = raft_chain_at(&s, 2), word = 42;
+  g_array_append_val(w, chain);
+  CU_ASSERT_TRUE_FATAL(raft_config_save(&c, 2, w));
+  CU_ASSERT_EQUAL(raft_config_section_len(&g_array_index(w, int64_t, 1), w->len - 1), w->len - 1);
+  g_array_index(w, int64_t, 0) |= RAFT_SNAP_CONFIG_FLAG;
+  g_array_append_val(w, word);
+  CU_ASSERT_TRUE(raft_snapshot_compact(&s, 2, 1, w));
+  CU_ASSERT_EQUAL(s.lastIncludedChain, chain);
+  RaftConfig back;
+  raft_config_init(&back, (int[]) { 1, 2, 3 }, 3);
+  raft_config_load(&back, &s);
+  ASSERT_MEMBERS(&back, "1,3,4");
+  CU_ASSERT_EQUAL(back.index, 3);
+  CU_ASSERT_TRUE(raft_config_had(&back, 2));
+  CU_ASSERT_TRUE(raft_config_truncated(&back, 3));
+  ASSERT_MEMBERS(&back, "1,2,3,4");
+  CU_ASSERT_EQUAL(back.index, 2);
+  CU_ASSERT_FALSE(raft_config_had(&back, 4));
+  raft_config_clear(&back);
+  raft_config_clear(&c);
+  raft_state_clear(&s);
+}
+
+/* InstallSnapshot's side (raft_config_compact): a section replaces the
+ * configuration up to the snapshot and later entries stay on top; without
+ * one the follower's own entries up to there (uncommitted: not the
+ * leader's) are dropped; a removal the snapshot covers still names whom it
+ * removed (raft_config_removed_at); malformed sections are not taken. */
+static void test_install_replaces_config(void)
+{
+  RaftState ls, fs;
+  RaftConfig leader, follower;
+  raft_state_init(&ls);
+  raft_config_init(&leader, (int[]) { 1, 2, 3 }, 3);
+  push(&ls, &leader, 1, noop());
+  push(&ls, &leader, 1, raft_config_entry(RAFT_CONFIG_REMOVE, 3)); /* index 2 */
+  g_autoptr(GArray) w = g_array_new(FALSE, FALSE, sizeof(int64_t));
+  CU_ASSERT_TRUE_FATAL(raft_config_save(&leader, 2, w));
+  /* The follower: an uncommitted entry adding 5 at 2, one adding 4 at 3. */
+  raft_state_init(&fs);
+  raft_config_init(&follower, (int[]) { 1, 2, 3 }, 3);
+  push(&fs, &follower, 1, noop());
+  push(&fs, &follower, 1, raft_config_entry(RAFT_CONFIG_ADD, 5));
+  push(&fs, &follower, 1, raft_config_entry(RAFT_CONFIG_ADD, 4));
+  ASSERT_MEMBERS(&follower, "1,2,3,4,5");
+  CU_ASSERT_TRUE(raft_config_compact(&follower, 2, &g_array_index(w, int64_t, 0), w->len));
+  ASSERT_MEMBERS(&follower, "1,2,4");
+  CU_ASSERT_EQUAL(follower.index, 3);
+  CU_ASSERT_TRUE(raft_config_truncated(&follower, 3));
+  ASSERT_MEMBERS(&follower, "1,2");
+  CU_ASSERT_EQUAL(follower.index, 2);
+  CU_ASSERT_EQUAL(raft_config_removed_at(&follower, 3), 2);
+  CU_ASSERT_EQUAL(raft_config_removed_at(&follower, 2), 0);
+  raft_config_clear(&follower);
+  /* No section: the follower's own entry at 2 is dropped. */
+  raft_config_init(&follower, (int[]) { 1, 2, 3 }, 3);
+  raft_config_appended(&follower, &fs, 2);
+  ASSERT_MEMBERS(&follower, "1,2,3,5");
+  CU_ASSERT_TRUE(raft_config_compact(&follower, 2, NULL, 0));
+  ASSERT_MEMBERS(&follower, "1,2,3");
+  CU_ASSERT_EQUAL(follower.index, 0);
+  CU_ASSERT_EQUAL(raft_config_section_len((int64_t[]) { 2, 5, 1 }, 3), 0);        /* too short */
+  CU_ASSERT_EQUAL(raft_config_section_len((int64_t[]) { 2, 2, 3, 1, 0 }, 5), 0);  /* unsorted */
+  CU_ASSERT_EQUAL(raft_config_section_len((int64_t[]) { 0, 1, 3, 0 }, 4), 0);     /* no entry */
+  CU_ASSERT_EQUAL(raft_config_section_len((int64_t[]) { 2, 1, 3, 0 }, 4), 4);
+  raft_config_clear(&follower);
+  raft_config_clear(&leader);
+  raft_state_clear(&fs);
+  raft_state_clear(&ls);
+}
+
+/* ReadIndex and lease rounds (raft_read.c) count a majority of the latest
+ * configuration: a removed server's acknowledgement counts for nothing, an
+ * added one's at once, a leader removing itself does not count itself. */
+static void test_read_round_over_config(void)
+{
+  int peers[] = { 2, 3, 4 };
+  const int steps[][2] = { { RAFT_CONFIG_REMOVE, 3 }, { RAFT_CONFIG_ADD, 4 }, { RAFT_CONFIG_REMOVE, 1 } };
+  /* acked by peers 2, 3, 4 → the round confirmed (current round 5). */
+  const struct { guint step; int64_t acked[3]; int64_t want; } cases[] = {
+    { 0, { 0, 5, 0 }, 0 }, /* {1,2}: 3's ack is nothing (the slot rule took it) */
+    { 0, { 4, 5, 0 }, 4 },
+    { 1, { 5, 0, 0 }, 0 }, /* {1,2,3,4}: three of four */
+    { 1, { 5, 0, 3 }, 3 },
+    { 1, { 5, 5, 3 }, 5 },
+    { 2, { 5, 0, 0 }, 0 }, /* {2,3}: the leader 1 does not count */
+    { 2, { 5, 2, 0 }, 2 },
+  };
+  for (guint k = 0; k < G_N_ELEMENTS(cases); k++) {
+    RaftState s;
+    RaftConfig c;
+    raft_state_init(&s);
+    raft_config_init(&c, (int[]) { 1, 2, 3 }, 3);
+    push(&s, &c, 1, raft_config_entry((RaftConfigChange) steps[cases[k].step][0], steps[cases[k].step][1]));
+    guint npeers = cases[k].step == 1 ? 3 : 2;
+    CU_ASSERT_EQUAL(raft_read_config_round(&c, 1, peers, cases[k].acked, npeers, 5), cases[k].want);
+    raft_config_clear(&c);
+    raft_state_clear(&s);
+  }
+  CU_ASSERT_EQUAL(raft_read_quorum_round((int64_t[]) { 0, 5 }, 3, 5), 5);
+}
+
+/* Runs `path` with fault=`fault` (and the --set pairs key, value, ... of
+ * the NULL-terminated `set`, if given) at `seed`; TRUE if its expect{}
+ * held. */
+static gboolean scenario_holds(const char *path, const char *fault, uint64_t seed, const char *const *set)
 {
   g_autoptr(GHashTable) over = g_hash_table_new(g_str_hash, g_str_equal);
   g_hash_table_insert(over, "fault", (gpointer) fault);
-  if (key)
-    g_hash_table_insert(over, (gpointer) key, (gpointer) value);
+  for (guint i = 0; set && set[i]; i += 2)
+    g_hash_table_insert(over, (gpointer) set[i], (gpointer) set[i + 1]);
   ScenarioOptions opt = SCENARIO_OPTIONS_DEFAULT;
   GError *error = NULL;
   g_autoptr(Scenario) sc = scenario_run(path, seed, over, &opt, &error);
@@ -277,8 +404,8 @@ static gboolean scenario_holds(const char *path, const char *fault, uint64_t see
   g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func(g_free);
   gboolean ok = scenario_verdict(sc, failures);
   for (guint i = 0; i < failures->len; i++)
-    fprintf(stderr, "\n%s fault=%s seed %" G_GUINT64_FORMAT ": %s\n", path, fault, seed,
-            (const char *) failures->pdata[i]);
+    fprintf(stderr, "\n%s fault=%s seed %" G_GUINT64_FORMAT "%s%s%s%s: %s\n", path, fault, seed, set ? " " : "",
+            set ? set[0] : "", set ? "=" : "", set ? set[1] : "", (const char *) failures->pdata[i]);
   return ok;
 }
 
@@ -292,7 +419,29 @@ static void test_scenarios_under_faults(void)
   for (guint p = 0; p < G_N_ELEMENTS(paths); p++)
     for (guint f = 0; f < G_N_ELEMENTS(faults); f++)
       for (uint64_t seed = 1; seed <= 3; seed++)
-        CU_ASSERT_TRUE(scenario_holds(paths[p], faults[f], seed, NULL, NULL));
+        CU_ASSERT_TRUE(scenario_holds(paths[p], faults[f], seed, NULL));
+}
+
+/* The same with reads outside the log (ReadIndex; a lease, which the
+ * scenarios run with CheckQuorum) and with snapshots (alone and beside a
+ * lease), at two seeds: a round counts the latest configuration, a
+ * snapshot carries its configuration (without, a restart or an
+ * InstallSnapshot forgets that s4 was added and s4_in_quorum fails). */
+static void test_with_reads_and_snapshots(void)
+{
+  static const char *const modes[][5] = {
+    { "read", "readindex", NULL },
+    { "read", "lease", NULL },
+    { "snapshot_every", "20", NULL },
+    { "snapshot_every", "20", "read", "lease", NULL },
+  };
+  const char *faults[] = { "none", "loss", "duplicate", "reorder", "delay", "crash", "all" };
+  const char *paths[] = { "scenarios/raft_add_server.lua", "scenarios/raft_remove_leader.lua" };
+  for (guint p = 0; p < G_N_ELEMENTS(paths); p++)
+    for (guint m = 0; m < G_N_ELEMENTS(modes); m++)
+      for (guint f = 0; f < G_N_ELEMENTS(faults); f++)
+        for (uint64_t seed = 1; seed <= 2; seed++)
+          CU_ASSERT_TRUE(scenario_holds(paths[p], faults[f], seed, modes[m]));
 }
 
 /* Runs raft_add_server.lua with `key`=`value` at `seed`: its verdict, and
@@ -359,7 +508,11 @@ void suite_raft_members(void)
   CU_add_test(s, "commit rule: a new server counts at once, a leader removing itself does not", test_commit_over_config);
   CU_add_test(s, "one change at a time, after an entry of the leader's term commits", test_may_change);
   CU_add_test(s, "who campaigns: members, a removed server until it knows, never a joiner", test_may_campaign);
+  CU_add_test(s, "a snapshot carries its configuration; a restart restores it", test_snapshot_keeps_config);
+  CU_add_test(s, "InstallSnapshot replaces the configuration up to its index", test_install_replaces_config);
+  CU_add_test(s, "read rounds count a majority of the latest configuration", test_read_round_over_config);
   CU_add_test(s, "add a server, remove the leader: each network fault alone and combined", test_scenarios_under_faults);
+  CU_add_test(s, "the same with ReadIndex, leases and snapshots", test_with_reads_and_snapshots);
   CU_add_test(s, "a restarted removed server disrupts unless CheckQuorum or PreVote", test_disruptive_removed_server);
   CU_add_test(s, "TIMEOUT while the new server is down; a second change waits its turn", test_timeout_and_one_at_a_time);
 }

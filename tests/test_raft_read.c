@@ -170,7 +170,7 @@ static void test_reads_runtime(void)
   build(&st, 2, (int64_t[]) { 1, 2 }, 2, 2);
   st.lastApplied = 2;
   int answered = 0;
-  RaftReadView v = { &st, count_answer, &answered };
+  RaftReadView v = { &st, count_answer, &answered, NULL, NULL, 0 };
 
   SimNode *node = sim_node(sim, 0);
   RaftReads *r = raft_reads_new(node, 150 * SIM_MS, 2, FALSE, TRUE, TRUE);
@@ -223,6 +223,59 @@ static void test_reads_runtime(void)
   CU_ASSERT_TRUE(raft_reads_request(node, r, &r5, &v));
   CU_ASSERT_EQUAL(answered, 5);
   raft_reads_free(r);
+  raft_state_clear(&st);
+}
+
+/* Membership (thesis §4.1): the runtime of a leader (server 1 of {1,2,3})
+ * that removed 3 counts its rounds over {1,2}: 3's acknowledgement does
+ * not answer the read, 2's does; then 4 is added (a new slot,
+ * raft_reads_resize): of {1,2,4}, 3's acknowledgement still counts for
+ * nothing and 4's makes a majority. */
+static void test_reads_after_membership_change(void)
+{
+  g_autoptr(Sim) sim = sim_new(1);
+  GError *error = NULL;
+  g_autoptr(GHashTable) params = g_hash_table_new(g_str_hash, g_str_equal);
+  g_hash_table_insert(params, "peers", "x");
+  g_hash_table_insert(params, "read", "readindex");
+  CU_ASSERT_EQUAL_FATAL(sim_add_node(sim, "x", sim_registry_find("raft"), params, &error), 0);
+  CU_ASSERT_TRUE_FATAL(sim_resolve_nodes(sim, &error));
+  SimNode *node = sim_node(sim, 0);
+  RaftState st;
+  build(&st, 1, (int64_t[]) { 1 }, 1, 0);
+  RaftConfig c;
+  raft_config_init(&c, (int[]) { 1, 2, 3 }, 3);
+  const int changes[][2] = { { RAFT_CONFIG_REMOVE, 3 }, { RAFT_CONFIG_ADD, 4 } };
+  RaftAppendResult res;
+  RaftEntry e = raft_config_entry(changes[0][0], changes[0][1]);
+  e.term = 1;
+  raft_append_entries(&st, 1, &e, 1, &res);
+  raft_config_appended(&c, &st, 2);
+  st.commitIndex = st.lastApplied = 2;
+  int peers[] = { 2, 3, 4 }, answered = 0;
+  RaftReadView v = { &st, count_answer, &answered, &c, peers, 1 };
+  RaftReads *r = raft_reads_new(node, 150 * SIM_MS, 2, FALSE, TRUE, TRUE);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+  raft_reads_leader_start(node, r);                     /* round 1 */
+  SimMsg r1 = read_request(1, 100), r2 = read_request(2, 101), a2 = ack(2), a3 = ack(3);
+  CU_ASSERT_TRUE(raft_reads_request(node, r, &r1, &v)); /* round 2 */
+  raft_reads_on_reply(node, r, 1, &a2, &v);             /* 3, removed */
+  CU_ASSERT_EQUAL(answered, 0);
+  raft_reads_on_reply(node, r, 0, &a2, &v);             /* 2: both of {1,2} */
+  CU_ASSERT_EQUAL(answered, 1);
+  e = raft_config_entry(changes[1][0], changes[1][1]);
+  e.term = 1;
+  raft_append_entries(&st, 2, &e, 1, &res);
+  raft_config_appended(&c, &st, 3);
+  st.commitIndex = st.lastApplied = 3;
+  raft_reads_resize(r, 3);
+  CU_ASSERT_TRUE(raft_reads_request(node, r, &r2, &v)); /* round 3 */
+  raft_reads_on_reply(node, r, 1, &a3, &v);             /* 3 again: nothing */
+  CU_ASSERT_EQUAL(answered, 1);
+  raft_reads_on_reply(node, r, 2, &a3, &v);             /* 4: 1 and 4 of {1,2,4} */
+  CU_ASSERT_EQUAL(answered, 2);
+  raft_reads_free(r);
+  raft_config_clear(&c);
   raft_state_clear(&st);
 }
 
@@ -384,6 +437,7 @@ void suite_raft_read(void)
   CU_add_test(s, "ReadIndex waits for the leader's first commit of its term", test_committed_in_term);
   CU_add_test(s, "a waiting read goes once confirmed and applied", test_read_ready);
   CU_add_test(s, "waiting reads: rounds, resends, stray numbers, applies, lease expiry", test_reads_runtime);
+  CU_add_test(s, "after a membership change: rounds over the latest configuration", test_reads_after_membership_change);
   CU_add_test(s, "a new leader reads only after its first commit (schedule)", test_new_leader_waits);
   CU_add_test(s, "ReadIndex and leases under each network fault, 3 and 5 servers", test_reads_under_network_faults);
   CU_add_test(s, "reads under clock drift within the bound and clock jumps", test_reads_under_clock_faults);

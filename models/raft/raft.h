@@ -38,7 +38,9 @@ typedef struct {
   GArray *log;    /* of RaftEntry: log[lastIncludedIndex + 1 ..] */
   /* The snapshot the log continues (§7, Figure 12): it replaces entries
    * 1 .. lastIncludedIndex (all 0 and NULL without one). Its words are
-   * lastIncludedChain then the machine's own (raft_snapshot.c). */
+   * lastIncludedChain (with RAFT_SNAP_CONFIG_FLAG when the configuration
+   * section of raft_config_save follows), then the machine's own
+   * (raft_snapshot.c). */
   int64_t lastIncludedIndex, lastIncludedTerm, lastIncludedChain;
   GArray *snapshot; /* of int64_t, or NULL */
   /* Volatile state on all servers. */
@@ -47,6 +49,9 @@ typedef struct {
 } RaftState;
 
 #define RAFT_CHAIN_MASK ((INT64_C(1) << 62) - 1)
+/* Set in a snapshot's first word (its chain, which has 62 bits) when a
+ * configuration section (raft_config_save) follows it (raft_snapshot.c). */
+#define RAFT_SNAP_CONFIG_FLAG (INT64_C(1) << 62)
 
 /* ---- raft_rules.c: Figure 2, pure ---- */
 
@@ -184,7 +189,10 @@ typedef struct {
  * as it is appended, committed or not (§4.1); a truncation that removes
  * configuration entries brings back the one before them. */
 typedef struct {
-  GArray *initial;   /* int, sorted: the initial configuration */
+  GArray *initial;   /* int, sorted: the configuration the log starts from: the
+                      * peers parameter, or the one a snapshot carried */
+  GArray *base_previous; /* int, sorted: the one before it (= initial without a snapshot's) */
+  int64_t base_index;    /* the index of the entry that made `initial` (0: none) */
   GArray *steps;     /* RaftConfigStep: the log's configuration entries, by index */
   GArray *members;   /* int, sorted: the latest configuration */
   GArray *previous;  /* int, sorted: the one before the latest entry (= initial without one) */
@@ -208,8 +216,25 @@ gboolean raft_config_appended(RaftConfig *c, const RaftState *s, int64_t index);
 /* Entries `from` and after were removed from the log: their configuration
  * entries are forgotten. TRUE if the configuration changed. */
 gboolean raft_config_truncated(RaftConfig *c, int64_t from);
-/* Rebuilds the configuration from the whole log of s (after recovery). */
+/* Rebuilds the configuration from the snapshot of s (its configuration
+ * section, if any) and the configuration entries of its log (after
+ * recovery). */
 void raft_config_load(RaftConfig *c, const RaftState *s);
+/* Figure 13: a snapshot up to `index` carries the configuration as of
+ * `index`. Appends its section — words: the index of the entry that made
+ * it, the number of members, the members, the number in the one before,
+ * those — to `out` and returns TRUE, unless that configuration is the
+ * initial one with no entry behind it (FALSE, nothing appended). */
+gboolean raft_config_save(const RaftConfig *c, int64_t index, GArray *out);
+/* The length of the section raft_config_save wrote at the start of
+ * `w` (n words), or 0 when they do not start with a well-formed one. */
+guint raft_config_section_len(const int64_t *w, guint n);
+/* A snapshot up to `index` replaced the log up to there: the configuration
+ * starts from the section `w` (n words, raft_config_save's; NULL: the
+ * snapshot carries none, the initial configuration stays) and only the
+ * configuration entries after `index` remain. TRUE if the latest
+ * configuration changed. */
+gboolean raft_config_compact(RaftConfig *c, int64_t index, const int64_t *w, guint n);
 /* Membership of `id` in the latest configuration, and in the one before. */
 gboolean raft_config_has(const RaftConfig *c, int id);
 gboolean raft_config_had(const RaftConfig *c, int id);
@@ -365,10 +390,14 @@ void raft_snapshot_record_words(const SimMsg *record, GArray *saving);
 /* A server's snapshot machinery: when to take one, the transfers it
  * leads (one per follower), the chunks it receives. */
 typedef struct RaftSnap RaftSnap;
-/* For a server running `machine` (state `m`) with `npeers` other servers;
+/* For a server running `machine` (state `m`) with `npeers` other servers
+ * and configuration `cfg` (a snapshot carries the configuration as of its
+ * last included index, and installing one restores it: Figure 13);
  * reads the node's snapshot_every. On a machine without snapshot/restore
  * and snapshot_every > 0: sim_fail (a setup error) and NULL. */
-RaftSnap *raft_snap_new(SimNode *node, const RaftMachine *machine, void *m, guint npeers);
+RaftSnap *raft_snap_new(SimNode *node, const RaftMachine *machine, void *m, RaftConfig *cfg, guint npeers);
+/* The server made slots for `npeers` other servers (membership). */
+void raft_snap_resize(RaftSnap *snap, guint npeers);
 void raft_snap_free(RaftSnap *snap);
 /* After raft_log_load: the machine starts from the recovered snapshot (if
  * any) instead of empty. */

@@ -51,12 +51,13 @@ static void set_copy(GArray *to, const GArray *from)
   g_array_append_vals(to, from->data, from->len);
 }
 
-/* members and previous from initial and the steps. */
+/* members and previous from the starting configuration (initial, with
+ * base_previous and base_index) and the steps. */
 static void recompute(RaftConfig *c)
 {
   set_copy(c->members, c->initial);
-  set_copy(c->previous, c->initial);
-  c->index = 0;
+  set_copy(c->previous, c->base_previous);
+  c->index = c->base_index;
   for (guint i = 0; i < c->steps->len; i++) {
     const RaftConfigStep *st = &g_array_index(c->steps, RaftConfigStep, i);
     set_copy(c->previous, c->members);
@@ -71,17 +72,20 @@ void raft_config_init(RaftConfig *c, const int *ids, guint n)
   c->steps = g_array_new(FALSE, FALSE, sizeof(RaftConfigStep));
   c->members = g_array_new(FALSE, FALSE, sizeof(int));
   c->previous = g_array_new(FALSE, FALSE, sizeof(int));
+  c->base_previous = g_array_new(FALSE, FALSE, sizeof(int));
+  c->base_index = 0;
   for (guint i = 0; i < n; i++)
     if (find(c->initial, ids[i]) < 0) {
       g_array_append_val(c->initial, ids[i]);
       g_array_sort(c->initial, cmp_int);
     }
+  set_copy(c->base_previous, c->initial);
   recompute(c);
 }
 
 void raft_config_clear(RaftConfig *c)
 {
-  GArray **arrays[] = { &c->initial, &c->steps, &c->members, &c->previous };
+  GArray **arrays[] = { &c->initial, &c->base_previous, &c->steps, &c->members, &c->previous };
   for (guint i = 0; i < G_N_ELEMENTS(arrays); i++)
     if (*arrays[i]) {
       g_array_unref(*arrays[i]);
@@ -142,7 +146,10 @@ gboolean raft_config_truncated(RaftConfig *c, int64_t from)
 void raft_config_load(RaftConfig *c, const RaftState *s)
 {
   g_array_set_size(c->steps, 0);
-  for (int64_t i = 1; i <= raft_last_index(s); i++) {
+  if (s->snapshot && s->snapshot->len > 0
+      && (g_array_index(s->snapshot, int64_t, 0) & RAFT_SNAP_CONFIG_FLAG))
+    raft_config_compact(c, s->lastIncludedIndex, &g_array_index(s->snapshot, int64_t, 1), s->snapshot->len - 1);
+  for (int64_t i = s->lastIncludedIndex + 1; i <= raft_last_index(s); i++) {
     RaftConfigChange change;
     int id;
     if (raft_config_is_entry(raft_entry_at(s, i), &change, &id) && id >= 0) {
@@ -151,6 +158,97 @@ void raft_config_load(RaftConfig *c, const RaftState *s)
     }
   }
   recompute(c);
+}
+
+/* Appends the sorted set `ids` to `out` as its size, then its members. */
+static void words_put(GArray *out, const GArray *ids)
+{
+  int64_t n = ids->len;
+  g_array_append_val(out, n);
+  for (guint i = 0; i < ids->len; i++) {
+    int64_t id = g_array_index(ids, int, i);
+    g_array_append_val(out, id);
+  }
+}
+
+gboolean raft_config_save(const RaftConfig *c, int64_t index, GArray *out)
+{
+  g_autoptr(GArray) members = g_array_copy(c->initial);
+  g_autoptr(GArray) previous = g_array_copy(c->base_previous);
+  int64_t at = c->base_index;
+  for (guint i = 0; i < c->steps->len; i++) {
+    const RaftConfigStep *st = &g_array_index(c->steps, RaftConfigStep, i);
+    if (st->index > index)
+      break;
+    set_copy(previous, members);
+    set_apply(members, st->change, st->id);
+    at = st->index;
+  }
+  if (at == 0)
+    return FALSE;
+  g_array_append_val(out, at);
+  words_put(out, members);
+  words_put(out, previous);
+  return TRUE;
+}
+
+/* Reads a set raft_config_save wrote at w[*pos] (n words) into `ids`
+ * (sorted, ids within int); FALSE on a malformed one. */
+static gboolean words_get(const int64_t *w, guint n, guint *pos, GArray *ids)
+{
+  if (*pos >= n || w[*pos] < 0 || w[*pos] > (int64_t) (n - *pos - 1))
+    return FALSE;
+  guint len = (guint) w[(*pos)++];
+  g_array_set_size(ids, 0);
+  for (guint i = 0; i < len; i++) {
+    int64_t id = w[(*pos)++];
+    if (id < 0 || id > G_MAXINT || (ids->len > 0 && id <= g_array_index(ids, int, ids->len - 1)))
+      return FALSE;
+    int v = (int) id;
+    g_array_append_val(ids, v);
+  }
+  return TRUE;
+}
+
+/* Parses a section into members and previous; its length, 0 if malformed. */
+static guint section_parse(const int64_t *w, guint n, int64_t *index, GArray *members, GArray *previous)
+{
+  guint pos = 1;
+  if (n < 1 || w[0] <= 0 || !words_get(w, n, &pos, members) || !words_get(w, n, &pos, previous))
+    return 0;
+  *index = w[0];
+  return pos;
+}
+
+guint raft_config_section_len(const int64_t *w, guint n)
+{
+  g_autoptr(GArray) members = g_array_new(FALSE, FALSE, sizeof(int));
+  g_autoptr(GArray) previous = g_array_new(FALSE, FALSE, sizeof(int));
+  int64_t index;
+  return section_parse(w, n, &index, members, previous);
+}
+
+gboolean raft_config_compact(RaftConfig *c, int64_t index, const int64_t *w, guint n)
+{
+  g_autoptr(GArray) before = g_array_copy(c->members);
+  int64_t at;
+  g_autoptr(GArray) members = g_array_new(FALSE, FALSE, sizeof(int));
+  g_autoptr(GArray) previous = g_array_new(FALSE, FALSE, sizeof(int));
+  if (w && section_parse(w, n, &at, members, previous) > 0) {
+    set_copy(c->initial, members);
+    set_copy(c->base_previous, previous);
+    c->base_index = at;
+  }
+  /* Entries up to `index` are the snapshot's: theirs is the section's
+   * configuration (or, without one, none of them was a configuration
+   * entry in the log the snapshot was taken from). */
+  guint drop = 0;
+  while (drop < c->steps->len && g_array_index(c->steps, RaftConfigStep, drop).index <= index)
+    drop++;
+  g_array_remove_range(c->steps, 0, drop);
+  recompute(c);
+  return before->len != c->members->len
+         || memcmp(before->data, c->members->data, before->len * sizeof(int)) != 0;
 }
 
 gboolean raft_config_has(const RaftConfig *c, int id) { return find(c->members, id) >= 0; }
@@ -217,5 +315,9 @@ int64_t raft_config_removed_at(const RaftConfig *c, int id)
     if (st->id == id)
       return st->change == RAFT_CONFIG_REMOVE ? st->index : 0;
   }
+  /* No entry about it in the log: the snapshot's configuration may have
+   * removed it last. */
+  if (c->base_index > 0 && find(c->base_previous, id) >= 0 && find(c->initial, id) < 0)
+    return c->base_index;
   return 0;
 }

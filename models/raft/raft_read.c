@@ -77,6 +77,31 @@ int64_t raft_read_quorum_round(const int64_t *acked, guint n, int64_t current)
   return MIN(sorted[need - 1], current);
 }
 
+int64_t raft_read_config_round(const RaftConfig *c, int self, const int *peers, const int64_t *acked,
+                               guint npeers, int64_t current)
+{
+  /* Candidates, highest first: the current round and every acknowledged
+   * one below it; the first that a majority reached is the answer. */
+  int64_t *cand = g_newa(int64_t, npeers + 1);
+  int *ids = g_newa(int, npeers + 1);
+  guint nc = 0;
+  cand[nc++] = current;
+  for (guint i = 0; i < npeers; i++)
+    if (acked[i] > 0 && acked[i] < current)
+      cand[nc++] = acked[i];
+  qsort(cand, nc, sizeof *cand, cmp_desc);
+  for (guint k = 0; k < nc; k++) {
+    guint n = 0;
+    ids[n++] = self;
+    for (guint i = 0; i < npeers; i++)
+      if (acked[i] >= cand[k])
+        ids[n++] = peers[i];
+    if (raft_config_majority(c, ids, n))
+      return cand[k];
+  }
+  return 0;
+}
+
 gboolean raft_read_committed_in_term(const RaftState *st)
 {
   return st->commitIndex > 0 && raft_term_at(st, st->commitIndex) == st->currentTerm;
@@ -140,6 +165,15 @@ void raft_reads_free(RaftReads *r)
   g_free(r);
 }
 
+void raft_reads_resize(RaftReads *r, guint npeers)
+{
+  if (!r || npeers <= r->npeers)
+    return;
+  r->acked = g_renew(int64_t, r->acked, npeers + 1);
+  memset(r->acked + r->npeers + 1, 0, (npeers - r->npeers) * sizeof *r->acked);
+  r->npeers = npeers;
+}
+
 /* Starts round round + 1 at the leader's local time now. */
 static void begin_round(SimNode *node, RaftReads *r)
 {
@@ -199,11 +233,13 @@ static void settle(SimNode *node, RaftReads *r, const RaftReadView *v)
   }
 }
 
-/* The quorum round after the acknowledgements so far; a new one moves the
- * lease start to its round's start and forgets older starts. */
-static void advance_quorum(RaftReads *r)
+/* The quorum round after the acknowledgements so far, counted over the
+ * server's latest configuration; a new one moves the lease start to its
+ * round's start and forgets older starts. */
+static void advance_quorum(RaftReads *r, const RaftReadView *v)
 {
-  int64_t q = raft_read_quorum_round(r->acked, r->npeers + 1, r->round);
+  int64_t q = v->cfg ? raft_read_config_round(v->cfg, v->self, v->peers, r->acked, r->npeers, r->round)
+                     : raft_read_quorum_round(r->acked, r->npeers + 1, r->round);
   if (q <= r->quorum)
     return;
   r->quorum = q;
@@ -219,7 +255,7 @@ void raft_reads_on_reply(SimNode *node, RaftReads *r, guint peer, const SimMsg *
   if (round <= r->acked[peer] || round > r->round)
     return; /* an old, duplicated or untagged reply */
   r->acked[peer] = round;
-  advance_quorum(r);
+  advance_quorum(r, v);
   settle(node, r, v);
 }
 
@@ -253,7 +289,7 @@ gboolean raft_reads_on_commit(SimNode *node, RaftReads *r, const RaftReadView *v
     begin_round(node, r);
     sim_metric_add(sim_node_sim(node), "raft_read_rounds", 1);
   }
-  advance_quorum(r); /* a one-server cluster confirms its round alone */
+  advance_quorum(r, v); /* a one-server cluster confirms its round alone */
   settle(node, r, v);
   return round;
 }
@@ -290,7 +326,7 @@ gboolean raft_reads_request(SimNode *node, RaftReads *r, const SimMsg *request, 
     begin_round(node, r);
     sim_metric_add(sim_node_sim(node), "raft_read_rounds", 1);
   }
-  advance_quorum(r);
+  advance_quorum(r, v);
   settle(node, r, v);
   return round;
 }

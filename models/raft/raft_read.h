@@ -57,6 +57,13 @@ gboolean raft_lease_holds(SimTime now, SimTime start, SimTime duration);
  * acked[i] is the highest round peer i acknowledged (0: none), for the
  * n - 1 peers. 0 when no round has a majority. */
 int64_t raft_read_quorum_round(const int64_t *acked, guint n, int64_t current);
+/* The same over the latest configuration `c` (thesis §4.1: a server uses
+ * it at once): the highest round r <= current such that `self` (counted
+ * only if a member) and the peers[i] with acked[i] >= r are a majority of
+ * c; acknowledgements of servers outside c count for nothing. 0 when
+ * there is none. */
+int64_t raft_read_config_round(const RaftConfig *c, int self, const int *peers, const int64_t *acked,
+                               guint npeers, int64_t current);
 /* §6.4 step 1: TRUE once the leader's commitIndex holds an entry of its
  * currentTerm (its no-op at the latest); before that its commitIndex may lag
  * entries earlier leaders committed. */
@@ -79,6 +86,13 @@ typedef struct {
   const RaftState *st;
   RaftReadAnswer answer;
   void *ud;
+  /* The server's latest configuration, its peer slots (as numbered in
+   * raft_reads_on_reply) and id: majorities are counted over cfg. NULL
+   * cfg: every slot and the server are the cluster (CUnit's hand-made
+   * views). */
+  const RaftConfig *cfg;
+  const int *peers;
+  int self;
 } RaftReadView;
 
 /* Reads parameters `read` and `clock_drift` of `node`. NULL for read =
@@ -91,6 +105,9 @@ typedef struct {
 RaftReads *raft_reads_new(SimNode *node, SimTime election_min, guint npeers, gboolean check_quorum,
                           gboolean margin, gboolean machine_reads);
 void raft_reads_free(RaftReads *r);
+/* The server made slots for `npeers` other servers (membership): a new
+ * slot has acknowledged no round. */
+void raft_reads_resize(RaftReads *r, guint npeers);
 /* The server just became leader: rounds restart at 1 (the heartbeats that
  * announce it carry round 1), no lease. */
 void raft_reads_leader_start(SimNode *node, RaftReads *r);

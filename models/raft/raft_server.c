@@ -124,24 +124,15 @@ static int add_peer(SimNode *node, RaftServer *s, int id)
   s->probing[i] = TRUE;
   s->gaps[i] = g_array_new(FALSE, FALSE, sizeof(int64_t));
   s->heard[i] = sim_node_clock(node);
+  raft_reads_resize(s->reads, s->npeers);
+  raft_snap_resize(s->snap, s->npeers);
   return (int) i;
 }
 
-/* After the configuration changed: a slot for each member. Membership
- * changes do not yet work beside reads outside the log (their rounds count
- * a majority of the initial configuration) or snapshots (a compacted
- * configuration entry would be forgotten: Figure 13's snapshot must carry
- * the configuration, and ours does not yet), so a change on such a server
- * stops the run with a setup error instead of risking a wrong answer. */
+/* After the configuration changed: a slot for each member (reads count
+ * majorities over the configuration itself: quorum_of, read_view). */
 static void config_changed(SimNode *node, RaftServer *s)
 {
-  gboolean changed = s->cfg.index > 0 || sim_node_param_bool(node, "join");
-  if (changed && (s->reads || sim_node_param_int(node, "snapshot_every") > 0)) {
-    sim_fail(sim_node_sim(node),
-             "node '%s': membership changes (join, raft.admin) are not supported together with %s yet",
-             sim_node_name(node), s->reads ? "read = \"readindex\" or \"lease\"" : "snapshot_every > 0");
-    return;
-  }
   for (guint k = 0; k < raft_config_size(&s->cfg); k++)
     add_peer(node, s, g_array_index(s->cfg.members, int, k));
 }
@@ -205,15 +196,18 @@ static void answer_read(SimNode *node, const SimMsg *request, void *ud)
 
 static RaftReadView read_view(RaftServer *s)
 {
-  return (RaftReadView) { &s->st, answer_read, s };
+  return (RaftReadView) { &s->st, answer_read, s, &s->cfg, s->peers, s->self };
 }
 
-/* A round of reads: an empty AppendEntries (a heartbeat) to every peer,
- * tagged with the round raft_read.c just started. */
+static gboolean replicates(const RaftServer *s, guint i);
+
+/* A round of reads: an empty AppendEntries (a heartbeat) to every peer it
+ * replicates to, tagged with the round raft_read.c just started. */
 static void send_read_round(SimNode *node, RaftServer *s)
 {
   for (guint i = 0; i < s->npeers; i++)
-    send_append(node, s, s->peers[i], s->nextIndex[i] - 1, FALSE);
+    if (replicates(s, i))
+      send_append(node, s, s->peers[i], s->nextIndex[i] - 1, FALSE);
 }
 
 /* Figure 2, all servers: apply log[lastApplied+1 .. commitIndex]. */
@@ -708,7 +702,8 @@ static void on_install_snapshot(SimNode *node, RaftServer *s, const SimMsg *msg)
     raft_snap_reply(node, msg->src, s->st.currentTerm, sim_msg_get(msg, "lii", 0), 0, FALSE);
     return;
   }
-  raft_snap_receive(node, s->snap, &s->st, msg);
+  if (raft_snap_receive(node, s->snap, &s->st, msg))
+    config_changed(node, s); /* the snapshot's configuration (Figure 13) */
 }
 
 /* The follower holds the snapshot up to `lii`: replication goes on from
@@ -727,7 +722,10 @@ static void on_install_reply(SimNode *node, RaftServer *s, const SimMsg *msg)
     s->sent[p] = s->matchIndex[p];
   }
   s->probing[p] = FALSE;
+  raft_members_on_match(node, s->members, msg->src, s->matchIndex[p]); /* a server being caught up */
   leader_commit(node, s);
+  if (s->role != RAFT_LEADER || !replicates(s, (guint) p))
+    return;
   send_window(node, s, (guint) p, FALSE);
 }
 
@@ -843,7 +841,7 @@ void raft_server_start(SimNode *node, const RaftMachine *machine)
   for (guint i = 0; i < s->npeers; i++)
     s->gaps[i] = g_array_new(FALSE, FALSE, sizeof(int64_t));
   s->heard = g_new0(SimTime, s->npeers + 1);
-  s->snap = raft_snap_new(node, machine, s->m, s->npeers);
+  s->snap = raft_snap_new(node, machine, s->m, &s->cfg, s->npeers);
   s->heartbeat = sim_node_param_duration(node, "heartbeat");
   s->prevote = sim_node_param_bool(node, "prevote");
   s->check_quorum = sim_node_param_bool(node, "check_quorum");

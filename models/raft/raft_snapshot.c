@@ -7,8 +7,11 @@
  * InstallSnapshot chunks.
  *
  * A snapshot is a sequence of int64 words: the chain (raft_chain) up to
- * the last included entry, then the machine's own words (RaftMachine
- * snapshot/restore). A message has 8 fields, so an InstallSnapshot {term,
+ * the last included entry; if a configuration entry is among the entries
+ * it covers, the configuration as of its last included index (Figure 13;
+ * raft_config_save's section, flagged by RAFT_SNAP_CONFIG_FLAG in the
+ * chain word, which has 62 bits); then the machine's own words
+ * (RaftMachine snapshot/restore). A message has 8 fields, so an InstallSnapshot {term,
  * lii, lit, off, done, w0, w1, w2} carries RAFT_SNAP_CHUNK_WORDS words at
  * word offset `off`, `done` on the last chunk, as in Figure 13. Figure 13
  * runs over TCP; here links lose, duplicate and reorder, so the follower
@@ -41,7 +44,7 @@ gboolean raft_snapshot_compact(RaftState *s, int64_t index, int64_t term, GArray
   }
   s->lastIncludedIndex = index;
   s->lastIncludedTerm = term;
-  s->lastIncludedChain = g_array_index(words, int64_t, 0);
+  s->lastIncludedChain = g_array_index(words, int64_t, 0) & RAFT_CHAIN_MASK;
   if (s->snapshot)
     g_array_unref(s->snapshot);
   s->snapshot = g_array_ref(words);
@@ -90,6 +93,7 @@ typedef struct {
 struct RaftSnap {
   const RaftMachine *machine;
   void *m;
+  RaftConfig *cfg;    /* the server's: a snapshot carries its configuration */
   int64_t every;
   guint npeers;
   SnapOut *out;       /* per peer */
@@ -101,11 +105,12 @@ struct RaftSnap {
   int64_t in_next;    /* words held from 0 without a gap */
 };
 
-RaftSnap *raft_snap_new(SimNode *node, const RaftMachine *machine, void *m, guint npeers)
+RaftSnap *raft_snap_new(SimNode *node, const RaftMachine *machine, void *m, RaftConfig *cfg, guint npeers)
 {
   RaftSnap *snap = g_new0(RaftSnap, 1);
   snap->machine = machine;
   snap->m = m;
+  snap->cfg = cfg;
   snap->npeers = npeers;
   snap->out = g_new0(SnapOut, npeers + 1);
   snap->in = g_array_new(FALSE, FALSE, sizeof(int64_t));
@@ -140,11 +145,36 @@ void raft_snap_free(RaftSnap *snap)
   g_free(snap);
 }
 
-/* The machine's state becomes the snapshot's (words after the chain). */
+void raft_snap_resize(RaftSnap *snap, guint npeers)
+{
+  if (!snap || npeers <= snap->npeers)
+    return;
+  snap->out = g_renew(SnapOut, snap->out, npeers + 1);
+  memset(snap->out + snap->npeers + 1, 0, (npeers - snap->npeers) * sizeof *snap->out);
+  snap->npeers = npeers;
+}
+
+/* The configuration section of snapshot `words` (after the chain), or NULL
+ * when it carries none; its length in *n (0 without one). */
+static const int64_t *config_section(const GArray *words, guint *n)
+{
+  *n = 0;
+  if (words->len < 2 || !(g_array_index(words, int64_t, 0) & RAFT_SNAP_CONFIG_FLAG))
+    return NULL;
+  const int64_t *w = &g_array_index(words, int64_t, 1);
+  *n = raft_config_section_len(w, words->len - 1);
+  return *n > 0 ? w : NULL;
+}
+
+/* The machine's state becomes the snapshot's (the words after the chain
+ * and the configuration section). */
 static void restore_machine(SimNode *node, RaftSnap *snap, const GArray *words)
 {
-  if (!snap->machine->restore
-      || !snap->machine->restore(snap->m, &g_array_index(words, int64_t, 1), words->len - 1))
+  guint ncfg;
+  config_section(words, &ncfg);
+  guint start = 1 + ncfg;
+  if (!snap->machine->restore || words->len < start
+      || !snap->machine->restore(snap->m, &g_array_index(words, int64_t, start), words->len - start))
     sim_fail(sim_node_sim(node), "node '%s': its state machine could not restore a snapshot", sim_node_name(node));
 }
 
@@ -178,7 +208,7 @@ static void save_snapshot(SimNode *node, int64_t index, int64_t term, const GArr
   SimMsg r = sim_record("raft_snapshot");
   sim_msg_set(&r, "index", index);
   sim_msg_set(&r, "term", term);
-  sim_msg_set(&r, "chain", g_array_index(words, int64_t, 0));
+  sim_msg_set(&r, "chain", g_array_index(words, int64_t, 0) & RAFT_CHAIN_MASK);
   sim_msg_set(&r, "len", words->len);
   sim_log_append(node, &r, TRUE);
 }
@@ -191,6 +221,8 @@ void raft_snap_maybe_take(SimNode *node, RaftSnap *snap, RaftState *s)
   g_autoptr(GArray) words = g_array_new(FALSE, FALSE, sizeof(int64_t));
   int64_t chain = raft_chain_at(s, index);
   g_array_append_val(words, chain);
+  if (raft_config_save(snap->cfg, index, words))
+    g_array_index(words, int64_t, 0) |= RAFT_SNAP_CONFIG_FLAG;
   snap->machine->snapshot(snap->m, words);
   save_snapshot(node, index, term, words);
   raft_snapshot_compact(s, index, term, words);
@@ -275,8 +307,16 @@ static void install(SimNode *node, RaftSnap *snap, RaftState *s, int64_t lii, in
   receive_reset(snap, 0, 0);
   save_snapshot(node, lii, lit, words);
   int64_t commit = s->commitIndex;
+  gboolean kept = raft_term_at(s, lii) == lit;
   raft_snapshot_compact(s, lii, lit, words);
   restore_machine(node, snap, words);
+  /* Figure 13: the snapshot's configuration replaces the entries it covers;
+   * entries after it are gone too unless the log went on past it. */
+  if (!kept)
+    raft_config_truncated(snap->cfg, lii + 1);
+  guint ncfg;
+  const int64_t *section = config_section(words, &ncfg);
+  raft_config_compact(snap->cfg, lii, section, ncfg);
   raft_emit_snapshot(node, s);
   if (s->commitIndex > commit) {
     SimMsg ev = sim_record("raft_commit");
