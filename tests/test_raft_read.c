@@ -14,6 +14,7 @@
 #include "models/registry.h"
 #include "sim/kernel/internal.h"
 #include "sim/lua/scenario.h"
+#include "tests/scenario_util.h"
 #include <CUnit/CUnit.h>
 
 static void test_mode_parse(void)
@@ -279,37 +280,16 @@ static void test_reads_after_membership_change(void)
   raft_state_clear(&st);
 }
 
-/* Runs `file` at `seed` with the `n` key=value pairs in `set`. */
-static Scenario *run(const char *file, uint64_t seed, const char *const *set, guint n)
-{
-  g_autoptr(GHashTable) over = g_hash_table_new(g_str_hash, g_str_equal);
-  for (guint i = 0; i + 1 < 2 * n; i += 2)
-    g_hash_table_insert(over, (gpointer) set[i], (gpointer) set[i + 1]);
-  ScenarioOptions opt = SCENARIO_OPTIONS_DEFAULT;
-  GError *error = NULL;
-  Scenario *sc = scenario_run(file, seed, over, &opt, &error);
-  if (!sc)
-    fprintf(stderr, "\n%s: %s\n", file, error ? error->message : "?");
-  g_clear_error(&error);
-  return sc;
-}
-
-static double metric(Scenario *sc, const char *name)
-{
-  double v = -1;
-  sim_metric_get(sc->sim, name, &v);
-  return v;
-}
 
 /* One row of raft_faults.lua: progress, agreement, linearizable, and the
  * reads really went around the log. */
 static void faults_row(const char *read, const char *fault, const char *servers, const char *clock, uint64_t seed)
 {
   const char *set[] = { "read", read, "fault", fault, "servers", servers, "clock", clock };
-  g_autoptr(Scenario) sc = run("scenarios/raft_faults.lua", seed, set, 4);
+  g_autoptr(Scenario) sc = test_scenario_run("scenarios/raft_faults.lua", seed, set, 4);
   CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
-  double lin = metric(sc, "raft_lincheck"), applied = metric(sc, "raft_applied_indices");
-  double outside = metric(sc, "raft_reads_lease") + metric(sc, "raft_reads_readindex");
+  double lin = test_scenario_metric(sc, "raft_lincheck"), applied = test_scenario_metric(sc, "raft_applied_indices");
+  double outside = test_scenario_metric(sc, "raft_reads_lease") + test_scenario_metric(sc, "raft_reads_readindex");
   gboolean ok = sim_stats(sc->sim)->ok > 0 && lin == 1 && applied >= 50 && outside >= 10
                 && !sim_violations(sc->sim, "raft_apply_agree") && !sim_violations(sc->sim, "linearizable");
   if (!ok)
@@ -348,16 +328,16 @@ static void test_reads_under_clock_faults(void)
 static void test_lease_saves_rounds(void)
 {
   const char *lease[] = { "read", "lease", "fault", "none" };
-  g_autoptr(Scenario) a = run("scenarios/raft_faults.lua", 1, lease, 2);
+  g_autoptr(Scenario) a = test_scenario_run("scenarios/raft_faults.lua", 1, lease, 2);
   const char *index[] = { "read", "readindex", "fault", "none" };
-  g_autoptr(Scenario) b = run("scenarios/raft_faults.lua", 1, index, 2);
+  g_autoptr(Scenario) b = test_scenario_run("scenarios/raft_faults.lua", 1, index, 2);
   CU_ASSERT_PTR_NOT_NULL_FATAL(a);
   CU_ASSERT_PTR_NOT_NULL_FATAL(b);
-  CU_ASSERT_TRUE(metric(a, "raft_reads_lease") >= 100);
-  CU_ASSERT_TRUE(metric(a, "raft_read_rounds") * 10 <= metric(a, "raft_reads_lease"));
-  CU_ASSERT_EQUAL(metric(b, "raft_reads_lease"), 0);
-  CU_ASSERT_TRUE(metric(b, "raft_reads_readindex") >= 100);
-  CU_ASSERT_TRUE(metric(b, "raft_read_rounds") >= metric(b, "raft_reads_readindex") * 0.9);
+  CU_ASSERT_TRUE(test_scenario_metric(a, "raft_reads_lease") >= 100);
+  CU_ASSERT_TRUE(test_scenario_metric(a, "raft_read_rounds") * 10 <= test_scenario_metric(a, "raft_reads_lease"));
+  CU_ASSERT_EQUAL(test_scenario_metric(b, "raft_reads_lease"), 0);
+  CU_ASSERT_TRUE(test_scenario_metric(b, "raft_reads_readindex") >= 100);
+  CU_ASSERT_TRUE(test_scenario_metric(b, "raft_read_rounds") >= test_scenario_metric(b, "raft_reads_readindex") * 0.9);
 }
 
 /* The lease schedule within the drift bound: the margin keeps every read
@@ -369,24 +349,24 @@ static void test_lease_margin(void)
   for (uint64_t seed = 1; seed <= 3; seed++)
     for (guint c = 0; c < G_N_ELEMENTS(clocks); c++) {
       const char *good[] = { "variant", "raft", "clock", clocks[c] };
-      g_autoptr(Scenario) a = run("scenarios/raft_lease_read.lua", seed, good, 2);
+      g_autoptr(Scenario) a = test_scenario_run("scenarios/raft_lease_read.lua", seed, good, 2);
       const char *bad[] = { "variant", "raft.lease_no_drift_margin", "clock", clocks[c] };
-      g_autoptr(Scenario) b = run("scenarios/raft_lease_read.lua", seed, bad, 2);
+      g_autoptr(Scenario) b = test_scenario_run("scenarios/raft_lease_read.lua", seed, bad, 2);
       CU_ASSERT_PTR_NOT_NULL_FATAL(a);
       CU_ASSERT_PTR_NOT_NULL_FATAL(b);
-      CU_ASSERT_EQUAL(metric(a, "new_leader"), 1);
-      CU_ASSERT_EQUAL(metric(a, "stale_reads"), 0);
+      CU_ASSERT_EQUAL(test_scenario_metric(a, "new_leader"), 1);
+      CU_ASSERT_EQUAL(test_scenario_metric(a, "stale_reads"), 0);
       CU_ASSERT_EQUAL(sim_violations(a->sim, "linearizable"), 0);
-      CU_ASSERT_TRUE(metric(a, "reads_after_partition") >= 1); /* the lease did serve */
-      CU_ASSERT_EQUAL(metric(b, "new_leader"), 1);
-      CU_ASSERT_TRUE(metric(b, "stale_reads") >= 1);
+      CU_ASSERT_TRUE(test_scenario_metric(a, "reads_after_partition") >= 1); /* the lease did serve */
+      CU_ASSERT_EQUAL(test_scenario_metric(b, "new_leader"), 1);
+      CU_ASSERT_TRUE(test_scenario_metric(b, "stale_reads") >= 1);
       CU_ASSERT_EQUAL(sim_violations(b->sim, "linearizable"), 1);
     }
   const char *single[] = { "read", "lease", "servers", "1", "fault", "none" };
-  g_autoptr(Scenario) one = run("scenarios/raft_faults.lua", 1, single, 3);
+  g_autoptr(Scenario) one = test_scenario_run("scenarios/raft_faults.lua", 1, single, 3);
   CU_ASSERT_PTR_NOT_NULL_FATAL(one);
-  CU_ASSERT_TRUE(metric(one, "raft_reads_lease") >= 100);
-  CU_ASSERT_EQUAL(metric(one, "raft_lincheck"), 1);
+  CU_ASSERT_TRUE(test_scenario_metric(one, "raft_reads_lease") >= 100);
+  CU_ASSERT_EQUAL(test_scenario_metric(one, "raft_lincheck"), 1);
 }
 
 /* Beyond the bound (a clock 2.3 times as fast as the leader's, or the
@@ -398,15 +378,15 @@ static void test_beyond_the_bound(void)
   for (uint64_t seed = 1; seed <= 3; seed++)
     for (guint c = 0; c < G_N_ELEMENTS(clocks); c++) {
       const char *lease[] = { "read", "lease", "clock", clocks[c] };
-      g_autoptr(Scenario) a = run("scenarios/raft_lease_read_beyond.lua", seed, lease, 2);
+      g_autoptr(Scenario) a = test_scenario_run("scenarios/raft_lease_read_beyond.lua", seed, lease, 2);
       const char *index[] = { "read", "readindex", "clock", clocks[c] };
-      g_autoptr(Scenario) b = run("scenarios/raft_lease_read_beyond.lua", seed, index, 2);
+      g_autoptr(Scenario) b = test_scenario_run("scenarios/raft_lease_read_beyond.lua", seed, index, 2);
       CU_ASSERT_PTR_NOT_NULL_FATAL(a);
       CU_ASSERT_PTR_NOT_NULL_FATAL(b);
-      CU_ASSERT_TRUE(metric(a, "stale_reads") >= 1);
+      CU_ASSERT_TRUE(test_scenario_metric(a, "stale_reads") >= 1);
       CU_ASSERT_EQUAL(sim_violations(a->sim, "linearizable"), 1);
-      CU_ASSERT_EQUAL(metric(b, "new_leader"), 1);
-      CU_ASSERT_EQUAL(metric(b, "stale_reads"), 0);
+      CU_ASSERT_EQUAL(test_scenario_metric(b, "new_leader"), 1);
+      CU_ASSERT_EQUAL(test_scenario_metric(b, "stale_reads"), 0);
       CU_ASSERT_EQUAL(sim_violations(b->sim, "linearizable"), 0);
     }
 }
@@ -417,12 +397,12 @@ static void test_beyond_the_bound(void)
 static void test_new_leader_waits(void)
 {
   for (uint64_t seed = 1; seed <= 3; seed++) {
-    g_autoptr(Scenario) sc = run("scenarios/raft_readindex_new_leader.lua", seed, NULL, 0);
+    g_autoptr(Scenario) sc = test_scenario_run("scenarios/raft_readindex_new_leader.lua", seed, NULL, 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
-    CU_ASSERT_EQUAL(metric(sc, "write_completed"), 1);
-    CU_ASSERT_EQUAL(metric(sc, "new_leader"), 1);
-    CU_ASSERT_TRUE(metric(sc, "reads_from_new_leader") >= 10);
-    CU_ASSERT_EQUAL(metric(sc, "stale_reads"), 0);
+    CU_ASSERT_EQUAL(test_scenario_metric(sc, "write_completed"), 1);
+    CU_ASSERT_EQUAL(test_scenario_metric(sc, "new_leader"), 1);
+    CU_ASSERT_TRUE(test_scenario_metric(sc, "reads_from_new_leader") >= 10);
+    CU_ASSERT_EQUAL(test_scenario_metric(sc, "stale_reads"), 0);
     CU_ASSERT_EQUAL(sim_violations(sc->sim, "linearizable"), 0);
   }
 }

@@ -6,6 +6,7 @@
  * under a pause. */
 #include "models/zk/zk_queue.h"
 #include "sim/lua/scenario.h"
+#include "tests/scenario_util.h"
 #include <CUnit/CUnit.h>
 
 static ZkResult children(int64_t n, int64_t first, int64_t pred)
@@ -51,24 +52,10 @@ static void test_decide(void)
 /* Runs `path` at `seed` with `key`=`value` (both may be NULL). */
 static Scenario *run(const char *path, uint64_t seed, const char *key, const char *value)
 {
-  g_autoptr(GHashTable) over = g_hash_table_new(g_str_hash, g_str_equal);
-  if (key)
-    g_hash_table_insert(over, (gpointer) key, (gpointer) value);
-  ScenarioOptions opt = SCENARIO_OPTIONS_DEFAULT;
-  GError *error = NULL;
-  Scenario *sc = scenario_run(path, seed, over, &opt, &error);
-  if (!sc)
-    fprintf(stderr, "\n%s: %s\n", path, error ? error->message : "?");
-  g_clear_error(&error);
-  return sc;
+  const char *set[] = { key, value };
+  return test_scenario_run(path, seed, set, key ? 1 : 0);
 }
 
-static double metric(Scenario *sc, const char *name)
-{
-  double v = -1;
-  sim_metric_get(sc->sim, name, &v);
-  return v;
-}
 
 static void test_network_faults(void)
 {
@@ -79,7 +66,7 @@ static void test_network_faults(void)
       CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
       guint64 me = sim_violations(sc->sim, "mutual_exclusion"), rs = sim_violations(sc->sim, "resource_safety"),
               sl = sim_violations(sc->sim, "single_leader");
-      double acq = metric(sc, "acquisitions"), terms = metric(sc, "leader_terms");
+      double acq = test_scenario_metric(sc, "acquisitions"), terms = test_scenario_metric(sc, "leader_terms");
       if (me || rs || sl || acq < 5 || terms < 5)
         fprintf(stderr, "\nzk_recipe_faults fault=%s seed %" G_GUINT64_FORMAT ": mutual_exclusion %" G_GUINT64_FORMAT
                 " resource_safety %" G_GUINT64_FORMAT " single_leader %" G_GUINT64_FORMAT
@@ -102,10 +89,10 @@ static void test_gc_pause(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(plain);
     CU_ASSERT_PTR_NOT_NULL_FATAL(fenced);
     CU_ASSERT_TRUE(sim_violations(plain->sim, "mutual_exclusion") >= 1);
-    CU_ASSERT_TRUE(metric(plain, "unsafe_writes") >= 1);
+    CU_ASSERT_TRUE(test_scenario_metric(plain, "unsafe_writes") >= 1);
     CU_ASSERT_TRUE(sim_violations(fenced->sim, "mutual_exclusion") >= 1);
-    CU_ASSERT_EQUAL(metric(fenced, "unsafe_writes"), 0);
-    CU_ASSERT_EQUAL(metric(fenced, "stale_token_rejections"), 1);
+    CU_ASSERT_EQUAL(test_scenario_metric(fenced, "unsafe_writes"), 0);
+    CU_ASSERT_EQUAL(test_scenario_metric(fenced, "stale_token_rejections"), 1);
   }
 }
 
@@ -113,9 +100,9 @@ static void test_herd(void)
 {
   g_autoptr(Scenario) sc = run("scenarios/zk_herd.lua", 1, NULL, NULL);
   CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
-  CU_ASSERT_TRUE(metric(sc, "herd_growth") >= 2);
-  CU_ASSERT_TRUE(metric(sc, "zk_growth") > 0 && metric(sc, "zk_growth") <= 1.3);
-  CU_ASSERT_TRUE(metric(sc, "msgs_per_acquisition_herd_large") > metric(sc, "msgs_per_acquisition_zk_large"));
+  CU_ASSERT_TRUE(test_scenario_metric(sc, "herd_growth") >= 2);
+  CU_ASSERT_TRUE(test_scenario_metric(sc, "zk_growth") > 0 && test_scenario_metric(sc, "zk_growth") <= 1.3);
+  CU_ASSERT_TRUE(test_scenario_metric(sc, "msgs_per_acquisition_herd_large") > test_scenario_metric(sc, "msgs_per_acquisition_zk_large"));
 }
 
 static void test_election(void)
@@ -126,7 +113,7 @@ static void test_election(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(crash);
     CU_ASSERT_PTR_NOT_NULL_FATAL(pause);
     CU_ASSERT_EQUAL(sim_violations(crash->sim, "single_leader"), 0);
-    CU_ASSERT_EQUAL(metric(crash, "leader_terms"), 2);
+    CU_ASSERT_EQUAL(test_scenario_metric(crash, "leader_terms"), 2);
     CU_ASSERT_TRUE(sim_violations(pause->sim, "single_leader") >= 1);
   }
 }

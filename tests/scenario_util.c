@@ -1,0 +1,23 @@
+#include "tests/scenario_util.h"
+#include <stdio.h>
+
+Scenario *test_scenario_run(const char *file, uint64_t seed, const char *const *set, guint n)
+{
+  g_autoptr(GHashTable) over = g_hash_table_new(g_str_hash, g_str_equal);
+  for (guint i = 0; i < n; i++)
+    g_hash_table_insert(over, (gpointer) set[2 * i], (gpointer) set[2 * i + 1]);
+  ScenarioOptions opt = SCENARIO_OPTIONS_DEFAULT;
+  GError *error = NULL;
+  Scenario *sc = scenario_run(file, seed, over, &opt, &error);
+  if (!sc)
+    fprintf(stderr, "\n%s: %s\n", file, error ? error->message : "?");
+  g_clear_error(&error);
+  return sc;
+}
+
+double test_scenario_metric(Scenario *sc, const char *name)
+{
+  double v = -1;
+  sim_metric_get(sc->sim, name, &v);
+  return v;
+}
