@@ -51,8 +51,8 @@ at("100ms", function()
 end)
 at("200ms", heal)
 LUA
-for pinned in 1:590769671f98a1164990b0ea5b92b992 3:18232bd5ff81c1de6fc0300fbd56c2cd \
-              8:d0d5b2cfb3d5f621b4b523fe9f863b00; do
+for pinned in 1:3abee61a7ea1a7d5f26b816ded70d656 3:803ab8f818827c66ffd0d8cf39d32a18 \
+              8:db3ea411d73d527365ad53c5c677963e; do
   k=${pinned%%:*}
   expect_exit 0 fs run stacked.lua --set k="$k" --json
   [ "$(echo "$OUT" | jq -r .trace_digest)" = "${pinned#*:}" ] || fail "stacked partitions, k=$k: digest changed"
