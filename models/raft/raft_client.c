@@ -51,10 +51,10 @@ static void send_request(SimNode *node, RaftClient *c, ClientOp *o)
   int64_t cw, k, v;
   raft_cmd_pack(&o->cmd, &cw, &k, &v);
   SimMsg *m = sim_msg_new(node, "Request");
-  sim_msg_set(m, "op", (int64_t) o->cmd.op);
-  sim_msg_set(m, "c", cw);
-  sim_msg_set(m, "k", k);
-  sim_msg_set(m, "v", v);
+  sim_msg_add(m, "op", (int64_t) o->cmd.op);
+  sim_msg_add(m, "c", cw);
+  sim_msg_add(m, "k", k);
+  sim_msg_add(m, "v", v);
   sim_send(node, c->servers[o->target], m);
   sim_timer_cancel(node, o->timer);
   o->timer = sim_timer_after(node, c->retry_after, o->cmd.op);

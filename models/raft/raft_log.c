@@ -53,8 +53,8 @@ void raft_emit_append(SimNode *node, const RaftState *s, int64_t index)
 {
   const RaftEntry *e = raft_entry_at(s, index);
   SimMsg ev = sim_record("raft_append");
-  sim_msg_set(&ev, "index", index);
-  sim_msg_set(&ev, "term", e->term);
-  sim_msg_set(&ev, "chain", e->chain);
+  sim_msg_add(&ev, "index", index);
+  sim_msg_add(&ev, "term", e->term);
+  sim_msg_add(&ev, "chain", e->chain);
   sim_emit(node, &ev);
 }

@@ -229,10 +229,10 @@ void raft_recover(RaftState *s, const SimMsg *const *records, guint n)
 SimMsg raft_entry_record(int64_t index, const RaftEntry *e)
 {
   SimMsg r = sim_record("raft_entry");
-  sim_msg_set(&r, "index", index);
-  sim_msg_set(&r, "term", e->term);
-  sim_msg_set(&r, "c", e->cmd[0]);
-  sim_msg_set(&r, "k", e->cmd[1]);
-  sim_msg_set(&r, "v", e->cmd[2]);
+  sim_msg_add(&r, "index", index);
+  sim_msg_add(&r, "term", e->term);
+  sim_msg_add(&r, "c", e->cmd[0]);
+  sim_msg_add(&r, "k", e->cmd[1]);
+  sim_msg_add(&r, "v", e->cmd[2]);
   return r;
 }

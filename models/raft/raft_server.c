@@ -219,9 +219,9 @@ static void apply_committed(SimNode *node, RaftServer *s)
       break; /* only a broken variant truncates below commitIndex */
     s->st.lastApplied++;
     SimMsg ev = sim_record("raft_apply");
-    sim_msg_set(&ev, "index", s->st.lastApplied);
-    sim_msg_set(&ev, "term", e->term);
-    sim_msg_set(&ev, "chain", e->chain);
+    sim_msg_add(&ev, "index", s->st.lastApplied);
+    sim_msg_add(&ev, "term", e->term);
+    sim_msg_add(&ev, "chain", e->chain);
     sim_emit(node, &ev);
     RaftConfigChange change;
     int id;
@@ -238,7 +238,7 @@ static void set_commit(SimNode *node, RaftServer *s, int64_t index)
     return;
   s->st.commitIndex = index;
   SimMsg ev = sim_record("raft_commit");
-  sim_msg_set(&ev, "index", index);
+  sim_msg_add(&ev, "index", index);
   sim_emit(node, &ev);
   apply_committed(node, s);
   if (s->reads && s->role == RAFT_LEADER) {
@@ -289,16 +289,16 @@ static void send_append(SimNode *node, RaftServer *s, int peer, int64_t prev, gb
   if (prev < s->st.lastIncludedIndex)
     return; /* compacted: the follower gets the snapshot instead */
   SimMsg *m = sim_msg_new(node, "AppendEntries");
-  sim_msg_set(m, "term", s->st.currentTerm);
-  sim_msg_set(m, "prev", prev);
-  sim_msg_set(m, "pt", raft_term_at(&s->st, prev));
-  sim_msg_set(m, "commit", s->st.commitIndex);
+  sim_msg_add(m, "term", s->st.currentTerm);
+  sim_msg_add(m, "prev", prev);
+  sim_msg_add(m, "pt", raft_term_at(&s->st, prev));
+  sim_msg_add(m, "commit", s->st.commitIndex);
   if (with_entry) {
     const RaftEntry *e = raft_entry_at(&s->st, prev + 1);
-    sim_msg_set(m, "t0", e->term);
-    sim_msg_set(m, "c0", e->cmd[0]);
-    sim_msg_set(m, "k0", e->cmd[1]);
-    sim_msg_set(m, "v0", e->cmd[2]);
+    sim_msg_add(m, "t0", e->term);
+    sim_msg_add(m, "c0", e->cmd[0]);
+    sim_msg_add(m, "k0", e->cmd[1]);
+    sim_msg_add(m, "v0", e->cmd[2]);
   } else if (s->reads) {
     raft_reads_tag(s->reads, m);
   }
@@ -534,11 +534,11 @@ static void reply_append(SimNode *node, RaftServer *s, const SimMsg *request, gb
                          int64_t match, int64_t hint)
 {
   SimMsg *m = sim_msg_new(node, "AppendEntriesReply");
-  sim_msg_set(m, "term", s->st.currentTerm);
-  sim_msg_set(m, "success", ok);
-  sim_msg_set(m, "prev", prev);
-  sim_msg_set(m, "match", match);
-  sim_msg_set(m, "hint", hint);
+  sim_msg_add(m, "term", s->st.currentTerm);
+  sim_msg_add(m, "success", ok);
+  sim_msg_add(m, "prev", prev);
+  sim_msg_add(m, "match", match);
+  sim_msg_add(m, "hint", hint);
   if (s->reads && sim_msg_get(request, "term", 0) == s->st.currentTerm)
     raft_reads_echo(request, m);
   sim_send(node, request->src, m);

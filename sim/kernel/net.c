@@ -361,6 +361,11 @@ void sim_msg_set(SimMsg *msg, const char *name, int64_t value)
       return;
     }
   }
+  sim_msg_add(msg, name, value);
+}
+
+void sim_msg_add(SimMsg *msg, const char *name, int64_t value)
+{
   if (msg->nfields == SIM_MSG_MAX_FIELDS)
     g_error("message %s: more than %d fields", msg->type, SIM_MSG_MAX_FIELDS);
   msg->fields[msg->nfields++] = (SimField) { name, value };
