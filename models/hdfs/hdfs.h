@@ -117,8 +117,9 @@ guint hdfs_schedule_replication(const HdfsNeed *needs, guint nneeds, HdfsDn *dns
  *   hdfs_replica     {block, gen}    a replica is stored (or its generation
  *                                    stamp moved on)
  *   hdfs_replica_del {block}         a replica was deleted
- * and the NameNode hdfs_block_complete {block, rf} when a file's block is
- * complete. The tracker mirrors every node's replicas from these events
+ * and the NameNode hdfs_block_complete {block, rf, gen} when a file's block
+ * is complete. A copy with an older generation stamp than the complete
+ * block's (left behind by pipeline recovery) does not count. The tracker mirrors every node's replicas from these events
  * and the crashes and restarts. A complete block is lost when no copy
  * exists any more (the last disk holding one was wiped or it was deleted),
  * missing when no copy is on a node that is up, under-replicated when

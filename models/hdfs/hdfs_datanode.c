@@ -7,11 +7,12 @@
  * back: copy a block to another DataNode (re-replication) or delete one.
  *
  * Messages:
- *   → NameNode   Heartbeat {rack}; BlockReport {n, b0, g0, b1, g1, b2, g2}
- *                (n pairs of block id and generation stamp, sorted);
- *                BlockReceived {block, gen}
+ *   → NameNode   Heartbeat {rack}; BlockReport {n, left, b0, g0, b1, g1, b2,
+ *                g2} (n pairs of block id and generation stamp, sorted; left:
+ *                messages of this report still to come); BlockReceived
+ *                {block, gen}, resent with each heartbeat until acknowledged
  *   ← NameNode   Transfer {block, gen, target}; Invalidate {block, gen};
- *                SendReport {}
+ *                SendReport {}; ReceivedAck {block, gen}
  *   pipeline     WriteBlock {block, gen, size, content, d0..d3} from the
  *                client or the DataNode upstream (d0.. the DataNodes
  *                still downstream, -1 for none); WriteAck {block, gen,
@@ -52,6 +53,7 @@ typedef struct {
   int64_t rack;
   GHashTable *replicas; /* block id → Replica */
   GHashTable *pipes;    /* block id → Pipe */
+  GHashTable *unacked;  /* block id → gen: incremental reports not yet acknowledged */
 } Dn;
 
 static void dn_free(gpointer p)
@@ -59,6 +61,7 @@ static void dn_free(gpointer p)
   Dn *d = p;
   g_hash_table_unref(d->replicas);
   g_hash_table_unref(d->pipes);
+  g_hash_table_unref(d->unacked);
   g_free(d);
 }
 
@@ -127,14 +130,15 @@ static int cmp_i64(const void *a, const void *b)
   return x < y ? -1 : x > y;
 }
 
-static int64_t *sorted_blocks(Dn *d, guint *n)
+/* The keys of `table` (block ids), sorted. */
+static int64_t *sorted_keys(GHashTable *table, guint *n)
 {
-  *n = g_hash_table_size(d->replicas);
+  *n = g_hash_table_size(table);
   int64_t *ids = g_new(int64_t, *n ? *n : 1);
   GHashTableIter it;
   gpointer k;
   guint i = 0;
-  g_hash_table_iter_init(&it, d->replicas);
+  g_hash_table_iter_init(&it, table);
   while (g_hash_table_iter_next(&it, &k, NULL))
     ids[i++] = *(gint64 *) k;
   qsort(ids, *n, sizeof *ids, cmp_i64);
@@ -150,16 +154,19 @@ static void heartbeat(SimNode *node, Dn *d)
   sim_send(node, d->nn, m);
 }
 
-/* The full block report, three replicas to a message. */
+/* The full block report, three replicas to a message (one empty message
+ * when it has none), each saying how many messages of it are left. */
 static void block_report(SimNode *node, Dn *d)
 {
   guint n = 0;
-  g_autofree int64_t *ids = sorted_blocks(d, &n);
+  g_autofree int64_t *ids = sorted_keys(d->replicas, &n);
   static const char *const bf[] = { "b0", "b1", "b2" }, *const gf[] = { "g0", "g1", "g2" };
-  for (guint i = 0; i < n; i += 3) {
+  guint chunks = n ? (n + 2) / 3 : 1;
+  for (guint c = 0, i = 0; c < chunks; c++, i += 3) {
     SimMsg *m = sim_msg_new(node, "BlockReport");
     guint k = MIN(3u, n - i);
     sim_msg_set(m, "n", k);
+    sim_msg_set(m, "left", chunks - c - 1);
     for (guint j = 0; j < k; j++) {
       const Replica *r = g_hash_table_lookup(d->replicas, &ids[i + j]);
       sim_msg_set(m, bf[j], ids[i + j]);
@@ -169,12 +176,28 @@ static void block_report(SimNode *node, Dn *d)
   }
 }
 
-static void block_received(SimNode *node, Dn *d, int64_t block, int64_t gen)
+static void send_received(SimNode *node, Dn *d, int64_t block, int64_t gen)
 {
   SimMsg *m = sim_msg_new(node, "BlockReceived");
   sim_msg_set(m, "block", block);
   sim_msg_set(m, "gen", gen);
   sim_send(node, d->nn, m);
+}
+
+/* An incremental block report: resent with every heartbeat until the
+ * NameNode acknowledges it (HDFS sends it in an RPC, which retries). */
+static void block_received(SimNode *node, Dn *d, int64_t block, int64_t gen)
+{
+  g_hash_table_replace(d->unacked, key_new(block), key_new(gen));
+  send_received(node, d, block, gen);
+}
+
+static void resend_received(SimNode *node, Dn *d)
+{
+  guint n = 0;
+  g_autofree int64_t *ids = sorted_keys(d->unacked, &n);
+  for (guint i = 0; i < n; i++)
+    send_received(node, d, ids[i], *(gint64 *) g_hash_table_lookup(d->unacked, &ids[i]));
 }
 
 /* ---- lifecycle ----------------------------------------------------------------- */
@@ -187,6 +210,7 @@ static void dn_start(SimNode *node, gboolean restart)
   d->rack = sim_node_param_int(node, "rack");
   d->replicas = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
   d->pipes = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+  d->unacked = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
   sim_node_set_data(node, d, dn_free);
   if (nn != 1 || sim_node_model(sim_node(sim_node_sim(node), ids[0])) != &model_hdfs_namenode) {
     sim_fail(sim_node_sim(node), "node '%s' (hdfs.datanode): parameter 'namenode' must name one hdfs.namenode node",
@@ -204,7 +228,7 @@ static void dn_start(SimNode *node, gboolean restart)
   } else if (restart) {
     recover(node, d);
     guint n = 0;
-    g_autofree int64_t *blocks = sorted_blocks(d, &n);
+    g_autofree int64_t *blocks = sorted_keys(d->replicas, &n);
     for (guint i = 0; i < n; i++)
       emit_replica(node, "hdfs_replica", blocks[i],
                    ((const Replica *) g_hash_table_lookup(d->replicas, &blocks[i]))->gen);
@@ -336,6 +360,14 @@ static void on_read(SimNode *node, Dn *d, const SimMsg *msg)
   sim_send(node, msg->src, m);
 }
 
+static void on_received_ack(Dn *d, const SimMsg *msg)
+{
+  int64_t block = sim_msg_get(msg, "block", 0);
+  const gint64 *gen = g_hash_table_lookup(d->unacked, &block);
+  if (gen && *gen <= sim_msg_get(msg, "gen", 0))
+    g_hash_table_remove(d->unacked, &block);
+}
+
 static void dn_on_message(SimNode *node, const SimMsg *msg)
 {
   Dn *d = sim_node_data(node);
@@ -354,6 +386,8 @@ static void dn_on_message(SimNode *node, const SimMsg *msg)
     on_invalidate(node, d, msg);
   else if (msg->src == d->nn && strcmp(t, "SendReport") == 0)
     block_report(node, d);
+  else if (msg->src == d->nn && strcmp(t, "ReceivedAck") == 0)
+    on_received_ack(d, msg);
   else if (strcmp(t, "BlockData") == 0)
     on_block_data(node, d, msg);
 }
@@ -365,6 +399,7 @@ static void dn_on_timer(SimNode *node, uint64_t tag)
     return;
   if (tag == TIMER_HEARTBEAT) {
     heartbeat(node, d);
+    resend_received(node, d);
     sim_timer_after(node, sim_node_param_duration(node, "heartbeat"), TIMER_HEARTBEAT);
   } else if (tag == TIMER_REPORT) {
     block_report(node, d);

@@ -55,6 +55,7 @@ typedef struct {
 typedef struct {
   HdfsDn dn;
   SimTime last_heard;   /* local clock */
+  gboolean reported;    /* the last message of a full report came since it registered */
 } NnDn;
 
 typedef struct {
@@ -258,7 +259,7 @@ static void on_heartbeat(SimNode *node, Nn *n, const SimMsg *msg)
 {
   NnDn *d = dn_get(n, msg->src);
   if (!d) {
-    NnDn nd = { { msg->src, (int) sim_msg_get(msg, "rack", 0), FALSE, 0, 0 }, 0 };
+    NnDn nd = { { msg->src, (int) sim_msg_get(msg, "rack", 0), FALSE, 0, 0 }, 0, FALSE };
     guint at = 0;
     while (at < n->dns->len && g_array_index(n->dns, NnDn, at).dn.id < msg->src)
       at++;
@@ -270,8 +271,10 @@ static void on_heartbeat(SimNode *node, Nn *n, const SimMsg *msg)
   if (!d->dn.live) {
     /* (Re-)registration: its replicas count again once it reports them. */
     d->dn.live = TRUE;
-    sim_send(node, msg->src, sim_msg_new(node, "SendReport"));
+    d->reported = FALSE;
   }
+  if (!d->reported)
+    sim_send(node, msg->src, sim_msg_new(node, "SendReport"));
   for (guint i = 0; i < n->cmds->len;) {
     NnCmd *c = &g_array_index(n->cmds, NnCmd, i);
     if (c->dn != msg->src) {
@@ -449,6 +452,7 @@ static void on_complete(SimNode *node, Nn *n, const SimMsg *msg)
     SimMsg ev = sim_record("hdfs_block_complete");
     sim_msg_set(&ev, "block", b->id);
     sim_msg_set(&ev, "rf", b->rf);
+    sim_msg_set(&ev, "gen", b->gen);
     sim_emit(node, &ev);
   }
   SimMsg *m = sim_msg_new(node, "Completed");
@@ -477,12 +481,25 @@ static void on_get_locations(SimNode *node, Nn *n, const SimMsg *msg)
   send_targets(node, msg->src, "Locations", sim_msg_get(msg, "op", 0), b, locs, nl);
 }
 
+static void on_block_received(SimNode *node, Nn *n, const SimMsg *msg)
+{
+  int64_t block = sim_msg_get(msg, "block", 0), gen = sim_msg_get(msg, "gen", 0);
+  replica_reported(node, n, msg->src, block, gen);
+  SimMsg *ack = sim_msg_new(node, "ReceivedAck");
+  sim_msg_set(ack, "block", block);
+  sim_msg_set(ack, "gen", gen);
+  sim_send(node, msg->src, ack);
+}
+
 static void on_block_report(SimNode *node, Nn *n, const SimMsg *msg)
 {
   static const char *const bf[] = { "b0", "b1", "b2" }, *const gf[] = { "g0", "g1", "g2" };
   int64_t k = CLAMP(sim_msg_get(msg, "n", 0), 0, 3);
   for (int64_t j = 0; j < k; j++)
     replica_reported(node, n, msg->src, sim_msg_get(msg, bf[j], 0), sim_msg_get(msg, gf[j], 0));
+  NnDn *d = dn_get(n, msg->src);
+  if (d && d->dn.live && sim_msg_get(msg, "left", 0) == 0)
+    d->reported = TRUE;
 }
 
 /* ---- the model ------------------------------------------------------------------------------ */
@@ -520,7 +537,7 @@ static void nn_on_message(SimNode *node, const SimMsg *msg)
   if (strcmp(t, "Heartbeat") == 0)
     on_heartbeat(node, n, msg);
   else if (strcmp(t, "BlockReceived") == 0)
-    replica_reported(node, n, msg->src, sim_msg_get(msg, "block", 0), sim_msg_get(msg, "gen", 0));
+    on_block_received(node, n, msg);
   else if (strcmp(t, "BlockReport") == 0)
     on_block_report(node, n, msg);
   else if (strcmp(t, "AddBlock") == 0)

@@ -12,11 +12,20 @@
  * seen is not a real block and is ignored, so the table stays bounded. */
 #define TRUTH_MAX_GAP 65536
 
+/* A copy of a block on a node, with its generation stamp: one older than
+ * the complete block's was left behind by pipeline recovery and is not a
+ * copy of the block's data (HDFS deletes it as stale). */
+typedef struct {
+  int node;
+  int64_t gen;
+} Copy;
+
 typedef enum { B_UNKNOWN, B_OK, B_UNDER, B_MISSING, B_LOST } BlockState;
 
 typedef struct {
-  GArray *holders;   /* node ids with a copy, of int */
+  GArray *holders;   /* the copies, of Copy */
   guint rf;          /* from hdfs_block_complete; 0 until then */
+  int64_t gen;       /* the complete block's generation stamp */
   BlockState state;  /* B_UNKNOWN until complete */
 } TruthBlock;
 
@@ -44,11 +53,16 @@ static void classify(HdfsTruth *t, TruthBlock *b)
 {
   if (b->rf == 0 || b->state == B_LOST)
     return;
-  guint up = 0;
-  for (guint h = 0; h < b->holders->len; h++)
-    if (sim_node_state(sim_node(t->sim, g_array_index(b->holders, int, h))) != SIM_NODE_CRASHED)
+  guint up = 0, copies = 0;
+  for (guint h = 0; h < b->holders->len; h++) {
+    const Copy *c = &g_array_index(b->holders, Copy, h);
+    if (c->gen < b->gen)
+      continue;
+    copies++;
+    if (sim_node_state(sim_node(t->sim, c->node)) != SIM_NODE_CRASHED)
       up++;
-  BlockState s = b->holders->len == 0 ? B_LOST : up == 0 ? B_MISSING : up < b->rf ? B_UNDER : B_OK;
+  }
+  BlockState s = copies == 0 ? B_LOST : up == 0 ? B_MISSING : up < b->rf ? B_UNDER : B_OK;
   if (s == b->state)
     return;
   t->count[b->state]--;
@@ -67,7 +81,7 @@ static TruthBlock *block_at(HdfsTruth *t, int64_t id)
   if (id <= 0 || id > (int64_t) t->blocks->len + TRUTH_MAX_GAP)
     return NULL;
   while ((int64_t) t->blocks->len <= id) {
-    TruthBlock b = { g_array_new(FALSE, FALSE, sizeof(int)), 0, B_UNKNOWN };
+    TruthBlock b = { g_array_new(FALSE, FALSE, sizeof(Copy)), 0, 0, B_UNKNOWN };
     g_array_append_val(t->blocks, b);
     t->count[B_UNKNOWN]++;
   }
@@ -77,7 +91,7 @@ static TruthBlock *block_at(HdfsTruth *t, int64_t id)
 static gboolean holder_remove(TruthBlock *b, int node)
 {
   for (guint i = 0; i < b->holders->len; i++)
-    if (g_array_index(b->holders, int, i) == node) {
+    if (g_array_index(b->holders, Copy, i).node == node) {
       g_array_remove_index(b->holders, i);
       return TRUE;
     }
@@ -93,7 +107,7 @@ static void on_node(HdfsTruth *t, int node, gboolean crash)
     TruthBlock *b = &g_array_index(t->blocks, TruthBlock, i);
     gboolean held = FALSE;
     for (guint h = 0; h < b->holders->len && !held; h++)
-      held = g_array_index(b->holders, int, h) == node;
+      held = g_array_index(b->holders, Copy, h).node == node;
     if (!held)
       continue;
     if (wipe)
@@ -126,11 +140,13 @@ static void observe(Sim *sim, const SimTraceEvent *ev, void *data)
     return;
   if (strcmp(m->type, "hdfs_replica") == 0) {
     holder_remove(b, ev->node);
-    g_array_append_val(b->holders, ev->node);
+    Copy c = { ev->node, sim_msg_get(m, "gen", 0) };
+    g_array_append_val(b->holders, c);
   } else if (strcmp(m->type, "hdfs_replica_del") == 0) {
     holder_remove(b, ev->node);
   } else if (strcmp(m->type, "hdfs_block_complete") == 0) {
     b->rf = (guint) CLAMP(sim_msg_get(m, "rf", 1), 1, HDFS_MAX_RF);
+    b->gen = sim_msg_get(m, "gen", 0);
   }
   classify(t, b);
 }
