@@ -7,7 +7,8 @@
  * back: copy a block to another DataNode (re-replication) or delete one.
  *
  * Messages:
- *   → NameNode   Heartbeat {rack}; BlockReport {n, left, b0, g0, b1, g1, b2,
+ *   → NameNode   Heartbeat {rack, reg} (reg: its incarnation, new
+ *                at each start, as a new DataNode registration); BlockReport {n, left, b0, g0, b1, g1, b2,
  *                g2} (n pairs of block id and generation stamp, sorted; left:
  *                messages of this report still to come); BlockReceived
  *                {block, gen}, resent with each heartbeat until acknowledged
@@ -151,6 +152,7 @@ static void heartbeat(SimNode *node, Dn *d)
 {
   SimMsg *m = sim_msg_new(node, "Heartbeat");
   sim_msg_set(m, "rack", d->rack);
+  sim_msg_set(m, "reg", sim_node_incarnation(node));
   sim_send(node, d->nn, m);
 }
 

@@ -56,6 +56,7 @@ typedef struct {
   HdfsDn dn;
   SimTime last_heard;   /* local clock */
   gboolean reported;    /* the last message of a full report came since it registered */
+  int64_t reg;          /* the registration (incarnation) its heartbeats carry */
 } NnDn;
 
 typedef struct {
@@ -235,9 +236,10 @@ static void replica_reported(SimNode *node, Nn *n, int dn, int64_t block, int64_
 
 /* ---- DataNode liveness --------------------------------------------------------------- */
 
-static void declare_dead(SimNode *node, Nn *n, NnDn *d)
+/* Takes DataNode `d` out of the block map, its pending copies and its
+ * queued commands. */
+static void forget_replicas(Nn *n, NnDn *d)
 {
-  d->dn.live = FALSE;
   for (guint i = 0; i < n->blocks->len; i++)
     holder_remove(g_ptr_array_index(n->blocks, i), d->dn.id);
   for (guint i = n->pending->len; i-- > 0;) {
@@ -249,6 +251,12 @@ static void declare_dead(SimNode *node, Nn *n, NnDn *d)
     if (g_array_index(n->cmds, NnCmd, i).dn == d->dn.id)
       g_array_remove_index(n->cmds, i);
   d->dn.streams_in = d->dn.streams_out = 0;
+}
+
+static void declare_dead(SimNode *node, Nn *n, NnDn *d)
+{
+  d->dn.live = FALSE;
+  forget_replicas(n, d);
   sim_metric_add(sim_node_sim(node), "hdfs_dead_datanodes", 1);
   SimMsg ev = sim_record("hdfs_dn_dead");
   sim_msg_set(&ev, "dn", d->dn.id);
@@ -259,7 +267,7 @@ static void on_heartbeat(SimNode *node, Nn *n, const SimMsg *msg)
 {
   NnDn *d = dn_get(n, msg->src);
   if (!d) {
-    NnDn nd = { { msg->src, (int) sim_msg_get(msg, "rack", 0), FALSE, 0, 0 }, 0, FALSE };
+    NnDn nd = { { msg->src, (int) sim_msg_get(msg, "rack", 0), FALSE, 0, 0 }, 0, FALSE, -1 };
     guint at = 0;
     while (at < n->dns->len && g_array_index(n->dns, NnDn, at).dn.id < msg->src)
       at++;
@@ -268,6 +276,17 @@ static void on_heartbeat(SimNode *node, Nn *n, const SimMsg *msg)
   }
   d->last_heard = sim_node_clock(node);
   d->dn.rack = (int) sim_msg_get(msg, "rack", d->dn.rack);
+  int64_t reg = sim_msg_get(msg, "reg", 0);
+  if (d->dn.live && reg != d->reg) {
+    /* Restarted before it was declared dead: a new registration, whose
+     * full block report replaces what the block map said it held. */
+    forget_replicas(n, d);
+    d->dn.live = FALSE;
+    SimMsg ev = sim_record("hdfs_dn_restarted");
+    sim_msg_set(&ev, "dn", d->dn.id);
+    sim_emit(node, &ev);
+  }
+  d->reg = reg;
   if (!d->dn.live) {
     /* (Re-)registration: its replicas count again once it reports them. */
     d->dn.live = TRUE;

@@ -52,7 +52,7 @@
 # read=readindex at seed 4, read=lease at 5, snapshot_every=20 at 6.
 # HDFS (issue 13) came with hdfs_rack_loss (random placement at seed 3,
 # all network faults combined at 4) and hdfs_rereplication (all faults
-# combined at seed 3).
+# combined at seed 3) and hdfs_mttdl (replication factor 3 at seed 3).
 #
 # A change that means to alter runs updates this table in the same
 # commit, saying why: regenerate a line with
@@ -283,13 +283,16 @@ scenarios/zk_election.lua 3 5af16224d1fb4facbbf5d72c46f457bb fault=resign
 scenarios/zk_snapshot.lua 1 7b4eeb67d2cd60ab76f0c827b4a0ede7
 scenarios/zk_snapshot.lua 2 4eec192ce4002bf85383fc5a6cef5643
 scenarios/zk_snapshot.lua 3 8c0ad7d6e877433fefbdb1473aa3ad67 fault=all
-scenarios/hdfs_rack_loss.lua 1 f54a041923f04e0fbb438d221c06f7d1
-scenarios/hdfs_rack_loss.lua 2 38fc14036aaa096c1bdd192d979fe424
-scenarios/hdfs_rack_loss.lua 3 7a79f7d55aac7097f809b9d2c97855ac placement=random
-scenarios/hdfs_rack_loss.lua 4 4cef65cc88e2d3c4917cd5dd8728393c fault=all
-scenarios/hdfs_rereplication.lua 1 5de81ddb729e539ecb1adfd9f6087b0a
-scenarios/hdfs_rereplication.lua 2 0c05159f691a110eb2a1611c8fa4be8f
-scenarios/hdfs_rereplication.lua 3 e80e6973b2ad6140125ca661859f1f4b fault=all
+scenarios/hdfs_rack_loss.lua 1 ab414ec4ade287922926258d660df1b2
+scenarios/hdfs_rack_loss.lua 2 9b2d8447da99980d205495a5662ab0e4
+scenarios/hdfs_rack_loss.lua 3 0aa0d3c42d9100ba3c6f2153f35a621e placement=random
+scenarios/hdfs_rack_loss.lua 4 8f8a5e562537bf499603fc494b02ee26 fault=all
+scenarios/hdfs_rereplication.lua 1 c603b87d8956005d3e92059458be77a2
+scenarios/hdfs_rereplication.lua 2 2bdbf173103ccb8193f75c7ffe52b628
+scenarios/hdfs_rereplication.lua 3 69d80915716a038b00858d2002820787 fault=all
+scenarios/hdfs_mttdl.lua 1 6b22da16bd11ee06ba4eefae4d1c246a
+scenarios/hdfs_mttdl.lua 2 ac988507f523370a9788d82e5de0dd37
+scenarios/hdfs_mttdl.lua 3 1c697de2fafb3f3ce3e300b0009cbed5 rf=3
 TABLE
 
 # scenario seed [set] → the digest now, two runs at a time.
