@@ -52,7 +52,8 @@
 # read=readindex at seed 4, read=lease at 5, snapshot_every=20 at 6.
 # HDFS (issue 13) came with hdfs_rack_loss (random placement at seed 3,
 # all network faults combined at 4) and hdfs_rereplication (all faults
-# combined at seed 3) and hdfs_mttdl (replication factor 3 at seed 3).
+# combined at seed 3), hdfs_mttdl (replication factor 3 at seed 3) and
+# hdfs_pipeline (all faults combined at seed 3).
 #
 # A change that means to alter runs updates this table in the same
 # commit, saying why: regenerate a line with
@@ -293,6 +294,9 @@ scenarios/hdfs_rereplication.lua 3 69d80915716a038b00858d2002820787 fault=all
 scenarios/hdfs_mttdl.lua 1 6b22da16bd11ee06ba4eefae4d1c246a
 scenarios/hdfs_mttdl.lua 2 ac988507f523370a9788d82e5de0dd37
 scenarios/hdfs_mttdl.lua 3 1c697de2fafb3f3ce3e300b0009cbed5 rf=3
+scenarios/hdfs_pipeline.lua 1 a0e400d8a7a39f2a381e3e210cc9a39d
+scenarios/hdfs_pipeline.lua 2 f479cbd37c2c04dbf51cfc5cf5f53710
+scenarios/hdfs_pipeline.lua 3 01c1b203758484c7958b7bc7c33938c3 fault=all
 TABLE
 
 # scenario seed [set] → the digest now, two runs at a time.
