@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # docs/hdfs.md, "Mean time to data loss": scenarios/hdfs_mttdl.lua with
-# RF 2 at seeds 1-40 and RF 3 at seeds 1-30; each run is one time to data
+# RF 2 at seeds 1-40 and RF 3 at seeds 1-30 (RUNS_RF2, RUNS_RF3 change the
+# last seeds); each run is one time to data
 # loss. The Markov estimate takes the exposures measured over all the runs
 # of a row (pooled, weighted by their counts). Exits 1 if an estimate is
 # outside the 95% confidence interval of the measured mean.
@@ -9,9 +10,10 @@ set -euo pipefail
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 expr='[.metrics.hdfs_first_loss_s, .metrics.exposure1_s, .metrics.exposures1, (.metrics.exposure2_s // 0), (.metrics.exposures2 // 0), .metrics.nemesis_crashes]'
-hdfs_runs scenarios/hdfs_mttdl.lua 1 40 "$expr" rf=2 > "$tmp/2"
-hdfs_runs scenarios/hdfs_mttdl.lua 1 30 "$expr" rf=3 > "$tmp/3"
-awk -F'\t' '
+runs2=${RUNS_RF2:-40} runs3=${RUNS_RF3:-30}
+hdfs_runs scenarios/hdfs_mttdl.lua 1 "$runs2" "$expr" rf=2 > "$tmp/2"
+hdfs_runs scenarios/hdfs_mttdl.lua 1 "$runs3" "$expr" rf=3 > "$tmp/3"
+awk -F'\t' -v runs2="$runs2" -v runs3="$runs3" '
   FNR == 1 { rf = FILENAME; sub(/.*\//, "", rf) }
   { t = $2 - 20; n[rf]++; s[rf] += t; ss[rf] += t * t; e1[rf] += $3 * $4; n1[rf] += $4
     e2[rf] += $5 * $6; n2[rf] += $6; f[rf] += $7 }
@@ -30,7 +32,7 @@ awk -F'\t' '
       if (tot < m - h || tot > m + h) bad = 1
     }
     print ""
-    print "(Eight DataNodes, random placement, 200 blocks at RF 2 and 400 at RF 3; a failed DataNode comes back empty after 2 s on average; seeds 1-40 and 1-30.)"
+    print "(Eight DataNodes, random placement, 200 blocks at RF 2 and 400 at RF 3; a failed DataNode comes back empty after 2 s on average; seeds 1-" runs2 " and 1-" runs3 ".)"
     if (bad) print "hdfs_mttdl: a Markov estimate is outside the measured interval" > "/dev/stderr"
     exit bad
   }' "$tmp/2" "$tmp/3"

@@ -119,8 +119,9 @@ guint hdfs_schedule_replication(const HdfsNeed *needs, guint nneeds, HdfsDn *dns
  *   hdfs_replica_del {block}         a replica was deleted
  * and the NameNode hdfs_block_complete {block, rf, gen} when a file's block
  * is complete. A copy with an older generation stamp than the complete
- * block's (left behind by pipeline recovery) does not count. The tracker mirrors every node's replicas from these events
- * and the crashes and restarts. A complete block is lost when no copy
+ * block's (left behind by pipeline recovery) does not count. The tracker
+ * mirrors every node's replicas from these events and the crashes and
+ * restarts. A complete block is lost when no copy
  * exists any more (the last disk holding one was wiped or it was deleted),
  * missing when no copy is on a node that is up, under-replicated when
  * fewer than rf are. It keeps the metrics hdfs_blocks_lost,
@@ -135,6 +136,13 @@ void hdfs_truth_attach(SimNode *namenode, gboolean stop_on_loss);
 extern const SimModel model_hdfs_namenode;
 extern const SimModel model_hdfs_datanode;
 extern const SimModel model_hdfs_client;
+
+/* Whether `id`, read from a message field, names a node of the run: a
+ * field from another model is checked before anything is sent to it. */
+static inline gboolean hdfs_is_node(SimNode *self, int64_t id)
+{
+  return id >= 0 && id < (int64_t) sim_node_count(sim_node_sim(self));
+}
 
 /* Parses a byte size parameter ("128MB", "64kB", "1000"): FALSE if bad or
  * not in [1, HDFS_MAX_BLOCK]. A block is one message, whose size is 32-bit. */

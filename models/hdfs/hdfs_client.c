@@ -226,7 +226,7 @@ static COp *op_of_block(Client *c, int64_t block)
   return NULL;
 }
 
-static void read_targets(const SimMsg *msg, COp *o)
+static void read_targets(SimNode *node, const SimMsg *msg, COp *o)
 {
   static const char *const tf[] = { "t0", "t1", "t2", "t3", "t4" };
   o->block = sim_msg_get(msg, "block", 0);
@@ -234,7 +234,7 @@ static void read_targets(const SimMsg *msg, COp *o)
   o->nnodes = 0;
   for (guint i = 0; i < HDFS_MAX_RF; i++) {
     int64_t t = sim_msg_get(msg, tf[i], -1);
-    if (t >= 0)
+    if (hdfs_is_node(node, t))
       o->nodes[o->nnodes++] = (int) t;
   }
   o->next = 0;
@@ -263,7 +263,7 @@ static void client_on_message(SimNode *node, const SimMsg *msg)
   if (!o || (msg->src == c->nn) != (strcmp(t, "ReadData") != 0))
     return;
   if (strcmp(t, "Located") == 0 && o->stage == ST_ADD) {
-    read_targets(msg, o);
+    read_targets(node, msg, o);
     if (o->block == 0 || o->nnodes == 0) {
       finish(node, c, o, SIM_OP_FAIL, NULL);
       start_next_file(node, c);
@@ -280,7 +280,7 @@ static void client_on_message(SimNode *node, const SimMsg *msg)
     finish(node, c, o, SIM_OP_OK, &v);
     start_next_file(node, c);
   } else if (strcmp(t, "Locations") == 0 && o->stage == ST_LOCATE) {
-    read_targets(msg, o);
+    read_targets(node, msg, o);
     if (o->block == 0) {
       finish(node, c, o, SIM_OP_FAIL, NULL); /* no such complete file */
       return;

@@ -262,7 +262,7 @@ static void on_write_block(SimNode *node, Dn *d, const SimMsg *msg)
   Pipe *p = g_hash_table_lookup(d->pipes, &block);
   if ((p && p->gen >= gen) || (!p && have && have->gen >= gen))
     return; /* a duplicate: the first copy's ack is on its way */
-  Replica r = { gen, sim_msg_get(msg, "size", 0), sim_msg_get(msg, "content", 0) };
+  Replica r = { gen, CLAMP(sim_msg_get(msg, "size", 0), 0, (int64_t) HDFS_MAX_BLOCK), sim_msg_get(msg, "content", 0) };
   store(node, d, block, &r);
   block_received(node, d, block, gen);
   static const char *const df[] = { "d0", "d1", "d2", "d3" };
@@ -270,7 +270,7 @@ static void on_write_block(SimNode *node, Dn *d, const SimMsg *msg)
   guint ndown = 0;
   for (guint i = 0; i < 4; i++) {
     int64_t v = sim_msg_get(msg, df[i], -1);
-    if (v >= 0)
+    if (hdfs_is_node(node, v))
       down[ndown++] = (int) v;
   }
   if (p)
@@ -316,7 +316,7 @@ static void on_transfer(SimNode *node, Dn *d, const SimMsg *msg)
   int64_t block = sim_msg_get(msg, "block", 0);
   const Replica *r = g_hash_table_lookup(d->replicas, &block);
   int target = (int) sim_msg_get(msg, "target", -1);
-  if (!r || r->gen < sim_msg_get(msg, "gen", 0) || target < 0 || (guint) target >= sim_node_count(sim_node_sim(node)))
+  if (!r || r->gen < sim_msg_get(msg, "gen", 0) || !hdfs_is_node(node, target))
     return; /* nothing to copy: the NameNode's pending copy times out */
   SimMsg *m = sim_msg_new(node, "BlockData");
   sim_msg_set(m, "block", block);
@@ -333,7 +333,7 @@ static void on_block_data(SimNode *node, Dn *d, const SimMsg *msg)
   int64_t block = sim_msg_get(msg, "block", 0), gen = sim_msg_get(msg, "gen", 0);
   const Replica *have = g_hash_table_lookup(d->replicas, &block);
   if (!have || have->gen < gen) {
-    Replica r = { gen, sim_msg_get(msg, "size", 0), sim_msg_get(msg, "content", 0) };
+    Replica r = { gen, CLAMP(sim_msg_get(msg, "size", 0), 0, (int64_t) HDFS_MAX_BLOCK), sim_msg_get(msg, "content", 0) };
     store(node, d, block, &r);
   }
   block_received(node, d, block, gen);
