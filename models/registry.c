@@ -7,6 +7,9 @@ extern const SimModel model_bench_forward;
 extern const SimModel model_echo_client;
 extern const SimModel model_echo_server;
 extern const SimModel model_echo_source;
+extern const SimModel model_hdfs_client;
+extern const SimModel model_hdfs_datanode;
+extern const SimModel model_hdfs_namenode;
 extern const SimModel model_kv_abd;
 extern const SimModel model_kv_abd_client;
 extern const SimModel model_kv_quorum;
@@ -46,6 +49,9 @@ static const SimModel *const models[] = {
   &model_echo_client,
   &model_echo_server,
   &model_echo_source,
+  &model_hdfs_client,
+  &model_hdfs_datanode,
+  &model_hdfs_namenode,
   &model_kv_abd,
   &model_kv_abd_client,
   &model_kv_quorum,
