@@ -7,6 +7,10 @@ extern const SimModel model_bench_forward;
 extern const SimModel model_echo_client;
 extern const SimModel model_echo_server;
 extern const SimModel model_echo_source;
+extern const SimModel model_kafka_broker;
+extern const SimModel model_kafka_consumer;
+extern const SimModel model_kafka_controller;
+extern const SimModel model_kafka_producer;
 extern const SimModel model_kv_abd;
 extern const SimModel model_kv_abd_client;
 extern const SimModel model_kv_quorum;
@@ -46,6 +50,10 @@ static const SimModel *const models[] = {
   &model_echo_client,
   &model_echo_server,
   &model_echo_source,
+  &model_kafka_broker,
+  &model_kafka_consumer,
+  &model_kafka_controller,
+  &model_kafka_producer,
   &model_kv_abd,
   &model_kv_abd_client,
   &model_kv_quorum,
