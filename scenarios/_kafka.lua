@@ -12,6 +12,8 @@
 --   leader_of()     the broker that announced the highest leader epoch
 --                   so far (kafka_leader events), or nil
 --   invariants      { acked_loss = 0, read_then_lost = 0, divergence = 0 }
+-- and records metric kafka_write_gap_s (the longest time between two
+-- successful sends).
 local M = {}
 
 M.invariants = { acked_loss = 0, read_then_lost = 0, divergence = 0 }
@@ -21,6 +23,18 @@ on({ kind = "event", type = "kafka_leader" }, function(ev)
   if ev.msg.epoch > leader_epoch then leader, leader_epoch = ev.node, ev.msg.epoch end
 end)
 function M.leader_of() return leader end
+
+-- Metric kafka_write_gap_s: the longest time without a successful send
+-- (between the first and the last ok), the unavailability a client sees.
+local last_ok, gap = nil, 0
+on("op", function(ev)
+  if ev.op.type ~= "ok" or ev.op.f ~= "send" then return end
+  if last_ok and ev.time - last_ok > gap then
+    gap = ev.time - last_ok
+    metric("kafka_write_gap_s", gap)
+  end
+  last_ok = ev.time
+end)
 
 function M.cluster(o)
   o = o or {}

@@ -257,22 +257,24 @@ static void on_produce(SimNode *node, Broker *b, const SimMsg *msg)
       }
     }
   }
-  if (offset < 0) {
+  gboolean appended = offset < 0;
+  if (appended) {
     offset = leo(b);
     append(node, b, &rec);
     b->fetched[b->self] = leo(b);
+  }
+  /* acks=1 is answered after the local write alone, before any follower
+   * has the record (a crash right after it loses the record). */
+  if (acks == 1)
+    produce_reply(node, msg->src, req, ERR_OK, offset, sim_node_id(node));
+  if (appended)
     for (guint i = 0; i < b->n; i++)
       if (b->parked[i] && b->fetched[i] == offset) {
         b->parked[i] = FALSE;
         send_fetch_data(node, b, b->replicas[i], "FetchData", offset, &rec);
       }
-  }
-  if (acks == 0)
+  if (acks >= 0)
     return;
-  if (acks == 1) {
-    produce_reply(node, msg->src, req, ERR_OK, offset, sim_node_id(node));
-    return;
-  }
   Waiting w = { offset, msg->src, req };
   g_array_append_val(b->waiting, w);
   advance_hw(node, b);

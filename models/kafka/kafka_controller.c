@@ -106,10 +106,11 @@ static void kc_apply(SimNode *node, void *m, int64_t index, const RaftEntry *e)
     kafka_alter_isr(&c->p, (int) b, e->cmd[1] >> 32, e->cmd[1] & 0xffffffff, (uint64_t) e->cmd[2]);
   if (c->p.version != before && node) {
     Sim *sim = sim_node_sim(node);
-    if (kind == KC_FENCE)
-      sim_metric_add(sim, "kafka_fenced", 1);
-    if (leading(c))
+    if (leading(c)) {
+      if (kind == KC_FENCE)
+        sim_metric_add(sim, "kafka_fenced", 1);
       push(node, c);
+    }
   }
 }
 
