@@ -6,6 +6,7 @@
 --                   fetch ("20ms"); returns the broker names
 --   producer(brokers, opts)  one kafka.producer "producer" with a closed
 --                   workload of send ops: opts acks ("all"), retries (3),
+--                   request_timeout ("200ms"),
 --                   idempotent (false), think ("5ms"), timeout ("1s"),
 --                   stop (nil: the whole run)
 --   consumer(brokers)        one kafka.consumer "consumer"
@@ -64,6 +65,7 @@ function M.producer(brokers, o)
   local n = node("producer", "kafka.producer", {
     brokers = table.concat(brokers, ","), acks = o.acks or "all",
     retries = o.retries or 3, idempotent = o.idempotent or false,
+    request_timeout = o.request_timeout or "200ms",
   })
   workload(n, { ops = { "send" }, think = o.think or "5ms", timeout = o.timeout or "1s", stop = o.stop })
   return n

@@ -8,7 +8,7 @@
  *   appended it; "all": ok when the ISR has it (the HW passed it).
  * - Each attempt goes to the broker believed to lead; a NOT_LEADER answer
  *   names the leader it knows (followed at once); silence for
- *   `request_timeout` moves on to the next broker. A retriable answer
+ *   `request_timeout` is retried there, after two such to the next broker. A retriable answer
  *   (NOT_LEADER, NOT_ENOUGH_REPLICAS) or a timeout is retried up to
  *   `retries` times, after `retry_backoff`; then the op ends fail (the
  *   record was not appended: NOT_ENOUGH_REPLICAS before the append) or
@@ -27,6 +27,7 @@ typedef struct {
   uint64_t op;
   int64_t seq;
   guint attempts;
+  guint timeouts;         /* attempts that got no answer */
   gboolean maybe_appended;
   SimTimerId timer;
 } Pending;
@@ -161,9 +162,12 @@ static void producer_on_timer(SimNode *node, uint64_t tag)
       retry(node, c, p, FALSE);
     return;
   }
-  /* No answer: it may have been appended; try the next broker. */
+  /* No answer: it may have been appended. Again to the same broker (a
+   * lost message), and after two silent attempts to the next one (a dead
+   * leader: the producer refreshes its metadata). */
   p->maybe_appended = TRUE;
-  c->target = (c->target + 1) % c->nbrokers;
+  if (++p->timeouts % 2 == 0)
+    c->target = (c->target + 1) % c->nbrokers;
   retry(node, c, p, TRUE);
 }
 
