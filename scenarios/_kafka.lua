@@ -45,7 +45,7 @@ function M.cluster(o)
   local list = table.concat(brokers, ",")
   for i = 1, 3 do
     node("c" .. i, "kafka.controller", {
-      peers = "c1,c2,c3", replicas = list,
+      peers = "c1,c2,c3", replicas = list, read = "readindex",
       unclean_leader_election = o.unclean or false,
       broker_session_timeout = o.session or "500ms",
     })

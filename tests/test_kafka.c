@@ -103,6 +103,30 @@ static void test_truncate_epoch(void)
   CU_ASSERT_EQUAL(end, 2);
   CU_ASSERT_EQUAL(kafka_truncate_epoch(b, 3, reply, end), 1);
 
+  /* Two rounds (scenarios/kafka_nemesis.lua seed 178): leader epochs
+   * 1 1 2, leading epoch 4 from offset 3; follower 1 1 1 3. Asked for 3,
+   * the leader answers (2, 3): the follower drops its epoch-3 record but
+   * still ends with epoch 1, which is not 2 — its record at offset 2 is
+   * not the leader's — so it asks again for epoch 1: (1, 2), truncating
+   * that record too. Stopping after one round kept it. */
+  const int64_t l2[] = { 1, 1, 2 }, f2[] = { 1, 1, 1, 3 };
+  records(a, l2, 3);
+  records(b, f2, 4);
+  kafka_epoch_lookup(a, 3, 4, 3, 3, &reply, &end);
+  CU_ASSERT_EQUAL(reply, 2);
+  CU_ASSERT_EQUAL(end, 3);
+  int64_t len = kafka_truncate_epoch(b, 4, reply, end);
+  CU_ASSERT_EQUAL(len, 3);
+  CU_ASSERT_FALSE(kafka_epoch_agreed(b, len, reply));
+  kafka_epoch_lookup(a, 3, 4, 3, kafka_last_epoch(b, len), &reply, &end);
+  CU_ASSERT_EQUAL(reply, 1);
+  CU_ASSERT_EQUAL(end, 2);
+  len = kafka_truncate_epoch(b, len, reply, end);
+  CU_ASSERT_EQUAL(len, 2);
+  CU_ASSERT_TRUE(kafka_epoch_agreed(b, len, reply));
+  CU_ASSERT_TRUE(kafka_epoch_agreed(b, 0, 5));
+  CU_ASSERT_TRUE(kafka_epoch_agreed(b, 2, -1));
+
   /* A follower whose every epoch is older than any the leader knows
    * truncates everything. */
   const int64_t old[] = { 1, 1 }, newer[] = { 2 };

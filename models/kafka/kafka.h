@@ -67,6 +67,11 @@ void kafka_epoch_lookup(const KafkaRecord *log, int64_t len, int64_t leader_epoc
  * smaller of the leader's end offset, its own end offset of
  * `reply_epoch` and its LEO. */
 int64_t kafka_truncate_epoch(const KafkaRecord *log, int64_t len, int64_t reply_epoch, int64_t end);
+/* After that truncation: TRUE when the follower is done — its log is empty,
+ * the leader knew no epoch of it (reply_epoch < 0), or it now ends with
+ * `reply_epoch`; otherwise (its last epoch is one the leader never had) it
+ * asks again for its new last epoch (KIP-279: one round per epoch). */
+gboolean kafka_epoch_agreed(const KafkaRecord *log, int64_t len, int64_t reply_epoch);
 
 /* The controller's partition state, replicated by Raft. */
 typedef struct {

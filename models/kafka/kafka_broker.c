@@ -68,7 +68,8 @@ typedef struct {
   int64_t fetched[KAFKA_MAX_REPLICAS];
   SimTime caught_up[KAFKA_MAX_REPLICAS];
   gboolean parked[KAFKA_MAX_REPLICAS]; /* a caught-up follower's fetch waits for data */
-  gboolean alter_pending;
+  gboolean alter_pending;   /* an AlterPartition awaits the controller's answer */
+  uint64_t alter_isr;       /* the ISR it asks for */
   SimTime alter_sent;
   GArray *waiting;          /* Waiting */
   GHashTable *producers;    /* pid → ProducerState */
@@ -212,7 +213,11 @@ static void advance_hw(SimNode *node, Broker *b)
   int64_t ends[KAFKA_MAX_REPLICAS];
   for (guint i = 0; i < b->n; i++)
     ends[i] = (int) i == b->self ? leo(b) : b->fetched[i];
-  int64_t hw = MIN(kafka_hw_advance(b->hw, b->isr, ends, b->n), leo(b));
+  /* The maximal ISR (KIP-497): while a change is pending, the members of
+   * both the current and the asked ISR hold the HW back, so a follower
+   * being added has every record below the HW once it is in. */
+  uint64_t isr = b->isr | (b->alter_pending ? b->alter_isr : 0);
+  int64_t hw = MIN(kafka_hw_advance(b->hw, isr, ends, b->n), leo(b));
   if (hw > b->hw)
     set_hw(node, b, hw);
   settle(node, b);
@@ -226,6 +231,7 @@ static void send_alter(SimNode *node, Broker *b, uint64_t isr)
   sim_msg_set(m, "isr", (int64_t) isr);
   sim_send(node, b->controllers[b->ctrl], m);
   b->alter_pending = TRUE;
+  b->alter_isr = isr;
   b->alter_sent = sim_node_clock(node);
 }
 
@@ -412,10 +418,12 @@ static void on_epoch_reply(SimNode *node, Broker *b, const SimMsg *msg)
 {
   if (b->leading || msg->src != b->leader || !b->truncating || sim_msg_get(msg, "epoch", -1) != b->epoch)
     return;
-  int64_t to = kafka_truncate_epoch((const KafkaRecord *) (void *) b->log->data, leo(b),
-                                    sim_msg_get(msg, "repoch", -1), sim_msg_get(msg, "end", 0));
+  int64_t reply = sim_msg_get(msg, "repoch", -1);
+  int64_t to = kafka_truncate_epoch((const KafkaRecord *) (void *) b->log->data, leo(b), reply, sim_msg_get(msg, "end", 0));
   truncate_to(node, b, to);
-  b->truncating = FALSE;
+  /* KIP-279: until its last epoch is one the leader answered for, the
+   * follower asks again for the epoch its log now ends with. */
+  b->truncating = !kafka_epoch_agreed((const KafkaRecord *) (void *) b->log->data, leo(b), reply);
   send_fetch(node, b);
 }
 
@@ -544,9 +552,12 @@ static void broker_on_timer(SimNode *node, uint64_t tag)
     if (!b->leading)
       return;
     SimTime now = sim_node_clock(node);
-    if (b->alter_pending && now - b->alter_sent < 2 * b->heartbeat)
+    if (b->alter_pending) {
+      /* Unanswered: the same request again, until an answer comes. */
+      if (now - b->alter_sent >= 2 * b->heartbeat)
+        send_alter(node, b, b->alter_isr);
       return;
-    b->alter_pending = FALSE; /* unanswered: ask again */
+    }
     uint64_t isr = kafka_isr_shrink(b->isr, b->self, b->caught_up, b->n, now, b->lag);
     if (isr != b->isr)
       send_alter(node, b, isr);

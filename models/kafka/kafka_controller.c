@@ -68,6 +68,17 @@ static void kc_free(void *m) { g_free(m); }
 
 static gboolean leading(const Controller *c) { return c->server && raft_server_role(c->server) == RAFT_LEADER; }
 
+/* An active controller serves once it has applied an entry of its own term
+ * (Raft's no-op, thesis §6.4): before that its state may be older than
+ * what brokers were told, and answering from it would move them back. */
+static gboolean ready(const Controller *c)
+{
+  if (!leading(c))
+    return FALSE;
+  const RaftState *st = raft_server_state(c->server);
+  return raft_term_at(st, st->lastApplied) == st->currentTerm;
+}
+
 static SimMsg *leader_and_isr(SimNode *node, const Controller *c)
 {
   SimMsg *m = sim_msg_new(node, "LeaderAndIsr");
@@ -78,10 +89,28 @@ static SimMsg *leader_and_isr(SimNode *node, const Controller *c)
   return m;
 }
 
-static void push(SimNode *node, const Controller *c)
+/* Tells broker `to` the partition state once a ReadIndex round (or a
+ * lease: the server's `read` parameter, thesis §6.4) confirmed that this
+ * controller still leads: a deposed controller that does not know it yet
+ * must not hand out its older state (a restarted broker would take it). */
+static void tell(SimNode *node, Controller *c, int to)
+{
+  SimMsg r = sim_record("StateRequest");
+  r.src = to;
+  if (!raft_server_read(node, c->server, &r))
+    sim_send(node, to, leader_and_isr(node, c)); /* not leading: nothing waits */
+}
+
+/* The server confirmed its leadership for a StateRequest or heartbeat. */
+static void kc_read(SimNode *node, void *m, const SimMsg *request)
+{
+  sim_send(node, request->src, leader_and_isr(node, m));
+}
+
+static void push(SimNode *node, Controller *c)
 {
   for (guint i = 0; i < c->n; i++)
-    sim_send(node, c->replicas[i], leader_and_isr(node, c));
+    tell(node, c, c->replicas[i]);
 }
 
 static void propose(SimNode *node, Controller *c, int64_t w0, int64_t w1, int64_t w2)
@@ -95,6 +124,10 @@ static void kc_apply(SimNode *node, void *m, int64_t index, const RaftEntry *e)
   (void) index;
   Controller *c = m;
   int64_t kind = e->cmd[0] & 0xff, b = e->cmd[0] >> 8;
+  if (e->cmd[0] == 0 && e->cmd[1] == 0 && e->cmd[2] == 0 && node && ready(c)) {
+    push(node, c); /* its own no-op: the state is current, tell the brokers */
+    return;
+  }
   if (e->cmd[0] <= 0 || b >= c->n)
     return;
   int64_t before = c->p.version;
@@ -106,7 +139,7 @@ static void kc_apply(SimNode *node, void *m, int64_t index, const RaftEntry *e)
     kafka_alter_isr(&c->p, (int) b, e->cmd[1] >> 32, e->cmd[1] & 0xffffffff, (uint64_t) e->cmd[2]);
   if (c->p.version != before && node) {
     Sim *sim = sim_node_sim(node);
-    if (leading(c)) {
+    if (ready(c)) {
       if (kind == KC_FENCE)
         sim_metric_add(sim, "kafka_fenced", 1);
       push(node, c);
@@ -132,21 +165,22 @@ static void kc_on_message(SimNode *node, void *m, const SimMsg *msg)
     return;
   }
   int b = replica_of(c, msg->src);
-  if (b < 0)
-    return;
+  if (b < 0 || !ready(c))
+    return; /* not yet: the broker asks again */
+
   if (hb) {
     c->heard[b] = sim_node_clock(node);
     int64_t inc = sim_msg_get(msg, "inc", 0);
     if ((c->p.fenced >> b & 1) || c->p.inc[b] != inc + 1)
       propose(node, c, KC_REGISTER | (int64_t) b << 8, inc, 0);
-    sim_send(node, msg->src, leader_and_isr(node, c));
+    tell(node, c, msg->src);
     return;
   }
   int64_t epoch = sim_msg_get(msg, "epoch", -1), version = sim_msg_get(msg, "version", -1);
   int64_t isr = sim_msg_get(msg, "isr", 0);
   if (epoch != c->p.epoch || version != c->p.version || epoch < 0 || epoch > G_MAXINT32 || version < 0
       || version > G_MAXINT32) {
-    sim_send(node, msg->src, leader_and_isr(node, c)); /* stale: it learns the current state */
+    tell(node, c, msg->src); /* stale: it learns the current state */
     return;
   }
   propose(node, c, KC_ALTER | (int64_t) b << 8, epoch << 32 | version, isr);
@@ -174,6 +208,11 @@ static void kc_on_timer(SimNode *node, void *m, uint64_t tag)
     return;
   c->tick_timer = sim_timer_after(node, c->tick, RAFT_MACHINE_TIMER | TAG_TICK);
   SimTime now = sim_node_clock(node);
+  if (!ready(c)) {
+    for (guint i = 0; i < c->n; i++)
+      c->heard[i] = now; /* sessions start when it serves */
+    return;
+  }
   for (guint i = 0; i < c->n; i++)
     if (!(c->p.fenced >> i & 1) && now - c->heard[i] > c->session) {
       propose(node, c, KC_FENCE | (int64_t) i << 8, 0, 0);
@@ -211,6 +250,7 @@ const RaftMachine kafka_controller_machine = {
   .on_message = kc_on_message,
   .on_leadership = kc_on_leadership,
   .on_timer = kc_on_timer,
+  .read = kc_read,
   .snapshot = kc_snapshot,
   .restore = kc_restore,
 };
@@ -219,6 +259,11 @@ static void kc_start(SimNode *node)
 {
   guint n = 0;
   sim_node_param_nodes(node, "replicas", &n);
+  if (strcmp(sim_node_param_string(node, "read"), "log") == 0) {
+    sim_fail(sim_node_sim(node), "node '%s' (kafka.controller): read must be \"readindex\" or \"lease\": a controller confirms it still leads before telling brokers the partition state",
+             sim_node_name(node));
+    return;
+  }
   if (n == 0 || n > KAFKA_MAX_REPLICAS || sim_node_param_duration(node, "tick") <= 0) {
     sim_fail(sim_node_sim(node), "node '%s' (kafka.controller): replicas must name 1 to %d brokers and tick be > 0",
              sim_node_name(node), KAFKA_MAX_REPLICAS);

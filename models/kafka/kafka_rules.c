@@ -164,3 +164,8 @@ gboolean kafka_alter_isr(KafkaPartition *p, int leader, int64_t epoch, int64_t v
   p->version++;
   return TRUE;
 }
+
+gboolean kafka_epoch_agreed(const KafkaRecord *log, int64_t len, int64_t reply_epoch)
+{
+  return len == 0 || reply_epoch < 0 || kafka_last_epoch(log, len) == reply_epoch;
+}

@@ -52,7 +52,8 @@
 # read=readindex at seed 4, read=lease at 5, snapshot_every=20 at 6.
 # Issue 13's Kafka models came with kafka_basic, kafka_acks (a random
 # victim at seed 3), kafka_unclean (unclean election at 3), kafka_kip101
-# (leader-epoch truncation at 3) and kafka_faults (without idempotence at 3);
+# (leader-epoch truncation at 3), kafka_faults and kafka_nemesis (without
+# idempotence at 3);
 # sim_observer_data (sim/kernel/trace.c) left every digest as it was.
 #
 # A change that means to alter runs updates this table in the same
@@ -284,20 +285,23 @@ scenarios/zk_election.lua 3 5af16224d1fb4facbbf5d72c46f457bb fault=resign
 scenarios/zk_snapshot.lua 1 7b4eeb67d2cd60ab76f0c827b4a0ede7
 scenarios/zk_snapshot.lua 2 4eec192ce4002bf85383fc5a6cef5643
 scenarios/zk_snapshot.lua 3 8c0ad7d6e877433fefbdb1473aa3ad67 fault=all
-scenarios/kafka_basic.lua 1 8165fa516eaf1ce01b9abf14b478ffd1
-scenarios/kafka_basic.lua 2 70040fa4fcc9749ec34a0428e2b949ea
-scenarios/kafka_acks.lua 1 88a4e02b809771c5610dd79494ac8f07
-scenarios/kafka_acks.lua 2 b25944c123f32f1cb6919f73bdb7e1af
-scenarios/kafka_unclean.lua 1 f42ff5c28d169d8f035f93caf44db99a
-scenarios/kafka_unclean.lua 2 487998b891a0a26a06ae05eb8214ba49
-scenarios/kafka_kip101.lua 1 571edc755ef2c489e1d5ce419a1513e9
-scenarios/kafka_kip101.lua 2 ff4cbb62b5ba0d952b58421c776aaeac
-scenarios/kafka_faults.lua 1 a0daaf70ae79ee5cb04af828106c758a
-scenarios/kafka_faults.lua 2 25a610cf9ebd0ece5cb8cb94a7f62137
-scenarios/kafka_acks.lua 3 854830518865fbd00874ec7a391d6ed2 victim=random
-scenarios/kafka_unclean.lua 3 5780d4dfdb48b1c4daed4523c07207b4 unclean=true
-scenarios/kafka_kip101.lua 3 835689abe43befc1de8dc869164a5ae1 truncation=epoch
-scenarios/kafka_faults.lua 3 a64c16e41d6a53ec6a56ff4fb6e737b7 idempotent=false
+scenarios/kafka_basic.lua 1 f6e77ac330aeaec3d7ca470f850d504f
+scenarios/kafka_basic.lua 2 fba7454f5a50725b726c1b91d6601be6
+scenarios/kafka_acks.lua 1 7b41934d6f2b98c2d18d58005ccae857
+scenarios/kafka_acks.lua 2 97a778c19556ab835057624d749737a5
+scenarios/kafka_unclean.lua 1 e4fd607de91a48c043c8a69a2b498ca3
+scenarios/kafka_unclean.lua 2 004acc2ad82de49695b13fd20d45564d
+scenarios/kafka_kip101.lua 1 50690ba9d56a7e43a5299bb71a5d14a6
+scenarios/kafka_kip101.lua 2 8ed73cab08b9286c2ffbf5abe41cc35d
+scenarios/kafka_faults.lua 1 b5da4a2c6fb6ad0d0a6e65e340cd932e
+scenarios/kafka_faults.lua 2 a82a36cd20e84d4691aaa2b1d11bd5e8
+scenarios/kafka_nemesis.lua 1 62840a409454ea62a23577576a3b3ecd
+scenarios/kafka_nemesis.lua 2 3afcb1277f05f61f3604e55d8d24d4f5
+scenarios/kafka_acks.lua 3 09917e6cf9139a3a80d0c37b4cb7f7f0 victim=random
+scenarios/kafka_unclean.lua 3 5552ae6a821b9ce19f37d2aff5f90515 unclean=true
+scenarios/kafka_kip101.lua 3 8c8a6459705a486a73b0ce0c486adf25 truncation=epoch
+scenarios/kafka_faults.lua 3 df394032b118081c1ad18ee769372825 idempotent=false
+scenarios/kafka_nemesis.lua 3 0b96aab825fa55cda5c1bbd5236334d4 idempotent=false
 TABLE
 
 # scenario seed [set] → the digest now, two runs at a time.

@@ -10,6 +10,7 @@
 #     not, 50 seeds each.
 #  4. kafka_faults.lua, the correct configuration under each network fault
 #     alone and combined (seeds 1-10), idempotent or not.
+#  5. kafka_nemesis.lua: crashes, partitions and pauses of every node.
 # The whole file takes a few seconds.
 . "$ROOT/tests/sh/lib.sh"
 cd "$ROOT"
@@ -41,3 +42,28 @@ expect_exit 0 fs run scenarios/kafka_acks.lua --seed 1 --set acks=1 --set victim
 # Bad parameters are errors naming the node.
 expect_exit 2 fs run scenarios/kafka_kip101.lua --set truncation=never
 contains "$ERR" "truncation must be" "kafka truncation error"
+# Runs that once broke the model, each fixed since (the comment in each
+# scenario says how): the maximal ISR while an expansion is pending
+# (kafka_faults seed 262), a new controller serving before it applied its
+# log (kafka_nemesis 135), one round of OffsetsForLeaderEpoch where
+# KIP-279 needs several (178), a deposed controller's older ISR (675).
+expect_exit 0 fs run scenarios/kafka_faults.lua --seed 262 --set fault=all --set idempotent=false
+for seed in 135 178; do
+  expect_exit 0 fs run scenarios/kafka_nemesis.lua --seed "$seed"
+done
+expect_exit 0 fs run scenarios/kafka_nemesis.lua --seed 675 --set idempotent=false
+# Every nemesis mode, idempotent or not, seeds 1-20.
+for idempotent in true false; do
+  for mode in part crash both; do
+    expect_exit 0 fs check --jobs 2 --seeds 20 --set "mode=$mode" --set "idempotent=$idempotent" scenarios/kafka_nemesis.lua
+    contains "$OUT" "held in 20/20" "kafka_nemesis mode=$mode idempotent=$idempotent"
+  done
+done
+# A controller answering brokers from its state without confirming it
+# still leads is refused (read = log).
+cat > "$TMPDIR/bad_controller.lua" <<'LUA'
+node("c1", "kafka.controller", { peers = "c1", replicas = "b1" })
+node("b1", "kafka.broker", { replicas = "b1", controllers = "c1" })
+LUA
+expect_exit 2 fs run "$TMPDIR/bad_controller.lua"
+contains "$ERR" "read must be" "kafka.controller read=log"
