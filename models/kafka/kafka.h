@@ -25,6 +25,14 @@
 /* A record of the partition's log. `rid` names the record for the
  * checker (the producer's op id, unique in the run); `pid`/`seq` are the
  * idempotent producer's id and sequence number (pid 0: not idempotent). */
+/* ProduceReply {req, err, offset, leader}: Kafka's error codes by name. */
+typedef enum {
+  KAFKA_OK = 0,
+  KAFKA_NOT_LEADER = 1,               /* NOT_LEADER_OR_FOLLOWER; `leader` hints */
+  KAFKA_NOT_ENOUGH_REPLICAS = 2,      /* refused before the append */
+  KAFKA_NOT_ENOUGH_REPLICAS_AFTER_APPEND = 3, /* appended; the ISR shrank below min_isr */
+} KafkaError;
+
 typedef struct {
   int64_t epoch; /* the leader epoch it was appended in */
   int64_t rid, pid, seq;
@@ -112,7 +120,7 @@ gboolean kafka_alter_isr(KafkaPartition *p, int leader, int64_t epoch, int64_t v
 /* The controller's state machine (for tests). */
 extern const RaftMachine kafka_controller_machine;
 
-/* ---- kafka_check.c: the checker (kafka_check.h has the events) ---- */
+/* ---- kafka_check.c: the checker (its header comment lists the events) ---- */
 
 /* Called from every broker's start: the first call attaches the run's
  * checker. */

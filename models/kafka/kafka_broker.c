@@ -36,7 +36,6 @@
 #include <string.h>
 
 enum { TAG_HEARTBEAT = 1, TAG_FETCH = 2, TAG_ISR = 3 };
-enum { ERR_OK = 0, ERR_NOT_LEADER = 1, ERR_NOT_ENOUGH_REPLICAS = 2, ERR_AFTER_APPEND = 3 };
 
 typedef struct {
   int64_t offset;
@@ -200,7 +199,7 @@ static void settle(SimNode *node, Broker *b)
     Waiting w = g_array_index(b->waiting, Waiting, i);
     if (w.offset < b->hw) {
       gboolean enough = (int64_t) kafka_isr_size(b->isr) >= b->min_isr;
-      produce_reply(node, w.src, w.req, enough ? ERR_OK : ERR_AFTER_APPEND, w.offset, b->leader);
+      produce_reply(node, w.src, w.req, enough ? KAFKA_OK : KAFKA_NOT_ENOUGH_REPLICAS_AFTER_APPEND, w.offset, b->leader);
     } else {
       g_array_index(b->waiting, Waiting, k++) = w;
     }
@@ -241,12 +240,12 @@ static void on_produce(SimNode *node, Broker *b, const SimMsg *msg)
 {
   int64_t req = sim_msg_get(msg, "req", 0);
   if (!b->leading) {
-    produce_reply(node, msg->src, req, ERR_NOT_LEADER, -1, b->leader);
+    produce_reply(node, msg->src, req, KAFKA_NOT_LEADER, -1, b->leader);
     return;
   }
   int64_t acks = sim_msg_get(msg, "acks", 1);
   if (acks < 0 && (int64_t) kafka_isr_size(b->isr) < b->min_isr) {
-    produce_reply(node, msg->src, req, ERR_NOT_ENOUGH_REPLICAS, -1, b->leader);
+    produce_reply(node, msg->src, req, KAFKA_NOT_ENOUGH_REPLICAS, -1, b->leader);
     return;
   }
   KafkaRecord rec = { b->epoch, sim_msg_get(msg, "rid", 0), sim_msg_get(msg, "pid", 0), sim_msg_get(msg, "seq", 0) };
@@ -258,7 +257,7 @@ static void on_produce(SimNode *node, Broker *b, const SimMsg *msg)
       offset = rec.seq == ps->seq ? ps->offset : -1;
       sim_metric_add(sim_node_sim(node), "kafka_dedup", 1);
       if (offset < 0) {
-        produce_reply(node, msg->src, req, ERR_OK, -1, b->leader);
+        produce_reply(node, msg->src, req, KAFKA_OK, -1, b->leader);
         return;
       }
     }
@@ -272,7 +271,7 @@ static void on_produce(SimNode *node, Broker *b, const SimMsg *msg)
   /* acks=1 is answered after the local write alone, before any follower
    * has the record (a crash right after it loses the record). */
   if (acks == 1)
-    produce_reply(node, msg->src, req, ERR_OK, offset, sim_node_id(node));
+    produce_reply(node, msg->src, req, KAFKA_OK, offset, sim_node_id(node));
   if (appended)
     for (guint i = 0; i < b->n; i++)
       if (b->parked[i] && b->fetched[i] == offset) {
@@ -452,7 +451,7 @@ static void become_follower(SimNode *node, Broker *b)
   b->alter_pending = FALSE;
   for (guint i = 0; i < b->waiting->len; i++) {
     Waiting w = g_array_index(b->waiting, Waiting, i);
-    produce_reply(node, w.src, w.req, ERR_NOT_LEADER, -1, b->leader);
+    produce_reply(node, w.src, w.req, KAFKA_NOT_LEADER, -1, b->leader);
   }
   g_array_set_size(b->waiting, 0);
   if (b->leader < 0)

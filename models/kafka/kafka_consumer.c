@@ -21,7 +21,7 @@ typedef struct {
   guint silent;
 } Consumer;
 
-static void poll(SimNode *node, Consumer *c)
+static void consumer_poll(SimNode *node, Consumer *c)
 {
   if (!c->answered && ++c->silent >= 2) {
     c->target = (c->target + 1) % c->nbrokers;
@@ -65,7 +65,7 @@ static void consumer_on_timer(SimNode *node, uint64_t tag)
 {
   (void) tag;
   Consumer *c = sim_node_data(node);
-  poll(node, c);
+  consumer_poll(node, c);
   sim_timer_after(node, c->interval, 0);
 }
 

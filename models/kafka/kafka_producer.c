@@ -21,7 +21,6 @@
 #include "models/kafka/kafka.h"
 #include <string.h>
 
-enum { ERR_OK = 0, ERR_NOT_LEADER = 1, ERR_NOT_ENOUGH_REPLICAS = 2, ERR_AFTER_APPEND = 3 };
 
 typedef struct {
   uint64_t op;
@@ -128,11 +127,11 @@ static void producer_on_message(SimNode *node, const SimMsg *msg)
     return;
   int64_t err = sim_msg_get(msg, "err", 0);
   int leader = (int) sim_msg_get(msg, "leader", -1);
-  if (err == ERR_OK) {
+  if (err == KAFKA_OK) {
     finish(node, c, p, SIM_OP_OK, sim_msg_get(msg, "offset", -1));
     return;
   }
-  if (err == ERR_NOT_LEADER) {
+  if (err == KAFKA_NOT_LEADER) {
     gboolean known = FALSE;
     for (guint i = 0; i < c->nbrokers; i++)
       if (c->brokers[i] == leader && leader != msg->src) {
@@ -142,7 +141,7 @@ static void producer_on_message(SimNode *node, const SimMsg *msg)
     retry(node, c, p, known);
     return;
   }
-  if (err == ERR_AFTER_APPEND)
+  if (err == KAFKA_NOT_ENOUGH_REPLICAS_AFTER_APPEND)
     p->maybe_appended = TRUE;
   retry(node, c, p, FALSE);
 }
