@@ -10,6 +10,10 @@ extern const SimModel model_echo_source;
 extern const SimModel model_hdfs_client;
 extern const SimModel model_hdfs_datanode;
 extern const SimModel model_hdfs_namenode;
+extern const SimModel model_kafka_broker;
+extern const SimModel model_kafka_consumer;
+extern const SimModel model_kafka_controller;
+extern const SimModel model_kafka_producer;
 extern const SimModel model_kv_abd;
 extern const SimModel model_kv_abd_client;
 extern const SimModel model_kv_quorum;
@@ -52,6 +56,10 @@ static const SimModel *const models[] = {
   &model_hdfs_client,
   &model_hdfs_datanode,
   &model_hdfs_namenode,
+  &model_kafka_broker,
+  &model_kafka_consumer,
+  &model_kafka_controller,
+  &model_kafka_producer,
   &model_kv_abd,
   &model_kv_abd_client,
   &model_kv_quorum,

@@ -250,6 +250,9 @@ const char *sim_trace_kind_name(SimTraceKind kind);
  * triggers). They may schedule events and inject faults. */
 typedef void (*SimObserver)(Sim *sim, const SimTraceEvent *event, void *data);
 void sim_add_observer(Sim *sim, SimObserver fn, void *data);
+/* The data of the first observer added with `fn`, or NULL: how a model's
+ * finish hook finds the checker it attached as an observer. */
+void *sim_observer_data(Sim *sim, SimObserver fn);
 
 /* Writes the trace as JSON lines to `out` (not closed by the Sim). */
 void sim_trace_to(Sim *sim, FILE *out);

@@ -163,3 +163,13 @@ char *sim_trace_digest(Sim *sim)
   return g_strdup_printf("%016" G_GINT64_MODIFIER "x%016" G_GINT64_MODIFIER "x",
                          (guint64) sim->digest[0], (guint64) sim->digest[1]);
 }
+
+void *sim_observer_data(Sim *sim, SimObserver fn)
+{
+  for (guint i = 0; i < sim->observers->len; i++) {
+    SimObserverEntry *o = &g_array_index(sim->observers, SimObserverEntry, i);
+    if (o->fn == fn)
+      return o->data;
+  }
+  return NULL;
+}
