@@ -99,3 +99,13 @@ parallel --will-cite -j 2 "$F" sweep echo.lua --param loss=0,0.05 --seeds 150 --
 expect_exit 0 fs merge p1.jsonl p2.jsonl p3.jsonl p4.jsonl --csv p.csv
 [ "$OUT" = "$(cat full.txt)" ] || fail "table merged from GNU parallel's shards differs"
 cmp p.csv full.csv || fail "CSV merged from GNU parallel's shards differs"
+
+# tools/sweep.sbatch as a Slurm array of 3 would run it (the variables
+# Slurm sets), then merge: the unsharded summary again.
+for i in 1 2 3; do
+  (cd "$ROOT" && SLURM_ARRAY_TASK_ID=$i SLURM_ARRAY_TASK_MIN=1 SLURM_ARRAY_TASK_MAX=3 SLURM_ARRAY_TASK_COUNT=3 \
+     SLURM_CPUS_PER_TASK=2 FAULTSIM=$F tools/sweep.sbatch "$OLDPWD/slurm" "$OLDPWD/echo.lua" \
+     --param loss=0,0.05 --seeds 150) || fail "tools/sweep.sbatch task $i failed"
+done
+expect_exit 0 fs merge slurm/shard-1.jsonl slurm/shard-2.jsonl slurm/shard-3.jsonl --csv s.csv
+cmp s.csv full.csv || fail "CSV merged from the Slurm tasks differs"
