@@ -35,6 +35,8 @@ static gboolean sweep(guint64 nseeds, int jobs)
   g_autoptr(GPtrArray) pairs = g_ptr_array_new();
   g_autoptr(SweepSummary) summary = sweep_summary_new();
   ScenarioOptions options = SCENARIO_OPTIONS_DEFAULT;
+  g_autoptr(ScenarioCode) code = scenario_code_new(SWEEP_SCRIPT, options.limits.mem_limit);
+  options.code = code; /* as faultsim sweep does */
   SweepRunner r = { .plan = plan, .path = SWEEP_SCRIPT, .set_pairs = pairs, .options = &options, .jobs = jobs,
                     .out_fd = -1, .summary = summary };
   if (!plan || !sweep_runner_run(&r, &error) || sweep_summary_errors(summary)) {
