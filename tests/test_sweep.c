@@ -273,6 +273,46 @@ static void test_summary_csv(void)
     sweep_run_free(runs[i]);
 }
 
+/* A stand-in for a scenario's analytic{}: availability 0.5 at a=1, none
+ * elsewhere; metric m = 20 everywhere. */
+static gboolean fake_analytic(void *data, const GPtrArray *params, const char *measure, double *value)
+{
+  (void) data;
+  if (strcmp(measure, "m") == 0) {
+    *value = 20;
+    return TRUE;
+  }
+  if (strcmp(measure, "availability") == 0 && strcmp(params->pdata[1], "1") == 0) {
+    *value = 0.5;
+    return TRUE;
+  }
+  return FALSE;
+}
+
+static void test_summary_analytic(void)
+{
+  g_autoptr(SweepSummary) s = sweep_summary_new();
+  SweepRun *runs[] = {
+    record(0, "1", 1, SWEEP_HELD, 0.5, 10), record(0, "1", 2, SWEEP_HELD, 1.0, 20), record(0, "1", 3, SWEEP_HELD, 1.0, 30),
+    record(1, "2", 1, SWEEP_HELD, 0.75, 40), record(1, "2", 2, SWEEP_HELD, 0.75, 41),
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(runs); i++)
+    CU_ASSERT_TRUE(sweep_summary_add(s, runs[i], "t", NULL));
+  sweep_summary_set_analytic(s, fake_analytic, NULL);
+  g_autofree char *table = sweep_summary_table(s, (char *[]) { "m", NULL });
+  /* a=1: availability 0.8333 ± 0.1667 against 0.5: +2.0 se; m 20 ± 5.77 against 20: +0.0 se.
+   * a=2: no availability prediction; m 40.5 ± 0.5 against 20: +41.0 se, flagged. */
+  CU_ASSERT_PTR_NOT_NULL(strstr(table, "- analytic"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(table, "+2.0 se "));
+  CU_ASSERT_PTR_NOT_NULL(strstr(table, "+0.0 se "));
+  CU_ASSERT_PTR_NOT_NULL(strstr(table, "+41.0 se !"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(table, "n/a"));
+  if (!strstr(table, "+41.0 se !"))
+    fprintf(stderr, "\n%s", table);
+  for (guint i = 0; i < G_N_ELEMENTS(runs); i++)
+    sweep_run_free(runs[i]);
+}
+
 void suite_sweep(void)
 {
   CU_pSuite s = CU_add_suite("sweep", NULL, NULL);
@@ -281,4 +321,5 @@ void suite_sweep(void)
   CU_add_test(s, "mean, standard error, Student's t interval on known inputs", test_stats_known_inputs);
   CU_add_test(s, "run records round-trip through JSON exactly", test_record_json_round_trip);
   CU_add_test(s, "summary CSV columns and values", test_summary_csv);
+  CU_add_test(s, "summary: measured minus analytic in standard errors, flagged beyond 3", test_summary_analytic);
 }

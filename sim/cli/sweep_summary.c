@@ -22,7 +22,53 @@ struct SweepSummary {
   GHashTable *metric_names; /* set of every metric name seen */
   guint64 runs, errors, violated, seed_min, seed_max, last_seed;
   char *first_error;
+  SweepAnalyticFn analytic;
+  void *analytic_data;
 };
+
+void sweep_summary_set_analytic(SweepSummary *s, SweepAnalyticFn fn, void *data)
+{
+  s->analytic = fn;
+  s->analytic_data = data;
+}
+
+/* The point's parameters as name/value pairs (borrowed strings). */
+static GPtrArray *point_pairs(const SweepSummary *s, const SweepPointAgg *p)
+{
+  GPtrArray *pairs = g_ptr_array_new();
+  for (guint a = 0; a < s->names->len; a++) {
+    g_ptr_array_add(pairs, s->names->pdata[a]);
+    g_ptr_array_add(pairs, p->values->pdata[a]);
+  }
+  return pairs;
+}
+
+/* TRUE if the analytic{} predicts `measure` at some point. */
+static gboolean predicts(const SweepSummary *s, const char *measure)
+{
+  for (guint i = 0; s->analytic && i < s->points->len; i++) {
+    g_autoptr(GPtrArray) pairs = point_pairs(s, &g_array_index(s->points, SweepPointAgg, i));
+    double v;
+    if (s->analytic(s->analytic_data, pairs, measure, &v))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* "+1.3 se", "-4.2 se !" (beyond 3), or "n/a" without a prediction or a
+ * standard error; a zero standard error with a difference is "inf se !". */
+static char *deviation_cell(const SweepSummary *s, const SweepPointAgg *p, const char *measure, const SweepStat *st)
+{
+  g_autoptr(GPtrArray) pairs = point_pairs(s, p);
+  double predicted, se = sweep_stat_se(st);
+  if (!s->analytic(s->analytic_data, pairs, measure, &predicted) || isnan(se))
+    return g_strdup("n/a");
+  double diff = sweep_stat_mean(st) - predicted;
+  if (se == 0)
+    return g_strdup(diff == 0 ? "+0.0 se" : "inf se !");
+  double z = diff / se;
+  return g_strdup_printf("%+.1f se%s", z, fabs(z) > 3 ? " !" : "");
+}
 
 SweepSummary *sweep_summary_new(void)
 {
@@ -258,15 +304,25 @@ char *sweep_summary_table(const SweepSummary *s, char *const *metrics)
     g_string_append_printf(out, "# --set %s=%s\n", (char *) s->sets->pdata[i], (char *) s->sets->pdata[i + 1]);
   g_string_append(out, "# mean ± standard error [95% confidence interval] over the runs of each point\n");
 
-  guint nmetrics = metrics ? g_strv_length((char **) metrics) : 0;
-  guint ncols = s->names->len + 1 + 1 + nmetrics + 2;
+  /* The measures shown: availability, then each --metric; each followed
+   * by its deviation from the analytic{} prediction when there is one. */
+  g_autoptr(GPtrArray) measures = g_ptr_array_new();
+  g_ptr_array_add(measures, "availability");
+  for (guint k = 0; metrics && metrics[k]; k++)
+    g_ptr_array_add(measures, metrics[k]);
+  g_autofree gboolean *predicted = g_new0(gboolean, measures->len);
+  guint ncols = s->names->len + 1 + measures->len + 2;
+  for (guint m = 0; m < measures->len; m++)
+    ncols += (predicted[m] = predicts(s, measures->pdata[m]));
   g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func(g_free); /* row-major, header first */
   for (guint a = 0; a < s->names->len; a++)
     g_ptr_array_add(cells, g_strdup(s->names->pdata[a]));
   g_ptr_array_add(cells, g_strdup("runs"));
-  g_ptr_array_add(cells, g_strdup("availability"));
-  for (guint k = 0; k < nmetrics; k++)
-    g_ptr_array_add(cells, g_strdup(metrics[k]));
+  for (guint m = 0; m < measures->len; m++) {
+    g_ptr_array_add(cells, g_strdup(measures->pdata[m]));
+    if (predicted[m])
+      g_ptr_array_add(cells, g_strdup("- analytic"));
+  }
   g_ptr_array_add(cells, g_strdup("violated"));
   g_ptr_array_add(cells, g_strdup("errors"));
   for (guint i = 0; i < s->points->len; i++) {
@@ -274,9 +330,12 @@ char *sweep_summary_table(const SweepSummary *s, char *const *metrics)
     for (guint a = 0; a < p->values->len; a++)
       g_ptr_array_add(cells, g_strdup(p->values->pdata[a]));
     g_ptr_array_add(cells, g_strdup_printf("%" G_GUINT64_FORMAT, p->runs));
-    g_ptr_array_add(cells, stat_cell(&p->availability));
-    for (guint k = 0; k < nmetrics; k++)
-      g_ptr_array_add(cells, stat_cell(point_metric(p, metrics[k])));
+    for (guint m = 0; m < measures->len; m++) {
+      const SweepStat *st = m == 0 ? &p->availability : point_metric(p, measures->pdata[m]);
+      g_ptr_array_add(cells, stat_cell(st));
+      if (predicted[m])
+        g_ptr_array_add(cells, deviation_cell(s, p, measures->pdata[m], st));
+    }
     g_ptr_array_add(cells, g_strdup_printf("%" G_GUINT64_FORMAT, p->violated));
     g_ptr_array_add(cells, g_strdup_printf("%" G_GUINT64_FORMAT, p->errors));
   }
@@ -296,11 +355,7 @@ char *sweep_summary_table(const SweepSummary *s, char *const *metrics)
     if (!any)
       g_string_append_printf(out, "failing seeds (the first %d of each point):\n", SWEEP_FAILING_SHOWN);
     any = TRUE;
-    g_autoptr(GPtrArray) pairs = g_ptr_array_new();
-    for (guint a = 0; a < s->names->len; a++) {
-      g_ptr_array_add(pairs, s->names->pdata[a]);
-      g_ptr_array_add(pairs, p->values->pdata[a]);
-    }
+    g_autoptr(GPtrArray) pairs = point_pairs(s, p);
     g_autofree char *pt = point_text(pairs);
     for (guint f = 0; f < p->failing->len; f++)
       g_string_append_printf(out, "  %s: %s\n", pt, (char *) p->failing->pdata[f]);

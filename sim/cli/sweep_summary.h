@@ -39,6 +39,15 @@ gboolean sweep_summary_has_metric(const SweepSummary *s, const char *name);
 /* Every metric name some run reported, in name order, joined by ", ". */
 char *sweep_summary_metric_names(const SweepSummary *s);
 
+/* What a scenario's analytic{} predicts for `measure` ("availability" or
+ * a metric's name) at the point whose swept parameters are `params`
+ * (name/value pairs, in --param order): TRUE with `*value`, FALSE when it
+ * predicts nothing for that measure. */
+typedef gboolean (*SweepAnalyticFn)(void *data, const GPtrArray *params, const char *measure, double *value);
+/* With a prediction, the table adds after each predicted measure a column
+ * "(measured − analytic) / se", flagged "!" beyond 3 standard errors. */
+void sweep_summary_set_analytic(SweepSummary *s, SweepAnalyticFn fn, void *data);
+
 /* The table for a reader: a header naming the scenario, parameters and
  * seeds; a row per point with availability and each of `metrics` (may be
  * NULL) as "mean ± se [ci95 lo, hi]", and the violated and error counts;
