@@ -12,7 +12,7 @@ CC         ?= cc
 SAN        ?= 0
 
 DEB_PACKAGES = gcc libc6-dev make pkg-config libglib2.0-dev libjson-glib-dev \
-               liblua5.4-dev libcunit1-dev gnuplot-nox jq
+               liblua5.4-dev libcunit1-dev gnuplot-nox jq parallel
 PKGS         = glib-2.0 json-glib-1.0 lua5.4
 
 ifeq ($(SAN),1)

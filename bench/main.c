@@ -19,6 +19,8 @@ int bench_service_saturated(gpointer unused);
 int bench_pingpong_service(gpointer unused);
 int bench_raft_commit(gpointer unused);
 int bench_raft_nemesis(gpointer unused);
+int bench_sweep_runs(gpointer unused);
+int bench_sweep_memory(gpointer unused);
 
 static const struct { const char *name; int (*fn)(gpointer); } benches[] = {
   { "timers", bench_timers },
@@ -32,6 +34,8 @@ static const struct { const char *name; int (*fn)(gpointer); } benches[] = {
   { "pingpong_service", bench_pingpong_service },
   { "raft_commit", bench_raft_commit },
   { "raft_nemesis", bench_raft_nemesis },
+  { "sweep_runs", bench_sweep_runs },
+  { "sweep_memory", bench_sweep_memory },
   { "node_memory", bench_node_memory },
 };
 
@@ -43,7 +47,7 @@ int main(int argc, char **argv)
       known |= strcmp(argv[a], benches[i].name) == 0;
     if (!known) {
       fprintf(stderr, "faultsim-bench: unknown benchmark '%s' (known: timers, pingpong, pingpong_faults, "
-              "pingpong_bandwidth, ring, lincheck, partition, service_saturated, pingpong_service, raft_commit, raft_nemesis, node_memory)\n",
+              "pingpong_bandwidth, ring, lincheck, partition, service_saturated, pingpong_service, raft_commit, raft_nemesis, sweep_runs, sweep_memory, node_memory)\n",
               argv[a]);
       return 2;
     }

@@ -1,11 +1,11 @@
-# Two `faultsim sweep --csv` results on one picture: measured availability
+# Two sweeps' results on one picture: measured availability
 # (mean ± standard error over seeds) against the swept parameter, each with
 # a dashed line for a formula column the scenario reported as a metric.
 #
 #   gnuplot -c plots/compare.gp a.csv "label a" formula_a b.csv "label b" formula_b out.png "title" "x label"
 #
-# Input columns: PARAM,runs,availability,availability_se,METRIC,METRIC_se
-# (the formula metric first after availability, as `--metric NAME` puts it).
+# Input: no header, columns PARAM,availability mean,its standard error,formula
+# (tools/availability-curve.sh picks them by name from `faultsim sweep --csv`).
 if (ARGC < 9) {
   print "usage: gnuplot -c plots/compare.gp a.csv label_a formula_a b.csv label_b formula_b out.png title xlabel"
   exit status 2
@@ -20,7 +20,7 @@ set ylabel "availability (ok / invoked)"
 set yrange [0:1.02]
 set xrange [0:*]
 set grid ytics lc rgb "#dddddd"
-plot ARG1 using 1:3:4 skip 1 with yerrorlines lw 2 pt 7 lc rgb "#1f77b4" title ARG2." (measured)", \
-     ARG1 using 1:5 skip 1 with lines dt 2 lw 1 lc rgb "#1f77b4" title ARG2." (".ARG3.")", \
-     ARG4 using 1:3:4 skip 1 with yerrorlines lw 2 pt 5 lc rgb "#d62728" title ARG5." (measured)", \
-     ARG4 using 1:5 skip 1 with lines dt 2 lw 1 lc rgb "#d62728" title ARG5." (".ARG6.")"
+plot ARG1 using 1:2:3 with yerrorlines lw 2 pt 7 lc rgb "#1f77b4" title ARG2." (measured)", \
+     ARG1 using 1:4 with lines dt 2 lw 1 lc rgb "#1f77b4" title ARG2." (".ARG3.")", \
+     ARG4 using 1:2:3 with yerrorlines lw 2 pt 5 lc rgb "#d62728" title ARG5." (measured)", \
+     ARG4 using 1:4 with lines dt 2 lw 1 lc rgb "#d62728" title ARG5." (".ARG6.")"

@@ -9,6 +9,7 @@
 # where MEAN_MS is the mean over the runs of one run's mean response time
 # and SE_MS its standard error. Exits 2 if a run could not run.
 : "${FAULTSIM:=build/faultsim}"
+. docs/measure/sweep_lib.sh
 queueing_rows() {
   local seeds=$1 scale=${2:-1} tmp model points pt args
   tmp=$(mktemp -d)
@@ -20,7 +21,7 @@ queueing_rows() {
     esac
     args=()
     for pt in $points; do args+=(-m "w_ms_$pt" -m "w_theory_ms_$pt"); done
-    if ! "$FAULTSIM" sweep "scenarios/capacity_$model.lua" --param "scale=$scale" --seeds "$seeds" --jobs 2 \
+    if ! sweep_positional "scenarios/capacity_$model.lua" --param "scale=$scale" --seeds "$seeds" --jobs 2 \
          --max-events 100000000 "${args[@]}" --csv "$tmp/$model.csv" > /dev/null; then
       rm -rf "$tmp"
       echo "faultsim sweep scenarios/capacity_$model.lua failed" >&2

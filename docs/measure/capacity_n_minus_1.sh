@@ -6,9 +6,10 @@
 # and after the loss, and the availability after it.
 set -euo pipefail
 : "${FAULTSIM:?set FAULTSIM to the faultsim binary}"
+. docs/measure/sweep_lib.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$FAULTSIM" sweep scenarios/capacity_n_minus_1.lua --param load=0.5,0.6,0.65,0.7,0.75 --seeds 1-5 --jobs 2 \
+sweep_positional scenarios/capacity_n_minus_1.lua --param load=0.5,0.6,0.65,0.7,0.75 --seeds 1-5 --jobs 2 \
   -m rho_after -m w_before_ms -m w_after_ms -m avail_after -m avail_late -m queue_max --csv "$tmp/n1.csv" > /dev/null
 echo "| load | rho before, after the loss | mean response before: M/M/1, measured | after: M/M/1, measured | availability 3-36 s | 15-36 s | longest queue |"
 echo "|---|---|---|---|---|---|---|"
@@ -21,7 +22,7 @@ awk -F, 'NR > 1 {
   printf "| %s | %.2f, %.3f | %.1f ms, %.1f ms | %s, %s | %.4f | %.4f | %.0f |\n", \
     $1, rho, $5, 1000 / (mu - lb), $7, after, wa, $11, $13, $15
 }' "$tmp/n1.csv"
-"$FAULTSIM" sweep scenarios/capacity_n_minus_1.lua --param eject_for=5s --set load=0.6 --seeds 1-5 --jobs 2 \
+sweep_positional scenarios/capacity_n_minus_1.lua --param eject_for=5s --set load=0.6 --seeds 1-5 --jobs 2 \
   -m w_after_ms -m avail_after --csv "$tmp/eject.csv" > /dev/null
 echo ""
 # Columns: eject_for,runs,availability,_se,w_after_ms,_se,avail_after,_se

@@ -4,9 +4,10 @@
 # 1-20: the availability the client measured against 1 - P_K.
 set -euo pipefail
 : "${FAULTSIM:?set FAULTSIM to the faultsim binary}"
+. docs/measure/sweep_lib.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$FAULTSIM" sweep scenarios/capacity_overload.lua --param rho=0.9,1.2,2 --seeds 1-20 --jobs 2 \
+sweep_positional scenarios/capacity_overload.lua --param rho=0.9,1.2,2 --seeds 1-20 --jobs 2 \
   -m availability_theory -m blocking_measured --csv "$tmp/o.csv" > /dev/null
 echo "| offered load rho | P_K (M/M/1/K) | pings turned away (measured) | availability, 1 - P_K | availability (measured) |"
 echo "|---|---|---|---|---|"

@@ -39,7 +39,7 @@ echo ""
 echo "| offered (writes/s) | messages per write | goodput (writes/s) |"
 echo "|---|---|---|"
 for rate in 700 1000; do
-  "$FAULTSIM" sweep scenarios/capacity_quorum_cost.lua --param "rate=$rate" --set send_to=quorum --set w=2 \
+  sweep_positional scenarios/capacity_quorum_cost.lua --param "rate=$rate" --set send_to=quorum --set w=2 \
     --set sloppy_after=20ms --seeds 1-5 --jobs 2 -m goodput_per_s -m messages_per_write --csv "$tmp/s.csv" > /dev/null
   # Columns: rate,runs,availability,_se,goodput_per_s,_se,messages_per_write,_se
   awk -F, 'NR == 2 { printf "| %s | %.3f | %.1f ± %.1f |\n", $1, $7, $5, 2.776 * $6 }' "$tmp/s.csv"

@@ -5,12 +5,13 @@
 # the requests sent after sloppy_after (kv_extra_requests, per run).
 set -euo pipefail
 : "${FAULTSIM:?set FAULTSIM to the faultsim binary}"
+. docs/measure/sweep_lib.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 echo "| fault | send_to | reads ok (measured) | predicted | writes ok (measured) | predicted | requests per operation | requests after sloppy_after, per run |"
 echo "|---|---|---|---|---|---|---|---|"
 for send_to in quorum all; do
-  "$FAULTSIM" sweep scenarios/kv_send_quorum.lua --param fault=none,loss,duplicate,cut --set "send_to=$send_to" \
+  sweep_positional scenarios/kv_send_quorum.lua --param fault=none,loss,duplicate,cut --set "send_to=$send_to" \
     --seeds 1-5 --jobs 2 -m read_availability -m read_availability_predicted -m write_availability \
     -m write_availability_predicted -m requests_per_op -m kv_extra_requests --csv "$tmp/$send_to.csv" > /dev/null
 done

@@ -1,6 +1,7 @@
 # Helpers sourced by docs/measure/locks_*.sh and txn_*.sh (not run on its
 # own). Each runs faultsim ($FAULTSIM, from the repository root) with fixed
 # seeds, so what the scripts print is the same on every machine.
+. docs/measure/sweep_lib.sh
 
 # json SCENARIO SEED [ARGS...]: the run's JSON report.
 json() {
@@ -47,7 +48,7 @@ held() {
 sweep_csv() {
   local tmp
   tmp=$(mktemp)
-  "$FAULTSIM" sweep "$@" --jobs 2 --csv "$tmp" >/dev/null
+  sweep_positional "$@" --jobs 2 --csv "$tmp" >/dev/null
   tail -n +2 "$tmp"
   rm -f "$tmp"
 }

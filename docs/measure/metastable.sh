@@ -7,10 +7,11 @@
 # stretch and how long after the trigger availability came back.
 set -euo pipefail
 : "${FAULTSIM:?set FAULTSIM to the faultsim binary}"
+. docs/measure/sweep_lib.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for loop in open closed; do
-  "$FAULTSIM" sweep scenarios/metastable.lua --param mitigation=none,backoff,budget,shed --set "loop=$loop" \
+  sweep_positional scenarios/metastable.lua --param mitigation=none,backoff,budget,shed --set "loop=$loop" \
     --seeds 1-3 --jobs 2 -m offered_fail_theory -m attempts_per_op -m offered_per_s -m avail_after -m recovery_s \
     --csv "$tmp/$loop.csv" > /dev/null
 done

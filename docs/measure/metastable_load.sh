@@ -6,11 +6,12 @@
 # after the trigger.
 set -euo pipefail
 : "${FAULTSIM:?set FAULTSIM to the faultsim binary}"
+. docs/measure/sweep_lib.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$FAULTSIM" sweep scenarios/metastable.lua --param load=0.2,0.3,0.5,0.75 --seeds 1-3 --jobs 2 \
+sweep_positional scenarios/metastable.lua --param load=0.2,0.3,0.5,0.75 --seeds 1-3 --jobs 2 \
   -m offered_fail_theory -m avail_after -m recovery_s --csv "$tmp/load.csv" > /dev/null
-"$FAULTSIM" sweep scenarios/metastable.lua --param trigger=0 --seeds 1-3 --jobs 2 \
+sweep_positional scenarios/metastable.lua --param trigger=0 --seeds 1-3 --jobs 2 \
   -m offered_fail_theory -m avail_after -m recovery_s --csv "$tmp/none.csv" > /dev/null
 echo "| load | trigger | attempts per second if every operation fails, 4 x lambda | state | availability 24-44 s | back to >= 0.99 after |"
 echo "|---|---|---|---|---|---|"

@@ -12,13 +12,14 @@
 # utilization (mean of s1-s3), LATENCY_MS the mean of the runs' mean
 # write latency (acknowledged writes). Exits 2 if a run could not run.
 : "${FAULTSIM:=build/faultsim}"
+. docs/measure/sweep_lib.sh
 quorum_cost_rows() {
   local seeds=$1 tmp send_to set args=()
   shift
   for set in "$@"; do args+=(--set "$set"); done
   tmp=$(mktemp -d)
   for send_to in quorum all; do
-    if ! "$FAULTSIM" sweep scenarios/capacity_quorum_cost.lua --param w=2,3 --set "send_to=$send_to" "${args[@]}" \
+    if ! sweep_positional scenarios/capacity_quorum_cost.lua --param w=2,3 --set "send_to=$send_to" "${args[@]}" \
          --seeds "$seeds" --jobs 2 -m goodput_per_s -m messages_per_write -m utilization_s1 -m utilization_s2 \
          -m utilization_s3 -m write_latency_mean_ms --csv "$tmp/$send_to.csv" > /dev/null; then
       rm -rf "$tmp"

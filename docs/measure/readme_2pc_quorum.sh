@@ -2,11 +2,12 @@
 # README "2PC or a quorum?": both protocols at p = 0.1 (each node down a
 # tenth of the time), 10 seeds each, beside their formulas.
 set -euo pipefail
+. docs/measure/sweep_lib.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$FAULTSIM" sweep scenarios/compare_2pc.lua --param down=0.1 --seeds 10 --jobs 2 \
+sweep_positional scenarios/compare_2pc.lua --param down=0.1 --seeds 10 --jobs 2 \
   --metric formula_all_up --csv "$tmp/2pc.csv" >/dev/null
-"$FAULTSIM" sweep scenarios/compare_quorum.lua --param down=0.1 --seeds 10 --jobs 2 \
+sweep_positional scenarios/compare_quorum.lua --param down=0.1 --seeds 10 --jobs 2 \
   --metric formula_quorum --csv "$tmp/quorum.csv" >/dev/null
 # CSV columns: down,runs,availability,availability_se,formula,formula_se
 awk -F, 'FNR == 2 { a[++n] = $3; se[n] = $4; f[n] = $5 } END {

@@ -4,12 +4,13 @@
 # scenarios/metastable.lua under each mitigation, seeds 1-3 (means).
 set -euo pipefail
 : "${FAULTSIM:?set FAULTSIM to the faultsim binary}"
+. docs/measure/sweep_lib.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$FAULTSIM" sweep scenarios/capacity_n_minus_1.lua --param load=0.6,0.75 --seeds 1-3 --jobs 2 \
+sweep_positional scenarios/capacity_n_minus_1.lua --param load=0.6,0.75 --seeds 1-3 --jobs 2 \
   -m w_before_ms -m w_after_ms -m avail_after -m avail_late --csv "$tmp/n1.csv" > /dev/null
 for loop in open closed; do
-  "$FAULTSIM" sweep scenarios/metastable.lua --param mitigation=none,backoff,budget,shed --set "loop=$loop" \
+  sweep_positional scenarios/metastable.lua --param mitigation=none,backoff,budget,shed --set "loop=$loop" \
     --seeds 1-3 --jobs 2 -m avail_after -m recovery_s --csv "$tmp/$loop.csv" > /dev/null
 done
 # n1.csv: load,runs,availability,_se,w_before_ms,_se,w_after_ms,_se,avail_after,_se,avail_late,_se

@@ -5,9 +5,10 @@
 # pause, recovery after it and availability at the end of the run.
 set -euo pipefail
 : "${FAULTSIM:?set FAULTSIM to the faultsim binary}"
+. docs/measure/sweep_lib.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$FAULTSIM" sweep scenarios/retry_amplification.lua --param retry=none,immediate,backoff,budget --seeds 1-10 \
+sweep_positional scenarios/retry_amplification.lua --param retry=none,immediate,backoff,budget --seeds 1-10 \
   --jobs 2 -m amplification -m attempts_pause -m availability_after -m recovered -m recovery_s \
   --csv "$tmp/r.csv" > /dev/null
 echo "| clients retry | attempts / ops | attempts per second during the pause | recovered after the pause | availability from 9.5 s |"

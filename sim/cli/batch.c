@@ -23,7 +23,11 @@ static void run_one(gpointer item, gpointer user_data)
 void batch_run(const char *path, GHashTable *overrides, const ScenarioOptions *options,
                guint64 first, guint n, int jobs, BatchEach each, void *data)
 {
-  Batch b = { path, overrides, options, first, each, data };
+  /* The script is parsed once for all the seeds. */
+  g_autoptr(ScenarioCode) code = scenario_code_new(path, options->limits.mem_limit);
+  ScenarioOptions shared = *options;
+  shared.code = code;
+  Batch b = { path, overrides, &shared, first, each, data };
   GThreadPool *pool = g_thread_pool_new(run_one, &b, jobs, TRUE, NULL);
   for (guint i = 0; i < n; i++)
     g_thread_pool_push(pool, GUINT_TO_POINTER(i + 1), NULL);

@@ -11,6 +11,7 @@ int handle_models(int argc, char **argv);
 int handle_lincheck(int argc, char **argv);
 int handle_ring(int argc, char **argv);
 int handle_sweep(int argc, char **argv);
+int handle_merge(int argc, char **argv);
 int handle_spacetime(int argc, char **argv);
 int handle_capacity(int argc, char **argv);
 

@@ -8,6 +8,7 @@
 #include "sim/kernel/errors.h"
 #include "sim/kernel/internal.h"
 #include "sim/cli/batch.h"
+#include "sim/cli/sweep_record.h"
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -67,19 +68,6 @@ typedef struct {
   gboolean progress;
 } CheckJob;
 
-/* The first example of the first violated invariant (in name order), so a
- * failing line shows where it broke; NULL if none was violated. */
-static char *first_violation(Scenario *sc)
-{
-  g_autoptr(GList) names = g_list_sort(g_hash_table_get_keys(sc->sim->invariants), (GCompareFunc) strcmp);
-  for (GList *k = names; k; k = k->next) {
-    SimInvariant *inv = g_hash_table_lookup(sc->sim->invariants, k->data);
-    if (inv->count > 0 && inv->examples->len > 0)
-      return g_strdup_printf("%s: %s", (char *) k->data, (char *) inv->examples->pdata[0]);
-  }
-  return NULL;
-}
-
 static void judge_seed(guint index, guint64 seed, Scenario *sc, const GError *error, void *data)
 {
   CheckJob *job = data;
@@ -93,7 +81,7 @@ static void judge_seed(guint index, guint64 seed, Scenario *sc, const GError *er
     r->any_seed = sc->expect.any_seed;
     r->held = scenario_verdict(sc, failures);
     if (!r->held) {
-      g_autofree char *example = first_violation(sc);
+      g_autofree char *example = sweep_first_example(sc);
       r->failure = example ? g_strdup_printf("%s; first: %s", (char *) failures->pdata[0], example)
                            : g_strdup(failures->pdata[0]);
     }

@@ -136,7 +136,7 @@ int handle_run(int argc, char **argv)
     fprintf(stderr, "faultsim run: %s\n", problem);
     return SIM_EXIT_USAGE;
   }
-  ScenarioOptions options = { trace, history, limits, csv, window, service_csv, client_csv };
+  ScenarioOptions options = { trace, history, limits, csv, window, service_csv, client_csv, NULL };
   g_autoptr(Scenario) sc = scenario_run(argv[1], seed, overrides, &options, &error);
   if (!sc) {
     fprintf(stderr, "faultsim run: %s\n", error->message);

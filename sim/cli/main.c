@@ -17,7 +17,8 @@ typedef struct {
 static const Command commands[] = {
   { "run", handle_run, "run a scenario once and print its report" },
   { "check", handle_check, "run scenarios over their seeds as regression tests" },
-  { "sweep", handle_sweep, "vary one parameter over seeds; availability and metrics per value (CSV)" },
+  { "sweep", handle_sweep, "vary parameters over seeds; availability and metrics per point (JSONL, CSV)" },
+  { "merge", handle_merge, "the summary of a sweep run in shards, from their --out files" },
   { "capacity", handle_capacity, "the highest rate at which every SLO holds, over seeds (bracket, bisect)" },
   { "spacetime", handle_spacetime, "message sequence diagram data from a --trace file" },
   { "models", handle_models, "list the protocol models and their parameters" },

@@ -5,6 +5,7 @@
 #include "sim/kernel/errors.h"
 #include "sim/kernel/internal.h"
 #include "sim/lua/lua_api.h"
+#include "sim/lua/lua_chunk.h"
 #include "sim/lua/scenario_output.h"
 #include "sim/report/report.h"
 #include <glib/gstdio.h>
@@ -48,6 +49,7 @@ static Scenario *scenario_new(const char *path, uint64_t seed, GHashTable *overr
   sc->expect.metrics = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, range_free);
   sc->workloads = workload_set_new(sc->sim);
   sc->lua_models = g_ptr_array_new_with_free_func(lua_model_free);
+  sc->code = options->code;
   const ScenarioLimits *lim = &options->limits;
   SimLimits kernel_limits = { lim->mem_limit, lim->max_events, lim->max_instant_events };
   sim_set_limits(sc->sim, &kernel_limits);
@@ -170,6 +172,50 @@ static void explain_budget(Scenario *sc, GError *error)
   }
 }
 
+struct ScenarioCode {
+  char *path;
+  LuaChunk *prelude, *script;
+};
+
+void scenario_code_free(ScenarioCode *code)
+{
+  if (!code)
+    return;
+  g_free(code->path);
+  lua_chunk_free(code->prelude);
+  lua_chunk_free(code->script);
+  g_free(code);
+}
+
+ScenarioCode *scenario_code_new(const char *path, size_t mem_limit)
+{
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  if (!g_file_get_contents(path, &text, &len, NULL))
+    return NULL;
+  g_autofree char *chunkname = g_strconcat("@", path, NULL);
+  ScenarioCode *code = g_new0(ScenarioCode, 1);
+  code->path = g_strdup(path);
+  code->prelude = lua_chunk_compile(lua_prelude, strlen(lua_prelude), "=prelude", mem_limit);
+  code->script = lua_chunk_compile(text, len, chunkname, mem_limit);
+  if (!code->prelude || !code->script) {
+    scenario_code_free(code);
+    return NULL;
+  }
+  return code;
+}
+
+/* Loads the prelude and the script compiled in sc->code and runs them. */
+static gboolean load_compiled(Scenario *sc, GError **error)
+{
+  if (!lua_chunk_load(sc->sb, sc->code->prelude, error) || !lua_sandbox_call(sc->sb, 0, 0, error) ||
+      !lua_chunk_load(sc->sb, sc->code->script, error) || !lua_sandbox_call(sc->sb, 0, 0, error)) {
+    name_file(sc, *error);
+    return FALSE;
+  }
+  return check_overrides(sc, error);
+}
+
 /* Loads the prelude and the script and runs its top level. */
 static gboolean load_script(Scenario *sc, GError **error)
 {
@@ -177,6 +223,8 @@ static gboolean load_script(Scenario *sc, GError **error)
     g_set_error(error, SIM_ERROR, SIM_ERROR_LIMIT, "%s: cannot create the Lua state", sc->path);
     return FALSE;
   }
+  if (sc->code && strcmp(sc->code->path, sc->path) == 0)
+    return load_compiled(sc, error);
   g_autofree char *code = NULL;
   gsize len = 0;
   GError *io = NULL;

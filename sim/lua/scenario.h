@@ -52,6 +52,7 @@ typedef struct {
   GError *error;            /* first error raised inside a hook */
   GPtrArray *lua_models;    /* models defined with model{} (lua_model.c);
                                freed after the Sim, whose nodes use them */
+  const struct ScenarioCode *code; /* from the options, or NULL */
 } Scenario;
 
 /* What one run may use; a run past any of them ends with exit 2 and a
@@ -79,7 +80,18 @@ typedef struct {
   SimTime window;           /* timeline window; 0 = scenario_default_window */
   char *service_csv_path;   /* per-node service figures as CSV, or NULL */
   char *client_csv_path;    /* per-client figures as CSV, or NULL */
+  const struct ScenarioCode *code; /* the script compiled once (a sweep's
+                                      runs share it), or NULL to read it */
 } ScenarioOptions;
+
+/* The prelude and the script at `path` compiled once, for many runs of it
+ * (scenario_run reads and parses the file itself when options->code is
+ * NULL or compiled another path). NULL when the file cannot be read or
+ * does not compile: each run then reports that itself. */
+typedef struct ScenarioCode ScenarioCode;
+ScenarioCode *scenario_code_new(const char *path, size_t mem_limit);
+void scenario_code_free(ScenarioCode *code);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScenarioCode, scenario_code_free)
 
 /* No output files and the default limits. */
 #define SCENARIO_OPTIONS_DEFAULT { .limits = SCENARIO_LIMITS_DEFAULT }

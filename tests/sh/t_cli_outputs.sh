@@ -85,13 +85,17 @@ else
 fi
 rm -f t.jsonl c.csv
 
-# sweep --csv: a failing run or an unknown metric writes no CSV.
+# sweep --csv: an unknown metric writes no CSV; a run that fails is
+# counted in the CSV's errors column (issue 14: it does not stop the
+# sweep), and the exit status is still 2.
 echo OLD-Q > q.csv
-expect_exit 2 "$F" sweep "$S/echo.lua" --param loss=0,2 --seeds 1 --csv q.csv
 expect_exit 2 "$F" sweep "$S/echo.lua" --param loss=0 --seeds 1 --metric nosuch --csv q.csv
 [ "$(cat q.csv)" = OLD-Q ] || fail "sweep replaced q.csv although it failed"
+expect_exit 2 "$F" sweep "$S/echo.lua" --param loss=0,2 --seeds 1 --csv q.csv
+contains "$ERR" "1 of 2 runs could not run; the first: loss=2, seed 1:"
+[ "$(tail -n 1 q.csv)" = "2,,,,,0,0,1" ] || fail "q.csv: $(cat q.csv)"
 expect_exit 0 "$F" sweep "$S/echo.lua" --param loss=0 --seeds 1 --csv q.csv
-contains "$(cat q.csv)" "loss,runs,availability" "q.csv"
+contains "$(cat q.csv)" "param_loss,availability_mean,availability_se" "q.csv"
 [ -z "$(others q.csv)" ] || fail "left behind: $(others q.csv)"
 rm -f q.csv
 
