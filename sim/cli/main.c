@@ -19,6 +19,7 @@ static const Command commands[] = {
   { "check", handle_check, "run scenarios over their seeds as regression tests" },
   { "sweep", handle_sweep, "vary one parameter over seeds; availability and metrics per value (CSV)" },
   { "capacity", handle_capacity, "the highest rate at which every SLO holds, over seeds (bracket, bisect)" },
+  { "plot", handle_plot, "pictures: curve, timeline, latency, load, spacetime (gnuplot)" },
   { "spacetime", handle_spacetime, "message sequence diagram data from a --trace file" },
   { "models", handle_models, "list the protocol models and their parameters" },
   { "lincheck", handle_lincheck, "check a history for linearizability (faultsim, Jepsen EDN or log)" },

@@ -1,0 +1,2 @@
+#include "sim/cli/plot.h"
+int plot_load(int argc, char **argv) { (void) argc; (void) argv; return 2; }
