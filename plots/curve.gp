@@ -23,9 +23,9 @@ categorical = int(ARG9)
 n = words(titles)
 
 if (ARG2[strlen(ARG2) - 3:] eq ".svg") {
-  set terminal svg size 1000,540 dynamic enhanced font "sans,11" background rgb "white"
+  set terminal svg size 900,620 dynamic enhanced font "sans,11" background rgb "white"
 } else {
-  set terminal pngcairo size 1000,540 enhanced font "sans,10"
+  set terminal pngcairo size 900,620 enhanced font "sans,10"
 }
 set output ARG2
 set datafile separator "\t"
@@ -33,9 +33,9 @@ set datafile missing "nan"
 set title ARG3 noenhanced
 set xlabel ARG4 noenhanced
 set ylabel ARG5 noenhanced
-set key outside right center vertical noenhanced
+set key below vertical maxrows 4 noenhanced
 set grid xtics ytics lc rgb "#dddddd"
-set autoscale xfix
+set autoscale fix
 set offsets graph 0.04, graph 0.04, graph 0.05, graph 0.05
 if (logx) { set logscale x }
 colors = "#1f77b4 #d62728 #2ca02c #9467bd #ff7f0e #8c564b #e377c2 #17becf"

@@ -39,11 +39,11 @@ set grid xtics ytics lc rgb "#dddddd"
 set style fill solid 0.85 noborder
 
 # Upper panel: operations completed per window.
-set tmargin at screen 1 - 40.0 / height
+set tmargin at screen 1 - 62.0 / height
 set bmargin at screen 1 - (top_px - 10.0) / height
 set ylabel sprintf("operations completed per %s ms", ARG5) noenhanced
 set yrange [0:*]
-set key outside top right horizontal samplen 1.5
+set key at screen right, screen 1 - 30.0 / height right top horizontal samplen 1.5
 if (rows == 0) { set xlabel "simulated time (s)" } else { set format x ""; unset xlabel }
 plot data index 0 using (($1 + $2) / 2):($3 / 2):1:2:(0):3 with boxxyerror lc rgb "#4a90c8" title "ok", \
      data index 0 using (($1 + $2) / 2):($3 + $4 / 2):1:2:3:($3 + $4) with boxxyerror lc rgb "#d9534f" title "fail", \

@@ -263,6 +263,9 @@ static gboolean draw_curve(CurveArgs *a, PlotOptions *opts, int argc, char **arg
   /* The formula at every point, and the points against it. */
   gboolean any_analytic = FALSE;
   g_autoptr(GString) table = g_string_new(NULL);
+  int lw = 6; /* the series column's width */
+  for (guint i = 0; i < series->len; i++)
+    lw = MAX(lw, (int) g_utf8_strlen(((Series *) series->pdata[i])->label, -1));
   for (guint i = 0; i < series->len; i++) {
     Series *s = series->pdata[i];
     g_ptr_array_sort_with_data(s->points, by_x, &axis);
@@ -284,9 +287,9 @@ static gboolean draw_curve(CurveArgs *a, PlotOptions *opts, int argc, char **arg
       double z = (pt->mean - pt->analytic) / pt->se;
       if (!table->len)
         g_string_append_printf(table, "# %s against its analytic formula: z = (measured - analytic) / standard error\n"
-                               "%-24s %-10s %10s %10s %10s %8s\n", measure, "series", x, "measured", "se",
+                               "%-*s %-10s %10s %10s %10s %8s\n", measure, lw, "series", x, "measured", "se",
                                "analytic", "z");
-      g_string_append_printf(table, "%-24s %-10s %10.4f %10.4f %10.4f %8.2f%s\n", s->label,
+      g_string_append_printf(table, "%-*s %-10s %10.4f %10.4f %10.4f %8.2f%s\n", lw, s->label,
                              (char *) g_hash_table_lookup(pt->params, x), pt->mean, pt->se, pt->analytic, z,
                              fabs(z) > 3 ? "  beyond 3 standard errors" : "");
     }

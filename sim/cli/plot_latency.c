@@ -118,17 +118,6 @@ static void kind_blocks(GString *data, const char *f, GArray *samples, SimTime w
   g_string_append(data, "\n\n");
 }
 
-/* The window: the smallest 1, 2 or 5 × 10^k ns giving at most 40 windows. */
-static SimTime latency_window(SimTime span)
-{
-  SimTime w = 1;
-  for (int k = 0; k < 18; k++, w *= 10)
-    for (int m = 1; m <= 5; m += m == 1 ? 1 : 3)
-      if (span / (w * m) < 40)
-        return w * m;
-  return span;
-}
-
 static gboolean draw_latency(Latencies *l, const PlotOptions *opts, const char *path, SimTime window, GError **error)
 {
   if (g_hash_table_size(l->by_f) == 0) {
@@ -136,7 +125,7 @@ static gboolean draw_latency(Latencies *l, const PlotOptions *opts, const char *
     return FALSE;
   }
   if (!window)
-    window = latency_window(MAX(l->tmax, 1));
+    window = plot_default_window(MAX(l->tmax, 1), 40);
   g_autoptr(GList) kinds = g_list_sort(g_hash_table_get_keys(l->by_f), (GCompareFunc) strcmp);
   g_autoptr(GString) data = g_string_new(NULL);
   g_autoptr(GString) titles = g_string_new(NULL);
@@ -161,7 +150,7 @@ int plot_latency(int argc, char **argv)
   g_autofree char *window_text = NULL;
   GOptionEntry entries[] = {
     { "window", 'w', 0, G_OPTION_ARG_STRING, &window_text,
-      "Percentiles per window of DURATION (default: 1, 2 or 5 × 10^k, at most 40 windows)", "DURATION" },
+      "Percentiles per window of DURATION (default: 1, 2 or 5 × 10^k, fewer than 40 windows)", "DURATION" },
     { NULL },
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("HISTORY.jsonl - latency per operation kind");

@@ -144,17 +144,6 @@ static void close_open(Timeline *tl)
   }
 }
 
-/* The window: the smallest 1, 2 or 5 × 10^k ns giving at most 50 windows. */
-static SimTime default_window(SimTime span)
-{
-  SimTime w = 1;
-  for (int k = 0; k < 18; k++, w *= 10)
-    for (int m = 1; m <= 5; m += m == 1 ? 1 : 3)
-      if (span / (w * m) < 50)
-        return w * m;
-  return span;
-}
-
 static void block_end(GString *data, gboolean empty, const char *dummy)
 {
   if (empty)
@@ -167,7 +156,7 @@ static gboolean draw_timeline(Timeline *tl, const PlotOptions *opts, const char 
 {
   close_open(tl);
   if (!window)
-    window = default_window(MAX(tl->tmax, 1));
+    window = plot_default_window(MAX(tl->tmax, 1), 50);
 
   /* Rows: the nodes with a band or a mark, in node order; the network last. */
   g_autofree guint *row_of = g_new(guint, tl->names->len + 1);
@@ -238,7 +227,7 @@ int plot_timeline(int argc, char **argv)
   g_autofree char *window_text = NULL;
   GOptionEntry entries[] = {
     { "window", 'w', 0, G_OPTION_ARG_STRING, &window_text,
-      "Count completions per window of DURATION (default: 1, 2 or 5 × 10^k, at most 50 windows)", "DURATION" },
+      "Count completions per window of DURATION (default: 1, 2 or 5 × 10^k, fewer than 50 windows)", "DURATION" },
     { NULL },
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("TRACE.jsonl - operations and faults over time");

@@ -70,3 +70,13 @@ gboolean plot_parse_window(const char *text, SimTime *out, GError **error)
   }
   return TRUE;
 }
+
+SimTime plot_default_window(SimTime span, guint most)
+{
+  SimTime w = 1;
+  for (int k = 0; k < 18; k++, w *= 10)
+    for (int m = 1; m <= 5; m += m == 1 ? 1 : 3)
+      if (span / (w * m) < most)
+        return w * m;
+  return span;
+}

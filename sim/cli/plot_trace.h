@@ -19,3 +19,7 @@ const char *plot_member_string(JsonObject *o, const char *name);
 /* --window TEXT: a duration above 0 into *out; leaves *out alone when
  * `text` is NULL. FALSE with `error` naming the flag. */
 gboolean plot_parse_window(const char *text, SimTime *out, GError **error);
+
+/* The default window for `span` of time: the smallest 1, 2 or 5 × 10^k ns
+ * that gives fewer than `most` windows. */
+SimTime plot_default_window(SimTime span, guint most);
