@@ -1,5 +1,6 @@
 /* analytic{} (sim/lua/lua_analytic.c): formulas evaluated on a scenario's
  * parameters, after a run and on a script only loaded; their errors. */
+#include "sim/cli/analytic_compare.h"
 #include "sim/lua/scenario_analytic.h"
 #include <CUnit/CUnit.h>
 #include <glib/gstdio.h>
@@ -128,6 +129,28 @@ static void test_undeclared(void)
   script_remove(path);
 }
 
+/* Distances in standard errors, the flag beyond 3, and no z without a
+ * standard error (one run, or every run equal). */
+static void test_compare(void)
+{
+  AnalyticCompare c = analytic_compare(0.8, 0.01, 0.83);
+  CU_ASSERT_DOUBLE_EQUAL(c.z, -3, 1e-9);
+  CU_ASSERT_FALSE(c.beyond);
+  c = analytic_compare(0.8, 0.01, 0.8301);
+  CU_ASSERT_TRUE(c.beyond);
+  g_autoptr(GString) text = g_string_new(NULL);
+  analytic_describe(text, c);
+  CU_ASSERT_STRING_EQUAL(text->str, "analytic 0.8301, z -3.01  beyond 3 standard errors");
+  for (guint i = 0; i < 2; i++) {
+    c = analytic_compare(0.8, i ? NAN : 0, 0.5);
+    CU_ASSERT_TRUE(isnan(c.z));
+    CU_ASSERT_FALSE(c.beyond);
+  }
+  g_string_truncate(text, 0);
+  analytic_describe(text, c);
+  CU_ASSERT_STRING_EQUAL(text->str, "analytic 0.5000, z n/a");
+}
+
 void suite_analytic(void)
 {
   CU_pSuite s = CU_add_suite("analytic", NULL, NULL);
@@ -135,4 +158,5 @@ void suite_analytic(void)
   CU_add_test(s, "a scenario without analytic{} has no formulas", test_none);
   CU_add_test(s, "a bad analytic{} or formula is an error naming it", test_errors);
   CU_add_test(s, "a point with an undeclared parameter is refused", test_undeclared);
+  CU_add_test(s, "a mean against its formula in standard errors", test_compare);
 }

@@ -10,10 +10,10 @@
  * Data for plots/curve.gp: per series two blocks, the points
  *   x  mean  ci_lo  ci_hi  analytic  label
  * and the formula's curve "x value" (a "nan nan" line when none). */
+#include "sim/cli/analytic_compare.h"
 #include "sim/cli/plot.h"
 #include "sim/cli/plot_csv.h"
 #include "sim/kernel/errors.h"
-#include "sim/lua/scenario_analytic.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,7 +83,7 @@ static char *series_key(const PlotPoint *pt, GPtrArray *names, const char *x, GH
  * and NAN without one when the scenario has no formula for it. */
 static double formula(const char *scenario, GHashTable *params, const char *measure, GError **error)
 {
-  g_autoptr(GHashTable) values = scenario_analytic_load(scenario, params, error);
+  g_autoptr(GHashTable) values = analytic_at(scenario, params, error);
   if (!values)
     return NAN;
   double *v = g_hash_table_lookup(values, measure);
@@ -284,14 +284,13 @@ static gboolean draw_curve(CurveArgs *a, PlotOptions *opts, int argc, char **arg
       if (isnan(pt->analytic))
         continue;
       any_analytic = TRUE;
-      double z = (pt->mean - pt->analytic) / pt->se;
       if (!table->len)
         g_string_append_printf(table, "# %s against its analytic formula: z = (measured - analytic) / standard error\n"
-                               "%-*s %-10s %10s %10s %10s %8s\n", measure, lw, "series", x, "measured", "se",
-                               "analytic", "z");
-      g_string_append_printf(table, "%-*s %-10s %10.4f %10.4f %10.4f %8.2f%s\n", lw, s->label,
-                             (char *) g_hash_table_lookup(pt->params, x), pt->mean, pt->se, pt->analytic, z,
-                             fabs(z) > 3 ? "  beyond 3 standard errors" : "");
+                               "%-*s %-10s %10s %10s\n", measure, lw, "series", x, "measured", "se");
+      g_string_append_printf(table, "%-*s %-10s %10.4f %10.4f  ", lw, s->label,
+                             (char *) g_hash_table_lookup(pt->params, x), pt->mean, pt->se);
+      analytic_describe(table, analytic_compare(pt->mean, pt->se, pt->analytic));
+      g_string_append_c(table, '\n');
     }
   }
   g_autoptr(GString) data = g_string_new(NULL);

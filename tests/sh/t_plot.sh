@@ -37,7 +37,7 @@ line=$(grep -P '^1\t0.2108\t' curve.tsv)
 awk -F'\t' -v line="$line" 'BEGIN { split(line, f, "\t"); a = (1 / 1.5) ^ 4; exit !(f[5] - a < 1e-6 && a - f[5] < 1e-6) }' ||
   fail "2pc mttf=1 formula: $line"
 expect_exit 0 fs plot curve "$D/sweep.csv" --scenario "$S" --x mttf -o again.png
-echo "$OUT" | grep -qE "^protocol=quorum +5 +0.9776 +0.0037 +0.9767 +0.24$" || fail "no z for quorum at mttf 5: $OUT"
+echo "$OUT" | grep -qE "^protocol=quorum +5 +0.9776 +0.0037  analytic 0.9767, z 0.24$" || fail "no z for quorum at mttf 5: $OUT"
 # A parameter that is not a number is a categorical axis: one series per mttf.
 expect_exit 0 fs plot curve "$D/sweep.csv" --x protocol -o categorical.png --data categorical.tsv
 [ "$(grep -c '^# mttf=[0-9]*$' categorical.tsv)" = 3 ] || fail "categorical series: $(cat categorical.tsv)"
