@@ -153,17 +153,21 @@ SOAK_SEEDS ?= 1-1000
 soak: all
 	SOAK_SEEDS=$(SOAK_SEEDS) FAULTSIM=$(B)/faultsim tools/soak.sh
 
-# An availability-over-time picture of a scenario (default: the nemesis
-# tour) in build/plots/.
+# A scenario's timeline (operations per window over the faults) and
+# latency, drawn by `faultsim plot` (default: the nemesis tour) in
+# build/plots/.
 plot: all
-	FAULTSIM=$(B)/faultsim tools/plot-availability.sh $(or $(SCENARIO),scenarios/nemesis.lua)
+	FAULTSIM=$(B)/faultsim tools/plot-timeline.sh $(or $(SCENARIO),scenarios/nemesis.lua)
 
-# 2PC against a quorum: availability as nodes fail more often.
+# 2PC against a quorum: availability against MTTF beside the formulas
+# (scenarios/availability_mttf.lua, `faultsim plot curve`).
 curve: all
 	FAULTSIM=$(B)/faultsim tools/availability-curve.sh
 
 install: all
 	install -D -m 0755 build/faultsim $(DESTDIR)$(PREFIX)/bin/faultsim
+	install -d $(DESTDIR)$(PREFIX)/share/faultsim/plots
+	install -m 0644 plots/*.gp $(DESTDIR)$(PREFIX)/share/faultsim/plots/
 
 clean:
 	rm -rf build

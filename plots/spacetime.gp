@@ -38,7 +38,12 @@ col_px = 170; plot_px = 760
 left_px = 80; right_px = 30; top_px = 70; bottom_px = 110
 width = nodes * col_px + left_px + right_px
 height = plot_px + top_px + bottom_px
-set terminal pngcairo size width, height enhanced font "sans,9"
+# The output's extension picks the terminal: .svg draws SVG, else PNG.
+if (ARG2[strlen(ARG2) - 3:] eq ".svg") {
+  set terminal svg size width, height dynamic enhanced font "sans,9" background rgb "white"
+} else {
+  set terminal pngcairo size width, height enhanced font "sans,9"
+}
 set output ARG2
 set lmargin at screen left_px * 1.0 / width
 set rmargin at screen 1 - right_px * 1.0 / width

@@ -1,33 +1,35 @@
 #!/bin/sh
-# "Is 2PC or a quorum more available?" as a curve: sweeps the fraction of
-# time each node is down over scenarios/compare_2pc.lua and
-# scenarios/compare_quorum.lua, and plots measured availability (with
-# standard errors over seeds) next to each protocol's formula.
+# "Is 2PC or a quorum more available?" as a curve: sweeps how long each
+# node stays up (MTTF; down for Exp(0.5 s) after each crash) over
+# scenarios/availability_mttf.lua for 2PC (all of 4 nodes) and for a
+# majority quorum (2 of 3), and draws the measured availability (mean and
+# 95% confidence interval over seeds) beside each protocol's analytic{}
+# formula with `faultsim plot curve`, which also prints every point's
+# distance from its formula in standard errors. `make curve` runs it.
 #
-#   tools/availability-curve.sh [OUT.png]     (default build/plots/2pc-vs-quorum.png)
+#   tools/availability-curve.sh [OUT.png]     (default build/plots/availability-mttf.png)
 #
 # FAULTSIM overrides the binary (build/faultsim); SEEDS the seeds per point
-# (default 10); JOBS the runs at once (default: the number of cores).
+# (default 20); MTTFS the values (default 0.5,1,2,4,8 seconds); JOBS the
+# runs at once (default: the number of cores). The sweeps' CSVs and the
+# plotted data are kept beside the picture. docs/img/availability-mttf.png
+# is this script's output with the defaults.
 set -eu
-out=${1:-build/plots/2pc-vs-quorum.png}
+out=${1:-build/plots/availability-mttf.png}
 faultsim=${FAULTSIM:-build/faultsim}
-seeds=${SEEDS:-10}
+seeds=${SEEDS:-20}
+mttfs=${MTTFS:-0.5,1,2,4,8}
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
-downs=0.01,0.02,0.05,0.1,0.15,0.2,0.3
+here=$(dirname "$0")
+scenario=$here/../scenarios/availability_mttf.lua
 dir=$(dirname "$out")
 mkdir -p "$dir"
-# points SCENARIO FORMULA NAME: sweeps SCENARIO and writes $dir/NAME.dat,
-# a row per point: p, mean availability, its standard error, the formula
-# (columns picked by name from the sweep's CSV).
-points() {
-  "$faultsim" sweep "$1" --param down=$downs --seeds "$seeds" --jobs "$jobs" --metric "$2" --csv "$dir/$3.csv"
-  awk -F, -v f="$2" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-    { print $1 "," $c["availability_mean"] "," $c["availability_se"] "," $c[f "_mean"] }' "$dir/$3.csv" > "$dir/$3.dat"
-}
-points scenarios/compare_2pc.lua formula_all_up 2pc
-points scenarios/compare_quorum.lua formula_quorum quorum
-here=$(dirname "$0")
-gnuplot -c "$here/../plots/compare.gp" "$dir/2pc.dat" "2PC, 1 coordinator + 3 participants" "(1-p)^4" \
-  "$dir/quorum.dat" "quorum reads and writes, N=3, R=W=2" "k-of-n" "$out" \
-  "Availability as nodes fail more often ($seeds seeds per point)" "p: fraction of time each node is down"
-echo "$out"
+for p in 2pc quorum; do
+  "$faultsim" sweep "$scenario" --set protocol=$p --param mttf="$mttfs" --seeds "$seeds" --jobs "$jobs" \
+    --csv "$dir/mttf-$p.csv" > "$dir/mttf-$p.txt"
+done
+"$faultsim" plot curve "$dir/mttf-2pc.csv" "$dir/mttf-quorum.csv" --scenario "$scenario" \
+  --set protocol=2pc --set protocol=quorum --x mttf --logx \
+  --label "2PC: coordinator + 3 participants, all up" --label "quorum: 2 of 3 replicas up" \
+  --xlabel "MTTF of each node (s, log scale); MTTR 0.5 s" --data "${out%.*}.tsv" -o "$out" \
+  --title "Availability as nodes fail less often (scenarios/availability_mttf.lua, $seeds seeds per point)"

@@ -1,7 +1,7 @@
 #!/bin/bash
-# Draws a space-time diagram of one run: runs SCENARIO with --trace, turns
-# the trace into diagram data with `faultsim spacetime`, and plots it with
-# plots/spacetime.gp.
+# Draws a space-time diagram of one run: runs SCENARIO with --trace and
+# draws a window of it with `faultsim plot spacetime` (the data of
+# `faultsim spacetime`, plots/spacetime.gp).
 #
 #   tools/spacetime.sh [--values FIELD=V:WORD,...]... SCENARIO.lua FROM_S TO_S [OUT.png [run options...]]
 #
@@ -12,7 +12,8 @@
 # build/plots/<scenario>-spacetime.png, with the data beside it (.tsv) and
 # the trace (.trace.jsonl). Extra arguments go to `faultsim run` (e.g.
 # --seed 5 --set solution=_broken_2pc.lua). FAULTSIM overrides the binary
-# (build/faultsim). Exit 2 on bad usage or when the run could not run.
+# (build/faultsim). Exit 2 on bad usage, when the run could not run or the
+# diagram could not be drawn.
 set -eu
 values=()
 while [ $# -ge 2 ] && [ "$1" = --values ]; do
@@ -35,9 +36,6 @@ if [ "$status" -ge 2 ]; then
   echo "spacetime: faultsim run $scenario failed (exit $status)" >&2
   exit "$status"
 fi
-"$faultsim" spacetime "$trace" --from "$from" --to "$to" ${values[@]+"${values[@]}"} > "$data"
-here=$(dirname "$0")
-# Empty blocks (no faults in the window) are expected: hide gnuplot's note.
-gnuplot -c "$here/../plots/spacetime.gp" "$data" "$out" "$name ${*:+($*) }from $from s to $to s" 2>&1 |
-  grep -v 'Skipping data file with no valid points' >&2 || true
+"$faultsim" plot spacetime "$trace" --from "$from" --to "$to" ${values[@]+"${values[@]}"} --data "$data" -o "$out" \
+  --title "$name ${*:+($*) }from $from s to $to s" >/dev/null
 echo "$out"

@@ -5,6 +5,7 @@
  * table and as CSV for plotting. It is how a question such as "is 2PC or a
  * quorum more available as nodes fail more often?" becomes a curve. */
 #include "sim/cli/cli.h"
+#include "sim/cli/sweep_analytic.h"
 #include "sim/cli/sweep_out.h"
 #include "sim/cli/sweep_params.h"
 #include "sim/cli/sweep_run.h"
@@ -162,6 +163,8 @@ int handle_sweep(int argc, char **argv)
   g_autoptr(ScenarioCode) code = scenario_code_new(path, options.limits.mem_limit);
   options.code = code;
   g_autoptr(SweepSummary) summary = sweep_summary_new();
+  g_autoptr(SweepAnalytic) analytic = sweep_analytic_new(path, fixed);
+  sweep_summary_set_analytic(summary, sweep_analytic_predict, analytic);
   SweepRunner runner = {
     .plan = plan, .path = path, .fixed = fixed, .set_pairs = pairs, .options = &options, .jobs = jobs,
     .resumed = stream ? sweep_out_resumed(stream) : NULL, .out_fd = stream ? sweep_out_fd(stream) : -1,

@@ -20,6 +20,7 @@ static const Command commands[] = {
   { "sweep", handle_sweep, "vary parameters over seeds; availability and metrics per point (JSONL, CSV)" },
   { "merge", handle_merge, "the summary of a sweep run in shards, from their --out files" },
   { "capacity", handle_capacity, "the highest rate at which every SLO holds, over seeds (bracket, bisect)" },
+  { "plot", handle_plot, "pictures: curve, timeline, latency, load, spacetime (gnuplot)" },
   { "spacetime", handle_spacetime, "message sequence diagram data from a --trace file" },
   { "models", handle_models, "list the protocol models and their parameters" },
   { "lincheck", handle_lincheck, "check a history for linearizability (faultsim, Jepsen EDN or log)" },

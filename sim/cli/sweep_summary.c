@@ -321,7 +321,7 @@ char *sweep_summary_table(const SweepSummary *s, char *const *metrics)
   for (guint m = 0; m < measures->len; m++) {
     g_ptr_array_add(cells, g_strdup(measures->pdata[m]));
     if (predicted[m])
-      g_ptr_array_add(cells, g_strdup("- analytic"));
+      g_ptr_array_add(cells, g_strdup("vs analytic"));
   }
   g_ptr_array_add(cells, g_strdup("violated"));
   g_ptr_array_add(cells, g_strdup("errors"));

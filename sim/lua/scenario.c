@@ -264,6 +264,13 @@ GHashTable *scenario_peek_params(const char *path, GHashTable *overrides, GError
   return g_hash_table_ref(sc->params);
 }
 
+Scenario *scenario_load(const char *path, GHashTable *overrides, GError **error)
+{
+  ScenarioOptions options = SCENARIO_OPTIONS_DEFAULT;
+  g_autoptr(Scenario) sc = scenario_new(path, 1, overrides, &options);
+  return load_script(sc, error) ? g_steal_pointer(&sc) : NULL;
+}
+
 static void write_history(Scenario *sc, FILE *out)
 {
   const GArray *h = sim_history(sc->sim);

@@ -117,6 +117,10 @@ gboolean scenario_peek_seeds(const char *path, guint64 *first, guint64 *last, GE
  * `error` for a bad script or an override it does not declare: for
  * `capacity`, which searches over one of them. */
 GHashTable *scenario_peek_params(const char *path, GHashTable *overrides, GError **error);
+/* Loads the script with the --set `overrides` (may be NULL) without running
+ * it: its top level has run, the simulation has not started. NULL with
+ * `error` as scenario_peek_params. Free with scenario_free. */
+Scenario *scenario_load(const char *path, GHashTable *overrides, GError **error);
 
 /* Evaluates the expectations (or, without any, "no violations"); appends a
  * line per failed one to `failures`. TRUE if everything held. */
