@@ -13,6 +13,7 @@ int handle_ring(int argc, char **argv);
 int handle_sweep(int argc, char **argv);
 int handle_spacetime(int argc, char **argv);
 int handle_capacity(int argc, char **argv);
+int handle_grade(int argc, char **argv);
 
 /* Shared option helpers (cli_run.c). */
 #include <glib.h>

@@ -17,6 +17,7 @@ typedef struct {
 static const Command commands[] = {
   { "run", handle_run, "run a scenario once and print its report" },
   { "check", handle_check, "run scenarios over their seeds as regression tests" },
+  { "grade", handle_grade, "grade a solution to a lab: its tests, points, the first failing seed and why" },
   { "sweep", handle_sweep, "vary one parameter over seeds; availability and metrics per value (CSV)" },
   { "capacity", handle_capacity, "the highest rate at which every SLO holds, over seeds (bracket, bisect)" },
   { "spacetime", handle_spacetime, "message sequence diagram data from a --trace file" },

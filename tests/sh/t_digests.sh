@@ -251,7 +251,7 @@ scenarios/zk_faults.lua 2 e86753c78aaedd0f66894c7e1d907f74
 scenarios/zk_stale_read.lua 1 e53e21d68bfac09068a7e2b2f6e5d5d2
 scenarios/zk_stale_read.lua 2 4cdf715500727db8b5edc7101681275b
 scenarios/capacity_n_minus_1.lua 3 d290ab05cdceee3cb873972ea3d2924c load=0.6
-scenarios/labs/2pc/grade.lua 5 ecac5d54b3a237b5b6e01d33595f4521 solution=_broken_2pc.lua
+scenarios/labs/2pc/grade.lua 5 ecac5d54b3a237b5b6e01d33595f4521 solution=_wrong_decide_alone.lua
 scenarios/metastable.lua 3 58f8f04124ad1e402c5a21b20c5128e3 mitigation=shed
 scenarios/metastable.lua 4 2da316fd502166c0110a642aa006d4e5 loop=closed
 scenarios/raft_figure8.lua 3 7515d2fd4f7b262413131c4c7b8aab34 variant=raft
