@@ -78,7 +78,12 @@ static void judge_seed(guint index, guint64 seed, Scenario *sc, const GError *er
     g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func(g_free);
     r->held = scenario_verdict(sc, failures);
     if (!r->held) {
-      r->failure = g_strdup(failures->len ? failures->pdata[0] : "the expectations did not hold");
+      /* An invariant explains a bug better than the availability it cost. */
+      const char *headline = failures->len ? failures->pdata[0] : "the expectations did not hold";
+      for (guint i = failures->len; i-- > 0;)
+        if (g_str_has_prefix(failures->pdata[i], "invariant "))
+          headline = failures->pdata[i];
+      r->failure = g_strdup(headline);
       r->example = explaining_example(sc, failures);
     }
   }
@@ -162,6 +167,8 @@ static gboolean grade_test(const Grading *g, const GradeTest *t, GString *out)
         g_string_append_printf(out, "trace around t=%.6fs (%s):\n", (double) at / 1e9, nodes);
         for (guint i = 0; i < lines->len; i++)
           g_string_append_printf(out, "  %s\n", (char *) lines->pdata[i]);
+        if (lines->len == 0)
+          g_string_append(out, "  (no message, fault or event of these nodes)\n");
       } else {
         g_string_append_printf(out, "(no trace: %s)\n", error->message);
         g_error_free(error);
