@@ -255,10 +255,12 @@ int handle_grade(int argc, char **argv)
 {
   gint jobs = 1;
   gboolean json = FALSE;
+  g_autofree char *seeds = NULL;
   Grading g = { .limits = SCENARIO_LIMITS_DEFAULT };
   GOptionEntry entries[] = {
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Run N seeds at once (default 1); the grade is the same for any N", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print Gradescope's results.json shape instead of text", NULL },
+    { "seeds", 0, 0, G_OPTION_ARG_STRING, &seeds, "Run every test over these seeds instead of its own (make soak: 1-1000)", "N|A-B" },
     { NULL },
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("LAB_DIR SOLUTION.lua - grade a solution to a lab");
@@ -292,11 +294,17 @@ int handle_grade(int argc, char **argv)
     fprintf(stderr, "faultsim grade: %s: expected a solution file ending in .lua\n", argv[2]);
     return SIM_EXIT_USAGE;
   }
-  g_autoptr(GradeLab) lab = grade_lab_load(argv[1], &error);
-  if (!lab) {
+  guint64 seed_a = 0, seed_b = 0;
+  g_autoptr(GradeLab) lab = NULL;
+  if (!cli_parse_seeds(seeds, &seed_a, &seed_b, &error) || !(lab = grade_lab_load(argv[1], &error))) {
     fprintf(stderr, "faultsim grade: %s\n", error->message);
     g_error_free(error);
     return SIM_EXIT_USAGE;
+  }
+  for (guint i = 0; seeds && i < lab->tests->len; i++) {
+    GradeTest *t = lab->tests->pdata[i];
+    t->first = seed_a;
+    t->last = seed_b;
   }
   g.lab = lab;
   g.jobs = jobs;

@@ -5,7 +5,8 @@ return {
   scenario = "grade.lua",
   tests = {
     { name = "no faults", points = 10, seeds = 10, set = { fault = "none", loss = 0 } },
-    { name = "message loss (2%)", points = 15, seeds = 20, set = { fault = "none", loss = 0.02 } },
+    { name = "message loss (2%)", points = 15, seeds = 20,
+      set = { fault = "none", loss = 0.02, availability_min = 0.4 } },
     { name = "coordinator crash before the decision", points = 15, seeds = 20,
       set = { fault = "coord_before", loss = 0 } },
     { name = "coordinator crash after the decision", points = 20, seeds = 20,
