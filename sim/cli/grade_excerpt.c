@@ -5,7 +5,9 @@
 #include "sim/kernel/errors.h"
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 gboolean grade_violation_time(const char *example, SimTime *at)
@@ -138,36 +140,44 @@ GPtrArray *grade_excerpt(const char *path, guint64 seed, GHashTable *overrides, 
   scenario_free(sc);
   *nodes = g_string_free(shown, FALSE);
 
-  g_autofree char *content = NULL;
-  gboolean read = g_file_get_contents(trace, &content, NULL, error);
+  FILE *in = fopen(trace, "r");
   g_unlink(trace);
-  if (!read) {
+  if (!in) {
+    g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "cannot read the trace again: %s", g_strerror(errno));
     g_clear_pointer(nodes, g_free);
     return NULL;
   }
   /* A ring of the last BEFORE wanted lines at or before `at`, then the
-   * first AFTER wanted lines after it. */
-  const char *before[GRADE_EXCERPT_BEFORE] = { NULL };
-  guint nbefore = 0, nafter = 0;
-  GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
-  g_autoptr(GPtrArray) after = g_ptr_array_new();
-  for (char *line = content, *next; line && *line && nafter < GRADE_EXCERPT_AFTER; line = next) {
-    next = strchr(line, '\n');
-    if (next)
-      *next++ = '\0';
-    if (!g_str_has_prefix(line, "{\"t\":") || !wanted(line, who))
+   * first AFTER wanted lines after it. The trace is read a line at a time:
+   * a long run's trace is far larger than the few lines kept. */
+  char *before[GRADE_EXCERPT_BEFORE] = { NULL };
+  guint nbefore = 0;
+  g_autoptr(GPtrArray) after = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GString) line = g_string_new(NULL);
+  char chunk[4096];
+  while (after->len < GRADE_EXCERPT_AFTER && fgets(chunk, sizeof chunk, in)) {
+    g_string_append(line, chunk);
+    if (line->str[line->len - 1] != '\n' && !feof(in))
       continue;
-    gint64 t = g_ascii_strtoll(line + 5, NULL, 10);
-    if (t <= at)
-      before[nbefore++ % GRADE_EXCERPT_BEFORE] = line;
-    else {
-      g_ptr_array_add(after, line);
-      nafter++;
+    g_strchomp(line->str);
+    if (g_str_has_prefix(line->str, "{\"t\":") && wanted(line->str, who)) {
+      gint64 t = g_ascii_strtoll(line->str + 5, NULL, 10);
+      if (t <= at) {
+        g_free(before[nbefore % GRADE_EXCERPT_BEFORE]);
+        before[nbefore++ % GRADE_EXCERPT_BEFORE] = g_strdup(line->str);
+      } else {
+        g_ptr_array_add(after, g_strdup(line->str));
+      }
     }
+    g_string_truncate(line, 0);
   }
+  fclose(in);
+  GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
   guint kept = MIN(nbefore, GRADE_EXCERPT_BEFORE);
   for (guint i = 0; i < kept; i++)
     g_ptr_array_add(out, describe(before[(nbefore - kept + i) % GRADE_EXCERPT_BEFORE]));
+  for (guint i = 0; i < GRADE_EXCERPT_BEFORE; i++)
+    g_free(before[i]);
   for (guint i = 0; i < after->len; i++)
     g_ptr_array_add(out, describe(after->pdata[i]));
   return out;
