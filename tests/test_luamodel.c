@@ -112,16 +112,16 @@ static void test_2pc_grader(void)
   CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "held in 50/50"));
   spawn_result_clear(&r);
   r = spawn_faultsim((const char *[]) { "check", "scenarios/labs/2pc/grade.lua", "--set",
-                                         "solution=_broken_2pc.lua", NULL });
+                                         "solution=_wrong_decide_alone.lua", NULL });
   CU_ASSERT_EQUAL(r.status, 1);
   CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "FAIL  scenarios/labs/2pc/grade.lua"));
   CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "seed 5: invariant atomicity = 1 (expected 0)"));
   /* ... and the message where it broke. */
   CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "first: atomicity: t=5.829754s: txn 64: coord decided abort"));
   CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "faultsim run scenarios/labs/2pc/grade.lua --seed 5 "
-                                       "--set 'solution=_broken_2pc.lua'"));
+                                       "--set 'solution=_wrong_decide_alone.lua'"));
   spawn_result_clear(&r);
-  r = spawn_faultsim((const char *[]) { "run", "scenarios/labs/2pc/grade.lua", "--set", "solution=_broken_2pc.lua",
+  r = spawn_faultsim((const char *[]) { "run", "scenarios/labs/2pc/grade.lua", "--set", "solution=_wrong_decide_alone.lua",
                                          "--seed", "5", NULL });
   CU_ASSERT_EQUAL(r.status, 1);
   CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "txn 64: coord decided abort at t=5.727741s but p2 decided commit at t=5.829754s"));
@@ -135,7 +135,7 @@ static void test_2pc_grader(void)
 /* Lua models keep the run a function of the seed, across processes. */
 static void test_lua_model_determinism(void)
 {
-  const char *args[] = { "run", "scenarios/labs/2pc/grade.lua", "--set", "solution=_broken_2pc.lua",
+  const char *args[] = { "run", "scenarios/labs/2pc/grade.lua", "--set", "solution=_wrong_decide_alone.lua",
                          "--seed", "5", "--json", NULL };
   SpawnResult a = spawn_faultsim(args), b = spawn_faultsim(args);
   const char *da = strstr(a.out, "\"trace_digest\""), *db = strstr(b.out, "\"trace_digest\"");

@@ -473,7 +473,7 @@ static void test_spacetime_readable(void)
   g_autofree char *tmpdir = g_dir_make_tmp("faultsim-XXXXXX", NULL);
   g_autofree char *trace = g_build_filename(tmpdir, "t.jsonl", NULL);
   SpawnResult r = spawn_faultsim((const char *[]) { "run", "scenarios/labs/2pc/grade.lua", "--seed", "5", "--set",
-                                                    "solution=_broken_2pc.lua", "--trace", trace, NULL });
+                                                    "solution=_wrong_decide_alone.lua", "--trace", trace, NULL });
   CU_ASSERT_EQUAL(r.status, 1);
   spawn_result_clear(&r);
   r = spawn_faultsim((const char *[]) { "spacetime", trace, "--from", "5.70", "--to", "5.84", "--values",

@@ -18,8 +18,9 @@ status=0
 worst() { if [ "$1" -eq 2 ] || { [ "$1" -eq 1 ] && [ "$status" -ne 2 ]; }; then status=$1; fi; }
 
 # The files `faultsim check scenarios` runs: every .lua below the folder,
-# none under a file or folder whose name starts with "_".
-mapfile -t files < <(find "${SOAK_SCENARIOS:-scenarios}" -name '*.lua' | grep -v '/_' | LC_ALL=C sort)
+# none under a file or folder whose name starts with "_", and no lab's
+# tests.lua (grade's test list; tests/soak/labs_grade.sh grades the labs).
+mapfile -t files < <(find "${SOAK_SCENARIOS:-scenarios}" -name '*.lua' | grep -v '/_' | grep -v '/tests\.lua$' | LC_ALL=C sort)
 # shellcheck disable=SC2206 # the glob is meant to expand
 pieces=(${SOAK_PIECES:-tests/soak/*.sh})
 { [ ${#pieces[@]} -gt 0 ] && [ -e "${pieces[0]}" ]; } || pieces=()

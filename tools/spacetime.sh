@@ -11,7 +11,7 @@
 # `faultsim spacetime --help`). Default output:
 # build/plots/<scenario>-spacetime.png, with the data beside it (.tsv) and
 # the trace (.trace.jsonl). Extra arguments go to `faultsim run` (e.g.
-# --seed 5 --set solution=_broken_2pc.lua). FAULTSIM overrides the binary
+# --seed 5 --set solution=_wrong_decide_alone.lua). FAULTSIM overrides the binary
 # (build/faultsim). Exit 2 on bad usage, when the run could not run or the
 # diagram could not be drawn.
 set -eu

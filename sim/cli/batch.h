@@ -14,3 +14,13 @@ typedef void (*BatchEach)(guint index, guint64 seed, Scenario *sc, const GError 
  * `jobs` threads and waits for all of them. */
 void batch_run(const char *path, GHashTable *overrides, const ScenarioOptions *options,
                guint64 first, guint n, int jobs, BatchEach each, void *data);
+
+/* Asked on a worker thread before the run of `index`: TRUE skips it (its
+ * BatchEach is not called). For `grade`, which needs only the first
+ * failing seed: runs below a failure are never skipped, so the first
+ * failure found is the same for any number of threads. */
+typedef gboolean (*BatchSkip)(guint index, void *data);
+
+/* batch_run, asking `skip` (may be NULL) before each run. */
+void batch_run_until(const char *path, GHashTable *overrides, const ScenarioOptions *options,
+                     guint64 first, guint n, int jobs, BatchSkip skip, BatchEach each, void *data);

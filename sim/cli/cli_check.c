@@ -19,7 +19,8 @@ static int cmp_names(gconstpointer a, gconstpointer b)
 }
 
 /* Collects *.lua files under `path` (recursively, sorted). Files and folders
- * whose names start with '_' are helpers, not scenarios, and are skipped. */
+ * whose names start with '_' are helpers, not scenarios, and are skipped;
+ * so is a lab's test list, tests.lua (data for `faultsim grade`). */
 static gboolean collect(const char *path, GPtrArray *files, GError **error)
 {
   if (g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
@@ -44,7 +45,7 @@ static gboolean collect(const char *path, GPtrArray *files, GError **error)
     if (g_file_test(child, G_FILE_TEST_IS_DIR)) {
       if (!collect(child, files, error))
         return FALSE;
-    } else if (g_str_has_suffix(child, ".lua")) {
+    } else if (g_str_has_suffix(child, ".lua") && strcmp(names->pdata[i], "tests.lua") != 0) {
       g_ptr_array_add(files, g_steal_pointer(&child));
     }
   }

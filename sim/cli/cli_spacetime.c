@@ -411,7 +411,7 @@ static const char spacetime_description[] =
   "  faultsim spacetime t.jsonl --from 0.9 --to 1.2 > t.tsv\n"
   "  gnuplot -c plots/spacetime.gp t.tsv t.png \"triggers\"\n"
   "  tools/spacetime.sh --values commit=0:abort,1:commit \\\n"
-  "      scenarios/labs/2pc/grade.lua 5.70 5.84 seed5.png --seed 5 --set solution=_broken_2pc.lua";
+  "      scenarios/labs/2pc/grade.lua 5.70 5.84 seed5.png --seed 5 --set solution=_wrong_decide_alone.lua";
 
 int handle_spacetime(int argc, char **argv)
 {

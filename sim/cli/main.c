@@ -17,6 +17,7 @@ typedef struct {
 static const Command commands[] = {
   { "run", handle_run, "run a scenario once and print its report" },
   { "check", handle_check, "run scenarios over their seeds as regression tests" },
+  { "grade", handle_grade, "grade a solution to a lab: its tests, points, the first failing seed and why" },
   { "sweep", handle_sweep, "vary parameters over seeds; availability and metrics per point (JSONL, CSV)" },
   { "merge", handle_merge, "the summary of a sweep run in shards, from their --out files" },
   { "capacity", handle_capacity, "the highest rate at which every SLO holds, over seeds (bracket, bisect)" },

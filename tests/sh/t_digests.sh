@@ -133,6 +133,8 @@ scenarios/kv_sloppy.lua 1 b53ab470502b7ed387d2397bccd20d19
 scenarios/kv_sloppy.lua 2 6ee1a7299c35cb8d421b6849b4cfe556
 scenarios/labs/2pc/grade.lua 1 a86111515ba4576ff13e4dcd439e062f
 scenarios/labs/2pc/grade.lua 2 7987cb52a53ad760873a7129862b1e7d
+scenarios/labs/lock/grade.lua 1 92877c609ff0007e5f12734cf6eb4cb7
+scenarios/labs/lock/grade.lua 2 b73a0610168f690dfbaeba1ad381d74a
 scenarios/lock_dup_fenced.lua 1 10a9a13ec1873192ad80307d10e44718
 scenarios/lock_dup_fenced.lua 2 5b5c1c401cd2269de6f4bddba9c129d6
 scenarios/lock_dup_lease.lua 1 3578caed46fd0971420f9fdb2c6ac67b
@@ -263,7 +265,9 @@ scenarios/zk_faults.lua 2 e86753c78aaedd0f66894c7e1d907f74
 scenarios/zk_stale_read.lua 1 e53e21d68bfac09068a7e2b2f6e5d5d2
 scenarios/zk_stale_read.lua 2 4cdf715500727db8b5edc7101681275b
 scenarios/capacity_n_minus_1.lua 3 d290ab05cdceee3cb873972ea3d2924c load=0.6
-scenarios/labs/2pc/grade.lua 5 ecac5d54b3a237b5b6e01d33595f4521 solution=_broken_2pc.lua
+scenarios/labs/2pc/grade.lua 5 ecac5d54b3a237b5b6e01d33595f4521 solution=_wrong_decide_alone.lua
+scenarios/labs/2pc/grade.lua 3 ed5eab8b5ae010055850b48628bff82f fault=coord_after
+scenarios/labs/lock/grade.lua 3 7ef9863a6260f23cc047eafa1a5c54f3 fault=pause
 scenarios/metastable.lua 3 58f8f04124ad1e402c5a21b20c5128e3 mitigation=shed
 scenarios/metastable.lua 4 2da316fd502166c0110a642aa006d4e5 loop=closed
 scenarios/raft_figure8.lua 3 7515d2fd4f7b262413131c4c7b8aab34 variant=raft

@@ -1,13 +1,16 @@
--- Lab: two-phase commit. Copy this file (e.g. to my_2pc.lua in this folder),
--- fill in the TODOs, and grade it:
+-- Lab: two-phase commit. Copy this file (e.g. to _my_2pc.lua in this
+-- folder), fill in the TODOs, and grade it:
 --
---   build/faultsim check scenarios/labs/2pc/grade.lua --set solution=my_2pc.lua
+--   build/faultsim grade scenarios/labs/2pc scenarios/labs/2pc/_my_2pc.lua
 --
 -- The grader runs a coordinator "coord", participants p1, p2, p3 and a
--- client over 50 seeds, with a coordinator crash, a participant crash and
--- 1% message loss at random points, and checks atomicity (no transaction
--- commits somewhere and aborts elsewhere), termination (every participant
--- that voted yes eventually decides) and that most transactions commit.
+-- client, with one test per fault class (no faults, message loss, a
+-- coordinator crash before or after its decision, a participant crash while
+-- prepared, all together), and checks atomicity (no transaction commits
+-- somewhere and aborts elsewhere), termination (every participant that
+-- voted yes eventually decides), that the coordinator says "commit" only
+-- after every participant's yes VOTE reached it, and that most
+-- transactions commit. README.md in this folder lists the tests.
 --
 -- What the grader relies on (keep these):
 --   * the file returns { coordinator = model{...}, participant = model{...} }
@@ -16,14 +19,17 @@
 --     vote_no = 0.02 (the chance of voting no; use self:random() < vote_no)
 --   * the client sends BEGIN{txn} to the coordinator and waits for
 --     OUTCOME{txn, commit = 1 | 0} back (to msg.src of the BEGIN)
+--   * the coordinator asks with PREPARE{txn}, participants answer
+--     VOTE{txn, yes = 1 | 0}, the coordinator announces DECISION{txn,
+--     commit = 1 | 0} (the grader reads VOTE and DECISION on the wire)
 --   * participants call self:emit("prepared", { txn = t }) when they vote
 --     yes, and every node calls self:emit("decide", { txn = t, commit = 1 | 0 })
 --     once when it decides
 --
--- Everything else (message names, timeouts, what you log) is yours. Useful
--- self methods: send, broadcast, timer, cancel, log, log_entries, emit,
--- random; self.state is lost on a crash, the log survives (README: "Writing
--- a model in Lua").
+-- Everything else (other message names, timeouts, what you log) is yours.
+-- Useful self methods: send, broadcast, timer, cancel, log, log_entries,
+-- emit, random; self.state is lost on a crash, the log survives (README:
+-- "Writing a model in Lua").
 
 local coordinator = model {
   name = "2pc.coordinator",

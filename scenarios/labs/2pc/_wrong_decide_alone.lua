@@ -8,7 +8,7 @@
 -- grader finds seed 5 (txn 64: the coordinator aborted on a lost vote, its
 -- DECISION to p2 was lost, p2 committed).
 --
---   build/faultsim run scenarios/labs/2pc/grade.lua --set solution=_broken_2pc.lua --seed N
+--   build/faultsim run scenarios/labs/2pc/grade.lua --set solution=_wrong_decide_alone.lua --seed N
 local function coordinator_recover(self)
   local s = self.state
   s.txns = {}    -- txn -> { client = name, yes = count, voted = { name = true } }
