@@ -35,7 +35,7 @@ check_test() {
   set -e
 }
 
-for lab in abd raft; do
+for lab in ring abd raft; do
   d=scenarios/labs/$lab
   for f in README.md grade.lua tests.lua; do [ -f "$d/$f" ] || fail "$d lacks $f"; done
   for pat in '_skeleton_*.lua' '_reference_*.lua' '_cheat_*.lua'; do
@@ -64,6 +64,9 @@ while IFS='|' read -r lab sol test inv; do
   [ "$RC" = 1 ] || fail "$lab $sol: test '$test' exits $RC, expected 1 (failed): $OUT"
   contains "$OUT" "invariant $inv " "$lab $sol, test '$test'"
 done <<'EOF'
+ring|_wrong_modulo.lua|placement, 100 virtual nodes|moves_on_join
+ring|_wrong_delete_early.lua|handoff under crashes|no_key_lost
+ring|_cheat_shared.lua|handoff, no faults|transfers
 abd|_wrong_no_writeback.lua|no faults|write_back
 abd|_wrong_early_ack.lua|no faults|write_quorum
 abd|_cheat_local.lua|no faults|provenance
