@@ -16,7 +16,9 @@ local hash = include("_hash.lua")
 
 -- A ring: add(name), remove(name), owner(key) -> name.
 local function new_ring(vnodes)
-  local ring = { points = {}, members = {} }
+  local ring = { points = {}, members = {}, dirty = false }
+  -- The points are sorted again at the first lookup after a change, so
+  -- adding n members costs one sort, not n.
   local function rebuild()
     local pts = {}
     for name in pairs(ring.members) do
@@ -25,11 +27,12 @@ local function new_ring(vnodes)
     -- Ties (two equal hashes) are broken by name, so the ring depends on
     -- the set of members only, not on the order they came in.
     table.sort(pts, function(a, b) return a.h < b.h or (a.h == b.h and a.name < b.name) end)
-    ring.points = pts
+    ring.points, ring.dirty = pts, false
   end
-  function ring.add(name) ring.members[name] = true; rebuild() end
-  function ring.remove(name) ring.members[name] = nil; rebuild() end
+  function ring.add(name) ring.members[name] = true; ring.dirty = true end
+  function ring.remove(name) ring.members[name] = nil; ring.dirty = true end
   function ring.owner(key)
+    if ring.dirty then rebuild() end
     local pts, h = ring.points, hash.key(key)
     if #pts == 0 then return nil end
     local lo, hi = 1, #pts + 1
