@@ -342,7 +342,7 @@ scenarios/labs/abd/grade.lua 2 ab2912b63bf152df4fd42b3b294d2e3b
 scenarios/labs/abd/grade.lua 3 b7f01c28728a3ac7db415346517934e4 fault=all
 scenarios/labs/raft/grade.lua 1 ff448ec112bfce4f08ca87f933baefed
 scenarios/labs/raft/grade.lua 2 c768580fa75e277122562086ab5796dc
-scenarios/labs/raft/grade.lua 3 ded1f2ebcb50a547b67f12db5af920dd fault=all
+scenarios/labs/raft/grade.lua 3 c3addfe38af3afdbc47e970d2e09549e fault=all
 scenarios/labs/ring/grade.lua 1 6a09e667f3bcc908bb67ae8584caa73b
 scenarios/labs/ring/grade.lua 2 6a09e667f3bcc908bb67ae8584caa73b
 scenarios/labs/ring/grade.lua 3 193301be363f236de57649c56b85c94c part=handoff

@@ -78,7 +78,11 @@ local function build(mistake)
     end
     if self.state.role == "leader" and self.state.beat then self:cancel(self.state.beat) end
     self.state.role = "follower"
-    reset_election(self)
+    -- Only a leader has no election timer to keep. A higher term alone does
+    -- not restart a running one (Figure 2 restarts it on AppendEntries from
+    -- the leader and on granting a vote): a candidate whose log is behind
+    -- would otherwise keep an up-to-date follower from ever standing.
+    if not self.state.election then reset_election(self) end
   end
 
   -- Applies committed entries in order; the server that took a client's
