@@ -85,9 +85,10 @@ static LincheckCall *call_new(const LincheckModel *model, const HistoryOp *op, g
 static gboolean call_complete(LincheckCall *c, const HistoryOp *op, guint pos, GError **error)
 {
   if (strcmp(c->inv->f, op->f) != 0) {
+    g_autofree char *where = history_op_where(op);
     g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID,
-                "%s:%u: process %" G_GINT64_FORMAT " completes %s but invoked %s at line %u",
-                op->source, op->line, op->process, op->f, c->inv->f, c->inv->line);
+                "%s: process %" G_GINT64_FORMAT " completes %s but invoked %s at line %u",
+                where, op->process, op->f, c->inv->f, c->inv->line);
     return FALSE;
   }
   c->done = op;
@@ -126,21 +127,23 @@ static gboolean pair_calls(const LincheckModel *model, GPtrArray *ops, GPtrArray
   g_autoptr(GHashTable) by_id = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
   for (guint pos = 0; pos < ops->len; pos++) {
     const HistoryOp *op = g_ptr_array_index(ops, pos);
+    g_autofree char *where = NULL;
     GHashTable *pending = op->has_op_id ? by_id : by_process;
     gint64 key = op->has_op_id ? op->op_id : op->process;
     gint64 idx = pending_get(pending, key);
     if (op->type == HISTORY_INVOKE) {
       if (idx >= 0) {
+        where = history_op_where(op);
         const LincheckCall *c = g_ptr_array_index(calls, (guint) idx);
         if (op->has_op_id)
           g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID,
-                      "%s:%u: op %" G_GINT64_FORMAT " invoked again while pending since line %u",
-                      op->source, op->line, op->op_id, c->inv->line);
+                      "%s: op %" G_GINT64_FORMAT " invoked again while pending since line %u",
+                      where, op->op_id, c->inv->line);
         else
           g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID,
-                      "%s:%u: process %" G_GINT64_FORMAT " invokes %s while its %s from line %u is "
+                      "%s: process %" G_GINT64_FORMAT " invokes %s while its %s from line %u is "
                       "still pending (without op ids a process may have one pending operation)",
-                      op->source, op->line, op->process, op->f, c->inv->f, c->inv->line);
+                      where, op->process, op->f, c->inv->f, c->inv->line);
         return FALSE;
       }
       pending_put(pending, key, calls->len);
@@ -148,23 +151,25 @@ static gboolean pair_calls(const LincheckModel *model, GPtrArray *ops, GPtrArray
       continue;
     }
     if (idx < 0) {
+      where = history_op_where(op);
       if (op->has_op_id)
         g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID,
-                    "%s:%u: %s completion of %s (op %" G_GINT64_FORMAT ") by process %" G_GINT64_FORMAT
-                    " with no pending invocation", op->source, op->line, history_type_name(op->type),
+                    "%s: %s completion of %s (op %" G_GINT64_FORMAT ") by process %" G_GINT64_FORMAT
+                    " with no pending invocation", where, history_type_name(op->type),
                     op->f, op->op_id, op->process);
       else
         g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID,
-                    "%s:%u: %s completion of %s by process %" G_GINT64_FORMAT " with no pending invocation",
-                    op->source, op->line, history_type_name(op->type), op->f, op->process);
+                    "%s: %s completion of %s by process %" G_GINT64_FORMAT " with no pending invocation",
+                    where, history_type_name(op->type), op->f, op->process);
       return FALSE;
     }
     LincheckCall *c = g_ptr_array_index(calls, (guint) idx);
     if (c->inv->process != op->process) {
+      where = history_op_where(op);
       g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID,
-                  "%s:%u: op %" G_GINT64_FORMAT " was invoked by process %" G_GINT64_FORMAT
+                  "%s: op %" G_GINT64_FORMAT " was invoked by process %" G_GINT64_FORMAT
                   " at line %u but completed by process %" G_GINT64_FORMAT,
-                  op->source, op->line, op->op_id, c->inv->process, c->inv->line, op->process);
+                  where, op->op_id, c->inv->process, c->inv->line, op->process);
       return FALSE;
     }
     if (!call_complete(c, op, pos, error))
@@ -192,8 +197,8 @@ static gboolean work_prepare(const LincheckModel *model, LincheckAtoms *atoms, L
     memset(op, 0, sizeof *op);
     op->unknown = !known;
     if (!model->prepare(c->inv->f, c->in, known ? c->out : NULL, atoms, op, &read_only, &perr)) {
-      g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "%s:%u: %s",
-                  c->inv->source, known ? c->done->line : c->inv->line, perr->message);
+      g_autofree char *where = history_op_where(known ? c->done : c->inv);
+      g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "%s: %s", where, perr->message);
       g_error_free(perr);
       g_clear_pointer(&op->blob, g_bytes_unref);
       return FALSE;
