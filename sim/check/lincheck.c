@@ -220,6 +220,7 @@ static void work_clear(LincheckWork *w)
   g_clear_pointer(&w->ops, g_free);
   g_clear_pointer(&w->calls, g_ptr_array_unref);
   g_clear_pointer(&w->twin, g_free);
+  g_clear_pointer(&w->init.blob, g_bytes_unref);
 }
 
 /* Orders indexes of ops by content (f, a, b, payload), then by index. */
@@ -292,11 +293,61 @@ static void work_reduce(const LincheckModel *model, LincheckWork *w, LincheckRes
   work_twins(w);
 }
 
+/* TRUE when two map keys name the same key: equal values, or a keyword,
+ * string or symbol with the same text (--initial '{:x 0}' for key "x"). */
+static gboolean key_matches(const HistoryValue *a, const HistoryValue *b)
+{
+  if (history_value_equal(a, b))
+    return TRUE;
+  gboolean ta = a->kind == HISTORY_KW || a->kind == HISTORY_STR || a->kind == HISTORY_SYM;
+  gboolean tb = b->kind == HISTORY_KW || b->kind == HISTORY_STR || b->kind == HISTORY_SYM;
+  return ta && tb && strcmp(a->s, b->s) == 0;
+}
+
+/* Sets w->init: the model's initial state, or the one `initial` gives the
+ * key of w (see lincheck_check_from). FALSE with an "--initial: " error. */
+static gboolean work_initial(const LincheckModel *model, LincheckAtoms *atoms, const HistoryValue *initial,
+                             LincheckWork *w, GError **error)
+{
+  const HistoryValue *v = initial;
+  if (v && v->kind == HISTORY_MAP && !model->initial_is_map) {
+    const LincheckCall *c = w->all->len ? g_ptr_array_index(w->all, 0) : NULL;
+    v = NULL;
+    for (guint k = 0; c && c->key && k + 1 < initial->items->len; k += 2)
+      if (key_matches(g_ptr_array_index(initial->items, k), c->key)) {
+        v = g_ptr_array_index(initial->items, k + 1);
+        break;
+      }
+  }
+  if (!v) {
+    model->init(&w->init);
+    return TRUE;
+  }
+  GError *cause = NULL;
+  if (!model->initial(v, atoms, &w->init, &cause)) {
+    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "--initial: %s", cause->message);
+    g_error_free(cause);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 gboolean lincheck_check(const LincheckModel *model, GPtrArray *ops, const LincheckLimits *limits,
                         LincheckResult *result, GError **error)
 {
+  return lincheck_check_from(model, ops, NULL, limits, result, error);
+}
+
+gboolean lincheck_check_from(const LincheckModel *model, GPtrArray *ops, const HistoryValue *initial,
+                             const LincheckLimits *limits, LincheckResult *result, GError **error)
+{
   g_return_val_if_fail(model && ops && result, FALSE);
   memset(result, 0, sizeof *result);
+  if (initial && !model->initial) {
+    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "--initial: model %s takes no initial value",
+                model->name);
+    return FALSE;
+  }
   g_autoptr(GPtrArray) calls = g_ptr_array_new_with_free_func(g_free);
   if (!pair_calls(model, ops, calls, error))
     return FALSE;
@@ -332,7 +383,8 @@ gboolean lincheck_check(const LincheckModel *model, GPtrArray *ops, const Linche
   g_autofree LincheckWork *works = g_new0(LincheckWork, np);
   for (guint k = 0; k < np; k++) {
     works[k].all = ((Partition *) g_ptr_array_index(parts, k))->calls;
-    if (!work_prepare(model, atoms, &works[k], error)) {
+    if (!work_prepare(model, atoms, &works[k], error) ||
+        !work_initial(model, atoms, initial, &works[k], error)) {
       for (guint j = 0; j <= k; j++)
         work_clear(&works[j]);
       memset(result, 0, sizeof *result);

@@ -61,8 +61,16 @@ typedef struct {
   gboolean (*prepare)(const char *f, const HistoryValue *in, const HistoryValue *result,
                       LincheckAtoms *atoms, LincheckOp *out, gboolean *read_only,
                       GError **error);
-  /* Writes the initial state. */
+  /* Writes the initial state (no --initial given). */
   void (*init)(LincheckState *out);
+  /* Optional (NULL: the model takes no --initial): writes the state whose
+   * value is `v`, or FALSE with a GError (no location) when `v` does not
+   * fit the model. */
+  gboolean (*initial)(const HistoryValue *v, LincheckAtoms *atoms, LincheckState *out,
+                      GError **error);
+  /* TRUE when the model's initial value is itself a map (multi-register);
+   * otherwise a map given as --initial holds one initial value per key. */
+  gboolean initial_is_map;
   /* TRUE when `op` can take effect in state `s`, writing the next state to
    * `out` (its blob a new reference); FALSE leaves `out` untouched. */
   gboolean (*step)(const LincheckState *s, const LincheckOp *op, LincheckState *out);
@@ -144,6 +152,15 @@ typedef struct {
  * where a process that times out is replaced by a new one). */
 gboolean lincheck_check(const LincheckModel *model, GPtrArray *ops, const LincheckLimits *limits,
                         LincheckResult *result, GError **error);
+
+/* As lincheck_check, with every key starting from `initial` (NULL: the
+ * model's own initial state) instead of the model's initial state. For a
+ * model whose value is not a map, a map {k v ...} gives each key k its own
+ * initial value v (keys absent from it start from the model's initial
+ * state); any other value is every key's. FALSE with a GError "--initial:
+ * ..." when the model takes no initial value or refuses it. */
+gboolean lincheck_check_from(const LincheckModel *model, GPtrArray *ops, const HistoryValue *initial,
+                             const LincheckLimits *limits, LincheckResult *result, GError **error);
 
 /* Frees what `result` owns and zeroes it. */
 void lincheck_result_clear(LincheckResult *result);

@@ -369,7 +369,8 @@ static void search_start(LincheckKeySearch *ks, LincheckShared *S)
   ks->memo = g_hash_table_new(memo_hash, memo_equal);
   ks->blobs = g_hash_table_new(blob_hash, blob_equal);
   ks->stack = g_array_new(FALSE, FALSE, sizeof(Frame));
-  S->model->init(&ks->state);
+  ks->state.x = ks->w->init.x;
+  ks->state.blob = ks->w->init.blob ? g_bytes_ref(ks->w->init.blob) : NULL;
   account_memory(ks, S);
 }
 

@@ -27,6 +27,7 @@ typedef struct {
   LincheckOp *ops;    /* their model form, calls->len of them */
   guint *twin;        /* an earlier op identical to it, both never returning,
                        * or G_MAXUINT */
+  LincheckState init; /* the state the key starts from (owns its blob) */
 } LincheckWork;
 
 /* What all keys of one check share: the model, the limits and the count of

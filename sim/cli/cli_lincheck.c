@@ -5,11 +5,12 @@
 #include "sim/kernel/errors.h"
 #include "sim/check/history_read.h"
 #include "sim/check/lincheck.h"
+#include "sim/check/edn_reader.h"
 #include "sim/kernel/time.h"
 #include <stdio.h>
 #include <string.h>
 
-#define LINCHECK_USAGE "Usage: faultsim lincheck --model M [--format F] [--max-steps N] " \
+#define LINCHECK_USAGE "Usage: faultsim lincheck --model M [--initial VALUE] [--format F] [--max-steps N] " \
                        "[--max-memory SIZE] [--timeout SECONDS] FILE\n"
 
 /* Appends the list of models, one a line, to `out`. */
@@ -18,7 +19,7 @@ static void lincheck_append_models(GString *out)
   guint n = 0;
   const LincheckModel *models = lincheck_models(&n);
   for (guint k = 0; k < n; k++)
-    g_string_append_printf(out, "  %-13s %s\n", models[k].name, models[k].summary);
+    g_string_append_printf(out, "  %-16s %s\n", models[k].name, models[k].summary);
 }
 
 /* Prints "faultsim lincheck: MESSAGE", the usage line and the models to
@@ -111,10 +112,15 @@ static gboolean lincheck_parse_size(const char *text, guint64 *out, GError **err
 int handle_lincheck(int argc, char **argv)
 {
   g_autofree char *model_name = NULL, *format_name = NULL, *timeout_text = NULL, *memory_text = NULL;
+  g_autofree char *initial_text = NULL;
   gint64 max_steps = 0;
   GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name,
-      "the sequential model (required): register, cas-register, kv, mutex or set", "M" },
+      "the sequential model (required): register, cas-register, kv, mutex, set, multi-register, "
+      "fifo-queue or unordered-queue", "M" },
+    { "initial", 'i', 0, G_OPTION_ARG_STRING, &initial_text,
+      "the model's initial value, in EDN (default nil, empty): 0, \"\", {:x 0 :y 0} (multi-register, "
+      "or one value per key), [1 2] (a queue, oldest first)", "VALUE" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name,
       "json, edn or jepsen-log (default: detect from the first line)", "F" },
     { "max-steps", 0, 0, G_OPTION_ARG_INT64, &max_steps,
@@ -162,13 +168,23 @@ int handle_lincheck(int argc, char **argv)
     }
     limits.timeout_us = MAX(t / SIM_US, 1);
   }
+  g_autoptr(HistoryValue) initial = NULL;
+  if (initial_text) {
+    if (!model->initial) {
+      g_autofree char *msg = g_strdup_printf("--initial: model %s takes no initial value", model->name);
+      return lincheck_usage_error(msg);
+    }
+    initial = edn_parse_string("--initial", initial_text, &error);
+    if (!initial)
+      return lincheck_usage_error(error->message);
+  }
   g_autoptr(GPtrArray) ops = history_read_file(argv[1], format, &error);
   if (!ops) {
     fprintf(stderr, "%s\n", error->message);
     return SIM_EXIT_USAGE;
   }
   LincheckResult result;
-  if (!lincheck_check(model, ops, &limits, &result, &error)) {
+  if (!lincheck_check_from(model, ops, initial, &limits, &result, &error)) {
     fprintf(stderr, "%s\n", error->message);
     return SIM_EXIT_USAGE;
   }
