@@ -17,8 +17,9 @@ static int verdict(const char *model, const char *initial, const char *text, cha
   g_autoptr(HistoryValue) init = initial ? edn_parse_string("--initial", initial, &error) : NULL;
   g_autoptr(GPtrArray) ops = NULL;
   LincheckResult r;
+  LincheckOptions options = { init, FALSE };
   if ((initial && !init) || !(ops = history_read_string(text, -1, "t", HISTORY_FORMAT_EDN, &error)) ||
-      !lincheck_check_from(lincheck_model_lookup(model), ops, init, NULL, &r, &error)) {
+      !lincheck_check_from(lincheck_model_lookup(model), ops, &options, NULL, &r, &error)) {
     if (message)
       *message = g_strdup(error->message);
     return -1;

@@ -338,9 +338,10 @@ gboolean lincheck_check(const LincheckModel *model, GPtrArray *ops, const Linche
   return lincheck_check_from(model, ops, NULL, limits, result, error);
 }
 
-gboolean lincheck_check_from(const LincheckModel *model, GPtrArray *ops, const HistoryValue *initial,
+gboolean lincheck_check_from(const LincheckModel *model, GPtrArray *ops, const LincheckOptions *options,
                              const LincheckLimits *limits, LincheckResult *result, GError **error)
 {
+  const HistoryValue *initial = options ? options->initial : NULL;
   g_return_val_if_fail(model && ops && result, FALSE);
   memset(result, 0, sizeof *result);
   if (initial && !model->initial) {
@@ -414,6 +415,11 @@ gboolean lincheck_check_from(const LincheckModel *model, GPtrArray *ops, const H
       if (!ks[k])
         ks[k] = lincheck_key_search_new(&works[k]);
       LincheckVerdict v = lincheck_key_search_run(ks[k], &S, allowance);
+      if (v == LINCHECK_OK && options && options->keep_order) {
+        if (!result->linearization)
+          result->linearization = g_ptr_array_new_with_free_func(g_free);
+        lincheck_key_search_order(ks[k], result->linearization);
+      }
       if (v == LINCHECK_OK) {
         lincheck_key_search_free(ks[k], &S);
         ks[k] = NULL;
@@ -459,6 +465,10 @@ void lincheck_result_clear(LincheckResult *r)
     g_ptr_array_unref(r->concurrent);
   if (r->states)
     g_ptr_array_unref(r->states);
+  if (r->window)
+    g_array_unref(r->window);
+  if (r->linearization)
+    g_ptr_array_unref(r->linearization);
   if (r->leftover)
     leftover_free(r->leftover);
   memset(r, 0, sizeof *r);

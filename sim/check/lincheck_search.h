@@ -60,6 +60,10 @@ LincheckVerdict lincheck_key_search_run(LincheckKeySearch *ks, LincheckShared *S
  * history. */
 void lincheck_key_search_report(LincheckKeySearch *ks, LincheckResult *r);
 
+/* After LINCHECK_OK: appends to `out` (char*) the description of each op
+ * the search linearized, in the order it found. */
+void lincheck_key_search_order(LincheckKeySearch *ks, GPtrArray *out);
+
 /* Frees the search in bulk (its memo is one arena), subtracting its memory
  * from S when S is not NULL. NULL is ignored. */
 void lincheck_key_search_free(LincheckKeySearch *ks, LincheckShared *S);

@@ -6,12 +6,13 @@
 #include "sim/check/history_read.h"
 #include "sim/check/lincheck.h"
 #include "sim/check/edn_reader.h"
+#include "sim/check/lincheck_out.h"
 #include "sim/kernel/time.h"
 #include <stdio.h>
 #include <string.h>
 
 #define LINCHECK_USAGE "Usage: faultsim lincheck --model M [--initial VALUE] [--format F] [--max-steps N] " \
-                       "[--max-memory SIZE] [--timeout SECONDS] FILE\n"
+                       "[--max-memory SIZE] [--timeout SECONDS] [--json] [--svg FILE] [--linearization] FILE\n"
 
 /* Appends the list of models, one a line, to `out`. */
 static void lincheck_append_models(GString *out)
@@ -112,7 +113,8 @@ static gboolean lincheck_parse_size(const char *text, guint64 *out, GError **err
 int handle_lincheck(int argc, char **argv)
 {
   g_autofree char *model_name = NULL, *format_name = NULL, *timeout_text = NULL, *memory_text = NULL;
-  g_autofree char *initial_text = NULL;
+  g_autofree char *initial_text = NULL, *svg_path = NULL;
+  gboolean json = FALSE, linearization = FALSE;
   gint64 max_steps = 0;
   GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name,
@@ -129,6 +131,12 @@ int handle_lincheck(int argc, char **argv)
       "give up when the search holds more than SIZE (512M, 4G; default half the RAM): exit 3", "SIZE" },
     { "timeout", 't', 0, G_OPTION_ARG_STRING, &timeout_text,
       "give up after this much wall-clock time (\"10s\", \"0.5\"): exit 3", "SECONDS" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+      "print the verdict as one JSON object (valid, the op, concurrent ops, states, window, steps)", NULL },
+    { "svg", 0, 0, G_OPTION_ARG_FILENAME, &svg_path,
+      "on a violation, write a picture of the failing window to FILE (SVG)", "FILE" },
+    { "linearization", 0, 0, G_OPTION_ARG_NONE, &linearization,
+      "when linearizable, print one valid order of the operations", NULL },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("FILE");
@@ -184,14 +192,32 @@ int handle_lincheck(int argc, char **argv)
     return SIM_EXIT_USAGE;
   }
   LincheckResult result;
-  if (!lincheck_check_from(model, ops, initial, &limits, &result, &error)) {
+  gint64 t0 = g_get_monotonic_time(); /* wallclock-ok: reported as the check's time, never decides */
+  LincheckOptions options = { initial, linearization };
+  if (!lincheck_check_from(model, ops, &options, &limits, &result, &error)) {
     fprintf(stderr, "%s\n", error->message);
     return SIM_EXIT_USAGE;
   }
+  double seconds = (double) (g_get_monotonic_time() - t0) / 1e6; /* wallclock-ok: as above */
+  if (svg_path && result.verdict == LINCHECK_VIOLATION) {
+    g_autofree char *svg = lincheck_result_svg(&result, argv[1]);
+    if (!g_file_set_contents(svg_path, svg, -1, &error)) {
+      fprintf(stderr, "faultsim lincheck: --svg: %s\n", error->message);
+      lincheck_result_clear(&result);
+      return SIM_EXIT_USAGE;
+    }
+  } else if (svg_path) {
+    fprintf(stderr, "faultsim lincheck: no violation, so no picture: %s not written\n", svg_path);
+  }
   /* The verdict first: freeing a large search takes time a --timeout
    * user should not wait for. */
-  g_autofree char *text = lincheck_result_format(&result);
+  g_autofree char *text = json ? lincheck_result_json(&result, model->name, argv[1], seconds)
+                               : lincheck_result_format(&result);
   fwrite(text, 1, strlen(text), stdout);
+  if (!json && result.linearization)
+    printf("one valid order:\n");
+  for (guint k = 0; !json && result.linearization && k < result.linearization->len; k++)
+    printf("  %u. %s\n", k + 1, (char *) g_ptr_array_index(result.linearization, k));
   fflush(stdout);
   int code = result.verdict == LINCHECK_OK ? SIM_EXIT_OK
            : result.verdict == LINCHECK_VIOLATION ? SIM_EXIT_VIOLATION : SIM_EXIT_UNKNOWN;
