@@ -30,12 +30,12 @@ gboolean history_process_value(const HistoryValue *pv, HistoryOp *op, gboolean *
 }
 
 /* The fields of an operation map that faultsim reads. */
-enum { F_PROCESS, F_TYPE, F_F, F_VALUE, F_KEY, F_INDEX, F_TIME, F_COUNT };
+enum { F_PROCESS, F_TYPE, F_F, F_VALUE, F_KEY, F_INDEX, F_TIME, F_OP, F_COUNT };
 
 /* The field number of keyword `k`, or -1 for a key that is ignored. */
 static int field_of(const HistoryValue *k)
 {
-  static const char *const names[F_COUNT] = { "process", "type", "f", "value", "key", "index", "time" };
+  static const char *const names[F_COUNT] = { "process", "type", "f", "value", "key", "index", "time", "op" };
   if (k->kind != HISTORY_KW)
     return -1;
   for (int f = 0; f < F_COUNT; f++)
@@ -79,8 +79,8 @@ static gboolean op_from_map(EdnReader *r, EdnPos at, HistoryValue *map, HistoryO
     goto bad;
   }
   if ((field[F_INDEX] && field[F_INDEX]->kind != HISTORY_INT) ||
-      (field[F_TIME] && field[F_TIME]->kind != HISTORY_INT)) {
-    g_set_error(&cause, SIM_ERROR, SIM_ERROR_INVALID, ":index and :time must be integers");
+      (field[F_TIME] && field[F_TIME]->kind != HISTORY_INT) || (field[F_OP] && field[F_OP]->kind != HISTORY_INT)) {
+    g_set_error(&cause, SIM_ERROR, SIM_ERROR_INVALID, ":index, :time and :op must be integers");
     goto bad;
   }
   op->f = g_strdup(f);
@@ -88,6 +88,9 @@ static gboolean op_from_map(EdnReader *r, EdnPos at, HistoryValue *map, HistoryO
     op->index = field[F_INDEX]->i;
   if (field[F_TIME])
     op->time = field[F_TIME]->i;
+  op->has_op_id = field[F_OP] != NULL;
+  if (field[F_OP])
+    op->op_id = field[F_OP]->i;
   /* Take the value and key out of the map rather than copy them. */
   for (guint k = 0; k + 1 < map->items->len; k += 2) {
     HistoryValue *v = g_ptr_array_index(map->items, k + 1);

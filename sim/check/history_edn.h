@@ -10,8 +10,8 @@
 
 /* Reads every operation of the EDN history text[0..len) (UTF-8 already
  * checked) and appends them to `ops` (HistoryOp*), nemesis operations
- * skipped. Keys other than :process, :type, :f, :value, :key, :index and
- * :time are ignored. FALSE with `error` set ("SOURCE:LINE:COLUMN: ...",
+ * skipped. Keys other than :process, :type, :f, :value, :key, :index,
+ * :time and :op (faultsim's operation id, as in its JSON lines) are ignored. FALSE with `error` set ("SOURCE:LINE:COLUMN: ...",
  * SIM_ERROR_INVALID) on the first malformed value or operation. */
 gboolean history_edn_read(const char *text, gsize len, const char *source, GPtrArray *ops,
                           GError **error);

@@ -79,6 +79,7 @@ typedef struct {
   SimTime window;           /* timeline window; 0 = scenario_default_window */
   char *service_csv_path;   /* per-node service figures as CSV, or NULL */
   char *client_csv_path;    /* per-client figures as CSV, or NULL */
+  gboolean history_edn;     /* write the history as Jepsen EDN, not JSON lines */
 } ScenarioOptions;
 
 /* No output files and the default limits. */
