@@ -14,6 +14,8 @@ void edn_reader_init(EdnReader *r, const char *source, const char *text, gsize l
   r->line = line;
   r->line_start = line_start;
   r->max_depth = HISTORY_MAX_DEPTH;
+  r->skipping = FALSE;
+  r->base_depth = 0;
 }
 
 EdnPos edn_pos(const EdnReader *r)
@@ -45,11 +47,17 @@ static inline gboolean edn_space(char ch)
   return ch == ' ' || ch == ',' || ch == '\n' || ch == '\t' || ch == '\r' || ch == '\f';
 }
 
-/* TRUE for bytes that end a token (a symbol, keyword, number, tag). */
+/* The bytes that end a token (a symbol, keyword, number, tag): EDN's
+ * whitespace and the bytes that open or close a form. A table, since every
+ * byte of every token is looked up in it. */
+static const guint8 edn_delims[256] = {
+  [' '] = 1, [','] = 1, ['\n'] = 1, ['\t'] = 1, ['\r'] = 1, ['\f'] = 1, ['('] = 1, [')'] = 1,
+  ['['] = 1, [']'] = 1, ['{'] = 1, ['}'] = 1, ['"'] = 1, [';'] = 1,
+};
+
 static inline gboolean edn_delim(char ch)
 {
-  return edn_space(ch) || ch == '(' || ch == ')' || ch == '[' || ch == ']' || ch == '{' ||
-         ch == '}' || ch == '"' || ch == ';';
+  return edn_delims[(guchar) ch];
 }
 
 /* Skips whitespace and comments only. */
@@ -76,6 +84,11 @@ static void skip_blank(EdnReader *r)
 
 static HistoryValue *read_value(EdnReader *r, guint depth, GError **error);
 
+/* What the read functions return for a value read while r->skipping: a
+ * non-NULL marker that is never freed nor looked into. */
+static const HistoryValue edn_skipped = { HISTORY_NIL, 0, NULL, NULL };
+#define EDN_SKIPPED ((HistoryValue *) &edn_skipped)
+
 gboolean edn_skip(EdnReader *r, GError **error)
 {
   for (;;) {
@@ -88,7 +101,10 @@ gboolean edn_skip(EdnReader *r, GError **error)
       edn_error_at(r, edn_pos(r), error, "#_ must be followed by a value to discard");
       return FALSE;
     }
-    g_autoptr(HistoryValue) gone = read_value(r, 0, error);
+    gboolean was = r->skipping;
+    r->skipping = TRUE;
+    HistoryValue *gone = read_value(r, 0, error);
+    r->skipping = was;
     if (!gone)
       return FALSE;
   }
@@ -134,12 +150,14 @@ static HistoryValue *read_string(EdnReader *r, GError **error)
 {
   EdnPos start = edn_pos(r);
   const char *p = r->p + 1;
-  g_autoptr(GString) s = g_string_new(NULL);
+  g_autoptr(GString) s = r->skipping ? NULL : g_string_new(NULL);
+  g_autoptr(GString) scratch = NULL;   /* \u escapes of a skipped string */
   for (;;) {
     const char *run = p;
     while (p < r->end && *p != '"' && *p != '\\' && *p != '\n')
       p++;
-    g_string_append_len(s, run, p - run);
+    if (s)
+      g_string_append_len(s, run, p - run);
     if (p >= r->end) {
       edn_error_at(r, start, error, "unterminated string");
       return NULL;
@@ -147,7 +165,8 @@ static HistoryValue *read_string(EdnReader *r, GError **error)
     if (*p == '"')
       break;
     if (*p == '\n') {
-      g_string_append_c(s, '\n');
+      if (s)
+        g_string_append_c(s, '\n');
       p++;
       r->line++;
       r->line_start = p;
@@ -168,7 +187,9 @@ static HistoryValue *read_string(EdnReader *r, GError **error)
     case 'f': ch = '\f'; break;
     case '"': case '\\': ch = e; break;
     case 'u':
-      if (!unicode_escape(r, p + 2, s, error))
+      if (!s && !scratch)
+        scratch = g_string_new(NULL);
+      if (!unicode_escape(r, p + 2, s ? s : scratch, error))
         return NULL;
       p += 6;
       continue;
@@ -179,10 +200,13 @@ static HistoryValue *read_string(EdnReader *r, GError **error)
       return NULL;
     }
     }
-    g_string_append_c(s, ch);
+    if (s)
+      g_string_append_c(s, ch);
     p += 2;
   }
   r->p = p + 1;
+  if (!s)
+    return EDN_SKIPPED;
   HistoryValue *v = history_value_new(HISTORY_STR);
   v->s = g_string_free(g_steal_pointer(&s), FALSE);
   return v;
@@ -273,6 +297,8 @@ static HistoryValue *read_token(EdnReader *r, GError **error)
     while (q < r->end && !edn_delim(*q))
       q++;
     r->p = q;
+    if (r->skipping)
+      return EDN_SKIPPED;
     HistoryValue *v = history_value_new(HISTORY_SYM);
     v->s = g_strndup(t, (gsize) (q - t));
     return v;
@@ -289,6 +315,8 @@ static HistoryValue *read_token(EdnReader *r, GError **error)
       edn_error_at(r, start, error, "a keyword needs a name after ':'");
       return NULL;
     }
+    if (r->skipping)
+      return EDN_SKIPPED;
     HistoryValue *v = history_value_new(HISTORY_KW);
     v->s = g_strndup(t + 1, n - 1);
     return v;
@@ -303,6 +331,8 @@ static HistoryValue *read_token(EdnReader *r, GError **error)
                      (int) MIN(n, 40), t, n > 40 ? "..." : "");
         return NULL;
       }
+      if (r->skipping)
+        return EDN_SKIPPED;
       HistoryValue *v = history_value_new(HISTORY_INT);
       v->i = i;
       return v;
@@ -311,10 +341,14 @@ static HistoryValue *read_token(EdnReader *r, GError **error)
       edn_error_at(r, start, error, "invalid number '%.*s%s'", (int) MIN(n, 40), t, n > 40 ? "..." : "");
       return NULL;
     }
+    if (r->skipping)
+      return EDN_SKIPPED;
     HistoryValue *v = history_value_new(HISTORY_SYM);
     v->s = g_strndup(t, n);
     return v;
   }
+  if (r->skipping)
+    return EDN_SKIPPED;
   if (n == 3 && memcmp(t, "nil", 3) == 0)
     return history_value_new(HISTORY_NIL);
   if ((n == 4 && memcmp(t, "true", 4) == 0) || (n == 5 && memcmp(t, "false", 5) == 0)) {
@@ -340,8 +374,8 @@ static const char *opener_text(char first)
 
 /* Reads the items of a collection opened at `open` (r->p just after the
  * opening bracket) up to `close`. */
-static gboolean read_items(EdnReader *r, EdnPos open, char close, HistoryValue *v, guint depth,
-                           GError **error)
+static gboolean read_items(EdnReader *r, EdnPos open, char close, HistoryValue *v, guint *count,
+                           guint depth, GError **error)
 {
   for (;;) {
     if (!edn_skip(r, error))
@@ -364,7 +398,9 @@ static gboolean read_items(EdnReader *r, EdnPos open, char close, HistoryValue *
     HistoryValue *item = read_value(r, depth + 1, error);
     if (!item)
       return FALSE;
-    g_ptr_array_add(v->items, item);
+    (*count)++;
+    if (v)
+      g_ptr_array_add(v->items, item);
   }
 }
 
@@ -401,9 +437,11 @@ static HistoryValue *read_value(EdnReader *r, guint depth, GError **error)
       /* ##Inf, ##-Inf, ##NaN */
       r->p += 2;
       const char *end = token_end(r);
+      r->p = end;
+      if (r->skipping)
+        return EDN_SKIPPED;
       HistoryValue *v = history_value_new(HISTORY_SYM);
       v->s = g_strndup(start.at, (gsize) (end - start.at));
-      r->p = end;
       return v;
     }
     if (!g_ascii_isalpha(next)) {
@@ -414,7 +452,7 @@ static HistoryValue *read_value(EdnReader *r, guint depth, GError **error)
     /* A tagged value: the tag is dropped, the value kept. */
     r->p++;
     r->p = token_end(r);
-    if (depth > r->max_depth) {
+    if (depth + r->base_depth > r->max_depth) {
       edn_error_at(r, start, error, "values nested deeper than %u", r->max_depth);
       return NULL;
     }
@@ -423,24 +461,61 @@ static HistoryValue *read_value(EdnReader *r, guint depth, GError **error)
   default:
     return read_token(r, error);
   }
-  if (depth > r->max_depth) {
+  if (depth + r->base_depth > r->max_depth) {
     edn_error_at(r, start, error, "values nested deeper than %u", r->max_depth);
     return NULL;
   }
   r->p++;
-  g_autoptr(HistoryValue) v = history_value_new(kind);
-  if (!read_items(r, start, close, v, depth, error))
+  g_autoptr(HistoryValue) v = r->skipping ? NULL : history_value_new(kind);
+  guint count = 0;
+  if (!read_items(r, start, close, v, &count, depth, error))
     return NULL;
-  if (kind == HISTORY_MAP && v->items->len % 2 != 0) {
-    edn_error_at(r, start, error, "map with an odd number of forms (%u)", v->items->len);
+  if (kind == HISTORY_MAP && count % 2 != 0) {
+    edn_error_at(r, start, error, "map with an odd number of forms (%u)", count);
     return NULL;
   }
-  return g_steal_pointer(&v);
+  return v ? g_steal_pointer(&v) : EDN_SKIPPED;
 }
 
 HistoryValue *edn_read(EdnReader *r, GError **error)
 {
   return read_value(r, 0, error);
+}
+
+gboolean edn_skip_value(EdnReader *r, GError **error)
+{
+  gboolean was = r->skipping;
+  r->skipping = TRUE;
+  HistoryValue *v = read_value(r, 0, error);
+  r->skipping = was;
+  return v != NULL;
+}
+
+gboolean edn_read_keyword(EdnReader *r, const char **name, gsize *len)
+{
+  if (r->p >= r->end || *r->p != ':')
+    return FALSE;
+  r->p++;
+  const char *end = token_end(r);
+  if (end == r->p) {
+    r->p--;
+    return FALSE;
+  }
+  *name = r->p;
+  *len = (gsize) (end - r->p);
+  r->p = end;
+  return TRUE;
+}
+
+gboolean edn_read_integer(EdnReader *r, gint64 *out)
+{
+  const char *end = token_end(r);
+  gboolean overflow = FALSE;
+  if (end == r->p || !(g_ascii_isdigit(*r->p) || *r->p == '-' || *r->p == '+') ||
+      !parse_int(r->p, end, out, &overflow) || overflow)
+    return FALSE;
+  r->p = end;
+  return TRUE;
 }
 
 HistoryValue *edn_parse_string(const char *source, const char *text, GError **error)

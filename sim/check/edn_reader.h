@@ -25,6 +25,8 @@ typedef struct {
   const char *line_start;  /* first byte of that line (may lie before the text
                             * given, when the reader starts mid-line) */
   guint max_depth;         /* nesting allowed below a value read by edn_read */
+  gboolean skipping;       /* reading values only to check and pass them */
+  guint base_depth;        /* the nesting of the values edn_read begins at */
 } EdnReader;
 
 /* A position in the text, for messages about something read earlier. */
@@ -62,6 +64,19 @@ gboolean edn_at_end(const EdnReader *r);
 /* Reads one value at the cursor (after leading whitespace). Returns a new
  * value, or NULL with `error` set ("SOURCE:LINE:COLUMN: ..."). */
 HistoryValue *edn_read(EdnReader *r, GError **error);
+
+/* Reads one value at the cursor as edn_read does, checking it, without
+ * building it (for the keys of an operation that are ignored). */
+gboolean edn_skip_value(EdnReader *r, GError **error);
+
+/* Fast paths that allocate nothing, for the fields of an operation map.
+ * At a keyword, sets *name and *len to its name (no ':', not NUL-terminated,
+ * pointing into the text), moves past it and returns TRUE; else FALSE, the
+ * cursor unmoved. */
+gboolean edn_read_keyword(EdnReader *r, const char **name, gsize *len);
+/* At an integer token that fits in 64 bits, sets *out, moves past it and
+ * returns TRUE; else FALSE, the cursor unmoved (edn_read then says why). */
+gboolean edn_read_integer(EdnReader *r, gint64 *out);
 
 /* Reads the one EDN value of a whole NUL-terminated text, e.g. a command-line
  * option, naming it `source` in messages; only whitespace and comments may
