@@ -107,7 +107,7 @@ char *lincheck_result_json(const LincheckResult *r, const char *model, const cha
 #define SVG_ROW 34        /* pixels per process row */
 #define SVG_LEFT 110      /* room for the process names */
 #define SVG_TOP 64        /* room for the title and the legend */
-#define SVG_UNIT 26       /* pixels per history position */
+#define SVG_UNIT 48       /* pixels per history position */
 #define SVG_BAR 20        /* bar height */
 
 static int cmp_gint64(gconstpointer a, gconstpointer b)

@@ -28,3 +28,8 @@ grep -q '<g class="op bad" data-index="8">' v.svg || fail "no highlighted op in 
 expect_exit 0 fs lincheck --model cas-register --svg ok.svg "$D/cas_ok.edn"
 [ ! -e ok.svg ] || fail "a picture was written for a linearizable history"
 contains "$ERR" "no violation, so no picture"
+# The README's picture is what the command it shows writes today.
+(cd "$ROOT" && "$FAULTSIM" lincheck --model cas-register --svg "$TMPDIR/readme.svg" tests/data/lincheck/cas_bad.edn >/dev/null) ||
+  [ $? = 1 ] || fail "lincheck --svg failed"
+cmp -s "$TMPDIR/readme.svg" "$ROOT/docs/img/lincheck_cas_bad.svg" ||
+  fail "docs/img/lincheck_cas_bad.svg is stale: rerun the README's --svg command into it"
