@@ -178,9 +178,10 @@ gboolean history_format_parse(const char *name, HistoryFormat *out, GError **err
   return FALSE;
 }
 
-HistoryFormat history_detect(const char *text, gssize len)
+/* The first byte of text[0..end) that is neither whitespace nor in a ';'
+ * comment line, or `end`. */
+static const char *skip_blank_lines(const char *p, const char *end)
 {
-  const char *p = text, *end = text + (len < 0 ? (gssize) strlen(text) : len);
   for (;;) {
     while (p < end && g_ascii_isspace(*p))
       p++;
@@ -189,8 +190,14 @@ HistoryFormat history_detect(const char *text, gssize len)
       p = nl ? nl : end;
       continue;
     }
-    break;
+    return p;
   }
+}
+
+HistoryFormat history_detect(const char *text, gssize len)
+{
+  const char *end = text + (len < 0 ? (gssize) strlen(text) : len);
+  const char *p = skip_blank_lines(text, end);
   if (p == end)
     return HISTORY_FORMAT_AUTO;
   if (*p == '#' || *p == '[' || *p == '(')
@@ -577,8 +584,8 @@ GPtrArray *history_read_string(const char *text, gssize len, const char *source,
   if (format == HISTORY_FORMAT_AUTO) {
     format = history_detect(text, len);
     if (format == HISTORY_FORMAT_AUTO) {
-      if (len == 0 || strspn(text, " \t\r\n") == (gsize) len)
-        return g_steal_pointer(&ops);
+      if (skip_blank_lines(text, text + len) == text + len)
+        return g_steal_pointer(&ops);   /* only blanks and comments: no operations */
       g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID,
                   "%s:1: cannot tell the history format; use --format json|edn|jepsen-log", source);
       return NULL;

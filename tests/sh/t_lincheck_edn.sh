@@ -17,3 +17,10 @@ done < "$D/EXPECT"
 # The same history through a pipe (not mapped: read with a bound).
 expect_exit 1 fs lincheck --model cas-register <(cat "$D/list_bad.edn")
 contains "$OUT" "not linearizable (4 operations"
+# Only comments and blanks, a page of spaces exactly (mapped, no NUL after
+# it): an empty history.
+printf '; nothing recorded\n\n' > c.edn
+expect_exit 0 fs lincheck --model register c.edn
+contains "$OUT" "linearizable (0 operations"
+head -c 4096 /dev/zero | tr '\0' ' ' > blank.edn
+expect_exit 0 fs lincheck --model register blank.edn
