@@ -135,7 +135,7 @@ test-shell: $(B)/faultsim
 # A few seconds of fuzzing the history readers from tests/data/lincheck.
 FUZZ_ITERATIONS ?= 5000
 test-fuzz: $(B)/faultsim-fuzz
-	$(B)/faultsim-fuzz --iterations $(FUZZ_ITERATIONS) tests/data/lincheck tests/data/lincheck/fuzz
+	$(B)/faultsim-fuzz --iterations $(FUZZ_ITERATIONS) tests/data/lincheck tests/data/lincheck/fuzz tests/data/lincheck/shapes
 
 test-unit: $(B)/faultsim-tests $(B)/faultsim
 	FAULTSIM=$(B)/faultsim $(B)/faultsim-tests

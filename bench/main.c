@@ -14,6 +14,7 @@ int bench_pingpong_bandwidth(gpointer unused);
 int bench_node_memory(gpointer unused);
 int bench_ring(gpointer unused);
 int bench_lincheck(gpointer unused);
+int bench_edn(gpointer unused);
 int bench_partition(gpointer unused);
 int bench_service_saturated(gpointer unused);
 int bench_pingpong_service(gpointer unused);
@@ -29,6 +30,7 @@ static const struct { const char *name; int (*fn)(gpointer); } benches[] = {
   { "pingpong_bandwidth", bench_pingpong_bandwidth },
   { "ring", bench_ring },
   { "lincheck", bench_lincheck },
+  { "edn", bench_edn },
   { "partition", bench_partition },
   { "service_saturated", bench_service_saturated },
   { "pingpong_service", bench_pingpong_service },
@@ -47,7 +49,7 @@ int main(int argc, char **argv)
       known |= strcmp(argv[a], benches[i].name) == 0;
     if (!known) {
       fprintf(stderr, "faultsim-bench: unknown benchmark '%s' (known: timers, pingpong, pingpong_faults, "
-              "pingpong_bandwidth, ring, lincheck, partition, service_saturated, pingpong_service, raft_commit, raft_nemesis, sweep_runs, sweep_memory, node_memory)\n",
+              "pingpong_bandwidth, ring, lincheck, edn, partition, service_saturated, pingpong_service, raft_commit, raft_nemesis, sweep_runs, sweep_memory, node_memory)\n",
               argv[a]);
       return 2;
     }

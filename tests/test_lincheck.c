@@ -254,7 +254,7 @@ static void test_same_history_three_formats(void)
       g_autofree char *text = NULL;
       g_autoptr(GError) error = NULL;
       CU_ASSERT_TRUE_FATAL(g_file_get_contents(path, &text, NULL, &error));
-      CU_ASSERT_EQUAL(history_detect(text), detected[e]);
+      CU_ASSERT_EQUAL(history_detect(text, -1), detected[e]);
       LincheckResult r;
       verdicts[e] = check_text("cas-register", text, HISTORY_FORMAT_AUTO, 0, &r, NULL);
       CU_ASSERT_NOT_EQUAL_FATAL(verdicts[e], NOT_CHECKED);
@@ -331,30 +331,30 @@ static void test_malformed(void)
                  "t:1: \"process\" must be an integer");
   expect_refused("register", "{:process 0, :type :invoke, :f :read, :value nil}\n"
                              "{:process 0, :type :ok, :f :read, :value [1 2}\n",
-                 HISTORY_FORMAT_AUTO, "t:2: unexpected '}'");
+                 HISTORY_FORMAT_AUTO, "t:2:46: unexpected '}': the '[' at 2:42 wants ']'");
   expect_refused("register", "{:process 0, :type :invoke, :f :read, :value \"abc}\n",
-                 HISTORY_FORMAT_EDN, "t:1: unterminated string");
+                 HISTORY_FORMAT_EDN, "t:1:46: unterminated string");
   expect_refused("register", "{:process 0, :type :invoke, :f :read, :value nil} extra\n",
-                 HISTORY_FORMAT_EDN, "t:1: unexpected text after the value");
+                 HISTORY_FORMAT_EDN, "t:1:51: expected an operation map");
   g_autofree char *deep = g_strnfill(200, '[');
   g_autofree char *deep_line = g_strdup_printf("{:process 0, :type :invoke, :f :read, :value %s}\n", deep);
-  expect_refused("register", deep_line, HISTORY_FORMAT_EDN, "t:1: values nested deeper");
+  expect_refused("register", deep_line, HISTORY_FORMAT_EDN, "t:1:110: values nested deeper");
   expect_refused("register", "INFO  jepsen.core - hello\nINFO  jepsen.util - 3\t:ok\t:read\t[1 2\n",
-                 HISTORY_FORMAT_AUTO, "t:2: unterminated collection");
+                 HISTORY_FORMAT_AUTO, "t:2:33: unterminated collection");
   expect_refused("register", "INFO  jepsen.util - x3\t:ok\t:read\tnil\n", HISTORY_FORMAT_JEPSEN_LOG,
-                 "t:1: process must be an integer");
+                 "t:1:21: process must be an integer");
   expect_refused("register", "just some text\n", HISTORY_FORMAT_AUTO, "t:1: no Jepsen operation lines");
   /* Pairing and model errors carry the line too. */
   expect_refused("register", "{:process 0, :type :invoke, :f :read}\n{:process 1, :type :ok, :f :read}\n",
-                 HISTORY_FORMAT_EDN, "t:2: ok completion of read by process 1 with no pending");
+                 HISTORY_FORMAT_EDN, "t:2:1: ok completion of read by process 1 with no pending");
   expect_refused("register", "{:process 0, :type :invoke, :f :read}\n{:process 0, :type :invoke, :f :read}\n",
-                 HISTORY_FORMAT_EDN, "t:2: process 0 invokes read while");
+                 HISTORY_FORMAT_EDN, "t:2:1: process 0 invokes read while");
   expect_refused("register", "{:process 0, :type :invoke, :f :read}\n{:process 0, :type :ok, :f :write}\n",
-                 HISTORY_FORMAT_EDN, "t:2: process 0 completes write but invoked read");
+                 HISTORY_FORMAT_EDN, "t:2:1: process 0 completes write but invoked read");
   expect_refused("register", "{:process 0, :type :invoke, :f :frobnicate}\n", HISTORY_FORMAT_EDN,
-                 "t:1: model register has no operation 'frobnicate'");
+                 "t:1:1: model register has no operation 'frobnicate'");
   expect_refused("cas-register", "\n\n{:process 0, :type :invoke, :f :cas, :value 3}\n", HISTORY_FORMAT_EDN,
-                 "t:3: a cas value must be [old new]");
+                 "t:3:1: a cas value must be [old new]");
   /* NUL bytes are refused, not truncated. */
   GError *error = NULL;
   GPtrArray *ops = history_read_string("{:process 0}\0x\n", 15, "t", HISTORY_FORMAT_EDN, &error);
@@ -601,7 +601,7 @@ static void test_cli(void)
   CU_ASSERT_TRUE(g_file_set_contents(tmp, "{:process 0, :type :invoke, :f :read}\n{:process 0 :type\n", -1, NULL));
   const char *a2[] = { "lincheck", "--model", "register", tmp, NULL };
   CU_ASSERT_EQUAL(run_cli(a2, &out, &err), 2);
-  g_autofree char *want = g_strdup_printf("%s:2: ", tmp);
+  g_autofree char *want = g_strdup_printf("%s:2:1: ", tmp);
   CU_ASSERT_TRUE(err && g_str_has_prefix(err, want));
   g_clear_pointer(&out, g_free); g_clear_pointer(&err, g_free);
   g_unlink(tmp);

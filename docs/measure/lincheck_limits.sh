@@ -18,7 +18,7 @@ awk '
     print "| limit | value |"
     print "|---|---|"
     printf "| nesting of values inside an operation | %d levels |\n", depth
-    printf "| one line | %d MiB |\n", line_mib
+    printf "| one line (json, jepsen-log; EDN is read in place across lines) | %d MiB |\n", line_mib
     printf "| one file | %d GiB |\n", file_gib
   }' "$h"
 echo
@@ -26,7 +26,7 @@ echo '```'
 echo "\$ { printf '{:process 1, :value '; head -c 65 /dev/zero | tr '\\0' '['; echo; } | faultsim lincheck --model register /dev/stdin"
 { printf '{:process 1, :value '; head -c 65 /dev/zero | tr '\0' '['; echo; } | "$FAULTSIM" lincheck --model register /dev/stdin 2>&1
 echo "exit ${PIPESTATUS[1]}"
-echo "\$ head -c 20000000 /dev/zero | tr '\\0' ' ' | faultsim lincheck --model register /dev/stdin"
-head -c 20000000 /dev/zero | tr '\0' ' ' | "$FAULTSIM" lincheck --model register /dev/stdin 2>&1
+echo "\$ head -c 20000000 /dev/zero | tr '\\0' ' ' | faultsim lincheck --model register --format jepsen-log /dev/stdin"
+head -c 20000000 /dev/zero | tr '\0' ' ' | "$FAULTSIM" lincheck --model register --format jepsen-log /dev/stdin 2>&1
 echo "exit ${PIPESTATUS[2]}"
 echo '```'

@@ -8,6 +8,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
 
 /* ---- values ---------------------------------------------------------- */
 
@@ -139,28 +141,23 @@ void history_op_free(HistoryOp *op)
   g_free(op);
 }
 
-/* A new op with defaults: no time, nil value. */
-static HistoryOp *op_new(const char *source, guint line)
+HistoryOp *history_op_new(const char *source, guint line, guint column)
 {
   HistoryOp *op = g_new0(HistoryOp, 1);
   op->source = source;
   op->line = line;
+  op->column = column;
   op->index = -1;
   op->time = -1;
   op->value = history_value_new(HISTORY_NIL);
   return op;
 }
 
-/* Parses a type name; FALSE when it is none of the four. */
-static gboolean type_parse(const char *name, HistoryType *out)
+char *history_op_where(const HistoryOp *op)
 {
-  static const char *const names[] = { "invoke", "ok", "fail", "info" };
-  for (guint k = 0; k < G_N_ELEMENTS(names); k++)
-    if (strcmp(name, names[k]) == 0) {
-      *out = (HistoryType) k;
-      return TRUE;
-    }
-  return FALSE;
+  if (op->column)
+    return g_strdup_printf("%s:%u:%u", op->source, op->line, op->column);
+  return g_strdup_printf("%s:%u", op->source, op->line);
 }
 
 /* ---- formats --------------------------------------------------------- */
@@ -181,22 +178,37 @@ gboolean history_format_parse(const char *name, HistoryFormat *out, GError **err
   return FALSE;
 }
 
-HistoryFormat history_detect(const char *text)
+/* The first byte of text[0..end) that is neither whitespace nor in a ';'
+ * comment line, or `end`. */
+static const char *skip_blank_lines(const char *p, const char *end)
 {
-  const char *p = text;
-  while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-    p++;
-  if (*p == '\0')
+  for (;;) {
+    while (p < end && g_ascii_isspace(*p))
+      p++;
+    if (p < end && *p == ';') {
+      const char *nl = memchr(p, '\n', (size_t) (end - p));
+      p = nl ? nl : end;
+      continue;
+    }
+    return p;
+  }
+}
+
+HistoryFormat history_detect(const char *text, gssize len)
+{
+  const char *end = text + (len < 0 ? (gssize) strlen(text) : len);
+  const char *p = skip_blank_lines(text, end);
+  if (p == end)
     return HISTORY_FORMAT_AUTO;
-  if (*p == '#')
+  if (*p == '#' || *p == '[' || *p == '(')
     return HISTORY_FORMAT_EDN;
   if (*p == '{') {
     p++;
-    while (*p == ' ' || *p == '\t')
+    while (p < end && (g_ascii_isspace(*p) || *p == ','))
       p++;
-    if (*p == '"' || *p == '}')
+    if (p < end && (*p == '"' || *p == '}'))
       return HISTORY_FORMAT_JSON;
-    if (*p == ':')
+    if (p < end && *p == ':')
       return HISTORY_FORMAT_EDN;
     return HISTORY_FORMAT_AUTO;
   }
@@ -323,7 +335,7 @@ static gboolean json_line(JsonParser *parser, const char *text, const char *sour
   if (pn && JSON_NODE_HOLDS_VALUE(pn) && json_node_get_value_type(pn) == G_TYPE_STRING &&
       strcmp(json_node_get_string(pn), "nemesis") == 0)
     return TRUE;
-  g_autoptr(HistoryOp) op = op_new(source, line);
+  g_autoptr(HistoryOp) op = history_op_new(source, line, 0);
   const char *type = NULL, *f = NULL;
   if (!pn) {
     g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "missing \"process\"");
@@ -337,7 +349,7 @@ static gboolean json_line(JsonParser *parser, const char *text, const char *sour
       !json_str_member(o, "type", &type, error) ||
       !json_str_member(o, "f", &f, error))
     return FALSE;
-  if (!type_parse(type, &op->type)) {
+  if (!history_type_parse(type, &op->type)) {
     g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID,
                 "unknown type '%s' (expected invoke, ok, fail or info)", type);
     return FALSE;
@@ -360,100 +372,6 @@ static gboolean json_line(JsonParser *parser, const char *text, const char *sour
     }
     op->key = json_to_value(kn, 0, error);
   }
-  *out = g_steal_pointer(&op);
-  return TRUE;
-}
-
-/* ---- edn ------------------------------------------------------------- */
-
-/* The value under keyword `name` in an EDN map, or NULL. */
-static const HistoryValue *edn_get(const HistoryValue *map, const char *name)
-{
-  for (guint k = 0; k + 1 < map->items->len; k += 2) {
-    const HistoryValue *key = g_ptr_array_index(map->items, k);
-    if (key->kind == HISTORY_KW && strcmp(key->s, name) == 0)
-      return g_ptr_array_index(map->items, k + 1);
-  }
-  return NULL;
-}
-
-/* Keyword or string text of `v`, or NULL. */
-static const char *edn_name(const HistoryValue *v)
-{
-  return v && (v->kind == HISTORY_KW || v->kind == HISTORY_STR) ? v->s : NULL;
-}
-
-/* Fills op->process from a process value; *skip is set for the nemesis. */
-static gboolean process_value(const HistoryValue *pv, HistoryOp *op, gboolean *skip, GError **error)
-{
-  *skip = FALSE;
-  if (pv && pv->kind == HISTORY_INT) {
-    op->process = pv->i;
-    return TRUE;
-  }
-  if (pv && (pv->kind == HISTORY_KW || pv->kind == HISTORY_STR) && strcmp(pv->s, "nemesis") == 0) {
-    *skip = TRUE;
-    return TRUE;
-  }
-  g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "process must be an integer or :nemesis");
-  return FALSE;
-}
-
-/* Fills op->type from a type value. */
-static gboolean type_value(const HistoryValue *tv, HistoryOp *op, GError **error)
-{
-  const char *t = edn_name(tv);
-  if (!t || !type_parse(t, &op->type)) {
-    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID,
-                "type must be :invoke, :ok, :fail or :info");
-    return FALSE;
-  }
-  return TRUE;
-}
-
-/* Parses one EDN line into *out (NULL for a skipped nemesis op). */
-static gboolean edn_line(const char *text, const char *source, guint line, HistoryOp **out,
-                         GError **error)
-{
-  *out = NULL;
-  g_autoptr(HistoryValue) map = history_edn_parse(text, strlen(text), error);
-  if (!map)
-    return FALSE;
-  if (map->kind != HISTORY_MAP) {
-    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "expected an EDN map {...}");
-    return FALSE;
-  }
-  g_autoptr(HistoryOp) op = op_new(source, line);
-  gboolean skip = FALSE;
-  if (!process_value(edn_get(map, "process"), op, &skip, error))
-    return FALSE;
-  if (skip)
-    return TRUE;
-  if (!type_value(edn_get(map, "type"), op, error))
-    return FALSE;
-  const char *f = edn_name(edn_get(map, "f"));
-  if (!f) {
-    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, ":f must be a keyword");
-    return FALSE;
-  }
-  op->f = g_strdup(f);
-  const HistoryValue *v = edn_get(map, "value");
-  if (v) {
-    history_value_free(op->value);
-    op->value = history_value_copy(v);
-  }
-  const HistoryValue *k = edn_get(map, "key");
-  if (k)
-    op->key = history_value_copy(k);
-  const HistoryValue *idx = edn_get(map, "index"), *tm = edn_get(map, "time");
-  if ((idx && idx->kind != HISTORY_INT) || (tm && tm->kind != HISTORY_INT)) {
-    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, ":index and :time must be integers");
-    return FALSE;
-  }
-  if (idx)
-    op->index = idx->i;
-  if (tm)
-    op->time = tm->i;
   *out = g_steal_pointer(&op);
   return TRUE;
 }
@@ -491,7 +409,7 @@ static gboolean log_type_word(const char *text, gsize len, HistoryType *type)
   char name[8];
   memcpy(name, text + 1, len - 1);
   name[len - 1] = '\0';
-  return type_parse(name, type);
+  return history_type_parse(name, type);
 }
 
 /* Parses a Jepsen console log line. An operation line reads
@@ -521,28 +439,35 @@ static gboolean log_line(const char *text, const char *source, guint line, Histo
     prev = word;
     prev_end = p;
   }
-  g_autoptr(HistoryOp) op = op_new(source, line);
+  /* Errors name the line and the column of the field at fault. */
+  EdnReader r;
+  edn_reader_init(&r, source, prev, (gsize) (prev_end - prev), line, text);
+  g_autoptr(HistoryOp) op = history_op_new(source, line, edn_column(text, prev));
   op->type = type;
-  g_autoptr(HistoryValue) pv = history_edn_parse(prev, (gsize) (prev_end - prev), NULL);
+  g_autoptr(HistoryValue) pv = edn_read(&r, NULL);
   gboolean skip = FALSE;
-  if (!process_value(pv, op, &skip, NULL)) {
+  GError *cause = NULL;
+  if (!pv || !edn_at_end(&r) || !history_process_value(pv, op, &skip, &cause)) {
+    g_clear_error(&cause);
     if (!memchr(prev_end, '\t', (size_t) (word - prev_end)))
-      return TRUE;
-    return process_value(pv, op, &skip, error);
+      return TRUE;   /* a message that happens to contain a type keyword */
+    edn_error_at(&r, (EdnPos) { line, text, prev }, error, "process must be an integer or :nemesis");
+    return FALSE;
   }
   if (skip)
     return TRUE;
   const char *f = NULL;
   if (!log_word(&p, end, &f) || f[0] != ':' || p - f < 2) {
-    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "expected an operation name like :read after the type");
+    edn_error_at(&r, (EdnPos) { line, text, f ? f : end }, error,
+                 "expected an operation name like :read after the type");
     return FALSE;
   }
   op->f = g_strndup(f + 1, (gsize) (p - f - 1));
   while (p < end && log_space(*p))
     p++;
   if (p < end) {
-    gsize used = 0;
-    HistoryValue *v = history_edn_parse_prefix(p, (gsize) (end - p), &used, error);
+    edn_reader_init(&r, source, p, (gsize) (end - p), line, text);
+    HistoryValue *v = edn_read(&r, error);
     if (!v)
       return FALSE;
     history_value_free(op->value);
@@ -554,22 +479,14 @@ static gboolean log_line(const char *text, const char *source, guint line, Histo
 
 /* ---- driver ---------------------------------------------------------- */
 
-/* Refuses a line (len bytes, no NUL) that no parser should see: invalid
- * UTF-8, or brackets nested deeper than HISTORY_MAX_DEPTH levels inside the
- * operation's own map (json-glib recurses once per level and would overflow
- * the stack long before its own checks). For JSON it also refuses integers
- * outside 64 bits, which json-glib would silently turn into doubles.
- * Brackets inside string literals do not count, nor, outside JSON, those
- * after a ';' comment. The caller has already bounded the length. */
-static gboolean line_prescan(const char *s, gsize len, HistoryFormat format, GError **error)
+/* Refuses a JSON line (len bytes, valid UTF-8) that json-glib should not
+ * see: brackets nested deeper than HISTORY_MAX_DEPTH levels inside the
+ * operation's own object (json-glib recurses once per level and would
+ * overflow the stack long before its own checks), or integers outside 64
+ * bits, which json-glib would silently turn into doubles. Brackets inside
+ * string literals do not count. The caller has already bounded the length. */
+static gboolean json_prescan(const char *s, gsize len, GError **error)
 {
-  const char *bad = NULL;
-  if (!g_utf8_validate_len(s, len, &bad)) {
-    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "invalid UTF-8 at byte %" G_GSIZE_FORMAT,
-                (gsize) (bad - s) + 1);
-    return FALSE;
-  }
-  gboolean json = format == HISTORY_FORMAT_JSON;
   guint depth = 0;
   for (gsize i = 0; i < len; i++) {
     char ch = s[i];
@@ -577,17 +494,15 @@ static gboolean line_prescan(const char *s, gsize len, HistoryFormat format, GEr
       for (i++; i < len && s[i] != '"'; i++)
         if (s[i] == '\\')
           i++;
-    } else if (ch == ';' && !json) {
-      return TRUE;
-    } else if (ch == '[' || ch == '{' || (ch == '(' && !json)) {
+    } else if (ch == '[' || ch == '{') {
       if (++depth > HISTORY_MAX_DEPTH + 1) {
         g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "values nested deeper than %d",
                     HISTORY_MAX_DEPTH);
         return FALSE;
       }
-    } else if (ch == ']' || ch == '}' || (ch == ')' && !json)) {
+    } else if (ch == ']' || ch == '}') {
       depth -= depth > 0;
-    } else if (json && (g_ascii_isdigit(ch) || ch == '-')) {
+    } else if (g_ascii_isdigit(ch) || ch == '-') {
       /* A number: an integer must fit in 64 bits. */
       gsize start = i;
       gboolean integral = TRUE;
@@ -616,6 +531,46 @@ static gboolean line_prescan(const char *s, gsize len, HistoryFormat format, GEr
   return TRUE;
 }
 
+/* Checks that text[0..len) is UTF-8 without NUL bytes; else FALSE with
+ * "SOURCE:LINE:COLUMN: invalid UTF-8" or "...: NUL byte in a text line".
+ * ASCII is skipped eight bytes at a time: this pass runs over every byte
+ * of a history before any parser does. */
+static gboolean text_check(const char *text, gsize len, const char *source, GError **error)
+{
+  const guint64 high = G_GUINT64_CONSTANT(0x8080808080808080), low = G_GUINT64_CONSTANT(0x0101010101010101);
+  gsize i = 0;
+  while (i < len) {
+    while (i + 8 <= len) {
+      guint64 w;
+      memcpy(&w, text + i, 8);
+      if ((w & high) || ((w - low) & ~w & high))   /* a non-ASCII or a zero byte */
+        break;
+      i += 8;
+    }
+    const char *bad = NULL;
+    gsize chunk = MIN(len - i, (gsize) 4096);
+    /* Never end a chunk inside a character: extend to the next ASCII byte. */
+    while (i + chunk < len && ((guchar) text[i + chunk] & 0xC0) == 0x80)
+      chunk++;
+    if (!g_utf8_validate_len(text + i, chunk, &bad)) {
+      guint line = 1, column = 1;
+      for (const char *c = text; c < bad; c++) {
+        if (*c == '\n') {
+          line++;
+          column = 1;
+        } else {
+          column += ((guchar) *c & 0xC0) != 0x80;
+        }
+      }
+      g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "%s:%u:%u: %s", source, line, column,
+                  *bad == '\0' ? "NUL byte in a text line" : "invalid UTF-8");
+      return FALSE;
+    }
+    i += chunk;
+  }
+  return TRUE;
+}
+
 GPtrArray *history_read_string(const char *text, gssize len, const char *source,
                                HistoryFormat format, GError **error)
 {
@@ -624,6 +579,22 @@ GPtrArray *history_read_string(const char *text, gssize len, const char *source,
     len = (gssize) strlen(text);
   source = g_intern_string(source ? source : "<history>");
   g_autoptr(GPtrArray) ops = g_ptr_array_new_with_free_func((GDestroyNotify) history_op_free);
+  if (!text_check(text, (gsize) len, source, error))
+    return NULL;
+  if (format == HISTORY_FORMAT_AUTO) {
+    format = history_detect(text, len);
+    if (format == HISTORY_FORMAT_AUTO) {
+      if (skip_blank_lines(text, text + len) == text + len)
+        return g_steal_pointer(&ops);   /* only blanks and comments: no operations */
+      g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID,
+                  "%s:1: cannot tell the history format; use --format json|edn|jepsen-log", source);
+      return NULL;
+    }
+  }
+  if (format == HISTORY_FORMAT_EDN)
+    return history_edn_read(text, (gsize) len, source, ops, error) ? g_steal_pointer(&ops) : NULL;
+
+  /* json and jepsen-log: one operation a line. */
   g_autoptr(JsonParser) parser = NULL;
   const char *p = text, *end = text + len;
   guint line = 0;
@@ -637,47 +608,25 @@ GPtrArray *history_read_string(const char *text, gssize len, const char *source,
                   " MiB", source, line, HISTORY_MAX_LINE >> 20);
       return NULL;
     }
-    if (memchr(p, '\0', (size_t) (stop - p)) != NULL) {
-      g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "%s:%u: NUL byte in a text line", source, line);
-      return NULL;
-    }
     g_autofree char *buf = g_strndup(p, (gsize) (stop - p));
     p = nl ? nl + 1 : end;
     g_strchomp(buf);
     if (buf[0] == '\0' || strspn(buf, " \t") == strlen(buf))
       continue;
     saw_text = TRUE;
-    if (format == HISTORY_FORMAT_AUTO) {
-      format = history_detect(buf);
-      if (format == HISTORY_FORMAT_AUTO) {
-        g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID,
-                    "%s:%u: cannot tell the history format; use --format json|edn|jepsen-log",
-                    source, line);
-        return NULL;
-      }
-    }
     HistoryOp *op = NULL;
     GError *cause = NULL;
-    gboolean ok = line_prescan(buf, strlen(buf), format, &cause);
-    if (ok) {
-      switch (format) {
-      case HISTORY_FORMAT_JSON:
-        if (!parser)
-          parser = json_parser_new_immutable();
-        ok = json_line(parser, buf, source, line, &op, &cause);
-        break;
-      case HISTORY_FORMAT_EDN:
-        ok = edn_line(buf, source, line, &op, &cause);
-        break;
-      default:
-        ok = log_line(buf, source, line, &op, &cause);
-        saw_log_op = saw_log_op || op != NULL;
-        break;
+    if (format == HISTORY_FORMAT_JSON) {
+      if (!parser)
+        parser = json_parser_new_immutable();
+      if (!json_prescan(buf, strlen(buf), &cause) || !json_line(parser, buf, source, line, &op, &cause)) {
+        line_error(error, source, line, cause);
+        return NULL;
       }
-    }
-    if (!ok) {
-      line_error(error, source, line, cause);
-      return NULL;
+    } else {
+      if (!log_line(buf, source, line, &op, error))
+        return NULL;
+      saw_log_op = saw_log_op || op != NULL;
     }
     if (op) {
       if (op->index < 0)
@@ -693,10 +642,11 @@ GPtrArray *history_read_string(const char *text, gssize len, const char *source,
   return g_steal_pointer(&ops);
 }
 
-GPtrArray *history_read_file(const char *path, HistoryFormat format, GError **error)
+/* Reads a file that is not a regular file (a FIFO, a device) with a bound
+ * rather than g_file_get_contents: it has no size to check first, and
+ * /dev/zero never ends. */
+static GPtrArray *read_stream(const char *path, HistoryFormat format, GError **error)
 {
-  /* Read with a bound rather than g_file_get_contents: a FIFO or a device
-   * such as /dev/zero has no size to check first. */
   FILE *f = fopen(path, "rb");
   if (!f) {
     int e = errno;
@@ -735,4 +685,35 @@ GPtrArray *history_read_file(const char *path, HistoryFormat format, GError **er
   }
   return history_read_string(text->len ? (const char *) text->data : "", (gssize) text->len, path,
                              format, error);
+}
+
+GPtrArray *history_read_file(const char *path, HistoryFormat format, GError **error)
+{
+  GStatBuf st;
+  if (g_stat(path, &st) != 0) {
+    int e = errno;
+    g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "%s: %s", path, g_strerror(e));
+    return NULL;
+  }
+  if (!S_ISREG(st.st_mode))
+    return read_stream(path, format, error);
+  if ((guint64) st.st_size > HISTORY_MAX_FILE) {
+    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "%s: larger than %" G_GSIZE_FORMAT
+                " MiB, the limit for a history file", path, HISTORY_MAX_FILE >> 20);
+    return NULL;
+  }
+  if (st.st_size == 0)
+    return history_read_string("", 0, path, format, error);
+  /* Mapped, not read: the parsers work on the file's pages, so a large
+   * history is never held twice (text and parsed operations). */
+  g_autoptr(GError) merr = NULL;
+  GMappedFile *map = g_mapped_file_new(path, FALSE, &merr);
+  if (!map) {
+    g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "%s", merr->message);
+    return NULL;
+  }
+  GPtrArray *ops = history_read_string(g_mapped_file_get_contents(map),
+                                       (gssize) g_mapped_file_get_length(map), path, format, error);
+  g_mapped_file_unref(map);
+  return ops;
 }

@@ -1,23 +1,29 @@
 /* Reading operation histories written by faultsim or by other tools.
  *
- * Three line-oriented formats are understood, and all become the same array
- * of HistoryOp records, in file order (which is real-time order):
+ * Three formats are understood, and all become the same array of HistoryOp
+ * records, in file order (which is real-time order):
  *   json        faultsim's history, one JSON object a line:
  *               {"index":0,"time":1500,"process":3,"type":"invoke","f":"write","value":5}
  *               ("op", optional, an operation id shared by an invocation and
  *               its completion)
- *   edn         Jepsen's history.edn, one EDN map a line:
- *               {:process 0, :type :invoke, :f :read, :value nil}
+ *   edn         Jepsen's history.edn as Jepsen and Knossos write it: a vector
+ *               or list of operation maps, or maps one after another, maps
+ *               spread over any number of lines, ';' comments, any EDN value
+ *               (sim/check/edn_reader.h): {:process 0, :type :invoke, :f :read, :value nil}
  *   jepsen-log  Jepsen's console log: "INFO  jepsen.util - 3\t:ok\t:read\tnil"
  *               (fields separated by tabs or by any run of spaces)
- * Operations of the :nemesis process are skipped. Any malformed line fails
+ * Operations of the :nemesis process are skipped. Any malformed input fails
  * the whole read with a GError (SIM_ERROR_INVALID) whose message starts with
- * "FILE:LINE: ". Pairing invocations with completions is the checker's job.
+ * "FILE:LINE:COLUMN: " (edn, jepsen-log) or "FILE:LINE: " (json, whose
+ * parser's message carries its own position). Pairing invocations with
+ * completions is the checker's job.
  *
- * Hostile input is refused before any parser sees it: a line is checked for
- * its length, UTF-8 validity, NUL bytes and the nesting depth of its
- * brackets (json-glib's parser recurses once per level: a value nested
- * 200,000 deep would overflow the stack), and a file for its size. */
+ * Hostile input is refused before any parser sees it: the text is checked
+ * for UTF-8 validity and NUL bytes, a file for its size, and a JSON line for
+ * its length and the nesting depth of its brackets (json-glib's parser
+ * recurses once per level: a value nested 200,000 deep would overflow the
+ * stack); the EDN reader bounds its own depth. A file is mapped, not
+ * copied, so a 1 GiB history is not held in memory twice. */
 #pragma once
 #include <glib.h>
 
@@ -55,6 +61,8 @@ typedef enum {
 typedef struct {
   const char *source;   /* file name (interned string), for messages */
   guint line;           /* 1-based line in source */
+  guint column;         /* 1-based column where the record starts; 0 when
+                         * the format has no columns (json) */
   gint64 index;         /* the record's own index, else its position */
   gint64 time;          /* nanoseconds, or -1 when absent */
   gint64 process;
@@ -77,10 +85,11 @@ typedef enum {
  * GError for any other name. */
 gboolean history_format_parse(const char *name, HistoryFormat *out, GError **error);
 
-/* Guesses the format from the first non-empty line: '{"' is json, '{:' or
- * '#' is edn, a line containing " - " with tabs is jepsen-log. Returns
- * HISTORY_FORMAT_AUTO when it cannot tell. */
-HistoryFormat history_detect(const char *text);
+/* Guesses the format of text[0..len) (len -1: NUL-terminated) from its
+ * first non-blank bytes, ';' comment lines skipped: '{"' is json; '{:',
+ * '#', '[' or '(' is edn; any other text is jepsen-log. Returns
+ * HISTORY_FORMAT_AUTO when it cannot tell (a '{' followed by neither). */
+HistoryFormat history_detect(const char *text, gssize len);
 
 /* Reads the history in `text` (length `len`, or -1 for NUL-terminated),
  * naming it `source` in messages. `format` AUTO detects it. Returns a new
@@ -91,6 +100,14 @@ GPtrArray *history_read_string(const char *text, gssize len, const char *source,
 /* Reads the file at `path`; as history_read_string. A file larger than
  * HISTORY_MAX_FILE is refused ("FILE: ..." error, SIM_ERROR_INVALID). */
 GPtrArray *history_read_file(const char *path, HistoryFormat format, GError **error);
+
+/* A new op of `source` (interned by the caller) at line:column, with no
+ * time and index (-1) and a nil value. */
+HistoryOp *history_op_new(const char *source, guint line, guint column);
+
+/* "SOURCE:LINE:COLUMN" of an op, or "SOURCE:LINE" when it has no column:
+ * a new string, for messages. */
+char *history_op_where(const HistoryOp *op);
 
 /* Frees an op and everything it owns. NULL is ignored. */
 void history_op_free(HistoryOp *op);

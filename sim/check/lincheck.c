@@ -85,9 +85,10 @@ static LincheckCall *call_new(const LincheckModel *model, const HistoryOp *op, g
 static gboolean call_complete(LincheckCall *c, const HistoryOp *op, guint pos, GError **error)
 {
   if (strcmp(c->inv->f, op->f) != 0) {
+    g_autofree char *where = history_op_where(op);
     g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID,
-                "%s:%u: process %" G_GINT64_FORMAT " completes %s but invoked %s at line %u",
-                op->source, op->line, op->process, op->f, c->inv->f, c->inv->line);
+                "%s: process %" G_GINT64_FORMAT " completes %s but invoked %s at line %u",
+                where, op->process, op->f, c->inv->f, c->inv->line);
     return FALSE;
   }
   c->done = op;
@@ -126,21 +127,23 @@ static gboolean pair_calls(const LincheckModel *model, GPtrArray *ops, GPtrArray
   g_autoptr(GHashTable) by_id = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
   for (guint pos = 0; pos < ops->len; pos++) {
     const HistoryOp *op = g_ptr_array_index(ops, pos);
+    g_autofree char *where = NULL;
     GHashTable *pending = op->has_op_id ? by_id : by_process;
     gint64 key = op->has_op_id ? op->op_id : op->process;
     gint64 idx = pending_get(pending, key);
     if (op->type == HISTORY_INVOKE) {
       if (idx >= 0) {
+        where = history_op_where(op);
         const LincheckCall *c = g_ptr_array_index(calls, (guint) idx);
         if (op->has_op_id)
           g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID,
-                      "%s:%u: op %" G_GINT64_FORMAT " invoked again while pending since line %u",
-                      op->source, op->line, op->op_id, c->inv->line);
+                      "%s: op %" G_GINT64_FORMAT " invoked again while pending since line %u",
+                      where, op->op_id, c->inv->line);
         else
           g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID,
-                      "%s:%u: process %" G_GINT64_FORMAT " invokes %s while its %s from line %u is "
+                      "%s: process %" G_GINT64_FORMAT " invokes %s while its %s from line %u is "
                       "still pending (without op ids a process may have one pending operation)",
-                      op->source, op->line, op->process, op->f, c->inv->f, c->inv->line);
+                      where, op->process, op->f, c->inv->f, c->inv->line);
         return FALSE;
       }
       pending_put(pending, key, calls->len);
@@ -148,23 +151,25 @@ static gboolean pair_calls(const LincheckModel *model, GPtrArray *ops, GPtrArray
       continue;
     }
     if (idx < 0) {
+      where = history_op_where(op);
       if (op->has_op_id)
         g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID,
-                    "%s:%u: %s completion of %s (op %" G_GINT64_FORMAT ") by process %" G_GINT64_FORMAT
-                    " with no pending invocation", op->source, op->line, history_type_name(op->type),
+                    "%s: %s completion of %s (op %" G_GINT64_FORMAT ") by process %" G_GINT64_FORMAT
+                    " with no pending invocation", where, history_type_name(op->type),
                     op->f, op->op_id, op->process);
       else
         g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID,
-                    "%s:%u: %s completion of %s by process %" G_GINT64_FORMAT " with no pending invocation",
-                    op->source, op->line, history_type_name(op->type), op->f, op->process);
+                    "%s: %s completion of %s by process %" G_GINT64_FORMAT " with no pending invocation",
+                    where, history_type_name(op->type), op->f, op->process);
       return FALSE;
     }
     LincheckCall *c = g_ptr_array_index(calls, (guint) idx);
     if (c->inv->process != op->process) {
+      where = history_op_where(op);
       g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID,
-                  "%s:%u: op %" G_GINT64_FORMAT " was invoked by process %" G_GINT64_FORMAT
+                  "%s: op %" G_GINT64_FORMAT " was invoked by process %" G_GINT64_FORMAT
                   " at line %u but completed by process %" G_GINT64_FORMAT,
-                  op->source, op->line, op->op_id, c->inv->process, c->inv->line, op->process);
+                  where, op->op_id, c->inv->process, c->inv->line, op->process);
       return FALSE;
     }
     if (!call_complete(c, op, pos, error))
@@ -192,8 +197,8 @@ static gboolean work_prepare(const LincheckModel *model, LincheckAtoms *atoms, L
     memset(op, 0, sizeof *op);
     op->unknown = !known;
     if (!model->prepare(c->inv->f, c->in, known ? c->out : NULL, atoms, op, &read_only, &perr)) {
-      g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "%s:%u: %s",
-                  c->inv->source, known ? c->done->line : c->inv->line, perr->message);
+      g_autofree char *where = history_op_where(known ? c->done : c->inv);
+      g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "%s: %s", where, perr->message);
       g_error_free(perr);
       g_clear_pointer(&op->blob, g_bytes_unref);
       return FALSE;
@@ -215,6 +220,7 @@ static void work_clear(LincheckWork *w)
   g_clear_pointer(&w->ops, g_free);
   g_clear_pointer(&w->calls, g_ptr_array_unref);
   g_clear_pointer(&w->twin, g_free);
+  g_clear_pointer(&w->init.blob, g_bytes_unref);
 }
 
 /* Orders indexes of ops by content (f, a, b, payload), then by index. */
@@ -287,11 +293,62 @@ static void work_reduce(const LincheckModel *model, LincheckWork *w, LincheckRes
   work_twins(w);
 }
 
+/* TRUE when two map keys name the same key: equal values, or a keyword,
+ * string or symbol with the same text (--initial '{:x 0}' for key "x"). */
+static gboolean key_matches(const HistoryValue *a, const HistoryValue *b)
+{
+  if (history_value_equal(a, b))
+    return TRUE;
+  gboolean ta = a->kind == HISTORY_KW || a->kind == HISTORY_STR || a->kind == HISTORY_SYM;
+  gboolean tb = b->kind == HISTORY_KW || b->kind == HISTORY_STR || b->kind == HISTORY_SYM;
+  return ta && tb && strcmp(a->s, b->s) == 0;
+}
+
+/* Sets w->init: the model's initial state, or the one `initial` gives the
+ * key of w (see lincheck_check_from). FALSE with an "--initial: " error. */
+static gboolean work_initial(const LincheckModel *model, LincheckAtoms *atoms, const HistoryValue *initial,
+                             LincheckWork *w, GError **error)
+{
+  const HistoryValue *v = initial;
+  if (v && v->kind == HISTORY_MAP && !model->initial_is_map) {
+    const LincheckCall *c = w->all->len ? g_ptr_array_index(w->all, 0) : NULL;
+    v = NULL;
+    for (guint k = 0; c && c->key && k + 1 < initial->items->len; k += 2)
+      if (key_matches(g_ptr_array_index(initial->items, k), c->key)) {
+        v = g_ptr_array_index(initial->items, k + 1);
+        break;
+      }
+  }
+  if (!v) {
+    model->init(&w->init);
+    return TRUE;
+  }
+  GError *cause = NULL;
+  if (!model->initial(v, atoms, &w->init, &cause)) {
+    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "--initial: %s", cause->message);
+    g_error_free(cause);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 gboolean lincheck_check(const LincheckModel *model, GPtrArray *ops, const LincheckLimits *limits,
                         LincheckResult *result, GError **error)
 {
+  return lincheck_check_from(model, ops, NULL, limits, result, error);
+}
+
+gboolean lincheck_check_from(const LincheckModel *model, GPtrArray *ops, const LincheckOptions *options,
+                             const LincheckLimits *limits, LincheckResult *result, GError **error)
+{
+  const HistoryValue *initial = options ? options->initial : NULL;
   g_return_val_if_fail(model && ops && result, FALSE);
   memset(result, 0, sizeof *result);
+  if (initial && !model->initial) {
+    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "--initial: model %s takes no initial value",
+                model->name);
+    return FALSE;
+  }
   g_autoptr(GPtrArray) calls = g_ptr_array_new_with_free_func(g_free);
   if (!pair_calls(model, ops, calls, error))
     return FALSE;
@@ -327,7 +384,8 @@ gboolean lincheck_check(const LincheckModel *model, GPtrArray *ops, const Linche
   g_autofree LincheckWork *works = g_new0(LincheckWork, np);
   for (guint k = 0; k < np; k++) {
     works[k].all = ((Partition *) g_ptr_array_index(parts, k))->calls;
-    if (!work_prepare(model, atoms, &works[k], error)) {
+    if (!work_prepare(model, atoms, &works[k], error) ||
+        !work_initial(model, atoms, initial, &works[k], error)) {
       for (guint j = 0; j <= k; j++)
         work_clear(&works[j]);
       memset(result, 0, sizeof *result);
@@ -357,6 +415,11 @@ gboolean lincheck_check(const LincheckModel *model, GPtrArray *ops, const Linche
       if (!ks[k])
         ks[k] = lincheck_key_search_new(&works[k]);
       LincheckVerdict v = lincheck_key_search_run(ks[k], &S, allowance);
+      if (v == LINCHECK_OK && options && options->keep_order) {
+        if (!result->linearization)
+          result->linearization = g_ptr_array_new_with_free_func(g_free);
+        lincheck_key_search_order(ks[k], result->linearization);
+      }
       if (v == LINCHECK_OK) {
         lincheck_key_search_free(ks[k], &S);
         ks[k] = NULL;
@@ -402,6 +465,10 @@ void lincheck_result_clear(LincheckResult *r)
     g_ptr_array_unref(r->concurrent);
   if (r->states)
     g_ptr_array_unref(r->states);
+  if (r->window)
+    g_array_unref(r->window);
+  if (r->linearization)
+    g_ptr_array_unref(r->linearization);
   if (r->leftover)
     leftover_free(r->leftover);
   memset(r, 0, sizeof *r);

@@ -61,8 +61,16 @@ typedef struct {
   gboolean (*prepare)(const char *f, const HistoryValue *in, const HistoryValue *result,
                       LincheckAtoms *atoms, LincheckOp *out, gboolean *read_only,
                       GError **error);
-  /* Writes the initial state. */
+  /* Writes the initial state (no --initial given). */
   void (*init)(LincheckState *out);
+  /* Optional (NULL: the model takes no --initial): writes the state whose
+   * value is `v`, or FALSE with a GError (no location) when `v` does not
+   * fit the model. */
+  gboolean (*initial)(const HistoryValue *v, LincheckAtoms *atoms, LincheckState *out,
+                      GError **error);
+  /* TRUE when the model's initial value is itself a map (multi-register);
+   * otherwise a map given as --initial holds one initial value per key. */
+  gboolean initial_is_map;
   /* TRUE when `op` can take effect in state `s`, writing the next state to
    * `out` (its blob a new reference); FALSE leaves `out` untouched. */
   gboolean (*step)(const LincheckState *s, const LincheckOp *op, LincheckState *out);
@@ -107,6 +115,21 @@ typedef enum {
   LINCHECK_UNKNOWN,   /* a limit stopped the search */
 } LincheckVerdict;
 
+/* An operation of a violation's window: the operation that cannot be
+ * placed, the operations around it, and the last order the search could
+ * linearize before it got stuck. Positions are the records' places in the
+ * history (real-time order), so they can serve as a time axis. */
+typedef struct {
+  gint64 index;      /* the invocation's index */
+  gint64 process;
+  guint inv_pos;     /* position of the invocation */
+  guint done_pos;    /* position of the ok completion; G_MAXUINT: unknown outcome */
+  char *label;       /* "write 1", "read => 1" */
+  char *text;        /* the full description (lincheck_call_describe) */
+  gint order;        /* place in the deepest linearized order, or -1 */
+  gboolean bad;      /* the operation that cannot be placed */
+} LincheckWindowOp;
+
 typedef struct {
   LincheckVerdict verdict;
   guint n_ops;        /* operations checked (fail ops excluded) */
@@ -117,13 +140,22 @@ typedef struct {
                        * counted for max_memory) */
   char *reason;       /* UNKNOWN: which limit was hit */
   guint n_undecided;  /* UNKNOWN: keys neither decided nor violated */
+  /* OK with options->keep_order: char*, one valid order of the operations
+   * that took effect (key by key), each described as in `concurrent`;
+   * info operations that need not have happened are left out. */
+  GPtrArray *linearization;
   /* VIOLATION only: */
   char *key;          /* the failing key as text, or NULL for unkeyed ops */
   gint64 bad_index;   /* index of the invocation that cannot be placed */
   guint bad_line;     /* its line in the source */
+  gint64 bad_process; /* its process */
   char *bad;          /* that operation, described */
   GPtrArray *concurrent; /* char*: operations overlapping it, in history order */
   GPtrArray *states;     /* char*: model states the search reached just before it */
+  GArray *window;        /* LincheckWindowOp: the failing window, for pictures
+                          * (sim/check/lincheck_svg.h), in invocation order */
+  guint n_order;         /* ops of the window in the deepest order the search
+                          * linearized (numbered 0..n_order-1 in their `order`) */
   /* The searches still holding memory when the check ended (a violated or
    * undecided key): freed by lincheck_result_clear, so that a caller can
    * print the verdict before paying for the free. */
@@ -144,6 +176,21 @@ typedef struct {
  * where a process that times out is replaced by a new one). */
 gboolean lincheck_check(const LincheckModel *model, GPtrArray *ops, const LincheckLimits *limits,
                         LincheckResult *result, GError **error);
+
+/* What a check may be asked besides its limits. */
+typedef struct {
+  const HistoryValue *initial; /* the model's initial value, or NULL (see lincheck_check_from) */
+  gboolean keep_order;         /* fill LincheckResult.linearization when linearizable */
+} LincheckOptions;
+
+/* As lincheck_check, with `options` (NULL: none). With options->initial,
+ * every key starts from that value instead of the model's initial state. For a
+ * model whose value is not a map, a map {k v ...} gives each key k its own
+ * initial value v (keys absent from it start from the model's initial
+ * state); any other value is every key's. FALSE with a GError "--initial:
+ * ..." when the model takes no initial value or refuses it. */
+gboolean lincheck_check_from(const LincheckModel *model, GPtrArray *ops, const LincheckOptions *options,
+                             const LincheckLimits *limits, LincheckResult *result, GError **error);
 
 /* Frees what `result` owns and zeroes it. */
 void lincheck_result_clear(LincheckResult *result);

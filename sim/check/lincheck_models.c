@@ -7,24 +7,25 @@
  *   kv            get / put / append on string values, one register per key
  *                 (append concatenates; a get of nil matches the empty value)
  *   mutex         acquire / release
- *   set           add x / read returning the whole set as a list or set */
-#include "sim/check/lincheck.h"
+ *   set           add x / read returning the whole set as a list or set
+ *   multi-register, fifo-queue, unordered-queue: in lincheck_multireg.c and
+ *                 lincheck_queues.c (their functions in lincheck_models.h)
+ * What :fail and :info mean for each model is in docs/lincheck.md. */
+#include "sim/check/lincheck_models.h"
 #include "sim/kernel/errors.h"
 #include <string.h>
 
 enum { OP_READ, OP_WRITE, OP_CAS, OP_APPEND, OP_ACQUIRE, OP_RELEASE, OP_ADD };
 
-/* Fails with "MODEL has no operation 'f'". */
-static gboolean unknown_f(const char *model, const char *f, const char *known, GError **error)
+gboolean lincheck_unknown_f(const char *model, const char *f, const char *known, GError **error)
 {
   g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID,
               "model %s has no operation '%s' (expected %s)", model, f, known);
   return FALSE;
 }
 
-/* The atom of scalar `v`, or FALSE with an error naming `what`. */
-static gboolean scalar_atom(LincheckAtoms *atoms, const HistoryValue *v, const char *what,
-                            gint64 *out, GError **error)
+gboolean lincheck_scalar_atom(LincheckAtoms *atoms, const HistoryValue *v, const char *what,
+                              gint64 *out, GError **error)
 {
   *out = lincheck_atom(atoms, v);
   if (*out < 0) {
@@ -35,25 +36,36 @@ static gboolean scalar_atom(LincheckAtoms *atoms, const HistoryValue *v, const c
   return TRUE;
 }
 
-/* A state equal to `s` (blob shared). */
-static void state_copy(const LincheckState *s, LincheckState *out)
+void lincheck_state_copy(const LincheckState *s, LincheckState *out)
 {
   out->x = s->x;
   out->blob = s->blob ? g_bytes_ref(s->blob) : NULL;
 }
 
-/* TRUE when two payloads are equal (NULL is the empty payload). */
-static gboolean blob_equal(GBytes *a, GBytes *b)
+gboolean lincheck_blob_equal(GBytes *a, GBytes *b)
 {
   if (!a || !b)
     return a == b;
   return g_bytes_equal(a, b);
 }
 
-static void init_zero(LincheckState *out)
+void lincheck_init_zero(LincheckState *out)
 {
   out->x = 0;
   out->blob = NULL;
+}
+
+const gint64 *lincheck_blob_atoms(GBytes *b, gsize *n)
+{
+  gsize size = 0;
+  const gint64 *a = b ? g_bytes_get_data(b, &size) : NULL;
+  *n = size / sizeof(gint64);
+  return a;
+}
+
+GBytes *lincheck_blob_of_atoms(const gint64 *a, gsize n)
+{
+  return n ? g_bytes_new(a, n * sizeof(gint64)) : NULL;
 }
 
 /* ---- dropping unobservable unknown ops ------------------------------------
@@ -109,11 +121,11 @@ static gboolean register_prepare_common(const char *model, gboolean with_cas, co
   if (strcmp(f, "read") == 0) {
     out->f = OP_READ;
     *read_only = TRUE;
-    return !result || scalar_atom(atoms, result, "a read's result", &out->a, error);
+    return !result || lincheck_scalar_atom(atoms, result, "a read's result", &out->a, error);
   }
   if (strcmp(f, "write") == 0) {
     out->f = OP_WRITE;
-    return scalar_atom(atoms, in, "a write's value", &out->a, error);
+    return lincheck_scalar_atom(atoms, in, "a write's value", &out->a, error);
   }
   if (with_cas && strcmp(f, "cas") == 0) {
     out->f = OP_CAS;
@@ -122,10 +134,10 @@ static gboolean register_prepare_common(const char *model, gboolean with_cas, co
       g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "a cas value must be [old new], got %s", text);
       return FALSE;
     }
-    return scalar_atom(atoms, g_ptr_array_index(in->items, 0), "cas's old value", &out->a, error) &&
-           scalar_atom(atoms, g_ptr_array_index(in->items, 1), "cas's new value", &out->b, error);
+    return lincheck_scalar_atom(atoms, g_ptr_array_index(in->items, 0), "cas's old value", &out->a, error) &&
+           lincheck_scalar_atom(atoms, g_ptr_array_index(in->items, 1), "cas's new value", &out->b, error);
   }
-  return unknown_f(model, f, with_cas ? "read, write or cas" : "read or write", error);
+  return lincheck_unknown_f(model, f, with_cas ? "read, write or cas" : "read or write", error);
 }
 
 static gboolean register_prepare(const char *f, const HistoryValue *in, const HistoryValue *result,
@@ -190,6 +202,14 @@ static void register_reduce(const LincheckOp *ops, guint n, gboolean *drop)
   }
 }
 
+/* register and cas-register: the initial value is any single value. */
+static gboolean register_initial(const HistoryValue *v, LincheckAtoms *atoms, LincheckState *out,
+                                 GError **error)
+{
+  out->blob = NULL;
+  return lincheck_scalar_atom(atoms, v, "a register's initial value", &out->x, error);
+}
+
 static void register_describe(const LincheckState *s, const LincheckAtoms *atoms, GString *out)
 {
   g_string_append(out, lincheck_atom_text(atoms, s->x));
@@ -246,16 +266,16 @@ static gboolean kv_prepare(const char *f, const HistoryValue *in, const HistoryV
     out->f = OP_APPEND;
     return kv_blob(in, &out->blob, error);
   }
-  return unknown_f("kv", f, "get, put or append", error);
+  return lincheck_unknown_f("kv", f, "get, put or append", error);
 }
 
 static gboolean kv_step(const LincheckState *s, const LincheckOp *op, LincheckState *out)
 {
   switch (op->f) {
   case OP_READ:
-    if (!op->unknown && !blob_equal(s->blob, op->blob))
+    if (!op->unknown && !lincheck_blob_equal(s->blob, op->blob))
       return FALSE;
-    state_copy(s, out);
+    lincheck_state_copy(s, out);
     return TRUE;
   case OP_WRITE:
     out->x = 0;
@@ -354,6 +374,14 @@ static void kv_reduce(const LincheckOp *ops, guint n, gboolean *drop)
       drop[i] = ops[i].blob ? !g_hash_table_contains(seen, ops[i].blob) : !seen_empty;
 }
 
+/* kv: a key's initial value is a string or an integer (nil: empty). */
+static gboolean kv_initial(const HistoryValue *v, LincheckAtoms *atoms, LincheckState *out, GError **error)
+{
+  (void) atoms;
+  out->x = 0;
+  return kv_blob(v, &out->blob, error);
+}
+
 static void kv_describe(const LincheckState *s, const LincheckAtoms *atoms, GString *out)
 {
   (void) atoms;
@@ -376,7 +404,7 @@ static gboolean mutex_prepare(const char *f, const HistoryValue *in, const Histo
   else if (strcmp(f, "release") == 0)
     out->f = OP_RELEASE;
   else
-    return unknown_f("mutex", f, "acquire or release", error);
+    return lincheck_unknown_f("mutex", f, "acquire or release", error);
   return TRUE;
 }
 
@@ -410,10 +438,10 @@ static gboolean set_prepare(const char *f, const HistoryValue *in, const History
 {
   if (strcmp(f, "add") == 0) {
     out->f = OP_ADD;
-    return scalar_atom(atoms, in, "an added element", &out->a, error);
+    return lincheck_scalar_atom(atoms, in, "an added element", &out->a, error);
   }
   if (strcmp(f, "read") != 0)
-    return unknown_f("set", f, "add or read", error);
+    return lincheck_unknown_f("set", f, "add or read", error);
   out->f = OP_READ;
   *read_only = TRUE;
   if (!result || result->kind == HISTORY_NIL)
@@ -426,7 +454,7 @@ static gboolean set_prepare(const char *f, const HistoryValue *in, const History
   g_autoptr(GArray) elems = g_array_sized_new(FALSE, FALSE, sizeof(gint64), result->items->len);
   for (guint k = 0; k < result->items->len; k++) {
     gint64 a;
-    if (!scalar_atom(atoms, g_ptr_array_index(result->items, k), "a set element", &a, error))
+    if (!lincheck_scalar_atom(atoms, g_ptr_array_index(result->items, k), "a set element", &a, error))
       return FALSE;
     g_array_append_val(elems, a);
   }
@@ -443,9 +471,9 @@ static gboolean set_prepare(const char *f, const HistoryValue *in, const History
 static gboolean set_step(const LincheckState *s, const LincheckOp *op, LincheckState *out)
 {
   if (op->f == OP_READ) {
-    if (!op->unknown && !blob_equal(s->blob, op->blob))
+    if (!op->unknown && !lincheck_blob_equal(s->blob, op->blob))
       return FALSE;
-    state_copy(s, out);
+    lincheck_state_copy(s, out);
     return TRUE;
   }
   if (op->f != OP_ADD)
@@ -456,7 +484,7 @@ static gboolean set_step(const LincheckState *s, const LincheckOp *op, LincheckS
   while (pos < n && e[pos] < op->a)
     pos++;
   if (pos < n && e[pos] == op->a) {
-    state_copy(s, out);
+    lincheck_state_copy(s, out);
     return TRUE;
   }
   gint64 *next = g_new(gint64, n + 1);
@@ -506,21 +534,33 @@ static void set_describe(const LincheckState *s, const LincheckAtoms *atoms, GSt
 /* ---- the table --------------------------------------------------------- */
 
 static const LincheckModel models[] = {
-  { .name = "register", .summary = "read/write register, initially nil",
-    .prepare = register_prepare, .init = init_zero, .step = register_step,
+  { .name = "register", .summary = "read/write register, initially nil (or --initial)",
+    .prepare = register_prepare, .init = lincheck_init_zero, .initial = register_initial,
+    .step = register_step,
     .describe = register_describe, .reduce = register_reduce },
-  { .name = "cas-register", .summary = "read/write/cas [old new] register, initially nil",
-    .prepare = cas_register_prepare, .init = init_zero, .step = register_step,
+  { .name = "cas-register", .summary = "read/write/cas [old new] register, initially nil (or --initial)",
+    .prepare = cas_register_prepare, .init = lincheck_init_zero, .initial = register_initial,
+    .step = register_step,
     .describe = register_describe, .reduce = register_reduce },
   { .name = "kv", .summary = "get/put/append string map, checked key by key",
-    .prepare = kv_prepare, .init = init_zero, .step = kv_step,
+    .prepare = kv_prepare, .init = lincheck_init_zero, .initial = kv_initial, .step = kv_step,
     .describe = kv_describe, .reduce = kv_reduce, .split_tuples = TRUE },
   { .name = "mutex", .summary = "acquire/release lock, initially free",
-    .prepare = mutex_prepare, .init = init_zero, .step = mutex_step,
+    .prepare = mutex_prepare, .init = lincheck_init_zero, .step = mutex_step,
     .describe = mutex_describe },
   { .name = "set", .summary = "add x / read returning the whole set",
-    .prepare = set_prepare, .init = init_zero, .step = set_step,
+    .prepare = set_prepare, .init = lincheck_init_zero, .step = set_step,
     .describe = set_describe, .reduce = set_reduce },
+  { .name = "multi-register", .summary = "txn [[:read k v] [:write k v] ...] over registers, initially nil",
+    .prepare = lincheck_multireg_prepare, .init = lincheck_init_zero,
+    .initial = lincheck_multireg_initial, .initial_is_map = TRUE, .step = lincheck_multireg_step,
+    .describe = lincheck_multireg_describe },
+  { .name = "fifo-queue", .summary = "enqueue x / dequeue returning the oldest element",
+    .prepare = lincheck_queue_prepare, .init = lincheck_init_zero, .initial = lincheck_queue_initial,
+    .step = lincheck_fifo_step, .describe = lincheck_fifo_describe },
+  { .name = "unordered-queue", .summary = "enqueue x / dequeue returning any element",
+    .prepare = lincheck_queue_prepare, .init = lincheck_init_zero, .initial = lincheck_queue_initial,
+    .step = lincheck_unordered_step, .describe = lincheck_unordered_describe },
 };
 
 const LincheckModel *lincheck_models(guint *n)

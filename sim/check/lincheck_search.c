@@ -10,6 +10,8 @@
 
 #define LINCHECK_MAX_STATES 16      /* states listed in a violation report */
 #define LINCHECK_MAX_CONCURRENT 20  /* concurrent ops listed in a report */
+#define LINCHECK_WINDOW_ORDER 12    /* linearized ops drawn before the stuck one */
+#define LINCHECK_WINDOW_MAX 60      /* ops in a violation's window */
 #define LINCHECK_CLOCK_EVERY 1024   /* steps between wall-clock checks */
 /* What a hash table entry costs besides the entry itself (GHashTable keeps
  * a hash and a key pointer per slot, with slack): an estimate, counted
@@ -71,6 +73,8 @@ struct LincheckKeySearch {
   gint best_depth;       /* see note_stuck */
   guint bad_id;
   GPtrArray *states;     /* char*: states where bad_id was found stuck */
+  GArray *best_order;    /* guint: the ops linearized at best_depth, in order */
+  guint clean;           /* best_order[0..clean) still equals the stack's prefix */
   guint64 memory;        /* bytes counted for this search */
 };
 
@@ -298,6 +302,12 @@ static void note_stuck(LincheckKeySearch *ks, const LincheckModel *model, Linche
       g_ptr_array_set_size(ks->states, 0);   /* a deeper point blames another op */
     ks->best_depth = (gint) depth;
     ks->bad_id = id;
+    /* Only the frames pushed since the last copy are copied: amortised,
+     * each push is copied at most once per pop. */
+    g_array_set_size(ks->best_order, ks->clean);
+    for (guint k = ks->clean; k < ks->stack->len; k++)
+      g_array_append_val(ks->best_order, g_array_index(ks->stack, Frame, k).entry->id);
+    ks->clean = ks->stack->len;
   } else if (id != ks->bad_id) {
     return;   /* keep the first op found stuck at this depth */
   }
@@ -311,6 +321,109 @@ static void note_stuck(LincheckKeySearch *ks, const LincheckModel *model, Linche
       return;
     }
   g_ptr_array_add(ks->states, g_string_free(d, FALSE));
+}
+
+/* A short label of a call for pictures: "write 1", "read => 1", "cas [1 2] => ?". */
+static char *call_label(const LincheckCall *c)
+{
+  GString *s = g_string_new(c->inv->f);
+  if (c->in->kind != HISTORY_NIL) {
+    g_string_append_c(s, ' ');
+    history_value_append(c->in, s);
+  }
+  if (c->done && c->done->type == HISTORY_OK) {
+    if (c->out && c->out->kind != HISTORY_NIL && !history_value_equal(c->in, c->out)) {
+      g_string_append(s, " => ");
+      history_value_append(c->out, s);
+    } else if (c->out && c->out->kind == HISTORY_NIL && c->in->kind == HISTORY_NIL) {
+      g_string_append(s, " => nil");
+    }
+  } else {
+    g_string_append(s, " => ?");
+  }
+  return g_string_free(s, FALSE);
+}
+
+static void window_op_clear(gpointer p)
+{
+  LincheckWindowOp *o = p;
+  g_free(o->label);
+  g_free(o->text);
+}
+
+/* A candidate of the window and its distance from the stuck op. */
+typedef struct {
+  const LincheckCall *c;
+  guint distance;
+} WindowPick;
+
+static int pick_by_distance(gconstpointer a, gconstpointer b)
+{
+  const WindowPick *x = a, *y = b;
+  if (x->distance != y->distance)
+    return x->distance < y->distance ? -1 : 1;
+  return (x->c->inv_pos > y->c->inv_pos) - (x->c->inv_pos < y->c->inv_pos);
+}
+
+static int pick_by_invocation(gconstpointer a, gconstpointer b)
+{
+  const WindowPick *x = a, *y = b;
+  return (x->c->inv_pos > y->c->inv_pos) - (x->c->inv_pos < y->c->inv_pos);
+}
+
+/* Fills r->window and r->n_order: the last LINCHECK_WINDOW_ORDER ops of the
+ * deepest order linearized, the stuck op `bad`, and every op of the key
+ * overlapping the span from the first of those to bad's completion (at
+ * most LINCHECK_WINDOW_MAX, the nearest to bad kept). */
+static void report_window(LincheckKeySearch *ks, const LincheckCall *bad, LincheckResult *r)
+{
+  const LincheckWork *w = ks->w;
+  guint n = ks->best_order->len, first = n > LINCHECK_WINDOW_ORDER ? n - LINCHECK_WINDOW_ORDER : 0;
+  guint start = bad->inv_pos, end = bad->done_pos;
+  for (guint k = first; k < n; k++) {
+    const LincheckCall *c = g_ptr_array_index(w->calls, g_array_index(ks->best_order, guint, k));
+    start = MIN(start, c->inv_pos);
+  }
+  if (end == G_MAXUINT) {
+    end = bad->inv_pos;
+    for (guint i = 0; i < w->all->len; i++)
+      end = MAX(end, ((const LincheckCall *) g_ptr_array_index(w->all, i))->inv_pos);
+  }
+  g_autoptr(GArray) picks = g_array_new(FALSE, FALSE, sizeof(WindowPick));
+  for (guint i = 0; i < w->all->len; i++) {
+    const LincheckCall *c = g_ptr_array_index(w->all, i);
+    if (c->inv_pos > end || (c->done_pos != G_MAXUINT && c->done_pos < start))
+      continue;
+    gboolean in_order = FALSE;
+    for (guint k = first; k < n && !in_order; k++)
+      in_order = g_ptr_array_index(w->calls, g_array_index(ks->best_order, guint, k)) == c;
+    guint d = c->inv_pos > bad->inv_pos ? c->inv_pos - bad->inv_pos : bad->inv_pos - c->inv_pos;
+    WindowPick p = { c, (c == bad || in_order) ? 0 : d + 1 };
+    g_array_append_val(picks, p);
+  }
+  g_array_sort(picks, pick_by_distance);
+  g_array_set_size(picks, MIN(picks->len, LINCHECK_WINDOW_MAX));
+  g_array_sort(picks, pick_by_invocation);
+  r->window = g_array_sized_new(FALSE, TRUE, sizeof(LincheckWindowOp), picks->len);
+  g_array_set_clear_func(r->window, window_op_clear);
+  for (guint i = 0; i < picks->len; i++) {
+    const LincheckCall *c = g_array_index(picks, WindowPick, i).c;
+    LincheckWindowOp o = { c->inv->index, c->inv->process, c->inv_pos, c->done_pos, call_label(c),
+                           lincheck_call_describe(c), -1, c == bad };
+    for (guint k = first; k < n; k++)
+      if (g_ptr_array_index(w->calls, g_array_index(ks->best_order, guint, k)) == c)
+        o.order = (gint) (k - first);
+    g_array_append_val(r->window, o);
+  }
+  r->n_order = n - first;
+}
+
+void lincheck_key_search_order(LincheckKeySearch *ks, GPtrArray *out)
+{
+  for (guint k = 0; ks->started && k < ks->stack->len; k++) {
+    const Frame *f = &g_array_index(ks->stack, Frame, k);
+    g_ptr_array_add(out, lincheck_call_describe(g_ptr_array_index(ks->w->calls, f->entry->id)));
+  }
 }
 
 static int str_cmp(gconstpointer a, gconstpointer b)
@@ -342,6 +455,8 @@ void lincheck_key_search_report(LincheckKeySearch *ks, LincheckResult *r)
   g_ptr_array_sort(ks->states, str_cmp);
   r->states = g_steal_pointer(&ks->states);
   ks->states = g_ptr_array_new_with_free_func(g_free);
+  r->bad_process = bad->inv->process;
+  report_window(ks, bad, r);
 }
 
 /* ---- the search -------------------------------------------------------- */
@@ -353,6 +468,7 @@ LincheckKeySearch *lincheck_key_search_new(const LincheckWork *w)
   ks->n = w->calls->len;
   ks->best_depth = -1;
   ks->states = g_ptr_array_new_with_free_func(g_free);
+  ks->best_order = g_array_new(FALSE, FALSE, sizeof(guint));
   lincheck_arena_init(&ks->arena);
   return ks;
 }
@@ -369,7 +485,8 @@ static void search_start(LincheckKeySearch *ks, LincheckShared *S)
   ks->memo = g_hash_table_new(memo_hash, memo_equal);
   ks->blobs = g_hash_table_new(blob_hash, blob_equal);
   ks->stack = g_array_new(FALSE, FALSE, sizeof(Frame));
-  S->model->init(&ks->state);
+  ks->state.x = ks->w->init.x;
+  ks->state.blob = ks->w->init.blob ? g_bytes_ref(ks->w->init.blob) : NULL;
   account_memory(ks, S);
 }
 
@@ -449,6 +566,7 @@ LincheckVerdict lincheck_key_search_run(LincheckKeySearch *ks, LincheckShared *S
       }
       Frame f = g_array_index(ks->stack, Frame, ks->stack->len - 1);
       g_array_set_size(ks->stack, ks->stack->len - 1);
+      ks->clean = MIN(ks->clean, ks->stack->len);
       state_clear(&ks->state);
       ks->state = f.state;
       ks->bits[f.entry->id / 64] &= ~((guint64) 1 << (f.entry->id % 64));
@@ -480,5 +598,6 @@ void lincheck_key_search_free(LincheckKeySearch *ks, LincheckShared *S)
   }
   lincheck_arena_clear(&ks->arena);
   g_ptr_array_unref(ks->states);
+  g_array_unref(ks->best_order);
   g_free(ks);
 }

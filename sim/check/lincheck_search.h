@@ -27,6 +27,7 @@ typedef struct {
   LincheckOp *ops;    /* their model form, calls->len of them */
   guint *twin;        /* an earlier op identical to it, both never returning,
                        * or G_MAXUINT */
+  LincheckState init; /* the state the key starts from (owns its blob) */
 } LincheckWork;
 
 /* What all keys of one check share: the model, the limits and the count of
@@ -58,6 +59,10 @@ LincheckVerdict lincheck_key_search_run(LincheckKeySearch *ks, LincheckShared *S
  * concurrent ops from w->all, states reached) in terms of the original
  * history. */
 void lincheck_key_search_report(LincheckKeySearch *ks, LincheckResult *r);
+
+/* After LINCHECK_OK: appends to `out` (char*) the description of each op
+ * the search linearized, in the order it found. */
+void lincheck_key_search_order(LincheckKeySearch *ks, GPtrArray *out);
 
 /* Frees the search in bulk (its memo is one arena), subtracting its memory
  * from S when S is not NULL. NULL is ignored. */

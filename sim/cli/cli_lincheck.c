@@ -5,12 +5,14 @@
 #include "sim/kernel/errors.h"
 #include "sim/check/history_read.h"
 #include "sim/check/lincheck.h"
+#include "sim/check/edn_reader.h"
+#include "sim/check/lincheck_out.h"
 #include "sim/kernel/time.h"
 #include <stdio.h>
 #include <string.h>
 
-#define LINCHECK_USAGE "Usage: faultsim lincheck --model M [--format F] [--max-steps N] " \
-                       "[--max-memory SIZE] [--timeout SECONDS] FILE\n"
+#define LINCHECK_USAGE "Usage: faultsim lincheck --model M [--initial VALUE] [--format F] [--max-steps N] " \
+                       "[--max-memory SIZE] [--timeout SECONDS] [--json] [--svg FILE] [--linearization] FILE\n"
 
 /* Appends the list of models, one a line, to `out`. */
 static void lincheck_append_models(GString *out)
@@ -18,7 +20,7 @@ static void lincheck_append_models(GString *out)
   guint n = 0;
   const LincheckModel *models = lincheck_models(&n);
   for (guint k = 0; k < n; k++)
-    g_string_append_printf(out, "  %-13s %s\n", models[k].name, models[k].summary);
+    g_string_append_printf(out, "  %-16s %s\n", models[k].name, models[k].summary);
 }
 
 /* Prints "faultsim lincheck: MESSAGE", the usage line and the models to
@@ -36,14 +38,16 @@ static int lincheck_usage_error(const char *message)
 static char *lincheck_help_text(void)
 {
   g_autoptr(GString) s = g_string_new(
-      "FILE holds one operation a line, in one of three formats (detected from\n"
-      "the first line, or forced with --format):\n"
-      "  json        faultsim's --history files:\n"
+      "FILE holds a history in one of three formats (detected from its first\n"
+      "bytes, or forced with --format):\n"
+      "  json        faultsim's --history files, one object a line:\n"
       "              {\"process\":3,\"type\":\"invoke\",\"f\":\"cas\",\"value\":[1,4]}\n"
       "              optional: \"key\", \"index\", \"time\", and \"op\", an operation id\n"
       "              shared by an invocation and its completion\n"
-      "  edn         Jepsen's history.edn, one map a line:\n"
-      "              {:process 1, :type :invoke, :f :cas, :value [1 4]}\n"
+      "  edn         Jepsen's and Knossos's history.edn: a vector or list of maps,\n"
+      "              or maps one after another, over any number of lines, with\n"
+      "              ; comments and any EDN value (other keys are ignored):\n"
+      "              [{:process 1, :type :invoke, :f :cas, :value [1 4]} ...]\n"
       "  jepsen-log  Jepsen's console log, fields separated by tabs or spaces:\n"
       "              INFO  jepsen.util - 1  :invoke  :cas  [1 4]\n"
       "Types are invoke, ok, fail (did not happen) and info (unknown outcome:\n"
@@ -65,7 +69,7 @@ static char *lincheck_help_text(void)
       "  0  linearizable\n"
       "  1  not linearizable: the operation that cannot be placed, the ops\n"
       "     concurrent with it and the model states reached are printed\n"
-      "  2  bad usage or malformed input (FILE:LINE: message on stderr)\n"
+      "  2  bad usage or malformed input (FILE:LINE:COLUMN: message on stderr)\n"
       "  3  undecided: --max-steps, --max-memory or --timeout ran out first\n"
       "\n"
       "Examples:\n"
@@ -109,10 +113,16 @@ static gboolean lincheck_parse_size(const char *text, guint64 *out, GError **err
 int handle_lincheck(int argc, char **argv)
 {
   g_autofree char *model_name = NULL, *format_name = NULL, *timeout_text = NULL, *memory_text = NULL;
+  g_autofree char *initial_text = NULL, *svg_path = NULL;
+  gboolean json = FALSE, linearization = FALSE;
   gint64 max_steps = 0;
   GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name,
-      "the sequential model (required): register, cas-register, kv, mutex or set", "M" },
+      "the sequential model (required): register, cas-register, kv, mutex, set, multi-register, "
+      "fifo-queue or unordered-queue", "M" },
+    { "initial", 'i', 0, G_OPTION_ARG_STRING, &initial_text,
+      "the model's initial value, in EDN (default nil, empty): 0, \"\", {:x 0 :y 0} (multi-register, "
+      "or one value per key), [1 2] (a queue, oldest first)", "VALUE" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name,
       "json, edn or jepsen-log (default: detect from the first line)", "F" },
     { "max-steps", 0, 0, G_OPTION_ARG_INT64, &max_steps,
@@ -121,6 +131,12 @@ int handle_lincheck(int argc, char **argv)
       "give up when the search holds more than SIZE (512M, 4G; default half the RAM): exit 3", "SIZE" },
     { "timeout", 't', 0, G_OPTION_ARG_STRING, &timeout_text,
       "give up after this much wall-clock time (\"10s\", \"0.5\"): exit 3", "SECONDS" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+      "print the verdict as one JSON object (valid, the op, concurrent ops, states, window, steps)", NULL },
+    { "svg", 0, 0, G_OPTION_ARG_FILENAME, &svg_path,
+      "on a violation, write a picture of the failing window to FILE (SVG)", "FILE" },
+    { "linearization", 0, 0, G_OPTION_ARG_NONE, &linearization,
+      "when linearizable, print one valid order of the operations", NULL },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("FILE");
@@ -160,20 +176,48 @@ int handle_lincheck(int argc, char **argv)
     }
     limits.timeout_us = MAX(t / SIM_US, 1);
   }
+  g_autoptr(HistoryValue) initial = NULL;
+  if (initial_text) {
+    if (!model->initial) {
+      g_autofree char *msg = g_strdup_printf("--initial: model %s takes no initial value", model->name);
+      return lincheck_usage_error(msg);
+    }
+    initial = edn_parse_string("--initial", initial_text, &error);
+    if (!initial)
+      return lincheck_usage_error(error->message);
+  }
   g_autoptr(GPtrArray) ops = history_read_file(argv[1], format, &error);
   if (!ops) {
     fprintf(stderr, "%s\n", error->message);
     return SIM_EXIT_USAGE;
   }
   LincheckResult result;
-  if (!lincheck_check(model, ops, &limits, &result, &error)) {
+  gint64 t0 = g_get_monotonic_time(); /* wallclock-ok: reported as the check's time, never decides */
+  LincheckOptions options = { initial, linearization };
+  if (!lincheck_check_from(model, ops, &options, &limits, &result, &error)) {
     fprintf(stderr, "%s\n", error->message);
     return SIM_EXIT_USAGE;
   }
+  double seconds = (double) (g_get_monotonic_time() - t0) / 1e6; /* wallclock-ok: as above */
+  if (svg_path && result.verdict == LINCHECK_VIOLATION) {
+    g_autofree char *svg = lincheck_result_svg(&result, argv[1]);
+    if (!g_file_set_contents(svg_path, svg, -1, &error)) {
+      fprintf(stderr, "faultsim lincheck: --svg: %s\n", error->message);
+      lincheck_result_clear(&result);
+      return SIM_EXIT_USAGE;
+    }
+  } else if (svg_path) {
+    fprintf(stderr, "faultsim lincheck: no violation, so no picture: %s not written\n", svg_path);
+  }
   /* The verdict first: freeing a large search takes time a --timeout
    * user should not wait for. */
-  g_autofree char *text = lincheck_result_format(&result);
+  g_autofree char *text = json ? lincheck_result_json(&result, model->name, argv[1], seconds)
+                               : lincheck_result_format(&result);
   fwrite(text, 1, strlen(text), stdout);
+  if (!json && result.linearization)
+    printf("one valid order:\n");
+  for (guint k = 0; !json && result.linearization && k < result.linearization->len; k++)
+    printf("  %u. %s\n", k + 1, (char *) g_ptr_array_index(result.linearization, k));
   fflush(stdout);
   int code = result.verdict == LINCHECK_OK ? SIM_EXIT_OK
            : result.verdict == LINCHECK_VIOLATION ? SIM_EXIT_VIOLATION : SIM_EXIT_UNKNOWN;

@@ -74,7 +74,7 @@ static char *scenario_path_problem(const char *path)
 int handle_run(int argc, char **argv)
 {
   g_autofree char *seed_text = NULL, *trace = NULL, *history = NULL, *csv = NULL, *window_text = NULL,
-                    *service_csv = NULL, *client_csv = NULL;
+                    *service_csv = NULL, *client_csv = NULL, *history_format = NULL;
   g_auto(GStrv) sets = NULL;
   gboolean json = FALSE;
   ScenarioLimits limits = SCENARIO_LIMITS_DEFAULT;
@@ -84,6 +84,7 @@ int handle_run(int argc, char **argv)
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the report as one JSON object on stdout", NULL },
     { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace, "Write every event as JSON lines to FILE", "FILE" },
     { "history", 0, 0, G_OPTION_ARG_FILENAME, &history, "Write the client operation history as JSON lines to FILE", "FILE" },
+    { "history-format", 0, 0, G_OPTION_ARG_STRING, &history_format, "json (default: JSON lines) or edn (Jepsen's history.edn, one map a line, for Jepsen's tools)", "F" },
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv, "Write the availability timeline as CSV to FILE (t_start_s,t_end_s,invoked,ok,availability)", "FILE" },
     { "service-csv", 0, 0, G_OPTION_ARG_FILENAME, &service_csv, "Write every service model's figures as CSV to FILE, a row per node (see docs/capacity.md)", "FILE" },
     { "client-csv", 0, 0, G_OPTION_ARG_FILENAME, &client_csv, "Write every client's figures (ops, attempts, retries, offered load, goodput) as CSV to FILE, a row per client node (see docs/capacity.md)", "FILE" },
@@ -136,7 +137,12 @@ int handle_run(int argc, char **argv)
     fprintf(stderr, "faultsim run: %s\n", problem);
     return SIM_EXIT_USAGE;
   }
-  ScenarioOptions options = { trace, history, limits, csv, window, service_csv, client_csv, NULL };
+  if (history_format && strcmp(history_format, "json") != 0 && strcmp(history_format, "edn") != 0) {
+    fprintf(stderr, "faultsim run: --history-format: '%s' is neither json nor edn\n", history_format);
+    return SIM_EXIT_USAGE;
+  }
+  ScenarioOptions options = { trace, history, limits, csv, window, service_csv, client_csv, NULL,
+                              history_format && strcmp(history_format, "edn") == 0 };
   g_autoptr(Scenario) sc = scenario_run(argv[1], seed, overrides, &options, &error);
   if (!sc) {
     fprintf(stderr, "faultsim run: %s\n", error->message);

@@ -358,7 +358,9 @@ Scenario *scenario_run(const char *path, uint64_t seed, GHashTable *overrides,
     g_propagate_error(error, g_steal_pointer(&sc->error));
     return NULL;
   }
-  if (history)
+  if (history && options->history_edn)
+    scenario_write_history_edn(sim_history(sc->sim), history);
+  else if (history)
     write_history(sc, history);
   if (csv)
     report_availability_csv(sc, csv);

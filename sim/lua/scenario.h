@@ -82,6 +82,7 @@ typedef struct {
   char *client_csv_path;    /* per-client figures as CSV, or NULL */
   const struct ScenarioCode *code; /* the script compiled once (a sweep's
                                       runs share it), or NULL to read it */
+  gboolean history_edn;     /* write the history as Jepsen EDN, not JSON lines */
 } ScenarioOptions;
 
 /* The prelude and the script at `path` compiled once, for many runs of it

@@ -3,6 +3,7 @@
  * temporaries left by killed runs. See scenario_output.h. */
 #include "sim/kernel/errors.h"
 #include "sim/lua/scenario_output.h"
+#include "sim/kernel/sim.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
@@ -358,4 +359,69 @@ gboolean output_set_commit(OutputSet *set, GError **error)
   /* Freeing removes what was not renamed and closes the streams. */
   g_ptr_array_set_size(set->files, 0);
   return ok;
+}
+
+/* Appends a history value as EDN: nil, an integer or a vector. */
+static void edn_value(GString *s, const SimValue *v)
+{
+  switch (v->kind) {
+  case SIM_V_NIL:
+    g_string_append(s, "nil");
+    break;
+  case SIM_V_INT:
+    g_string_append_printf(s, "%" G_GINT64_FORMAT, (gint64) v->a);
+    break;
+  case SIM_V_PAIR:
+    g_string_append_printf(s, "[%" G_GINT64_FORMAT " %" G_GINT64_FORMAT "]", (gint64) v->a, (gint64) v->b);
+    break;
+  case SIM_V_LIST:
+    g_string_append_c(s, '[');
+    for (guint i = 0; i < v->list->len; i++)
+      g_string_append_printf(s, "%s%" G_GINT64_FORMAT, i ? " " : "", (gint64) g_array_index(v->list, int64_t, i));
+    g_string_append_c(s, ']');
+    break;
+  }
+}
+
+/* Appends an operation name as a keyword, or as a string when it holds a
+ * byte a keyword cannot. */
+static void edn_name(GString *s, const char *f)
+{
+  gboolean keyword = g_ascii_isalpha(f[0]);
+  for (const char *c = f; *c && keyword; c++)
+    keyword = g_ascii_isalnum(*c) || strchr("*+!-_?.<>=/", *c) != NULL;
+  if (keyword) {
+    g_string_append_printf(s, ":%s", f);
+    return;
+  }
+  g_string_append_c(s, '"');
+  for (const char *c = f; *c; c++) {
+    if (*c == '"' || *c == '\\')
+      g_string_append_c(s, '\\');
+    g_string_append_c(s, *c);
+  }
+  g_string_append_c(s, '"');
+}
+
+void scenario_write_history_edn(const GArray *h, FILE *out)
+{
+  static const char *const types[] = { ":invoke", ":ok", ":fail", ":info" };
+  g_autoptr(GString) s = g_string_new(NULL);
+  for (guint i = 0; i < h->len; i++) {
+    const SimHistoryEntry *e = &g_array_index(h, SimHistoryEntry, i);
+    g_string_truncate(s, 0);
+    g_string_append_printf(s, "{:index %" G_GUINT64_FORMAT ", :time %" G_GINT64_FORMAT ", :process %d, :op %"
+                              G_GUINT64_FORMAT ", :type %s, :f ",
+                           (guint64) e->index, (gint64) e->time, e->process, (guint64) e->op,
+                           (guint) e->type < G_N_ELEMENTS(types) ? types[e->type] : ":info");
+    edn_name(s, e->f);
+    if (e->has_key) {
+      g_string_append(s, ", :key ");
+      edn_value(s, &e->key);
+    }
+    g_string_append(s, ", :value ");
+    edn_value(s, &e->value);
+    g_string_append(s, "}\n");
+    fwrite(s->str, 1, s->len, out);
+  }
 }

@@ -57,3 +57,12 @@ gboolean output_set_add(OutputSet *set, const char *flag, const char *path, FILE
  * changed under the run) leaves the earlier outputs in place and says so.
  * The streams are invalid afterwards, whatever the result. */
 gboolean output_set_commit(OutputSet *set, GError **error);
+
+/* Writes the operation history `h` (SimHistoryEntry, sim_history()) to `out`
+ * as Jepsen EDN, one map a line, so that Jepsen's tools read it:
+ *   {:index 0, :time 1500, :process 3, :op 17, :type :invoke, :f :write, :value 5}
+ * (:time in nanoseconds as Jepsen's; :op, the operation id shared by an
+ * invocation and its completion, is ignored by Jepsen and read back by
+ * `faultsim lincheck`; :key only when the op has one; values nil, integers
+ * or vectors). */
+void scenario_write_history_edn(const GArray *h, FILE *out);

@@ -187,7 +187,8 @@ static GByteArray *make_input(guint64 seed, guint64 it, GPtrArray *seeds)
   return buf;
 }
 
-/* TRUE when `error` is a SIM_ERROR whose message starts "fuzz:LINE: ". */
+/* TRUE when `error` is a SIM_ERROR whose message starts "fuzz:LINE: " or
+ * "fuzz:LINE:COLUMN: ". */
 static gboolean located(const GError *error)
 {
   if (!error || error->domain != SIM_ERROR)
@@ -200,6 +201,11 @@ static gboolean located(const GError *error)
     return FALSE;
   while (g_ascii_isdigit(*m))
     m++;
+  if (m[0] == ':' && g_ascii_isdigit(m[1])) {
+    m++;
+    while (g_ascii_isdigit(*m))
+      m++;
+  }
   return m[0] == ':' && m[1] == ' ' && m[2] != '\0';
 }
 
