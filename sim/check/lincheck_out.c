@@ -1,5 +1,6 @@
 /* JSON and SVG outputs of a check (see sim/check/lincheck_out.h). */
 #include "sim/check/lincheck_out.h"
+#include "sim/kernel/json_text.h"
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -95,10 +96,8 @@ char *lincheck_result_json(const LincheckResult *r, const char *model, const cha
   if (r->linearization)
     json_strings(b, "linearization", r->linearization);
   json_builder_end_object(b);
-  g_autoptr(JsonGenerator) gen = json_generator_new();
   g_autoptr(JsonNode) root = json_builder_get_root(b);
-  json_generator_set_root(gen, root);
-  g_autofree char *text = json_generator_to_data(gen, NULL);
+  g_autofree char *text = sim_json_text(root, FALSE, NULL);
   return g_strconcat(text, "\n", NULL);
 }
 

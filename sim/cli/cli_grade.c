@@ -9,6 +9,7 @@
  * is text, or with --json the shape of Gradescope's results.json. The
  * first failing seed is the lowest one, whatever -j: seeds above a known
  * failure are skipped, seeds below it always run. */
+#include "sim/kernel/json_text.h"
 #include "sim/cli/cli.h"
 #include "sim/cli/batch.h"
 #include "sim/cli/grade_excerpt.h"
@@ -241,12 +242,9 @@ static void print_json(const Grading *g, GPtrArray *outputs, const gboolean *pas
   }
   json_builder_end_array(b);
   json_builder_end_object(b);
-  g_autoptr(JsonGenerator) gen = json_generator_new();
   g_autoptr(JsonNode) root = json_builder_get_root(b);
-  json_generator_set_root(gen, root);
-  json_generator_set_pretty(gen, TRUE);
   gsize len = 0;
-  g_autofree char *text = json_generator_to_data(gen, &len);
+  g_autofree char *text = sim_json_text(root, TRUE, &len);
   fwrite(text, 1, len, stdout);
   fputc('\n', stdout);
 }

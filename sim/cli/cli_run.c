@@ -1,4 +1,5 @@
 /* `faultsim run SCENARIO.lua`: one run, a report, an exit code. */
+#include "sim/kernel/json_text.h"
 #include "sim/cli/cli.h"
 #include "sim/kernel/errors.h"
 #include "sim/report/report.h"
@@ -153,10 +154,7 @@ int handle_run(int argc, char **argv)
   gboolean ok = scenario_verdict(sc, failures);
   if (json) {
     g_autoptr(JsonNode) root = scenario_report_json(sc, failures);
-    g_autoptr(JsonGenerator) gen = json_generator_new();
-    json_generator_set_pretty(gen, TRUE);
-    json_generator_set_root(gen, root);
-    g_autofree char *text = json_generator_to_data(gen, NULL);
+    g_autofree char *text = sim_json_text(root, TRUE, NULL);
     fwrite(text, 1, strlen(text), stdout);
     fputc('\n', stdout);
   } else {

@@ -1,6 +1,7 @@
 /* The scenario runner: load the script in its sandbox, apply --set values,
  * run the simulation for the scenario's duration, run end-of-run checks,
  * and write the trace and history files only if the run completed. */
+#include "sim/kernel/json_text.h"
 #include "sim/report/availability.h"
 #include "sim/kernel/errors.h"
 #include "sim/kernel/internal.h"
@@ -274,7 +275,6 @@ Scenario *scenario_load(const char *path, GHashTable *overrides, GError **error)
 static void write_history(Scenario *sc, FILE *out)
 {
   const GArray *h = sim_history(sc->sim);
-  g_autoptr(JsonGenerator) gen = json_generator_new();
   for (guint i = 0; i < h->len; i++) {
     const SimHistoryEntry *e = &g_array_index(h, SimHistoryEntry, i);
     g_autoptr(JsonBuilder) b = json_builder_new();
@@ -301,8 +301,7 @@ static void write_history(Scenario *sc, FILE *out)
     json_builder_add_value(b, sim_value_to_json(&e->value));
     json_builder_end_object(b);
     g_autoptr(JsonNode) root = json_builder_get_root(b);
-    json_generator_set_root(gen, root);
-    g_autofree char *line = json_generator_to_data(gen, NULL);
+    g_autofree char *line = sim_json_text(root, FALSE, NULL);
     fputs(line, out);
     fputc('\n', out);
   }
