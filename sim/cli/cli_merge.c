@@ -4,6 +4,7 @@
  * exactly as `sweep` sums them, so the table and CSV equal those of the
  * unsharded sweep. */
 #include "sim/cli/cli.h"
+#include "sim/cli/sweep_analytic.h"
 #include "sim/cli/sweep_out.h"
 #include "sim/kernel/errors.h"
 #include <stdio.h>
@@ -102,6 +103,17 @@ int handle_merge(int argc, char **argv)
     fprintf(stderr, "faultsim merge: %s\n", error->message);
     g_error_free(error);
     return SIM_EXIT_USAGE;
+  }
+  /* Beside the scenario's analytic{} formulas when its file is here too
+   * (shards run elsewhere may name a path this machine does not have). */
+  const SweepRun *first = runs->pdata[0];
+  g_autoptr(GHashTable) fixed = g_hash_table_new(g_str_hash, g_str_equal);
+  for (guint i = 0; i + 1 < first->sets->len; i += 2)
+    g_hash_table_insert(fixed, first->sets->pdata[i], first->sets->pdata[i + 1]);
+  g_autoptr(SweepAnalytic) analytic = NULL;
+  if (g_file_test(first->scenario, G_FILE_TEST_IS_REGULAR)) {
+    analytic = sweep_analytic_new(first->scenario, fixed);
+    sweep_summary_set_analytic(summary, sweep_analytic_predict, analytic);
   }
   return sweep_finish(summary, metrics, csv_file, outputs, "merge");
 }

@@ -15,3 +15,10 @@ sed -i "s|availability = function(q) return|availability = function(q) error(\"n
 expect_exit 0 fs sweep bad.lua --set protocol=quorum --param mttf=1 --seeds 2 -q
 contains "$ERR" "analytic{}: "
 contains "$ERR" "bad.lua:"
+# merge of shards prints the same table, the analytic column included.
+fs sweep "$S/availability_mttf.lua" --set protocol=quorum --param mttf=1,4 --seeds 6 -q > whole.txt
+fs sweep "$S/availability_mttf.lua" --set protocol=quorum --param mttf=1,4 --seeds 6 --shard 1/2 --out a.jsonl -q > /dev/null
+fs sweep "$S/availability_mttf.lua" --set protocol=quorum --param mttf=1,4 --seeds 6 --shard 2/2 --out b.jsonl -q > /dev/null
+expect_exit 0 fs merge a.jsonl b.jsonl
+[ "$OUT" = "$(cat whole.txt)" ] || fail "merge differs from the whole sweep: $OUT"
+contains "$OUT" "vs analytic"
