@@ -65,7 +65,7 @@ static void show_progress(Sweep *s, gboolean last)
 {
   if (!s->r->progress)
     return;
-  gint64 now = g_get_monotonic_time();
+  gint64 now = g_get_monotonic_time(); /* wallclock-ok: progress on stderr only */
   gint64 every = s->r->progress == 2 ? 200000 : 5000000;
   if (!last && now - s->shown < every)
     return;
@@ -185,7 +185,7 @@ gboolean sweep_runner_run(SweepRunner *r, GError **error)
   g_cond_init(&s->moved);
   s->npos = sweep_plan_shard_runs(r->plan);
   s->todo = s->npos - (r->resumed ? g_hash_table_size(r->resumed) : 0);
-  s->started = s->shown = g_get_monotonic_time();
+  s->started = s->shown = g_get_monotonic_time(); /* wallclock-ok: progress on stderr only */
   g_mutex_lock(&s->lock);
   drain(s); /* resumed runs at the front */
   g_mutex_unlock(&s->lock);

@@ -1,4 +1,5 @@
 #include "sim/cli/sweep_summary.h"
+#include "sim/cli/analytic_compare.h"
 #include "sim/cli/cli.h"
 #include "sim/cli/sweep_stats.h"
 #include "sim/kernel/errors.h"
@@ -63,11 +64,11 @@ static char *deviation_cell(const SweepSummary *s, const SweepPointAgg *p, const
   double predicted, se = sweep_stat_se(st);
   if (!s->analytic(s->analytic_data, pairs, measure, &predicted) || isnan(se))
     return g_strdup("n/a");
-  double diff = sweep_stat_mean(st) - predicted;
+  double mean = sweep_stat_mean(st);
   if (se == 0)
-    return g_strdup(diff == 0 ? "+0.0 se" : "inf se !");
-  double z = diff / se;
-  return g_strdup_printf("%+.1f se%s", z, fabs(z) > 3 ? " !" : "");
+    return g_strdup(mean == predicted ? "+0.0 se" : "inf se !");
+  AnalyticCompare c = analytic_compare(mean, se, predicted);
+  return g_strdup_printf("%+.1f se%s", c.z, c.beyond ? " !" : "");
 }
 
 SweepSummary *sweep_summary_new(void)
