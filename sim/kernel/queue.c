@@ -35,7 +35,6 @@ static inline gboolean before(const SimQueueNode *a, const SimQueueNode *b)
 void sim_queue_init(SimQueue *q)
 {
   memset(q, 0, sizeof *q);
-  q->pool_free = NIL;
 }
 
 void sim_queue_clear(SimQueue *q)
@@ -43,6 +42,7 @@ void sim_queue_clear(SimQueue *q)
   g_free(q->bot);
   g_free(q->top);
   g_free(q->pool);
+  g_free(q->free);
   for (unsigned i = 0; i < SIM_QUEUE_MAX_RUNGS; i++)
     g_free(q->rungs[i].heads);
   sim_queue_init(q);
@@ -63,18 +63,16 @@ static void reserve(SimQueue *q, SimQueueNode **arr, size_t *cap, size_t need)
 
 static inline uint32_t node_alloc(SimQueue *q)
 {
-  uint32_t idx = q->pool_free;
-  if (idx != NIL) {
-    q->pool_free = q->pool[idx].next;
-    return idx;
-  }
+  if (q->free_len > 0)
+    return q->free[--q->free_len];
   if (q->pool_len == q->pool_cap) {
     if (q->pool_cap >= NIL / 2)
       g_error("event queue: more than %u entries in rungs", q->pool_cap);
     uint32_t grown = q->pool_cap ? q->pool_cap * 2 : 256;
-    q->bytes += (grown - q->pool_cap) * sizeof *q->pool;
+    q->bytes += (grown - q->pool_cap) * (sizeof *q->pool + sizeof *q->free);
     q->pool_cap = grown;
     q->pool = g_renew(SimQueueNode, q->pool, q->pool_cap);
+    q->free = g_renew(uint32_t, q->free, q->pool_cap);
   }
   return q->pool_len++;
 }
@@ -225,7 +223,7 @@ static void rung_spawn(SimQueue *q, const SimQueueNode *src, size_t n, uint64_t 
   r->start = min;
   r->shift = shift;
   r->nb = (size_t) (last >> shift) + 1;
-  r->cur = 0;
+  r->cur = r->ahead = 0;
   if (r->nb > r->cap) {
     g_free(r->heads);
     q->bytes += (r->nb - r->cap) * sizeof *r->heads;
@@ -235,8 +233,11 @@ static void rung_spawn(SimQueue *q, const SimQueueNode *src, size_t n, uint64_t 
   memset(r->heads, 0xff, r->nb * sizeof *r->heads);
   /* Forwards: each bucket's list (pushed at the front) holds src's order
    * reversed, newest first like the pushes that join it later. */
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < n; i++) {
+    if (i + 16 < n)
+      __builtin_prefetch(&r->heads[(src[i + 16].key - min) >> shift], 1);
     bucket_add(q, r, (size_t) ((src[i].key - min) >> shift), &src[i]);
+  }
 }
 
 /* The top, emptied into the bottom (if small or one time) or into a new
@@ -277,6 +278,11 @@ static gboolean hand_down(SimQueue *q)
     return FALSE;
   }
   size_t b = r->cur++;
+  /* The list walks below miss the cache on large queues: start fetching
+   * the first node of each bucket some way ahead. */
+  for (; r->ahead < r->nb && r->ahead < b + 16; r->ahead++)
+    if (r->heads[r->ahead] != NIL)
+      __builtin_prefetch(&q->pool[r->heads[r->ahead]]);
   /* The bucket's list, newest first, copied into the bottom oldest first. */
   size_t n = 0;
   uint64_t min = UINT64_MAX, max = 0;
@@ -288,8 +294,7 @@ static gboolean hand_down(SimQueue *q)
     min = node->key < min ? node->key : min;
     max = node->key > max ? node->key : max;
     uint32_t next = node->next;
-    node->next = q->pool_free;
-    q->pool_free = idx;
+    q->free[q->free_len++] = idx;
     idx = next;
   }
   r->heads[b] = NIL;
@@ -345,8 +350,11 @@ gboolean sim_queue_pop_until(SimQueue *q, SimTime until, SimQueueEntry *out)
   out->time = time_of(n->key);
   out->seq = n->seq;
   out->payload = n->payload;
-  q->bot_head++;
   q->len--;
+  /* Refilled now rather than at the next pop, so that the caller can see
+   * (and prefetch for) the next entry: see sim_queue_next_payload. */
+  if (++q->bot_head == q->bot_len)
+    refill(q);
   return TRUE;
 }
 

@@ -41,6 +41,7 @@ typedef struct {
   uint64_t start, lower;
   uint32_t *heads;
   size_t nb, cur, cap;
+  size_t ahead; /* buckets below it had their first node prefetched */
   unsigned shift;
 } SimQueueRung;
 
@@ -59,9 +60,12 @@ typedef struct {
   SimQueueNode *top;
   size_t top_len, top_cap;
   uint64_t top_min, top_max, top_start;
-  /* the nodes of every rung's buckets, with a free list */
+  /* the nodes of every rung's buckets; the free ones' indices in a stack
+   * (an array, not a list through the nodes: taking one must not wait for
+   * a node to come from memory) */
   SimQueueNode *pool;
-  uint32_t pool_len, pool_cap, pool_free;
+  uint32_t *free;
+  uint32_t pool_len, pool_cap, free_len;
   size_t len, bytes;
   uint64_t next_seq;
 } SimQueue;
@@ -80,6 +84,15 @@ gboolean sim_queue_pop_until(SimQueue *q, SimTime until, SimQueueEntry *out);
 /* The earliest time into *t; FALSE when empty. Not const: it may sort the
  * next bucket into the bottom, which changes no order. */
 gboolean sim_queue_peek_time(SimQueue *q, SimTime *t);
+/* The payload of the entry that pops next, if the queue already knows it
+ * without work (FALSE otherwise): a hint for prefetching, nothing more. */
+static inline gboolean sim_queue_next_payload(const SimQueue *q, size_t ahead, uint32_t *payload)
+{
+  if (q->bot_head + ahead >= q->bot_len)
+    return FALSE;
+  *payload = q->bot[q->bot_head + ahead].payload;
+  return TRUE;
+}
 /* Entries queued. */
 static inline size_t sim_queue_len(const SimQueue *q) { return q->len; }
 /* Bytes the queue holds allocated (for the memory budget); never falls
