@@ -18,17 +18,9 @@
 #include "sim/kernel/queue.h"
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #define ROUNDS 3
 #define QUEUE_NODES 1000
-
-static double cpu_seconds(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (double) ts.tv_sec + (double) ts.tv_nsec * 1e-9;
-}
 
 /* The hold model's delay: 1 ns .. 1 ms, from a splitmix64 stream (the same
  * draws for every reference). */
@@ -305,10 +297,10 @@ static G_GNUC_NO_INLINE guint64 hold_kernel(size_t pending, guint64 events, doub
   }
   sim_run(sim, 0); /* start every node: all timers armed */
   guint64 start = sim_stats(sim)->events;
-  double t0 = cpu_seconds();
+  double t0 = bench_cpu_seconds();
   while (sim_stats(sim)->events - start < events)
     sim_run(sim, sim_now(sim) + SIM_MS);
-  *seconds = cpu_seconds() - t0;
+  *seconds = bench_cpu_seconds() - t0;
   return sim_stats(sim)->events - start;
 }
 
@@ -330,20 +322,20 @@ static int bench_timers_pending(const char *name, size_t pending, guint64 events
   double heap[ROUNDS], kernel[ROUNDS], cal[ROUNDS], bare[ROUNDS];
   gboolean ok = TRUE;
   for (int r = 0; r < ROUNDS; r++) {
-    double t0 = cpu_seconds();
+    double t0 = bench_cpu_seconds();
     SimTime end_heap = hold_heap(pending, events);
-    double t1 = cpu_seconds();
+    double t1 = bench_cpu_seconds();
     heap[r] = (double) events / (t1 - t0);
     double dt;
     guint64 ran = hold_kernel(pending, events, &dt);
     kernel[r] = (double) ran / dt;
     ok &= ran >= events;
-    t0 = cpu_seconds();
+    t0 = bench_cpu_seconds();
     SimTime end_cal = hold_calendar(pending, events);
-    t1 = cpu_seconds();
+    t1 = bench_cpu_seconds();
     cal[r] = (double) events / (t1 - t0);
     SimTime end_queue = hold_queue(pending, events);
-    bare[r] = (double) events / (cpu_seconds() - t1);
+    bare[r] = (double) events / (bench_cpu_seconds() - t1);
     ok &= end_heap == end_cal && end_heap == end_queue;
   }
   double k = median3(kernel), h = median3(heap), c = median3(cal), q = median3(bare);

@@ -11,6 +11,7 @@ int bench_timers(gpointer unused);
 int bench_timers_1k(gpointer unused);
 int bench_timers_100k(gpointer unused);
 int bench_timers_1m(gpointer unused);
+int bench_linear(gpointer unused);
 int bench_pingpong(gpointer unused);
 int bench_pingpong_faults(gpointer unused);
 int bench_pingpong_bandwidth(gpointer unused);
@@ -45,6 +46,7 @@ static const struct { const char *name; int (*fn)(gpointer); } benches[] = {
   { "sweep_runs", bench_sweep_runs },
   { "sweep_memory", bench_sweep_memory },
   { "node_memory", bench_node_memory },
+  { "linear", bench_linear },
 };
 
 int main(int argc, char **argv)
@@ -55,7 +57,7 @@ int main(int argc, char **argv)
       known |= strcmp(argv[a], benches[i].name) == 0;
     if (!known) {
       fprintf(stderr, "faultsim-bench: unknown benchmark '%s' (known: timers, timers_1k, timers_100k, timers_1m, pingpong, pingpong_faults, "
-              "pingpong_bandwidth, ring, lincheck, edn, partition, service_saturated, pingpong_service, raft_commit, raft_nemesis, sweep_runs, sweep_memory, node_memory)\n",
+              "pingpong_bandwidth, ring, lincheck, edn, partition, service_saturated, pingpong_service, raft_commit, raft_nemesis, sweep_runs, sweep_memory, node_memory, linear)\n",
               argv[a]);
       return 2;
     }
