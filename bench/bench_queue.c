@@ -9,7 +9,7 @@
  * shared machine:
  *   BENCH name=timers_1k rate=KERNEL ... pending=1000 heap_rate=H
  *     heap_ratio=KERNEL/H calendar_rate=C calendar_ratio=KERNEL/C
- *     queue_rate=Q queue_heap_ratio=Q/H
+ *     ladder_rate=Q ladder_heap_ratio=Q/H (the kernel's queue bare)
  * Every structure pops exact (time, seq) order; the check: the references
  * and the bare queue end on the same virtual time (same draws, same order),
  * and the kernel ran the number of timer events asked. */
@@ -340,7 +340,7 @@ static int bench_timers_pending(const char *name, size_t pending, guint64 events
   }
   double k = median3(kernel), h = median3(heap), c = median3(cal), q = median3(bare);
   g_autofree char *extra = g_strdup_printf("pending=%zu heap_rate=%.0f heap_ratio=%.3f calendar_rate=%.0f "
-                                           "calendar_ratio=%.3f queue_rate=%.0f queue_heap_ratio=%.3f check=%s",
+                                           "calendar_ratio=%.3f ladder_rate=%.0f ladder_heap_ratio=%.3f check=%s",
                                            pending, h, k / h, c, k / c, q, q / h, ok ? "ok" : "FAILED");
   bench_report(name, k, "events/s", ref, extra);
   if (!ok)
