@@ -17,6 +17,10 @@
 /* Seconds on a monotonic wall clock. */
 double bench_seconds(void);
 
+/* CPU seconds this process has used (user + system): what a rate on a
+ * shared machine is best measured in. */
+double bench_cpu_seconds(void);
+
 /* A /proc/self/status field in kB (VmHWM = peak, VmRSS = current); -1 if
  * it cannot be read. */
 long bench_status_kb(const char *field);

@@ -8,6 +8,10 @@
 #include <string.h>
 
 int bench_timers(gpointer unused);
+int bench_timers_1k(gpointer unused);
+int bench_timers_100k(gpointer unused);
+int bench_timers_1m(gpointer unused);
+int bench_linear(gpointer unused);
 int bench_pingpong(gpointer unused);
 int bench_pingpong_faults(gpointer unused);
 int bench_pingpong_bandwidth(gpointer unused);
@@ -25,6 +29,9 @@ int bench_sweep_memory(gpointer unused);
 
 static const struct { const char *name; int (*fn)(gpointer); } benches[] = {
   { "timers", bench_timers },
+  { "timers_1k", bench_timers_1k },
+  { "timers_100k", bench_timers_100k },
+  { "timers_1m", bench_timers_1m },
   { "pingpong", bench_pingpong },
   { "pingpong_faults", bench_pingpong_faults },
   { "pingpong_bandwidth", bench_pingpong_bandwidth },
@@ -39,6 +46,7 @@ static const struct { const char *name; int (*fn)(gpointer); } benches[] = {
   { "sweep_runs", bench_sweep_runs },
   { "sweep_memory", bench_sweep_memory },
   { "node_memory", bench_node_memory },
+  { "linear", bench_linear },
 };
 
 int main(int argc, char **argv)
@@ -48,8 +56,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < G_N_ELEMENTS(benches); i++)
       known |= strcmp(argv[a], benches[i].name) == 0;
     if (!known) {
-      fprintf(stderr, "faultsim-bench: unknown benchmark '%s' (known: timers, pingpong, pingpong_faults, "
-              "pingpong_bandwidth, ring, lincheck, edn, partition, service_saturated, pingpong_service, raft_commit, raft_nemesis, sweep_runs, sweep_memory, node_memory)\n",
+      fprintf(stderr, "faultsim-bench: unknown benchmark '%s' (known: timers, timers_1k, timers_100k, timers_1m, pingpong, pingpong_faults, "
+              "pingpong_bandwidth, ring, lincheck, edn, partition, service_saturated, pingpong_service, raft_commit, raft_nemesis, sweep_runs, sweep_memory, node_memory, linear)\n",
               argv[a]);
       return 2;
     }

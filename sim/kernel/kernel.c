@@ -122,9 +122,10 @@ uint32_t sim_event_alloc(Sim *sim, SimEventKind kind, int node)
 void sim_event_push(Sim *sim, SimTime at, uint32_t ev)
 {
   sim_queue_push(&sim->queue, at < sim->now ? sim->now : at, ev);
-  if (sim->queue.cap > sim->queue_charged) {
-    sim_mem_charge(sim, SIM_MEM_EVENTS, (gssize) ((sim->queue.cap - sim->queue_charged) * sizeof(SimQueueEntry)));
-    sim->queue_charged = sim->queue.cap;
+  size_t bytes = sim_queue_bytes(&sim->queue);
+  if (bytes > sim->queue_charged) {
+    sim_mem_charge(sim, SIM_MEM_EVENTS, (gssize) (bytes - sim->queue_charged));
+    sim->queue_charged = bytes;
   }
 }
 
@@ -355,12 +356,19 @@ guint64 sim_run(Sim *sim, SimTime until)
   if (sim->failure)
     return 0;
   /* SIM_TIME_MAX is where saturated sums land: those events never run. */
-  while (!sim->stopped && sim->queue.len > 0 && sim->queue.heap[0].time <= until &&
-         sim->queue.heap[0].time < SIM_TIME_MAX) {
-    sim_queue_pop(&sim->queue, &e);
+  SimTime last = until < SIM_TIME_MAX ? until : SIM_TIME_MAX - 1;
+  while (!sim->stopped && sim_queue_pop_until(&sim->queue, last, &e)) {
     if (!sim_budget_event(sim, e.time, e.payload))
       break;
     sim->now = e.time;
+    /* The next records are rarely in cache on large runs: ask for them
+     * while this one runs. */
+    uint32_t next;
+    if (sim_queue_next_payload(&sim->queue, 0, &next)) {
+      __builtin_prefetch(&sim->events[next]);
+      if (sim_queue_next_payload(&sim->queue, 1, &next))
+        __builtin_prefetch(&sim->events[next]);
+    }
     if (dispatch(sim, e.payload))
       sim->stats.events++;
   }

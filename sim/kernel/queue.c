@@ -1,90 +1,361 @@
-/* 4-ary heap: shallower than a binary heap, and a node's four children share
- * a cache line or two, which is what makes it faster on large queues. */
+/* The ladder queue (see queue.h). Where an entry goes when pushed:
+ *   key at or past the end of rungs[0]   -> top (appended, min/max kept)
+ *   key in a rung's buckets not yet handed down -> that bucket (coarsest
+ *                                           rung that takes it)
+ *   anything earlier                       -> the sorted bottom
+ * With no rungs, top_start divides top from bottom. A pop takes the bottom's
+ * head; an empty bottom is refilled from the next non-empty bucket of the
+ * lowest rung (sorted if small or all one time, else spread over a finer
+ * rung), and with no rungs left from the top (a new rungs[0]).
+ *
+ * Order: every entry in the bottom is before every entry in any rung, a
+ * rung's buckets are in key order and each bucket's keys are before the
+ * next one's, every rung's keys are before its parent's unconsumed buckets
+ * and rungs[0]'s before the top's. Equal keys pushed later have larger
+ * sequence numbers and, at each step, go where the earlier ones went or
+ * later, so sorting each bottom by (key, seq) gives the exact order. */
 #include "sim/kernel/queue.h"
+#include <stdlib.h>
+#include <string.h>
 
-static inline gboolean before(const SimQueueEntry *a, const SimQueueEntry *b)
+#define NIL UINT32_MAX
+/* A bucket with more entries than this is spread over a finer rung instead
+ * of being sorted (the ladder paper's THRES is 50). */
+#define SPAWN_ABOVE 48
+#define KEY_BIAS (UINT64_C(1) << 63)
+
+static inline uint64_t key_of(SimTime t) { return (uint64_t) t ^ KEY_BIAS; }
+static inline SimTime time_of(uint64_t k) { return (SimTime) (k ^ KEY_BIAS); }
+
+static inline gboolean before(const SimQueueNode *a, const SimQueueNode *b)
 {
-  return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+  return a->key < b->key || (a->key == b->key && a->seq < b->seq);
 }
 
 void sim_queue_init(SimQueue *q)
 {
-  q->heap = NULL;
-  q->len = q->cap = 0;
-  q->next_seq = 0;
+  memset(q, 0, sizeof *q);
 }
 
 void sim_queue_clear(SimQueue *q)
 {
-  g_free(q->heap);
+  g_free(q->bot);
+  g_free(q->top);
+  g_free(q->pool);
+  g_free(q->free);
+  for (unsigned i = 0; i < SIM_QUEUE_MAX_RUNGS; i++)
+    g_free(q->rungs[i].heads);
   sim_queue_init(q);
+}
+
+/* Grows *arr (of *cap nodes) to hold at least `need`. */
+static void reserve(SimQueue *q, SimQueueNode **arr, size_t *cap, size_t need)
+{
+  if (need <= *cap)
+    return;
+  size_t grown = *cap ? *cap * 2 : 256;
+  while (grown < need)
+    grown *= 2;
+  q->bytes += (grown - *cap) * sizeof **arr;
+  *arr = g_renew(SimQueueNode, *arr, grown);
+  *cap = grown;
+}
+
+static inline uint32_t node_alloc(SimQueue *q)
+{
+  if (q->free_len > 0)
+    return q->free[--q->free_len];
+  if (q->pool_len == q->pool_cap) {
+    if (q->pool_cap >= NIL / 2)
+      g_error("event queue: more than %u entries in rungs", q->pool_cap);
+    uint32_t grown = q->pool_cap ? q->pool_cap * 2 : 256;
+    q->bytes += (grown - q->pool_cap) * (sizeof *q->pool + sizeof *q->free);
+    q->pool_cap = grown;
+    q->pool = g_renew(SimQueueNode, q->pool, q->pool_cap);
+    q->free = g_renew(uint32_t, q->free, q->pool_cap);
+  }
+  return q->pool_len++;
+}
+
+static inline void bucket_add(SimQueue *q, SimQueueRung *r, size_t b, const SimQueueNode *e)
+{
+  uint32_t idx = node_alloc(q);
+  SimQueueNode *n = &q->pool[idx];
+  *n = *e;
+  n->next = r->heads[b];
+  r->heads[b] = idx;
+}
+
+static inline void top_add(SimQueue *q, const SimQueueNode *e)
+{
+  if (q->top_len == 0) {
+    q->top_min = q->top_max = e->key;
+  } else {
+    if (e->key < q->top_min)
+      q->top_min = e->key;
+    if (e->key > q->top_max)
+      q->top_max = e->key;
+  }
+  if (q->top_len == q->top_cap)
+    reserve(q, &q->top, &q->top_cap, q->top_len + 1);
+  q->top[q->top_len++] = *e;
+}
+
+/* Inserts into the sorted bottom after every entry with a key at or below
+ * e's (its sequence number is the largest yet), moving whichever side of
+ * the insertion point is shorter. */
+static void bottom_insert(SimQueue *q, const SimQueueNode *e)
+{
+  if (q->bot_head == q->bot_len)
+    q->bot_head = q->bot_len = 0;
+  size_t lo = q->bot_head, hi = q->bot_len;
+  if (hi - lo <= 16) {
+    while (hi > lo && q->bot[hi - 1].key > e->key)
+      hi--;
+  } else {
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (q->bot[mid].key > e->key)
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+  }
+  size_t pos = hi;
+  if (q->bot_head > 0 && pos - q->bot_head <= q->bot_len - pos) {
+    memmove(&q->bot[q->bot_head - 1], &q->bot[q->bot_head], (pos - q->bot_head) * sizeof *q->bot);
+    q->bot_head--;
+    q->bot[pos - 1] = *e;
+    return;
+  }
+  if (q->bot_len == q->bot_cap && q->bot_head >= q->bot_len - q->bot_head) {
+    /* Mostly popped: slide the rest down rather than grow. */
+    size_t live = q->bot_len - q->bot_head;
+    memmove(q->bot, &q->bot[q->bot_head], live * sizeof *q->bot);
+    pos -= q->bot_head;
+    q->bot_head = 0;
+    q->bot_len = live;
+  }
+  reserve(q, &q->bot, &q->bot_cap, q->bot_len + 1);
+  memmove(&q->bot[pos + 1], &q->bot[pos], (q->bot_len - pos) * sizeof *q->bot);
+  q->bot[pos] = *e;
+  q->bot_len++;
 }
 
 void sim_queue_push(SimQueue *q, SimTime time, uint32_t payload)
 {
-  if (q->len == q->cap) {
-    q->cap = q->cap ? q->cap * 2 : 1024;
-    q->heap = g_renew(SimQueueEntry, q->heap, q->cap);
-  }
-  SimQueueEntry e = { time, q->next_seq++, payload };
-  size_t i = q->len++;
-  while (i > 0) {
-    size_t parent = (i - 1) / 4;
-    if (!before(&e, &q->heap[parent]))
-      break;
-    q->heap[i] = q->heap[parent];
-    i = parent;
-  }
-  q->heap[i] = e;
-}
-
-/* The earliest of the children first .. first + 3 of a node, all present:
- * a two-round tournament (sequence numbers are unique, so there are no
- * ties and the winner is the one a scan would find). */
-static inline size_t min_of_four(const SimQueueEntry *h, size_t first)
-{
-  size_t a = before(&h[first + 1], &h[first]) ? first + 1 : first;
-  size_t b = before(&h[first + 3], &h[first + 2]) ? first + 3 : first + 2;
-  return before(&h[b], &h[a]) ? b : a;
-}
-
-/* Pops the root: the hole it leaves goes down along the earliest children
- * to a leaf, then the last entry fills it and rises as far as it must
- * (Floyd's variant: the last entry came from the bottom and mostly belongs
- * there, so this saves the comparison with it at every level). Any valid
- * heap pops the same sequence: (time, seq) is a total order. */
-gboolean sim_queue_pop(SimQueue *q, SimQueueEntry *out)
-{
-  if (q->len == 0)
-    return FALSE;
-  SimQueueEntry *h = q->heap;
-  *out = h[0];
-  SimQueueEntry last = h[--q->len];
-  size_t n = q->len, i = 0;
-  if (n == 0)
-    return TRUE;
-  for (;;) {
-    size_t first = 4 * i + 1;
-    if (first >= n)
-      break;
-    size_t best = first;
-    if (first + 4 <= n) {
-      best = min_of_four(h, first);
-    } else {
-      for (size_t c = first + 1; c < n; c++)
-        if (before(&h[c], &h[best]))
-          best = c;
+  SimQueueNode e = { key_of(time), q->next_seq++, payload, NIL };
+  q->len++;
+  for (unsigned i = 0; i < q->nrungs; i++) {
+    SimQueueRung *r = &q->rungs[i];
+    if (e.key < r->start)
+      continue;
+    uint64_t b = (e.key - r->start) >> r->shift;
+    if (b >= r->nb) { /* only rungs[0] ends below keys not handed down */
+      top_add(q, &e);
+      return;
     }
-    h[i] = h[best];
-    i = best;
+    if (b >= r->cur) {
+      bucket_add(q, r, b, &e);
+      return;
+    }
   }
-  while (i > 0) {
-    size_t parent = (i - 1) / 4;
-    if (!before(&last, &h[parent]))
-      break;
-    h[i] = h[parent];
-    i = parent;
+  if (q->nrungs == 0 && e.key >= q->top_start)
+    top_add(q, &e);
+  else
+    bottom_insert(q, &e);
+}
+
+static int node_cmp(const void *a, const void *b)
+{
+  return before(a, b) ? -1 : before(b, a) ? 1 : 0;
+}
+
+/* Sorts a[0..n) by (key, seq). Large runs here are all one key and come
+ * in or against sequence order, so they are checked before any sort. */
+static void sort_nodes(SimQueueNode *a, size_t n)
+{
+  if (n > 64) {
+    size_t up = 1, down = 1;
+    for (size_t i = 1; i < n; i++) {
+      up += before(&a[i - 1], &a[i]);
+      down += before(&a[i], &a[i - 1]);
+    }
+    if (up == n)
+      return;
+    if (down == n) {
+      for (size_t i = 0, j = n - 1; i < j; i++, j--) {
+        SimQueueNode t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+      }
+      return;
+    }
+    qsort(a, n, sizeof *a, node_cmp);
+    return;
   }
-  h[i] = last;
+  for (size_t i = 1; i < n; i++) {
+    SimQueueNode x = a[i];
+    size_t j = i;
+    while (j > 0 && before(&x, &a[j - 1])) {
+      a[j] = a[j - 1];
+      j--;
+    }
+    a[j] = x;
+  }
+}
+
+/* The smallest shift that splits `span` + 1 keys into at most `most`
+ * buckets (most >= 1). */
+static unsigned shift_for(uint64_t span, uint64_t most)
+{
+  unsigned s = 0;
+  while ((span >> s) >= most)
+    s++;
+  return s;
+}
+
+/* Makes rungs[nrungs] from the n nodes of `src` with keys in [min, max],
+ * its buckets covering [min, min + last + 1). */
+static void rung_spawn(SimQueue *q, const SimQueueNode *src, size_t n, uint64_t min, uint64_t last, unsigned shift)
+{
+  SimQueueRung *r = &q->rungs[q->nrungs++];
+  r->start = min;
+  r->shift = shift;
+  r->nb = (size_t) (last >> shift) + 1;
+  r->cur = r->ahead = 0;
+  if (r->nb > r->cap) {
+    g_free(r->heads);
+    q->bytes += (r->nb - r->cap) * sizeof *r->heads;
+    r->cap = r->nb;
+    r->heads = g_new(uint32_t, r->cap);
+  }
+  memset(r->heads, 0xff, r->nb * sizeof *r->heads);
+  /* Forwards: each bucket's list (pushed at the front) holds src's order
+   * reversed, newest first like the pushes that join it later. */
+  for (size_t i = 0; i < n; i++) {
+    if (i + 16 < n)
+      __builtin_prefetch(&r->heads[(src[i + 16].key - min) >> shift], 1);
+    bucket_add(q, r, (size_t) ((src[i].key - min) >> shift), &src[i]);
+  }
+}
+
+/* The top, emptied into the bottom (if small or one time) or into a new
+ * rungs[0]. */
+static void from_top(SimQueue *q)
+{
+  size_t n = q->top_len;
+  uint64_t min = q->top_min, max = q->top_max;
+  q->top_len = 0;
+  if (n <= SPAWN_ABOVE || min == max) {
+    reserve(q, &q->bot, &q->bot_cap, n);
+    memcpy(q->bot, q->top, n * sizeof *q->bot);
+    sort_nodes(q->bot, n);
+    q->bot_head = 0;
+    q->bot_len = n;
+    q->top_start = max == UINT64_MAX ? max : max + 1; /* saturated: see hand_down */
+    return;
+  }
+  rung_spawn(q, q->top, n, min, max - min, shift_for(max - min, n));
+}
+
+/* The lowest rung's next non-empty bucket, handed down: into the bottom,
+ * or spread over a new finer rung. Returns FALSE if the rung had none left
+ * (it is then removed). */
+static gboolean hand_down(SimQueue *q)
+{
+  SimQueueRung *r = &q->rungs[q->nrungs - 1];
+  while (r->cur < r->nb && r->heads[r->cur] == NIL)
+    r->cur++;
+  if (r->cur == r->nb) {
+    if (--q->nrungs == 0) {
+      /* Keys from here on are at or past rungs[0]'s end: top. Saturated at
+       * the largest key, which may then land in the top while equal keys
+       * wait in the bottom: harmless, the top's are later and pop later. */
+      uint64_t width = (uint64_t) r->nb << r->shift;
+      q->top_start = r->start > UINT64_MAX - width ? UINT64_MAX : r->start + width;
+    }
+    return FALSE;
+  }
+  size_t b = r->cur++;
+  /* The list walks below miss the cache on large queues: start fetching
+   * the first node of each bucket some way ahead. */
+  for (; r->ahead < r->nb && r->ahead < b + 16; r->ahead++)
+    if (r->heads[r->ahead] != NIL)
+      __builtin_prefetch(&q->pool[r->heads[r->ahead]]);
+  /* The bucket's list, newest first, copied into the bottom oldest first. */
+  size_t n = 0;
+  uint64_t min = UINT64_MAX, max = 0;
+  for (uint32_t idx = r->heads[b]; idx != NIL;) {
+    SimQueueNode *node = &q->pool[idx];
+    if (n == q->bot_cap)
+      reserve(q, &q->bot, &q->bot_cap, n + 1);
+    q->bot[n++] = *node;
+    min = node->key < min ? node->key : min;
+    max = node->key > max ? node->key : max;
+    uint32_t next = node->next;
+    q->free[q->free_len++] = idx;
+    idx = next;
+  }
+  r->heads[b] = NIL;
+  for (size_t i = 0, j = n - 1; i < j; i++, j--) {
+    SimQueueNode t = q->bot[i];
+    q->bot[i] = q->bot[j];
+    q->bot[j] = t;
+  }
+  if (n <= SPAWN_ABOVE || min == max || r->shift == 0) {
+    sort_nodes(q->bot, n);
+    q->bot_head = 0;
+    q->bot_len = n;
+    return TRUE;
+  }
+  /* The new rung covers from the smallest key to the end of the bucket, so
+   * that every key the bucket stood for has a place; at most 2n buckets,
+   * and its shift is below this rung's (n >= 2), so this ends. */
+  uint64_t last = r->start + ((uint64_t) b << r->shift) + ((UINT64_C(1) << r->shift) - 1) - min;
+  rung_spawn(q, q->bot, n, min, last, shift_for(last, 2 * (uint64_t) n));
   return TRUE;
 }
+
+/* Makes the bottom non-empty; FALSE if the queue is empty. */
+static gboolean refill(SimQueue *q)
+{
+  while (q->bot_head == q->bot_len) {
+    q->bot_head = q->bot_len = 0;
+    if (q->nrungs > 0)
+      hand_down(q);
+    else if (q->top_len > 0)
+      from_top(q);
+    else
+      return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean sim_queue_peek_time(SimQueue *q, SimTime *t)
+{
+  if (q->bot_head == q->bot_len && !refill(q))
+    return FALSE;
+  *t = time_of(q->bot[q->bot_head].key);
+  return TRUE;
+}
+
+gboolean sim_queue_pop_until(SimQueue *q, SimTime until, SimQueueEntry *out)
+{
+  if (q->bot_head == q->bot_len && !refill(q))
+    return FALSE;
+  const SimQueueNode *n = &q->bot[q->bot_head];
+  if (n->key > key_of(until))
+    return FALSE;
+  out->time = time_of(n->key);
+  out->seq = n->seq;
+  out->payload = n->payload;
+  q->len--;
+  /* Refilled now rather than at the next pop, so that the caller can see
+   * (and prefetch for) the next entry: see sim_queue_next_payload. */
+  if (++q->bot_head == q->bot_len)
+    refill(q);
+  return TRUE;
+}
+
+gboolean sim_queue_pop(SimQueue *q, SimQueueEntry *out) { return sim_queue_pop_until(q, SIM_TIME_MAX, out); }

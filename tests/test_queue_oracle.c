@@ -1,0 +1,246 @@
+/* The ladder queue (sim/kernel/queue.c) against the 4-ary heap it replaced,
+ * kept here as the oracle: both get the same random pushes and pops, and
+ * every pop, peek and length must agree exactly (time, sequence and
+ * payload). Workloads: a hold model (pop one, push one later), few distinct
+ * times (ties everywhere), bursts at one instant larger than a bucket is
+ * sorted at (a finer rung), times that crowd one corner of a wide range
+ * (rungs within rungs), the whole int64 range with SIM_TIME_MAX parked
+ * entries, pushes before the last pop, and pop_until with random bounds. */
+#include "sim/kernel/queue.h"
+#include "sim/kernel/rng.h"
+#include <CUnit/CUnit.h>
+
+/* ---- the oracle: the 4-ary heap of queue.c before the ladder queue ---- */
+
+typedef struct {
+  SimQueueEntry *heap;
+  size_t len, cap;
+  uint64_t next_seq;
+} OracleHeap;
+
+static gboolean oracle_before(const SimQueueEntry *a, const SimQueueEntry *b)
+{
+  return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+}
+
+static void oracle_push(OracleHeap *q, SimTime time, uint32_t payload)
+{
+  if (q->len == q->cap) {
+    q->cap = q->cap ? q->cap * 2 : 1024;
+    q->heap = g_renew(SimQueueEntry, q->heap, q->cap);
+  }
+  SimQueueEntry e = { time, q->next_seq++, payload };
+  size_t i = q->len++;
+  while (i > 0) {
+    size_t parent = (i - 1) / 4;
+    if (!oracle_before(&e, &q->heap[parent]))
+      break;
+    q->heap[i] = q->heap[parent];
+    i = parent;
+  }
+  q->heap[i] = e;
+}
+
+static gboolean oracle_pop(OracleHeap *q, SimQueueEntry *out)
+{
+  if (q->len == 0)
+    return FALSE;
+  SimQueueEntry *h = q->heap;
+  *out = h[0];
+  SimQueueEntry last = h[--q->len];
+  size_t n = q->len, i = 0;
+  if (n == 0)
+    return TRUE;
+  for (;;) {
+    size_t first = 4 * i + 1;
+    if (first >= n)
+      break;
+    size_t best = first;
+    for (size_t c = first + 1; c < n && c < first + 4; c++)
+      if (oracle_before(&h[c], &h[best]))
+        best = c;
+    h[i] = h[best];
+    i = best;
+  }
+  while (i > 0) {
+    size_t parent = (i - 1) / 4;
+    if (!oracle_before(&last, &h[parent]))
+      break;
+    h[i] = h[parent];
+    i = parent;
+  }
+  h[i] = last;
+  return TRUE;
+}
+
+/* ---- lockstep ---- */
+
+typedef enum {
+  W_HOLD,      /* pop one, push one up to 1 ms later, 5000 pending */
+  W_TIES,      /* times from 8 values near now */
+  W_BURSTS,    /* 200..2000 pushes at one instant, then pops */
+  W_CORNER,    /* most times within 1000 ns of now, a few up to 2^50 later */
+  W_EXTREMES,  /* anywhere in int64, SIM_TIME_MAX often, before now too */
+  W_MIXED,     /* each step picks one of the above */
+} Workload;
+
+typedef struct {
+  SimQueue q;
+  OracleHeap o;
+  SimRng rng;
+  SimTime now;
+  uint32_t payload;
+  gboolean same;
+  guint64 pops;
+} Lockstep;
+
+static SimTime draw_time(Lockstep *s, Workload w)
+{
+  SimRng *r = &s->rng;
+  switch (w) {
+  case W_HOLD:
+    return s->now + sim_rng_range(r, 1, SIM_MS);
+  case W_TIES:
+    return s->now + (SimTime) sim_rng_below(r, 8) * 1000;
+  case W_BURSTS:
+    return s->now + 5;
+  case W_CORNER:
+    return s->now + (sim_rng_below(r, 100) == 0 ? (SimTime) sim_rng_below(r, UINT64_C(1) << 50)
+                                                  : (SimTime) sim_rng_below(r, 1000));
+  case W_EXTREMES:
+    switch (sim_rng_below(r, 5)) {
+    case 0:
+      return SIM_TIME_MAX;
+    case 1:
+      return (SimTime) sim_rng_u64(r);
+    case 2:
+      return s->now - (SimTime) sim_rng_below(r, 100);
+    default:
+      return s->now + (SimTime) sim_rng_below(r, 1000);
+    }
+  case W_MIXED:
+    break;
+  }
+  return draw_time(s, (Workload) sim_rng_below(r, W_MIXED));
+}
+
+static void step_push(Lockstep *s, SimTime t)
+{
+  sim_queue_push(&s->q, t, s->payload);
+  oracle_push(&s->o, t, s->payload);
+  s->payload++;
+}
+
+static void step_pop(Lockstep *s)
+{
+  SimQueueEntry a = { 0 }, b = { 0 };
+  SimTime peek = 0;
+  gboolean has_peek = sim_queue_peek_time(&s->q, &peek);
+  gboolean ga = sim_queue_pop(&s->q, &a), gb = oracle_pop(&s->o, &b);
+  s->same &= ga == gb && has_peek == gb;
+  if (ga && gb) {
+    s->same &= a.time == b.time && a.seq == b.seq && a.payload == b.payload && peek == b.time;
+    s->now = b.time;
+    s->pops++;
+  }
+}
+
+/* pop_until with a bound drawn around the next time: pops exactly when the
+ * oracle's next entry is at or before it. */
+static void step_pop_until(Lockstep *s)
+{
+  if (s->o.len == 0)
+    return;
+  SimTime next = s->o.heap[0].time;
+  SimTime until = next == SIM_TIME_MAX || sim_rng_below(&s->rng, 2) ? next : next - 1;
+  SimQueueEntry a = { 0 }, b = { 0 };
+  gboolean ga = sim_queue_pop_until(&s->q, until, &a);
+  s->same &= ga == (until >= next);
+  if (ga) {
+    oracle_pop(&s->o, &b);
+    s->same &= a.time == b.time && a.seq == b.seq && a.payload == b.payload;
+    s->now = b.time;
+    s->pops++;
+  }
+}
+
+static gboolean run_workload(Workload w, uint64_t seed, int steps)
+{
+  Lockstep s = { .same = TRUE };
+  sim_queue_init(&s.q);
+  sim_rng_init_indexed(&s.rng, seed, "queue-oracle", (uint64_t) w);
+  if (w == W_HOLD)
+    for (int i = 0; i < 5000; i++)
+      step_push(&s, draw_time(&s, w));
+  for (int i = 0; i < steps && s.same; i++) {
+    if (w == W_HOLD) {
+      step_pop(&s);
+      step_push(&s, draw_time(&s, w));
+      continue;
+    }
+    if (w == W_BURSTS && sim_rng_below(&s.rng, 50) == 0) {
+      int n = (int) sim_rng_range(&s.rng, 200, 2000);
+      for (int k = 0; k < n; k++)
+        step_push(&s, draw_time(&s, w));
+      continue;
+    }
+    uint64_t dice = sim_rng_below(&s.rng, 100);
+    if (dice < 52 || s.o.len == 0)
+      step_push(&s, draw_time(&s, w));
+    else if (dice < 80)
+      step_pop(&s);
+    else
+      step_pop_until(&s);
+    s.same &= sim_queue_len(&s.q) == s.o.len;
+  }
+  /* Drain both to the end. */
+  while (s.same && s.o.len > 0)
+    step_pop(&s);
+  s.same &= sim_queue_len(&s.q) == 0 && !sim_queue_pop(&s.q, &(SimQueueEntry) { 0 });
+  sim_queue_clear(&s.q);
+  g_free(s.o.heap);
+  return s.same && s.pops > 0;
+}
+
+static void test_hold(void) { CU_ASSERT_TRUE(run_workload(W_HOLD, 1, 200000)); }
+static void test_ties(void) { CU_ASSERT_TRUE(run_workload(W_TIES, 2, 200000)); }
+static void test_bursts(void) { CU_ASSERT_TRUE(run_workload(W_BURSTS, 3, 100000)); }
+static void test_corner(void) { CU_ASSERT_TRUE(run_workload(W_CORNER, 4, 200000)); }
+static void test_extremes(void) { CU_ASSERT_TRUE(run_workload(W_EXTREMES, 5, 200000)); }
+
+static void test_mixed_seeds(void)
+{
+  gboolean all = TRUE;
+  for (uint64_t seed = 10; seed < 30; seed++)
+    all &= run_workload(W_MIXED, seed, 30000);
+  CU_ASSERT_TRUE(all);
+}
+
+/* Reusing a cleared queue starts over: sequence numbers from 0 again. */
+static void test_clear_restarts(void)
+{
+  SimQueue q;
+  sim_queue_init(&q);
+  for (uint32_t i = 0; i < 3000; i++)
+    sim_queue_push(&q, (SimTime) (i * 7919 % 1000), i);
+  sim_queue_clear(&q);
+  CU_ASSERT_EQUAL(sim_queue_len(&q), 0);
+  sim_queue_push(&q, 5, 42);
+  SimQueueEntry e;
+  CU_ASSERT_TRUE(sim_queue_pop(&q, &e));
+  CU_ASSERT(e.time == 5 && e.seq == 0 && e.payload == 42);
+  CU_ASSERT_FALSE(sim_queue_pop(&q, &e));
+  sim_queue_clear(&q);
+}
+
+void suite_queue_oracle(void)
+{
+  CU_pSuite s = CU_add_suite("queue_oracle", NULL, NULL);
+  CU_add_test(s, "hold model: pops match the 4-ary heap", test_hold);
+  CU_add_test(s, "few distinct times: ties pop in scheduling order", test_ties);
+  CU_add_test(s, "bursts at one instant beyond a bucket's sort size", test_bursts);
+  CU_add_test(s, "times crowding one corner of a wide range", test_corner);
+  CU_add_test(s, "the whole int64 range, SIM_TIME_MAX and pushes before now", test_extremes);
+  CU_add_test(s, "mixed workloads on 20 seeds, with pop_until", test_mixed_seeds);
+  CU_add_test(s, "a cleared queue starts its sequence over", test_clear_restarts);
+}
