@@ -269,11 +269,11 @@ static gboolean hand_down(SimQueue *q)
     r->cur++;
   if (r->cur == r->nb) {
     if (--q->nrungs == 0) {
-      /* Keys from here on are at or past rungs[0]'s end: top. Saturated at
-       * the largest key, which may then land in the top while equal keys
-       * wait in the bottom: harmless, the top's are later and pop later. */
-      uint64_t width = (uint64_t) r->nb << r->shift;
-      q->top_start = r->start > UINT64_MAX - width ? UINT64_MAX : r->start + width;
+      /* Keys from here on at or past rungs[0]'s end go to the top. The end
+       * may be 2^64: saturated, the largest key then lands in the top while
+       * equal keys wait in the bottom, harmless (the top's pop later). */
+      unsigned __int128 end = (unsigned __int128) r->start + ((unsigned __int128) r->nb << r->shift);
+      q->top_start = end > UINT64_MAX ? UINT64_MAX : (uint64_t) end;
     }
     return FALSE;
   }
