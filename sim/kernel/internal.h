@@ -47,45 +47,74 @@ typedef struct {
   } u;
 } SimEvent;
 
+/* A parameter's value: NODES parameters keep their names in `s` and, once
+ * resolved, their ids in `nodes`; the others use `i`, `d` or `s`. */
 typedef struct {
-  int64_t i;
-  double d;
-  char *s;       /* STRING value, or a NODES parameter's names */
-  GArray *nodes; /* NODES: resolved ids (int), NULL until resolved */
+  union {
+    int64_t i;
+    double d;
+    GArray *nodes; /* NODES: resolved ids (int), NULL until resolved */
+  };
+  char *s;         /* STRING value, or a NODES parameter's names */
 } SimParamValue;
 
-struct SimNode {
-  Sim *sim;
-  int id;
-  SimNodeState state;
-  uint32_t incarnation;
-  char *name;
-  const SimModel *model;
-  SimParamValue *params; /* parallel to model->params */
+/* What a node needs only once it does something rarer than sending,
+ * receiving and arming timers (drawing from its stream, crashing, pausing,
+ * a skewed clock, durable state, client operations): made on first use by
+ * sim_node_cold, so an idle node has none. */
+typedef struct {
+  SimRng rng;
   /* Local clock = now + offset + (now - drift_anchor) * drift_ppb / 1e9. */
   SimTime clock_offset;
   SimTime drift_anchor;
   int64_t drift_ppb;
-  SimRng rng;
-  void *data;
-  GDestroyNotify data_destroy;
   /* Handlers of this node on the stack. A crash inside one (an observer
    * reacting to the handler's send or op) parks the volatile state here,
    * to be freed when the last handler returns, not under its feet. */
-  guint running;
   GPtrArray *zombies;    /* of ZombieData*; lazily made */
   GArray *deferred;      /* event indices waiting for resume; lazily made */
   GHashTable *durable;   /* key → int64; lazily made */
   GArray *log;           /* of SimMsg; lazily made */
   guint log_synced;
   /* Uptime counters (uptime.c): `since` starts the current up or crashed
-   * period; ttf/ttr sums are of closed up → crash and crash → restart
-   * periods. */
-  SimTime born, since, down_total, ttf_sum, ttr_sum;
+   * period (`born` until the first crash); ttf/ttr sums are of closed up →
+   * crash and crash → restart periods. */
+  SimTime since, down_total, ttf_sum, ttr_sum;
   guint64 crashes, restarts;
-  struct SimService *service; /* service.c; NULL: every job is instant */
   struct SimClient *client;   /* retry.c; NULL until it invokes an op */
+} SimNodeCold;
+
+/* A node's record: what a delivery, a timer and a send read, in two cache
+ * lines at most; the rest is in `cold`. Records live in chunks of
+ * SIM_NODE_CHUNK that never move, so a SimNode* stays valid for the Sim's
+ * life (models keep them). */
+struct SimNode {
+  Sim *sim;
+  const SimModel *model;
+  void *data;
+  GDestroyNotify data_destroy;
+  const char *name;           /* in the Sim's node name chunk */
+  SimParamValue *params;      /* parallel to model->params; NULL without */
+  struct SimService *service; /* service.c; NULL: every job is instant */
+  SimNodeCold *cold;          /* NULL until needed (sim_node_cold) */
+  int id;
+  uint32_t incarnation;
+  SimTime born;
+  uint8_t state;              /* SimNodeState */
+  uint8_t skewed;             /* the clock has an offset or drift (in cold) */
+  uint16_t running;           /* handlers of this node on the stack */
 };
+
+#define SIM_NODE_CHUNK_BITS 10
+#define SIM_NODE_CHUNK (1u << SIM_NODE_CHUNK_BITS)
+
+/* The node's cold part, made (zeroed, its stream seeded) on first use. */
+SimNodeCold *sim_node_cold(SimNode *node);
+/* The node's retry record (retry.c), or NULL. */
+static inline struct SimClient *sim_node_client(const SimNode *node)
+{
+  return node->cold ? node->cold->client : NULL;
+}
 
 typedef struct {
   SimObserver fn;
@@ -155,8 +184,10 @@ struct Sim {
   uint64_t next_msg_id;
   SimStats stats;
 
-  GPtrArray *nodes;          /* of SimNode*, owned */
-  GHashTable *node_by_name;  /* name → id + 1 */
+  SimNode **node_chunks;     /* of SIM_NODE_CHUNK records each */
+  guint nnodes, node_chunks_len, node_chunks_cap;
+  GStringChunk *node_names;  /* every node's name */
+  GHashTable *node_by_name;  /* set of SimNode*, hashed by name */
   SimRng net_rng;
   GHashTable *streams;       /* name → SimRng* */
 

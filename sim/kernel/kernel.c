@@ -6,6 +6,18 @@
 
 #define MSG_CHUNK 1024
 
+/* The name set holds node records, hashed and compared by name: a key and
+ * a hash per node, where a table of name → id held a value too. */
+static guint node_name_hash(gconstpointer node)
+{
+  return g_str_hash(((const SimNode *) node)->name);
+}
+
+static gboolean node_name_equal(gconstpointer a, gconstpointer b)
+{
+  return strcmp(((const SimNode *) a)->name, ((const SimNode *) b)->name) == 0;
+}
+
 Sim *sim_new(uint64_t seed)
 {
   Sim *sim = g_new0(Sim, 1);
@@ -14,8 +26,8 @@ Sim *sim_new(uint64_t seed)
   sim_queue_init(&sim->queue);
   sim->free_event = UINT32_MAX;
   sim->msg_chunks = g_ptr_array_new_with_free_func(g_free);
-  sim->nodes = g_ptr_array_new_with_free_func((GDestroyNotify) sim_node_destroy);
-  sim->node_by_name = g_hash_table_new(g_str_hash, g_str_equal);
+  sim->node_names = g_string_chunk_new(4096);
+  sim->node_by_name = g_hash_table_new(node_name_hash, node_name_equal);
   sim->streams = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   sim->observers = g_array_new(FALSE, FALSE, sizeof(SimObserverEntry));
   sim->digest[0] = 0x6a09e667f3bcc908ULL;
@@ -56,8 +68,13 @@ void sim_free(Sim *sim)
   for (uint32_t i = 0; i < sim->events_len; i++)
     if (sim->events[i].kind != EV_FREE)
       event_release(sim, i);
-  g_ptr_array_unref(sim->nodes);
   g_hash_table_unref(sim->node_by_name);
+  for (guint i = 0; i < sim->nnodes; i++)
+    sim_node_destroy(sim_node(sim, (int) i));
+  for (guint c = 0; c < sim->node_chunks_len; c++)
+    g_free(sim->node_chunks[c]);
+  g_free(sim->node_chunks);
+  g_string_chunk_free(sim->node_names);
   g_hash_table_unref(sim->streams);
   g_array_unref(sim->observers);
   sim_net_free(sim);
@@ -209,9 +226,10 @@ void sim_timer_cancel(SimNode *node, SimTimerId id)
 
 void sim_node_defer(SimNode *node, uint32_t idx)
 {
-  if (!node->deferred)
-    node->deferred = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-  g_array_append_val(node->deferred, idx);
+  SimNodeCold *c = sim_node_cold(node);
+  if (!c->deferred)
+    c->deferred = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+  g_array_append_val(c->deferred, idx);
 }
 
 /* Runs one event. Returns FALSE if it was dead (cancelled, a timer of a
@@ -392,15 +410,15 @@ void sim_finish(Sim *sim)
   sim->finished = TRUE;
   /* Each model's finish hook once, models in order of first appearance. */
   g_autoptr(GPtrArray) seen = g_ptr_array_new();
-  for (guint i = 0; i < sim->nodes->len; i++) {
-    const SimModel *m = ((SimNode *) sim->nodes->pdata[i])->model;
+  for (guint i = 0; i < sim->nnodes; i++) {
+    const SimModel *m = sim_node(sim, (int) i)->model;
     if (!m->finish || g_ptr_array_find(seen, m, NULL))
       continue;
     g_ptr_array_add(seen, (gpointer) m);
     g_autoptr(GPtrArray) mine = g_ptr_array_new();
-    for (guint j = 0; j < sim->nodes->len; j++)
-      if (((SimNode *) sim->nodes->pdata[j])->model == m)
-        g_ptr_array_add(mine, sim->nodes->pdata[j]);
+    for (guint j = 0; j < sim->nnodes; j++)
+      if (sim_node(sim, (int) j)->model == m)
+        g_ptr_array_add(mine, sim_node(sim, (int) j));
     m->finish(sim, (SimNode *const *) mine->pdata, mine->len);
   }
 }
@@ -409,36 +427,42 @@ void sim_finish(Sim *sim)
 
 int sim_add_node(Sim *sim, const char *name, const SimModel *model, GHashTable *params, GError **error)
 {
-  if (g_hash_table_contains(sim->node_by_name, name)) {
+  if (sim_node_find(sim, name) >= 0) {
     g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "node name '%s' is used twice", name);
     return -1;
   }
-  int id = (int) sim->nodes->len;
+  if (sim->nnodes >= (guint) G_MAXINT) {
+    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "more than %d nodes", G_MAXINT);
+    return -1;
+  }
+  int id = (int) sim->nnodes;
   SimNode *node = sim_node_create(sim, id, name, model);
   if (!sim_node_parse_params(node, params, error)) {
     g_prefix_error(error, "node '%s' (%s): ", name, model->name);
-    sim_node_destroy(node);
+    sim_node_destroy(node); /* its slot is reused by the next node added */
     return -1;
   }
-  g_ptr_array_add(sim->nodes, node);
-  g_hash_table_insert(sim->node_by_name, node->name, GINT_TO_POINTER(id + 1));
+  sim->nnodes++;
+  g_hash_table_add(sim->node_by_name, node);
   sim_mem_charge(sim, SIM_MEM_NODES, (gssize) sim_node_bytes(node));
   uint32_t ev = sim_event_alloc(sim, EV_NODE_START, id);
   sim_event_push(sim, sim->now, ev);
   return id;
 }
 
-guint sim_node_count(const Sim *sim) { return sim->nodes->len; }
+guint sim_node_count(const Sim *sim) { return sim->nnodes; }
 
 SimNode *sim_node(Sim *sim, int id)
 {
-  g_return_val_if_fail(id >= 0 && (guint) id < sim->nodes->len, NULL);
-  return sim->nodes->pdata[id];
+  g_return_val_if_fail(id >= 0 && (guint) id < sim->nnodes, NULL);
+  return &sim->node_chunks[(guint) id >> SIM_NODE_CHUNK_BITS][(guint) id & (SIM_NODE_CHUNK - 1)];
 }
 
 int sim_node_find(const Sim *sim, const char *name)
 {
-  return GPOINTER_TO_INT(g_hash_table_lookup(sim->node_by_name, name)) - 1;
+  SimNode key = { .name = name };
+  const SimNode *node = g_hash_table_lookup(sim->node_by_name, &key);
+  return node ? node->id : -1;
 }
 
 /* ---- faults on nodes ---- */
@@ -454,10 +478,11 @@ void sim_crash(Sim *sim, int id)
   sim_node_drop_volatile(node);
   if (node->service)
     sim_service_crashed(node);
-  if (node->deferred) {
+  GArray *deferred = node->cold ? node->cold->deferred : NULL;
+  if (deferred) {
     /* Deferred messages are lost with the node; deferred timers die. */
-    for (guint i = 0; i < node->deferred->len; i++) {
-      uint32_t idx = g_array_index(node->deferred, uint32_t, i);
+    for (guint i = 0; i < deferred->len; i++) {
+      uint32_t idx = g_array_index(deferred, uint32_t, i);
       SimEvent *ev = &sim->events[idx];
       if (ev->kind == EV_DELIVER && !ev->cancelled) {
         sim->stats.dropped++;
@@ -467,7 +492,7 @@ void sim_crash(Sim *sim, int id)
         sim_retry_lost(sim, idx);
       event_release(sim, idx);
     }
-    g_array_set_size(node->deferred, 0);
+    g_array_set_size(deferred, 0);
   }
   sim_uptime_crash(node, sim->now);
   sim_trace_simple(sim, SIM_TR_CRASH, id, -1, NULL, NULL, node->incarnation, 0);
@@ -514,39 +539,45 @@ void sim_resume(Sim *sim, int id)
   node->state = SIM_NODE_UP;
   if (node->service)
     sim_service_resumed(node);
-  guint waiting = node->deferred ? node->deferred->len : 0;
+  GArray *deferred = node->cold ? node->cold->deferred : NULL;
+  guint waiting = deferred ? deferred->len : 0;
   sim_trace_simple(sim, SIM_TR_RESUME, id, -1, NULL, NULL, waiting, 0);
   /* What arrived or fell due during the pause runs now, in arrival order. */
   for (guint i = 0; i < waiting; i++)
-    sim_event_push(sim, sim->now, g_array_index(node->deferred, uint32_t, i));
-  if (node->deferred)
-    g_array_set_size(node->deferred, 0);
+    sim_event_push(sim, sim->now, g_array_index(deferred, uint32_t, i));
+  if (deferred)
+    g_array_set_size(deferred, 0);
 }
 
 /* The drift accumulated since the anchor. |ppb| <= 1e9, so the result is
  * no larger than the time elapsed and fits. */
-static SimTime drift_part(const SimNode *node, SimTime now)
+static SimTime drift_part(const SimNodeCold *c, SimTime now)
 {
-  return (SimTime) (((__int128) now - node->drift_anchor) * node->drift_ppb / 1000000000);
+  return (SimTime) (((__int128) now - c->drift_anchor) * c->drift_ppb / 1000000000);
 }
 
 /* The clock's offset from true time now, drift included (128-bit). */
 static __int128 clock_offset_now(const SimNode *node)
 {
-  return (__int128) node->clock_offset + (node->drift_ppb ? drift_part(node, node->sim->now) : 0);
+  if (!node->skewed)
+    return 0;
+  const SimNodeCold *c = node->cold;
+  return (__int128) c->clock_offset + (c->drift_ppb ? drift_part(c, node->sim->now) : 0);
 }
 
 SimTime sim_node_clock(const SimNode *node)
 {
+  if (!node->skewed)
+    return node->sim->now;
   return sim_time_from_i128_sat((__int128) node->sim->now + clock_offset_now(node));
 }
 
 SimTime sim_node_real_delay(const SimNode *node, SimTime local_delay)
 {
-  if (node->drift_ppb == 0)
+  if (!node->skewed || node->cold->drift_ppb == 0)
     return local_delay;
   /* A clock at -500000 ppm takes twice as long: this may pass int64. */
-  return sim_time_from_i128_sat((__int128) local_delay * 1000000000 / (1000000000 + node->drift_ppb));
+  return sim_time_from_i128_sat((__int128) local_delay * 1000000000 / (1000000000 + node->cold->drift_ppb));
 }
 
 /* Moves the offset by `delta` (128-bit) if the result stays within
@@ -554,10 +585,12 @@ SimTime sim_node_real_delay(const SimNode *node, SimTime local_delay)
 static gboolean jump_by(Sim *sim, int id, __int128 delta)
 {
   SimNode *node = sim_node(sim, id);
-  __int128 offset = (__int128) node->clock_offset + delta;
+  SimNodeCold *c = sim_node_cold(node);
+  __int128 offset = (__int128) c->clock_offset + delta;
   if (offset > SIM_CLOCK_OFFSET_MAX || offset < -SIM_CLOCK_OFFSET_MAX)
     return FALSE;
-  node->clock_offset = (SimTime) offset;
+  c->clock_offset = (SimTime) offset;
+  node->skewed = 1;
   sim_trace_simple(sim, SIM_TR_CLOCK, id, -1, NULL, "jump", (int64_t) delta, 0);
   return TRUE;
 }
@@ -577,8 +610,8 @@ gboolean sim_clock_set_offset(Sim *sim, int id, SimTime offset)
 
 gboolean sim_resolve_nodes(Sim *sim, GError **error)
 {
-  for (guint i = 0; i < sim->nodes->len; i++)
-    if (!sim_node_resolve_params(sim->nodes->pdata[i], error))
+  for (guint i = 0; i < sim->nnodes; i++)
+    if (!sim_node_resolve_params(sim_node(sim, (int) i), error))
       return FALSE;
   return TRUE;
 }
@@ -586,11 +619,13 @@ gboolean sim_resolve_nodes(Sim *sim, GError **error)
 void sim_clock_set_drift(Sim *sim, int id, double ppm)
 {
   SimNode *node = sim_node(sim, id);
+  SimNodeCold *c = sim_node_cold(node);
   /* Fold the drift so far into the offset, then drift from now. A clock may
    * run at most 2x fast or 0.5x slow. */
-  node->clock_offset = sim_time_from_i128_sat((__int128) node->clock_offset + drift_part(node, sim->now));
-  node->drift_anchor = sim->now;
+  c->clock_offset = sim_time_from_i128_sat((__int128) c->clock_offset + drift_part(c, sim->now));
+  c->drift_anchor = sim->now;
   double ppb = CLAMP(ppm, -500000.0, 1000000.0) * 1000.0;
-  node->drift_ppb = (int64_t) ppb;
-  sim_trace_simple(sim, SIM_TR_CLOCK, id, -1, NULL, "drift", node->drift_ppb, 0);
+  c->drift_ppb = (int64_t) ppb;
+  node->skewed = 1;
+  sim_trace_simple(sim, SIM_TR_CLOCK, id, -1, NULL, "drift", c->drift_ppb, 0);
 }

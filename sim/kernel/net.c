@@ -244,7 +244,7 @@ void sim_send(SimNode *from, int dst, SimMsg *msg)
   msg->dst = dst;
   msg->id = ++sim->next_msg_id;
   msg->sent_at = sim->now;
-  if (dst < 0 || (guint) dst >= sim->nodes->len) {
+  if (dst < 0 || (guint) dst >= sim->nnodes) {
     g_critical("node %s sent %s to unknown node id %d", from->name, msg->type, dst);
     sim_msg_release(sim, msg);
     return;

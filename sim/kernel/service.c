@@ -37,7 +37,7 @@ typedef struct {
 
 typedef struct {
   uint32_t ev;       /* the job in service, or NO_JOB */
-  gboolean frozen;   /* its end fell due during a pause: in node->deferred */
+  gboolean frozen;   /* its end fell due during a pause: in the node's deferred events */
   SimTime done;      /* when its service ends, pauses since `mark` excluded */
   SimTime started;
   SimTime mark;      /* pause_total when `done` was set */

@@ -41,7 +41,7 @@ static void json_string(GString *s, const char *text)
 
 static void node_field(Sim *sim, GString *s, const char *key, int id)
 {
-  if (id < 0 || (guint) id >= sim->nodes->len)
+  if (id < 0 || (guint) id >= sim->nnodes)
     return;
   g_string_append_printf(s, ",\"%s\":", key);
   json_string(s, sim_node(sim, id)->name);
