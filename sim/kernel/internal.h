@@ -243,6 +243,7 @@ guint sim_link_hash(gconstpointer key);
 uint32_t sim_event_alloc(Sim *sim, SimEventKind kind, int node);
 void sim_event_push(Sim *sim, SimTime at, uint32_t ev);
 SimTimerId sim_event_id(Sim *sim, uint32_t ev);
+/* Returns a message to the pool, freeing (and uncharging) its payload. */
 void sim_msg_release(Sim *sim, SimMsg *msg);
 SimMsg *sim_msg_alloc(Sim *sim);
 
@@ -376,3 +377,16 @@ void sim_service_free(struct SimService *service);
  * cancelled, until it pops. A job waiting in the queue, cancelled, is
  * skipped when its turn comes. */
 void sim_service_cancelled(Sim *sim, uint32_t idx);
+
+/* A message's payload: its length, then its bytes, in one allocation. */
+struct SimPayload {
+  uint32_t len;
+  unsigned char data[];
+};
+/* Bytes a payload is charged for in memory budgets. */
+static inline gssize sim_payload_bytes(const struct SimPayload *p)
+{
+  return p ? (gssize) (sizeof *p + p->len) : 0;
+}
+/* A fresh copy of `p` (NULL for NULL). */
+struct SimPayload *sim_payload_copy(const struct SimPayload *p);

@@ -181,6 +181,10 @@ SimMsg *sim_msg_alloc(Sim *sim)
 
 void sim_msg_release(Sim *sim, SimMsg *msg)
 {
+  if (msg->payload) {
+    sim_mem_charge(sim, SIM_MEM_MESSAGES, -sim_payload_bytes(msg->payload));
+    g_free(msg->payload);
+  }
   msg->next_free = sim->free_msgs;
   sim->free_msgs = msg;
 }

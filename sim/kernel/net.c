@@ -3,6 +3,7 @@
  * draw here comes from the "network" stream, so node and fault streams are
  * untouched by traffic. */
 #include "sim/kernel/internal.h"
+#include <string.h>
 
 guint sim_link_hash(gconstpointer key)
 {
@@ -234,6 +235,9 @@ static void schedule_delivery(Sim *sim, const SimLinkConfig *link, SimMsg *msg, 
 void sim_send(SimNode *from, int dst, SimMsg *msg)
 {
   Sim *sim = from->sim;
+  /* From here the kernel owns the payload: sim_msg_release uncharges it. */
+  if (msg->payload)
+    sim_mem_charge(sim, SIM_MEM_MESSAGES, sim_payload_bytes(msg->payload));
   if (from->state == SIM_NODE_CRASHED) {
     /* Only a handler that outlived its node's crash (injected by an
      * observer while it ran) gets here: a crashed node sends nothing. */
@@ -281,7 +285,9 @@ void sim_send(SimNode *from, int dst, SimMsg *msg)
   if (twice) {
     SimMsg *copy = sim_msg_alloc(sim);
     *copy = *msg;
-    copy->next_free = NULL;
+    copy->payload = sim_payload_copy(msg->payload);
+    if (copy->payload)
+      sim_mem_charge(sim, SIM_MEM_MESSAGES, sim_payload_bytes(copy->payload));
     sim->stats.duplicated++;
     sim_trace_simple(sim, SIM_TR_DUPLICATE, dst, from->id, copy, NULL, 0, 0);
     /* The copy is serialized too, right behind the original. */
@@ -380,4 +386,39 @@ int64_t sim_msg_get(const SimMsg *msg, const char *name, int64_t fallback)
 gboolean sim_msg_has(const SimMsg *msg, const char *name)
 {
   return field_find(msg, name) >= 0;
+}
+
+/* ---- payloads ---- */
+
+struct SimPayload *sim_payload_copy(const struct SimPayload *p)
+{
+  return p ? g_memdup2(p, sizeof *p + p->len) : NULL;
+}
+
+void sim_msg_set_payload(SimMsg *msg, const void *data, size_t len)
+{
+  /* A payload is bounded so its length fits the wire size's 32 bits with
+   * the header; the memory budget bounds how many there are. */
+  if (len > SIM_PAYLOAD_MAX)
+    g_error("message %s: payload of %zu bytes, more than %u", msg->type, len, SIM_PAYLOAD_MAX);
+  sim_msg_clear_payload(msg);
+  if (len == 0)
+    return;
+  struct SimPayload *p = g_malloc(sizeof *p + len);
+  p->len = (uint32_t) len;
+  memcpy(p->data, data, len);
+  msg->payload = p;
+}
+
+const void *sim_msg_payload(const SimMsg *msg, size_t *len)
+{
+  if (len)
+    *len = msg->payload ? msg->payload->len : 0;
+  return msg->payload ? msg->payload->data : NULL;
+}
+
+void sim_msg_clear_payload(SimMsg *msg)
+{
+  g_free(msg->payload);
+  msg->payload = NULL;
 }

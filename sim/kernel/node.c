@@ -362,15 +362,21 @@ static GArray *node_log(const SimNode *node)
   return node->cold ? node->cold->log : NULL;
 }
 
+/* A log record owns a copy of its payload, freed when the record goes
+ * (lost unsynced, or the log freed with its node). */
+static void log_record_clear(gpointer p) { sim_msg_clear_payload(p); }
+
 void sim_log_append(SimNode *node, const SimMsg *record, gboolean force)
 {
   SimNodeCold *c = sim_node_cold(node);
-  if (!c->log)
+  if (!c->log) {
     c->log = g_array_new(FALSE, FALSE, sizeof(SimMsg));
+    g_array_set_clear_func(c->log, log_record_clear);
+  }
   SimMsg copy = *record;
-  copy.next_free = NULL;
+  copy.payload = sim_payload_copy(record->payload);
   g_array_append_val(c->log, copy);
-  sim_mem_charge(node->sim, SIM_MEM_NODES, sizeof copy);
+  sim_mem_charge(node->sim, SIM_MEM_NODES, (gssize) sizeof copy + sim_payload_bytes(copy.payload));
   if (force)
     sim_log_sync(node);
 }
@@ -410,8 +416,11 @@ void sim_log_lose_unsynced(Sim *sim, int id)
   GArray *log = node_log(node);
   guint lost = log ? log->len - node->cold->log_synced : 0;
   if (lost) {
+    gssize bytes = (gssize) (lost * sizeof(SimMsg));
+    for (guint i = node->cold->log_synced; i < log->len; i++)
+      bytes += sim_payload_bytes(g_array_index(log, SimMsg, i).payload);
     g_array_set_size(log, node->cold->log_synced);
-    sim_mem_charge(sim, SIM_MEM_NODES, -(gssize) (lost * sizeof(SimMsg)));
+    sim_mem_charge(sim, SIM_MEM_NODES, -bytes);
   }
   sim_trace_simple(sim, SIM_TR_LOG_LOSS, id, -1, NULL, NULL, lost, 0);
 }
