@@ -14,6 +14,8 @@ int bench_pingpong_bandwidth(gpointer unused);
 int bench_node_memory(gpointer unused);
 int bench_node_memory_idle(gpointer unused);
 int bench_node_memory_10m(gpointer unused);
+int bench_scale(gpointer unused);
+int bench_msg_memory(gpointer unused);
 int bench_ring(gpointer unused);
 int bench_lincheck(gpointer unused);
 int bench_edn(gpointer unused);
@@ -43,6 +45,8 @@ static const struct { const char *name; int (*fn)(gpointer); } benches[] = {
   { "node_memory", bench_node_memory },
   { "node_memory_idle", bench_node_memory_idle },
   { "node_memory_10m", bench_node_memory_10m },
+  { "scale", bench_scale },
+  { "msg_memory", bench_msg_memory },
 };
 
 int main(int argc, char **argv)
@@ -53,7 +57,7 @@ int main(int argc, char **argv)
       known |= strcmp(argv[a], benches[i].name) == 0;
     if (!known) {
       fprintf(stderr, "faultsim-bench: unknown benchmark '%s' (known: timers, pingpong, pingpong_faults, "
-              "pingpong_bandwidth, ring, lincheck, edn, partition, service_saturated, pingpong_service, raft_commit, raft_nemesis, sweep_runs, sweep_memory, node_memory, node_memory_idle, node_memory_10m)\n",
+              "pingpong_bandwidth, ring, lincheck, edn, partition, service_saturated, pingpong_service, raft_commit, raft_nemesis, sweep_runs, sweep_memory, node_memory, node_memory_idle, node_memory_10m, scale, msg_memory)\n",
               argv[a]);
       return 2;
     }

@@ -18,34 +18,72 @@ typedef enum {
   EV_RETRY,      /* a client's retry of an operation, after its backoff */
 } SimEventKind;
 
-typedef struct {
-  uint8_t kind;
-  uint8_t cancelled;
-  uint8_t traced;        /* arrival already traced and counted (a deferral
-                            after an observer paused the node) */
-  uint8_t stage;         /* at a node with a service model: SimJobStage */
-  uint32_t gen;          /* bumped on reuse so stale timer ids are ignored */
-  int32_t node;
-  uint32_t incarnation;  /* a timer of an earlier incarnation is dead */
-  uint32_t next_free;
+/* A message in flight (wire.c): a SimMsg without its unused field slots;
+ * the destination, source and layout are in its delivery's SimEvent. */
+typedef struct SimWire {
   union {
-    SimMsg *msg;
+    const char *type;
+    struct SimWire *next_free; /* in the pool */
+  };
+  uint64_t id;
+  SimTime sent_at;
+  SimField fields[];
+  /* then: the size as a uint64 if SIM_WIRE_SIZE, the payload pointer if
+   * SIM_WIRE_PAYLOAD */
+} SimWire;
+
+/* A wire record's layout byte. */
+#define SIM_WIRE_NFIELDS 0x0f  /* its field count, 0..SIM_MSG_MAX_FIELDS */
+#define SIM_WIRE_SIZE 0x10     /* it has an explicit size */
+#define SIM_WIRE_PAYLOAD 0x20  /* it has a payload */
+#define SIM_WIRE_CLASSES ((SIM_MSG_MAX_FIELDS * 16 + 16) / 8 + 1)
+
+/* Packs `msg` into a new wire record and sets *info to its layout. The
+ * payload moves to the record (msg keeps none), or with `copy_payload` the
+ * record gets a copy, charged to the memory budget. */
+SimWire *sim_wire_pack(Sim *sim, SimMsg *msg, gboolean copy_payload, uint8_t *info);
+/* The message as the receiver sees it; the payload stays the record's. */
+void sim_wire_unpack(const SimWire *w, uint8_t info, int src, int dst, SimMsg *out);
+/* Returns the record to the pool, freeing (and uncharging) its payload. */
+void sim_wire_free(Sim *sim, SimWire *w, uint8_t info);
+
+/* An event record: 24 bytes, so that a million pending events cost 24 MB
+ * here. What does not fit lives elsewhere: a callback's function and data
+ * in a SimCall, a job's arrival time in its service's ring or server. */
+typedef struct SimCall {
+  SimCallFn fn;
+  void *data;
+  GDestroyNotify destroy;
+} SimCall;
+
+typedef struct {
+  uint8_t kind : 3;      /* SimEventKind */
+  uint8_t cancelled : 1;
+  uint8_t traced : 1;    /* arrival already traced and counted (a deferral
+                            after an observer paused the node) */
+  uint8_t stage : 2;     /* at a node with a service model: SimJobStage */
+  uint8_t wire;          /* EV_DELIVER: the wire record's layout */
+  uint16_t slot;         /* a job's server while in service (service.c) */
+  uint32_t gen;          /* bumped on reuse so stale timer ids are ignored */
+  int32_t node;          /* EV_DELIVER: the destination */
+  union {
+    uint32_t incarnation; /* a timer of an earlier incarnation is dead */
+    int32_t src;          /* EV_DELIVER: the sender */
+  };
+  union {
+    SimWire *msg;
     uint64_t tag;
     uint64_t op;
-    /* A job at a node with a service model (service.c): `what_` overlays
-     * msg or tag, which it keeps. */
-    struct {
-      uint64_t what_;
-      SimTime arrived;
-      uint32_t slot; /* its server while in service */
-    } job;
-    struct {
-      SimCallFn fn;
-      void *data;
-      GDestroyNotify destroy;
-    } call;
+    SimCall *call;
+    uint32_t next_free;
   } u;
 } SimEvent;
+
+/* The delivery event `ev`'s message, unpacked into *out. */
+static inline void sim_event_msg(const SimEvent *ev, SimMsg *out)
+{
+  sim_wire_unpack(ev->u.msg, ev->wire, ev->src, ev->node, out);
+}
 
 /* A parameter's value: NODES parameters keep their names in `s` and, once
  * resolved, their ids in `nodes`; the others use `i`, `d` or `s`. */
@@ -63,14 +101,15 @@ typedef struct {
  * a skewed clock, durable state, client operations): made on first use by
  * sim_node_cold, so an idle node has none. */
 typedef struct {
-  SimRng rng;
+  struct SimService *service; /* service.c; NULL: every job is instant */
+  SimTime born;               /* when the node was added */
   /* Local clock = now + offset + (now - drift_anchor) * drift_ppb / 1e9. */
   SimTime clock_offset;
   SimTime drift_anchor;
   int64_t drift_ppb;
-  /* Handlers of this node on the stack. A crash inside one (an observer
-   * reacting to the handler's send or op) parks the volatile state here,
-   * to be freed when the last handler returns, not under its feet. */
+  /* A crash inside a handler of this node (an observer reacting to the
+   * handler's send or op) parks the volatile state here, to be freed when
+   * the last handler returns, not under its feet. */
   GPtrArray *zombies;    /* of ZombieData*; lazily made */
   GArray *deferred;      /* event indices waiting for resume; lazily made */
   GHashTable *durable;   /* key → int64; lazily made */
@@ -84,25 +123,28 @@ typedef struct {
   struct SimClient *client;   /* retry.c; NULL until it invokes an op */
 } SimNodeCold;
 
-/* A node's record: what a delivery, a timer and a send read, in two cache
- * lines at most; the rest is in `cold`. Records live in chunks of
- * SIM_NODE_CHUNK that never move, so a SimNode* stays valid for the Sim's
- * life (models keep them). */
+/* SimNode.flags */
+#define SIM_NODE_SKEWED 0x01  /* the clock has an offset or drift (in cold) */
+#define SIM_NODE_SERVICE 0x02 /* it has a service model (in cold) */
+
+/* A node's record: what a delivery, a timer and a send read, the node's
+ * random stream included (most handlers draw from it), in 104 bytes; the
+ * rest is in `cold`. Records live in chunks of SIM_NODE_CHUNK that never
+ * move, so a SimNode* stays valid for the Sim's life (models keep them). */
 struct SimNode {
   Sim *sim;
   const SimModel *model;
   void *data;
+  uint8_t state;              /* SimNodeState */
+  uint8_t flags;              /* SIM_NODE_* */
+  uint16_t running;           /* handlers of this node on the stack */
+  uint32_t incarnation;
+  SimRng rng;
+  int id;
   GDestroyNotify data_destroy;
   const char *name;           /* in the Sim's node name chunk */
   SimParamValue *params;      /* parallel to model->params; NULL without */
-  struct SimService *service; /* service.c; NULL: every job is instant */
   SimNodeCold *cold;          /* NULL until needed (sim_node_cold) */
-  int id;
-  uint32_t incarnation;
-  SimTime born;
-  uint8_t state;              /* SimNodeState */
-  uint8_t skewed;             /* the clock has an offset or drift (in cold) */
-  uint16_t running;           /* handlers of this node on the stack */
 };
 
 #define SIM_NODE_CHUNK_BITS 10
@@ -110,6 +152,16 @@ struct SimNode {
 
 /* The node's cold part, made (zeroed, its stream seeded) on first use. */
 SimNodeCold *sim_node_cold(SimNode *node);
+/* The node's service model (service.c), or NULL. */
+static inline struct SimService *sim_node_service(const SimNode *node)
+{
+  return G_UNLIKELY(node->flags & SIM_NODE_SERVICE) ? node->cold->service : NULL;
+}
+/* When the node was added. */
+static inline SimTime sim_node_born(const SimNode *node)
+{
+  return node->cold ? node->cold->born : 0;
+}
 /* The node's retry record (retry.c), or NULL. */
 static inline struct SimClient *sim_node_client(const SimNode *node)
 {
@@ -181,6 +233,9 @@ struct Sim {
   uint32_t events_len, events_cap, free_event;
   SimMsg *free_msgs;
   GPtrArray *msg_chunks;
+  SimWire *wire_free[SIM_WIRE_CLASSES]; /* wire.c's pool */
+  GPtrArray *wire_chunks;
+  char *wire_next, *wire_end;
   uint64_t next_msg_id;
   SimStats stats;
 
@@ -230,6 +285,29 @@ struct Sim {
   GHashTable *metrics;        /* name → SimMetric* */
   GPtrArray *notes;           /* of char*, at most SIM_MAX_NOTES */
 };
+
+/* Node `id`'s record (an id the caller knows is valid). */
+static inline SimNode *sim_node_at(const Sim *sim, int id)
+{
+  return &sim->node_chunks[(guint) id >> SIM_NODE_CHUNK_BITS][(guint) id & (SIM_NODE_CHUNK - 1)];
+}
+
+/* Asks the cache for what running event `idx` will read: its node's
+ * record and its message. On a large run they are rarely in cache, and
+ * the run loop asks one event ahead, while the current one runs. Always
+ * inlined: GCC finds a function of prefetches alone free of side effects
+ * and deletes the call. */
+static inline __attribute__((always_inline)) void sim_event_prefetch(const Sim *sim, uint32_t idx)
+{
+  const SimEvent *ev = &sim->events[idx];
+  if (ev->node >= 0) {
+    const char *node = (const char *) sim_node_at(sim, ev->node);
+    __builtin_prefetch(node);
+    __builtin_prefetch(node + sizeof(SimNode) - 1);
+  }
+  if (ev->kind == EV_DELIVER)
+    __builtin_prefetch(ev->u.msg);
+}
 
 /* Link keys for the (src, dst) tables: hashed with sim_link_hash, since
  * g_int64_hash folds src<<32|dst to src^dst and every pair collides. */

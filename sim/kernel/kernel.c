@@ -4,7 +4,8 @@
 #include <stdarg.h>
 #include <string.h>
 
-#define MSG_CHUNK 1024
+/* Messages being built (sim_msg_new until sim_send): few at a time. */
+#define MSG_CHUNK 64
 
 /* The name set holds node records, hashed and compared by name: a key and
  * a hash per node, where a table of name → id held a value too. */
@@ -26,6 +27,7 @@ Sim *sim_new(uint64_t seed)
   sim_queue_init(&sim->queue);
   sim->free_event = UINT32_MAX;
   sim->msg_chunks = g_ptr_array_new_with_free_func(g_free);
+  sim->wire_chunks = g_ptr_array_new_with_free_func(g_free);
   sim->node_names = g_string_chunk_new(4096);
   sim->node_by_name = g_hash_table_new(node_name_hash, node_name_equal);
   sim->streams = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -44,18 +46,25 @@ static void event_release(Sim *sim, uint32_t idx)
   SimEvent *ev = &sim->events[idx];
   switch (ev->kind) {
   case EV_DELIVER:
-    sim_msg_release(sim, ev->u.msg);
+    sim_wire_free(sim, ev->u.msg, ev->wire);
     break;
   case EV_CALL:
-    if (ev->u.call.destroy)
-      ev->u.call.destroy(ev->u.call.data);
+    if (ev->u.call) {
+      SimCall *call = ev->u.call;
+      ev->u.call = NULL;
+      if (call->destroy)
+        call->destroy(call->data);
+      g_free(call);
+      sim_mem_charge(sim, SIM_MEM_EVENTS, -(gssize) sizeof *call);
+    }
     break;
   default:
     break;
   }
+  ev = &sim->events[idx]; /* a destroy callback may have grown the pool */
   ev->kind = EV_FREE;
   ev->gen++;
-  ev->next_free = sim->free_event;
+  ev->u.next_free = sim->free_event;
   sim->free_event = idx;
 }
 
@@ -85,6 +94,7 @@ void sim_free(Sim *sim)
   g_free(sim->events);
   sim_queue_clear(&sim->queue);
   g_ptr_array_unref(sim->msg_chunks);
+  g_ptr_array_unref(sim->wire_chunks);
   g_free(sim->failure);
   sim_budget_free(sim); /* last: the history and messages point into the pool */
   g_free(sim);
@@ -113,7 +123,7 @@ uint32_t sim_event_alloc(Sim *sim, SimEventKind kind, int node)
   uint32_t idx;
   if (sim->free_event != UINT32_MAX) {
     idx = sim->free_event;
-    sim->free_event = sim->events[idx].next_free;
+    sim->free_event = sim->events[idx].u.next_free;
   } else {
     if (sim->events_len == sim->events_cap) {
       if (sim->events_cap >= UINT32_MAX / 2)
@@ -132,7 +142,10 @@ uint32_t sim_event_alloc(Sim *sim, SimEventKind kind, int node)
   ev->traced = 0;
   ev->stage = SIM_JOB_ARRIVING;
   ev->node = node;
-  ev->incarnation = node >= 0 ? sim_node(sim, node)->incarnation : 0;
+  /* Not the node's incarnation: that would read the destination's record
+   * at every send, where only a delivery needs it. Timers and starts set
+   * it themselves. */
+  ev->incarnation = 0;
   return idx;
 }
 
@@ -192,9 +205,10 @@ void sim_msg_release(Sim *sim, SimMsg *msg)
 SimTimerId sim_schedule(Sim *sim, SimTime at, SimCallFn fn, void *data, GDestroyNotify destroy)
 {
   uint32_t ev = sim_event_alloc(sim, EV_CALL, -1);
-  sim->events[ev].u.call.fn = fn;
-  sim->events[ev].u.call.data = data;
-  sim->events[ev].u.call.destroy = destroy;
+  SimCall *call = g_new(SimCall, 1);
+  *call = (SimCall) { fn, data, destroy };
+  sim->events[ev].u.call = call;
+  sim_mem_charge(sim, SIM_MEM_EVENTS, sizeof *call);
   sim_event_push(sim, at, ev);
   return sim_event_id(sim, ev);
 }
@@ -210,6 +224,7 @@ SimTimerId sim_timer_after(SimNode *node, SimTime delay, uint64_t tag)
 {
   Sim *sim = node->sim;
   uint32_t ev = sim_event_alloc(sim, EV_TIMER, node->id);
+  sim->events[ev].incarnation = node->incarnation;
   sim->events[ev].u.tag = tag;
   sim_event_push(sim, sim_time_after(sim->now, sim_node_real_delay(node, delay < 0 ? 0 : delay)), ev);
   return sim_event_id(sim, ev);
@@ -249,13 +264,15 @@ static gboolean dispatch(Sim *sim, uint32_t idx)
   SimNode *node = ev->node >= 0 ? sim_node(sim, ev->node) : NULL;
   switch ((SimEventKind) ev->kind) {
   case EV_DELIVER: {
-    if (G_UNLIKELY(node->service != NULL))
+    if (G_UNLIKELY(node->flags & SIM_NODE_SERVICE))
       return sim_service_dispatch(sim, node, idx);
-    SimMsg *msg = ev->u.msg;
     if (node->state == SIM_NODE_PAUSED) {
       sim_node_defer(node, idx);
       return TRUE;
     }
+    SimMsg m;
+    SimMsg *msg = &m;
+    sim_event_msg(ev, msg);
     if (!ev->traced) {
       if (node->state == SIM_NODE_CRASHED || sim_net_is_cut(sim, msg->src, msg->dst)) {
         /* A link cut while the message was in flight loses it too. */
@@ -287,7 +304,7 @@ static gboolean dispatch(Sim *sim, uint32_t idx)
       event_release(sim, idx);
       return FALSE;
     }
-    if (G_UNLIKELY(node->service != NULL) && sim_service_serves_timers(node))
+    if (G_UNLIKELY(node->flags & SIM_NODE_SERVICE) && sim_service_serves_timers(node))
       return sim_service_dispatch(sim, node, idx);
     if (node->state == SIM_NODE_PAUSED) {
       sim_node_defer(node, idx);
@@ -313,15 +330,13 @@ static gboolean dispatch(Sim *sim, uint32_t idx)
     }
     break;
   case EV_CALL: {
-    SimCallFn fn = ev->u.call.fn;
-    void *data = ev->u.call.data;
-    GDestroyNotify destroy = ev->u.call.destroy;
+    SimCall call = *ev->u.call;
     /* Release first: the callback may schedule and grow the pool. */
-    ev->u.call.destroy = NULL;
+    ev->u.call->destroy = NULL;
     event_release(sim, idx);
-    fn(sim, data);
-    if (destroy)
-      destroy(data);
+    call.fn(sim, call.data);
+    if (call.destroy)
+      call.destroy(call.data);
     return TRUE;
   }
   case EV_OP_TIMEOUT: {
@@ -383,6 +398,14 @@ guint64 sim_run(Sim *sim, SimTime until)
     if (!sim_budget_event(sim, e.time, e.payload))
       break;
     sim->now = e.time;
+    /* The next event's node and message, and the records of the events
+     * that may follow it (a 4-ary heap's next minimum is one of the root's
+     * children): asked for now, they arrive while this event runs. */
+    if (sim->queue.len > 0) {
+      sim_event_prefetch(sim, sim->queue.heap[0].payload);
+      for (size_t c = 1; c <= 4 && c < sim->queue.len; c++)
+        __builtin_prefetch(&sim->events[sim->queue.heap[c].payload]);
+    }
     if (dispatch(sim, e.payload))
       sim->stats.events++;
   }
@@ -450,6 +473,7 @@ int sim_add_node(Sim *sim, const char *name, const SimModel *model, GHashTable *
   g_hash_table_add(sim->node_by_name, node);
   sim_mem_charge(sim, SIM_MEM_NODES, (gssize) sim_node_bytes(node));
   uint32_t ev = sim_event_alloc(sim, EV_NODE_START, id);
+  sim->events[ev].incarnation = node->incarnation;
   sim_event_push(sim, sim->now, ev);
   return id;
 }
@@ -459,7 +483,7 @@ guint sim_node_count(const Sim *sim) { return sim->nnodes; }
 SimNode *sim_node(Sim *sim, int id)
 {
   g_return_val_if_fail(id >= 0 && (guint) id < sim->nnodes, NULL);
-  return &sim->node_chunks[(guint) id >> SIM_NODE_CHUNK_BITS][(guint) id & (SIM_NODE_CHUNK - 1)];
+  return sim_node_at(sim, id);
 }
 
 int sim_node_find(const Sim *sim, const char *name)
@@ -480,7 +504,7 @@ void sim_crash(Sim *sim, int id)
     node->model->on_crash(node);
   node->state = SIM_NODE_CRASHED;
   sim_node_drop_volatile(node);
-  if (node->service)
+  if (node->flags & SIM_NODE_SERVICE)
     sim_service_crashed(node);
   GArray *deferred = node->cold ? node->cold->deferred : NULL;
   if (deferred) {
@@ -489,11 +513,13 @@ void sim_crash(Sim *sim, int id)
       uint32_t idx = g_array_index(deferred, uint32_t, i);
       SimEvent *ev = &sim->events[idx];
       if (ev->kind == EV_DELIVER && !ev->cancelled) {
+        SimMsg m;
+        sim_event_msg(ev, &m);
         sim->stats.dropped++;
-        sim_trace_simple(sim, SIM_TR_DROP, ev->u.msg->dst, ev->u.msg->src, ev->u.msg, "node down", 0, 0);
-      }
-      if (G_UNLIKELY(ev->kind == EV_RETRY))
+        sim_trace_simple(sim, SIM_TR_DROP, m.dst, m.src, &m, "node down", 0, 0);
+      } else if (G_UNLIKELY(ev->kind == EV_RETRY)) {
         sim_retry_lost(sim, idx);
+      }
       event_release(sim, idx);
     }
     g_array_set_size(deferred, 0);
@@ -509,7 +535,7 @@ void sim_restart(Sim *sim, int id)
     return;
   node->state = SIM_NODE_UP;
   node->incarnation++;
-  if (node->service)
+  if (node->flags & SIM_NODE_SERVICE)
     sim_service_restarted(node);
   sim_uptime_restart(node, sim->now);
   sim_trace_simple(sim, SIM_TR_RESTART, id, -1, NULL, NULL, node->incarnation, 0);
@@ -530,7 +556,7 @@ void sim_pause(Sim *sim, int id)
   if (node->state != SIM_NODE_UP)
     return;
   node->state = SIM_NODE_PAUSED;
-  if (node->service)
+  if (node->flags & SIM_NODE_SERVICE)
     sim_service_paused(node);
   sim_trace_simple(sim, SIM_TR_PAUSE, id, -1, NULL, NULL, 0, 0);
 }
@@ -541,7 +567,7 @@ void sim_resume(Sim *sim, int id)
   if (node->state != SIM_NODE_PAUSED)
     return;
   node->state = SIM_NODE_UP;
-  if (node->service)
+  if (node->flags & SIM_NODE_SERVICE)
     sim_service_resumed(node);
   GArray *deferred = node->cold ? node->cold->deferred : NULL;
   guint waiting = deferred ? deferred->len : 0;
@@ -563,7 +589,7 @@ static SimTime drift_part(const SimNodeCold *c, SimTime now)
 /* The clock's offset from true time now, drift included (128-bit). */
 static __int128 clock_offset_now(const SimNode *node)
 {
-  if (!node->skewed)
+  if (!(node->flags & SIM_NODE_SKEWED))
     return 0;
   const SimNodeCold *c = node->cold;
   return (__int128) c->clock_offset + (c->drift_ppb ? drift_part(c, node->sim->now) : 0);
@@ -571,14 +597,14 @@ static __int128 clock_offset_now(const SimNode *node)
 
 SimTime sim_node_clock(const SimNode *node)
 {
-  if (!node->skewed)
+  if (!(node->flags & SIM_NODE_SKEWED))
     return node->sim->now;
   return sim_time_from_i128_sat((__int128) node->sim->now + clock_offset_now(node));
 }
 
 SimTime sim_node_real_delay(const SimNode *node, SimTime local_delay)
 {
-  if (!node->skewed || node->cold->drift_ppb == 0)
+  if (!(node->flags & SIM_NODE_SKEWED) || node->cold->drift_ppb == 0)
     return local_delay;
   /* A clock at -500000 ppm takes twice as long: this may pass int64. */
   return sim_time_from_i128_sat((__int128) local_delay * 1000000000 / (1000000000 + node->cold->drift_ppb));
@@ -594,7 +620,7 @@ static gboolean jump_by(Sim *sim, int id, __int128 delta)
   if (offset > SIM_CLOCK_OFFSET_MAX || offset < -SIM_CLOCK_OFFSET_MAX)
     return FALSE;
   c->clock_offset = (SimTime) offset;
-  node->skewed = 1;
+  node->flags |= SIM_NODE_SKEWED;
   sim_trace_simple(sim, SIM_TR_CLOCK, id, -1, NULL, "jump", (int64_t) delta, 0);
   return TRUE;
 }
@@ -630,6 +656,6 @@ void sim_clock_set_drift(Sim *sim, int id, double ppm)
   c->drift_anchor = sim->now;
   double ppb = CLAMP(ppm, -500000.0, 1000000.0) * 1000.0;
   c->drift_ppb = (int64_t) ppb;
-  node->skewed = 1;
+  node->flags |= SIM_NODE_SKEWED;
   sim_trace_simple(sim, SIM_TR_CLOCK, id, -1, NULL, "drift", c->drift_ppb, 0);
 }

@@ -204,7 +204,13 @@ void sim_net_heal(Sim *sim)
   sim_trace_simple(sim, SIM_TR_HEAL, -1, -1, NULL, NULL, (int64_t) restored, 0);
 }
 
-static void schedule_delivery(Sim *sim, const SimLinkConfig *link, SimMsg *msg, SimTime latency)
+/* Puts `msg` in flight as a wire record (wire.c) arriving after
+ * `latency` (later on a FIFO link, behind the link's last message). The
+ * payload moves to the record, or with `copy_payload` (a duplicate) the
+ * record gets its own copy; `msg` stays the caller's. The destination's
+ * node record is not read here: only the delivery needs it. */
+static void schedule_delivery(Sim *sim, const SimLinkConfig *link, SimMsg *msg, SimTime latency,
+                              gboolean copy_payload)
 {
   SimTime at = sim_time_after(sim->now, latency);
   if (link->fifo) {
@@ -228,7 +234,9 @@ static void schedule_delivery(Sim *sim, const SimLinkConfig *link, SimMsg *msg, 
     *last = at;
   }
   uint32_t ev = sim_event_alloc(sim, EV_DELIVER, msg->dst);
-  sim->events[ev].u.msg = msg;
+  SimEvent *e = &sim->events[ev];
+  e->src = msg->src;
+  e->u.msg = sim_wire_pack(sim, msg, copy_payload, &e->wire);
   sim_event_push(sim, at, ev);
 }
 
@@ -283,24 +291,21 @@ void sim_send(SimNode *from, int dst, SimMsg *msg)
     return;
   }
   if (twice) {
-    SimMsg *copy = sim_msg_alloc(sim);
-    *copy = *msg;
-    copy->payload = sim_payload_copy(msg->payload);
-    if (copy->payload)
-      sim_mem_charge(sim, SIM_MEM_MESSAGES, sim_payload_bytes(copy->payload));
+    /* The copy is identical (the same id): it is traced and put on the
+     * wire from `msg` itself, with a payload of its own. */
     sim->stats.duplicated++;
-    sim_trace_simple(sim, SIM_TR_DUPLICATE, dst, from->id, copy, NULL, 0, 0);
+    sim_trace_simple(sim, SIM_TR_DUPLICATE, dst, from->id, msg, NULL, 0, 0);
     /* The copy is serialized too, right behind the original. */
-    SimTime wire = link->bandwidth ? sim_bw_admit(sim, link, from->id, dst, sim_msg_size(copy)) : 0;
+    SimTime wire = link->bandwidth ? sim_bw_admit(sim, link, from->id, dst, sim_msg_size(msg)) : 0;
     if (wire < 0) {
       sim->stats.dropped++;
-      sim_trace_simple(sim, SIM_TR_DROP, dst, from->id, copy, "link full", 0, 0);
-      sim_msg_release(sim, copy);
+      sim_trace_simple(sim, SIM_TR_DROP, dst, from->id, msg, "link full", 0, 0);
     } else {
-      schedule_delivery(sim, link, copy, sim_time_add_sat(wire, latency_copy));
+      schedule_delivery(sim, link, msg, sim_time_add_sat(wire, latency_copy), TRUE);
     }
   }
-  schedule_delivery(sim, link, msg, latency);
+  schedule_delivery(sim, link, msg, latency, FALSE);
+  sim_msg_release(sim, msg);
 }
 
 /* ---- messages ---- */

@@ -32,6 +32,7 @@ SimNode *sim_node_create(Sim *sim, int id, const char *name, const SimModel *mod
   node->name = g_string_chunk_insert(sim->node_names, name);
   node->model = model;
   node->state = SIM_NODE_UP;
+  sim_rng_init_indexed(&node->rng, sim->seed, "node", (uint64_t) id);
   sim_uptime_start(node, sim->now);
   guint n = 0;
   while (model->params && model->params[n].name)
@@ -45,10 +46,6 @@ SimNodeCold *sim_node_cold(SimNode *node)
   if (G_LIKELY(node->cold != NULL))
     return node->cold;
   SimNodeCold *c = g_new0(SimNodeCold, 1);
-  /* The stream is seeded from (seed, id) alone: seeding it late draws
-   * exactly what seeding it at creation would have. */
-  sim_rng_init_indexed(&c->rng, node->sim->seed, "node", (uint64_t) node->id);
-  c->since = node->born;
   node->cold = c;
   sim_mem_charge(node->sim, SIM_MEM_NODES, sizeof *c);
   return c;
@@ -120,10 +117,10 @@ void sim_node_destroy(SimNode *node)
       g_array_unref(node->params[i].nodes);
   }
   g_free(node->params);
-  if (node->service)
-    sim_service_free(node->service);
   SimNodeCold *c = node->cold;
   if (c) {
+    if (c->service)
+      sim_service_free(c->service);
     if (c->deferred)
       g_array_unref(c->deferred);
     if (c->zombies)
@@ -137,7 +134,7 @@ void sim_node_destroy(SimNode *node)
   }
   node->cold = NULL;
   node->params = NULL;
-  node->service = NULL;
+  node->flags = 0;
 }
 
 int sim_node_id(const SimNode *node) { return node->id; }
@@ -145,7 +142,7 @@ const char *sim_node_name(const SimNode *node) { return node->name; }
 Sim *sim_node_sim(SimNode *node) { return node->sim; }
 SimNodeState sim_node_state(const SimNode *node) { return (SimNodeState) node->state; }
 uint32_t sim_node_incarnation(const SimNode *node) { return node->incarnation; }
-SimRng *sim_node_rng(SimNode *node) { return &sim_node_cold(node)->rng; }
+SimRng *sim_node_rng(SimNode *node) { return &node->rng; }
 const SimModel *sim_node_model(const SimNode *node) { return node->model; }
 void *sim_node_data(SimNode *node) { return node->data; }
 

@@ -264,7 +264,7 @@ gboolean sim_node_client_stats(Sim *sim, int id, SimTime end, SimClientStats *ou
     return FALSE;
   *out = c->counts;
   out->has_policy = c->has_policy;
-  SimTime lived = end - node->born;
+  SimTime lived = end - sim_node_born(node);
   out->lived_s = lived > 0 ? sim_time_to_seconds(lived) : 0;
   out->offered_per_s = lived > 0 ? (double) out->attempts / out->lived_s : 0;
   out->goodput_per_s = lived > 0 ? (double) out->ok / out->lived_s : 0;

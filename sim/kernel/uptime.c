@@ -7,7 +7,12 @@
 
 void sim_uptime_start(SimNode *node, SimTime now)
 {
-  node->born = now;
+  /* Born at 0 (most nodes): nothing to keep. */
+  if (now != 0) {
+    SimNodeCold *c = sim_node_cold(node);
+    c->born = now;
+    c->since = now;
+  }
 }
 
 void sim_uptime_crash(SimNode *node, SimTime now)
@@ -33,7 +38,7 @@ void sim_node_uptime(Sim *sim, int id, SimTime end, SimNodeUptime *out)
   /* A node without a cold part never crashed. */
   static const SimNodeCold never = { 0 };
   const SimNodeCold *c = node->cold ? node->cold : &never;
-  SimTime lived = end - node->born;
+  SimTime lived = end - sim_node_born(node);
   SimTime down = c->down_total;
   if (node->state == SIM_NODE_CRASHED && end > c->since)
     down += end - c->since;
