@@ -16,6 +16,10 @@ int bench_pingpong(gpointer unused);
 int bench_pingpong_faults(gpointer unused);
 int bench_pingpong_bandwidth(gpointer unused);
 int bench_node_memory(gpointer unused);
+int bench_node_memory_idle(gpointer unused);
+int bench_node_memory_10m(gpointer unused);
+int bench_scale(gpointer unused);
+int bench_msg_memory(gpointer unused);
 int bench_ring(gpointer unused);
 int bench_lincheck(gpointer unused);
 int bench_edn(gpointer unused);
@@ -46,6 +50,10 @@ static const struct { const char *name; int (*fn)(gpointer); } benches[] = {
   { "sweep_runs", bench_sweep_runs },
   { "sweep_memory", bench_sweep_memory },
   { "node_memory", bench_node_memory },
+  { "node_memory_idle", bench_node_memory_idle },
+  { "node_memory_10m", bench_node_memory_10m },
+  { "scale", bench_scale },
+  { "msg_memory", bench_msg_memory },
   { "linear", bench_linear },
 };
 
@@ -57,7 +65,7 @@ int main(int argc, char **argv)
       known |= strcmp(argv[a], benches[i].name) == 0;
     if (!known) {
       fprintf(stderr, "faultsim-bench: unknown benchmark '%s' (known: timers, timers_1k, timers_100k, timers_1m, pingpong, pingpong_faults, "
-              "pingpong_bandwidth, ring, lincheck, edn, partition, service_saturated, pingpong_service, raft_commit, raft_nemesis, sweep_runs, sweep_memory, node_memory, linear)\n",
+              "pingpong_bandwidth, ring, lincheck, edn, partition, service_saturated, pingpong_service, raft_commit, raft_nemesis, sweep_runs, sweep_memory, node_memory, node_memory_idle, node_memory_10m, scale, msg_memory, linear)\n",
               argv[a]);
       return 2;
     }

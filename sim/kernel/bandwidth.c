@@ -92,7 +92,9 @@ SimTime sim_serialize_ns(uint64_t bytes, uint64_t bits_per_s)
 
 uint32_t sim_msg_size(const SimMsg *msg)
 {
-  return msg->size ? msg->size : SIM_MSG_HEADER_BYTES + SIM_MSG_FIELD_BYTES * msg->nfields;
+  if (msg->size)
+    return msg->size;
+  return SIM_MSG_HEADER_BYTES + SIM_MSG_FIELD_BYTES * msg->nfields + (msg->payload ? msg->payload->len : 0);
 }
 
 void sim_msg_set_size(SimMsg *msg, uint32_t bytes) { msg->size = bytes; }

@@ -138,7 +138,7 @@ static void describe_event(Sim *sim, const SimEvent *ev, const char **where, con
   SimNode *node = ev->node >= 0 ? sim_node(sim, ev->node) : NULL;
   switch ((SimEventKind) ev->kind) {
   case EV_CALL:
-    if (!sim->describe || !sim->describe(ev->u.call.fn, ev->u.call.data, sim->describe_ctx, where, what)) {
+    if (!sim->describe || !sim->describe(ev->u.call->fn, ev->u.call->data, sim->describe_ctx, where, what)) {
       *where = NULL;
       *what = "a kernel callback";
     }

@@ -18,74 +18,155 @@ typedef enum {
   EV_RETRY,      /* a client's retry of an operation, after its backoff */
 } SimEventKind;
 
-typedef struct {
-  uint8_t kind;
-  uint8_t cancelled;
-  uint8_t traced;        /* arrival already traced and counted (a deferral
-                            after an observer paused the node) */
-  uint8_t stage;         /* at a node with a service model: SimJobStage */
-  uint32_t gen;          /* bumped on reuse so stale timer ids are ignored */
-  int32_t node;
-  uint32_t incarnation;  /* a timer of an earlier incarnation is dead */
-  uint32_t next_free;
+/* A message in flight (wire.c): a SimMsg without its unused field slots;
+ * the destination, source and layout are in its delivery's SimEvent. */
+typedef struct SimWire {
   union {
-    SimMsg *msg;
+    const char *type;
+    struct SimWire *next_free; /* in the pool */
+  };
+  uint64_t id;
+  SimTime sent_at;
+  SimField fields[];
+  /* then: the size as a uint64 if SIM_WIRE_SIZE, the payload pointer if
+   * SIM_WIRE_PAYLOAD */
+} SimWire;
+
+/* A wire record's layout byte. */
+#define SIM_WIRE_NFIELDS 0x0f  /* its field count, 0..SIM_MSG_MAX_FIELDS */
+#define SIM_WIRE_SIZE 0x10     /* it has an explicit size */
+#define SIM_WIRE_PAYLOAD 0x20  /* it has a payload */
+#define SIM_WIRE_CLASSES ((SIM_MSG_MAX_FIELDS * 16 + 16) / 8 + 1)
+
+/* Packs `msg` into a new wire record and sets *info to its layout. The
+ * payload moves to the record (msg keeps none), or with `copy_payload` the
+ * record gets a copy, charged to the memory budget. */
+SimWire *sim_wire_pack(Sim *sim, SimMsg *msg, gboolean copy_payload, uint8_t *info);
+/* The message as the receiver sees it; the payload stays the record's. */
+void sim_wire_unpack(const SimWire *w, uint8_t info, int src, int dst, SimMsg *out);
+/* Returns the record to the pool, freeing (and uncharging) its payload. */
+void sim_wire_free(Sim *sim, SimWire *w, uint8_t info);
+
+/* An event record: 24 bytes, so that a million pending events cost 24 MB
+ * here. What does not fit lives elsewhere: a callback's function and data
+ * in a SimCall, a job's arrival time in its service's ring or server. */
+typedef struct SimCall {
+  SimCallFn fn;
+  void *data;
+  GDestroyNotify destroy;
+} SimCall;
+
+typedef struct {
+  uint8_t kind : 3;      /* SimEventKind */
+  uint8_t cancelled : 1;
+  uint8_t traced : 1;    /* arrival already traced and counted (a deferral
+                            after an observer paused the node) */
+  uint8_t stage : 2;     /* at a node with a service model: SimJobStage */
+  uint8_t wire;          /* EV_DELIVER: the wire record's layout */
+  uint16_t slot;         /* a job's server while in service (service.c) */
+  uint32_t gen;          /* bumped on reuse so stale timer ids are ignored */
+  int32_t node;          /* EV_DELIVER: the destination */
+  union {
+    uint32_t incarnation; /* a timer of an earlier incarnation is dead */
+    int32_t src;          /* EV_DELIVER: the sender */
+  };
+  union {
+    SimWire *msg;
     uint64_t tag;
     uint64_t op;
-    /* A job at a node with a service model (service.c): `what_` overlays
-     * msg or tag, which it keeps. */
-    struct {
-      uint64_t what_;
-      SimTime arrived;
-      uint32_t slot; /* its server while in service */
-    } job;
-    struct {
-      SimCallFn fn;
-      void *data;
-      GDestroyNotify destroy;
-    } call;
+    SimCall *call;
+    uint32_t next_free;
   } u;
 } SimEvent;
 
+/* The delivery event `ev`'s message, unpacked into *out. */
+static inline void sim_event_msg(const SimEvent *ev, SimMsg *out)
+{
+  sim_wire_unpack(ev->u.msg, ev->wire, ev->src, ev->node, out);
+}
+
+/* A parameter's value: NODES parameters keep their names in `s` and, once
+ * resolved, their ids in `nodes`; the others use `i`, `d` or `s`. */
 typedef struct {
-  int64_t i;
-  double d;
-  char *s;       /* STRING value, or a NODES parameter's names */
-  GArray *nodes; /* NODES: resolved ids (int), NULL until resolved */
+  union {
+    int64_t i;
+    double d;
+    GArray *nodes; /* NODES: resolved ids (int), NULL until resolved */
+  };
+  char *s;         /* STRING value, or a NODES parameter's names */
 } SimParamValue;
 
-struct SimNode {
-  Sim *sim;
-  int id;
-  SimNodeState state;
-  uint32_t incarnation;
-  char *name;
-  const SimModel *model;
-  SimParamValue *params; /* parallel to model->params */
+/* What a node needs only once it does something rarer than sending,
+ * receiving and arming timers (drawing from its stream, crashing, pausing,
+ * a skewed clock, durable state, client operations): made on first use by
+ * sim_node_cold, so an idle node has none. */
+typedef struct {
+  struct SimService *service; /* service.c; NULL: every job is instant */
+  SimTime born;               /* when the node was added */
   /* Local clock = now + offset + (now - drift_anchor) * drift_ppb / 1e9. */
   SimTime clock_offset;
   SimTime drift_anchor;
   int64_t drift_ppb;
-  SimRng rng;
-  void *data;
-  GDestroyNotify data_destroy;
-  /* Handlers of this node on the stack. A crash inside one (an observer
-   * reacting to the handler's send or op) parks the volatile state here,
-   * to be freed when the last handler returns, not under its feet. */
-  guint running;
+  /* A crash inside a handler of this node (an observer reacting to the
+   * handler's send or op) parks the volatile state here, to be freed when
+   * the last handler returns, not under its feet. */
   GPtrArray *zombies;    /* of ZombieData*; lazily made */
   GArray *deferred;      /* event indices waiting for resume; lazily made */
   GHashTable *durable;   /* key → int64; lazily made */
   GArray *log;           /* of SimMsg; lazily made */
   guint log_synced;
   /* Uptime counters (uptime.c): `since` starts the current up or crashed
-   * period; ttf/ttr sums are of closed up → crash and crash → restart
-   * periods. */
-  SimTime born, since, down_total, ttf_sum, ttr_sum;
+   * period (`born` until the first crash); ttf/ttr sums are of closed up →
+   * crash and crash → restart periods. */
+  SimTime since, down_total, ttf_sum, ttr_sum;
   guint64 crashes, restarts;
-  struct SimService *service; /* service.c; NULL: every job is instant */
   struct SimClient *client;   /* retry.c; NULL until it invokes an op */
+} SimNodeCold;
+
+/* SimNode.flags */
+#define SIM_NODE_SKEWED 0x01  /* the clock has an offset or drift (in cold) */
+#define SIM_NODE_SERVICE 0x02 /* it has a service model (in cold) */
+
+/* A node's record: what a delivery, a timer and a send read, the node's
+ * random stream included (most handlers draw from it), in 104 bytes; the
+ * rest is in `cold`. Records live in chunks of SIM_NODE_CHUNK that never
+ * move, so a SimNode* stays valid for the Sim's life (models keep them). */
+struct SimNode {
+  Sim *sim;
+  const SimModel *model;
+  void *data;
+  uint8_t state;              /* SimNodeState */
+  uint8_t flags;              /* SIM_NODE_* */
+  uint16_t running;           /* handlers of this node on the stack */
+  uint32_t incarnation;
+  SimRng rng;
+  int id;
+  GDestroyNotify data_destroy;
+  const char *name;           /* in the Sim's node name chunk */
+  SimParamValue *params;      /* parallel to model->params; NULL without */
+  SimNodeCold *cold;          /* NULL until needed (sim_node_cold) */
 };
+
+#define SIM_NODE_CHUNK_BITS 10
+#define SIM_NODE_CHUNK (1u << SIM_NODE_CHUNK_BITS)
+
+/* The node's cold part, made (zeroed, its stream seeded) on first use. */
+SimNodeCold *sim_node_cold(SimNode *node);
+/* The node's service model (service.c), or NULL. */
+static inline struct SimService *sim_node_service(const SimNode *node)
+{
+  return G_UNLIKELY(node->flags & SIM_NODE_SERVICE) ? node->cold->service : NULL;
+}
+/* When the node was added. */
+static inline SimTime sim_node_born(const SimNode *node)
+{
+  return node->cold ? node->cold->born : 0;
+}
+/* The node's retry record (retry.c), or NULL. */
+static inline struct SimClient *sim_node_client(const SimNode *node)
+{
+  return node->cold ? node->cold->client : NULL;
+}
 
 typedef struct {
   SimObserver fn;
@@ -152,11 +233,16 @@ struct Sim {
   uint32_t events_len, events_cap, free_event;
   SimMsg *free_msgs;
   GPtrArray *msg_chunks;
+  SimWire *wire_free[SIM_WIRE_CLASSES]; /* wire.c's pool */
+  GPtrArray *wire_chunks;
+  char *wire_next, *wire_end;
   uint64_t next_msg_id;
   SimStats stats;
 
-  GPtrArray *nodes;          /* of SimNode*, owned */
-  GHashTable *node_by_name;  /* name → id + 1 */
+  SimNode **node_chunks;     /* of SIM_NODE_CHUNK records each */
+  guint nnodes, node_chunks_len, node_chunks_cap;
+  GStringChunk *node_names;  /* every node's name */
+  GHashTable *node_by_name;  /* set of SimNode*, hashed by name */
   SimRng net_rng;
   GHashTable *streams;       /* name → SimRng* */
 
@@ -200,6 +286,29 @@ struct Sim {
   GPtrArray *notes;           /* of char*, at most SIM_MAX_NOTES */
 };
 
+/* Node `id`'s record (an id the caller knows is valid). */
+static inline SimNode *sim_node_at(const Sim *sim, int id)
+{
+  return &sim->node_chunks[(guint) id >> SIM_NODE_CHUNK_BITS][(guint) id & (SIM_NODE_CHUNK - 1)];
+}
+
+/* Asks the cache for what running event `idx` will read: its node's
+ * record and its message. On a large run they are rarely in cache, and
+ * the run loop asks one event ahead, while the current one runs. Always
+ * inlined: GCC finds a function of prefetches alone free of side effects
+ * and deletes the call. */
+static inline __attribute__((always_inline)) void sim_event_prefetch(const Sim *sim, uint32_t idx)
+{
+  const SimEvent *ev = &sim->events[idx];
+  if (ev->node >= 0) {
+    const char *node = (const char *) sim_node_at(sim, ev->node);
+    __builtin_prefetch(node);
+    __builtin_prefetch(node + sizeof(SimNode) - 1);
+  }
+  if (ev->kind == EV_DELIVER)
+    __builtin_prefetch(ev->u.msg);
+}
+
 /* Link keys for the (src, dst) tables: hashed with sim_link_hash, since
  * g_int64_hash folds src<<32|dst to src^dst and every pair collides. */
 static inline gint64 sim_link_key(int src, int dst)
@@ -212,6 +321,7 @@ guint sim_link_hash(gconstpointer key);
 uint32_t sim_event_alloc(Sim *sim, SimEventKind kind, int node);
 void sim_event_push(Sim *sim, SimTime at, uint32_t ev);
 SimTimerId sim_event_id(Sim *sim, uint32_t ev);
+/* Returns a message to the pool, freeing (and uncharging) its payload. */
 void sim_msg_release(Sim *sim, SimMsg *msg);
 SimMsg *sim_msg_alloc(Sim *sim);
 
@@ -345,3 +455,16 @@ void sim_service_free(struct SimService *service);
  * cancelled, until it pops. A job waiting in the queue, cancelled, is
  * skipped when its turn comes. */
 void sim_service_cancelled(Sim *sim, uint32_t idx);
+
+/* A message's payload: its length, then its bytes, in one allocation. */
+struct SimPayload {
+  uint32_t len;
+  unsigned char data[];
+};
+/* Bytes a payload is charged for in memory budgets. */
+static inline gssize sim_payload_bytes(const struct SimPayload *p)
+{
+  return p ? (gssize) (sizeof *p + p->len) : 0;
+}
+/* A fresh copy of `p` (NULL for NULL). */
+struct SimPayload *sim_payload_copy(const struct SimPayload *p);

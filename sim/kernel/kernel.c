@@ -4,7 +4,20 @@
 #include <stdarg.h>
 #include <string.h>
 
-#define MSG_CHUNK 1024
+/* Messages being built (sim_msg_new until sim_send): few at a time. */
+#define MSG_CHUNK 64
+
+/* The name set holds node records, hashed and compared by name: a key and
+ * a hash per node, where a table of name → id held a value too. */
+static guint node_name_hash(gconstpointer node)
+{
+  return g_str_hash(((const SimNode *) node)->name);
+}
+
+static gboolean node_name_equal(gconstpointer a, gconstpointer b)
+{
+  return strcmp(((const SimNode *) a)->name, ((const SimNode *) b)->name) == 0;
+}
 
 Sim *sim_new(uint64_t seed)
 {
@@ -14,8 +27,9 @@ Sim *sim_new(uint64_t seed)
   sim_queue_init(&sim->queue);
   sim->free_event = UINT32_MAX;
   sim->msg_chunks = g_ptr_array_new_with_free_func(g_free);
-  sim->nodes = g_ptr_array_new_with_free_func((GDestroyNotify) sim_node_destroy);
-  sim->node_by_name = g_hash_table_new(g_str_hash, g_str_equal);
+  sim->wire_chunks = g_ptr_array_new_with_free_func(g_free);
+  sim->node_names = g_string_chunk_new(4096);
+  sim->node_by_name = g_hash_table_new(node_name_hash, node_name_equal);
   sim->streams = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   sim->observers = g_array_new(FALSE, FALSE, sizeof(SimObserverEntry));
   sim->digest[0] = 0x6a09e667f3bcc908ULL;
@@ -32,18 +46,25 @@ static void event_release(Sim *sim, uint32_t idx)
   SimEvent *ev = &sim->events[idx];
   switch (ev->kind) {
   case EV_DELIVER:
-    sim_msg_release(sim, ev->u.msg);
+    sim_wire_free(sim, ev->u.msg, ev->wire);
     break;
   case EV_CALL:
-    if (ev->u.call.destroy)
-      ev->u.call.destroy(ev->u.call.data);
+    if (ev->u.call) {
+      SimCall *call = ev->u.call;
+      ev->u.call = NULL;
+      if (call->destroy)
+        call->destroy(call->data);
+      g_free(call);
+      sim_mem_charge(sim, SIM_MEM_EVENTS, -(gssize) sizeof *call);
+    }
     break;
   default:
     break;
   }
+  ev = &sim->events[idx]; /* a destroy callback may have grown the pool */
   ev->kind = EV_FREE;
   ev->gen++;
-  ev->next_free = sim->free_event;
+  ev->u.next_free = sim->free_event;
   sim->free_event = idx;
 }
 
@@ -56,8 +77,13 @@ void sim_free(Sim *sim)
   for (uint32_t i = 0; i < sim->events_len; i++)
     if (sim->events[i].kind != EV_FREE)
       event_release(sim, i);
-  g_ptr_array_unref(sim->nodes);
   g_hash_table_unref(sim->node_by_name);
+  for (guint i = 0; i < sim->nnodes; i++)
+    sim_node_destroy(sim_node(sim, (int) i));
+  for (guint c = 0; c < sim->node_chunks_len; c++)
+    g_free(sim->node_chunks[c]);
+  g_free(sim->node_chunks);
+  g_string_chunk_free(sim->node_names);
   g_hash_table_unref(sim->streams);
   g_array_unref(sim->observers);
   sim_net_free(sim);
@@ -68,6 +94,7 @@ void sim_free(Sim *sim)
   g_free(sim->events);
   sim_queue_clear(&sim->queue);
   g_ptr_array_unref(sim->msg_chunks);
+  g_ptr_array_unref(sim->wire_chunks);
   g_free(sim->failure);
   sim_budget_free(sim); /* last: the history and messages point into the pool */
   g_free(sim);
@@ -96,7 +123,7 @@ uint32_t sim_event_alloc(Sim *sim, SimEventKind kind, int node)
   uint32_t idx;
   if (sim->free_event != UINT32_MAX) {
     idx = sim->free_event;
-    sim->free_event = sim->events[idx].next_free;
+    sim->free_event = sim->events[idx].u.next_free;
   } else {
     if (sim->events_len == sim->events_cap) {
       if (sim->events_cap >= UINT32_MAX / 2)
@@ -115,7 +142,10 @@ uint32_t sim_event_alloc(Sim *sim, SimEventKind kind, int node)
   ev->traced = 0;
   ev->stage = SIM_JOB_ARRIVING;
   ev->node = node;
-  ev->incarnation = node >= 0 ? sim_node(sim, node)->incarnation : 0;
+  /* Not the node's incarnation: that would read the destination's record
+   * at every send, where only a delivery needs it. Timers and starts set
+   * it themselves. */
+  ev->incarnation = 0;
   return idx;
 }
 
@@ -165,6 +195,10 @@ SimMsg *sim_msg_alloc(Sim *sim)
 
 void sim_msg_release(Sim *sim, SimMsg *msg)
 {
+  if (msg->payload) {
+    sim_mem_charge(sim, SIM_MEM_MESSAGES, -sim_payload_bytes(msg->payload));
+    g_free(msg->payload);
+  }
   msg->next_free = sim->free_msgs;
   sim->free_msgs = msg;
 }
@@ -172,9 +206,10 @@ void sim_msg_release(Sim *sim, SimMsg *msg)
 SimTimerId sim_schedule(Sim *sim, SimTime at, SimCallFn fn, void *data, GDestroyNotify destroy)
 {
   uint32_t ev = sim_event_alloc(sim, EV_CALL, -1);
-  sim->events[ev].u.call.fn = fn;
-  sim->events[ev].u.call.data = data;
-  sim->events[ev].u.call.destroy = destroy;
+  SimCall *call = g_new(SimCall, 1);
+  *call = (SimCall) { fn, data, destroy };
+  sim->events[ev].u.call = call;
+  sim_mem_charge(sim, SIM_MEM_EVENTS, sizeof *call);
   sim_event_push(sim, at, ev);
   return sim_event_id(sim, ev);
 }
@@ -190,6 +225,7 @@ SimTimerId sim_timer_after(SimNode *node, SimTime delay, uint64_t tag)
 {
   Sim *sim = node->sim;
   uint32_t ev = sim_event_alloc(sim, EV_TIMER, node->id);
+  sim->events[ev].incarnation = node->incarnation;
   sim->events[ev].u.tag = tag;
   sim_event_push(sim, sim_time_after(sim->now, sim_node_real_delay(node, delay < 0 ? 0 : delay)), ev);
   return sim_event_id(sim, ev);
@@ -210,9 +246,10 @@ void sim_timer_cancel(SimNode *node, SimTimerId id)
 
 void sim_node_defer(SimNode *node, uint32_t idx)
 {
-  if (!node->deferred)
-    node->deferred = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-  g_array_append_val(node->deferred, idx);
+  SimNodeCold *c = sim_node_cold(node);
+  if (!c->deferred)
+    c->deferred = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+  g_array_append_val(c->deferred, idx);
 }
 
 /* Runs one event. Returns FALSE if it was dead (cancelled, a timer of a
@@ -228,13 +265,15 @@ static gboolean dispatch(Sim *sim, uint32_t idx)
   SimNode *node = ev->node >= 0 ? sim_node(sim, ev->node) : NULL;
   switch ((SimEventKind) ev->kind) {
   case EV_DELIVER: {
-    if (G_UNLIKELY(node->service != NULL))
+    if (G_UNLIKELY(node->flags & SIM_NODE_SERVICE))
       return sim_service_dispatch(sim, node, idx);
-    SimMsg *msg = ev->u.msg;
     if (node->state == SIM_NODE_PAUSED) {
       sim_node_defer(node, idx);
       return TRUE;
     }
+    SimMsg m;
+    SimMsg *msg = &m;
+    sim_event_msg(ev, msg);
     if (!ev->traced) {
       if (node->state == SIM_NODE_CRASHED || sim_net_is_cut(sim, msg->src, msg->dst)) {
         /* A link cut while the message was in flight loses it too. */
@@ -266,7 +305,7 @@ static gboolean dispatch(Sim *sim, uint32_t idx)
       event_release(sim, idx);
       return FALSE;
     }
-    if (G_UNLIKELY(node->service != NULL) && sim_service_serves_timers(node))
+    if (G_UNLIKELY(node->flags & SIM_NODE_SERVICE) && sim_service_serves_timers(node))
       return sim_service_dispatch(sim, node, idx);
     if (node->state == SIM_NODE_PAUSED) {
       sim_node_defer(node, idx);
@@ -292,15 +331,13 @@ static gboolean dispatch(Sim *sim, uint32_t idx)
     }
     break;
   case EV_CALL: {
-    SimCallFn fn = ev->u.call.fn;
-    void *data = ev->u.call.data;
-    GDestroyNotify destroy = ev->u.call.destroy;
+    SimCall call = *ev->u.call;
     /* Release first: the callback may schedule and grow the pool. */
-    ev->u.call.destroy = NULL;
+    ev->u.call->destroy = NULL;
     event_release(sim, idx);
-    fn(sim, data);
-    if (destroy)
-      destroy(data);
+    call.fn(sim, call.data);
+    if (call.destroy)
+      call.destroy(call.data);
     return TRUE;
   }
   case EV_OP_TIMEOUT: {
@@ -361,11 +398,11 @@ guint64 sim_run(Sim *sim, SimTime until)
     if (!sim_budget_event(sim, e.time, e.payload))
       break;
     sim->now = e.time;
-    /* The next records are rarely in cache on large runs: ask for them
-     * while this one runs. */
+    /* The next events' records, and the next event's node and message,
+     * are rarely in cache on large runs: ask for them while this one runs. */
     uint32_t next;
     if (sim_queue_next_payload(&sim->queue, 0, &next)) {
-      __builtin_prefetch(&sim->events[next]);
+      sim_event_prefetch(sim, next);
       if (sim_queue_next_payload(&sim->queue, 1, &next))
         __builtin_prefetch(&sim->events[next]);
     }
@@ -400,15 +437,15 @@ void sim_finish(Sim *sim)
   sim->finished = TRUE;
   /* Each model's finish hook once, models in order of first appearance. */
   g_autoptr(GPtrArray) seen = g_ptr_array_new();
-  for (guint i = 0; i < sim->nodes->len; i++) {
-    const SimModel *m = ((SimNode *) sim->nodes->pdata[i])->model;
+  for (guint i = 0; i < sim->nnodes; i++) {
+    const SimModel *m = sim_node(sim, (int) i)->model;
     if (!m->finish || g_ptr_array_find(seen, m, NULL))
       continue;
     g_ptr_array_add(seen, (gpointer) m);
     g_autoptr(GPtrArray) mine = g_ptr_array_new();
-    for (guint j = 0; j < sim->nodes->len; j++)
-      if (((SimNode *) sim->nodes->pdata[j])->model == m)
-        g_ptr_array_add(mine, sim->nodes->pdata[j]);
+    for (guint j = 0; j < sim->nnodes; j++)
+      if (sim_node(sim, (int) j)->model == m)
+        g_ptr_array_add(mine, sim_node(sim, (int) j));
     m->finish(sim, (SimNode *const *) mine->pdata, mine->len);
   }
 }
@@ -417,36 +454,43 @@ void sim_finish(Sim *sim)
 
 int sim_add_node(Sim *sim, const char *name, const SimModel *model, GHashTable *params, GError **error)
 {
-  if (g_hash_table_contains(sim->node_by_name, name)) {
+  if (sim_node_find(sim, name) >= 0) {
     g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "node name '%s' is used twice", name);
     return -1;
   }
-  int id = (int) sim->nodes->len;
+  if (sim->nnodes >= (guint) G_MAXINT) {
+    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "more than %d nodes", G_MAXINT);
+    return -1;
+  }
+  int id = (int) sim->nnodes;
   SimNode *node = sim_node_create(sim, id, name, model);
   if (!sim_node_parse_params(node, params, error)) {
     g_prefix_error(error, "node '%s' (%s): ", name, model->name);
-    sim_node_destroy(node);
+    sim_node_destroy(node); /* its slot is reused by the next node added */
     return -1;
   }
-  g_ptr_array_add(sim->nodes, node);
-  g_hash_table_insert(sim->node_by_name, node->name, GINT_TO_POINTER(id + 1));
+  sim->nnodes++;
+  g_hash_table_add(sim->node_by_name, node);
   sim_mem_charge(sim, SIM_MEM_NODES, (gssize) sim_node_bytes(node));
   uint32_t ev = sim_event_alloc(sim, EV_NODE_START, id);
+  sim->events[ev].incarnation = node->incarnation;
   sim_event_push(sim, sim->now, ev);
   return id;
 }
 
-guint sim_node_count(const Sim *sim) { return sim->nodes->len; }
+guint sim_node_count(const Sim *sim) { return sim->nnodes; }
 
 SimNode *sim_node(Sim *sim, int id)
 {
-  g_return_val_if_fail(id >= 0 && (guint) id < sim->nodes->len, NULL);
-  return sim->nodes->pdata[id];
+  g_return_val_if_fail(id >= 0 && (guint) id < sim->nnodes, NULL);
+  return sim_node_at(sim, id);
 }
 
 int sim_node_find(const Sim *sim, const char *name)
 {
-  return GPOINTER_TO_INT(g_hash_table_lookup(sim->node_by_name, name)) - 1;
+  SimNode key = { .name = name };
+  const SimNode *node = g_hash_table_lookup(sim->node_by_name, &key);
+  return node ? node->id : -1;
 }
 
 /* ---- faults on nodes ---- */
@@ -460,22 +504,25 @@ void sim_crash(Sim *sim, int id)
     node->model->on_crash(node);
   node->state = SIM_NODE_CRASHED;
   sim_node_drop_volatile(node);
-  if (node->service)
+  if (node->flags & SIM_NODE_SERVICE)
     sim_service_crashed(node);
-  if (node->deferred) {
+  GArray *deferred = node->cold ? node->cold->deferred : NULL;
+  if (deferred) {
     /* Deferred messages are lost with the node; deferred timers die. */
-    for (guint i = 0; i < node->deferred->len; i++) {
-      uint32_t idx = g_array_index(node->deferred, uint32_t, i);
+    for (guint i = 0; i < deferred->len; i++) {
+      uint32_t idx = g_array_index(deferred, uint32_t, i);
       SimEvent *ev = &sim->events[idx];
       if (ev->kind == EV_DELIVER && !ev->cancelled) {
+        SimMsg m;
+        sim_event_msg(ev, &m);
         sim->stats.dropped++;
-        sim_trace_simple(sim, SIM_TR_DROP, ev->u.msg->dst, ev->u.msg->src, ev->u.msg, "node down", 0, 0);
-      }
-      if (G_UNLIKELY(ev->kind == EV_RETRY))
+        sim_trace_simple(sim, SIM_TR_DROP, m.dst, m.src, &m, "node down", 0, 0);
+      } else if (G_UNLIKELY(ev->kind == EV_RETRY)) {
         sim_retry_lost(sim, idx);
+      }
       event_release(sim, idx);
     }
-    g_array_set_size(node->deferred, 0);
+    g_array_set_size(deferred, 0);
   }
   sim_uptime_crash(node, sim->now);
   sim_trace_simple(sim, SIM_TR_CRASH, id, -1, NULL, NULL, node->incarnation, 0);
@@ -488,7 +535,7 @@ void sim_restart(Sim *sim, int id)
     return;
   node->state = SIM_NODE_UP;
   node->incarnation++;
-  if (node->service)
+  if (node->flags & SIM_NODE_SERVICE)
     sim_service_restarted(node);
   sim_uptime_restart(node, sim->now);
   sim_trace_simple(sim, SIM_TR_RESTART, id, -1, NULL, NULL, node->incarnation, 0);
@@ -509,7 +556,7 @@ void sim_pause(Sim *sim, int id)
   if (node->state != SIM_NODE_UP)
     return;
   node->state = SIM_NODE_PAUSED;
-  if (node->service)
+  if (node->flags & SIM_NODE_SERVICE)
     sim_service_paused(node);
   sim_trace_simple(sim, SIM_TR_PAUSE, id, -1, NULL, NULL, 0, 0);
 }
@@ -520,41 +567,47 @@ void sim_resume(Sim *sim, int id)
   if (node->state != SIM_NODE_PAUSED)
     return;
   node->state = SIM_NODE_UP;
-  if (node->service)
+  if (node->flags & SIM_NODE_SERVICE)
     sim_service_resumed(node);
-  guint waiting = node->deferred ? node->deferred->len : 0;
+  GArray *deferred = node->cold ? node->cold->deferred : NULL;
+  guint waiting = deferred ? deferred->len : 0;
   sim_trace_simple(sim, SIM_TR_RESUME, id, -1, NULL, NULL, waiting, 0);
   /* What arrived or fell due during the pause runs now, in arrival order. */
   for (guint i = 0; i < waiting; i++)
-    sim_event_push(sim, sim->now, g_array_index(node->deferred, uint32_t, i));
-  if (node->deferred)
-    g_array_set_size(node->deferred, 0);
+    sim_event_push(sim, sim->now, g_array_index(deferred, uint32_t, i));
+  if (deferred)
+    g_array_set_size(deferred, 0);
 }
 
 /* The drift accumulated since the anchor. |ppb| <= 1e9, so the result is
  * no larger than the time elapsed and fits. */
-static SimTime drift_part(const SimNode *node, SimTime now)
+static SimTime drift_part(const SimNodeCold *c, SimTime now)
 {
-  return (SimTime) (((__int128) now - node->drift_anchor) * node->drift_ppb / 1000000000);
+  return (SimTime) (((__int128) now - c->drift_anchor) * c->drift_ppb / 1000000000);
 }
 
 /* The clock's offset from true time now, drift included (128-bit). */
 static __int128 clock_offset_now(const SimNode *node)
 {
-  return (__int128) node->clock_offset + (node->drift_ppb ? drift_part(node, node->sim->now) : 0);
+  if (!(node->flags & SIM_NODE_SKEWED))
+    return 0;
+  const SimNodeCold *c = node->cold;
+  return (__int128) c->clock_offset + (c->drift_ppb ? drift_part(c, node->sim->now) : 0);
 }
 
 SimTime sim_node_clock(const SimNode *node)
 {
+  if (!(node->flags & SIM_NODE_SKEWED))
+    return node->sim->now;
   return sim_time_from_i128_sat((__int128) node->sim->now + clock_offset_now(node));
 }
 
 SimTime sim_node_real_delay(const SimNode *node, SimTime local_delay)
 {
-  if (node->drift_ppb == 0)
+  if (!(node->flags & SIM_NODE_SKEWED) || node->cold->drift_ppb == 0)
     return local_delay;
   /* A clock at -500000 ppm takes twice as long: this may pass int64. */
-  return sim_time_from_i128_sat((__int128) local_delay * 1000000000 / (1000000000 + node->drift_ppb));
+  return sim_time_from_i128_sat((__int128) local_delay * 1000000000 / (1000000000 + node->cold->drift_ppb));
 }
 
 /* Moves the offset by `delta` (128-bit) if the result stays within
@@ -562,10 +615,12 @@ SimTime sim_node_real_delay(const SimNode *node, SimTime local_delay)
 static gboolean jump_by(Sim *sim, int id, __int128 delta)
 {
   SimNode *node = sim_node(sim, id);
-  __int128 offset = (__int128) node->clock_offset + delta;
+  SimNodeCold *c = sim_node_cold(node);
+  __int128 offset = (__int128) c->clock_offset + delta;
   if (offset > SIM_CLOCK_OFFSET_MAX || offset < -SIM_CLOCK_OFFSET_MAX)
     return FALSE;
-  node->clock_offset = (SimTime) offset;
+  c->clock_offset = (SimTime) offset;
+  node->flags |= SIM_NODE_SKEWED;
   sim_trace_simple(sim, SIM_TR_CLOCK, id, -1, NULL, "jump", (int64_t) delta, 0);
   return TRUE;
 }
@@ -585,8 +640,8 @@ gboolean sim_clock_set_offset(Sim *sim, int id, SimTime offset)
 
 gboolean sim_resolve_nodes(Sim *sim, GError **error)
 {
-  for (guint i = 0; i < sim->nodes->len; i++)
-    if (!sim_node_resolve_params(sim->nodes->pdata[i], error))
+  for (guint i = 0; i < sim->nnodes; i++)
+    if (!sim_node_resolve_params(sim_node(sim, (int) i), error))
       return FALSE;
   return TRUE;
 }
@@ -594,11 +649,13 @@ gboolean sim_resolve_nodes(Sim *sim, GError **error)
 void sim_clock_set_drift(Sim *sim, int id, double ppm)
 {
   SimNode *node = sim_node(sim, id);
+  SimNodeCold *c = sim_node_cold(node);
   /* Fold the drift so far into the offset, then drift from now. A clock may
    * run at most 2x fast or 0.5x slow. */
-  node->clock_offset = sim_time_from_i128_sat((__int128) node->clock_offset + drift_part(node, sim->now));
-  node->drift_anchor = sim->now;
+  c->clock_offset = sim_time_from_i128_sat((__int128) c->clock_offset + drift_part(c, sim->now));
+  c->drift_anchor = sim->now;
   double ppb = CLAMP(ppm, -500000.0, 1000000.0) * 1000.0;
-  node->drift_ppb = (int64_t) ppb;
-  sim_trace_simple(sim, SIM_TR_CLOCK, id, -1, NULL, "drift", node->drift_ppb, 0);
+  c->drift_ppb = (int64_t) ppb;
+  node->flags |= SIM_NODE_SKEWED;
+  sim_trace_simple(sim, SIM_TR_CLOCK, id, -1, NULL, "drift", c->drift_ppb, 0);
 }

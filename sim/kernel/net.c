@@ -3,6 +3,7 @@
  * draw here comes from the "network" stream, so node and fault streams are
  * untouched by traffic. */
 #include "sim/kernel/internal.h"
+#include <string.h>
 
 guint sim_link_hash(gconstpointer key)
 {
@@ -203,7 +204,13 @@ void sim_net_heal(Sim *sim)
   sim_trace_simple(sim, SIM_TR_HEAL, -1, -1, NULL, NULL, (int64_t) restored, 0);
 }
 
-static void schedule_delivery(Sim *sim, const SimLinkConfig *link, SimMsg *msg, SimTime latency)
+/* Puts `msg` in flight as a wire record (wire.c) arriving after
+ * `latency` (later on a FIFO link, behind the link's last message). The
+ * payload moves to the record, or with `copy_payload` (a duplicate) the
+ * record gets its own copy; `msg` stays the caller's. The destination's
+ * node record is not read here: only the delivery needs it. */
+static void schedule_delivery(Sim *sim, const SimLinkConfig *link, SimMsg *msg, SimTime latency,
+                              gboolean copy_payload)
 {
   SimTime at = sim_time_after(sim->now, latency);
   if (link->fifo) {
@@ -227,13 +234,18 @@ static void schedule_delivery(Sim *sim, const SimLinkConfig *link, SimMsg *msg, 
     *last = at;
   }
   uint32_t ev = sim_event_alloc(sim, EV_DELIVER, msg->dst);
-  sim->events[ev].u.msg = msg;
+  SimEvent *e = &sim->events[ev];
+  e->src = msg->src;
+  e->u.msg = sim_wire_pack(sim, msg, copy_payload, &e->wire);
   sim_event_push(sim, at, ev);
 }
 
 void sim_send(SimNode *from, int dst, SimMsg *msg)
 {
   Sim *sim = from->sim;
+  /* From here the kernel owns the payload: sim_msg_release uncharges it. */
+  if (msg->payload)
+    sim_mem_charge(sim, SIM_MEM_MESSAGES, sim_payload_bytes(msg->payload));
   if (from->state == SIM_NODE_CRASHED) {
     /* Only a handler that outlived its node's crash (injected by an
      * observer while it ran) gets here: a crashed node sends nothing. */
@@ -244,7 +256,7 @@ void sim_send(SimNode *from, int dst, SimMsg *msg)
   msg->dst = dst;
   msg->id = ++sim->next_msg_id;
   msg->sent_at = sim->now;
-  if (dst < 0 || (guint) dst >= sim->nodes->len) {
+  if (dst < 0 || (guint) dst >= sim->nnodes) {
     g_critical("node %s sent %s to unknown node id %d", from->name, msg->type, dst);
     sim_msg_release(sim, msg);
     return;
@@ -279,22 +291,21 @@ void sim_send(SimNode *from, int dst, SimMsg *msg)
     return;
   }
   if (twice) {
-    SimMsg *copy = sim_msg_alloc(sim);
-    *copy = *msg;
-    copy->next_free = NULL;
+    /* The copy is identical (the same id): it is traced and put on the
+     * wire from `msg` itself, with a payload of its own. */
     sim->stats.duplicated++;
-    sim_trace_simple(sim, SIM_TR_DUPLICATE, dst, from->id, copy, NULL, 0, 0);
+    sim_trace_simple(sim, SIM_TR_DUPLICATE, dst, from->id, msg, NULL, 0, 0);
     /* The copy is serialized too, right behind the original. */
-    SimTime wire = link->bandwidth ? sim_bw_admit(sim, link, from->id, dst, sim_msg_size(copy)) : 0;
+    SimTime wire = link->bandwidth ? sim_bw_admit(sim, link, from->id, dst, sim_msg_size(msg)) : 0;
     if (wire < 0) {
       sim->stats.dropped++;
-      sim_trace_simple(sim, SIM_TR_DROP, dst, from->id, copy, "link full", 0, 0);
-      sim_msg_release(sim, copy);
+      sim_trace_simple(sim, SIM_TR_DROP, dst, from->id, msg, "link full", 0, 0);
     } else {
-      schedule_delivery(sim, link, copy, sim_time_add_sat(wire, latency_copy));
+      schedule_delivery(sim, link, msg, sim_time_add_sat(wire, latency_copy), TRUE);
     }
   }
-  schedule_delivery(sim, link, msg, latency);
+  schedule_delivery(sim, link, msg, latency, FALSE);
+  sim_msg_release(sim, msg);
 }
 
 /* ---- messages ---- */
@@ -380,4 +391,39 @@ int64_t sim_msg_get(const SimMsg *msg, const char *name, int64_t fallback)
 gboolean sim_msg_has(const SimMsg *msg, const char *name)
 {
   return field_find(msg, name) >= 0;
+}
+
+/* ---- payloads ---- */
+
+struct SimPayload *sim_payload_copy(const struct SimPayload *p)
+{
+  return p ? g_memdup2(p, sizeof *p + p->len) : NULL;
+}
+
+void sim_msg_set_payload(SimMsg *msg, const void *data, size_t len)
+{
+  /* A payload is bounded so its length fits the wire size's 32 bits with
+   * the header; the memory budget bounds how many there are. */
+  if (len > SIM_PAYLOAD_MAX)
+    g_error("message %s: payload of %zu bytes, more than %u", msg->type, len, SIM_PAYLOAD_MAX);
+  sim_msg_clear_payload(msg);
+  if (len == 0)
+    return;
+  struct SimPayload *p = g_malloc(sizeof *p + len);
+  p->len = (uint32_t) len;
+  memcpy(p->data, data, len);
+  msg->payload = p;
+}
+
+const void *sim_msg_payload(const SimMsg *msg, size_t *len)
+{
+  if (len)
+    *len = msg->payload ? msg->payload->len : 0;
+  return msg->payload ? msg->payload->data : NULL;
+}
+
+void sim_msg_clear_payload(SimMsg *msg)
+{
+  g_free(msg->payload);
+  msg->payload = NULL;
 }

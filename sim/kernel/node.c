@@ -3,16 +3,37 @@
 #include <math.h>
 #include <string.h>
 
+/* Node records are carved from chunks that never move; the chunk table
+ * grows by doubling. */
+static SimNode *node_slot(Sim *sim, int id)
+{
+  guint chunk = (guint) id >> SIM_NODE_CHUNK_BITS;
+  if (chunk == sim->node_chunks_len) {
+    if (chunk == sim->node_chunks_cap) {
+      guint cap = sim->node_chunks_cap ? sim->node_chunks_cap * 2 : 4;
+      sim->node_chunks = g_renew(SimNode *, sim->node_chunks, cap);
+      sim_mem_charge(sim, SIM_MEM_NODES, (gssize) ((cap - sim->node_chunks_cap) * sizeof(SimNode *)));
+      sim->node_chunks_cap = cap;
+    }
+    /* g_new, not g_new0: a record is filled when its node is added, and
+     * pages of records never added are never touched. */
+    sim->node_chunks[sim->node_chunks_len++] = g_new(SimNode, SIM_NODE_CHUNK);
+  }
+  return &sim->node_chunks[chunk][(guint) id & (SIM_NODE_CHUNK - 1)];
+}
+
 SimNode *sim_node_create(Sim *sim, int id, const char *name, const SimModel *model)
 {
-  SimNode *node = g_new0(SimNode, 1);
+  g_assert((guint) id == sim->nnodes);
+  SimNode *node = node_slot(sim, id);
+  *node = (SimNode) { 0 };
   node->sim = sim;
   node->id = id;
-  node->name = g_strdup(name);
+  node->name = g_string_chunk_insert(sim->node_names, name);
   node->model = model;
   node->state = SIM_NODE_UP;
-  sim_uptime_start(node, sim->now);
   sim_rng_init_indexed(&node->rng, sim->seed, "node", (uint64_t) id);
+  sim_uptime_start(node, sim->now);
   guint n = 0;
   while (model->params && model->params[n].name)
     n++;
@@ -20,9 +41,21 @@ SimNode *sim_node_create(Sim *sim, int id, const char *name, const SimModel *mod
   return node;
 }
 
+SimNodeCold *sim_node_cold(SimNode *node)
+{
+  if (G_LIKELY(node->cold != NULL))
+    return node->cold;
+  SimNodeCold *c = g_new0(SimNodeCold, 1);
+  node->cold = c;
+  sim_mem_charge(node->sim, SIM_MEM_NODES, sizeof *c);
+  return c;
+}
+
 gsize sim_node_bytes(const SimNode *node)
 {
-  gsize bytes = sizeof *node + strlen(node->name) + 1 + SIM_HASH_ENTRY_BYTES;
+  /* The record, its name and its entry in the name set (a key and a hash
+   * in two arrays at most half empty). */
+  gsize bytes = sizeof *node + strlen(node->name) + 1 + 2 * (sizeof(gpointer) + sizeof(guint));
   for (guint i = 0; node->model->params && node->model->params[i].name; i++)
     bytes += sizeof(SimParamValue) + (node->params[i].s ? strlen(node->params[i].s) + 1 : 0);
   return bytes;
@@ -43,11 +76,12 @@ void sim_node_drop_volatile(SimNode *node)
     return;
   if (node->running > 0) {
     /* A handler of this node is still on the stack and may hold `data`. */
+    SimNodeCold *c = sim_node_cold(node);
     ZombieData *z = g_new(ZombieData, 1);
     *z = (ZombieData) { data, destroy };
-    if (!node->zombies)
-      node->zombies = g_ptr_array_new();
-    g_ptr_array_add(node->zombies, z);
+    if (!c->zombies)
+      c->zombies = g_ptr_array_new();
+    g_ptr_array_add(c->zombies, z);
     return;
   }
   destroy(data);
@@ -55,20 +89,23 @@ void sim_node_drop_volatile(SimNode *node)
 
 void sim_node_enter(SimNode *node)
 {
+  if (node->running == G_MAXUINT16)
+    g_error("node %s: handlers nested more than %u deep", node->name, G_MAXUINT16);
   node->running++;
 }
 
 void sim_node_leave(SimNode *node)
 {
   g_assert(node->running > 0);
-  if (--node->running > 0 || !node->zombies)
+  if (--node->running > 0 || !node->cold || !node->cold->zombies)
     return;
-  for (guint i = 0; i < node->zombies->len; i++) {
-    ZombieData *z = node->zombies->pdata[i];
+  GPtrArray *zombies = node->cold->zombies;
+  for (guint i = 0; i < zombies->len; i++) {
+    ZombieData *z = zombies->pdata[i];
     z->destroy(z->data);
     g_free(z);
   }
-  g_ptr_array_set_size(node->zombies, 0);
+  g_ptr_array_set_size(zombies, 0);
 }
 
 void sim_node_destroy(SimNode *node)
@@ -76,29 +113,34 @@ void sim_node_destroy(SimNode *node)
   sim_node_drop_volatile(node);
   for (guint i = 0; node->params && node->model->params[i].name; i++) {
     g_free(node->params[i].s);
-    if (node->params[i].nodes)
+    if (node->model->params[i].type == SIM_PARAM_NODES && node->params[i].nodes)
       g_array_unref(node->params[i].nodes);
   }
   g_free(node->params);
-  if (node->deferred)
-    g_array_unref(node->deferred);
-  if (node->zombies)
-    g_ptr_array_unref(node->zombies);
-  if (node->durable)
-    g_hash_table_unref(node->durable);
-  if (node->log)
-    g_array_unref(node->log);
-  if (node->service)
-    sim_service_free(node->service);
-  sim_client_free(node->client);
-  g_free(node->name);
-  g_free(node);
+  SimNodeCold *c = node->cold;
+  if (c) {
+    if (c->service)
+      sim_service_free(c->service);
+    if (c->deferred)
+      g_array_unref(c->deferred);
+    if (c->zombies)
+      g_ptr_array_unref(c->zombies);
+    if (c->durable)
+      g_hash_table_unref(c->durable);
+    if (c->log)
+      g_array_unref(c->log);
+    sim_client_free(c->client);
+    g_free(c);
+  }
+  node->cold = NULL;
+  node->params = NULL;
+  node->flags = 0;
 }
 
 int sim_node_id(const SimNode *node) { return node->id; }
 const char *sim_node_name(const SimNode *node) { return node->name; }
 Sim *sim_node_sim(SimNode *node) { return node->sim; }
-SimNodeState sim_node_state(const SimNode *node) { return node->state; }
+SimNodeState sim_node_state(const SimNode *node) { return (SimNodeState) node->state; }
 uint32_t sim_node_incarnation(const SimNode *node) { return node->incarnation; }
 SimRng *sim_node_rng(SimNode *node) { return &node->rng; }
 const SimModel *sim_node_model(const SimNode *node) { return node->model; }
@@ -288,43 +330,59 @@ const int *sim_node_param_nodes(SimNode *node, const char *name, guint *count)
 
 void sim_durable_set(SimNode *node, const char *key, int64_t value)
 {
-  if (!node->durable)
-    node->durable = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-  gint64 *v = g_hash_table_lookup(node->durable, key);
+  SimNodeCold *c = sim_node_cold(node);
+  if (!c->durable)
+    c->durable = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  gint64 *v = g_hash_table_lookup(c->durable, key);
   if (v) {
     *v = value;
     return;
   }
   v = g_new(gint64, 1);
   *v = value;
-  g_hash_table_insert(node->durable, g_strdup(key), v);
+  g_hash_table_insert(c->durable, g_strdup(key), v);
   sim_mem_charge(node->sim, SIM_MEM_NODES, (gssize) (strlen(key) + 1 + sizeof *v + SIM_HASH_ENTRY_BYTES));
 }
 
 gboolean sim_durable_get(SimNode *node, const char *key, int64_t *value)
 {
-  gint64 *v = node->durable ? g_hash_table_lookup(node->durable, key) : NULL;
+  GHashTable *durable = node->cold ? node->cold->durable : NULL;
+  gint64 *v = durable ? g_hash_table_lookup(durable, key) : NULL;
   if (v && value)
     *value = *v;
   return v != NULL;
 }
 
+/* The node's log, or NULL if it never had one. */
+static GArray *node_log(const SimNode *node)
+{
+  return node->cold ? node->cold->log : NULL;
+}
+
+/* A log record owns a copy of its payload, freed when the record goes
+ * (lost unsynced, or the log freed with its node). */
+static void log_record_clear(gpointer p) { sim_msg_clear_payload(p); }
+
 void sim_log_append(SimNode *node, const SimMsg *record, gboolean force)
 {
-  if (!node->log)
-    node->log = g_array_new(FALSE, FALSE, sizeof(SimMsg));
+  SimNodeCold *c = sim_node_cold(node);
+  if (!c->log) {
+    c->log = g_array_new(FALSE, FALSE, sizeof(SimMsg));
+    g_array_set_clear_func(c->log, log_record_clear);
+  }
   SimMsg copy = *record;
-  copy.next_free = NULL;
-  g_array_append_val(node->log, copy);
-  sim_mem_charge(node->sim, SIM_MEM_NODES, sizeof copy);
+  copy.payload = sim_payload_copy(record->payload);
+  g_array_append_val(c->log, copy);
+  sim_mem_charge(node->sim, SIM_MEM_NODES, (gssize) sizeof copy + sim_payload_bytes(copy.payload));
   if (force)
     sim_log_sync(node);
 }
 
 void sim_log_sync(SimNode *node)
 {
-  if (node->log && node->log_synced != node->log->len) {
-    node->log_synced = node->log->len;
+  GArray *log = node_log(node);
+  if (log && node->cold->log_synced != log->len) {
+    node->cold->log_synced = log->len;
     /* The metric's record is kept, not looked up by name at every write:
      * a Raft server forces one per entry. */
     Sim *sim = node->sim;
@@ -336,21 +394,30 @@ void sim_log_sync(SimNode *node)
   }
 }
 
-guint sim_log_length(SimNode *node) { return node->log ? node->log->len : 0; }
+guint sim_log_length(SimNode *node)
+{
+  GArray *log = node_log(node);
+  return log ? log->len : 0;
+}
 
 const SimMsg *sim_log_get(SimNode *node, guint index)
 {
-  g_return_val_if_fail(node->log && index < node->log->len, NULL);
-  return &g_array_index(node->log, SimMsg, index);
+  GArray *log = node_log(node);
+  g_return_val_if_fail(log && index < log->len, NULL);
+  return &g_array_index(log, SimMsg, index);
 }
 
 void sim_log_lose_unsynced(Sim *sim, int id)
 {
   SimNode *node = sim_node(sim, id);
-  guint lost = node->log ? node->log->len - node->log_synced : 0;
+  GArray *log = node_log(node);
+  guint lost = log ? log->len - node->cold->log_synced : 0;
   if (lost) {
-    g_array_set_size(node->log, node->log_synced);
-    sim_mem_charge(sim, SIM_MEM_NODES, -(gssize) (lost * sizeof(SimMsg)));
+    gssize bytes = (gssize) (lost * sizeof(SimMsg));
+    for (guint i = node->cold->log_synced; i < log->len; i++)
+      bytes += sim_payload_bytes(g_array_index(log, SimMsg, i).payload);
+    g_array_set_size(log, node->cold->log_synced);
+    sim_mem_charge(sim, SIM_MEM_NODES, -bytes);
   }
   sim_trace_simple(sim, SIM_TR_LOG_LOSS, id, -1, NULL, NULL, lost, 0);
 }

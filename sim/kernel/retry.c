@@ -100,11 +100,12 @@ SimTime sim_retry_jitter(const SimRetryPolicy *policy, SimTime delay, SimRng *rn
 
 static SimClient *client_of(SimNode *node)
 {
-  if (G_LIKELY(node->client != NULL))
-    return node->client;
+  SimNodeCold *cold = sim_node_cold(node);
+  if (G_LIKELY(cold->client != NULL))
+    return cold->client;
   SimClient *c = g_new0(SimClient, 1);
   sim_rng_init_indexed(&c->rng, node->sim->seed, "retry", (uint64_t) node->id);
-  node->client = c;
+  cold->client = c;
   sim_mem_charge(node->sim, SIM_MEM_NODES, (gssize) sizeof *c);
   return c;
 }
@@ -136,7 +137,8 @@ gboolean sim_node_set_retry(Sim *sim, int id, const SimRetryPolicy *policy, GErr
 gboolean sim_node_has_retry(Sim *sim, int id)
 {
   SimNode *node = sim_node(sim, id);
-  return node->client && node->client->has_policy;
+  SimClient *c = sim_node_client(node);
+  return c && c->has_policy;
 }
 
 void sim_client_invoked(SimNode *node, SimPendingOp *p, const SimValue *value)
@@ -157,7 +159,7 @@ void sim_client_invoked(SimNode *node, SimPendingOp *p, const SimValue *value)
 
 void sim_client_outcome(Sim *sim, int process, SimOpType type)
 {
-  SimClient *c = sim_node(sim, process)->client;
+  SimClient *c = sim_node_client(sim_node(sim, process));
   if (!c)
     return;
   switch (type) {
@@ -170,7 +172,7 @@ void sim_client_outcome(Sim *sim, int process, SimOpType type)
 gboolean sim_retry_after_failure(Sim *sim, uint64_t op, SimPendingOp *p, gboolean timed_out)
 {
   SimNode *node = sim_node(sim, p->process);
-  SimClient *c = node->client;
+  SimClient *c = sim_node_client(node);
   if (!c || !c->has_policy || (!timed_out && !c->policy.on_fail))
     return FALSE;
   if (p->retry != 0)
@@ -227,7 +229,7 @@ void sim_retry_fire(Sim *sim, uint32_t idx)
     sim_op_finish(sim, op, SIM_OP_INFO, NULL); /* the client died meanwhile */
     return;
   }
-  SimClient *c = node->client;
+  SimClient *c = sim_node_client(node);
   p->attempt++;
   c->counts.attempts++;
   c->counts.retries++;
@@ -257,11 +259,12 @@ gboolean sim_node_client_stats(Sim *sim, int id, SimTime end, SimClientStats *ou
 {
   memset(out, 0, sizeof *out);
   SimNode *node = sim_node(sim, id);
-  if (!node->client || node->client->counts.ops == 0)
+  SimClient *c = sim_node_client(node);
+  if (!c || c->counts.ops == 0)
     return FALSE;
-  *out = node->client->counts;
-  out->has_policy = node->client->has_policy;
-  SimTime lived = end - node->born;
+  *out = c->counts;
+  out->has_policy = c->has_policy;
+  SimTime lived = end - sim_node_born(node);
   out->lived_s = lived > 0 ? sim_time_to_seconds(lived) : 0;
   out->offered_per_s = lived > 0 ? (double) out->attempts / out->lived_s : 0;
   out->goodput_per_s = lived > 0 ? (double) out->ok / out->lived_s : 0;

@@ -35,9 +35,16 @@ typedef struct {
   SimTime pending[SERIES_BATCH];
 } Series;
 
+/* A job waiting in the ring: its event and when it arrived. */
+typedef struct {
+  uint32_t ev;
+  SimTime arrived;
+} Waiting;
+
 typedef struct {
   uint32_t ev;       /* the job in service, or NO_JOB */
-  gboolean frozen;   /* its end fell due during a pause: in node->deferred */
+  SimTime arrived;   /* when it arrived at the node */
+  gboolean frozen;   /* its end fell due during a pause: in the node's deferred events */
   SimTime done;      /* when its service ends, pauses since `mark` excluded */
   SimTime started;
   SimTime mark;      /* pause_total when `done` was set */
@@ -56,7 +63,7 @@ struct SimService {
   gboolean timers;
   guint64 capacity;
   guint64 ring_cap, head, len;
-  uint32_t *ring;     /* waiting jobs, FIFO */
+  Waiting *ring;      /* waiting jobs, FIFO */
   Server *servers;
   uint32_t *idle;     /* stack of idle server indices */
   SimTime pause_total;
@@ -95,12 +102,12 @@ void sim_service_spec_init(SimServiceSpec *spec)
 
 gboolean sim_service_serves_timers(const SimNode *node)
 {
-  return node->service->timers;
+  return sim_node_service(node)->timers;
 }
 
 gboolean sim_node_has_service(Sim *sim, int node)
 {
-  return sim_node(sim, node)->service != NULL;
+  return sim_node_service(sim_node(sim, node)) != NULL;
 }
 
 static void charge(Sim *sim, gssize bytes)
@@ -111,7 +118,7 @@ static void charge(Sim *sim, gssize bytes)
 gboolean sim_node_set_service(Sim *sim, int id, const SimServiceSpec *spec, GError **error)
 {
   SimNode *node = sim_node(sim, id);
-  if (node->service) {
+  if (sim_node_service(node)) {
     g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "node '%s' already has a service model", node->name);
     return FALSE;
   }
@@ -156,7 +163,8 @@ gboolean sim_node_set_service(Sim *sim, int id, const SimServiceSpec *spec, GErr
   s->born = s->last = sim->now;
   s->wait.ms = sim_histogram_new();
   s->response.ms = sim_histogram_new();
-  node->service = s;
+  sim_node_cold(node)->service = s;
+  node->flags |= SIM_NODE_SERVICE;
   charge(sim, (gssize) (sizeof *s + s->ntypes * (sizeof(char *) + sizeof(SimDist)) +
                         (s->nservers > 1 ? s->nservers * (sizeof(Server) + sizeof(uint32_t)) : 0) +
                         sim_histogram_bytes(s->wait.ms) + sim_histogram_bytes(s->response.ms)));
@@ -249,27 +257,27 @@ static void enqueue(Sim *sim, SimService *s, uint32_t idx)
 {
   if (s->len == s->ring_cap) {
     guint64 cap = s->ring_cap ? s->ring_cap * 2 : 64;
-    uint32_t *ring = g_new(uint32_t, cap);
+    Waiting *ring = g_new(Waiting, cap);
     for (guint64 i = 0; i < s->len; i++)
       ring[i] = s->ring[(s->head + i) % s->ring_cap];
     g_free(s->ring);
-    charge(sim, (gssize) ((cap - s->ring_cap) * sizeof(uint32_t)));
+    charge(sim, (gssize) ((cap - s->ring_cap) * sizeof(Waiting)));
     s->ring = ring;
     s->ring_cap = cap;
     s->head = 0;
   }
-  s->ring[(s->head + s->len) % s->ring_cap] = idx;
+  s->ring[(s->head + s->len) % s->ring_cap] = (Waiting) { idx, sim->now };
   s->len++;
   track_length(sim, s, s->len);
   sim->events[idx].stage = SIM_JOB_QUEUED;
 }
 
-static uint32_t dequeue(SimService *s)
+static Waiting dequeue(SimService *s)
 {
-  uint32_t idx = s->ring[s->head];
+  Waiting w = s->ring[s->head];
   s->head = (s->head + 1) % s->ring_cap;
   s->len--;
-  return idx;
+  return w;
 }
 
 /* ---- jobs ---- */
@@ -287,15 +295,16 @@ static const SimDist *service_time(const SimService *s, const SimEvent *ev)
   return &s->time;
 }
 
-/* Puts job `idx` on an idle server (there is one, and the node works). */
-static void start(Sim *sim, SimService *s, uint32_t idx)
+/* Puts job `idx`, which arrived at `arrived`, on an idle server (there is
+ * one, and the node works). */
+static void start(Sim *sim, SimService *s, uint32_t idx, SimTime arrived)
 {
   uint32_t k = s->idle[--s->nidle];
   s->busy++;
   SimEvent *ev = &sim->events[idx];
   ev->stage = SIM_JOB_IN_SERVICE;
-  ev->u.job.slot = k;
-  SimTime wait = sim->now - ev->u.job.arrived;
+  ev->slot = (uint16_t) k; /* servers <= SIM_SERVICE_MAX_SERVERS */
+  SimTime wait = sim->now - arrived;
   s->started++;
   s->wait_sum += wait;
   sample(sim, &s->wait, wait);
@@ -303,7 +312,7 @@ static void start(Sim *sim, SimService *s, uint32_t idx)
   if (ev->kind == EV_DELIVER)
     __builtin_prefetch(ev->u.msg); /* read by the trace and the handler at the end */
   Server *srv = &s->servers[k];
-  *srv = (Server) { idx, FALSE, sim_time_after(sim->now, d), sim->now, s->pause_total };
+  *srv = (Server) { idx, arrived, FALSE, sim_time_after(sim->now, d), sim->now, s->pause_total };
   sim_event_push(sim, srv->done, idx);
 }
 
@@ -313,23 +322,24 @@ static void fill(Sim *sim, SimService *s)
 {
   while (s->working && s->nidle > 0 && s->len > 0) {
     touch(sim, s);
-    uint32_t idx = dequeue(s);
-    if (sim->events[idx].cancelled) {
-      sim_event_release(sim, idx);
+    Waiting w = dequeue(s);
+    if (sim->events[w.ev].cancelled) {
+      sim_event_release(sim, w.ev);
       continue;
     }
-    start(sim, s, idx);
+    start(sim, s, w.ev, w.arrived);
   }
   /* The next job's record is touched when it starts, a service time from
    * now: with deep queues it is rarely in cache, so ask for it early. */
   if (s->len > 0)
-    __builtin_prefetch(&sim->events[s->ring[s->head]]);
+    __builtin_prefetch(&sim->events[s->ring[s->head].ev]);
 }
 
 /* An arrival that found the waiting room full. */
 static void overflow(Sim *sim, SimNode *node, SimService *s, uint32_t idx)
 {
-  SimMsg *msg = sim->events[idx].u.msg;
+  SimMsg m, *msg = &m;
+  sim_event_msg(&sim->events[idx], msg);
   sim->stats.dropped++;
   if (s->overflow == SIM_OVERFLOW_REJECT && node->state == SIM_NODE_UP && node->model->on_overload) {
     s->rejected++;
@@ -350,8 +360,9 @@ static gboolean arrive(Sim *sim, SimNode *node, SimService *s, uint32_t idx)
 {
   SimEvent *ev = &sim->events[idx];
   if (ev->kind == EV_DELIVER) {
-    SimMsg *msg = ev->u.msg;
-    if (node->state == SIM_NODE_CRASHED || sim_net_is_cut(sim, msg->src, msg->dst)) {
+    if (node->state == SIM_NODE_CRASHED || sim_net_is_cut(sim, ev->src, ev->node)) {
+      SimMsg m, *msg = &m;
+      sim_event_msg(ev, msg);
       sim->stats.dropped++;
       sim_trace_simple(sim, SIM_TR_DROP, msg->dst, msg->src, msg,
                        node->state == SIM_NODE_CRASHED ? "node down" : "cut", 0, 0);
@@ -367,9 +378,8 @@ static gboolean arrive(Sim *sim, SimNode *node, SimService *s, uint32_t idx)
   }
   touch(sim, s);
   s->arrivals++;
-  ev->u.job.arrived = sim->now;
   if (now_free)
-    start(sim, s, idx);
+    start(sim, s, idx, sim->now);
   else
     enqueue(sim, s, idx);
   return TRUE;
@@ -380,11 +390,14 @@ static gboolean handle(Sim *sim, SimNode *node, uint32_t idx, SimTime waited, Si
 {
   SimEvent *ev = &sim->events[idx];
   ev->stage = SIM_JOB_SERVED;
+  SimMsg m;
+  if (ev->kind == EV_DELIVER)
+    sim_event_msg(ev, &m);
   if (!ev->traced) {
     ev->traced = 1;
     if (ev->kind == EV_DELIVER) {
       sim->stats.delivered++;
-      sim_trace_simple(sim, SIM_TR_DELIVER, ev->u.msg->dst, ev->u.msg->src, ev->u.msg, NULL, waited, served);
+      sim_trace_simple(sim, SIM_TR_DELIVER, m.dst, m.src, &m, NULL, waited, served);
     } else {
       sim->stats.timers++;
       sim_trace_simple(sim, SIM_TR_TIMER, node->id, -1, NULL, NULL, (int64_t) ev->u.tag, 0);
@@ -399,7 +412,7 @@ static gboolean handle(Sim *sim, SimNode *node, uint32_t idx, SimTime waited, Si
     sim_node_enter(node);
     if (ev->kind == EV_DELIVER) {
       if (node->model->on_message)
-        node->model->on_message(node, ev->u.msg);
+        node->model->on_message(node, &m);
     } else if (node->model->on_timer) {
       node->model->on_timer(node, ev->u.tag);
     }
@@ -412,7 +425,7 @@ static gboolean handle(Sim *sim, SimNode *node, uint32_t idx, SimTime waited, Si
 /* The end of job `idx`'s service time popped. */
 static gboolean finish(Sim *sim, SimNode *node, SimService *s, uint32_t idx)
 {
-  uint32_t k = sim->events[idx].u.job.slot;
+  uint32_t k = sim->events[idx].slot;
   Server *srv = &s->servers[k];
   if (node->state == SIM_NODE_PAUSED) {
     srv->frozen = TRUE;
@@ -430,7 +443,7 @@ static gboolean finish(Sim *sim, SimNode *node, SimService *s, uint32_t idx)
     }
   }
   touch(sim, s);
-  SimTime arrived = sim->events[idx].u.job.arrived;
+  SimTime arrived = srv->arrived;
   SimTime waited = srv->started - arrived, served = sim->now - srv->started;
   srv->ev = NO_JOB;
   s->idle[s->nidle++] = k;
@@ -444,7 +457,7 @@ static gboolean finish(Sim *sim, SimNode *node, SimService *s, uint32_t idx)
 
 gboolean sim_service_dispatch(Sim *sim, SimNode *node, uint32_t idx)
 {
-  SimService *s = node->service;
+  SimService *s = sim_node_service(node);
   switch ((SimJobStage) sim->events[idx].stage) {
   case SIM_JOB_ARRIVING:
     return arrive(sim, node, s, idx);
@@ -461,12 +474,12 @@ gboolean sim_service_dispatch(Sim *sim, SimNode *node, uint32_t idx)
 void sim_service_cancelled(Sim *sim, uint32_t idx)
 {
   SimEvent *ev = &sim->events[idx];
-  SimService *s = ev->node >= 0 ? sim_node(sim, ev->node)->service : NULL;
-  if (!s || s->servers[ev->u.job.slot].ev != idx)
+  SimService *s = ev->node >= 0 ? sim_node_service(sim_node(sim, ev->node)) : NULL;
+  if (!s || s->servers[ev->slot].ev != idx)
     return; /* lost at a crash: the server was freed then */
   touch(sim, s);
-  s->servers[ev->u.job.slot].ev = NO_JOB;
-  s->idle[s->nidle++] = ev->u.job.slot;
+  s->servers[ev->slot].ev = NO_JOB;
+  s->idle[s->nidle++] = ev->slot;
   s->busy--;
   fill(sim, s);
 }
@@ -475,7 +488,7 @@ void sim_service_cancelled(Sim *sim, uint32_t idx)
 
 void sim_service_paused(SimNode *node)
 {
-  SimService *s = node->service;
+  SimService *s = sim_node_service(node);
   touch(node->sim, s);
   s->working = FALSE;
   s->paused = TRUE;
@@ -484,7 +497,7 @@ void sim_service_paused(SimNode *node)
 
 void sim_service_resumed(SimNode *node)
 {
-  SimService *s = node->service;
+  SimService *s = sim_node_service(node);
   touch(node->sim, s);
   s->working = TRUE;
   s->paused = FALSE;
@@ -494,7 +507,7 @@ void sim_service_resumed(SimNode *node)
 
 void sim_service_restarted(SimNode *node)
 {
-  SimService *s = node->service;
+  SimService *s = sim_node_service(node);
   touch(node->sim, s);
   s->working = TRUE;
 }
@@ -505,15 +518,17 @@ static void lose(Sim *sim, SimService *s, uint32_t idx)
   SimEvent *ev = &sim->events[idx];
   s->abandoned++;
   if (ev->kind == EV_DELIVER) {
+    SimMsg m;
+    sim_event_msg(ev, &m);
     sim->stats.dropped++;
-    sim_trace_simple(sim, SIM_TR_DROP, ev->u.msg->dst, ev->u.msg->src, ev->u.msg, "node down", 0, 0);
+    sim_trace_simple(sim, SIM_TR_DROP, m.dst, m.src, &m, "node down", 0, 0);
   }
 }
 
 void sim_service_crashed(SimNode *node)
 {
   Sim *sim = node->sim;
-  SimService *s = node->service;
+  SimService *s = sim_node_service(node);
   touch(sim, s);
   if (s->paused)
     s->pause_total = sim_time_add_sat(s->pause_total, sim->now - s->paused_since);
@@ -534,7 +549,7 @@ void sim_service_crashed(SimNode *node)
   }
   g_autoptr(GArray) waiting = g_array_sized_new(FALSE, FALSE, sizeof(uint32_t), (guint) s->len);
   while (s->len > 0) {
-    uint32_t idx = dequeue(s);
+    uint32_t idx = dequeue(s).ev;
     g_array_append_val(waiting, idx);
   }
   s->busy = 0;
@@ -555,7 +570,7 @@ void sim_service_crashed(SimNode *node)
 gboolean sim_node_service_stats(Sim *sim, int id, SimTime end, SimServiceStats *out)
 {
   SimNode *node = sim_node(sim, id);
-  SimService *s = node->service;
+  SimService *s = sim_node_service(node);
   if (!s)
     return FALSE;
   series_flush(sim, &s->wait);
@@ -567,7 +582,7 @@ gboolean sim_node_service_stats(Sim *sim, int id, SimTime end, SimServiceStats *
   SimTime observed = end - s->born;
   SimNodeUptime u;
   sim_node_uptime(sim, id, end, &u);
-  double up_ns = isnan(u.uptime) ? 0 : u.uptime * (double) (end - node->born);
+  double up_ns = isnan(u.uptime) ? 0 : u.uptime * (double) (end - sim_node_born(node));
   memset(out, 0, sizeof *out);
   out->servers = s->nservers;
   out->queue_capacity = s->capacity;

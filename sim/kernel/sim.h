@@ -44,7 +44,12 @@ typedef struct SimMsg {
   uint32_t nfields;
   uint32_t size;    /* bytes on the wire; 0 = the default (sim_msg_size) */
   SimField fields[SIM_MSG_MAX_FIELDS];
-  struct SimMsg *next_free;
+  /* A message in use may own a payload; a free one is on the free list.
+   * Sharing the word keeps a message as small as it was before payloads. */
+  union {
+    struct SimPayload *payload; /* NULL = none; see sim_msg_set_payload */
+    struct SimMsg *next_free;
+  };
 } SimMsg;
 
 /* A new message from `from`, owned by the caller until sim_send. */
@@ -63,13 +68,30 @@ gboolean sim_msg_has(const SimMsg *msg, const char *name);
 /* A message's size on the wire, which a link with a bandwidth spends time
  * serializing: set by the model, or by default a header of
  * SIM_MSG_HEADER_BYTES (40 bytes of TCP/IPv4 headers and 24 of envelope:
- * type, id, length) plus SIM_MSG_FIELD_BYTES per field (an int64). Links
+ * type, id, length) plus SIM_MSG_FIELD_BYTES per field (an int64) plus the
+ * payload's length. Links
  * without a bandwidth ignore it. */
 #define SIM_MSG_HEADER_BYTES 64
 #define SIM_MSG_FIELD_BYTES 8
 uint32_t sim_msg_size(const SimMsg *msg);
 /* Sets the size in bytes; 0 restores the default. */
 void sim_msg_set_size(SimMsg *msg, uint32_t bytes);
+/* Message payloads: opaque bytes a message may carry beside its fields
+ * (a real library's encoded message, for instance). sim_msg_set_payload
+ * copies `len` bytes of `data` into the message, replacing any payload it
+ * had (len 0 removes it); the message owns the copy. A sent message's
+ * payload is charged to the memory budget at sim_send and freed when the
+ * message is delivered or dropped; a duplicate gets its own copy. The
+ * trace digest folds a payload in only when there is one, and its length
+ * is added to sim_msg_size. A stack record (sim_record) given a payload
+ * for sim_log_append or sim_emit keeps owning it: sim_msg_clear_payload
+ * frees it. A plain struct copy of a message does not own its payload. */
+#define SIM_PAYLOAD_MAX (64u * 1024 * 1024)
+void sim_msg_set_payload(SimMsg *msg, const void *data, size_t len);
+/* The payload and its length, or NULL and 0 when the message has none. */
+const void *sim_msg_payload(const SimMsg *msg, size_t *len);
+/* Frees the payload, if any. */
+void sim_msg_clear_payload(SimMsg *msg);
 /* A stack record (for logs and events); not to be passed to sim_send. */
 static inline SimMsg sim_record(const char *type)
 {

@@ -41,7 +41,7 @@ static void json_string(GString *s, const char *text)
 
 static void node_field(Sim *sim, GString *s, const char *key, int id)
 {
-  if (id < 0 || (guint) id >= sim->nodes->len)
+  if (id < 0 || (guint) id >= sim->nnodes)
     return;
   g_string_append_printf(s, ",\"%s\":", key);
   json_string(s, sim_node(sim, id)->name);
@@ -64,6 +64,8 @@ static void write_line(Sim *sim, const SimTraceEvent *ev)
       json_string(s, ev->msg->fields[i].name);
       g_string_append_printf(s, ":%" G_GINT64_FORMAT, ev->msg->fields[i].value);
     }
+    if (ev->msg->payload)
+      g_string_append_printf(s, ",\"payload_bytes\":%u", ev->msg->payload->len);
     g_string_append_c(s, '}');
   }
   if (ev->detail) {
@@ -108,6 +110,28 @@ static inline uint64_t fold(uint64_t h, uint64_t word)
   return ((h << 27 | h >> 37) ^ word) * 0x9e3779b97f4a7c15ULL;
 }
 
+/* A payload's bytes folded into one word, little-endian words so the
+ * digest is the same on every host. Only a message with a payload pays
+ * for it, so runs without payloads keep their digests. */
+static uint64_t payload_hash(const struct SimPayload *p)
+{
+  uint64_t h = fold(0x51ed270b27ULL, p->len);
+  uint32_t i = 0;
+  for (; i + 8 <= p->len; i += 8) {
+    uint64_t w = 0;
+    for (int b = 7; b >= 0; b--)
+      w = w << 8 | p->data[i + (uint32_t) b];
+    h = fold(h, w);
+  }
+  if (i < p->len) {
+    uint64_t w = 0;
+    for (uint32_t b = p->len; b > i; b--)
+      w = w << 8 | p->data[b - 1];
+    h = fold(h, w);
+  }
+  return sim_mix64(h);
+}
+
 void sim_trace(Sim *sim, const SimTraceEvent *ev)
 {
   uint64_t h = fold((uint64_t) ev->kind << 48 ^ (uint64_t) (ev->node + 1) ^ (uint64_t) (ev->peer + 1) << 24,
@@ -116,6 +140,8 @@ void sim_trace(Sim *sim, const SimTraceEvent *ev)
     h = fold(h, ev->msg->id ^ type_hash(sim, ev->msg->type));
     for (uint32_t i = 0; i < ev->msg->nfields; i++)
       h = fold(h, (uint64_t) ev->msg->fields[i].value);
+    if (ev->msg->payload)
+      h = fold(h, payload_hash(ev->msg->payload));
   }
   if (ev->a || ev->b)
     h = fold(h, (uint64_t) ev->a ^ ((uint64_t) ev->b << 1));

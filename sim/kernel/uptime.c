@@ -7,35 +7,44 @@
 
 void sim_uptime_start(SimNode *node, SimTime now)
 {
-  node->born = now;
-  node->since = now;
+  /* Born at 0 (most nodes): nothing to keep. */
+  if (now != 0) {
+    SimNodeCold *c = sim_node_cold(node);
+    c->born = now;
+    c->since = now;
+  }
 }
 
 void sim_uptime_crash(SimNode *node, SimTime now)
 {
-  node->crashes++;
-  node->ttf_sum += now - node->since;
-  node->since = now;
+  SimNodeCold *c = sim_node_cold(node);
+  c->crashes++;
+  c->ttf_sum += now - c->since;
+  c->since = now;
 }
 
 void sim_uptime_restart(SimNode *node, SimTime now)
 {
-  node->restarts++;
-  node->ttr_sum += now - node->since;
-  node->down_total += now - node->since;
-  node->since = now;
+  SimNodeCold *c = sim_node_cold(node);
+  c->restarts++;
+  c->ttr_sum += now - c->since;
+  c->down_total += now - c->since;
+  c->since = now;
 }
 
 void sim_node_uptime(Sim *sim, int id, SimTime end, SimNodeUptime *out)
 {
   const SimNode *node = sim_node(sim, id);
-  SimTime lived = end - node->born;
-  SimTime down = node->down_total;
-  if (node->state == SIM_NODE_CRASHED && end > node->since)
-    down += end - node->since;
+  /* A node without a cold part never crashed. */
+  static const SimNodeCold never = { 0 };
+  const SimNodeCold *c = node->cold ? node->cold : &never;
+  SimTime lived = end - sim_node_born(node);
+  SimTime down = c->down_total;
+  if (node->state == SIM_NODE_CRASHED && end > c->since)
+    down += end - c->since;
   out->uptime = lived > 0 ? (double) (lived - down) / (double) lived : NAN;
-  out->crashes = node->crashes;
-  out->restarts = node->restarts;
-  out->mttf_s = node->crashes ? sim_time_to_seconds(node->ttf_sum) / (double) node->crashes : NAN;
-  out->mttr_s = node->restarts ? sim_time_to_seconds(node->ttr_sum) / (double) node->restarts : NAN;
+  out->crashes = c->crashes;
+  out->restarts = c->restarts;
+  out->mttf_s = c->crashes ? sim_time_to_seconds(c->ttf_sum) / (double) c->crashes : NAN;
+  out->mttr_s = c->restarts ? sim_time_to_seconds(c->ttr_sum) / (double) c->restarts : NAN;
 }

@@ -155,7 +155,7 @@ static void set_fields(Sim *sim, SimMsg *m, const LmField *fields, guint n)
     sim_msg_set(m, sim_intern(sim, fields[i].name), fields[i].value);
 }
 
-/* Pushes a message or record as { type =, <fields> }. */
+/* Pushes a message or record as { type =, <fields> [, payload = string] }. */
 static void push_fields(lua_State *L, const SimMsg *m)
 {
   lua_createtable(L, 0, (int) m->nfields + 5);
@@ -164,6 +164,12 @@ static void push_fields(lua_State *L, const SimMsg *m)
   for (uint32_t i = 0; i < m->nfields; i++) {
     lua_pushinteger(L, m->fields[i].value);
     lua_setfield(L, -2, m->fields[i].name);
+  }
+  size_t len;
+  const char *payload = sim_msg_payload(m, &len);
+  if (payload) {
+    lua_pushlstring(L, payload, len);
+    lua_setfield(L, -2, "payload");
   }
 }
 
@@ -344,11 +350,14 @@ static int check_dst(lua_State *L, int idx, const char *method)
   return id;
 }
 
-static void send_one(SimNode *node, int dst, const char *type, const LmField *fields, guint n, uint32_t size)
+static void send_one(SimNode *node, int dst, const char *type, const LmField *fields, guint n, uint32_t size,
+                     const char *payload, size_t payload_len)
 {
   SimMsg *m = sim_msg_new(node, type);
   set_fields(sim_node_sim(node), m, fields, n);
   sim_msg_set_size(m, size);
+  if (payload)
+    sim_msg_set_payload(m, payload, payload_len);
   sim_send(node, dst, m);
 }
 
@@ -375,17 +384,38 @@ static uint32_t read_send_opts(lua_State *L, int idx, const char *what)
   return size;
 }
 
-/* self:send(dst, type, fields [, { size = bytes }]) */
+/* The string at fields.payload of the table at `idx` (NULL when absent),
+ * kept alive by that table; raises if it is not a string or too long. */
+static const char *read_payload(lua_State *L, int idx, const char *what, size_t *len)
+{
+  *len = 0;
+  if (lua_type(L, idx) != LUA_TTABLE)
+    return NULL;
+  lua_pushliteral(L, "payload");
+  int t = lua_rawget(L, idx);
+  const char *s = t == LUA_TSTRING ? lua_tolstring(L, -1, len) : NULL;
+  lua_pop(L, 1); /* the string stays referenced by the table */
+  if (t != LUA_TNIL && t != LUA_TSTRING)
+    luaL_error(L, "%s: payload must be a string of bytes, not %s", what, lua_typename(L, t));
+  else if (*len > SIM_PAYLOAD_MAX)
+    luaL_error(L, "%s: payload of %zu bytes is over the limit of %u", what, *len, SIM_PAYLOAD_MAX);
+  return s;
+}
+
+/* self:send(dst, type, fields [, { size = bytes }]); fields.payload, a
+ * string, travels as the message's payload. */
 static int m_send(lua_State *L)
 {
   SimNode *node = check_self(L, "send");
   int dst = check_dst(L, 2, "send");
   const char *type = sim_intern(sim_node_sim(node), lua_api_check_name(L, 3, "message type"));
   LmField fields[SIM_MSG_MAX_FIELDS];
-  guint n = read_fields(L, 4, "send", NULL, fields);
+  size_t plen;
+  const char *payload = read_payload(L, 4, "send", &plen);
+  guint n = read_fields(L, 4, "send", "payload", fields);
   uint32_t size = read_send_opts(L, 5, "send");
   if (!dead(node))
-    send_one(node, dst, type, fields, n, size);
+    send_one(node, dst, type, fields, n, size, payload, plen);
   lua_api_check_budget(L);
   return 0;
 }
@@ -398,7 +428,9 @@ static int m_broadcast(lua_State *L)
   luaL_checktype(L, 2, LUA_TTABLE);
   const char *type = sim_intern(sim_node_sim(node), lua_api_check_name(L, 3, "message type"));
   LmField fields[SIM_MSG_MAX_FIELDS];
-  guint n = read_fields(L, 4, "broadcast", NULL, fields);
+  size_t plen;
+  const char *payload = read_payload(L, 4, "broadcast", &plen);
+  guint n = read_fields(L, 4, "broadcast", "payload", fields);
   uint32_t size = read_send_opts(L, 5, "broadcast");
   lua_Integer count = luaL_len(L, 2);
   for (lua_Integer i = 1; i <= count; i++) {
@@ -410,7 +442,7 @@ static int m_broadcast(lua_State *L)
     lua_geti(L, 2, i);
     int dst = sim_node_find(sim_node_sim(node), lua_tostring(L, -1));
     lua_pop(L, 1);
-    send_one(node, dst, type, fields, n, size);
+    send_one(node, dst, type, fields, n, size, payload, plen);
     lua_api_check_budget(L); /* a long list could fill memory */
   }
   return 0;
