@@ -5,6 +5,7 @@
  * corpus, tests/data/errors/model_cached_*.lua, checks that names the
  * runtime has cached do not skip the checks of new ones.) */
 #include "sim/lua/scenario.h"
+#include "tests/scenario_util.h"
 #include <CUnit/CUnit.h>
 #include <glib/gstdio.h>
 #include <lauxlib.h>
@@ -82,13 +83,7 @@ static void test_self_after_close(void)
   Scenario *sc = scenario_run(path, 1, NULL, &options, &error);
   g_unlink(path);
   CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
-  lua_State *L = sc->sb->L;
-  lua_newtable(L);
-  lua_createtable(L, 0, 1);
-  lua_pushcfunction(L, probe_self_send);
-  lua_setfield(L, -2, "__gc");
-  lua_setmetatable(L, -2);
-  lua_pop(L, 1);
+  test_scenario_finalizer(sc, probe_self_send);
   probe_status = -1;
   scenario_free(sc);
   CU_ASSERT_EQUAL(probe_status, LUA_ERRRUN);

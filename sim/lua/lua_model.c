@@ -307,36 +307,43 @@ static guint read_fields(lua_State *L, int idx, const char *what, const char *sk
 }
 
 /* read_fields for a table whose keys were all seen before as valid field
- * names (the cache's LC_FIELDS table, at absolute index `known`) and whose
- * values are all integers or booleans, the common case: fills `out`, sorted
- * by name, with interned names. Returns -1, having raised nothing, when
- * anything needs read_fields' checks. Allocates nothing. */
-static int read_known_fields(lua_State *L, int idx, int known, LmField *out)
+ * names (the cache's LC_FIELDS table, at absolute index `known`), or are
+ * `skip`, and whose values are all integers or booleans, the common case:
+ * fills `out`, sorted by name, with interned names. Returns -1, having
+ * raised nothing, when anything needs read_fields' checks. Allocates
+ * nothing. */
+static int read_known_fields(lua_State *L, int idx, int known, const char *skip, LmField *out)
 {
   if (lua_type(L, idx) != LUA_TTABLE)
     return lua_isnoneornil(L, idx) ? 0 : -1;
   int n = 0;
   lua_pushnil(L);
   while (lua_next(L, idx)) {
+    if (lua_type(L, -2) != LUA_TSTRING) {
+      lua_pop(L, 2);
+      return -1;
+    }
+    lua_pushvalue(L, -2);
+    lua_rawget(L, known);
+    const char *name = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    if (!name && skip && strcmp(lua_tostring(L, -2), skip) == 0) {
+      lua_pop(L, 1);
+      continue;
+    }
     int64_t value = 0;
     if (lua_type(L, -1) == LUA_TBOOLEAN)
       value = lua_toboolean(L, -1);
     else if (lua_isinteger(L, -1))
       value = lua_tointeger(L, -1);
     else
-      n = -1;
+      name = NULL;
     lua_pop(L, 1);
-    if (n < 0 || n == SIM_MSG_MAX_FIELDS || lua_type(L, -1) != LUA_TSTRING) {
+    if (!name || n == SIM_MSG_MAX_FIELDS) {
       lua_pop(L, 1);
       return -1;
     }
-    lua_pushvalue(L, -1);
-    if (lua_rawget(L, known) != LUA_TLIGHTUSERDATA) {
-      lua_pop(L, 2);
-      return -1;
-    }
-    out[n++] = (LmField) { lua_touserdata(L, -1), value };
-    lua_pop(L, 1);
+    out[n++] = (LmField) { name, value };
   }
   for (int i = 1; i < n; i++)
     for (int j = i; j > 0 && strcmp(out[j - 1].name, out[j].name) > 0; j--) {
@@ -349,12 +356,12 @@ static int read_known_fields(lua_State *L, int idx, int known, LmField *out)
 
 /* read_fields with every name interned in the Sim: from the cache when it
  * knows them all (see read_known_fields), else read_fields' checks and
- * errors, after which the names join `known` (the LC_FIELDS table) (a record's `skip` key
- * aside, which never does). */
+ * errors, after which the names join `known` (the LC_FIELDS table; a
+ * record's `skip` key never does). */
 static guint read_interned_fields(lua_State *L, int known, Sim *sim, int idx, const char *what, const char *skip,
                                   LmField *out)
 {
-  int fast = skip ? -1 : read_known_fields(L, idx, known, out);
+  int fast = read_known_fields(L, idx, known, skip, out);
   if (fast >= 0)
     return (guint) fast;
   guint n = read_fields(L, idx, what, skip, out);
