@@ -30,6 +30,10 @@ int bench_raft_commit(gpointer unused);
 int bench_raft_nemesis(gpointer unused);
 int bench_sweep_runs(gpointer unused);
 int bench_sweep_memory(gpointer unused);
+int bench_lua_forward(gpointer unused);
+int bench_lua_echo(gpointer unused);
+int bench_lua_echo_source(gpointer unused);
+int bench_lua_table(gpointer unused);
 
 static const struct { const char *name; int (*fn)(gpointer); } benches[] = {
   { "timers", bench_timers },
@@ -49,6 +53,10 @@ static const struct { const char *name; int (*fn)(gpointer); } benches[] = {
   { "raft_nemesis", bench_raft_nemesis },
   { "sweep_runs", bench_sweep_runs },
   { "sweep_memory", bench_sweep_memory },
+  { "lua_forward", bench_lua_forward },
+  { "lua_echo", bench_lua_echo },
+  { "lua_echo_source", bench_lua_echo_source },
+  { "lua_table", bench_lua_table },
   { "node_memory", bench_node_memory },
   { "node_memory_idle", bench_node_memory_idle },
   { "node_memory_10m", bench_node_memory_10m },
@@ -64,9 +72,10 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < G_N_ELEMENTS(benches); i++)
       known |= strcmp(argv[a], benches[i].name) == 0;
     if (!known) {
-      fprintf(stderr, "faultsim-bench: unknown benchmark '%s' (known: timers, timers_1k, timers_100k, timers_1m, pingpong, pingpong_faults, "
-              "pingpong_bandwidth, ring, lincheck, edn, partition, service_saturated, pingpong_service, raft_commit, raft_nemesis, sweep_runs, sweep_memory, node_memory, node_memory_idle, node_memory_10m, scale, msg_memory, linear)\n",
-              argv[a]);
+      fprintf(stderr, "faultsim-bench: unknown benchmark '%s' (known:", argv[a]);
+      for (size_t i = 0; i < G_N_ELEMENTS(benches); i++)
+        fprintf(stderr, "%s %s", i ? "," : "", benches[i].name);
+      fprintf(stderr, ")\n");
       return 2;
     }
   }

@@ -21,3 +21,14 @@ double test_scenario_metric(Scenario *sc, const char *name)
   sim_metric_get(sc->sim, name, &v);
   return v;
 }
+
+void test_scenario_finalizer(Scenario *sc, lua_CFunction probe)
+{
+  lua_State *L = sc->sb->L;
+  lua_newtable(L);
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, probe);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, -2);
+  lua_pop(L, 1);
+}

@@ -6,6 +6,7 @@
  * than one run, a stock Lua to compare with, or the C API. */
 #include "sim/lua/lua_api.h"
 #include "sim/lua/scenario.h"
+#include "tests/scenario_util.h"
 #include "tests/spawn.h"
 #include <CUnit/CUnit.h>
 #include <glib/gstdio.h>
@@ -112,13 +113,7 @@ static void test_finalizer_after_free(void)
   GError *error = NULL;
   Scenario *sc = scenario_run("tests/data/sandbox/two_nodes.lua", 1, NULL, &default_options, &error);
   CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
-  lua_State *L = sc->sb->L;
-  lua_newtable(L);
-  lua_createtable(L, 0, 1);
-  lua_pushcfunction(L, probe_finalizer);
-  lua_setfield(L, -2, "__gc");
-  lua_setmetatable(L, -2);
-  lua_pop(L, 1);
+  test_scenario_finalizer(sc, probe_finalizer);
   probe_status = -1;
   scenario_free(sc);
   CU_ASSERT_EQUAL(probe_status, LUA_ERRRUN);

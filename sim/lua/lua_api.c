@@ -15,11 +15,14 @@
 #include <math.h>
 #include <string.h>
 
-#define SCENARIO_KEY "faultsim.scenario"
+/* The registry key of the Scenario (a light userdata): an address, not a
+ * string, so the lookup every API call makes hashes no text (Lua models
+ * call this on every send). */
+static const char scenario_key = 0;
 
 Scenario *lua_api_scenario(lua_State *L)
 {
-  lua_getfield(L, LUA_REGISTRYINDEX, SCENARIO_KEY);
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &scenario_key);
   Scenario *sc = lua_touserdata(L, -1);
   lua_pop(L, 1);
   if (!sc)
@@ -32,7 +35,8 @@ void lua_api_close(Scenario *sc)
   if (!sc->sb)
     return;
   lua_pushnil(sc->sb->L);
-  lua_setfield(sc->sb->L, LUA_REGISTRYINDEX, SCENARIO_KEY);
+  lua_rawsetp(sc->sb->L, LUA_REGISTRYINDEX, &scenario_key);
+  lua_model_close(sc);
   sc->sb->now = NULL;
 }
 
@@ -195,7 +199,7 @@ void lua_api_open(Scenario *sc)
 {
   lua_State *L = sc->sb->L;
   lua_pushlightuserdata(L, sc);
-  lua_setfield(L, LUA_REGISTRYINDEX, SCENARIO_KEY);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &scenario_key);
   lua_setup_open(L);
   lua_events_open(sc);
   lua_faults_open(L);

@@ -33,10 +33,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LM_SELVES "faultsim.lua_model.selves"   /* node id → self */
-#define LM_PRIVATE "faultsim.lua_model.private" /* node id → {timers, tags, next} */
+#define LM_CACHE "faultsim.lua_model.cache"     /* the dispatch cache, below */
 #define LM_META "faultsim.model"
 #define LM_SELF_META "faultsim.self"
+
+/* The handlers, in the order of handler_names. */
+typedef enum { LM_INIT, LM_MESSAGE, LM_TIMER, LM_CRASH, LM_RESTART, LM_INVOKE, LM_OVERLOAD, LM_RETRY, LM_NHANDLERS } LmKind;
 
 typedef struct {
   SimModel model; /* first: node->model points here */
@@ -47,10 +49,10 @@ typedef struct {
   guint nspecs;
   char **ops;          /* the operations on_invoke takes, NULL-terminated; NULL: any */
   int def_ref;         /* table of handlers, or LUA_NOREF */
+  int handler_ref[LM_NHANDLERS]; /* each handler by LmKind order of handler_names; LUA_REFNIL when absent */
+  struct LmState *state; /* the scenario's, below */
   gboolean has_restart;
 } LuaModel;
-
-typedef enum { LM_INIT, LM_MESSAGE, LM_TIMER, LM_CRASH, LM_RESTART, LM_INVOKE, LM_OVERLOAD, LM_RETRY } LmKind;
 
 /* One call into a model handler, passed to lm_dispatch by pointer. */
 typedef struct {
@@ -80,6 +82,161 @@ void lua_model_free(gpointer p)
   g_free(lm->name);
   g_free(lm->summary);
   g_free(lm);
+}
+
+/* ---- the dispatch cache ----
+ *
+ * Every delivery and every self:send used to make the Lua strings it
+ * needed from C strings (lua_pushstring, lua_getfield: Lua hashes the text
+ * and compares it in its C-string cache), to check names and intern them
+ * again, to find `self` through the registry and node names in the
+ * kernel's hash table: most of a Lua model's time per message (issue 16).
+ * The cache keeps those strings and lookups in Lua tables, filled at first
+ * use: one table per scenario, in the registry (LM_CACHE). What it holds
+ * is fixed for the run (node names never change, interned names live as
+ * long as the Sim, self tables as long as the state), so nothing is ever
+ * invalidated. The hot tables are also upvalues of the self methods
+ * (METHOD_*) and of the dispatcher (DISPATCH_*), which reach them without
+ * a lookup. */
+enum {
+  LC_STATE = 1,  /* the LmState (full userdata) */
+  LC_SELVES,     /* node id → self */
+  LC_SELF_IDS,   /* self → node id */
+  LC_PRIVATE,    /* node id → { [PV_TIMERS] =, [PV_TAGS] =, [PV_NEXT] = } */
+  LC_NAMES,      /* node id → the node's name */
+  LC_IDS,        /* node name → node id */
+  LC_TYPES,      /* string → its sim_intern() copy (light userdata), a checked name */
+  LC_FIELDS,     /* string → its sim_intern() copy, a checked and unreserved field name */
+  LC_STRINGS,    /* a kernel name (light userdata: literal or sim_intern()) → its Lua string */
+  LC_KEY_TYPE,   /* the strings "type", "src", "dst", "id": a message table's keys */
+  LC_KEY_SRC,
+  LC_KEY_DST,
+  LC_KEY_ID,
+  LC_NSLOTS = LC_KEY_ID
+};
+
+/* Upvalues of the self methods, and of lm_dispatch. */
+enum { METHOD_STATE = 1, METHOD_CACHE_UP, METHOD_IDS, METHOD_TYPES, METHOD_FIELDS, METHOD_NUP = METHOD_FIELDS };
+static const int method_slots[] = { LC_STATE, 0, LC_IDS, LC_TYPES, LC_FIELDS };
+#define METHOD_CACHE lua_upvalueindex(METHOD_CACHE_UP)
+enum { DISPATCH_STATE = 1, DISPATCH_CACHE, DISPATCH_SELVES, DISPATCH_STRINGS, DISPATCH_NAMES, DISPATCH_KEY_TYPE,
+       DISPATCH_NUP = DISPATCH_KEY_TYPE + 3 };
+static const int dispatch_slots[] = { LC_STATE, 0, LC_SELVES, LC_STRINGS, LC_NAMES, LC_KEY_TYPE,
+                                      LC_KEY_SRC, LC_KEY_DST, LC_KEY_ID };
+
+/* A node's private table: timer tag → kernel timer id, timer tag → the
+ * script's tag value, and the last tag given. */
+enum { PV_TIMERS = 1, PV_TAGS, PV_NEXT };
+
+/* What the C side keeps per scenario, in Lua memory (no __gc needed). */
+typedef struct LmState {
+  Scenario *sc;       /* NULL from lua_model_close on: methods raise */
+  int dispatch_ref;   /* lm_dispatch with its upvalues */
+  /* The self the last handler was given, and its node: a method called on
+   * it (nearly every call) finds its node without a lookup. A self is
+   * kept by the cache for the whole run, so its address never names
+   * another table while the state lives. */
+  const void *self;
+  SimNode *node;
+} LmState;
+
+/* Pushes a new cache, without its LC_STATE. */
+static void cache_new(lua_State *L)
+{
+  static const char *const keys[] = { "type", "src", "dst", "id" };
+  lua_createtable(L, LC_NSLOTS, 0);
+  for (int slot = LC_SELVES; slot <= LC_STRINGS; slot++) {
+    lua_newtable(L);
+    lua_rawseti(L, -2, slot);
+  }
+  for (int i = 0; i < 4; i++) {
+    lua_pushstring(L, keys[i]);
+    lua_rawseti(L, -2, LC_KEY_TYPE + i);
+  }
+}
+
+/* Pushes `n` values for upvalues: the cache at `cache` itself where
+ * `slots` says 0, else the cache's slot. */
+static void push_slots(lua_State *L, int cache, const int *slots, int n)
+{
+  for (int i = 0; i < n; i++) {
+    if (slots[i])
+      lua_rawgeti(L, cache, slots[i]);
+    else
+      lua_pushvalue(L, cache);
+  }
+}
+
+/* Pushes the Lua string of kernel name `s` from `strings` (the LC_STRINGS
+ * table, at an absolute or upvalue index). Names are literals or
+ * sim_intern()ed (sim.h), so an address stands for one text for the
+ * whole run. */
+static void push_kernel_name(lua_State *L, int strings, const char *s)
+{
+  if (lua_rawgetp(L, strings, s) == LUA_TSTRING)
+    return;
+  lua_pop(L, 1);
+  lua_pushstring(L, s);
+  lua_pushvalue(L, -1);
+  lua_rawsetp(L, strings, s);
+}
+
+/* Pushes node `id`'s name from `names` (the LC_NAMES table). */
+static void push_node_name(lua_State *L, int names, Sim *sim, int id)
+{
+  if (lua_rawgeti(L, names, id) == LUA_TSTRING)
+    return;
+  lua_pop(L, 1);
+  lua_pushstring(L, sim_node_name(sim_node(sim, id)));
+  lua_pushvalue(L, -1);
+  lua_rawseti(L, names, id);
+}
+
+/* The id of the node named by the string at absolute index `idx`
+ * (converted in place if it is a number, as luaL_checkstring does), or -1;
+ * `ids` is the LC_IDS table. Raises only if the value is not a string or
+ * a number. */
+static int find_node(lua_State *L, int ids, Sim *sim, int idx)
+{
+  if (lua_type(L, idx) != LUA_TSTRING)
+    luaL_checkstring(L, idx);
+  lua_pushvalue(L, idx);
+  int isint = 0;
+  lua_rawget(L, ids);
+  int id = (int) lua_tointegerx(L, -1, &isint);
+  lua_pop(L, 1);
+  if (isint)
+    return id;
+  id = sim_node_find(sim, lua_tostring(L, idx));
+  if (id >= 0) {
+    lua_pushvalue(L, idx);
+    lua_pushinteger(L, id);
+    lua_rawset(L, ids);
+  }
+  return id;
+}
+
+/* The name at absolute index `idx` checked as lua_api_check_name does
+ * (naming `what`) and interned in the Sim; a string already seen is found
+ * in `types` (the LC_TYPES table) without either. */
+static const char *check_interned_name(lua_State *L, int types, Sim *sim, int idx, const char *what)
+{
+  gboolean str = lua_type(L, idx) == LUA_TSTRING;
+  if (str) {
+    lua_pushvalue(L, idx);
+    lua_rawget(L, types);
+    const char *name = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    if (name)
+      return name;
+  }
+  const char *name = sim_intern(sim, lua_api_check_name(L, idx, what));
+  if (str) {
+    lua_pushvalue(L, idx);
+    lua_pushlightuserdata(L, (void *) name);
+    lua_rawset(L, types);
+  }
+  return name;
 }
 
 /* ---- argument helpers ---- */
@@ -149,21 +306,95 @@ static guint read_fields(lua_State *L, int idx, const char *what, const char *sk
   return n;
 }
 
-static void set_fields(Sim *sim, SimMsg *m, const LmField *fields, guint n)
+/* read_fields for a table whose keys were all seen before as valid field
+ * names (the cache's LC_FIELDS table, at absolute index `known`), or are
+ * `skip`, and whose values are all integers or booleans, the common case:
+ * fills `out`, sorted by name, with interned names. Returns -1, having
+ * raised nothing, when anything needs read_fields' checks. Allocates
+ * nothing. */
+static int read_known_fields(lua_State *L, int idx, int known, const char *skip, LmField *out)
 {
-  for (guint i = 0; i < n; i++)
-    sim_msg_set(m, sim_intern(sim, fields[i].name), fields[i].value);
+  if (lua_type(L, idx) != LUA_TTABLE)
+    return lua_isnoneornil(L, idx) ? 0 : -1;
+  int n = 0;
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    if (lua_type(L, -2) != LUA_TSTRING) {
+      lua_pop(L, 2);
+      return -1;
+    }
+    lua_pushvalue(L, -2);
+    lua_rawget(L, known);
+    const char *name = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    if (!name && skip && strcmp(lua_tostring(L, -2), skip) == 0) {
+      lua_pop(L, 1);
+      continue;
+    }
+    int64_t value = 0;
+    if (lua_type(L, -1) == LUA_TBOOLEAN)
+      value = lua_toboolean(L, -1);
+    else if (lua_isinteger(L, -1))
+      value = lua_tointeger(L, -1);
+    else
+      name = NULL;
+    lua_pop(L, 1);
+    if (!name || n == SIM_MSG_MAX_FIELDS) {
+      lua_pop(L, 1);
+      return -1;
+    }
+    out[n++] = (LmField) { name, value };
+  }
+  for (int i = 1; i < n; i++)
+    for (int j = i; j > 0 && strcmp(out[j - 1].name, out[j].name) > 0; j--) {
+      LmField t = out[j];
+      out[j] = out[j - 1];
+      out[j - 1] = t;
+    }
+  return n;
 }
 
-/* Pushes a message or record as { type =, <fields> [, payload = string] }. */
-static void push_fields(lua_State *L, const SimMsg *m)
+/* read_fields with every name interned in the Sim: from the cache when it
+ * knows them all (see read_known_fields), else read_fields' checks and
+ * errors, after which the names join `known` (the LC_FIELDS table; a
+ * record's `skip` key never does). */
+static guint read_interned_fields(lua_State *L, int known, Sim *sim, int idx, const char *what, const char *skip,
+                                  LmField *out)
 {
-  lua_createtable(L, 0, (int) m->nfields + 5);
-  lua_pushstring(L, m->type);
-  lua_setfield(L, -2, "type");
+  int fast = read_known_fields(L, idx, known, skip, out);
+  if (fast >= 0)
+    return (guint) fast;
+  guint n = read_fields(L, idx, what, skip, out);
+  for (guint i = 0; i < n; i++) {
+    const char *name = sim_intern(sim, out[i].name);
+    lua_pushstring(L, out[i].name);
+    lua_pushlightuserdata(L, (void *) name);
+    lua_rawset(L, known);
+    out[i].name = name;
+  }
+  return n;
+}
+
+/* Sets already interned fields on `m`. */
+static void set_fields(SimMsg *m, const LmField *fields, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    sim_msg_set(m, fields[i].name, fields[i].value);
+}
+
+/* Pushes a message or record as { type =, <fields> [, payload = string] }
+ * (size hint: `extra` more keys to come). `strings` is the LC_STRINGS table and `key_type` the
+ * string "type" (absolute or upvalue indexes). */
+static void push_fields(lua_State *L, int strings, int key_type, const SimMsg *m, int extra)
+{
+  lua_createtable(L, 0, (int) m->nfields + 1 + extra);
+  lua_pushvalue(L, key_type);
+  push_kernel_name(L, strings, m->type);
+  lua_rawset(L, -3);
   for (uint32_t i = 0; i < m->nfields; i++) {
+    push_kernel_name(L, strings, m->fields[i].name);
     lua_pushinteger(L, m->fields[i].value);
-    lua_setfield(L, -2, m->fields[i].name);
+    lua_rawset(L, -3);
   }
   size_t len;
   const char *payload = sim_msg_payload(m, &len);
@@ -171,6 +402,22 @@ static void push_fields(lua_State *L, const SimMsg *m)
     lua_pushlstring(L, payload, len);
     lua_setfield(L, -2, "payload");
   }
+}
+
+/* Pushes a delivered message as { type =, src =, dst =, id =, <fields> }:
+ * called by lm_dispatch, whose upvalues hold the strings. */
+static void push_message(lua_State *L, Sim *sim, const SimMsg *m)
+{
+  push_fields(L, lua_upvalueindex(DISPATCH_STRINGS), lua_upvalueindex(DISPATCH_KEY_TYPE), m, 3);
+  lua_pushvalue(L, lua_upvalueindex(DISPATCH_KEY_TYPE + 1)); /* "src" */
+  push_node_name(L, lua_upvalueindex(DISPATCH_NAMES), sim, m->src);
+  lua_rawset(L, -3);
+  lua_pushvalue(L, lua_upvalueindex(DISPATCH_KEY_TYPE + 2)); /* "dst" */
+  push_node_name(L, lua_upvalueindex(DISPATCH_NAMES), sim, m->dst);
+  lua_rawset(L, -3);
+  lua_pushvalue(L, lua_upvalueindex(DISPATCH_KEY_TYPE + 3)); /* "id" */
+  lua_pushinteger(L, (lua_Integer) m->id);
+  lua_rawset(L, -3);
 }
 
 /* Checks that the value at idx is an operation value: nil, an integer, a
@@ -231,10 +478,10 @@ static SimValue build_value(lua_State *L, int idx)
 
 /* ---- self ---- */
 
-/* Pushes registry[key][id] (may be nil). */
-static int push_by_id(lua_State *L, const char *key, int id)
+/* Pushes the cache's `slot` table's entry `id` (may be nil). */
+static int push_by_id(lua_State *L, int cache, int slot, int id)
 {
-  lua_getfield(L, LUA_REGISTRYINDEX, key);
+  lua_rawgeti(L, cache, slot);
   lua_rawgeti(L, -1, id);
   lua_remove(L, -2);
   return lua_type(L, -1);
@@ -268,12 +515,22 @@ static void push_params(lua_State *L, LuaModel *lm, SimNode *node)
   }
 }
 
-/* Pushes the node's self table, making it (and its private table) at the
- * first call. */
-static void push_self(lua_State *L, LuaModel *lm, SimNode *node)
+/* Pushes fresh timer tables into the node's private table at `priv`. */
+static void reset_timers(lua_State *L, int priv)
+{
+  lua_newtable(L);
+  lua_rawseti(L, priv, PV_TIMERS);
+  lua_newtable(L);
+  lua_rawseti(L, priv, PV_TAGS);
+}
+
+/* Pushes the node's self table from `selves` (the LC_SELVES table),
+ * making it (and its private table) at the first call; `cache` is the
+ * cache. */
+static void push_self(lua_State *L, int cache, int selves, LuaModel *lm, SimNode *node)
 {
   int id = sim_node_id(node);
-  if (push_by_id(L, LM_SELVES, id) == LUA_TTABLE)
+  if (lua_rawgeti(L, selves, id) == LUA_TTABLE)
     return;
   lua_pop(L, 1);
   lua_createtable(L, 0, 6);
@@ -288,52 +545,57 @@ static void push_self(lua_State *L, LuaModel *lm, SimNode *node)
   lua_newtable(L);
   lua_setfield(L, -2, "durable");
   luaL_setmetatable(L, LM_SELF_META);
-  lua_getfield(L, LUA_REGISTRYINDEX, LM_SELVES);
+  lua_pushvalue(L, -1);
+  lua_rawseti(L, selves, id);
+  lua_rawgeti(L, cache, LC_SELF_IDS);
   lua_pushvalue(L, -2);
-  lua_rawseti(L, -2, id);
+  lua_pushinteger(L, id);
+  lua_rawset(L, -3);
   lua_pop(L, 1);
-  lua_getfield(L, LUA_REGISTRYINDEX, LM_PRIVATE);
-  lua_createtable(L, 0, 3);
-  lua_newtable(L);
-  lua_setfield(L, -2, "timers");
-  lua_newtable(L);
-  lua_setfield(L, -2, "tags");
+  lua_rawgeti(L, cache, LC_PRIVATE);
+  lua_createtable(L, 3, 0);
+  reset_timers(L, lua_gettop(L));
   lua_pushinteger(L, 0);
-  lua_setfield(L, -2, "next");
+  lua_rawseti(L, -2, PV_NEXT);
   lua_rawseti(L, -2, id);
   lua_pop(L, 1);
 }
 
 /* A restart: fresh self.state, no pending timers. */
-static void reset_volatile(lua_State *L, int self, int id)
+static void reset_volatile(lua_State *L, int cache, int self, int id)
 {
   lua_newtable(L);
   lua_setfield(L, self, "state");
-  push_by_id(L, LM_PRIVATE, id);
-  lua_newtable(L);
-  lua_setfield(L, -2, "timers");
-  lua_newtable(L);
-  lua_setfield(L, -2, "tags");
+  push_by_id(L, cache, LC_PRIVATE, id);
+  reset_timers(L, lua_gettop(L));
   lua_pop(L, 1);
 }
 
-/* The node behind method argument 1, which must be a node's own self. */
-static SimNode *check_self(lua_State *L, const char *method)
+/* The running scenario's LmState, for a self method (raises once the run
+ * is torn down). */
+static LmState *method_state(lua_State *L)
 {
-  Scenario *sc = lua_api_scenario(L);
+  LmState *st = lua_touserdata(L, lua_upvalueindex(METHOD_STATE));
+  if (!st->sc)
+    luaL_error(L, "the simulation is over: the scenario API cannot be used any more");
+  return st;
+}
+
+/* The node behind method argument 1, which must be a node's own self (one
+ * of the tables handlers get as `self`). */
+static SimNode *check_self(lua_State *L, LmState *st, const char *method)
+{
+  if (st->self && lua_topointer(L, 1) == st->self)
+    return st->node;
   if (lua_type(L, 1) == LUA_TTABLE) {
-    lua_pushliteral(L, "id");
-    lua_rawget(L, 1);
+    lua_rawgeti(L, METHOD_CACHE, LC_SELF_IDS);
+    lua_pushvalue(L, 1);
+    lua_rawget(L, -2);
     int isint = 0;
     lua_Integer id = lua_tointegerx(L, -1, &isint);
-    lua_pop(L, 1);
-    if (isint && id >= 0 && (guint64) id < sim_node_count(sc->sim)) {
-      push_by_id(L, LM_SELVES, (int) id);
-      gboolean same = lua_rawequal(L, -1, 1);
-      lua_pop(L, 1);
-      if (same)
-        return sim_node(sc->sim, (int) id);
-    }
+    lua_pop(L, 2);
+    if (isint)
+      return sim_node(st->sc->sim, (int) id);
   }
   luaL_error(L, "%s: call it on a node's self with a colon: self:%s(...)", method, method);
   return NULL;
@@ -341,20 +603,27 @@ static SimNode *check_self(lua_State *L, const char *method)
 
 static gboolean dead(SimNode *node) { return sim_node_state(node) == SIM_NODE_CRASHED; }
 
-static int check_dst(lua_State *L, int idx, const char *method)
+static int check_dst(lua_State *L, Sim *sim, int idx, const char *method)
 {
-  const char *name = luaL_checkstring(L, idx);
-  int id = sim_node_find(lua_api_scenario(L)->sim, name);
+  int id = find_node(L, lua_upvalueindex(METHOD_IDS), sim, idx);
   if (id < 0)
-    return luaL_error(L, "%s: unknown node '%s'", method, name);
+    return luaL_error(L, "%s: unknown node '%s'", method, lua_tostring(L, idx));
   return id;
+}
+
+/* Raises the kernel's message if a budget (memory) has ended the run, as
+ * lua_api_check_budget does. */
+static void check_budget(lua_State *L, Sim *sim)
+{
+  if (sim_over_budget(sim) != SIM_BUDGET_NONE)
+    luaL_error(L, "%s", sim_failure(sim));
 }
 
 static void send_one(SimNode *node, int dst, const char *type, const LmField *fields, guint n, uint32_t size,
                      const char *payload, size_t payload_len)
 {
   SimMsg *m = sim_msg_new(node, type);
-  set_fields(sim_node_sim(node), m, fields, n);
+  set_fields(m, fields, n);
   sim_msg_set_size(m, size);
   if (payload)
     sim_msg_set_payload(m, payload, payload_len);
@@ -406,17 +675,19 @@ static const char *read_payload(lua_State *L, int idx, const char *what, size_t 
  * string, travels as the message's payload. */
 static int m_send(lua_State *L)
 {
-  SimNode *node = check_self(L, "send");
-  int dst = check_dst(L, 2, "send");
-  const char *type = sim_intern(sim_node_sim(node), lua_api_check_name(L, 3, "message type"));
+  LmState *st = method_state(L);
+  Sim *sim = st->sc->sim;
+  SimNode *node = check_self(L, st, "send");
+  int dst = check_dst(L, sim, 2, "send");
+  const char *type = check_interned_name(L, lua_upvalueindex(METHOD_TYPES), sim, 3, "message type");
   LmField fields[SIM_MSG_MAX_FIELDS];
   size_t plen;
   const char *payload = read_payload(L, 4, "send", &plen);
-  guint n = read_fields(L, 4, "send", "payload", fields);
+  guint n = read_interned_fields(L, lua_upvalueindex(METHOD_FIELDS), sim, 4, "send", "payload", fields);
   uint32_t size = read_send_opts(L, 5, "send");
   if (!dead(node))
     send_one(node, dst, type, fields, n, size, payload, plen);
-  lua_api_check_budget(L);
+  check_budget(L, sim);
   return 0;
 }
 
@@ -424,26 +695,28 @@ static int m_send(lua_State *L)
  * order. */
 static int m_broadcast(lua_State *L)
 {
-  SimNode *node = check_self(L, "broadcast");
+  LmState *st = method_state(L);
+  Sim *sim = st->sc->sim;
+  SimNode *node = check_self(L, st, "broadcast");
   luaL_checktype(L, 2, LUA_TTABLE);
-  const char *type = sim_intern(sim_node_sim(node), lua_api_check_name(L, 3, "message type"));
+  const char *type = check_interned_name(L, lua_upvalueindex(METHOD_TYPES), sim, 3, "message type");
   LmField fields[SIM_MSG_MAX_FIELDS];
   size_t plen;
   const char *payload = read_payload(L, 4, "broadcast", &plen);
-  guint n = read_fields(L, 4, "broadcast", "payload", fields);
+  guint n = read_interned_fields(L, lua_upvalueindex(METHOD_FIELDS), sim, 4, "broadcast", "payload", fields);
   uint32_t size = read_send_opts(L, 5, "broadcast");
   lua_Integer count = luaL_len(L, 2);
   for (lua_Integer i = 1; i <= count; i++) {
     lua_geti(L, 2, i);
-    check_dst(L, lua_gettop(L), "broadcast");
+    check_dst(L, sim, lua_gettop(L), "broadcast");
     lua_pop(L, 1);
   }
   for (lua_Integer i = 1; i <= count && !dead(node); i++) {
     lua_geti(L, 2, i);
-    int dst = sim_node_find(sim_node_sim(node), lua_tostring(L, -1));
+    int dst = find_node(L, lua_upvalueindex(METHOD_IDS), sim, lua_gettop(L));
     lua_pop(L, 1);
     send_one(node, dst, type, fields, n, size, payload, plen);
-    lua_api_check_budget(L); /* a long list could fill memory */
+    check_budget(L, sim); /* a long list could fill memory */
   }
   return 0;
 }
@@ -452,42 +725,43 @@ static int m_broadcast(lua_State *L)
  * node's local clock. */
 static int m_timer(lua_State *L)
 {
-  SimNode *node = check_self(L, "timer");
+  SimNode *node = check_self(L, method_state(L), "timer");
   SimTime delay = lua_api_check_duration(L, 2);
   lua_settop(L, 3);
   if (dead(node)) {
     lua_pushinteger(L, 0);
     return 1;
   }
-  push_by_id(L, LM_PRIVATE, sim_node_id(node)); /* 4 */
-  lua_getfield(L, 4, "next");
+  push_by_id(L, METHOD_CACHE, LC_PRIVATE, sim_node_id(node)); /* 4 */
+  lua_rawgeti(L, 4, PV_NEXT);
   lua_Integer tag = lua_tointeger(L, -1) + 1;
   lua_pop(L, 1);
   lua_pushinteger(L, tag);
-  lua_setfield(L, 4, "next");
-  lua_getfield(L, 4, "tags");
+  lua_rawseti(L, 4, PV_NEXT);
+  lua_rawgeti(L, 4, PV_TAGS);
   lua_pushvalue(L, 3);
   lua_rawseti(L, -2, tag);
-  lua_getfield(L, 4, "timers");
+  lua_rawgeti(L, 4, PV_TIMERS);
   SimTimerId id = sim_timer_after(node, delay, (uint64_t) tag);
-  lua_api_check_budget(L);
+  check_budget(L, sim_node_sim(node));
   lua_pushinteger(L, (lua_Integer) id);
   lua_rawseti(L, -2, tag);
   lua_pushinteger(L, tag);
   return 1;
 }
 
-/* Forgets timer `tag` of node `id`; returns its kernel id or 0. */
-static SimTimerId forget_timer(lua_State *L, int id, lua_Integer tag)
+/* Forgets timer `tag` of node `id` (private tables in the cache at
+ * `cache`); returns its kernel id or 0. */
+static SimTimerId forget_timer(lua_State *L, int cache, int id, lua_Integer tag)
 {
-  push_by_id(L, LM_PRIVATE, id);
-  lua_getfield(L, -1, "timers");
+  push_by_id(L, cache, LC_PRIVATE, id);
+  lua_rawgeti(L, -1, PV_TIMERS);
   lua_rawgeti(L, -1, tag);
   SimTimerId kid = (SimTimerId) lua_tointeger(L, -1);
   lua_pop(L, 1);
   lua_pushnil(L);
   lua_rawseti(L, -2, tag);
-  lua_getfield(L, -2, "tags");
+  lua_rawgeti(L, -2, PV_TAGS);
   lua_pushnil(L);
   lua_rawseti(L, -2, tag);
   lua_pop(L, 3);
@@ -497,9 +771,9 @@ static SimTimerId forget_timer(lua_State *L, int id, lua_Integer tag)
 /* self:cancel(id): unknown, fired or cancelled ids are ignored. */
 static int m_cancel(lua_State *L)
 {
-  SimNode *node = check_self(L, "cancel");
+  SimNode *node = check_self(L, method_state(L), "cancel");
   lua_Integer tag = luaL_checkinteger(L, 2);
-  SimTimerId kid = forget_timer(L, sim_node_id(node), tag);
+  SimTimerId kid = forget_timer(L, METHOD_CACHE, sim_node_id(node), tag);
   if (kid)
     sim_timer_cancel(node, kid);
   return 0;
@@ -507,7 +781,7 @@ static int m_cancel(lua_State *L)
 
 static int m_clock(lua_State *L)
 {
-  SimNode *node = check_self(L, "clock");
+  SimNode *node = check_self(L, method_state(L), "clock");
   lua_pushnumber(L, sim_time_to_seconds(sim_node_clock(node)));
   return 1;
 }
@@ -515,7 +789,7 @@ static int m_clock(lua_State *L)
 /* self:random([m [, n]]) from the node's own seeded stream (wallclock-ok: not libc's). */
 static int m_random(lua_State *L)
 {
-  SimRng *rng = sim_node_rng(check_self(L, "random"));
+  SimRng *rng = sim_node_rng(check_self(L, method_state(L), "random"));
   lua_Integer lo, hi;
   switch (lua_gettop(L)) {
   case 1:
@@ -540,31 +814,36 @@ static int m_random(lua_State *L)
 /* self:log({type = ..., <fields>}, force): appends to the durable log. */
 static int m_log(lua_State *L)
 {
-  SimNode *node = check_self(L, "log");
+  LmState *st = method_state(L);
+  Sim *sim = st->sc->sim;
+  SimNode *node = check_self(L, st, "log");
   luaL_checktype(L, 2, LUA_TTABLE);
   if (lua_getfield(L, 2, "type") != LUA_TSTRING)
     return luaL_error(L, "log: the record needs a string 'type', like { type = \"PREPARED\", txn = 1 }");
-  const char *type = sim_intern(sim_node_sim(node), lua_api_check_name(L, -1, "record type"));
+  const char *type = check_interned_name(L, lua_upvalueindex(METHOD_TYPES), sim, lua_gettop(L), "record type");
   lua_pop(L, 1);
   LmField fields[SIM_MSG_MAX_FIELDS];
-  guint n = read_fields(L, 2, "log", "type", fields);
+  guint n = read_interned_fields(L, lua_upvalueindex(METHOD_FIELDS), sim, 2, "log", "type", fields);
   if (dead(node))
     return 0;
   SimMsg rec = sim_record(type);
-  set_fields(sim_node_sim(node), &rec, fields, n);
+  set_fields(&rec, fields, n);
   sim_log_append(node, &rec, lua_toboolean(L, 3));
-  lua_api_check_budget(L);
+  check_budget(L, sim);
   return 0;
 }
 
 /* self:log_entries() → { {type =, <fields>}, ... }, oldest first. */
 static int m_log_entries(lua_State *L)
 {
-  SimNode *node = check_self(L, "log_entries");
+  SimNode *node = check_self(L, method_state(L), "log_entries");
   guint n = sim_log_length(node);
+  lua_rawgeti(L, METHOD_CACHE, LC_STRINGS);
+  int strings = lua_gettop(L);
+  lua_rawgeti(L, METHOD_CACHE, LC_KEY_TYPE);
   lua_createtable(L, (int) n, 0);
   for (guint i = 0; i < n; i++) {
-    push_fields(L, sim_log_get(node, i));
+    push_fields(L, strings, strings + 1, sim_log_get(node, i), 0);
     lua_rawseti(L, -2, (lua_Integer) i + 1);
   }
   return 1;
@@ -573,23 +852,25 @@ static int m_log_entries(lua_State *L)
 /* self:emit(type, fields): a protocol event for the trace and triggers. */
 static int m_emit(lua_State *L)
 {
-  SimNode *node = check_self(L, "emit");
-  const char *type = sim_intern(sim_node_sim(node), lua_api_check_name(L, 2, "event type"));
+  LmState *st = method_state(L);
+  Sim *sim = st->sc->sim;
+  SimNode *node = check_self(L, st, "emit");
+  const char *type = check_interned_name(L, lua_upvalueindex(METHOD_TYPES), sim, 2, "event type");
   LmField fields[SIM_MSG_MAX_FIELDS];
-  guint n = read_fields(L, 3, "emit", NULL, fields);
+  guint n = read_interned_fields(L, lua_upvalueindex(METHOD_FIELDS), sim, 3, "emit", NULL, fields);
   if (dead(node))
     return 0;
   SimMsg ev = sim_record(type);
-  set_fields(sim_node_sim(node), &ev, fields, n);
+  set_fields(&ev, fields, n);
   sim_emit(node, &ev);
-  lua_api_check_budget(L);
+  check_budget(L, sim);
   return 0;
 }
 
 /* self:invoke(f, value [, key [, timeout]]) → op id (0 on a dead node). */
 static int m_invoke(lua_State *L)
 {
-  SimNode *node = check_self(L, "invoke");
+  SimNode *node = check_self(L, method_state(L), "invoke");
   const char *f = lua_api_check_name(L, 2, "operation name");
   SimTime timeout = lua_isnoneornil(L, 5) ? 0 : lua_api_check_duration(L, 5);
   check_value(L, 3, "invoke: value");
@@ -612,7 +893,7 @@ static int m_complete(lua_State *L)
 {
   static const char *const types[] = { "ok", "fail", "info", NULL };
   static const int codes[] = { SIM_OP_OK, SIM_OP_FAIL, SIM_OP_INFO };
-  SimNode *node = check_self(L, "complete");
+  SimNode *node = check_self(L, method_state(L), "complete");
   lua_Integer op = luaL_checkinteger(L, 2);
   int type = codes[luaL_checkoption(L, 3, NULL, types)];
   check_value(L, 4, "complete: value");
@@ -634,62 +915,46 @@ static int m_complete(lua_State *L)
 static int lm_dispatch(lua_State *L)
 {
   LmCall *c = lua_touserdata(L, 1);
+  LmState *st = lua_touserdata(L, lua_upvalueindex(DISPATCH_STATE));
+  LuaSandbox *sb = st->sc->sb;
+  /* What the runtime allocates here (self, the message or op table) is
+   * not the handler's work: the allocator's charge for it is given back
+   * below, so a handler pays for its own tables only. The heap still
+   * counts every byte, and there is at most one such table per event. */
+  long long charged = sb->instr_run;
   int id = sim_node_id(c->node);
-  const char *handler = NULL;
-  push_self(L, c->lm, c->node);
+  int cache = lua_upvalueindex(DISPATCH_CACHE);
+  push_self(L, cache, lua_upvalueindex(DISPATCH_SELVES), c->lm, c->node);
   int self = lua_gettop(L);
-  switch (c->kind) {
-  case LM_INIT:
-    handler = "init";
-    break;
-  case LM_RESTART:
-    reset_volatile(L, self, id);
-    handler = c->lm->has_restart ? "on_restart" : "init";
-    break;
-  case LM_CRASH:
-    handler = "on_crash";
-    break;
-  case LM_MESSAGE:
-  case LM_TIMER:
-  case LM_INVOKE:
-    handler = c->kind == LM_MESSAGE ? "on_message" : c->kind == LM_TIMER ? "on_timer" : "on_invoke";
-    break;
-  case LM_OVERLOAD:
-    handler = "on_overload";
-    break;
-  case LM_RETRY:
-    handler = "on_retry";
-    break;
+  st->self = lua_topointer(L, self);
+  st->node = c->node;
+  LmKind kind = c->kind;
+  if (kind == LM_RESTART) {
+    reset_volatile(L, cache, self, id);
+    if (!c->lm->has_restart)
+      kind = LM_INIT;
   }
-  lua_rawgeti(L, LUA_REGISTRYINDEX, c->lm->def_ref);
-  if (lua_getfield(L, -1, handler) != LUA_TFUNCTION)
+  if (lua_rawgeti(L, LUA_REGISTRYINDEX, c->lm->handler_ref[kind]) != LUA_TFUNCTION)
     return 0;
   lua_pushvalue(L, self);
   int nargs = 1;
-  if (c->kind == LM_MESSAGE || c->kind == LM_OVERLOAD) {
-    Sim *sim = sim_node_sim(c->node);
-    push_fields(L, c->msg);
-    lua_pushstring(L, sim_node_name(sim_node(sim, c->msg->src)));
-    lua_setfield(L, -2, "src");
-    lua_pushstring(L, sim_node_name(sim_node(sim, c->msg->dst)));
-    lua_setfield(L, -2, "dst");
-    lua_pushinteger(L, (lua_Integer) c->msg->id);
-    lua_setfield(L, -2, "id");
+  if (kind == LM_MESSAGE || kind == LM_OVERLOAD) {
+    push_message(L, sim_node_sim(c->node), c->msg);
     nargs = 2;
-  } else if (c->kind == LM_TIMER) {
-    push_by_id(L, LM_PRIVATE, id);
-    lua_getfield(L, -1, "timers");
+  } else if (kind == LM_TIMER) {
+    push_by_id(L, cache, LC_PRIVATE, id);
+    lua_rawgeti(L, -1, PV_TIMERS);
     gboolean live = lua_rawgeti(L, -1, (lua_Integer) c->tag) != LUA_TNIL;
     lua_pop(L, 2);
     if (!live)
       return 0; /* cancelled, or armed before a restart */
-    lua_getfield(L, -1, "tags");
+    lua_rawgeti(L, -1, PV_TAGS);
     lua_rawgeti(L, -1, (lua_Integer) c->tag);
     lua_replace(L, -3);
     lua_pop(L, 1);
-    forget_timer(L, id, (lua_Integer) c->tag);
+    forget_timer(L, cache, id, (lua_Integer) c->tag);
     nargs = 2;
-  } else if (c->kind == LM_INVOKE || c->kind == LM_RETRY) {
+  } else if (kind == LM_INVOKE || kind == LM_RETRY) {
     /* on_invoke(self, op) and on_retry(self, op, attempt): the same op
      * table, so a model can give both one function. */
     lua_createtable(L, 0, 4);
@@ -702,11 +967,14 @@ static int lm_dispatch(lua_State *L)
     lua_api_push_value(L, c->value);
     lua_setfield(L, -2, "value");
     nargs = 2;
-    if (c->kind == LM_RETRY) {
+    if (kind == LM_RETRY) {
       lua_pushinteger(L, (lua_Integer) c->attempt);
       nargs = 3;
     }
   }
+  long long refund = sb->instr_run - charged;
+  sb->instr_run -= refund;
+  sb->instr_left += refund;
   lua_call(L, nargs, 0);
   return 0;
 }
@@ -717,7 +985,7 @@ static void lm_run(LmCall *c)
   if (sc->error)
     return;
   lua_State *L = sc->sb->L;
-  lua_pushcfunction(L, lm_dispatch);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, c->lm->state->dispatch_ref);
   lua_pushlightuserdata(L, c);
   GError *error = NULL;
   if (!lua_sandbox_call(sc->sb, 1, 0, &error))
@@ -923,6 +1191,8 @@ static int l_model(lua_State *L)
   LuaModel *lm = g_new0(LuaModel, 1);
   lm->sc = sc;
   lm->def_ref = LUA_NOREF;
+  for (int i = 0; i < LM_NHANDLERS; i++)
+    lm->handler_ref[i] = LUA_REFNIL;
   g_ptr_array_add(sc->lua_models, lm); /* owned from here even if we raise */
   lua_getfield(L, 1, "name");
   lm->name = g_strdup(lua_tostring(L, -1));
@@ -965,6 +1235,14 @@ static int l_model(lua_State *L)
   lua_pop(L, 6);
   lua_pushvalue(L, 2);
   lm->def_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  for (int i = 0; i < LM_NHANDLERS; i++) {
+    lua_getfield(L, 2, handler_names[i]);
+    lm->handler_ref[i] = luaL_ref(L, LUA_REGISTRYINDEX); /* LUA_REFNIL for nil */
+  }
+  lua_getfield(L, LUA_REGISTRYINDEX, LM_CACHE);
+  lua_rawgeti(L, -1, LC_STATE);
+  lm->state = lua_touserdata(L, -1);
+  lua_pop(L, 2);
   gssize bytes = (gssize) (sizeof *lm + strlen(lm->name) + strlen(lm->summary) + 2 +
                            (lm->nspecs + 1) * sizeof(SimParamSpec));
   for (guint i = 0; i < lm->nspecs; i++)
@@ -1067,10 +1345,14 @@ static int l_include(lua_State *L)
 void lua_model_open(Scenario *sc)
 {
   lua_State *L = sc->sb->L;
-  lua_newtable(L);
-  lua_setfield(L, LUA_REGISTRYINDEX, LM_SELVES);
-  lua_newtable(L);
-  lua_setfield(L, LUA_REGISTRYINDEX, LM_PRIVATE);
+  cache_new(L);
+  int cache = lua_gettop(L);
+  LmState *st = lua_newuserdatauv(L, sizeof *st, 0);
+  *st = (LmState) { .sc = sc, .dispatch_ref = LUA_NOREF };
+  lua_rawseti(L, cache, LC_STATE);
+  push_slots(L, cache, dispatch_slots, DISPATCH_NUP);
+  lua_pushcclosure(L, lm_dispatch, DISPATCH_NUP);
+  st->dispatch_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 
   luaL_newmetatable(L, LM_META);
   lua_pushcfunction(L, model_tostring);
@@ -1085,12 +1367,24 @@ void lua_model_open(Scenario *sc)
     { "emit", m_emit }, { "invoke", m_invoke }, { "complete", m_complete }, { NULL, NULL },
   };
   luaL_newmetatable(L, LM_SELF_META);
-  luaL_newlib(L, methods);
+  luaL_newlibtable(L, methods);
+  push_slots(L, cache, method_slots, METHOD_NUP);
+  luaL_setfuncs(L, methods, METHOD_NUP);
   lua_setfield(L, -2, "__index");
   lua_pop(L, 1);
 
+  lua_setfield(L, LUA_REGISTRYINDEX, LM_CACHE); /* pops the cache */
   lua_pushcfunction(L, l_model);
   lua_setglobal(L, "model");
   lua_pushcfunction(L, l_include);
   lua_setglobal(L, "include");
+}
+
+void lua_model_close(Scenario *sc)
+{
+  lua_State *L = sc->sb->L;
+  int top = lua_gettop(L);
+  if (lua_getfield(L, LUA_REGISTRYINDEX, LM_CACHE) == LUA_TTABLE && lua_rawgeti(L, -1, LC_STATE) == LUA_TUSERDATA)
+    ((LmState *) lua_touserdata(L, -1))->sc = NULL;
+  lua_settop(L, top);
 }

@@ -138,6 +138,9 @@ SimTime scenario_default_window(SimTime duration);
 /* Registers model() and include() and the tables they use; called by
  * lua_api_open. */
 void lua_model_open(Scenario *sc);
+/* Ends model{}'s part of the API with lua_api_close: self methods raise
+ * from then on. */
+void lua_model_close(Scenario *sc);
 /* The model behind the model object at `idx`, or NULL if it is not one. */
 const SimModel *lua_model_test(lua_State *L, int idx);
 /* Frees one LuaModel (not its Lua references: the state goes after). */
