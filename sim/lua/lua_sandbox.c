@@ -26,7 +26,7 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
   size_t old = ptr ? osize : 0;
   if (nsize == 0) {
     sb->mem_used -= old;
-    free(ptr);
+    lua_heap_realloc(sb->heap, ptr, osize, 0);
     return NULL;
   }
   size_t shared = sb->mem_shared ? *sb->mem_shared : 0;
@@ -39,7 +39,7 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     if (!failing || sb->mem_used - old + nsize > sb->mem_grace_end)
       return NULL; /* Lua raises "not enough memory" */
   }
-  void *p = realloc(ptr, nsize);
+  void *p = lua_heap_realloc(sb->heap, ptr, osize, nsize);
   if (p) {
     sb->mem_used = sb->mem_used - old + nsize;
     /* Whatever fills new memory (string.rep, `..`, gsub, a growing table)
@@ -237,13 +237,24 @@ static void open_lib(lua_State *L, const char *name, lua_CFunction open)
 
 LuaSandbox *lua_sandbox_new(size_t mem_limit, long long instr_budget, SimRng *random)
 {
+  return lua_sandbox_new_cached(mem_limit, instr_budget, random, NULL);
+}
+
+LuaSandbox *lua_sandbox_new_cached(size_t mem_limit, long long instr_budget, SimRng *random,
+                                   LuaHeapCache *heaps)
+{
   LuaSandbox *sb = g_new0(LuaSandbox, 1);
+  if (heaps) {
+    sb->heaps = heaps;
+    sb->heap = lua_heap_cache_take(heaps);
+  }
   sb->mem_limit = mem_limit;
   sb->instr_budget = instr_budget;
   sb->instr_left = instr_budget;
   sb->random = random;
   lua_State *L = lua_newstate(sandbox_alloc, sb);
   if (!L) {
+    lua_heap_cache_give(sb->heaps, sb->heap);
     g_free(sb);
     return NULL;
   }
@@ -289,6 +300,7 @@ void lua_sandbox_free(LuaSandbox *sb)
   if (!sb)
     return;
   lua_close(sb->L);
+  lua_heap_cache_give(sb->heaps, sb->heap);
   g_free(sb);
 }
 
