@@ -12,8 +12,10 @@
  *                  the path `faultsim check` takes for a scenario's seeds
  *                  (each run judged with scenario_verdict, as check does):
  *                  the empty scenario (rate=, issue 16 asks for at least
- *                  5,000) and bench/sweep_echo.lua, a short echo run of
- *                  about 800 events (echo_rate=).
+ *                  5,000), bench/sweep_echo.lua, a short echo run of
+ *                  about 800 events (echo_rate=), and the empty scenario
+ *                  as a file of one seed, read for its seeds and then
+ *                  run, as check takes each file (file_rate=).
  *   runcost_sweep  the same through sweep_runner_run, `faultsim sweep`'s
  *                  path (a record and the summary per run).
  * CPU seconds, not wall seconds: the machine is shared, and a run on one
@@ -30,6 +32,7 @@
 #define ECHO_SCRIPT "bench/sweep_echo.lua"
 #define RUNCOST_RUNS 5000
 #define ECHO_RUNS 1000
+#define RUNCOST_FILES 1000
 #define TARGET_US 40
 #define TARGET_RATE 5000
 
@@ -104,6 +107,27 @@ static double check_rate(const char *path, guint n, gboolean *ok)
   return rate;
 }
 
+/* Scenario files per CPU second when each has one seed, as check_one
+ * takes them: read the seeds (scenario_peek_seeds), then a batch of one. */
+static double file_rate(const char *path, guint n, gboolean *ok)
+{
+  ScenarioOptions options = SCENARIO_OPTIONS_DEFAULT;
+  CheckTally tally = { 0 };
+  double t0 = cpu_seconds();
+  for (guint i = 0; i < n; i++) {
+    guint64 first = 1, last = 1;
+    g_autoptr(GError) error = NULL;
+    if (!scenario_peek_seeds(path, &first, &last, &error)) {
+      tally.failed++;
+      continue;
+    }
+    batch_run(path, NULL, &options, first, 1, 1, judge, &tally);
+  }
+  double rate = n / MAX(cpu_seconds() - t0, 1e-9);
+  *ok = *ok && tally.failed == 0;
+  return rate;
+}
+
 int bench_runcost_check(gpointer unused)
 {
   (void) unused;
@@ -111,8 +135,10 @@ int bench_runcost_check(gpointer unused)
   double bare = bare_state_rate(RUNCOST_RUNS);
   double empty = check_rate(EMPTY_SCRIPT, RUNCOST_RUNS, &ok);
   double echo = check_rate(ECHO_SCRIPT, ECHO_RUNS, &ok);
-  g_autofree char *extra = g_strdup_printf("runs=%d us_per_run=%.1f echo_rate=%.0f target_rate=%d check=%s",
-                                           RUNCOST_RUNS, 1e6 / empty, echo, TARGET_RATE, ok ? "ok" : "FAILED");
+  double files = file_rate(EMPTY_SCRIPT, RUNCOST_FILES, &ok);
+  g_autofree char *extra = g_strdup_printf("runs=%d us_per_run=%.1f echo_rate=%.0f file_rate=%.0f target_rate=%d "
+                                           "check=%s", RUNCOST_RUNS, 1e6 / empty, echo, files, TARGET_RATE,
+                                           ok ? "ok" : "FAILED");
   bench_report("runcost_check", empty, "runs/s", bare, extra);
   return ok ? 0 : 1;
 }
