@@ -92,6 +92,8 @@ static void *small_alloc(LuaHeap *heap, size_t size)
 static void small_free(LuaHeap *heap, void *p, size_t size)
 {
   size_t c = class_of(size);
+  /* A block has at least HEAP_GRAIN bytes, but only `size` are unpoisoned. */
+  HEAP_UNPOISON(p, sizeof(void *));
   memcpy(p, &heap->free_list[c], sizeof(void *));
   heap->free_list[c] = p;
   HEAP_POISON(p, class_bytes(c));
