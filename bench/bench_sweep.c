@@ -24,26 +24,31 @@ static double cpu_seconds(void)
   return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
 }
 
-/* Runs `nseeds` seeds of the bench scenario on `jobs` threads; FALSE if
- * a run failed. */
-static gboolean sweep(guint64 nseeds, int jobs)
+gboolean bench_sweep(const char *path, const char *axis, guint64 nseeds, int jobs)
 {
   GPtrArray *axes = g_ptr_array_new();
-  g_ptr_array_add(axes, sweep_axis_parse("loss=0.01", NULL));
+  g_ptr_array_add(axes, sweep_axis_parse(axis, NULL));
   g_autoptr(GError) error = NULL;
   g_autoptr(SweepPlan) plan = sweep_plan_new(axes, NULL, 1, nseeds, 1, 1, &error);
   g_autoptr(GPtrArray) pairs = g_ptr_array_new();
   g_autoptr(SweepSummary) summary = sweep_summary_new();
   ScenarioOptions options = SCENARIO_OPTIONS_DEFAULT;
-  g_autoptr(ScenarioCode) code = scenario_code_new(SWEEP_SCRIPT, options.limits.mem_limit);
+  g_autoptr(ScenarioCode) code = scenario_code_new(path, options.limits.mem_limit);
   options.code = code; /* as faultsim sweep does */
-  SweepRunner r = { .plan = plan, .path = SWEEP_SCRIPT, .set_pairs = pairs, .options = &options, .jobs = jobs,
+  SweepRunner r = { .plan = plan, .path = path, .set_pairs = pairs, .options = &options, .jobs = jobs,
                     .out_fd = -1, .summary = summary };
   if (!plan || !sweep_runner_run(&r, &error) || sweep_summary_errors(summary)) {
-    fprintf(stderr, "bench: sweep: %s\n", error ? error->message : sweep_summary_first_error(summary));
+    fprintf(stderr, "bench: sweep %s: %s\n", path, error ? error->message : sweep_summary_first_error(summary));
     return FALSE;
   }
   return TRUE;
+}
+
+/* Runs `nseeds` seeds of the bench scenario on `jobs` threads; FALSE if
+ * a run failed. */
+static gboolean sweep(guint64 nseeds, int jobs)
+{
+  return bench_sweep(SWEEP_SCRIPT, "loss=0.01", nseeds, jobs);
 }
 
 int bench_sweep_runs(gpointer unused)

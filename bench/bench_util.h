@@ -38,3 +38,9 @@ void bench_report(const char *name, double rate, const char *unit, double ref_ra
  * exit status (0 = the benchmark's own checks held). Returns that status,
  * or 1 if the child could not run or died. */
 int bench_fork(int (*fn)(gpointer), gpointer arg);
+
+/* bench_sweep.c: runs seeds 1..nseeds of the scenario at `path` through
+ * `faultsim sweep`'s in-process path (sweep_runner_run, the script
+ * compiled once, no --out file) over the one --param `axis` ("loss=0.01")
+ * on `jobs` threads; FALSE (the reason on stderr) if a run failed. */
+gboolean bench_sweep(const char *path, const char *axis, guint64 nseeds, int jobs);

@@ -34,6 +34,9 @@ int bench_lua_forward(gpointer unused);
 int bench_lua_echo(gpointer unused);
 int bench_lua_echo_source(gpointer unused);
 int bench_lua_table(gpointer unused);
+int bench_runcost_empty(gpointer unused);
+int bench_runcost_check(gpointer unused);
+int bench_runcost_sweep(gpointer unused);
 
 static const struct { const char *name; int (*fn)(gpointer); } benches[] = {
   { "timers", bench_timers },
@@ -57,6 +60,9 @@ static const struct { const char *name; int (*fn)(gpointer); } benches[] = {
   { "lua_echo", bench_lua_echo },
   { "lua_echo_source", bench_lua_echo_source },
   { "lua_table", bench_lua_table },
+  { "runcost_empty", bench_runcost_empty },
+  { "runcost_check", bench_runcost_check },
+  { "runcost_sweep", bench_runcost_sweep },
   { "node_memory", bench_node_memory },
   { "node_memory_idle", bench_node_memory_idle },
   { "node_memory_10m", bench_node_memory_10m },

@@ -21,3 +21,7 @@ void lua_chunk_free(LuaChunk *chunk);
  * lua_sandbox_load does for text; FALSE with `error` (only when the
  * sandbox's memory runs out). */
 gboolean lua_chunk_load(LuaSandbox *sb, const LuaChunk *chunk, GError **error);
+
+/* lua_prelude.c: the prelude (the Lua half of the scenario API) compiled
+ * once per process; NULL only if it could not be (no memory). */
+const LuaChunk *lua_prelude_chunk(void);

@@ -1,5 +1,10 @@
 /* Scenario helpers written in Lua itself, loaded into every sandbox before
  * the scenario: timeline waits and the random fault processes (nemesis). */
+#include "sim/lua/lua_chunk.h"
+#include <string.h>
+
+/* Heap bound for compiling the prelude (it needs well under 1 MiB). */
+#define PRELUDE_COMPILE_MEM (16u << 20)
 
 const char lua_prelude[] =
 "-- sleep() and wait_for() yield a private token first: the scheduler\n"
@@ -78,3 +83,16 @@ const char lua_prelude[] =
 "    clock_jump(r:pick(o.nodes), (r:random() * 2 - 1) * max); metric_add('nemesis_clock_jumps')\n" /* seeded (wallclock-ok) */
 "  end) end)\n"
 "end\n";
+
+const LuaChunk *lua_prelude_chunk(void)
+{
+  /* Compiled on first use and never changed after: every run of every
+   * scenario loads the same bytes, whichever thread asked first. */
+  static gsize compiled = 0;
+  static LuaChunk *chunk = NULL;
+  if (g_once_init_enter(&compiled)) {
+    chunk = lua_chunk_compile(lua_prelude, strlen(lua_prelude), "=prelude", PRELUDE_COMPILE_MEM);
+    g_once_init_leave(&compiled, 1);
+  }
+  return chunk;
+}

@@ -16,6 +16,7 @@
  * what one VM instruction does. */
 #define ALLOC_BYTES_PER_UNIT 64
 #define SANDBOX_GRACE (1u << 20)
+#define SANDBOX_GLOBALS 128
 
 /* One memory cap for the Lua heap and the bytes the kernel holds
  * (mem_shared): a growth past it fails, and Lua raises "not enough
@@ -26,7 +27,7 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
   size_t old = ptr ? osize : 0;
   if (nsize == 0) {
     sb->mem_used -= old;
-    free(ptr);
+    lua_heap_realloc(sb->heap, ptr, osize, 0);
     return NULL;
   }
   size_t shared = sb->mem_shared ? *sb->mem_shared : 0;
@@ -39,7 +40,7 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     if (!failing || sb->mem_used - old + nsize > sb->mem_grace_end)
       return NULL; /* Lua raises "not enough memory" */
   }
-  void *p = realloc(ptr, nsize);
+  void *p = lua_heap_realloc(sb->heap, ptr, osize, nsize);
   if (p) {
     sb->mem_used = sb->mem_used - old + nsize;
     /* Whatever fills new memory (string.rep, `..`, gsub, a growing table)
@@ -237,17 +238,32 @@ static void open_lib(lua_State *L, const char *name, lua_CFunction open)
 
 LuaSandbox *lua_sandbox_new(size_t mem_limit, long long instr_budget, SimRng *random)
 {
+  return lua_sandbox_new_cached(mem_limit, instr_budget, random, NULL);
+}
+
+LuaSandbox *lua_sandbox_new_cached(size_t mem_limit, long long instr_budget, SimRng *random,
+                                   LuaHeapCache *heaps)
+{
   LuaSandbox *sb = g_new0(LuaSandbox, 1);
+  if (heaps) {
+    sb->heaps = heaps;
+    sb->heap = lua_heap_cache_take(heaps);
+  }
   sb->mem_limit = mem_limit;
   sb->instr_budget = instr_budget;
   sb->instr_left = instr_budget;
   sb->random = random;
   lua_State *L = lua_newstate(sandbox_alloc, sb);
   if (!L) {
+    lua_heap_cache_give(sb->heaps, sb->heap);
     g_free(sb);
     return NULL;
   }
   sb->L = L;
+  /* The globals table sized for what the libraries and the scenario API
+   * put in it (about 80 names), instead of growing to it in 8 rehashes. */
+  lua_createtable(L, 0, SANDBOX_GLOBALS);
+  lua_rawseti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
   lua_pushlightuserdata(L, sb);
   lua_setfield(L, LUA_REGISTRYINDEX, SANDBOX_KEY);
   open_lib(L, LUA_GNAME, luaopen_base);
@@ -289,6 +305,7 @@ void lua_sandbox_free(LuaSandbox *sb)
   if (!sb)
     return;
   lua_close(sb->L);
+  lua_heap_cache_give(sb->heaps, sb->heap);
   g_free(sb);
 }
 

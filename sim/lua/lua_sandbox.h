@@ -27,6 +27,7 @@
  * --json output. */
 #pragma once
 #include "sim/kernel/rng.h"
+#include "sim/lua/lua_heap.h"
 #include "sim/kernel/time.h"
 #include <glib.h>
 #include <lua.h>
@@ -53,10 +54,16 @@ typedef struct {
   SimTime (*now)(void *ctx); /* for print(); NULL once the run is torn down */
   void *now_ctx;
   lua_Integer next_identity; /* tostring() numbering, see lua_identity.c */
+  LuaHeap *heap;            /* where Lua's blocks come from; NULL = malloc */
+  LuaHeapCache *heaps;      /* heap taken from and given back to, or NULL */
 } LuaSandbox;
 
 /* Creates the state. Returns NULL if Lua could not allocate. */
 LuaSandbox *lua_sandbox_new(size_t mem_limit, long long instr_budget, SimRng *random);
+/* The same, with the Lua heap taken from `heaps` (may be NULL: malloc)
+ * and given back when the sandbox is freed: for runs in a batch. */
+LuaSandbox *lua_sandbox_new_cached(size_t mem_limit, long long instr_budget, SimRng *random,
+                                   LuaHeapCache *heaps);
 void lua_sandbox_free(LuaSandbox *sb);
 
 /* The sandbox that owns `L`. */

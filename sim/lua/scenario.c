@@ -16,6 +16,13 @@
 
 extern const char lua_prelude[];
 
+struct ScenarioCode {
+  char *path;
+  const LuaChunk *prelude; /* lua_prelude_chunk(), shared by every run */
+  LuaChunk *script;
+  LuaHeapCache *heaps; /* Lua heaps the runs reuse (lua_heap.h) */
+};
+
 static void range_free(gpointer p) { g_free(p); }
 
 static SimTime sandbox_now(void *ctx) { return sim_now(((Scenario *) ctx)->sim); }
@@ -50,11 +57,18 @@ static Scenario *scenario_new(const char *path, uint64_t seed, GHashTable *overr
   sc->expect.metrics = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, range_free);
   sc->workloads = workload_set_new(sc->sim);
   sc->lua_models = g_ptr_array_new_with_free_func(lua_model_free);
-  sc->code = options->code;
   const ScenarioLimits *lim = &options->limits;
+  /* A run on its own compiles the script too (NULL when the file cannot
+   * be read or does not compile: load_script then reads the text and
+   * reports why), so every run loads the same chunks and charges its
+   * budgets the same as in a batch, and gets a reused-memory Lua heap. */
+  sc->code = options->code;
+  if (!sc->code || strcmp(sc->code->path, path) != 0)
+    sc->code = sc->own_code = scenario_code_new(path, lim->mem_limit);
   SimLimits kernel_limits = { lim->mem_limit, lim->max_events, lim->max_instant_events };
   sim_set_limits(sc->sim, &kernel_limits);
-  sc->sb = lua_sandbox_new(lim->mem_limit, lim->instr_budget, &sc->script_rng);
+  sc->sb = lua_sandbox_new_cached(lim->mem_limit, lim->instr_budget, &sc->script_rng,
+                                  sc->code ? sc->code->heaps : NULL);
   if (sc->sb) {
     /* One memory budget for the Lua heap and the kernel. */
     sc->sb->mem_shared = sim_memory_counter(sc->sim);
@@ -90,6 +104,7 @@ void scenario_free(Scenario *sc)
   g_ptr_array_unref(sc->hooks);
   g_ptr_array_unref(sc->end_checks);
   lua_sandbox_free(sc->sb);
+  scenario_code_free(sc->own_code); /* after the sandbox: its heap came from here */
   if (sc->overrides)
     g_hash_table_unref(sc->overrides);
   g_hash_table_unref(sc->params);
@@ -173,18 +188,13 @@ static void explain_budget(Scenario *sc, GError *error)
   }
 }
 
-struct ScenarioCode {
-  char *path;
-  LuaChunk *prelude, *script;
-};
-
 void scenario_code_free(ScenarioCode *code)
 {
   if (!code)
     return;
   g_free(code->path);
-  lua_chunk_free(code->prelude);
   lua_chunk_free(code->script);
+  lua_heap_cache_free(code->heaps);
   g_free(code);
 }
 
@@ -197,8 +207,9 @@ ScenarioCode *scenario_code_new(const char *path, size_t mem_limit)
   g_autofree char *chunkname = g_strconcat("@", path, NULL);
   ScenarioCode *code = g_new0(ScenarioCode, 1);
   code->path = g_strdup(path);
-  code->prelude = lua_chunk_compile(lua_prelude, strlen(lua_prelude), "=prelude", mem_limit);
+  code->prelude = lua_prelude_chunk();
   code->script = lua_chunk_compile(text, len, chunkname, mem_limit);
+  code->heaps = lua_heap_cache_new();
   if (!code->prelude || !code->script) {
     scenario_code_free(code);
     return NULL;

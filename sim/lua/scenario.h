@@ -52,7 +52,8 @@ typedef struct {
   GError *error;            /* first error raised inside a hook */
   GPtrArray *lua_models;    /* models defined with model{} (lua_model.c);
                                freed after the Sim, whose nodes use them */
-  const struct ScenarioCode *code; /* from the options, or NULL */
+  const struct ScenarioCode *code; /* from the options, or own_code, or NULL */
+  struct ScenarioCode *own_code;   /* compiled for this run alone, or NULL */
 } Scenario;
 
 /* What one run may use; a run past any of them ends with exit 2 and a
@@ -85,10 +86,11 @@ typedef struct {
   gboolean history_edn;     /* write the history as Jepsen EDN, not JSON lines */
 } ScenarioOptions;
 
-/* The prelude and the script at `path` compiled once, for many runs of it
- * (scenario_run reads and parses the file itself when options->code is
- * NULL or compiled another path). NULL when the file cannot be read or
- * does not compile: each run then reports that itself. */
+/* The script at `path` compiled once (the prelude is compiled once per
+ * process), with a cache of Lua heaps, for many runs of it: a run given
+ * none (options->code NULL or compiled from another path) compiles its
+ * own. NULL when the file cannot be read or does not compile: each run
+ * then reads the text and reports that itself. */
 typedef struct ScenarioCode ScenarioCode;
 ScenarioCode *scenario_code_new(const char *path, size_t mem_limit);
 void scenario_code_free(ScenarioCode *code);
