@@ -1,0 +1,68 @@
+-- Shared pieces of the libraft_* scenarios (issue 19: the Raft library
+-- Debian ships, libraft 0.15.0, run unmodified on simulated nodes:
+-- models/libraft/, docs/libraft.md). Returns a table:
+--   cluster(p)   p.impl = "libraft" (libraft.server + libraft.client) or
+--                "raft" (faultsim's own raft + kv.raft, for comparison);
+--                p.n servers s1..sN (default 3) with election timeouts in
+--                [150 ms, 300 ms] and 50 ms heartbeats, two clients
+--                (read/write/cas on two keys, 5 ms think, 1 s timeout,
+--                lincheck), links uniform:1ms,10ms (p.latency) with
+--                p.loss and p.duplicate; faultsim's Raft checker and
+--                raft_apply_agree watch the servers. Tracks the leader.
+--   leader()     the leader of the highest term announced so far, or nil
+--   follower()   a server that is up and not that leader
+--   measure_failover(t) at time t crash the leader, sample failover_ms
+--                (until a raft_leader of a later term) and restart it then
+--   SAFE         the invariants every scenario expects at 0
+local M = {}
+local raft = include("_raft.lua")
+
+local leader, leader_term = nil, 0
+
+function M.cluster(p)
+  network { latency = p.latency or "uniform:1ms,10ms", loss = p.loss or 0, duplicate = p.duplicate or 0 }
+  local server, client = "libraft.server", "libraft.client"
+  if p.impl == "raft" then
+    server, client = "raft", "kv.raft"
+  elseif p.impl ~= "libraft" then
+    error("impl must be \"libraft\" or \"raft\", not \"" .. tostring(p.impl) .. "\"")
+  end
+  M.servers = raft.servers(raft.names(p.n or 3), server, { election_timeout = "150ms,300ms", heartbeat = "50ms" })
+  clients {
+    count = 2, model = client,
+    params = { servers = raft.list(M.servers), lincheck = true },
+    workload = { ops = { read = 1, write = 1, cas = 1 }, keys = 2, think = "5ms", timeout = "1s", stop = p.stop },
+  }
+  on({ kind = "event", type = "raft_leader" }, function(ev)
+    if ev.msg.term > leader_term then leader, leader_term = ev.node, ev.msg.term end
+  end)
+  raft.check_apply()
+  return M.servers
+end
+
+function M.leader() return leader end
+
+function M.follower()
+  for _, s in ipairs(M.servers) do
+    if s ~= leader and state(s) == "up" then return s end
+  end
+  return nil
+end
+
+function M.measure_failover(t)
+  timeline(function()
+    sleep(t)
+    local victim, old_term = leader, leader_term
+    if victim == nil then error("no leader at " .. tostring(t)) end
+    crash(victim)
+    local t0 = now()
+    wait_for({ kind = "event", type = "raft_leader", where = function(e) return e.msg.term > old_term end })
+    sample("failover_ms", (now() - t0) * 1000)
+    restart(victim)
+  end)
+end
+
+M.SAFE = { linearizable = 0, raft_apply_agree = 0, election_safety = 0, log_matching = 0,
+           leader_completeness = 0, state_machine_safety = 0 }
+
+return M
