@@ -7,7 +7,8 @@
 --                [150 ms, 300 ms] and 50 ms heartbeats, two clients
 --                (read/write/cas on two keys, 5 ms think, 1 s timeout,
 --                lincheck), links uniform:1ms,10ms (p.latency) with
---                p.loss and p.duplicate; faultsim's Raft checker and
+--                p.loss and p.duplicate; p.libraft: more parameters of
+--                the libraft servers (disk_latency, prevote, ...); faultsim's Raft checker and
 --                raft_apply_agree watch the servers. Tracks the leader.
 --   leader()     the leader of the highest term announced so far, or nil
 --   follower()   a server that is up and not that leader
@@ -27,7 +28,14 @@ function M.cluster(p)
   elseif p.impl ~= "libraft" then
     error("impl must be \"libraft\" or \"raft\", not \"" .. tostring(p.impl) .. "\"")
   end
-  M.servers = raft.servers(raft.names(p.n or 3), server, { election_timeout = "150ms,300ms", heartbeat = "50ms" })
+  M.servers = raft.names(p.n or 3)
+  for _, name in ipairs(M.servers) do
+    local sp = { peers = raft.list(M.servers), election_timeout = "150ms,300ms", heartbeat = "50ms" }
+    if server == "libraft.server" then
+      for k, v in pairs(p.libraft or {}) do sp[k] = v end
+    end
+    node(name, server, sp)
+  end
   clients {
     count = 2, model = client,
     params = { servers = raft.list(M.servers), lincheck = true },

@@ -72,3 +72,20 @@ int lr_io_node_of(const LrIo *io, raft_id id);
 gboolean lr_io_entry(const LrIo *io, raft_index index, uint64_t *term, uint64_t *chain);
 /* Whether `type` is one of the raft message types lr_io sends. */
 gboolean lr_io_is_raft_message(const char *type);
+
+/* ---- lr_heap.c: the library's heap (zeroed memory, per-server arenas) ---- */
+
+typedef struct LrArena LrArena;
+
+/* A new arena (and, the first time, the library's heap installed). */
+LrArena *lr_arena_new(void);
+/* Blocks the library allocates from now on this thread are `a`'s, until
+ * lr_arena_leave(the returned previous arena). Every call into the
+ * library must run inside its server's arena. */
+LrArena *lr_arena_enter(LrArena *a);
+void lr_arena_leave(LrArena *prev);
+/* Frees every block the library still holds in `a`, and `a`: what a
+ * process crash does to the library's memory, without running its code. */
+void lr_arena_free_all(LrArena *a);
+/* Blocks the library holds in `a` now. */
+guint lr_arena_blocks(const LrArena *a);

@@ -23,8 +23,6 @@
  * a voter, raft id i+1 for the i-th, its address the node's name. */
 #include "models/libraft/libraft.h"
 #include "models/raft/raft_check.h"
-#include <malloc.h>
-#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
@@ -33,7 +31,10 @@ typedef struct {
   struct raft raft;
   struct raft_fsm fsm;
   struct raft_tracer tracer;
+  LrArena *arena;   /* the library's memory (lr_heap.c) */
+  guint depth;      /* calls into the library in progress */
   gboolean initialised, started, closing;
+  gboolean crashing, close_on_crash, doomed;
   LrKv *kv;
   raft_term leader_term;
   raft_index commit_seen, applied_seen;
@@ -188,83 +189,64 @@ static void on_request(LrServer *s, const SimMsg *msg)
   }
 }
 
-/* ---- the library's heap ----
- *
- * libraft leaves padding uninitialised in buffers it sends and stores (a
- * configuration is padded to 8 bytes, a barrier entry is 8 bytes nobody
- * writes): those bytes would reach message payloads and the trace digest
- * with whatever the allocator left there. This heap hands the library
- * zeroed memory, so the same seed gives the same bytes. It is stateless,
- * so one heap serves every Sim of the process. */
-
-static void *heap_malloc(void *data, size_t size)
-{
-  (void) data;
-  return calloc(1, size ? size : 1);
-}
-
-static void heap_free(void *data, void *ptr)
-{
-  (void) data;
-  free(ptr);
-}
-
-static void *heap_calloc(void *data, size_t nmemb, size_t size)
-{
-  (void) data;
-  return calloc(nmemb ? nmemb : 1, size ? size : 1);
-}
-
-static void *heap_realloc(void *data, void *ptr, size_t size)
-{
-  (void) data;
-  size_t old = ptr ? malloc_usable_size(ptr) : 0;
-  unsigned char *p = realloc(ptr, size ? size : 1);
-  if (p && size > old)
-    memset(p + old, 0, size - old);
-  return p;
-}
-
-static void *heap_aligned_alloc(void *data, size_t alignment, size_t size)
-{
-  (void) data;
-  size_t rounded = (size + alignment - 1) / alignment * alignment;
-  void *p = aligned_alloc(alignment, rounded ? rounded : alignment);
-  if (p)
-    memset(p, 0, rounded ? rounded : alignment);
-  return p;
-}
-
-static void heap_aligned_free(void *data, size_t alignment, void *ptr)
-{
-  (void) data;
-  (void) alignment;
-  free(ptr);
-}
-
-static gpointer heap_install(gpointer unused)
-{
-  (void) unused;
-  static struct raft_heap heap = { NULL, heap_malloc, heap_free, heap_calloc, heap_realloc,
-                                   heap_aligned_alloc, heap_aligned_free };
-  raft_heap_set(&heap);
-  return NULL;
-}
-
 /* ---- the model ---- */
 
+/* Every call into the library runs between these: the library's memory
+ * goes to the server's arena, and a crash that an observer injects while
+ * the library runs (a Lua hook on a send, say) waits for the library to
+ * return before the server is freed. */
+static LrArena *lib_enter(LrServer *s)
+{
+  s->depth++;
+  return lr_arena_enter(s->arena);
+}
+
+static void teardown(LrServer *s);
+
+/* Leaves the library; `s` may be freed here (a crash during the call). */
+static void lib_leave(LrServer *s, LrArena *prev)
+{
+  lr_arena_leave(prev);
+  if (--s->depth == 0 && s->doomed)
+    teardown(s);
+}
+
 static void close_done(struct raft *r) { (void) r; }
+
+/* crash = "kill" (and always at the end of the run): the process is gone,
+ * no library code runs, its memory is freed whole. crash = "close": the
+ * library is shut down with raft_close first, the way a process that
+ * stops cleanly (dqlite on SIGTERM) does: requests in flight are
+ * cancelled and their callbacks run. */
+static void teardown(LrServer *s)
+{
+  if (s->initialised && s->crashing && s->close_on_crash) {
+    LrArena *prev = lr_arena_enter(s->arena);
+    raft_close(&s->raft, close_done); /* synchronous: lr_io's close is */
+    lr_arena_leave(prev);
+  }
+  lr_arena_free_all(s->arena);
+  lr_io_free(s->io);
+  lr_kv_free(s->kv);
+  g_free(s);
+}
 
 static void server_free(gpointer p)
 {
   LrServer *s = p;
   s->closing = TRUE;
   lr_io_closing(s->io);
-  if (s->initialised)
-    raft_close(&s->raft, close_done); /* synchronous: lr_io's close is */
-  lr_io_free(s->io);
-  lr_kv_free(s->kv);
-  g_free(s);
+  if (s->depth > 0)
+    s->doomed = TRUE; /* freed when the library returns (lib_leave) */
+  else
+    teardown(s);
+}
+
+static void server_on_crash(SimNode *node)
+{
+  LrServer *s = sim_node_data(node);
+  if (s)
+    s->crashing = TRUE;
 }
 
 /* "T" or "LO,HI" with HI = 2 LO: libraft draws each timeout uniformly in
@@ -284,36 +266,47 @@ static gboolean election_timeout_ms(const char *text, unsigned *ms)
   return TRUE;
 }
 
-static void server_start(SimNode *node)
+/* Checks the parameters; FALSE (the run failed, naming them) if bad. */
+static gboolean check_params(SimNode *node, LrServer *s, unsigned *election_ms)
 {
-  static GOnce heap_once = G_ONCE_INIT;
-  g_once(&heap_once, heap_install, NULL);
+  Sim *sim = sim_node_sim(node);
+  const char *et = sim_node_param_string(node, "election_timeout");
+  const char *crash = sim_node_param_string(node, "crash");
+  SimTime hb = sim_node_param_duration(node, "heartbeat");
+  if (!election_timeout_ms(et, election_ms)) {
+    sim_fail(sim, "node '%s' (libraft.server): election_timeout \"%s\" must be a whole number of milliseconds T "
+             "or \"T,2T\" (libraft draws each timeout in [T, 2T])", sim_node_name(node), et);
+    return FALSE;
+  }
+  if (hb < SIM_MS || hb % SIM_MS) {
+    sim_fail(sim, "node '%s' (libraft.server): heartbeat must be a whole number of milliseconds", sim_node_name(node));
+    return FALSE;
+  }
+  if (strcmp(crash, "kill") != 0 && strcmp(crash, "close") != 0) {
+    sim_fail(sim, "node '%s' (libraft.server): crash must be \"kill\" or \"close\", not \"%s\"", sim_node_name(node),
+             crash);
+    return FALSE;
+  }
+  s->close_on_crash = strcmp(crash, "close") == 0;
+  if (lr_io_raft_id(s->io, sim_node_id(node)) == 0) {
+    sim_fail(sim, "node '%s' (libraft.server): parameter peers must list this server", sim_node_name(node));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* raft_init, the first start's bootstrap, raft_start: inside the arena. */
+static void start_library(SimNode *node, LrServer *s, unsigned election_ms)
+{
   Sim *sim = sim_node_sim(node);
   guint npeers;
   const int *peers = sim_node_param_nodes(node, "peers", &npeers);
-  LrServer *s = g_new0(LrServer, 1);
-  s->node = node;
-  s->kv = lr_kv_new();
-  s->io = lr_io_new(node, peers, npeers, sim_node_param_duration(node, "disk_latency"));
-  sim_node_set_data(node, s, server_free);
-  unsigned election_ms;
-  const char *et = sim_node_param_string(node, "election_timeout");
-  raft_id id = lr_io_raft_id(s->io, sim_node_id(node));
-  if (!election_timeout_ms(et, &election_ms)) {
-    sim_fail(sim, "node '%s' (libraft.server): election_timeout \"%s\" must be a whole number of milliseconds T "
-             "or \"T,2T\" (libraft draws each timeout in [T, 2T])", sim_node_name(node), et);
-    return;
-  }
-  if (id == 0) {
-    sim_fail(sim, "node '%s' (libraft.server): parameter peers must list this server", sim_node_name(node));
-    return;
-  }
-  raft_check_attach(node);
   s->fsm.version = 1;
   s->fsm.data = s;
   s->fsm.apply = fsm_apply;
   s->fsm.snapshot = fsm_snapshot;
   s->fsm.restore = fsm_restore;
+  raft_id id = lr_io_raft_id(s->io, sim_node_id(node));
   if (raft_init(&s->raft, lr_io_raft_io(s->io), &s->fsm, id, sim_node_name(node)) != 0) {
     sim_fail(sim, "node '%s': raft_init failed: %s", sim_node_name(node), raft_errmsg(&s->raft));
     return;
@@ -349,19 +342,40 @@ static void server_start(SimNode *node)
   s->started = TRUE;
   /* Entries a recovered snapshot covers were applied before the crash. */
   s->commit_seen = s->applied_seen = s->raft.last_applied;
+}
+
+static void server_start(SimNode *node)
+{
+  guint npeers;
+  const int *peers = sim_node_param_nodes(node, "peers", &npeers);
+  LrServer *s = g_new0(LrServer, 1);
+  s->node = node;
+  s->arena = lr_arena_new();
+  s->kv = lr_kv_new();
+  s->io = lr_io_new(node, peers, npeers, sim_node_param_duration(node, "disk_latency"));
+  sim_node_set_data(node, s, server_free);
+  unsigned election_ms;
+  if (!check_params(node, s, &election_ms))
+    return;
+  raft_check_attach(node);
+  LrArena *prev = lib_enter(s);
+  start_library(node, s, election_ms);
   observe(s);
+  lib_leave(s, prev);
 }
 
 static void server_on_message(SimNode *node, const SimMsg *msg)
 {
   LrServer *s = sim_node_data(node);
-  if (!s)
+  if (!s || !s->started)
     return;
+  LrArena *prev = lib_enter(s);
   if (strcmp(msg->type, "Request") == 0)
     on_request(s, msg);
-  else if (s->started && lr_io_is_raft_message(msg->type))
+  else if (lr_io_is_raft_message(msg->type))
     lr_io_on_message(s->io, msg);
   observe(s);
+  lib_leave(s, prev);
 }
 
 static void server_on_timer(SimNode *node, uint64_t tag)
@@ -369,18 +383,21 @@ static void server_on_timer(SimNode *node, uint64_t tag)
   LrServer *s = sim_node_data(node);
   if (!s || !s->started)
     return;
+  LrArena *prev = lib_enter(s);
   lr_io_on_timer(s->io, tag);
   observe(s);
+  lib_leave(s, prev);
 }
 
 static const SimParamSpec server_params[] = {
   { "peers", SIM_PARAM_NODES, "", "every server of the cluster, comma-separated, this one included (raft id i+1 for the i-th)", 0, 0 },
   { "election_timeout", SIM_PARAM_STRING, "150ms", "libraft's election timeout T (each timeout uniform in [T, 2T], checked at every tick); \"T,2T\" is accepted too", 0, 0 },
-  { "heartbeat", SIM_PARAM_DURATION, "50ms", "libraft's heartbeat timeout, also its tick period (whole milliseconds)", 0.001, 3600 },
+  { "heartbeat", SIM_PARAM_DURATION, "50ms", "libraft's heartbeat timeout, also its tick period (whole milliseconds)", 0, 3600 },
   { "prevote", SIM_PARAM_BOOL, "false", "libraft's pre-vote (raft_set_pre_vote)", 0, 0 },
   { "disk_latency", SIM_PARAM_DURATION, "1ms", "time an fsync takes on the local clock: appends and snapshots complete after it", 0, 3600 },
   { "snapshot_threshold", SIM_PARAM_INT, "1024", "entries applied between snapshots (raft_set_snapshot_threshold)", 1, 1000000000 },
   { "snapshot_trailing", SIM_PARAM_INT, "2048", "entries kept in the log behind a snapshot (raft_set_snapshot_trailing)", 0, 1000000000 },
+  { "crash", SIM_PARAM_STRING, "kill", "what a crash does to the library: \"kill\" (a process killed: no more library code runs, its memory is freed) or \"close\" (raft_close first, as a clean shutdown: in-flight requests are cancelled and their callbacks run)", 0, 0 },
   { NULL },
 };
 
@@ -391,4 +408,5 @@ const SimModel model_libraft_server = {
   .init = server_start,
   .on_message = server_on_message,
   .on_timer = server_on_timer,
+  .on_crash = server_on_crash,
 };
