@@ -7,13 +7,17 @@
 --                [150 ms, 300 ms] and 50 ms heartbeats, two clients
 --                (read/write/cas on two keys, 5 ms think, 1 s timeout,
 --                lincheck), links uniform:1ms,10ms (p.latency) with
---                p.loss and p.duplicate; p.libraft: more parameters of
+--                p.loss and p.duplicate (p.clients = false: none);
+--                p.libraft: more parameters of
 --                the libraft servers (disk_latency, prevote, ...); faultsim's Raft checker and
 --                raft_apply_agree watch the servers. Tracks the leader.
 --   leader()     the leader of the highest term announced so far, or nil
 --   follower()   a server that is up and not that leader
---   measure_failover(t) at time t crash the leader, sample failover_ms
---                (until a raft_leader of a later term) and restart it then
+--   measure_failover(t [, trials [, settle]]) at time t crash the leader,
+--                sample failover_ms (until a raft_leader of a later term)
+--                and restart it then; `trials` times, each after the
+--                cluster had a leader for `settle` (default 1 s) and a
+--                random part of a heartbeat
 --   SAFE         the invariants every scenario expects at 0
 local M = {}
 local raft = include("_raft.lua")
@@ -36,11 +40,11 @@ function M.cluster(p)
     end
     node(name, server, sp)
   end
-  clients {
+  if p.clients ~= false then clients {
     count = 2, model = client,
     params = { servers = raft.list(M.servers), lincheck = true },
     workload = { ops = { read = 1, write = 1, cas = 1 }, keys = 2, think = "5ms", timeout = "1s", stop = p.stop },
-  }
+  } end
   on({ kind = "event", type = "raft_leader" }, function(ev)
     if ev.msg.term > leader_term then leader, leader_term = ev.node, ev.msg.term end
   end)
@@ -57,16 +61,27 @@ function M.follower()
   return nil
 end
 
-function M.measure_failover(t)
+function M.measure_failover(t, trials, settle)
+  local phase = rng("failover_phase")
   timeline(function()
     sleep(t)
-    local victim, old_term = leader, leader_term
-    if victim == nil then error("no leader at " .. tostring(t)) end
-    crash(victim)
-    local t0 = now()
-    wait_for({ kind = "event", type = "raft_leader", where = function(e) return e.msg.term > old_term end })
-    sample("failover_ms", (now() - t0) * 1000)
-    restart(victim)
+    for i = 1, trials or 1 do
+      if i > 1 then
+        while leader == nil or state(leader) ~= "up" do sleep("50ms") end
+        sleep(settle or "1s")
+        sleep(phase:random() * 0.05) -- a uniform part of the 50 ms heartbeat
+      end
+      local victim, old_term = leader, leader_term
+      if victim == nil then error("no leader at " .. tostring(now())) end
+      crash(victim)
+      local t0 = now()
+      wait_for({ kind = "event", type = "raft_leader", where = function(e) return e.msg.term > old_term end })
+      local ms = (now() - t0) * 1000
+      sample("failover_ms", ms)
+      M.failover_max_ms = math.max(M.failover_max_ms or 0, ms)
+      restart(victim)
+    end
+    if M.stop_after_failovers then stop() end
   end)
 end
 

@@ -20,7 +20,8 @@
  *   time        the node's local clock in milliseconds, so clock jumps,
  *               offsets and drift reach the library
  *   random      the node's random stream
- *   tick        a node timer every `msecs` of local time
+ *   tick        a node timer every `msecs` of local time, the first one a
+ *               random part of a period after the start
  *
  * A crash or the end of the run closes the library (lr_io_closing, then
  * raft_close): pending requests get their callbacks with RAFT_CANCELED,
@@ -480,8 +481,15 @@ static int m_start(struct raft_io *rio, unsigned msecs, raft_io_tick_cb tick, ra
   io->tick_ms = msecs ? msecs : 1;
   io->tick_cb = tick;
   io->recv_cb = recv;
-  if (!io->closing)
-    sim_timer_after(io->node, (SimTime) io->tick_ms * SIM_MS, LR_TAG_TICK);
+  /* A process's ticks fall where its start put them: the first one comes
+   * a random part of the period (in whole ms) after the start, from the
+   * node's stream. Servers started at one instant would otherwise tick in
+   * lockstep, time out at the same ticks and split their votes far more
+   * often than processes started apart do. */
+  if (!io->closing) {
+    SimTime first = sim_rng_range(sim_node_rng(io->node), 1, io->tick_ms) * SIM_MS;
+    sim_timer_after(io->node, first, LR_TAG_TICK);
+  }
   return 0;
 }
 
