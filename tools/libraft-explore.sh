@@ -4,8 +4,9 @@
 # aborts the process on a failed assertion) ends only that seed's run and
 # is recorded instead of ending the sweep. Prints one line per outcome
 # (held, violated, bad input/budget, undecided, or killed by a signal:
-# abort = SIGABRT) with its count and up to 10 seeds, then for the first
-# seed of every outcome but "held" the last lines of its output.
+# abort = SIGABRT, segfault = SIGSEGV) with its count and up to 10 seeds,
+# then for the first seed of each outcome that left a report of its own
+# (violated, bad input, undecided) the last lines of its output.
 #
 #   FAULTSIM=build/faultsim tools/libraft-explore.sh SCENARIO FIRST LAST [faultsim run options...]
 #   JOBS=N runs N seeds at a time (default 2).
@@ -22,9 +23,14 @@ out=$(mktemp -d "${TMPDIR:-/tmp}/libraft-explore.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 export FAULTSIM scenario out
 # One seed: its exit status in $out/rc.SEED, its output in $out/log.SEED.
+# A sanitizer build reports a crash and exits 1: that is counted as the
+# signal the plain build dies of, so both builds give the same summary.
 run_one() {
   "$FAULTSIM" run "$scenario" --seed "$1" "${@:2}" >"$out/log.$1" 2>&1
-  echo $? >"$out/rc.$1"
+  local rc=$?
+  if [ "$rc" = 1 ] && grep -q "Sanitizer: SEGV" "$out/log.$1"; then rc=139; fi
+  if [ "$rc" = 1 ] && grep -q "Sanitizer: ABRT" "$out/log.$1"; then rc=134; fi
+  echo "$rc" >"$out/rc.$1"
 }
 export -f run_one
 # (bash itself reports a child killed by a signal on its stderr: the
@@ -50,7 +56,9 @@ for rc in $(printf '%s\n' "${!count[@]}" | sort -n); do
   echo "  $(name_of "$rc"): ${count[$rc]} (seeds:${seeds[$rc]})"
 done
 for rc in $(printf '%s\n' "${!count[@]}" | sort -n); do
-  [ "$rc" = 0 ] && continue
+  # Held runs have nothing to show; a process killed by a signal (or a
+  # sanitizer's report of one) printed nothing the same in every build.
+  if [ "$rc" = 0 ] || [ "$rc" -gt 128 ]; then continue; fi
   s=$(echo "${seeds[$rc]}" | awk '{print $1}')
   echo "--- seed $s ($(name_of "$rc")), last lines:"
   tail -n 8 "$out/log.$s"
