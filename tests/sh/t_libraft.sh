@@ -33,3 +33,15 @@ node("s1", "libraft.server", { peers = "s1", election_timeout = "150ms,200ms" })
 LUA
 expect_exit 2 fs run "$TMPDIR/bad.lua"
 contains "$ERR" "election_timeout"
+
+# The two seeds where the long exploration saw libraft 0.15.0 break Raft's
+# safety with crashes that kill the process (docs/libraft.md): both
+# reproduce in every process, with the same broken invariants.
+for seed in 1602 2553; do
+  expect_exit 1 fs run scenarios/libraft_nemesis.lua --seed "$seed"
+  contains "$OUT" "FAIL state_machine_safety"
+  contains "$OUT" "FAIL raft_apply_agree"
+  lacks "$OUT" "FAIL election_safety"
+done
+expect_exit 1 fs run scenarios/libraft_nemesis.lua --seed 1602
+contains "$OUT" "FAIL leader_completeness"
