@@ -12,8 +12,9 @@ CC         ?= cc
 SAN        ?= 0
 
 DEB_PACKAGES = gcc libc6-dev make pkg-config libglib2.0-dev libjson-glib-dev \
-               liblua5.4-dev libcunit1-dev gnuplot-nox jq parallel
-PKGS         = glib-2.0 json-glib-1.0 lua5.4
+               liblua5.4-dev libcunit1-dev gnuplot-nox jq parallel libraft-dev
+# raft: libraft 0.15.0, the Raft library models/libraft/ runs unmodified.
+PKGS         = glib-2.0 json-glib-1.0 lua5.4 raft
 
 ifeq ($(SAN),1)
   B        = build/san

@@ -28,6 +28,7 @@ int bench_service_saturated(gpointer unused);
 int bench_pingpong_service(gpointer unused);
 int bench_raft_commit(gpointer unused);
 int bench_raft_nemesis(gpointer unused);
+int bench_libraft_commit(gpointer unused);
 int bench_sweep_runs(gpointer unused);
 int bench_sweep_memory(gpointer unused);
 int bench_lua_forward(gpointer unused);
@@ -54,6 +55,7 @@ static const struct { const char *name; int (*fn)(gpointer); } benches[] = {
   { "pingpong_service", bench_pingpong_service },
   { "raft_commit", bench_raft_commit },
   { "raft_nemesis", bench_raft_nemesis },
+  { "libraft_commit", bench_libraft_commit },
   { "sweep_runs", bench_sweep_runs },
   { "sweep_memory", bench_sweep_memory },
   { "lua_forward", bench_lua_forward },

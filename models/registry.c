@@ -20,6 +20,8 @@ extern const SimModel model_kv_quorum;
 extern const SimModel model_kv_quorum_admin;
 extern const SimModel model_kv_quorum_client;
 extern const SimModel model_kv_raft;
+extern const SimModel model_libraft_client;
+extern const SimModel model_libraft_server;
 extern const SimModel model_lock_fenced_client;
 extern const SimModel model_lock_fenced_server;
 extern const SimModel model_lock_lease_client;
@@ -66,6 +68,8 @@ static const SimModel *const models[] = {
   &model_kv_quorum_admin,
   &model_kv_quorum_client,
   &model_kv_raft,
+  &model_libraft_client,
+  &model_libraft_server,
   &model_lock_fenced_client,
   &model_lock_fenced_server,
   &model_lock_lease_client,

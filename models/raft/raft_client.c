@@ -219,3 +219,18 @@ const SimModel model_kv_raft = {
   .finish = client_finish,
   .ops = client_ops,
 };
+
+/* libraft.server (models/libraft/) answers this client protocol too: the
+ * same client, named with the library's models. */
+const SimModel model_libraft_client = {
+  .name = "libraft.client",
+  .summary = "client of libraft.server: read/write/cas (get/put/CAS) through the leader, follows NotLeader hints, retries to the next server; kv.raft's client",
+  .params = client_params,
+  .init = client_init,
+  .on_message = client_on_message,
+  .on_timer = client_on_timer,
+  .on_invoke = client_on_invoke,
+  .on_retry = client_on_retry,
+  .finish = client_finish,
+  .ops = client_ops,
+};
