@@ -53,6 +53,7 @@ typedef struct {
   GPtrArray *lua_models;    /* models defined with model{} (lua_model.c);
                                freed after the Sim, whose nodes use them */
   const struct ScenarioCode *code; /* from the options, or NULL */
+  struct ExploreRun *explore; /* explore mode and its coverage (explore.h) */
 } Scenario;
 
 /* What one run may use; a run past any of them ends with exit 2 and a
@@ -83,6 +84,7 @@ typedef struct {
   const struct ScenarioCode *code; /* the script compiled once (a sweep's
                                       runs share it), or NULL to read it */
   gboolean history_edn;     /* write the history as Jepsen EDN, not JSON lines */
+  gboolean explore;         /* start explore{}'s swarm of faults (explore.h) */
 } ScenarioOptions;
 
 /* The prelude and the script at `path` compiled once, for many runs of it
