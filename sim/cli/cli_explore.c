@@ -91,7 +91,7 @@ int handle_explore(int argc, char **argv)
 {
   g_autofree char *time_text = NULL;
   g_auto(GStrv) sets = NULL;
-  gint runs = 0, jobs = 1;
+  gint runs = -1, jobs = 1;
   gboolean until_first = FALSE, no_coverage = FALSE;
   ScenarioLimits limits = SCENARIO_LIMITS_DEFAULT;
   GOptionEntry entries[] = {
@@ -127,7 +127,7 @@ int handle_explore(int argc, char **argv)
     g_error_free(error);
     return SIM_EXIT_USAGE;
   }
-  if (argc != 2 || jobs < 1 || jobs > 256 || runs < 0 || (runs && time_text)) {
+  if (argc != 2 || jobs < 1 || jobs > 256 || runs == 0 || runs < -1 || (runs > 0 && time_text)) {
     fprintf(stderr, "faultsim explore: give one scenario, at most one of --runs N (N >= 1) and --time, and --jobs 1..256 (see --help)\n");
     return SIM_EXIT_USAGE;
   }
@@ -157,7 +157,7 @@ int handle_explore(int argc, char **argv)
   }
   g_clear_pointer(&probe, scenario_free);
 
-  guint total = runs ? (guint) runs : budget ? G_MAXUINT : 1000;
+  guint total = runs > 0 ? (guint) runs : budget ? G_MAXUINT : 1000;
   ScenarioOptions options = SCENARIO_OPTIONS_DEFAULT;
   options.limits = limits;
   options.explore = TRUE;

@@ -294,7 +294,7 @@ gboolean lua_explore_start(Scenario *sc, GError **error)
   if (run->nodes) {
     for (guint i = 0; i < run->nodes->len; i++) {
       if (sim_node_find(sc->sim, run->nodes->pdata[i]) < 0) {
-        g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "%s explore{}: nodes: unknown node '%s'", where,
+        g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "%sexplore{}: nodes: unknown node '%s'", where,
                     (const char *) run->nodes->pdata[i]);
         return FALSE;
       }
