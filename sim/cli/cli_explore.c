@@ -5,75 +5,12 @@
  * that reproduces it, then the fault coverage table. A run fails when one
  * of its invariants is violated; expect{} is not consulted (it speaks of
  * the scenario's scripted runs). */
-#include "sim/cli/batch.h"
 #include "sim/cli/cli.h"
-#include "sim/cli/explore_tally.h"
+#include "sim/cli/explore_run.h"
 #include "sim/kernel/errors.h"
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-
-/* Runs per batch: outcomes are tallied and freed between batches, and
- * --time is looked at between them. */
-#define EXPLORE_CHUNK 4096
-
-typedef struct {
-  ExploreOutcome *slots;
-  guint64 first;            /* seed of slot 0 */
-  /* --until-first: the lowest failing index so far (G_MAXUINT: none);
-   * runs above it are skipped, so the first failure does not depend on
-   * the number of threads. */
-  gint stop_at;
-  gboolean until_first;
-  /* progress (stderr only) */
-  GMutex lock;
-  gboolean progress;
-  guint done, failed;       /* over every batch */
-  GHashTable *keys;         /* failure keys seen, for the unique count */
-  gint64 started, shown;
-} Explore;
-
-static void show_progress(Explore *x, gboolean last)
-{
-  gint64 now = g_get_monotonic_time(); /* wallclock-ok: progress on stderr only */
-  if (!last && now - x->shown < 200000)
-    return;
-  x->shown = now;
-  double elapsed = (double) (now - x->started) / 1e6;
-  fprintf(stderr, "\r  explore: %u runs, %u failed, %u unique, %.0f runs/s   ", x->done, x->failed,
-          g_hash_table_size(x->keys), elapsed > 0 ? x->done / elapsed : 0.0);
-  if (last)
-    fputc('\n', stderr);
-}
-
-static gboolean skip_run(guint index, void *data)
-{
-  Explore *x = data;
-  return x->until_first && (gint) index > g_atomic_int_get(&x->stop_at);
-}
-
-static void take_run(guint index, guint64 seed, Scenario *sc, const GError *error, void *data)
-{
-  Explore *x = data;
-  ExploreOutcome *out = &x->slots[index];
-  explore_outcome_fill(out, seed, sc, error);
-  if (out->status != EXPLORE_HELD && x->until_first) {
-    gint old;
-    do
-      old = g_atomic_int_get(&x->stop_at);
-    while ((gint) index < old && !g_atomic_int_compare_and_exchange(&x->stop_at, old, (gint) index));
-  }
-  if (!x->progress)
-    return;
-  g_mutex_lock(&x->lock);
-  x->done++;
-  if (out->status != EXPLORE_HELD) {
-    x->failed++;
-    g_hash_table_add(x->keys, explore_outcome_key(out));
-  }
-  show_progress(x, FALSE);
-  g_mutex_unlock(&x->lock);
-}
 
 /* The scenario and --set words as a rerun command gives them. */
 static char *rerun_args(const char *path, char **sets)
@@ -144,8 +81,9 @@ int handle_explore(int argc, char **argv)
     return SIM_EXIT_USAGE;
   }
   const char *path = argv[1];
-  if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
-    fprintf(stderr, "faultsim explore: %s: no such file\n", path);
+  if (g_file_test(path, G_FILE_TEST_IS_DIR) || !g_file_test(path, G_FILE_TEST_EXISTS)) {
+    fprintf(stderr, "faultsim explore: %s: %s\n", path,
+            g_file_test(path, G_FILE_TEST_IS_DIR) ? "a folder; explore takes one scenario file" : "no such file");
     return SIM_EXIT_USAGE;
   }
   /* A script that does not load is one message, not a failure per run. */
@@ -157,47 +95,15 @@ int handle_explore(int argc, char **argv)
   }
   g_clear_pointer(&probe, scenario_free);
 
-  guint total = runs > 0 ? (guint) runs : budget ? G_MAXUINT : 1000;
-  ScenarioOptions options = SCENARIO_OPTIONS_DEFAULT;
-  options.limits = limits;
-  options.explore = TRUE;
-  Explore x = { .stop_at = G_MAXINT, .until_first = until_first, .progress = isatty(fileno(stderr)) };
-  g_mutex_init(&x.lock);
-  x.keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  x.started = x.shown = g_get_monotonic_time(); /* wallclock-ok: --time and progress, never a result */
-  g_autoptr(ExploreTally) tally = explore_tally_new();
-  guint64 events = 0, injected = 0;
-  gboolean stopped = FALSE;
-  for (guint done = 0; done < total && !stopped;) {
-    guint n = MIN(total - done, budget ? (guint) (256 * jobs) : EXPLORE_CHUNK);
-    x.slots = g_new0(ExploreOutcome, n);
-    x.first = done + 1;
-    x.stop_at = G_MAXINT;
-    batch_run_until(path, overrides, &options, x.first, n, jobs, skip_run, take_run, &x);
-    for (guint i = 0; i < n; i++) {
-      ExploreOutcome *out = &x.slots[i];
-      if (!stopped && out->cells) {
-        explore_tally_add(tally, out);
-        events += out->events;
-        injected += out->injected;
-        stopped = until_first && out->status != EXPLORE_HELD;
-      }
-      explore_outcome_clear(out);
-    }
-    g_free(x.slots);
-    done += n;
-    gint64 now = g_get_monotonic_time(); /* wallclock-ok: --time decides when to stop, never a result */
-    if (budget && (now - x.started) * 1000 >= budget)
-      break;
-  }
-  if (x.progress)
-    show_progress(&x, TRUE);
-  g_mutex_clear(&x.lock);
-  g_hash_table_unref(x.keys);
-
+  ExploreRunner runner = {
+    .path = path, .overrides = overrides, .options = &(ScenarioOptions) { .limits = limits },
+    .runs = runs > 0 ? (guint) runs : budget ? G_MAXUINT : 1000, .wall_budget = budget, .jobs = jobs,
+    .until_first = until_first, .progress = isatty(fileno(stderr)),
+  };
+  g_autoptr(ExploreTally) tally = explore_runner_run(&runner);
   guint n = explore_tally_runs(tally);
   printf("explore %s: %u run%s (seeds 1-%u), %" G_GUINT64_FORMAT " faults injected, %" G_GUINT64_FORMAT " events\n",
-         path, n, n == 1 ? "" : "s", n, injected, events);
+         path, n, n == 1 ? "" : "s", n, explore_tally_injected(tally), explore_tally_events(tally));
   printf("%u failed (%u violated an invariant, %u could not finish), %u unique failure%s\n",
          explore_tally_violated(tally) + explore_tally_errors(tally), explore_tally_violated(tally),
          explore_tally_errors(tally), explore_tally_unique(tally), explore_tally_unique(tally) == 1 ? "" : "s");

@@ -127,6 +127,7 @@ static void row_free(gpointer p)
 
 struct ExploreTally {
   guint runs, violated, errors;
+  guint64 events, injected;
   guint32 kinds;
   GPtrArray *groups;     /* Group*, in order of first seed */
   GHashTable *by_key;    /* key → Group* */
@@ -176,6 +177,8 @@ static Row *row(ExploreTally *t, const char *role, const char *phase)
 void explore_tally_add(ExploreTally *t, const ExploreOutcome *out)
 {
   t->runs++;
+  t->events += out->events;
+  t->injected += out->injected;
   t->kinds |= out->kinds;
   for (guint i = 0; i < out->cells->len; i++) {
     const ExploreCell *c = out->cells->pdata[i];
@@ -211,6 +214,8 @@ guint explore_tally_runs(const ExploreTally *t) { return t->runs; }
 guint explore_tally_violated(const ExploreTally *t) { return t->violated; }
 guint explore_tally_errors(const ExploreTally *t) { return t->errors; }
 guint explore_tally_unique(const ExploreTally *t) { return t->groups->len; }
+guint64 explore_tally_events(const ExploreTally *t) { return t->events; }
+guint64 explore_tally_injected(const ExploreTally *t) { return t->injected; }
 
 guint explore_tally_coverage(const ExploreTally *t, const char *role, const char *phase, const char *kind)
 {

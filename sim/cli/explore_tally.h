@@ -46,6 +46,9 @@ guint explore_tally_runs(const ExploreTally *tally);
 guint explore_tally_violated(const ExploreTally *tally);
 guint explore_tally_errors(const ExploreTally *tally);
 guint explore_tally_unique(const ExploreTally *tally);
+/* Events simulated and faults the swarm injected, over every run. */
+guint64 explore_tally_events(const ExploreTally *tally);
+guint64 explore_tally_injected(const ExploreTally *tally);
 /* Runs that injected a fault of `kind` into a node of `role` whose phase
  * was `phase`; 0 for a cell never seen. */
 guint explore_tally_coverage(const ExploreTally *tally, const char *role, const char *phase, const char *kind);

@@ -29,17 +29,23 @@ void explore_run_free(ExploreRun *run);
  * Called by lua_api_open before the script runs. */
 void lua_explore_open(Scenario *sc);
 
+/* The swarm compiled once, for many runs (ScenarioCode keeps it); NULL if
+ * that failed: each run then loads the text. */
+struct LuaChunk *lua_explore_compile(size_t mem_limit);
+
 /* In explore mode, after the script's top level: resolves explore{}'s
  * defaults from the topology (every node; every fault kind; max_faults 4;
  * the whole duration), checks its node names, starts watching the nodes'
- * protocol events and schedules the swarm. Does nothing otherwise. FALSE
+ * protocol events and schedules the swarm (from `swarm`, the compiled
+ * chunk, or its text when NULL). Does nothing otherwise. FALSE
  * with `error` ("file:line: explore{}: ...") for a bad declaration. */
-gboolean lua_explore_start(Scenario *sc, GError **error);
+gboolean lua_explore_start(Scenario *sc, const struct LuaChunk *swarm, GError **error);
 
 /* One cell of the coverage table: a fault of `kind` hit a node of model
  * `role` whose last protocol event (sim_emit) was `phase` ("-" before its
- * first). `faulted` is FALSE for a (role, phase) the run saw without any
- * fault in it, so the table can show what was never tried. */
+ * first). `faulted` is FALSE for a (role, phase) the run saw at a node
+ * faults may hit, faulted or not, so the table can show what was never
+ * tried. */
 typedef struct {
   const char *kind; /* NULL when !faulted */
   char *role;

@@ -6,6 +6,7 @@
 #include "sim/kernel/errors.h"
 #include "sim/kernel/internal.h"
 #include "sim/lua/lua_api.h"
+#include "sim/lua/lua_chunk.h"
 #include <lauxlib.h>
 #include <string.h>
 
@@ -41,6 +42,7 @@ struct ExploreRun {
   GPtrArray *phase;    /* node id → last emitted type (const char *), or NULL */
   GPtrArray *seen;     /* node id → GPtrArray of the types it emitted */
   GHashTable *cells;   /* "role\tphase\tkind" → NULL (a set) */
+  GHashTable *targets; /* node names faults may hit (a set) */
   guint injected;
 };
 
@@ -55,6 +57,7 @@ ExploreRun *explore_run_new(gboolean active)
   run->phase = g_ptr_array_new();
   run->seen = g_ptr_array_new_with_free_func((GDestroyNotify) g_ptr_array_unref);
   run->cells = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  run->targets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   return run;
 }
 
@@ -68,6 +71,7 @@ void explore_run_free(ExploreRun *run)
   g_ptr_array_unref(run->phase);
   g_ptr_array_unref(run->seen);
   g_hash_table_unref(run->cells);
+  g_hash_table_unref(run->targets);
   g_free(run);
 }
 
@@ -284,7 +288,12 @@ static void push_list(lua_State *L, GPtrArray *names)
   }
 }
 
-gboolean lua_explore_start(Scenario *sc, GError **error)
+LuaChunk *lua_explore_compile(size_t mem_limit)
+{
+  return lua_chunk_compile(explore_swarm_lua, strlen(explore_swarm_lua), "=explore", mem_limit);
+}
+
+gboolean lua_explore_start(Scenario *sc, const LuaChunk *swarm, GError **error)
 {
   ExploreRun *run = sc->explore;
   if (!run->active)
@@ -308,13 +317,16 @@ gboolean lua_explore_start(Scenario *sc, GError **error)
   for (int i = 0; explore_fault_kinds[i]; i++)
     if (run->kinds & (1u << i))
       g_ptr_array_add(kinds, (gpointer) explore_fault_kinds[i]);
+  for (guint i = 0; i < nodes->len; i++)
+    g_hash_table_add(run->targets, g_strdup(nodes->pdata[i]));
   SimTime stop = run->stop < 0 || run->stop > sc->duration ? sc->duration : run->stop;
   sim_add_observer(sc->sim, watch, run);
   if (nodes->len == 0 || run->start >= stop)
     return TRUE;
 
   lua_State *L = sc->sb->L;
-  if (!lua_sandbox_load(sc->sb, explore_swarm_lua, strlen(explore_swarm_lua), "=explore", error))
+  if (swarm ? !lua_chunk_load(sc->sb, swarm, error)
+            : !lua_sandbox_load(sc->sb, explore_swarm_lua, strlen(explore_swarm_lua), "=explore", error))
     return FALSE;
   lua_createtable(L, 0, 6);
   lua_pushnumber(L, sim_time_to_seconds(sc->duration));
@@ -386,6 +398,8 @@ GPtrArray *explore_run_cells(const Scenario *sc)
       add_cell(cells, done, parts[0], parts[1], explore_fault_kinds[k]);
   }
   for (guint id = 0; id < sim_node_count(sc->sim); id++) {
+    if (!g_hash_table_contains(run->targets, sim_node_name(sim_node(sc->sim, (int) id))))
+      continue;
     const char *role = sim_node_model(sim_node(sc->sim, (int) id))->name;
     add_cell(cells, done, role, "-", NULL);
     GPtrArray *seen = id < run->seen->len ? run->seen->pdata[id] : NULL;

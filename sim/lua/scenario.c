@@ -179,6 +179,7 @@ static void explain_budget(Scenario *sc, GError *error)
 struct ScenarioCode {
   char *path;
   LuaChunk *prelude, *script;
+  LuaChunk *explore; /* explore mode's swarm, or NULL */
 };
 
 void scenario_code_free(ScenarioCode *code)
@@ -188,6 +189,7 @@ void scenario_code_free(ScenarioCode *code)
   g_free(code->path);
   lua_chunk_free(code->prelude);
   lua_chunk_free(code->script);
+  lua_chunk_free(code->explore);
   g_free(code);
 }
 
@@ -202,6 +204,7 @@ ScenarioCode *scenario_code_new(const char *path, size_t mem_limit)
   code->path = g_strdup(path);
   code->prelude = lua_chunk_compile(lua_prelude, strlen(lua_prelude), "=prelude", mem_limit);
   code->script = lua_chunk_compile(text, len, chunkname, mem_limit);
+  code->explore = lua_explore_compile(mem_limit);
   if (!code->prelude || !code->script) {
     scenario_code_free(code);
     return NULL;
@@ -334,7 +337,7 @@ Scenario *scenario_run(const char *path, uint64_t seed, GHashTable *overrides,
     g_prefix_error(error, "%s: ", path);
     return NULL;
   }
-  if (!lua_explore_start(sc, error)) {
+  if (!lua_explore_start(sc, sc->code ? sc->code->explore : NULL, error)) {
     name_file(sc, *error);
     explain_budget(sc, *error);
     return NULL;
