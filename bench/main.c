@@ -38,6 +38,7 @@ int bench_lua_table(gpointer unused);
 int bench_runcost_empty(gpointer unused);
 int bench_runcost_check(gpointer unused);
 int bench_runcost_sweep(gpointer unused);
+int bench_explore_runs(gpointer unused);
 
 static const struct { const char *name; int (*fn)(gpointer); } benches[] = {
   { "timers", bench_timers },
@@ -65,6 +66,7 @@ static const struct { const char *name; int (*fn)(gpointer); } benches[] = {
   { "runcost_empty", bench_runcost_empty },
   { "runcost_check", bench_runcost_check },
   { "runcost_sweep", bench_runcost_sweep },
+  { "explore_runs", bench_explore_runs },
   { "node_memory", bench_node_memory },
   { "node_memory_idle", bench_node_memory_idle },
   { "node_memory_10m", bench_node_memory_10m },

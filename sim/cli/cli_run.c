@@ -77,7 +77,7 @@ int handle_run(int argc, char **argv)
   g_autofree char *seed_text = NULL, *trace = NULL, *history = NULL, *csv = NULL, *window_text = NULL,
                     *service_csv = NULL, *client_csv = NULL, *history_format = NULL;
   g_auto(GStrv) sets = NULL;
-  gboolean json = FALSE;
+  gboolean json = FALSE, explore = FALSE;
   ScenarioLimits limits = SCENARIO_LIMITS_DEFAULT;
   GOptionEntry entries[] = {
     { "seed", 's', 0, G_OPTION_ARG_STRING, &seed_text, "Master random seed (default 1)", "N" },
@@ -90,6 +90,7 @@ int handle_run(int argc, char **argv)
     { "service-csv", 0, 0, G_OPTION_ARG_FILENAME, &service_csv, "Write every service model's figures as CSV to FILE, a row per node (see docs/capacity.md)", "FILE" },
     { "client-csv", 0, 0, G_OPTION_ARG_FILENAME, &client_csv, "Write every client's figures (ops, attempts, retries, offered load, goodput) as CSV to FILE, a row per client node (see docs/capacity.md)", "FILE" },
     { "window", 0, 0, G_OPTION_ARG_STRING, &window_text, "Availability timeline window, e.g. 500ms (default: a twentieth of the duration)", "DURATION" },
+    { "explore", 0, 0, G_OPTION_ARG_NONE, &explore, "Add the random faults `faultsim explore` injects in its run with this seed (explore{} in the scenario says which), so --seed N reproduces explore's run N", NULL },
     { NULL },
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("SCENARIO.lua - run a scenario once");
@@ -143,7 +144,7 @@ int handle_run(int argc, char **argv)
     return SIM_EXIT_USAGE;
   }
   ScenarioOptions options = { trace, history, limits, csv, window, service_csv, client_csv, NULL,
-                              history_format && strcmp(history_format, "edn") == 0 };
+                              history_format && strcmp(history_format, "edn") == 0, explore };
   g_autoptr(Scenario) sc = scenario_run(argv[1], seed, overrides, &options, &error);
   if (!sc) {
     fprintf(stderr, "faultsim run: %s\n", error->message);

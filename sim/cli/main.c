@@ -19,6 +19,7 @@ static const Command commands[] = {
   { "check", handle_check, "run scenarios over their seeds as regression tests" },
   { "grade", handle_grade, "grade a solution to a lab: its tests, points, the first failing seed and why" },
   { "sweep", handle_sweep, "vary parameters over seeds; availability and metrics per point (JSONL, CSV)" },
+  { "explore", handle_explore, "search for failures under random faults (swarm testing); fault coverage" },
   { "merge", handle_merge, "the summary of a sweep run in shards, from their --out files" },
   { "capacity", handle_capacity, "the highest rate at which every SLO holds, over seeds (bracket, bisect)" },
   { "plot", handle_plot, "pictures: curve, timeline, latency, load, spacetime (gnuplot)" },

@@ -10,6 +10,7 @@
 #include "sim/kernel/errors.h"
 #include "sim/kernel/internal.h"
 #include "sim/lua/lua_api.h"
+#include "sim/lua/explore.h"
 #include "sim/lua/scenario_analytic.h"
 #include <lauxlib.h>
 #include <math.h>
@@ -207,5 +208,6 @@ void lua_api_open(Scenario *sc)
   lua_retry_open(L);
   lua_analytic_open(L);
   lua_model_open(sc);
+  lua_explore_open(sc);
   lua_sandbox_seal(sc->sb);
 }

@@ -7,6 +7,7 @@
 #include "sim/kernel/internal.h"
 #include "sim/lua/lua_api.h"
 #include "sim/lua/lua_chunk.h"
+#include "sim/lua/explore.h"
 #include "sim/lua/scenario_output.h"
 #include "sim/report/report.h"
 #include <glib/gstdio.h>
@@ -57,6 +58,7 @@ static Scenario *scenario_new(const char *path, uint64_t seed, GHashTable *overr
   sc->expect.metrics = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, range_free);
   sc->workloads = workload_set_new(sc->sim);
   sc->lua_models = g_ptr_array_new_with_free_func(lua_model_free);
+  sc->explore = explore_run_new(options->explore);
   const ScenarioLimits *lim = &options->limits;
   /* A run on its own compiles the script too (NULL when the file cannot
    * be read or does not compile: load_script then reads the text and
@@ -99,6 +101,7 @@ void scenario_free(Scenario *sc)
   }
   workload_set_free(sc->workloads);
   sim_free(sc->sim);
+  explore_run_free(sc->explore);
   g_ptr_array_unref(sc->lua_models);
   lua_api_hooks_free(sc);
   g_ptr_array_unref(sc->hooks);
@@ -340,6 +343,11 @@ Scenario *scenario_run(const char *path, uint64_t seed, GHashTable *overrides,
   }
   if (!sim_resolve_nodes(sc->sim, error)) {
     g_prefix_error(error, "%s: ", path);
+    return NULL;
+  }
+  if (!lua_explore_start(sc, lua_explore_chunk(), error)) {
+    name_file(sc, *error);
+    explain_budget(sc, *error);
     return NULL;
   }
   sc->window = options->window > 0 ? options->window : scenario_default_window(sc->duration);

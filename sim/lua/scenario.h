@@ -54,6 +54,7 @@ typedef struct {
                                freed after the Sim, whose nodes use them */
   const struct ScenarioCode *code; /* from the options, or own_code, or NULL */
   struct ScenarioCode *own_code;   /* compiled for this run alone, or NULL */
+  struct ExploreRun *explore; /* explore mode and its coverage (explore.h) */
 } Scenario;
 
 /* What one run may use; a run past any of them ends with exit 2 and a
@@ -84,6 +85,7 @@ typedef struct {
   const struct ScenarioCode *code; /* the script compiled once (a sweep's
                                       runs share it), or NULL to read it */
   gboolean history_edn;     /* write the history as Jepsen EDN, not JSON lines */
+  gboolean explore;         /* start explore{}'s swarm of faults (explore.h) */
 } ScenarioOptions;
 
 /* The script at `path` compiled once (the prelude is compiled once per

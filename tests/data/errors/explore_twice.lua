@@ -1,0 +1,3 @@
+-- expect: explore{} given twice
+explore { }
+explore { faults = { "pause" } }

@@ -1,0 +1,2 @@
+-- expect: explore{}: stop must come after start
+explore { start = "2s", stop = "1s" }
