@@ -10,6 +10,7 @@
 #include "sim/lua/lua_sandbox.h"
 #include "sim/kernel/sim.h"
 #include "sim/lua/workload.h"
+#include "sim/lua/fault_schedule.h"
 
 typedef struct {
   gboolean set;
@@ -53,6 +54,7 @@ typedef struct {
   GPtrArray *lua_models;    /* models defined with model{} (lua_model.c);
                                freed after the Sim, whose nodes use them */
   const struct ScenarioCode *code; /* from the options, or NULL */
+  FaultLog *faults;         /* recording or replaying faults, or NULL */
 } Scenario;
 
 /* What one run may use; a run past any of them ends with exit 2 and a
@@ -83,6 +85,14 @@ typedef struct {
   const struct ScenarioCode *code; /* the script compiled once (a sweep's
                                       runs share it), or NULL to read it */
   gboolean history_edn;     /* write the history as Jepsen EDN, not JSON lines */
+  /* Fault schedules (fault_schedule.h), for shrink: every fault applied is
+   * appended to `record_faults`; with `replay_faults` the scenario's own
+   * faults are off and these apply instead (`replay_exact`: to the same
+   * trace digest). `duration`, when above 0, replaces the scenario's. */
+  FaultSchedule *record_faults;
+  const FaultSchedule *replay_faults;
+  gboolean replay_exact;
+  SimTime duration;
 } ScenarioOptions;
 
 /* The prelude and the script at `path` compiled once, for many runs of it
