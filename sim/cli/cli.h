@@ -16,6 +16,8 @@ int handle_spacetime(int argc, char **argv);
 int handle_capacity(int argc, char **argv);
 int handle_plot(int argc, char **argv);
 int handle_grade(int argc, char **argv);
+int handle_shrink(int argc, char **argv);
+int handle_diff(int argc, char **argv);
 
 /* Shared option helpers (cli_run.c). */
 #include <glib.h>

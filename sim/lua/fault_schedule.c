@@ -113,6 +113,7 @@ struct FaultLog {
   const FaultSchedule *replay;
   gboolean exact;
   guint64 traced;   /* trace events so far */
+  SimTime last;     /* the time of the last traced event */
   GArray *waiting;  /* of guint: replayed faults whose time has come but
                        whose traced events have not, in schedule order */
 };
@@ -122,14 +123,21 @@ typedef struct {
   guint index;
 } Injection;
 
+/* Whether an event was traced at the current instant already. */
+static gboolean now_traced(FaultLog *log)
+{
+  return log->traced > 0 && log->last == sim_now(log->sim);
+}
+
 /* Records `f`, applied now after `pos` traced events. */
-static void note(FaultLog *log, const Fault *f, gboolean in_hook, guint64 pos)
+static void note(FaultLog *log, const Fault *f, gboolean in_hook, guint64 pos, gboolean follows)
 {
   if (!log || !log->record)
     return;
   Fault copy = *f;
   copy.at = sim_now(log->sim);
   copy.trace_pos = pos;
+  copy.follows = follows;
   copy.in_hook = in_hook;
   fault_schedule_add(log->record, &copy);
 }
@@ -138,8 +146,9 @@ static void inject(FaultLog *log, guint index)
 {
   const Fault *f = fault_schedule_get(log->replay, index);
   guint64 pos = log->traced;
+  gboolean follows = now_traced(log);
   if (fault_apply(log->sim, f))
-    note(log, f, f->in_hook, pos);
+    note(log, f, f->in_hook, pos, follows);
 }
 
 static void inject_call(Sim *sim, void *data)
@@ -171,9 +180,9 @@ static void due(Sim *sim, void *data)
  * passed (an edited schedule) applies at once. */
 static void observe(Sim *sim, const SimTraceEvent *ev, void *data)
 {
-  (void) ev;
   FaultLog *log = data;
   log->traced++;
+  log->last = ev->time;
   for (guint i = 0; i < log->waiting->len;) {
     guint index = g_array_index(log->waiting, guint, i);
     const Fault *f = fault_schedule_get(log->replay, index);
@@ -230,9 +239,10 @@ gboolean fault_log_apply(FaultLog *log, Sim *sim, const Fault *f, gboolean in_ho
   if (log && log->replay)
     return TRUE; /* replaying: the scenario's own faults are off */
   guint64 pos = log ? log->traced : 0;
+  gboolean follows = log && now_traced(log);
   if (!fault_apply(sim, f))
     return FALSE;
-  note(log, f, in_hook, pos);
+  note(log, f, in_hook, pos, follows);
   return TRUE;
 }
 

@@ -24,6 +24,7 @@ typedef struct {
   SimTime at;          /* simulated time it was applied */
   guint64 trace_pos;   /* traced events before it (for exact replay) */
   gboolean in_hook;    /* applied inside an event hook, during an event */
+  gboolean follows;    /* events at the same instant were traced before it */
   int node, peer;      /* peer: cut/restore/link's other end; else -1 */
   SimTime span;        /* crash_restart downtime, pause length (0 = until
                           resume()), clock jump or offset */
