@@ -143,6 +143,11 @@ int handle_shrink(int argc, char **argv)
     g_autoptr(GString) line = g_string_new(NULL);
     const Fault *f = fault_schedule_get(s.faults, i);
     g_autofree char *at = fault_duration_text(f->at);
+    if (f->triggered) {
+      g_string_append(line, "once(");
+      fault_trigger_to_lua(line, s.base->sim, f);
+      g_string_append(line, "): ");
+    }
     fault_to_lua(line, s.base->sim, f, "");
     printf("  at %s: %s\n", at, line->str);
   }

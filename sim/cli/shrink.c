@@ -63,7 +63,7 @@ gboolean shrink_start(Shrink *s, const char *invariant, gboolean explore, Shrink
    * at() call made at setup): one that came after some, such as a fault a
    * timeline made on a protocol event, moves 1 ns later to stay after them. */
   for (guint i = 0; i < fault_schedule_len(s->faults); i++)
-    if (fault_schedule_get(s->faults, i)->follows)
+    if (fault_schedule_get(s->faults, i)->follows && !fault_schedule_get(s->faults, i)->triggered)
       fault_schedule_get(s->faults, i)->at = sim_time_after(fault_schedule_get(s->faults, i)->at, 1);
   size_of(s->base, fault_schedule_len(s->faults), before);
   GHashTable *invariants = s->base->sim->invariants;
@@ -343,8 +343,14 @@ char *shrink_scenario_text(Shrink *s, const char *out_path, const char *command,
     const Fault *f = fault_schedule_get(s->faults, i);
     g_autofree char *at = fault_duration_text(f->at);
     g_string_append_printf(out, "at(\"%s\", function() ", at);
+    if (f->triggered) {
+      /* Made by a hook: at the first such event from then on. */
+      g_string_append(out, "once(");
+      fault_trigger_to_lua(out, s->base->sim, f);
+      g_string_append(out, ", function() ");
+    }
     fault_to_lua(out, s->base->sim, f, "fault.");
-    g_string_append(out, " end)\n");
+    g_string_append(out, f->triggered ? " end) end)\n" : " end)\n");
   }
   return g_string_free(out, FALSE);
 }

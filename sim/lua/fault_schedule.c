@@ -9,6 +9,7 @@ static void fault_clear(gpointer p)
 {
   Fault *f = p;
   g_clear_pointer(&f->group_of, g_free);
+  g_clear_pointer(&f->trigger_type, g_free);
 }
 
 FaultSchedule *fault_schedule_new(void)
@@ -32,6 +33,7 @@ void fault_schedule_add(FaultSchedule *s, const Fault *f)
   Fault copy = *f;
   if (f->group_of)
     copy.group_of = g_memdup2(f->group_of, sizeof(int) * f->nodes);
+  copy.trigger_type = g_strdup(f->trigger_type);
   g_array_append_val(s->faults, copy);
 }
 
@@ -114,6 +116,12 @@ struct FaultLog {
   gboolean exact;
   guint64 traced;   /* trace events so far */
   SimTime last;     /* the time of the last traced event */
+  /* The last event traced that no fault made: a hook's fault was made at it. */
+  int seen_kind, seen_node, seen_peer;
+  const char *seen_type;
+  guint applying;    /* a fault is being applied (its own events trace) */
+  GArray *armed;    /* of guint: replayed faults made in hooks, waiting for
+                       their event (not exact) */
   GArray *waiting;  /* of guint: replayed faults whose time has come but
                        whose traced events have not, in schedule order */
 };
@@ -135,6 +143,14 @@ static void note(FaultLog *log, const Fault *f, gboolean in_hook, guint64 pos, g
   if (!log || !log->record)
     return;
   Fault copy = *f;
+  copy.triggered = in_hook;
+  copy.trigger_type = NULL;
+  if (in_hook) {
+    copy.trigger_kind = log->seen_kind;
+    copy.trigger_node = log->seen_node;
+    copy.trigger_peer = log->seen_peer;
+    copy.trigger_type = (char *) log->seen_type; /* copied by fault_schedule_add */
+  }
   copy.at = sim_now(log->sim);
   copy.trace_pos = pos;
   copy.follows = follows;
@@ -142,13 +158,26 @@ static void note(FaultLog *log, const Fault *f, gboolean in_hook, guint64 pos, g
   fault_schedule_add(log->record, &copy);
 }
 
+/* Applies `f` and records it. The events the fault itself traces are not
+ * what a hook's next fault was made at. */
+static gboolean apply_noted(FaultLog *log, Sim *sim, const Fault *f, gboolean in_hook)
+{
+  guint64 pos = log ? log->traced : 0;
+  gboolean follows = log && now_traced(log);
+  if (log)
+    log->applying++;
+  gboolean ok = fault_apply(sim, f);
+  if (log)
+    log->applying--;
+  if (ok)
+    note(log, f, in_hook, pos, follows);
+  return ok;
+}
+
 static void inject(FaultLog *log, guint index)
 {
   const Fault *f = fault_schedule_get(log->replay, index);
-  guint64 pos = log->traced;
-  gboolean follows = now_traced(log);
-  if (fault_apply(log->sim, f))
-    note(log, f, f->in_hook, pos, follows);
+  apply_noted(log, log->sim, f, f->in_hook);
 }
 
 static void inject_call(Sim *sim, void *data)
@@ -165,15 +194,28 @@ static void due(Sim *sim, void *data)
   Injection *in = data;
   FaultLog *log = in->log;
   const Fault *f = fault_schedule_get(log->replay, in->index);
-  if (!log->exact || log->traced >= f->trace_pos) {
-    inject(log, in->index);
-    return;
-  }
   (void) sim;
-  g_array_append_val(log->waiting, in->index);
+  if (!log->exact && f->triggered)
+    g_array_append_val(log->armed, in->index);
+  else if (!log->exact || log->traced >= f->trace_pos)
+    inject(log, in->index);
+  else
+    g_array_append_val(log->waiting, in->index);
 }
 
-/* Counts traced events and releases the faults waiting for this one: one
+/* Whether `ev` is the event a hook's fault `f` was made at, matched as
+ * once{ kind =, node =, peer =, type = } matches it. */
+static gboolean trigger_matches(const Fault *f, const SimTraceEvent *ev)
+{
+  if (f->trigger_kind != (int) ev->kind || (f->trigger_node >= 0 && f->trigger_node != ev->node) ||
+      (f->trigger_peer >= 0 && f->trigger_peer != ev->peer))
+    return FALSE;
+  return !f->trigger_type || (ev->msg && strcmp(f->trigger_type, ev->msg->type) == 0);
+}
+
+/* Counts traced events, applies replayed hook faults armed for this kind
+ * of event (a replay that is not exact), and releases the faults waiting
+ * for this one (an exact replay): one
  * made in a hook applies now, during the event, as the hook did; one made
  * by a timed callback applies after the event, from a callback scheduled
  * now, as a timeline woken by this event would. A fault whose time has
@@ -183,6 +225,21 @@ static void observe(Sim *sim, const SimTraceEvent *ev, void *data)
   FaultLog *log = data;
   log->traced++;
   log->last = ev->time;
+  if (!log->applying) {
+    log->seen_kind = (int) ev->kind;
+    log->seen_node = ev->node;
+    log->seen_peer = ev->peer;
+    log->seen_type = ev->msg ? ev->msg->type : NULL;
+  }
+  for (guint i = 0; i < log->armed->len;) {
+    guint index = g_array_index(log->armed, guint, i);
+    if (!trigger_matches(fault_schedule_get(log->replay, index), ev)) {
+      i++;
+      continue;
+    }
+    g_array_remove_index(log->armed, i);
+    inject(log, index);
+  }
   for (guint i = 0; i < log->waiting->len;) {
     guint index = g_array_index(log->waiting, guint, i);
     const Fault *f = fault_schedule_get(log->replay, index);
@@ -211,6 +268,7 @@ FaultLog *fault_log_new(Sim *sim, FaultSchedule *record, const FaultSchedule *re
   log->replay = replay;
   log->exact = exact;
   log->waiting = g_array_new(FALSE, FALSE, sizeof(guint));
+  log->armed = g_array_new(FALSE, FALSE, sizeof(guint));
   sim_add_observer(sim, observe, log);
   return log;
 }
@@ -220,6 +278,7 @@ void fault_log_free(FaultLog *log)
   if (!log)
     return;
   g_array_unref(log->waiting);
+  g_array_unref(log->armed);
   g_free(log);
 }
 
@@ -238,12 +297,7 @@ gboolean fault_log_apply(FaultLog *log, Sim *sim, const Fault *f, gboolean in_ho
 {
   if (log && log->replay)
     return TRUE; /* replaying: the scenario's own faults are off */
-  guint64 pos = log ? log->traced : 0;
-  gboolean follows = log && now_traced(log);
-  if (!fault_apply(sim, f))
-    return FALSE;
-  note(log, f, in_hook, pos, follows);
-  return TRUE;
+  return apply_noted(log, sim, f, in_hook);
 }
 
 /* ---- as Lua ---- */
@@ -410,4 +464,22 @@ void fault_to_lua(GString *out, Sim *sim, const Fault *f, const char *prefix)
     break;
   }
   g_string_append_c(out, ')');
+}
+
+void fault_trigger_to_lua(GString *out, Sim *sim, const Fault *f)
+{
+  g_string_append_printf(out, "{ kind = \"%s\"", sim_trace_kind_name((SimTraceKind) f->trigger_kind));
+  if (f->trigger_node >= 0) {
+    g_string_append(out, ", node = ");
+    node_name(out, sim, f->trigger_node);
+  }
+  if (f->trigger_peer >= 0) {
+    g_string_append(out, ", peer = ");
+    node_name(out, sim, f->trigger_peer);
+  }
+  if (f->trigger_type) {
+    g_string_append(out, ", type = ");
+    lua_quoted(out, f->trigger_type);
+  }
+  g_string_append(out, " }");
 }

@@ -25,6 +25,11 @@ typedef struct {
   guint64 trace_pos;   /* traced events before it (for exact replay) */
   gboolean in_hook;    /* applied inside an event hook, during an event */
   gboolean follows;    /* events at the same instant were traced before it */
+  /* Made in a hook: the event it was made at (kind, node, peer, message
+   * type), so a replay like at() can wait for that event again. */
+  gboolean triggered;
+  int trigger_kind, trigger_node, trigger_peer;
+  char *trigger_type;  /* or NULL */
   int node, peer;      /* peer: cut/restore/link's other end; else -1 */
   SimTime span;        /* crash_restart downtime, pause length (0 = until
                           resume()), clock jump or offset */
@@ -79,6 +84,9 @@ gboolean fault_apply(Sim *sim, const Fault *f);
  * "pause(\"n1\", \"1.5s\")"), node names from `sim`, each fault function
  * reached through the table named `prefix` ("" for the globals). */
 void fault_to_lua(GString *out, Sim *sim, const Fault *f, const char *prefix);
+/* For a fault made in a hook (f->triggered): the event filter, as Lua,
+ * that matches the event it was made at ("{ kind = \"send\", node = ...}"). */
+void fault_trigger_to_lua(GString *out, Sim *sim, const Fault *f);
 /* A short description of the fault's kind ("partition", "crash"). */
 const char *fault_kind_name(FaultKind kind);
 /* A duration as Lua text, exact to the nanosecond ("1.5s", "0.000001234s"). */
