@@ -22,6 +22,7 @@ int bench_raft_commit(gpointer unused);
 int bench_raft_nemesis(gpointer unused);
 int bench_sweep_runs(gpointer unused);
 int bench_sweep_memory(gpointer unused);
+int bench_shrink_3pc(gpointer unused);
 
 static const struct { const char *name; int (*fn)(gpointer); } benches[] = {
   { "timers", bench_timers },
@@ -38,6 +39,7 @@ static const struct { const char *name; int (*fn)(gpointer); } benches[] = {
   { "raft_nemesis", bench_raft_nemesis },
   { "sweep_runs", bench_sweep_runs },
   { "sweep_memory", bench_sweep_memory },
+  { "shrink_3pc", bench_shrink_3pc },
   { "node_memory", bench_node_memory },
 };
 
@@ -49,7 +51,7 @@ int main(int argc, char **argv)
       known |= strcmp(argv[a], benches[i].name) == 0;
     if (!known) {
       fprintf(stderr, "faultsim-bench: unknown benchmark '%s' (known: timers, pingpong, pingpong_faults, "
-              "pingpong_bandwidth, ring, lincheck, edn, partition, service_saturated, pingpong_service, raft_commit, raft_nemesis, sweep_runs, sweep_memory, node_memory)\n",
+              "pingpong_bandwidth, ring, lincheck, edn, partition, service_saturated, pingpong_service, raft_commit, raft_nemesis, sweep_runs, sweep_memory, shrink_3pc, node_memory)\n",
               argv[a]);
       return 2;
     }

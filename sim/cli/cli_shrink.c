@@ -109,14 +109,7 @@ int handle_shrink(int argc, char **argv)
     shrink_clear(&s);
     return SIM_EXIT_UNKNOWN;
   }
-  /* Simpler times can make another fault unnecessary: drop again while
-   * that helps. */
-  for (guint before_round = G_MAXUINT; fault_schedule_len(s.faults) < before_round;) {
-    before_round = fault_schedule_len(s.faults);
-    shrink_drop_faults(&s);
-    shrink_simplify_faults(&s);
-  }
-  shrink_cut_duration(&s);
+  shrink_all(&s);
   shrink_measure(&s, &after);
   print_size("before:", &before);
   print_size("after:", &after);

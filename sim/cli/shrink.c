@@ -369,3 +369,15 @@ void shrink_clear(Shrink *s)
   g_clear_pointer(&s->faults, fault_schedule_free);
   g_clear_pointer(&s->base, scenario_free);
 }
+
+void shrink_all(Shrink *s)
+{
+  /* Simpler times can make another fault unnecessary: drop again while
+   * that helps. */
+  for (guint before = G_MAXUINT; fault_schedule_len(s->faults) < before;) {
+    before = fault_schedule_len(s->faults);
+    shrink_drop_faults(s);
+    shrink_simplify_faults(s);
+  }
+  shrink_cut_duration(s);
+}

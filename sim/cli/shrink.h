@@ -47,6 +47,9 @@ void shrink_drop_faults(Shrink *s);
 void shrink_simplify_faults(Shrink *s);
 void shrink_cut_duration(Shrink *s);
 
+/* All of it: drop and simplify while faults go, then cut the duration. */
+void shrink_all(Shrink *s);
+
 /* Runs the current result once more for its sizes. */
 void shrink_measure(Shrink *s, ShrinkSize *after);
 
