@@ -9,8 +9,8 @@
 static void print_size(const char *label, const ShrinkSize *z)
 {
   g_autofree char *d = fault_duration_text(z->duration);
-  printf("  %-7s %u faults, %" G_GUINT64_FORMAT " operations, %s simulated, %" G_GUINT64_FORMAT " events\n", label,
-         z->faults, z->ops, d, z->events);
+  printf("  %-7s %u fault%s, %" G_GUINT64_FORMAT " operations, %s simulated, %" G_GUINT64_FORMAT " events\n", label,
+         z->faults, z->faults == 1 ? "" : "s", z->ops, d, z->events);
 }
 
 /* The command line as the user could type it again. */

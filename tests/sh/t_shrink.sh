@@ -5,7 +5,7 @@ source "$ROOT/tests/sh/lib.sh"
 set -e
 
 # after_faults: the fault count of shrink's "after:" line in $OUT.
-after_faults() { printf '%s\n' "$OUT" | sed -n 's/^  after: *\([0-9]*\) faults.*/\1/p'; }
+after_faults() { printf '%s\n' "$OUT" | sed -n "s/^  after: *\([0-9]*\) faults*[,].*/\1/p"; }
 
 # shrink_case FILE SEED MAX_FAULTS INVARIANT [--set ...]: shrinks, checks
 # the size, runs the written scenario alone.
