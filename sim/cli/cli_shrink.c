@@ -93,6 +93,13 @@ int handle_shrink(int argc, char **argv)
     fprintf(stderr, "faultsim shrink: -o %s would overwrite the scenario\n", out);
     return SIM_EXIT_USAGE;
   }
+  g_autofree char *out_dir = g_path_get_dirname(out_abs);
+  if (!g_file_test(out_dir, G_FILE_TEST_IS_DIR) || g_file_test(out_abs, G_FILE_TEST_IS_DIR)) {
+    /* Said before the runs, not after them. */
+    fprintf(stderr, "faultsim shrink: -o %s: %s\n", out,
+            g_file_test(out_abs, G_FILE_TEST_IS_DIR) ? "is a folder" : "no such folder");
+    return SIM_EXIT_USAGE;
+  }
 
   Shrink s = { .path = argv[1], .seed = seed, .overrides = overrides, .limits = limits, .max_runs = (guint) max_runs };
   ShrinkSize before, after;

@@ -156,6 +156,10 @@ static void note(FaultLog *log, const Fault *f, gboolean in_hook, guint64 pos, g
   copy.follows = follows;
   copy.in_hook = in_hook;
   fault_schedule_add(log->record, &copy);
+  /* The list grows with the run: it counts against the run's memory. */
+  sim_mem_charge(log->sim, SIM_MEM_SCRIPT,
+                 (gssize) (sizeof copy + (f->group_of ? sizeof(int) * f->nodes : 0) +
+                           (copy.trigger_type ? strlen(copy.trigger_type) + 1 : 0)));
 }
 
 /* Applies `f` and records it. The events the fault itself traces are not

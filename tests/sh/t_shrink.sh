@@ -60,4 +60,8 @@ expect_exit 2 fs shrink nosuch.lua --seed 1
 contains "$ERR" "nosuch.lua: no such file"
 expect_exit 2 fs shrink "$ROOT/scenarios/shrink_3pc_nemesis.lua" --seed 3 -o "$ROOT/scenarios/shrink_3pc_nemesis.lua"
 contains "$ERR" "would overwrite the scenario"
+expect_exit 2 fs shrink "$ROOT/scenarios/shrink_3pc_nemesis.lua" --seed 3 -o nodir/min.lua
+contains "$ERR" "nodir/min.lua: no such folder"
+expect_exit 2 fs shrink "$ROOT/scenarios/shrink_3pc_nemesis.lua" --seed 3 -o .
+contains "$ERR" "is a folder"
 echo ok
