@@ -55,7 +55,7 @@ int handle_shrink(int argc, char **argv)
       "Exit status: 0 the written scenario violates the invariant; 2 bad usage, a bad\n"
       "scenario, or no violation at that seed; 3 the failure needs more than its\n"
       "faults (it does not replay), or the written scenario did not reproduce it.\n\n"
-      "Example: faultsim shrink scenarios/shrink_3pc_nemesis.lua --seed 2 -o minimal.lua");
+      "Example: faultsim shrink scenarios/shrink_3pc_nemesis.lua --seed 3 -o minimal.lua");
   GError *error = NULL;
   if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
     fprintf(stderr, "faultsim shrink: %s\n", error->message);

@@ -44,6 +44,11 @@ grep -q 'fault.clock_jump("r3"' min.lua || fail "Redlock: the remaining fault is
 shrink_case shrink_lease_pauses.lua 1 1 resource_safety
 grep -q 'fault.pause("client1"' min.lua || fail "lease: the remaining fault is not client1's pause"
 
+# A fault a timeline makes right after a protocol event, at its instant
+# (lock_gc_pause.lua: pause as client1 enters its critical section): the
+# replay keeps it after that event.
+shrink_case lock_gc_pause.lua 1 1 resource_safety
+
 # Deterministic: the same input gives the same scenario.
 fs shrink "$ROOT/scenarios/shrink_3pc_nemesis.lua" --seed 7 -o a.lua >/dev/null
 fs shrink "$ROOT/scenarios/shrink_3pc_nemesis.lua" --seed 7 -o b.lua >/dev/null
