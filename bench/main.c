@@ -39,6 +39,7 @@ int bench_runcost_empty(gpointer unused);
 int bench_runcost_check(gpointer unused);
 int bench_runcost_sweep(gpointer unused);
 int bench_explore_runs(gpointer unused);
+int bench_shrink_3pc(gpointer unused);
 
 static const struct { const char *name; int (*fn)(gpointer); } benches[] = {
   { "timers", bench_timers },
@@ -67,6 +68,7 @@ static const struct { const char *name; int (*fn)(gpointer); } benches[] = {
   { "runcost_check", bench_runcost_check },
   { "runcost_sweep", bench_runcost_sweep },
   { "explore_runs", bench_explore_runs },
+  { "shrink_3pc", bench_shrink_3pc },
   { "node_memory", bench_node_memory },
   { "node_memory_idle", bench_node_memory_idle },
   { "node_memory_10m", bench_node_memory_10m },

@@ -17,6 +17,8 @@ int handle_capacity(int argc, char **argv);
 int handle_plot(int argc, char **argv);
 int handle_grade(int argc, char **argv);
 int handle_explore(int argc, char **argv);
+int handle_shrink(int argc, char **argv);
+int handle_diff(int argc, char **argv);
 
 /* Shared option helpers (cli_run.c). */
 #include <glib.h>

@@ -144,7 +144,7 @@ int handle_run(int argc, char **argv)
     return SIM_EXIT_USAGE;
   }
   ScenarioOptions options = { trace, history, limits, csv, window, service_csv, client_csv, NULL,
-                              history_format && strcmp(history_format, "edn") == 0, explore };
+                              history_format && strcmp(history_format, "edn") == 0, explore, NULL, NULL, FALSE, 0 };
   g_autoptr(Scenario) sc = scenario_run(argv[1], seed, overrides, &options, &error);
   if (!sc) {
     fprintf(stderr, "faultsim run: %s\n", error->message);

@@ -24,6 +24,8 @@ static const Command commands[] = {
   { "capacity", handle_capacity, "the highest rate at which every SLO holds, over seeds (bracket, bisect)" },
   { "plot", handle_plot, "pictures: curve, timeline, latency, load, spacetime (gnuplot)" },
   { "spacetime", handle_spacetime, "message sequence diagram data from a --trace file" },
+  { "shrink", handle_shrink, "shrink a failing run to a small scenario that still fails (ddmin over its faults)" },
+  { "diff", handle_diff, "the first event where two --trace files differ, with context" },
   { "models", handle_models, "list the protocol models and their parameters" },
   { "lincheck", handle_lincheck, "check a history for linearizability (faultsim, Jepsen EDN or log)" },
   { "ring", handle_ring, "place keys on a consistent-hash ring (reads keys on stdin)" },

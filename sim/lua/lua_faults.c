@@ -12,54 +12,46 @@
 
 /* ---- faults ---- */
 
-static int l_crash(lua_State *L) { sim_crash(lua_api_scenario(L)->sim, lua_api_check_node(L, 1)); return 0; }
-static int l_restart(lua_State *L) { sim_restart(lua_api_scenario(L)->sim, lua_api_check_node(L, 1)); return 0; }
-static int l_resume(lua_State *L) { sim_resume(lua_api_scenario(L)->sim, lua_api_check_node(L, 1)); return 0; }
-static int l_lose_unsynced(lua_State *L) { sim_log_lose_unsynced(lua_api_scenario(L)->sim, lua_api_check_node(L, 1)); return 0; }
-static int l_heal(lua_State *L) { sim_net_heal(lua_api_scenario(L)->sim); return 0; }
+/* Applies `f`. Once the run is going, through the run's fault log, which
+ * records it (shrink) or, while a recorded schedule replays, leaves the
+ * script's own faults out; before, it is part of the setup (cut links of a
+ * topology) and simply applies. FALSE when the kernel rejected it. */
+static gboolean apply(lua_State *L, Fault f)
+{
+  Scenario *sc = lua_api_scenario(L);
+  if (!sc->running)
+    return fault_apply(sc->sim, &f);
+  return fault_log_apply(sc->faults, sc->sim, &f, sc->observe_depth > 0);
+}
+
+static int node_fault(lua_State *L, FaultKind kind)
+{
+  apply(L, (Fault) { .kind = kind, .node = lua_api_check_node(L, 1), .peer = -1 });
+  return 0;
+}
+
+static int l_crash(lua_State *L) { return node_fault(L, FAULT_CRASH); }
+static int l_restart(lua_State *L) { return node_fault(L, FAULT_RESTART); }
+static int l_resume(lua_State *L) { return node_fault(L, FAULT_RESUME); }
+static int l_lose_unsynced(lua_State *L) { return node_fault(L, FAULT_LOSE_UNSYNCED); }
+static int l_heal(lua_State *L) { apply(L, (Fault) { .kind = FAULT_HEAL, .node = -1, .peer = -1 }); return 0; }
 static int l_stop(lua_State *L) { sim_stop(lua_api_scenario(L)->sim); return 0; }
-
-typedef struct {
-  int node;
-  gboolean restart;
-} NodeAction;
-
-static void node_action(Sim *sim, void *data)
-{
-  NodeAction *a = data;
-  if (a->restart)
-    sim_restart(sim, a->node);
-  else
-    sim_resume(sim, a->node);
-}
-
-static void later(Scenario *sc, SimTime delay, int node, gboolean restart)
-{
-  NodeAction *a = g_new(NodeAction, 1);
-  a->node = node;
-  a->restart = restart;
-  sim_schedule(sc->sim, sim_time_after(sim_now(sc->sim), delay), node_action, a, g_free);
-}
 
 /* crash_restart(node, downtime): crash now, restart after downtime. */
 static int l_crash_restart(lua_State *L)
 {
-  Scenario *sc = lua_api_scenario(L);
   int node = lua_api_check_node(L, 1);
   SimTime down = lua_api_check_duration(L, 2);
-  sim_crash(sc->sim, node);
-  later(sc, down, node, TRUE);
+  apply(L, (Fault) { .kind = FAULT_CRASH_RESTART, .node = node, .peer = -1, .span = down });
   return 0;
 }
 
 /* pause(node [, duration]): freeze now; resume after duration if given. */
 static int l_pause(lua_State *L)
 {
-  Scenario *sc = lua_api_scenario(L);
   int node = lua_api_check_node(L, 1);
-  sim_pause(sc->sim, node);
-  if (!lua_isnoneornil(L, 2))
-    later(sc, lua_api_check_duration(L, 2), node, FALSE);
+  SimTime span = lua_isnoneornil(L, 2) ? -1 : lua_api_check_duration(L, 2);
+  apply(L, (Fault) { .kind = FAULT_PAUSE, .node = node, .peer = -1, .span = span });
   return 0;
 }
 
@@ -74,7 +66,8 @@ static int clock_rejected(lua_State *L, const char *what)
 static int l_clock_jump(lua_State *L)
 {
   int node = lua_api_check_node(L, 1);
-  if (!sim_clock_jump(lua_api_scenario(L)->sim, node, lua_api_to_duration(L, 2, TRUE)))
+  SimTime delta = lua_api_to_duration(L, 2, TRUE);
+  if (!apply(L, (Fault) { .kind = FAULT_CLOCK_JUMP, .node = node, .peer = -1, .span = delta }))
     return clock_rejected(L, "clock_jump()");
   return 0;
 }
@@ -82,7 +75,8 @@ static int l_clock_jump(lua_State *L)
 static int l_clock_offset(lua_State *L)
 {
   int node = lua_api_check_node(L, 1);
-  if (!sim_clock_set_offset(lua_api_scenario(L)->sim, node, lua_api_to_duration(L, 2, TRUE)))
+  SimTime offset = lua_api_to_duration(L, 2, TRUE);
+  if (!apply(L, (Fault) { .kind = FAULT_CLOCK_OFFSET, .node = node, .peer = -1, .span = offset }))
     return clock_rejected(L, "clock_offset()");
   return 0;
 }
@@ -92,7 +86,7 @@ static int l_clock_drift(lua_State *L)
   int node = lua_api_check_node(L, 1);
   double ppm = lua_api_check_finite(L, 2);
   luaL_argcheck(L, ppm >= -500000 && ppm <= 1000000, 2, "drift must be in [-500000, 1000000] ppm");
-  sim_clock_set_drift(lua_api_scenario(L)->sim, node, ppm);
+  apply(L, (Fault) { .kind = FAULT_CLOCK_DRIFT, .node = node, .peer = -1, .ppm = ppm });
   return 0;
 }
 
@@ -120,14 +114,14 @@ static int l_partition(lua_State *L)
       lua_pop(L, 1);
     }
   }
-  sim_net_partition(sc->sim, group_of, n);
+  apply(L, (Fault) { .kind = FAULT_PARTITION, .node = -1, .peer = -1, .group_of = group_of, .nodes = n });
   return 0;
 }
 
 static int l_cut(lua_State *L)
 {
   int a = lua_api_check_node(L, 1), b = lua_api_check_node(L, 2);
-  sim_net_cut(lua_api_scenario(L)->sim, a, b, lua_toboolean(L, lua_upvalueindex(1)));
+  apply(L, (Fault) { .kind = lua_toboolean(L, lua_upvalueindex(1)) ? FAULT_CUT : FAULT_RESTORE, .node = a, .peer = b });
   return 0;
 }
 

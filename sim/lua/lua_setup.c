@@ -198,17 +198,22 @@ static int l_link(lua_State *L)
   Scenario *sc = lua_api_scenario(L);
   int a = lua_api_check_node(L, 1), b = lua_api_check_node(L, 2);
   luaL_checktype(L, 3, LUA_TTABLE);
-  SimLinkConfig c = *sim_net_link(sc->sim, a, b);
-  read_link(L, 3, &c, "link()");
-  sim_net_set_link(sc->sim, a, b, &c);
   if (!lua_isnoneornil(L, 4) && strcmp(luaL_checkstring(L, 4), "oneway") != 0)
     return luaL_argerror(L, 4, "expected \"oneway\" or nothing");
-  if (lua_isnoneornil(L, 4)) {
-    /* both directions unless told "oneway" */
-    SimLinkConfig back = *sim_net_link(sc->sim, b, a);
-    read_link(L, 3, &back, "link()");
-    sim_net_set_link(sc->sim, b, a, &back);
+  /* both directions unless told "oneway" */
+  Fault f = { .kind = FAULT_LINK, .node = a, .peer = b, .oneway = !lua_isnoneornil(L, 4) };
+  f.link[0] = *sim_net_link(sc->sim, a, b);
+  read_link(L, 3, &f.link[0], "link()");
+  if (!f.oneway) {
+    f.link[1] = *sim_net_link(sc->sim, b, a);
+    read_link(L, 3, &f.link[1], "link()");
   }
+  /* A change once the run is going is a fault (a loss burst): recorded for
+   * shrink, left out while a recorded schedule replays. */
+  if (sc->running)
+    fault_log_apply(sc->faults, sc->sim, &f, sc->observe_depth > 0);
+  else
+    fault_apply(sc->sim, &f);
   return 0;
 }
 

@@ -69,6 +69,8 @@ static Scenario *scenario_new(const char *path, uint64_t seed, GHashTable *overr
     sc->code = sc->own_code = scenario_code_new(path, lim->mem_limit);
   SimLimits kernel_limits = { lim->mem_limit, lim->max_events, lim->max_instant_events };
   sim_set_limits(sc->sim, &kernel_limits);
+  /* Before the API opens, so its observer counts each event before any hook sees it. */
+  sc->faults = fault_log_new(sc->sim, options->record_faults, options->replay_faults, options->replay_exact);
   sc->sb = lua_sandbox_new_cached(lim->mem_limit, lim->instr_budget, &sc->script_rng,
                                   sc->code ? sc->code->heaps : NULL);
   if (sc->sb) {
@@ -102,6 +104,7 @@ void scenario_free(Scenario *sc)
   workload_set_free(sc->workloads);
   sim_free(sc->sim);
   explore_run_free(sc->explore);
+  fault_log_free(sc->faults);
   g_ptr_array_unref(sc->lua_models);
   lua_api_hooks_free(sc);
   g_ptr_array_unref(sc->hooks);
@@ -341,6 +344,9 @@ Scenario *scenario_run(const char *path, uint64_t seed, GHashTable *overrides,
       explain_budget(sc, *error);
     return NULL;
   }
+  if (options->duration > 0)
+    sc->duration = options->duration;
+  fault_log_start(sc->faults);
   if (!sim_resolve_nodes(sc->sim, error)) {
     g_prefix_error(error, "%s: ", path);
     return NULL;

@@ -10,6 +10,7 @@
 #include "sim/lua/lua_sandbox.h"
 #include "sim/kernel/sim.h"
 #include "sim/lua/workload.h"
+#include "sim/lua/fault_schedule.h"
 
 typedef struct {
   gboolean set;
@@ -55,6 +56,7 @@ typedef struct {
   const struct ScenarioCode *code; /* from the options, or own_code, or NULL */
   struct ScenarioCode *own_code;   /* compiled for this run alone, or NULL */
   struct ExploreRun *explore; /* explore mode and its coverage (explore.h) */
+  FaultLog *faults;         /* recording or replaying faults, or NULL */
 } Scenario;
 
 /* What one run may use; a run past any of them ends with exit 2 and a
@@ -86,6 +88,14 @@ typedef struct {
                                       runs share it), or NULL to read it */
   gboolean history_edn;     /* write the history as Jepsen EDN, not JSON lines */
   gboolean explore;         /* start explore{}'s swarm of faults (explore.h) */
+  /* Fault schedules (fault_schedule.h), for shrink: every fault applied is
+   * appended to `record_faults`; with `replay_faults` the scenario's own
+   * faults are off and these apply instead (`replay_exact`: to the same
+   * trace digest). `duration`, when above 0, replaces the scenario's. */
+  FaultSchedule *record_faults;
+  const FaultSchedule *replay_faults;
+  gboolean replay_exact;
+  SimTime duration;
 } ScenarioOptions;
 
 /* The script at `path` compiled once (the prelude is compiled once per
