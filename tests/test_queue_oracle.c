@@ -94,19 +94,21 @@ typedef struct {
   guint64 pops;
 } Lockstep;
 
+/* A time for the next push, relative to the last pop; sums saturate (the
+ * last pop may be SIM_TIME_MAX or far below 0). */
 static SimTime draw_time(Lockstep *s, Workload w)
 {
   SimRng *r = &s->rng;
   switch (w) {
   case W_HOLD:
-    return s->now + sim_rng_range(r, 1, SIM_MS);
+    return sim_time_add_sat(s->now, sim_rng_range(r, 1, SIM_MS));
   case W_TIES:
-    return s->now + (SimTime) sim_rng_below(r, 8) * 1000;
+    return sim_time_add_sat(s->now, (SimTime) sim_rng_below(r, 8) * 1000);
   case W_BURSTS:
-    return s->now + 5;
+    return sim_time_add_sat(s->now, 5);
   case W_CORNER:
-    return s->now + (sim_rng_below(r, 100) == 0 ? (SimTime) sim_rng_below(r, UINT64_C(1) << 50)
-                                                  : (SimTime) sim_rng_below(r, 1000));
+    return sim_time_add_sat(s->now, sim_rng_below(r, 100) == 0 ? (SimTime) sim_rng_below(r, UINT64_C(1) << 50)
+                                                           : (SimTime) sim_rng_below(r, 1000));
   case W_EXTREMES:
     switch (sim_rng_below(r, 5)) {
     case 0:
@@ -114,9 +116,9 @@ static SimTime draw_time(Lockstep *s, Workload w)
     case 1:
       return (SimTime) sim_rng_u64(r);
     case 2:
-      return s->now - (SimTime) sim_rng_below(r, 100);
+      return sim_time_sub_sat(s->now, (SimTime) sim_rng_below(r, 100));
     default:
-      return s->now + (SimTime) sim_rng_below(r, 1000);
+      return sim_time_add_sat(s->now, (SimTime) sim_rng_below(r, 1000));
     }
   case W_MIXED:
     break;
@@ -152,7 +154,7 @@ static void step_pop_until(Lockstep *s)
   if (s->o.len == 0)
     return;
   SimTime next = s->o.heap[0].time;
-  SimTime until = next == SIM_TIME_MAX || sim_rng_below(&s->rng, 2) ? next : next - 1;
+  SimTime until = next == SIM_TIME_MAX || sim_rng_below(&s->rng, 2) ? next : sim_time_sub_sat(next, 1);
   SimQueueEntry a = { 0 }, b = { 0 };
   gboolean ga = sim_queue_pop_until(&s->q, until, &a);
   s->same &= ga == (until >= next);
