@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 17's known results 1 and 2 end to end: explore finds the failure
+# Issue 17's known results 1-3 end to end: explore finds the failure
 # under its random faults, shrink --explore cuts that very run down to a
 # few faults, and the scenario shrink writes fails on its own.
 source "$(dirname "$0")/lib.sh"
@@ -28,4 +28,8 @@ explore_and_shrink explore_3pc.lua 2
 # 2: the 2PC lab's broken solution (decides commit before its log record
 # is forced), to at most 3 faults.
 explore_and_shrink explore_2pc_lab.lua 3 --set fault=none --set loss=0 --set solution=_wrong_commit_after_send.lua
+# 3: Redlock under clock jumps only and the lease lock under pauses only,
+# each to one fault.
+explore_and_shrink explore_redlock_clock.lua 1
+explore_and_shrink explore_lease_pause.lua 1
 echo ok
