@@ -4,8 +4,8 @@
 -- duration() that set T, and clients{} and workload() without `stop`, so
 -- the clients run to the end; everything else (topology, models, faults,
 -- checks) is the shipped file's, and doubling T doubles the same run.
-local p = params { scenario = "echo.lua", T = "1s" }
-local set_scenario, set_duration, set_clients, set_workload = scenario, duration, clients, workload
+local p = params { scenario = "echo.lua", T = "1s", snapshot_every = 0 }
+local set_scenario, set_duration, set_clients, set_workload, set_node = scenario, duration, clients, workload, node
 scenario = function(t)
   t.duration = p.T
   return set_scenario(t)
@@ -18,6 +18,16 @@ end
 workload = function(node, spec, ...)
   if type(spec) == "table" then spec.stop = nil end
   return set_workload(node, spec, ...)
+end
+-- snapshot_every > 0 gives every Raft server (models raft and zk.server)
+-- that compaction: a restarted server without it replays its whole log
+-- (bench_linear.c says why that matters here).
+node = function(name, model, params, ...)
+  if p.snapshot_every > 0 and (model == "raft" or model == "zk.server") then
+    params = params or {}
+    params.snapshot_every = p.snapshot_every
+  end
+  return set_node(name, model, params, ...)
 end
 scenario {}
 return include("../scenarios/" .. p.scenario)
