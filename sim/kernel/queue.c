@@ -48,6 +48,20 @@ void sim_queue_clear(SimQueue *q)
   sim_queue_init(q);
 }
 
+/* An emptied queue keeps at most this much: a run that started a million
+ * nodes (a million start events at once) and then idles should not hold
+ * their slots, while one that empties now and then keeps its arrays. */
+#define KEEP_WHEN_EMPTY_BYTES (1u << 20)
+
+/* Frees the arrays of an empty queue; the sequence goes on, so the order
+ * of what comes next is the same as if they had been kept. */
+static void release(SimQueue *q)
+{
+  uint64_t next_seq = q->next_seq;
+  sim_queue_clear(q);
+  q->next_seq = next_seq;
+}
+
 /* Grows *arr (of *cap nodes) to hold at least `need`. */
 static void reserve(SimQueue *q, SimQueueNode **arr, size_t *cap, size_t need)
 {
@@ -355,6 +369,8 @@ gboolean sim_queue_pop_until(SimQueue *q, SimTime until, SimQueueEntry *out)
    * (and prefetch for) the next entry: see sim_queue_next_payload. */
   if (++q->bot_head == q->bot_len)
     refill(q);
+  if (q->len == 0 && q->bytes > KEEP_WHEN_EMPTY_BYTES)
+    release(q);
   return TRUE;
 }
 
