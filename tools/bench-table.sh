@@ -40,6 +40,7 @@ $1 == "BENCH" {
   name = kv["name"]; unit = ("unit" in kv) ? " " kv["unit"] : ""
   if ("rate" in kv) mine = human(kv["rate"]) unit
   else if ("bytes_per_node" in kv) mine = kv["bytes_per_node"] " bytes/node"
+  else if ("bytes_per_msg" in kv) mine = kv["bytes_per_msg"] " bytes/message"
   else mine = "-"
   refs = ""; ratios = ""
   for (i = 1; i <= n; i++) {
@@ -49,14 +50,19 @@ $1 == "BENCH" {
     refs = refs (refs == "" ? "" : "; ") label(base) " " human(kv[k])
     if ((base "_ratio") in kv)
       ratios = ratios (ratios == "" ? "" : "; ") sprintf("%.2f vs %s", kv[base "_ratio"], label(base))
+    else if (("vs_" base) in kv)
+      ratios = ratios (ratios == "" ? "" : "; ") sprintf("%.2f vs %s", kv["vs_" base], label(base))
   }
   if ("cost_ratio" in kv) {
     refs = "same run at T = " kv["T_s"] " s"
     ratios = "x" sprintf("%.2f", kv["cost_ratio"]) " for 2T" (kv["flag"] != "ok" ? " (" kv["flag"] ")" : "")
   } else if (refs == "" && ("ref_rate" in kv)) {
-    refs = "CPU loop " human(kv["ref_rate"])
+    refs = (("ref" in kv) ? label(kv["ref"]) : "CPU loop") " " human(kv["ref_rate"])
     ratios = sprintf("%.3g", kv["ratio"])
   }
+  if (refs == "" && ("ref_bytes_per_node" in kv)) refs = label(kv["ref"]) " " kv["ref_bytes_per_node"] " bytes/node"
+  if (refs == "" && ("ref_bytes" in kv)) refs = label(kv["ref"]) " " kv["ref_bytes"] " bytes"
+  if (ratios == "" && ("target" in kv) && ("bytes_per_msg" in kv)) ratios = "target " kv["target"]
   if (ratios == "") ratios = "-"
   printf "| %s | %s | %s | %s |\n", name, mine, (refs == "" ? "-" : refs), ratios
   rows++
