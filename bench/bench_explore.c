@@ -14,13 +14,6 @@
 
 #define EXPLORE_SCRIPT "bench/explore_echo.lua"
 
-static double cpu_seconds(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
-}
-
 int bench_explore_runs(gpointer unused)
 {
   (void) unused;
@@ -28,9 +21,9 @@ int bench_explore_runs(gpointer unused)
   double ref = bench_reference_rate();
   ScenarioOptions options = SCENARIO_OPTIONS_DEFAULT;
   ExploreRunner r = { .path = EXPLORE_SCRIPT, .options = &options, .runs = n, .jobs = 1 };
-  double w0 = bench_seconds(), c0 = cpu_seconds();
+  double w0 = bench_seconds(), c0 = bench_cpu_seconds();
   g_autoptr(ExploreTally) tally = explore_runner_run(&r);
-  double w1 = bench_seconds(), c1 = cpu_seconds();
+  double w1 = bench_seconds(), c1 = bench_cpu_seconds();
   gboolean ok = explore_tally_runs(tally) == n && explore_tally_errors(tally) == 0 && explore_tally_injected(tally) > 0;
   g_autofree char *extra = g_strdup_printf("runs=%u cpu_rate=%.0f events_per_run=%.0f faults=%" G_GUINT64_FORMAT
                                            " target_rate=1000 check=%s", n, n / MAX(c1 - c0, 1e-9),

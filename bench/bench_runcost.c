@@ -36,23 +36,16 @@
 #define TARGET_US 40
 #define TARGET_RATE 5000
 
-static double cpu_seconds(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
-}
-
 /* Bare Lua states per CPU second: the floor any run's state costs. */
 static double bare_state_rate(guint n)
 {
-  double t0 = cpu_seconds();
+  double t0 = bench_cpu_seconds();
   for (guint i = 0; i < n; i++) {
     lua_State *L = luaL_newstate();
     luaL_openlibs(L);
     lua_close(L);
   }
-  return n / MAX(cpu_seconds() - t0, 1e-9);
+  return n / MAX(bench_cpu_seconds() - t0, 1e-9);
 }
 
 int bench_runcost_empty(gpointer unused)
@@ -63,7 +56,7 @@ int bench_runcost_empty(gpointer unused)
   options.code = code;
   gboolean ok = code != NULL;
   double bare = bare_state_rate(RUNCOST_RUNS);
-  double t0 = cpu_seconds();
+  double t0 = bench_cpu_seconds();
   for (guint i = 0; ok && i < RUNCOST_RUNS; i++) {
     g_autoptr(GError) error = NULL;
     g_autoptr(Scenario) sc = scenario_run(EMPTY_SCRIPT, i + 1, NULL, &options, &error);
@@ -72,7 +65,7 @@ int bench_runcost_empty(gpointer unused)
       ok = FALSE;
     }
   }
-  double rate = RUNCOST_RUNS / MAX(cpu_seconds() - t0, 1e-9);
+  double rate = RUNCOST_RUNS / MAX(bench_cpu_seconds() - t0, 1e-9);
   g_autofree char *extra = g_strdup_printf("runs=%d us_per_run=%.1f bare_us=%.1f target_us=%d check=%s",
                                            RUNCOST_RUNS, 1e6 / rate, 1e6 / bare, TARGET_US, ok ? "ok" : "FAILED");
   bench_report("runcost_empty", rate, "runs/s", bare, extra);
@@ -100,9 +93,9 @@ static double check_rate(const char *path, guint n, gboolean *ok)
 {
   ScenarioOptions options = SCENARIO_OPTIONS_DEFAULT;
   CheckTally tally = { 0 };
-  double t0 = cpu_seconds();
+  double t0 = bench_cpu_seconds();
   batch_run(path, NULL, &options, 1, n, 1, judge, &tally);
-  double rate = n / MAX(cpu_seconds() - t0, 1e-9);
+  double rate = n / MAX(bench_cpu_seconds() - t0, 1e-9);
   *ok = *ok && tally.failed == 0;
   return rate;
 }
@@ -113,7 +106,7 @@ static double file_rate(const char *path, guint n, gboolean *ok)
 {
   ScenarioOptions options = SCENARIO_OPTIONS_DEFAULT;
   CheckTally tally = { 0 };
-  double t0 = cpu_seconds();
+  double t0 = bench_cpu_seconds();
   for (guint i = 0; i < n; i++) {
     guint64 first = 1, last = 1;
     g_autoptr(GError) error = NULL;
@@ -123,7 +116,7 @@ static double file_rate(const char *path, guint n, gboolean *ok)
     }
     batch_run(path, NULL, &options, first, 1, 1, judge, &tally);
   }
-  double rate = n / MAX(cpu_seconds() - t0, 1e-9);
+  double rate = n / MAX(bench_cpu_seconds() - t0, 1e-9);
   *ok = *ok && tally.failed == 0;
   return rate;
 }
@@ -147,9 +140,9 @@ int bench_runcost_check(gpointer unused)
  * sweep_runner_run, -j 1. */
 static double sweep_rate(const char *path, const char *axis, guint n, gboolean *ok)
 {
-  double t0 = cpu_seconds();
+  double t0 = bench_cpu_seconds();
   *ok = bench_sweep(path, axis, n, 1) && *ok;
-  return n / MAX(cpu_seconds() - t0, 1e-9);
+  return n / MAX(bench_cpu_seconds() - t0, 1e-9);
 }
 
 int bench_runcost_sweep(gpointer unused)

@@ -17,13 +17,6 @@
 
 #define SWEEP_SCRIPT "bench/sweep_echo.lua"
 
-static double cpu_seconds(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
-}
-
 gboolean bench_sweep(const char *path, const char *axis, guint64 nseeds, int jobs)
 {
   GPtrArray *axes = g_ptr_array_new();
@@ -56,11 +49,11 @@ int bench_sweep_runs(gpointer unused)
   (void) unused;
   const guint64 n = 3000;
   double ref = bench_reference_rate();
-  double w0 = bench_seconds(), c0 = cpu_seconds();
+  double w0 = bench_seconds(), c0 = bench_cpu_seconds();
   gboolean ok = sweep(n, 1);
-  double w1 = bench_seconds(), c1 = cpu_seconds();
+  double w1 = bench_seconds(), c1 = bench_cpu_seconds();
   ok = ok && sweep(n, 2);
-  double w2 = bench_seconds(), c2 = cpu_seconds();
+  double w2 = bench_seconds(), c2 = bench_cpu_seconds();
   double j1 = n / MAX(w1 - w0, 1e-9), j2 = n / MAX(w2 - w1, 1e-9);
   /* cpu_busy: CPU seconds per wall second with -j 2; below 2, another
    * process had one of the cores and the speed-up says little. */
