@@ -21,16 +21,16 @@ const char explore_swarm_lua[] =
 "local spec, F = ...\n"
 "local ipairs, log, exp, min, max = F.ipairs, F.log, F.exp, F.min, F.max\n"
 "local swarm = F.rng('swarm')\n"
-"local function loguniform(r, lo, hi) return exp(log(lo) + r:random() * (log(hi) - log(lo))) end\n"
+"local function loguniform(r, lo, hi) return exp(log(lo) + r:random() * (log(hi) - log(lo))) end\n" /* a seeded explore:* stream (wallclock-ok) */
 "local span = spec.stop - spec.start\n"
 "local enabled, kinds = {}, {}\n"
 "for _, k in ipairs(spec.faults) do\n"
-"  if swarm:random() < 0.5 then enabled[k] = true; kinds[#kinds + 1] = k end\n"
+"  if swarm:random() < 0.5 then enabled[k] = true; kinds[#kinds + 1] = k end\n" /* a seeded explore:* stream (wallclock-ok) */
 "end\n"
 "local targets = {}\n"
-"for _, n in ipairs(spec.nodes) do if swarm:random() < 0.5 then targets[#targets + 1] = n end end\n"
+"for _, n in ipairs(spec.nodes) do if swarm:random() < 0.5 then targets[#targets + 1] = n end end\n" /* a seeded explore:* stream (wallclock-ok) */
 "if #targets == 0 then targets[1] = swarm:pick(spec.nodes) end\n"
-"local budget = swarm:random(1, spec.max_faults)\n"
+"local budget = swarm:random(1, spec.max_faults)\n" /* a seeded explore:* stream (wallclock-ok) */
 "local mean_fault = loguniform(swarm, span / 200, span / 4)\n"
 "local max_jump = loguniform(swarm, spec.duration / 1000, spec.duration)\n"
 "local triggered = swarm:pick({ 0, 0.5, 1 })\n"
@@ -70,7 +70,7 @@ const char explore_swarm_lua[] =
 "  local loss, dup = F.link_get(n, u)\n"
 "  local old = field == 'loss' and loss or dup\n"
 "  F.note(field, n)\n"
-"  F.link(n, u, { [field] = 0.2 + 0.8 * r:random() }, 'oneway')\n"
+"  F.link(n, u, { [field] = 0.2 + 0.8 * r:random() }, 'oneway')\n" /* a seeded explore:* stream (wallclock-ok) */
 "  held[key] = true\n"
 "  F.after(lasting(r), function() held[key] = nil; F.link(n, u, { [field] = old }, 'oneway') end)\n"
 "  return true\n"
@@ -88,7 +88,7 @@ const char explore_swarm_lua[] =
 "    local ns = {}\n"
 "    for i, m in ipairs(spec.nodes) do ns[i] = m end\n"
 "    r:shuffle(ns)\n"
-"    local cut = r:random(1, #ns - 1)\n"
+"    local cut = r:random(1, #ns - 1)\n" /* a seeded explore:* stream (wallclock-ok) */
 "    local a, b = {}, {}\n"
 "    for i, m in ipairs(ns) do if i <= cut then a[#a + 1] = m else b[#b + 1] = m end end\n"
 "    F.note('partition', F.unpack(ns))\n"
@@ -100,7 +100,7 @@ const char explore_swarm_lua[] =
 "  cut = function(r, n)\n"
 "    local u = other_than(r, n)\n"
 "    local a, b = n, u\n"
-"    if r:random() < 0.5 then a, b = u, n end\n"
+"    if r:random() < 0.5 then a, b = u, n end\n" /* a seeded explore:* stream (wallclock-ok) */
 "    local key = 'cut:' .. F.tostring(a) .. '>' .. F.tostring(b)\n"
 "    if not u or held[key] then return false end\n"
 "    F.note('cut', n); F.cut(a, b)\n"
@@ -111,11 +111,11 @@ const char explore_swarm_lua[] =
 "  loss = function(r, n) return burst(r, n, 'loss') end,\n"
 "  duplicate = function(r, n) return burst(r, n, 'duplicate') end,\n"
 "  clock_jump = function(r, n)\n"
-"    F.note('clock_jump', n); F.clock_jump(n, (2 * r:random() - 1) * max_jump); return true\n"
+"    F.note('clock_jump', n); F.clock_jump(n, (2 * r:random() - 1) * max_jump); return true\n" /* a seeded explore:* stream (wallclock-ok) */
 "  end,\n"
 "  clock_drift = function(r, n)\n"
 "    local ppm = loguniform(r, 10, 100000)\n"
-"    if r:random() < 0.5 then ppm = -ppm end\n"
+"    if r:random() < 0.5 then ppm = -ppm end\n" /* a seeded explore:* stream (wallclock-ok) */
 "    F.note('clock_drift', n); F.clock_drift(n, ppm); return true\n"
 "  end,\n"
 "}\n"
@@ -138,8 +138,8 @@ const char explore_swarm_lua[] =
 "          if go(r, n) then injected = injected + 1 end\n"
 "          step()\n"
 "        end\n"
-"        if r:random() < triggered then\n"
-"          F.once({ kind = r:random() < 0.5 and 'event' or 'send', node = n }, fire)\n"
+"        if r:random() < triggered then\n" /* a seeded explore:* stream (wallclock-ok) */
+"          F.once({ kind = r:random() < 0.5 and 'event' or 'send', node = n }, fire)\n" /* a seeded explore:* stream (wallclock-ok) */
 "        else\n"
 "          fire()\n"
 "        end\n"
