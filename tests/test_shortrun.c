@@ -3,7 +3,8 @@
  * table, answer sim_op_pending / sim_op_complete exactly as a set of ids
  * would, also when one op stays pending while thousands finish around it
  * (the ring grows and moves its entries); op names given in a buffer that
- * is later reused are recorded with the text they had. */
+ * is later reused are recorded with the text they had; an observer added
+ * for some kinds of trace event is called for those alone. */
 #include "sim/kernel/internal.h"
 #include <CUnit/CUnit.h>
 #include <string.h>
@@ -125,10 +126,51 @@ static void test_op_name_buffer_reused(void)
   CU_ASSERT_PTR_EQUAL(g_array_index(h, SimHistoryEntry, 1).f, pooled);
 }
 
+typedef struct {
+  guint calls, ops;
+} KindCount;
+
+static void count_kinds(Sim *sim, const SimTraceEvent *ev, void *data)
+{
+  (void) sim;
+  KindCount *k = data;
+  k->calls++;
+  k->ops += ev->kind == SIM_TR_OP;
+}
+
+/* An observer added for some kinds is called for those only; its kinds
+ * can be replaced and widened; a plain observer sees everything. */
+static void test_observer_kinds(void)
+{
+  g_autoptr(Sim) sim = sim_new(1);
+  KindCount all = { 0 }, ops = { 0 }, none = { 0 };
+  sim_add_observer(sim, count_kinds, &all);
+  sim_add_observer_kinds(sim, count_kinds, &ops, SIM_TRACE_KIND_BIT(SIM_TR_OP));
+  sim_add_observer_kinds(sim, count_kinds, &none, 0);
+  SimNode *c = idle_client(sim); /* traces the node's start */
+  uint64_t op = sim_op_invoke(c, "read", NULL, NULL, 0);
+  sim_op_complete(c, op, SIM_OP_OK, NULL);
+  CU_ASSERT_EQUAL(all.calls, 3);
+  CU_ASSERT_EQUAL(all.ops, 2);
+  CU_ASSERT_EQUAL(ops.calls, 2);
+  CU_ASSERT_EQUAL(ops.ops, 2);
+  CU_ASSERT_EQUAL(none.calls, 0);
+  sim_observer_set_kinds(sim, count_kinds, &none, SIM_TRACE_KIND_BIT(SIM_TR_CRASH), FALSE);
+  sim_observer_set_kinds(sim, count_kinds, &none, SIM_TRACE_KIND_BIT(SIM_TR_OP), TRUE);
+  sim_observer_set_kinds(sim, count_kinds, &ops, 0, FALSE);
+  op = sim_op_invoke(c, "read", NULL, NULL, 0);
+  CU_ASSERT_EQUAL(none.calls, 1);
+  CU_ASSERT_EQUAL(ops.calls, 2);
+  sim_crash(sim, c->id);
+  CU_ASSERT_EQUAL(none.calls, 2);
+  CU_ASSERT_EQUAL(all.calls, 5);
+}
+
 void suite_shortrun(void)
 {
   CU_pSuite s = CU_add_suite("shortrun", NULL, NULL);
   CU_add_test(s, "pending ops: the ring agrees with a set of ids", test_pending_ring_against_set);
   CU_add_test(s, "pending ops: a reused record starts clean", test_pending_records_reused_clean);
   CU_add_test(s, "op names: a reused buffer is read again", test_op_name_buffer_reused);
+  CU_add_test(s, "observers: called for their kinds only", test_observer_kinds);
 }

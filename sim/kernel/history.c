@@ -24,7 +24,6 @@ void sim_history_init(Sim *sim)
   sim->history = g_array_new(FALSE, TRUE, sizeof(SimHistoryEntry));
   g_array_set_clear_func(sim->history, entry_clear);
   sim->pending.lo = 1;
-  sim->pending.spare = g_ptr_array_new_with_free_func(g_free);
 }
 
 void sim_history_free(Sim *sim)
@@ -35,7 +34,11 @@ void sim_history_free(Sim *sim)
     if (t->slot[op & (t->cap - 1)])
       pending_free(t->slot[op & (t->cap - 1)]);
   g_free(t->slot);
-  g_ptr_array_unref(t->spare);
+  while (t->spare) {
+    SimPendingOp *p = t->spare;
+    t->spare = p->next_spare;
+    g_free(p);
+  }
 }
 
 const char *sim_op_type_name(SimOpType type)
@@ -45,6 +48,12 @@ const char *sim_op_type_name(SimOpType type)
 }
 
 const GArray *sim_history(Sim *sim) { return sim->history; }
+
+/* sim_value_copy, without the call for the values that own nothing. */
+static inline SimValue value_copy(const SimValue *v)
+{
+  return v->kind == SIM_V_LIST ? sim_value_copy(v) : *v;
+}
 
 /* Bytes a value holds beyond its struct. */
 static gssize value_bytes(const SimValue *v)
@@ -87,7 +96,8 @@ static void pending_remove(Sim *sim, uint64_t op, SimPendingOp *p)
     t->lo++;
   sim_value_clear(&p->key);
   sim_value_clear(&p->value);
-  g_ptr_array_add(t->spare, p);
+  p->next_spare = t->spare;
+  t->spare = p;
 }
 
 /* `f` in the Sim's string pool. A name that is the pool's own copy (as
@@ -109,20 +119,25 @@ static const char *op_name(Sim *sim, const char *f)
 static void record(Sim *sim, uint64_t op, int process, SimOpType type, const char *f,
                    gboolean has_key, const SimValue *key, const SimValue *value)
 {
-  SimHistoryEntry e = { 0 };
-  e.index = sim->history->len;
-  e.time = sim->now;
-  e.process = process;
-  e.type = type;
-  e.f = f;
-  e.op = op;
-  e.has_key = has_key;
-  e.key = has_key ? sim_value_copy(key) : sim_value_nil();
-  e.value = value ? sim_value_copy(value) : sim_value_nil();
-  g_array_append_val(sim->history, e);
-  sim_mem_charge(sim, SIM_MEM_HISTORY, (gssize) sizeof e + value_bytes(&e.key) + value_bytes(&e.value));
-  SimTraceEvent ev = { SIM_TR_OP, sim->now, process, -1, NULL, NULL, 0, 0,
-                       &g_array_index(sim->history, SimHistoryEntry, sim->history->len - 1) };
+  /* Filled in place (the new entry is zeroed, and a zeroed value is nil):
+   * building it on the stack and appending a copy cost a third more. */
+  GArray *h = sim->history;
+  guint index = h->len;
+  g_array_set_size(h, index + 1);
+  SimHistoryEntry *e = &g_array_index(h, SimHistoryEntry, index);
+  e->index = index;
+  e->time = sim->now;
+  e->process = process;
+  e->type = type;
+  e->f = f;
+  e->op = op;
+  e->has_key = has_key;
+  if (has_key)
+    e->key = value_copy(key);
+  if (value)
+    e->value = value_copy(value);
+  sim_mem_charge(sim, SIM_MEM_HISTORY, (gssize) sizeof *e + value_bytes(&e->key) + value_bytes(&e->value));
+  SimTraceEvent ev = { SIM_TR_OP, sim->now, process, -1, NULL, NULL, 0, 0, e };
   sim_trace(sim, &ev);
 }
 
@@ -141,14 +156,17 @@ uint64_t sim_op_invoke(SimNode *client, const char *f, const SimValue *key,
 {
   Sim *sim = client->sim;
   uint64_t op = ++sim->next_op;
-  SimPendingOp *p = sim->pending.spare->len ? g_ptr_array_steal_index_fast(sim->pending.spare, sim->pending.spare->len - 1)
-                                             : g_new(SimPendingOp, 1);
+  SimPendingOp *p = sim->pending.spare;
+  if (p)
+    sim->pending.spare = p->next_spare;
+  else
+    p = g_new(SimPendingOp, 1);
   memset(p, 0, sizeof *p);
   pending_put(sim, op, p);
   p->process = client->id;
   p->f = op_name(sim, f);
   p->has_key = key != NULL && key->kind != SIM_V_NIL;
-  p->key = p->has_key ? sim_value_copy(key) : sim_value_nil();
+  p->key = p->has_key ? value_copy(key) : sim_value_nil();
   p->attempt_timeout = timeout;
   sim_op_arm_timeout(sim, op, p);
   sim_client_invoked(client, p, value);

@@ -171,9 +171,10 @@ static inline struct SimClient *sim_node_client(const SimNode *node)
 typedef struct {
   SimObserver fn;
   void *data;
+  guint32 kinds; /* SIM_TRACE_KIND_BIT of each kind it sees */
 } SimObserverEntry;
 
-typedef struct {
+typedef struct SimPendingOp {
   int process;
   const char *f;
   gboolean has_key;
@@ -185,6 +186,7 @@ typedef struct {
   SimTimerId retry;        /* the EV_RETRY waiting out a backoff, or 0 */
   guint attempt;           /* 1 = the first attempt */
   uint32_t incarnation;    /* the client's when it invoked */
+  struct SimPendingOp *next_spare; /* in SimPendingOps' spare list */
 } SimPendingOp;
 
 /* The operations waiting for their outcome (history.c). Op ids are dense
@@ -197,7 +199,7 @@ typedef struct {
   SimPendingOp **slot; /* cap entries, a power of two (0 before the first op) */
   uint64_t cap;
   uint64_t lo;         /* no op below `lo` is pending; lo <= next_op + 1 */
-  GPtrArray *spare;    /* records of finished ops, reused by the next ones */
+  SimPendingOp *spare; /* records of finished ops, reused by the next ones */
 } SimPendingOps;
 
 /* Interned op names seen by sim_op_invoke, by address (history.c): a

@@ -194,6 +194,14 @@ static int kind_from_name(const char *name)
   return -1;
 }
 
+/* The kinds of trace event hook `h` can match. */
+static guint32 hook_kinds(const LuaHook *h)
+{
+  return h->kind < 0 ? SIM_TRACE_ALL_KINDS : SIM_TRACE_KIND_BIT(h->kind);
+}
+
+static void observe(Sim *sim, const SimTraceEvent *ev, void *data);
+
 /* Builds a hook's filter from a kind name or a filter table at `idx`. A
  * function at idx becomes the predicate. */
 static LuaHook *new_hook(lua_State *L, int idx)
@@ -255,6 +263,9 @@ static LuaHook *new_hook(lua_State *L, int idx)
   } else {
     luaL_argerror(L, idx, "event kind, filter table or predicate function expected");
   }
+  /* The observer is called only for kinds some hook can match: in most
+   * runs that leaves out most events. */
+  sim_observer_set_kinds(sc->sim, observe, sc, hook_kinds(h), TRUE);
   return h;
 }
 
@@ -424,6 +435,12 @@ static void observe(Sim *sim, const SimTraceEvent *ev, void *data)
         luaL_unref(L, LUA_REGISTRYINDEX, h->pred_ref);
       sim_mem_charge(sc->sim, SIM_MEM_SCRIPT, -hook_bytes(h));
       hook_free(h);
+    }
+    if (keep < sc->hooks->len) {
+      guint32 kinds = 0;
+      for (guint i = 0; i < keep; i++)
+        kinds |= hook_kinds(sc->hooks->pdata[i]);
+      sim_observer_set_kinds(sc->sim, observe, sc, kinds, FALSE);
     }
     g_ptr_array_set_size(sc->hooks, keep);
   }
@@ -806,7 +823,7 @@ void lua_events_open(Scenario *sc)
   lua_pushcclosure(L, l_on, 1);
   lua_setfield(L, -2, "once");
   lua_pop(L, 1);
-  sim_add_observer(sc->sim, observe, sc);
+  sim_add_observer_kinds(sc->sim, observe, sc, 0); /* widened by each hook */
   sim_set_describer(sc->sim, describe_call, sc);
 }
 

@@ -22,3 +22,7 @@ while read -r model seed n; do
   got=$(printf '%s' "$OUT" | jq '.invariants[] | select(.name == "quorum_distinct") | .violations')
   [ "$got" = "$n" ] || fail "quorum_short model=$model seed=$seed: $got quorum_distinct violations, expected $n"
 done <<<"$want"
+# The kinds of event Lua hooks are called for follow the live hooks
+# (tests/data/hooks/kinds.lua).
+expect_exit 0 fs check --seeds 1-3 tests/data/hooks/kinds.lua
+contains "$OUT" "held in 3/3"
