@@ -18,6 +18,16 @@
  *                  run, as check takes each file (file_rate=).
  *   runcost_sweep  the same through sweep_runner_run, `faultsim sweep`'s
  *                  path (a record and the summary per run).
+ *   runcost_hooks  what a scenario's Lua hooks cost: kv_quorum_faults.lua
+ *                  and kv_abd_faults.lua (their quorum_distinct check is
+ *                  hooks on deliveries, sends and ops, _kv_faults.lua),
+ *                  seeds 1-HOOK_SEEDS each through batch_run, with their
+ *                  hooks (rate=, events per CPU second) and, in the same
+ *                  process, with on()/once() doing nothing
+ *                  (bench/runcost_hooks.lua; ref_rate=), so ratio= is the
+ *                  share of the run left when hooks cost nothing. Hooks
+ *                  only watch: both sides must give the same digests and
+ *                  every run must hold (check=).
  * CPU seconds, not wall seconds: the machine is shared, and a run on one
  * thread is one core's work. Timings are reported, never asserted; check=
  * says whether every run completed. */
@@ -33,6 +43,8 @@
 #define RUNCOST_RUNS 5000
 #define ECHO_RUNS 1000
 #define RUNCOST_FILES 1000
+#define HOOKS_SCRIPT "bench/runcost_hooks.lua"
+#define HOOK_SEEDS 5
 #define TARGET_US 40
 #define TARGET_RATE 5000
 
@@ -155,5 +167,61 @@ int bench_runcost_sweep(gpointer unused)
   g_autofree char *extra = g_strdup_printf("runs=%d us_per_run=%.1f echo_rate=%.0f target_rate=%d check=%s",
                                            RUNCOST_RUNS, 1e6 / empty, echo, TARGET_RATE, ok ? "ok" : "FAILED");
   bench_report("runcost_sweep", empty, "runs/s", bare, extra);
+  return ok ? 0 : 1;
+}
+
+typedef struct {
+  guint failed;
+  guint64 events;
+  guint64 digests; /* a sum of the runs' digest hashes: equal work on both sides */
+} HookTally;
+
+static void tally_hooks(guint index, guint64 seed, Scenario *sc, const GError *error, void *data)
+{
+  (void) index;
+  (void) seed;
+  HookTally *t = data;
+  g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func(g_free);
+  if (!sc || !scenario_verdict(sc, failures)) {
+    fprintf(stderr, "bench: runcost_hooks: seed %" G_GUINT64_FORMAT " %s\n", seed,
+            error ? error->message : "did not hold");
+    t->failed++;
+    return;
+  }
+  t->events += sim_stats(sc->sim)->events;
+  g_autofree char *digest = sim_trace_digest(sc->sim);
+  t->digests += g_str_hash(digest);
+}
+
+/* Events per CPU second of seeds 1..HOOK_SEEDS of each hook scenario, its
+ * hooks on or off; the tally gets the runs' events and digests. */
+static double hooks_rate(gboolean hooks, HookTally *t)
+{
+  static const char *const scenarios[] = { "kv_quorum_faults.lua", "kv_abd_faults.lua" };
+  ScenarioOptions options = SCENARIO_OPTIONS_DEFAULT;
+  double cpu = 0;
+  for (guint i = 0; i < G_N_ELEMENTS(scenarios); i++) {
+    g_autoptr(GHashTable) overrides = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    g_hash_table_insert(overrides, "scenario", g_strdup(scenarios[i]));
+    g_hash_table_insert(overrides, "hooks", g_strdup(hooks ? "true" : "false"));
+    double t0 = bench_cpu_seconds();
+    batch_run(HOOKS_SCRIPT, overrides, &options, 1, HOOK_SEEDS, 1, tally_hooks, t);
+    cpu += bench_cpu_seconds() - t0;
+  }
+  return t->events / MAX(cpu, 1e-9);
+}
+
+int bench_runcost_hooks(gpointer unused)
+{
+  (void) unused;
+  HookTally with = { 0 }, without = { 0 };
+  double bare = hooks_rate(FALSE, &without);
+  double rate = hooks_rate(TRUE, &with);
+  gboolean ok = with.failed == 0 && without.failed == 0 && with.events == without.events &&
+                with.digests == without.digests;
+  g_autofree char *extra = g_strdup_printf("runs=%d events=%" G_GUINT64_FORMAT " runs_per_s=%.1f check=%s",
+                                           2 * HOOK_SEEDS, with.events, rate * 2 * HOOK_SEEDS / MAX(with.events, 1),
+                                           ok ? "ok" : "FAILED");
+  bench_report("runcost_hooks", rate, "events/s", bare, extra);
   return ok ? 0 : 1;
 }

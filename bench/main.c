@@ -38,6 +38,7 @@ int bench_lua_table(gpointer unused);
 int bench_runcost_empty(gpointer unused);
 int bench_runcost_check(gpointer unused);
 int bench_runcost_sweep(gpointer unused);
+int bench_runcost_hooks(gpointer unused);
 int bench_explore_runs(gpointer unused);
 int bench_shrink_3pc(gpointer unused);
 
@@ -67,6 +68,7 @@ static const struct { const char *name; int (*fn)(gpointer); } benches[] = {
   { "runcost_empty", bench_runcost_empty },
   { "runcost_check", bench_runcost_check },
   { "runcost_sweep", bench_runcost_sweep },
+  { "runcost_hooks", bench_runcost_hooks },
   { "explore_runs", bench_explore_runs },
   { "shrink_3pc", bench_shrink_3pc },
   { "node_memory", bench_node_memory },

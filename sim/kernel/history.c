@@ -2,6 +2,7 @@
  * info, with times, the process (client node) and values. Checkers and
  * availability read it; `--history` writes it as JSON lines. */
 #include "sim/kernel/internal.h"
+#include <string.h>
 
 static void entry_clear(gpointer p)
 {
@@ -22,13 +23,22 @@ void sim_history_init(Sim *sim)
 {
   sim->history = g_array_new(FALSE, TRUE, sizeof(SimHistoryEntry));
   g_array_set_clear_func(sim->history, entry_clear);
-  sim->pending_ops = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, pending_free);
+  sim->pending.lo = 1;
 }
 
 void sim_history_free(Sim *sim)
 {
   g_array_unref(sim->history);
-  g_hash_table_unref(sim->pending_ops);
+  SimPendingOps *t = &sim->pending;
+  for (uint64_t op = t->lo; op <= sim->next_op; op++)
+    if (t->slot[op & (t->cap - 1)])
+      pending_free(t->slot[op & (t->cap - 1)]);
+  g_free(t->slot);
+  while (t->spare) {
+    SimPendingOp *p = t->spare;
+    t->spare = p->next_spare;
+    g_free(p);
+  }
 }
 
 const char *sim_op_type_name(SimOpType type)
@@ -39,6 +49,12 @@ const char *sim_op_type_name(SimOpType type)
 
 const GArray *sim_history(Sim *sim) { return sim->history; }
 
+/* sim_value_copy, without the call for the values that own nothing. */
+static inline SimValue value_copy(const SimValue *v)
+{
+  return v->kind == SIM_V_LIST ? sim_value_copy(v) : *v;
+}
+
 /* Bytes a value holds beyond its struct. */
 static gssize value_bytes(const SimValue *v)
 {
@@ -48,27 +64,80 @@ static gssize value_bytes(const SimValue *v)
 /* What a pending operation holds while it waits for its outcome. */
 static gssize pending_bytes(const SimPendingOp *p)
 {
-  return (gssize) (sizeof *p + sizeof(gint64) + SIM_HASH_ENTRY_BYTES) + value_bytes(&p->key) +
-         value_bytes(&p->value);
+  return (gssize) sizeof *p + value_bytes(&p->key) + value_bytes(&p->value);
+}
+
+/* Makes room in the ring for op `op` (= next_op) and puts `p` there. The
+ * window [lo, op] must fit the ring: it doubles when it does not. */
+static void pending_put(Sim *sim, uint64_t op, SimPendingOp *p)
+{
+  SimPendingOps *t = &sim->pending;
+  if (G_UNLIKELY(op - t->lo >= t->cap)) {
+    uint64_t cap = t->cap ? t->cap : 16;
+    while (op - t->lo >= cap)
+      cap *= 2;
+    SimPendingOp **slot = g_new0(SimPendingOp *, cap);
+    for (uint64_t id = t->lo; id < op; id++)
+      slot[id & (cap - 1)] = t->slot[id & (t->cap - 1)];
+    sim_mem_charge(sim, SIM_MEM_HISTORY, (gssize) ((cap - t->cap) * sizeof *slot));
+    g_free(t->slot);
+    t->slot = slot;
+    t->cap = cap;
+  }
+  t->slot[op & (t->cap - 1)] = p;
+}
+
+/* Forgets pending op `op` and keeps its record for the next op. */
+static void pending_remove(Sim *sim, uint64_t op, SimPendingOp *p)
+{
+  SimPendingOps *t = &sim->pending;
+  t->slot[op & (t->cap - 1)] = NULL;
+  while (t->lo <= sim->next_op && t->slot[t->lo & (t->cap - 1)] == NULL)
+    t->lo++;
+  sim_value_clear(&p->key);
+  sim_value_clear(&p->value);
+  p->next_spare = t->spare;
+  t->spare = p;
+}
+
+/* `f` in the Sim's string pool. A name that is the pool's own copy (as
+ * the workload passes) is found in a small cache by address, without
+ * hashing its text; only the pool's copies go in the cache, so an address
+ * that now holds other text can never hit. */
+static const char *op_name(Sim *sim, const char *f)
+{
+  guintptr a = (guintptr) f;
+  guint slot = (guint) ((a >> 4 ^ a >> 9) % SIM_OP_NAME_SLOTS);
+  if (G_LIKELY(sim->op_names[slot] == f))
+    return f;
+  const char *interned = sim_intern(sim, f);
+  a = (guintptr) interned;
+  sim->op_names[(guint) ((a >> 4 ^ a >> 9) % SIM_OP_NAME_SLOTS)] = interned;
+  return interned;
 }
 
 static void record(Sim *sim, uint64_t op, int process, SimOpType type, const char *f,
                    gboolean has_key, const SimValue *key, const SimValue *value)
 {
-  SimHistoryEntry e = { 0 };
-  e.index = sim->history->len;
-  e.time = sim->now;
-  e.process = process;
-  e.type = type;
-  e.f = f;
-  e.op = op;
-  e.has_key = has_key;
-  e.key = has_key ? sim_value_copy(key) : sim_value_nil();
-  e.value = value ? sim_value_copy(value) : sim_value_nil();
-  g_array_append_val(sim->history, e);
-  sim_mem_charge(sim, SIM_MEM_HISTORY, (gssize) sizeof e + value_bytes(&e.key) + value_bytes(&e.value));
-  SimTraceEvent ev = { SIM_TR_OP, sim->now, process, -1, NULL, NULL, 0, 0,
-                       &g_array_index(sim->history, SimHistoryEntry, sim->history->len - 1) };
+  /* Filled in place (the new entry is zeroed, and a zeroed value is nil):
+   * building it on the stack and appending a copy cost a third more. */
+  GArray *h = sim->history;
+  guint index = h->len;
+  g_array_set_size(h, index + 1);
+  SimHistoryEntry *e = &g_array_index(h, SimHistoryEntry, index);
+  e->index = index;
+  e->time = sim->now;
+  e->process = process;
+  e->type = type;
+  e->f = f;
+  e->op = op;
+  e->has_key = has_key;
+  if (has_key)
+    e->key = value_copy(key);
+  if (value)
+    e->value = value_copy(value);
+  sim_mem_charge(sim, SIM_MEM_HISTORY, (gssize) sizeof *e + value_bytes(&e->key) + value_bytes(&e->value));
+  SimTraceEvent ev = { SIM_TR_OP, sim->now, process, -1, NULL, NULL, 0, 0, e };
   sim_trace(sim, &ev);
 }
 
@@ -87,27 +156,24 @@ uint64_t sim_op_invoke(SimNode *client, const char *f, const SimValue *key,
 {
   Sim *sim = client->sim;
   uint64_t op = ++sim->next_op;
-  SimPendingOp *p = g_new0(SimPendingOp, 1);
+  SimPendingOp *p = sim->pending.spare;
+  if (p)
+    sim->pending.spare = p->next_spare;
+  else
+    p = g_new(SimPendingOp, 1);
+  memset(p, 0, sizeof *p);
+  pending_put(sim, op, p);
   p->process = client->id;
-  p->f = sim_intern(sim, f);
+  p->f = op_name(sim, f);
   p->has_key = key != NULL && key->kind != SIM_V_NIL;
-  p->key = p->has_key ? sim_value_copy(key) : sim_value_nil();
+  p->key = p->has_key ? value_copy(key) : sim_value_nil();
   p->attempt_timeout = timeout;
   sim_op_arm_timeout(sim, op, p);
   sim_client_invoked(client, p, value);
-  gint64 *k = g_new(gint64, 1);
-  *k = (gint64) op;
-  g_hash_table_insert(sim->pending_ops, k, p);
   sim_mem_charge(sim, SIM_MEM_HISTORY, pending_bytes(p));
   sim->stats.invoked++;
   record(sim, op, client->id, SIM_OP_INVOKE, p->f, p->has_key, &p->key, value);
   return op;
-}
-
-static SimPendingOp *pending(Sim *sim, uint64_t op)
-{
-  gint64 k = (gint64) op;
-  return g_hash_table_lookup(sim->pending_ops, &k);
 }
 
 /* Records the outcome of pending op `p` and forgets it. */
@@ -129,13 +195,12 @@ static void finish(Sim *sim, uint64_t op, SimPendingOp *p, SimOpType type, const
   sim_client_outcome(sim, p->process, type);
   record(sim, op, p->process, type, p->f, p->has_key, &p->key, value);
   sim_mem_charge(sim, SIM_MEM_HISTORY, -pending_bytes(p));
-  gint64 k = (gint64) op;
-  g_hash_table_remove(sim->pending_ops, &k);
+  pending_remove(sim, op, p);
 }
 
 void sim_op_finish(Sim *sim, uint64_t op, SimOpType type, const SimValue *value)
 {
-  SimPendingOp *p = pending(sim, op);
+  SimPendingOp *p = sim_pending_op(sim, op);
   if (p)
     finish(sim, op, p, type, value);
 }
@@ -144,7 +209,7 @@ gboolean sim_op_complete(SimNode *client, uint64_t op, int type, const SimValue 
 {
   g_return_val_if_fail(type == SIM_OP_OK || type == SIM_OP_FAIL || type == SIM_OP_INFO, FALSE);
   Sim *sim = client->sim;
-  SimPendingOp *p = pending(sim, op);
+  SimPendingOp *p = sim_pending_op(sim, op);
   if (!p)
     return FALSE;
   /* With on_fail, a fail is one attempt's failure: the op may go on. */
@@ -156,7 +221,7 @@ gboolean sim_op_complete(SimNode *client, uint64_t op, int type, const SimValue 
 
 void sim_op_timed_out(Sim *sim, uint64_t op)
 {
-  SimPendingOp *p = pending(sim, op);
+  SimPendingOp *p = sim_pending_op(sim, op);
   if (!p)
     return;
   p->timeout = 0; /* its event is released */
@@ -167,6 +232,5 @@ void sim_op_timed_out(Sim *sim, uint64_t op)
 
 gboolean sim_op_pending(Sim *sim, uint64_t op)
 {
-  gint64 k = (gint64) op;
-  return g_hash_table_contains(sim->pending_ops, &k);
+  return sim_pending_op(sim, op) != NULL;
 }

@@ -171,9 +171,10 @@ static inline struct SimClient *sim_node_client(const SimNode *node)
 typedef struct {
   SimObserver fn;
   void *data;
+  guint32 kinds; /* SIM_TRACE_KIND_BIT of each kind it sees */
 } SimObserverEntry;
 
-typedef struct {
+typedef struct SimPendingOp {
   int process;
   const char *f;
   gboolean has_key;
@@ -185,7 +186,25 @@ typedef struct {
   SimTimerId retry;        /* the EV_RETRY waiting out a backoff, or 0 */
   guint attempt;           /* 1 = the first attempt */
   uint32_t incarnation;    /* the client's when it invoked */
+  struct SimPendingOp *next_spare; /* in SimPendingOps' spare list */
 } SimPendingOp;
+
+/* The operations waiting for their outcome (history.c). Op ids are dense
+ * (1, 2, ... per run), so a ring of pointers indexed by id covers the ids
+ * [lo, next_op]: a lookup is a bounds check and one load, no hashing (the
+ * GHashTable this replaces was ~15% of a short echo run). An op that stays
+ * pending keeps the ring as wide as the ops invoked since it, 8 bytes
+ * each, charged to the history's memory. */
+typedef struct {
+  SimPendingOp **slot; /* cap entries, a power of two (0 before the first op) */
+  uint64_t cap;
+  uint64_t lo;         /* no op below `lo` is pending; lo <= next_op + 1 */
+  SimPendingOp *spare; /* records of finished ops, reused by the next ones */
+} SimPendingOps;
+
+/* Interned op names seen by sim_op_invoke, by address (history.c): a
+ * name that is already the pool's own copy skips the pool's lookup. */
+#define SIM_OP_NAME_SLOTS 8
 
 typedef struct {
   guint64 count;
@@ -265,8 +284,9 @@ struct Sim {
   GHashTable *link_loads;     /* set of (src,dst)-keyed load entries (bandwidth.c) */
 
   GArray *history;            /* of SimHistoryEntry */
-  GHashTable *pending_ops;    /* op id → SimPendingOp* */
+  SimPendingOps pending;      /* op id → SimPendingOp* */
   uint64_t next_op;
+  const char *op_names[SIM_OP_NAME_SLOTS]; /* sim_intern()ed names of ops */
 
   uint64_t digest[2];
   /* sim_hash_str of message types, by the type's address (trace.c): types
@@ -290,6 +310,15 @@ struct Sim {
 static inline SimNode *sim_node_at(const Sim *sim, int id)
 {
   return &sim->node_chunks[(guint) id >> SIM_NODE_CHUNK_BITS][(guint) id & (SIM_NODE_CHUNK - 1)];
+}
+
+/* The record of pending op `op`, or NULL if it is not pending (finished,
+ * or never invoked). */
+static inline SimPendingOp *sim_pending_op(const Sim *sim, uint64_t op)
+{
+  if (op < sim->pending.lo || op > sim->next_op)
+    return NULL;
+  return sim->pending.slot[op & (sim->pending.cap - 1)];
 }
 
 /* Asks the cache for what running event `idx` will read: its node's

@@ -205,8 +205,7 @@ void sim_retry_lost(Sim *sim, uint32_t idx)
   if (ev->cancelled)
     return;
   uint64_t op = ev->u.op;
-  gint64 k = (gint64) op;
-  SimPendingOp *p = g_hash_table_lookup(sim->pending_ops, &k);
+  SimPendingOp *p = sim_pending_op(sim, op);
   if (p && p->retry == sim_event_id(sim, idx)) {
     p->retry = 0;
     sim_op_finish(sim, op, SIM_OP_INFO, NULL);
@@ -220,8 +219,7 @@ void sim_retry_fire(Sim *sim, uint32_t idx)
   SimTimerId id = sim_event_id(sim, idx);
   SimNode *node = sim_node(sim, ev->node);
   sim_event_release(sim, idx);
-  gint64 k = (gint64) op;
-  SimPendingOp *p = g_hash_table_lookup(sim->pending_ops, &k);
+  SimPendingOp *p = sim_pending_op(sim, op);
   if (!p || p->retry != id)
     return;
   p->retry = 0;

@@ -272,6 +272,16 @@ const char *sim_trace_kind_name(SimTraceKind kind);
  * triggers). They may schedule events and inject faults. */
 typedef void (*SimObserver)(Sim *sim, const SimTraceEvent *event, void *data);
 void sim_add_observer(Sim *sim, SimObserver fn, void *data);
+/* A set of trace kinds, for observers that want only some. */
+#define SIM_TRACE_KIND_BIT(kind) ((guint32) 1 << (kind))
+#define SIM_TRACE_ALL_KINDS G_MAXUINT32
+/* sim_add_observer for events of the kinds in `kinds` only: the others do
+ * not call `fn` at all (an observer of ops alone is not called for every
+ * message). The order among observers is the order they were added. */
+void sim_add_observer_kinds(Sim *sim, SimObserver fn, void *data, guint32 kinds);
+/* Sets (or, with `add`, widens) the kinds the observer added with `fn` and
+ * `data` sees, from the next event on; nothing if there is none. */
+void sim_observer_set_kinds(Sim *sim, SimObserver fn, void *data, guint32 kinds, gboolean add);
 /* The data of the first observer added with `fn`, or NULL: how a model's
  * finish hook finds the checker it attached as an observer. */
 void *sim_observer_data(Sim *sim, SimObserver fn);

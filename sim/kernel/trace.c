@@ -19,6 +19,8 @@ const char *sim_trace_kind_name(SimTraceKind kind)
   return kind < G_N_ELEMENTS(kind_names) ? kind_names[kind] : "?";
 }
 
+G_STATIC_ASSERT(SIM_TR_RETRY < 32); /* kinds fit an observer's mask */
+
 static inline void mix(Sim *sim, uint64_t word)
 {
   sim->digest[0] = sim_mix64(sim->digest[0] ^ word);
@@ -153,9 +155,12 @@ void sim_trace(Sim *sim, const SimTraceEvent *ev)
 
   if (G_UNLIKELY(sim->trace_out != NULL))
     write_line(sim, ev);
+  /* Re-read on every step: an observer may add another. */
+  guint32 bit = SIM_TRACE_KIND_BIT(ev->kind);
   for (guint i = 0; i < sim->observers->len; i++) {
     SimObserverEntry *o = &g_array_index(sim->observers, SimObserverEntry, i);
-    o->fn(sim, ev, o->data);
+    if (o->kinds & bit)
+      o->fn(sim, ev, o->data);
   }
 }
 
@@ -173,8 +178,24 @@ void sim_emit(SimNode *node, const SimMsg *event)
 
 void sim_add_observer(Sim *sim, SimObserver fn, void *data)
 {
-  SimObserverEntry o = { fn, data };
+  sim_add_observer_kinds(sim, fn, data, SIM_TRACE_ALL_KINDS);
+}
+
+void sim_add_observer_kinds(Sim *sim, SimObserver fn, void *data, guint32 kinds)
+{
+  SimObserverEntry o = { fn, data, kinds };
   g_array_append_val(sim->observers, o);
+}
+
+void sim_observer_set_kinds(Sim *sim, SimObserver fn, void *data, guint32 kinds, gboolean add)
+{
+  for (guint i = 0; i < sim->observers->len; i++) {
+    SimObserverEntry *o = &g_array_index(sim->observers, SimObserverEntry, i);
+    if (o->fn == fn && o->data == data) {
+      o->kinds = add ? o->kinds | kinds : kinds;
+      return;
+    }
+  }
 }
 
 void sim_trace_to(Sim *sim, FILE *out)

@@ -22,7 +22,8 @@
 typedef struct {
   int kind; /* SimTraceKind or -1 */
   int node, peer;
-  const char *type; /* interned message/event type or NULL */
+  const char **types; /* interned message/event types, any of them; */
+  guint ntypes;       /* none: every type */
   guint nfields;
   const char *field_names[MAX_FILTER_FIELDS];
   int64_t field_values[MAX_FILTER_FIELDS];
@@ -40,6 +41,7 @@ typedef struct {
 static void hook_free(gpointer p)
 {
   LuaHook *h = p;
+  g_free(h->types);
   g_free(h->invariant);
   g_free(h);
 }
@@ -47,7 +49,8 @@ static void hook_free(gpointer p)
 /* What a hook holds in C, charged to the Sim's memory budget. */
 static gssize hook_bytes(const LuaHook *h)
 {
-  return (gssize) (sizeof *h + sizeof(gpointer) + (h->invariant ? strlen(h->invariant) + 1 : 0));
+  return (gssize) (sizeof *h + sizeof(gpointer) + h->ntypes * sizeof *h->types +
+                   (h->invariant ? strlen(h->invariant) + 1 : 0));
 }
 
 /* The script position ("file.lua:12") of the innermost function on `L`'s
@@ -150,6 +153,39 @@ static void push_event(lua_State *L, Sim *sim, const SimTraceEvent *ev)
   }
 }
 
+/* The filter's `type` at `value` (in the filter table at `filter`): a
+ * name, or a list of names the event's type may be any of. Each name is
+ * charged as it is added, so a hook left behind by an error here holds
+ * only checked names. */
+static void hook_set_types(lua_State *L, Sim *sim, LuaHook *h, int filter, int value)
+{
+  if (lua_type(L, value) != LUA_TTABLE && lua_isstring(L, value)) {
+    h->types = g_new(const char *, 1);
+    h->types[h->ntypes++] = sim_intern(sim, lua_tostring(L, value));
+    sim_mem_charge(sim, SIM_MEM_SCRIPT, sizeof *h->types);
+    return;
+  }
+  if (lua_type(L, value) != LUA_TTABLE)
+    luaL_argerror(L, filter, lua_pushfstring(L, "filter type must be a name or a list of names, not %s",
+                                             luaL_typename(L, value)));
+  lua_Unsigned n = lua_rawlen(L, value);
+  if (n == 0)
+    luaL_argerror(L, filter, "filter type list is empty (it would match nothing)");
+  if (n > G_MAXUINT / sizeof *h->types)
+    luaL_argerror(L, filter, "filter type list is too long");
+  h->types = g_new(const char *, n);
+  for (lua_Unsigned i = 1; i <= n; i++) {
+    lua_rawgeti(L, value, (lua_Integer) i);
+    if (!lua_isstring(L, -1))
+      luaL_argerror(L, filter, lua_pushfstring(L, "filter type list holds names, not %s (item %d)",
+                                               luaL_typename(L, -1), (int) i));
+    h->types[h->ntypes++] = sim_intern(sim, lua_tostring(L, -1));
+    sim_mem_charge(sim, SIM_MEM_SCRIPT, sizeof *h->types);
+    lua_pop(L, 1);
+  }
+  lua_api_check_budget(L);
+}
+
 static int kind_from_name(const char *name)
 {
   for (int k = 0; k <= SIM_TR_RETRY; k++)
@@ -157,6 +193,14 @@ static int kind_from_name(const char *name)
       return k;
   return -1;
 }
+
+/* The kinds of trace event hook `h` can match. */
+static guint32 hook_kinds(const LuaHook *h)
+{
+  return h->kind < 0 ? SIM_TRACE_ALL_KINDS : SIM_TRACE_KIND_BIT(h->kind);
+}
+
+static void observe(Sim *sim, const SimTraceEvent *ev, void *data);
 
 /* Builds a hook's filter from a kind name or a filter table at `idx`. A
  * function at idx becomes the predicate. */
@@ -199,7 +243,7 @@ static LuaHook *new_hook(lua_State *L, int idx)
       } else if (strcmp(key, "peer") == 0) {
         h->peer = lua_api_check_node(L, lua_gettop(L));
       } else if (strcmp(key, "type") == 0) {
-        h->type = sim_intern(sc->sim, luaL_checkstring(L, -1));
+        hook_set_types(L, sc->sim, h, idx, lua_gettop(L));
       } else if (strcmp(key, "where") == 0) {
         luaL_checktype(L, -1, LUA_TFUNCTION);
         lua_pushvalue(L, -1);
@@ -219,7 +263,20 @@ static LuaHook *new_hook(lua_State *L, int idx)
   } else {
     luaL_argerror(L, idx, "event kind, filter table or predicate function expected");
   }
+  /* The observer is called only for kinds some hook can match: in most
+   * runs that leaves out most events. */
+  sim_observer_set_kinds(sc->sim, observe, sc, hook_kinds(h), TRUE);
   return h;
+}
+
+/* Whether message type `type` is one of the hook's: by address first
+ * (types are literals or pool names), then by text. */
+static gboolean type_matches(const LuaHook *h, const char *type)
+{
+  for (guint i = 0; i < h->ntypes; i++)
+    if (h->types[i] == type || g_str_equal(h->types[i], type))
+      return TRUE;
+  return FALSE;
 }
 
 static gboolean filter_matches(const LuaHook *h, const SimTraceEvent *ev)
@@ -230,7 +287,7 @@ static gboolean filter_matches(const LuaHook *h, const SimTraceEvent *ev)
     return FALSE;
   if (h->peer >= 0 && h->peer != ev->peer)
     return FALSE;
-  if (h->type && (!ev->msg || !g_str_equal(h->type, ev->msg->type)))
+  if (h->ntypes && (!ev->msg || !type_matches(h, ev->msg->type)))
     return FALSE;
   for (guint i = 0; i < h->nfields; i++)
     if (!ev->msg || !sim_msg_has(ev->msg, h->field_names[i]) ||
@@ -378,6 +435,12 @@ static void observe(Sim *sim, const SimTraceEvent *ev, void *data)
         luaL_unref(L, LUA_REGISTRYINDEX, h->pred_ref);
       sim_mem_charge(sc->sim, SIM_MEM_SCRIPT, -hook_bytes(h));
       hook_free(h);
+    }
+    if (keep < sc->hooks->len) {
+      guint32 kinds = 0;
+      for (guint i = 0; i < keep; i++)
+        kinds |= hook_kinds(sc->hooks->pdata[i]);
+      sim_observer_set_kinds(sc->sim, observe, sc, kinds, FALSE);
     }
     g_ptr_array_set_size(sc->hooks, keep);
   }
@@ -760,7 +823,7 @@ void lua_events_open(Scenario *sc)
   lua_pushcclosure(L, l_on, 1);
   lua_setfield(L, -2, "once");
   lua_pop(L, 1);
-  sim_add_observer(sc->sim, observe, sc);
+  sim_add_observer_kinds(sc->sim, observe, sc, 0); /* widened by each hook */
   sim_set_describer(sc->sim, describe_call, sc);
 }
 

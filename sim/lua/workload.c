@@ -66,7 +66,7 @@ WorkloadSet *workload_set_new(Sim *sim)
   set->sim = sim;
   set->workloads = g_ptr_array_new_with_free_func(workload_free);
   set->by_op = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
-  sim_add_observer(sim, on_op, set);
+  sim_add_observer_kinds(sim, on_op, set, SIM_TRACE_KIND_BIT(SIM_TR_OP));
   return set;
 }
 
