@@ -6,19 +6,23 @@
 #include <math.h>
 #include <string.h>
 
-typedef struct {
+typedef struct Workload {
   WorkloadSet *set;
   int node;
   WorkloadSpec spec;
   double total_weight;
   SimRng rng;
   uint64_t in_flight; /* closed loop */
+  struct Workload *next_on_node; /* the node's next closed-loop client */
 } Workload;
 
 struct WorkloadSet {
   Sim *sim;
   GPtrArray *workloads;
-  GHashTable *by_op; /* op id → Workload* (closed loop only) */
+  /* node id → its first closed-loop client (NULL: none): a closed-loop
+   * client has one op at a time and completions name their client node,
+   * so a node's few clients are searched instead of hashing every op id */
+  GPtrArray *by_node;
   int64_t next_value;
 };
 
@@ -41,21 +45,20 @@ static void workload_free(gpointer p)
 
 static void schedule_next(Workload *w, SimTime delay);
 
-/* A closed-loop client's entry in by_op, charged to the memory budget. */
-#define BY_OP_BYTES ((gssize) (sizeof(gint64) + SIM_HASH_ENTRY_BYTES))
-
 static void on_op(Sim *sim, const SimTraceEvent *ev, void *data)
 {
   (void) sim;
   WorkloadSet *set = data;
   if (ev->kind != SIM_TR_OP || ev->entry->type == SIM_OP_INVOKE)
     return;
-  gint64 key = (gint64) ev->entry->op;
-  Workload *w = g_hash_table_lookup(set->by_op, &key);
+  int node = ev->entry->process;
+  if (node < 0 || (guint) node >= set->by_node->len)
+    return;
+  Workload *w = g_ptr_array_index(set->by_node, node);
+  while (w && w->in_flight != ev->entry->op)
+    w = w->next_on_node;
   if (!w)
     return;
-  g_hash_table_remove(set->by_op, &key);
-  sim_mem_charge(set->sim, SIM_MEM_HISTORY, -BY_OP_BYTES);
   w->in_flight = 0;
   schedule_next(w, w->spec.think);
 }
@@ -65,7 +68,7 @@ WorkloadSet *workload_set_new(Sim *sim)
   WorkloadSet *set = g_new0(WorkloadSet, 1);
   set->sim = sim;
   set->workloads = g_ptr_array_new_with_free_func(workload_free);
-  set->by_op = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+  set->by_node = g_ptr_array_new();
   sim_add_observer_kinds(sim, on_op, set, SIM_TRACE_KIND_BIT(SIM_TR_OP));
   return set;
 }
@@ -75,7 +78,7 @@ void workload_set_free(WorkloadSet *set)
   if (!set)
     return;
   g_ptr_array_unref(set->workloads);
-  g_hash_table_unref(set->by_op);
+  g_ptr_array_unref(set->by_node);
   g_free(set);
 }
 
@@ -111,13 +114,8 @@ static void invoke(Sim *sim, void *data)
     value = sim_value_pair(sim_rng_range(&w->rng, 0, w->spec.cas_values - 1),
                            sim_rng_range(&w->rng, 0, w->spec.cas_values - 1));
   uint64_t op = sim_op_invoke(node, f, w->spec.keys > 0 ? &key : NULL, &value, w->spec.timeout);
-  if (!w->spec.open_loop) {
+  if (!w->spec.open_loop)
     w->in_flight = op;
-    gint64 *k = g_new(gint64, 1);
-    *k = (gint64) op;
-    g_hash_table_insert(w->set->by_op, k, w);
-    sim_mem_charge(sim, SIM_MEM_HISTORY, BY_OP_BYTES);
-  }
   node->model->on_invoke(node, op, f, w->spec.keys > 0 ? &key : NULL, &value);
   if (w->spec.open_loop)
     schedule_next(w, 0);
@@ -196,6 +194,17 @@ gboolean workload_attach(WorkloadSet *set, int node_id, const WorkloadSpec *spec
   sim_rng_init_indexed(&w->rng, sim_seed(set->sim), "workload", (uint64_t) node_id);
   g_ptr_array_add(set->workloads, w);
   gssize bytes = sizeof *w + sizeof(gpointer);
+  if (!spec->open_loop) {
+    /* appended, so a node's clients are searched in the order attached */
+    if ((guint) node_id >= set->by_node->len) {
+      bytes += (gssize) (((guint) node_id + 1 - set->by_node->len) * sizeof(gpointer));
+      g_ptr_array_set_size(set->by_node, node_id + 1);
+    }
+    Workload **last = (Workload **) &g_ptr_array_index(set->by_node, node_id);
+    while (*last)
+      last = &(*last)->next_on_node;
+    *last = w;
+  }
   for (guint i = 0; i < w->spec.ops->len; i++)
     bytes += (gssize) (sizeof(WorkloadOp) + strlen(g_array_index(w->spec.ops, WorkloadOp, i).f) + 1);
   sim_mem_charge(set->sim, SIM_MEM_SCRIPT, bytes);
