@@ -70,7 +70,8 @@ static LuaRun run_script(const char *script, const char *const *sets)
   return r;
 }
 
-static int rounds(void)
+/* FAULTSIM_BENCH_LUA_ROUNDS, or BENCH_LUA_ROUNDS; also bench_lua_ceiling.c's. */
+int bench_lua_rounds(void)
 {
   const char *env = g_getenv("FAULTSIM_BENCH_LUA_ROUNDS");
   gint64 n = env ? g_ascii_strtoll(env, NULL, 10) : 0;
@@ -85,7 +86,7 @@ static gboolean best_of(const char *script, const char *const *const *variants, 
                         LuaRun *best)
 {
   gboolean ok = TRUE;
-  for (int round = 0; round < rounds(); round++)
+  for (int round = 0; round < bench_lua_rounds(); round++)
     for (int v = 0; v < n; v++) {
       LuaRun r = run_script(script, variants[v]);
       ok = ok && r.ok;

@@ -296,6 +296,7 @@ LuaSandbox *lua_sandbox_new_cached(size_t mem_limit, long long instr_budget, Sim
   lua_identity_open(L);
   lua_budget_open(L);
   lua_pattern_open(L);
+  lua_gc(L, LUA_SANDBOX_GC, 0, 0);
   lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
   return sb;
 }

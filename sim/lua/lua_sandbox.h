@@ -32,6 +32,15 @@
 #include <glib.h>
 #include <lua.h>
 
+/* The collector's mode. Generational: most of a model's tables (each
+ * delivered message, each fields table it sends) die young, and a minor
+ * collection does not re-mark the long-lived heap (the self tables, the
+ * dispatch cache, the script's own data) the way every incremental cycle
+ * does. Collection still depends only on what was allocated, so a run
+ * stays a pure function of its seed, and the allocator's cap bounds the
+ * heap in either mode. */
+#define LUA_SANDBOX_GC LUA_GCGEN
+
 typedef struct {
   lua_State *L;
   size_t mem_used;
