@@ -360,12 +360,23 @@ GError *lua_sandbox_thread_error(LuaSandbox *sb, lua_State *co, int status)
   return error;
 }
 
+void lua_sandbox_push_handler(LuaSandbox *sb)
+{
+  lua_pushcfunction(sb->L, traceback);
+}
+
 gboolean lua_sandbox_call(LuaSandbox *sb, int nargs, int nresults, GError **error)
 {
   lua_State *L = sb->L;
-  int base = lua_gettop(L) - nargs;
   lua_pushcfunction(L, traceback);
-  lua_insert(L, base);
+  lua_insert(L, lua_gettop(L) - nargs - 1);
+  return lua_sandbox_call_handled(sb, nargs, nresults, error);
+}
+
+gboolean lua_sandbox_call_handled(LuaSandbox *sb, int nargs, int nresults, GError **error)
+{
+  lua_State *L = sb->L;
+  int base = lua_gettop(L) - nargs - 1; /* the handler */
   sb->instr_left = sb->instr_budget;
   sb->over_budget = FALSE;
   /* Undo over_budget's every-instruction hook. Only then: lua_sethook
@@ -385,6 +396,9 @@ gboolean lua_sandbox_call(LuaSandbox *sb, int nargs, int nresults, GError **erro
       g_set_error(error, SIM_ERROR, code, "%s", msg ? msg : "error");
     lua_pop(L, 1);
   }
-  lua_remove(L, base);
+  if (ok && nresults != 0)
+    lua_remove(L, base);
+  else
+    lua_settop(L, base - 1); /* the handler was left on top */
   return ok;
 }

@@ -87,6 +87,11 @@ gboolean lua_sandbox_load(LuaSandbox *sb, const char *code, size_t len,
  * budget and an error handler; on success leaves `nresults` results on the
  * stack, on failure pops everything and sets `error` to "file:line: message". */
 gboolean lua_sandbox_call(LuaSandbox *sb, int nargs, int nresults, GError **error);
+/* The same for a caller that pushed lua_sandbox_push_handler's error
+ * handler before the function: saves moving it under the function and
+ * back for every call (model handlers run millions of times). */
+void lua_sandbox_push_handler(LuaSandbox *sb);
+gboolean lua_sandbox_call_handled(LuaSandbox *sb, int nargs, int nresults, GError **error);
 
 /* Turns a failed coroutine's message into a GError, adding the script
  * position when the message has none. */
