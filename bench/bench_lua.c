@@ -55,9 +55,9 @@ static LuaRun run_script(const char *script, const char *const *sets)
     g_hash_table_insert(overrides, (gpointer) sets[i], (gpointer) sets[i + 1]);
   ScenarioOptions options = SCENARIO_OPTIONS_DEFAULT;
   g_autoptr(GError) error = NULL;
-  double t0 = bench_seconds();
+  double t0 = bench_cpu_seconds();
   g_autoptr(Scenario) sc = scenario_run(script, 1, overrides, &options, &error);
-  LuaRun r = { .seconds = MAX(bench_seconds() - t0, 1e-9) };
+  LuaRun r = { .seconds = MAX(bench_cpu_seconds() - t0, 1e-9) };
   if (!sc) {
     fprintf(stderr, "bench: %s: %s (run from the repository root)\n", script, error->message);
     return r;

@@ -3,7 +3,9 @@
  * messages are never reused, another node's self acts for its node, and
  * self methods refuse to run once the scenario is torn down. (The error
  * corpus, tests/data/errors/model_cached_*.lua, checks that names the
- * runtime has cached do not skip the checks of new ones.) */
+ * runtime has cached do not skip the checks of new ones.) Names the
+ * runtime memoizes (sim/lua/lua_memo.c) stay right when the memos
+ * overflow. */
 #include "sim/lua/scenario.h"
 #include "tests/scenario_util.h"
 #include <CUnit/CUnit.h>
@@ -53,6 +55,21 @@ static void test_kept_messages_and_other_self(void)
   CU_ASSERT_TRUE(held);
 }
 
+/* More names than the memos have ways, some too long for Lua to intern:
+ * each message still reaches the node it names with its own type and
+ * fields. */
+static void test_memo_evictions(void)
+{
+  g_autoptr(Scenario) sc = run("tests/data/luafast/memo.lua");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+  CU_ASSERT_EQUAL(sim_stats(sc->sim)->delivered, 3000);
+  g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func(g_free);
+  gboolean held = scenario_verdict(sc, failures);
+  for (guint i = 0; i < failures->len; i++)
+    fprintf(stderr, "\n%s\n", (char *) failures->pdata[i]);
+  CU_ASSERT_TRUE(held);
+}
+
 static int probe_status;
 static char probe_message[256];
 
@@ -95,5 +112,6 @@ void suite_luafast(void)
   CU_pSuite s = CU_add_suite("luafast", NULL, NULL);
   CU_add_test(s, "a handler is not charged for the runtime's tables", test_runtime_tables_not_charged);
   CU_add_test(s, "kept messages stay; another node's self sends from it", test_kept_messages_and_other_self);
+  CU_add_test(s, "names past the memos' ways still address the right node, type and field", test_memo_evictions);
   CU_add_test(s, "self methods raise once the scenario is torn down", test_self_after_close);
 }

@@ -438,11 +438,12 @@ static guint read_interned_fields(lua_State *L, const LmState *st, int cache, in
   return n;
 }
 
-/* Sets already interned fields on `m`. */
+/* Sets already interned fields on `m`, a fresh message or record: the
+ * names are distinct (a Lua table's keys), so none is searched for. */
 static void set_fields(SimMsg *m, const LmField *fields, guint n)
 {
   for (guint i = 0; i < n; i++)
-    sim_msg_set(m, fields[i].name, fields[i].value);
+    sim_msg_add(m, fields[i].name, fields[i].value);
 }
 
 /* Pushes a message or record as { type =, <fields> [, payload = string] }

@@ -24,12 +24,15 @@
 static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
   LuaSandbox *sb = ud;
-  size_t old = ptr ? osize : 0;
   if (nsize == 0) {
-    sb->mem_used -= old;
-    lua_heap_realloc(sb->heap, ptr, osize, 0);
+    /* Lua frees the NULL array part of every hash-only table it frees. */
+    if (ptr) {
+      sb->mem_used -= osize;
+      lua_heap_realloc(sb->heap, ptr, osize, 0);
+    }
     return NULL;
   }
+  size_t old = ptr ? osize : 0;
   size_t shared = sb->mem_shared ? *sb->mem_shared : 0;
   if (nsize > old && sb->mem_used - old + nsize + shared > sb->mem_limit) {
     /* Once the run has failed outside Lua (the kernel filled the budget),
