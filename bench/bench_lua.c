@@ -1,7 +1,8 @@
 /* Lua models against the same protocols in C (issue 16, "Lua"), each pair
  * run in this process through scenario_run, alternating C and Lua, best
- * of BENCH_LUA_ROUNDS for each (a loaded machine slows a run, never speeds
- * it up):
+ * of BENCH_LUA_ROUNDS for each in process CPU time (a loaded machine
+ * slows a run, never speeds it up; wall time on a shared machine mostly
+ * measured the other processes):
  *   lua_forward      bench/lua_forward.lua: 1000 nodes each starting a
  *                    message that is forwarded 2000 times to random nodes,
  *                    by bench.forward (C) and by the same protocol in Lua;

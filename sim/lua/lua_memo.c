@@ -12,14 +12,14 @@
 
 LuaMemo *lua_memo_push_new(lua_State *L)
 {
-  /* The slots table holds the memo (at slot 0, in its hash part) and,
-   * in its array part, made whole here so that keeping an entry never
-   * allocates, every object whose address is a key. */
+  /* The slots table holds the memo (at slot 0, in its hash part) and, in
+   * its array part, every object whose address is a key. The array part
+   * is made here at its full size, so keeping an entry never allocates:
+   * Lua sets an integer key within the array part's size in place, nil or
+   * not (the size only changes by a rehash, which needs a key outside it,
+   * and `#`, never used on this table, is the only other thing that moves
+   * its limit). */
   lua_createtable(L, (int) MEMO_SLOTS, 1);
-  for (guint i = 1; i <= MEMO_SLOTS; i++) {
-    lua_pushboolean(L, 0);
-    lua_rawseti(L, -2, (lua_Integer) i);
-  }
   LuaMemo *memo = lua_newuserdatauv(L, sizeof *memo, 0);
   memset(memo, 0, sizeof *memo);
   lua_rawseti(L, -2, 0);
