@@ -1,7 +1,8 @@
 /* Lua models against the same protocols in C (issue 16, "Lua"), each pair
  * run in this process through scenario_run, alternating C and Lua, best
- * of BENCH_LUA_ROUNDS for each (a loaded machine slows a run, never speeds
- * it up):
+ * of BENCH_LUA_ROUNDS for each in process CPU time (a loaded machine
+ * slows a run, never speeds it up; wall time on a shared machine mostly
+ * measured the other processes):
  *   lua_forward      bench/lua_forward.lua: 1000 nodes each starting a
  *                    message that is forwarded 2000 times to random nodes,
  *                    by bench.forward (C) and by the same protocol in Lua;
@@ -55,9 +56,9 @@ static LuaRun run_script(const char *script, const char *const *sets)
     g_hash_table_insert(overrides, (gpointer) sets[i], (gpointer) sets[i + 1]);
   ScenarioOptions options = SCENARIO_OPTIONS_DEFAULT;
   g_autoptr(GError) error = NULL;
-  double t0 = bench_seconds();
+  double t0 = bench_cpu_seconds();
   g_autoptr(Scenario) sc = scenario_run(script, 1, overrides, &options, &error);
-  LuaRun r = { .seconds = MAX(bench_seconds() - t0, 1e-9) };
+  LuaRun r = { .seconds = MAX(bench_cpu_seconds() - t0, 1e-9) };
   if (!sc) {
     fprintf(stderr, "bench: %s: %s (run from the repository root)\n", script, error->message);
     return r;
@@ -70,7 +71,8 @@ static LuaRun run_script(const char *script, const char *const *sets)
   return r;
 }
 
-static int rounds(void)
+/* FAULTSIM_BENCH_LUA_ROUNDS, or BENCH_LUA_ROUNDS; also bench_lua_ceiling.c's. */
+int bench_lua_rounds(void)
 {
   const char *env = g_getenv("FAULTSIM_BENCH_LUA_ROUNDS");
   gint64 n = env ? g_ascii_strtoll(env, NULL, 10) : 0;
@@ -85,7 +87,7 @@ static gboolean best_of(const char *script, const char *const *const *variants, 
                         LuaRun *best)
 {
   gboolean ok = TRUE;
-  for (int round = 0; round < rounds(); round++)
+  for (int round = 0; round < bench_lua_rounds(); round++)
     for (int v = 0; v < n; v++) {
       LuaRun r = run_script(script, variants[v]);
       ok = ok && r.ok;

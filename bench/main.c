@@ -35,6 +35,7 @@ int bench_lua_forward(gpointer unused);
 int bench_lua_echo(gpointer unused);
 int bench_lua_echo_source(gpointer unused);
 int bench_lua_table(gpointer unused);
+int bench_lua_ceiling(gpointer unused);
 int bench_runcost_empty(gpointer unused);
 int bench_runcost_check(gpointer unused);
 int bench_runcost_sweep(gpointer unused);
@@ -65,6 +66,7 @@ static const struct { const char *name; int (*fn)(gpointer); } benches[] = {
   { "lua_echo", bench_lua_echo },
   { "lua_echo_source", bench_lua_echo_source },
   { "lua_table", bench_lua_table },
+  { "lua_ceiling", bench_lua_ceiling },
   { "runcost_empty", bench_runcost_empty },
   { "runcost_check", bench_runcost_check },
   { "runcost_sweep", bench_runcost_sweep },

@@ -3,7 +3,11 @@
  * messages are never reused, another node's self acts for its node, and
  * self methods refuse to run once the scenario is torn down. (The error
  * corpus, tests/data/errors/model_cached_*.lua, checks that names the
- * runtime has cached do not skip the checks of new ones.) */
+ * runtime has cached do not skip the checks of new ones.) Names the
+ * runtime memoizes (sim/lua/lua_memo.c) stay right when the memos
+ * overflow. */
+#include "sim/lua/lua_memo.h"
+#include "sim/lua/lua_sandbox.h"
 #include "sim/lua/scenario.h"
 #include "tests/scenario_util.h"
 #include <CUnit/CUnit.h>
@@ -53,6 +57,57 @@ static void test_kept_messages_and_other_self(void)
   CU_ASSERT_TRUE(held);
 }
 
+/* More names than the memos have ways, some too long for Lua to intern:
+ * each message still reaches the node it names with its own type and
+ * fields. */
+static void test_memo_evictions(void)
+{
+  g_autoptr(Scenario) sc = run("tests/data/luafast/memo.lua");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+  CU_ASSERT_EQUAL(sim_stats(sc->sim)->delivered, 3000);
+  g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func(g_free);
+  gboolean held = scenario_verdict(sc, failures);
+  for (guint i = 0; i < failures->len; i++)
+    fprintf(stderr, "\n%s\n", (char *) failures->pdata[i]);
+  CU_ASSERT_TRUE(held);
+}
+
+/* Keeping memo entries never allocates (lua_memo.h): the memo's hits and
+ * misses depend on addresses, so an allocation there would make a run's
+ * memory, and when its collector runs, differ from process to process. */
+static void test_memo_keeps_allocate_nothing(void)
+{
+  SimRng rng;
+  sim_rng_init(&rng, 1, "test.memo");
+  LuaSandbox *sb = lua_sandbox_new((size_t) 64 << 20, G_MAXINT64 / 4, &rng);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(sb);
+  lua_State *L = sb->L;
+  lua_gc(L, LUA_GCSTOP);
+  LuaMemo *memo = lua_memo_push_new(L);
+  int slots = lua_gettop(L);
+  enum { NSTRINGS = 3000 };
+  lua_createtable(L, NSTRINGS, 0);
+  int strings = lua_gettop(L);
+  for (int i = 1; i <= NSTRINGS; i++) {
+    lua_pushfstring(L, i % 5 ? "name%d" : "a name longer than Lua's short strings, number %d", i);
+    lua_rawseti(L, strings, i);
+  }
+  size_t before = sb->mem_used;
+  for (int i = 1; i <= NSTRINGS; i++) {
+    lua_rawgeti(L, strings, i);
+    int str = lua_gettop(L);
+    for (LuaMemoKind kind = 0; kind < LUA_MEMO_NKINDS; kind++)
+      lua_memo_keep(L, memo, slots, kind, str, i);
+    lua_memo_keep_name(L, memo, slots, lua_tostring(L, str), str);
+    intptr_t value = 0;
+    if (i % 5 && !(lua_memo_find(memo, LUA_MEMO_NODE, lua_tostring(L, str), &value) && value == i))
+      CU_FAIL("a short string just kept is not found");
+    lua_pop(L, 1);
+  }
+  CU_ASSERT_EQUAL(sb->mem_used, before);
+  lua_sandbox_free(sb);
+}
+
 static int probe_status;
 static char probe_message[256];
 
@@ -95,5 +150,7 @@ void suite_luafast(void)
   CU_pSuite s = CU_add_suite("luafast", NULL, NULL);
   CU_add_test(s, "a handler is not charged for the runtime's tables", test_runtime_tables_not_charged);
   CU_add_test(s, "kept messages stay; another node's self sends from it", test_kept_messages_and_other_self);
+  CU_add_test(s, "names past the memos' ways still address the right node, type and field", test_memo_evictions);
+  CU_add_test(s, "keeping memo entries allocates nothing", test_memo_keeps_allocate_nothing);
   CU_add_test(s, "self methods raise once the scenario is torn down", test_self_after_close);
 }

@@ -27,6 +27,7 @@
 #include "sim/kernel/errors.h"
 #include "sim/kernel/internal.h"
 #include "sim/lua/lua_api.h"
+#include "sim/lua/lua_memo.h"
 #include "sim/lua/scenario.h"
 #include <lauxlib.h>
 #include <math.h>
@@ -112,7 +113,8 @@ enum {
   LC_KEY_SRC,
   LC_KEY_DST,
   LC_KEY_ID,
-  LC_NSLOTS = LC_KEY_ID
+  LC_MEMO,       /* the memo's slots table (lua_memo.h), from the first model{} on */
+  LC_NSLOTS = LC_MEMO
 };
 
 /* Upvalues of the self methods, and of lm_dispatch. */
@@ -138,6 +140,7 @@ typedef struct LmState {
    * another table while the state lives. */
   const void *self;
   SimNode *node;
+  LuaMemo *memo; /* NULL until the first model{} */
 } LmState;
 
 /* Pushes a new cache, without its LC_STATE. */
@@ -181,6 +184,20 @@ static void push_kernel_name(lua_State *L, int strings, const char *s)
   lua_rawsetp(L, strings, s);
 }
 
+/* push_kernel_name through `memo` (NULL: none), whose slots table is at
+ * `slots` (absolute or upvalue index). */
+static void push_memo_name(lua_State *L, LuaMemo *memo, int slots, int strings, const char *s)
+{
+  if (!memo) {
+    push_kernel_name(L, strings, s);
+    return;
+  }
+  if (lua_memo_push_name(L, memo, slots, s))
+    return;
+  push_kernel_name(L, strings, s);
+  lua_memo_keep_name(L, memo, slots, s, lua_gettop(L));
+}
+
 /* Pushes node `id`'s name from `names` (the LC_NAMES table). */
 static void push_node_name(lua_State *L, int names, Sim *sim, int id)
 {
@@ -192,12 +209,33 @@ static void push_node_name(lua_State *L, int names, Sim *sim, int id)
   lua_rawseti(L, names, id);
 }
 
+/* Keeps `value` for the string at absolute index `str` in the scenario's
+ * memo (the cache at `cache`), if there is one. Allocates nothing. */
+static void memo_keep(lua_State *L, const LmState *st, int cache, LuaMemoKind kind, int str, intptr_t value)
+{
+  if (!st->memo)
+    return;
+  lua_rawgeti(L, cache, LC_MEMO);
+  lua_memo_keep(L, st->memo, lua_gettop(L), kind, str, value);
+  lua_pop(L, 1);
+}
+
+/* The value the scenario's memo holds for the string at `idx` (any
+ * index) under `kind`, or FALSE. */
+static gboolean memo_find(lua_State *L, const LmState *st, LuaMemoKind kind, int idx, intptr_t *value)
+{
+  return st->memo && lua_type(L, idx) == LUA_TSTRING && lua_memo_find(st->memo, kind, lua_tostring(L, idx), value);
+}
+
 /* The id of the node named by the string at absolute index `idx`
  * (converted in place if it is a number, as luaL_checkstring does), or -1;
  * `ids` is the LC_IDS table. Raises only if the value is not a string or
  * a number. */
-static int find_node(lua_State *L, int ids, Sim *sim, int idx)
+static int find_node(lua_State *L, const LmState *st, int cache, int ids, Sim *sim, int idx)
 {
+  intptr_t memo;
+  if (memo_find(L, st, LUA_MEMO_NODE, idx, &memo))
+    return (int) memo;
   if (lua_type(L, idx) != LUA_TSTRING)
     luaL_checkstring(L, idx);
   lua_pushvalue(L, idx);
@@ -205,13 +243,16 @@ static int find_node(lua_State *L, int ids, Sim *sim, int idx)
   lua_rawget(L, ids);
   int id = (int) lua_tointegerx(L, -1, &isint);
   lua_pop(L, 1);
-  if (isint)
+  if (isint) {
+    memo_keep(L, st, cache, LUA_MEMO_NODE, idx, id);
     return id;
+  }
   id = sim_node_find(sim, lua_tostring(L, idx));
   if (id >= 0) {
     lua_pushvalue(L, idx);
     lua_pushinteger(L, id);
     lua_rawset(L, ids);
+    memo_keep(L, st, cache, LUA_MEMO_NODE, idx, id);
   }
   return id;
 }
@@ -219,22 +260,29 @@ static int find_node(lua_State *L, int ids, Sim *sim, int idx)
 /* The name at absolute index `idx` checked as lua_api_check_name does
  * (naming `what`) and interned in the Sim; a string already seen is found
  * in `types` (the LC_TYPES table) without either. */
-static const char *check_interned_name(lua_State *L, int types, Sim *sim, int idx, const char *what)
+static const char *check_interned_name(lua_State *L, const LmState *st, int cache, int types, Sim *sim, int idx,
+                                       const char *what)
 {
+  intptr_t memo;
+  if (memo_find(L, st, LUA_MEMO_TYPE, idx, &memo))
+    return (const char *) memo;
   gboolean str = lua_type(L, idx) == LUA_TSTRING;
   if (str) {
     lua_pushvalue(L, idx);
     lua_rawget(L, types);
     const char *name = lua_touserdata(L, -1);
     lua_pop(L, 1);
-    if (name)
+    if (name) {
+      memo_keep(L, st, cache, LUA_MEMO_TYPE, idx, (intptr_t) name);
       return name;
+    }
   }
   const char *name = sim_intern(sim, lua_api_check_name(L, idx, what));
   if (str) {
     lua_pushvalue(L, idx);
     lua_pushlightuserdata(L, (void *) name);
     lua_rawset(L, types);
+    memo_keep(L, st, cache, LUA_MEMO_TYPE, idx, (intptr_t) name);
   }
   return name;
 }
@@ -311,9 +359,12 @@ static guint read_fields(lua_State *L, int idx, const char *what, const char *sk
  * `skip`, and whose values are all integers or booleans, the common case:
  * fills `out`, sorted by name, with interned names. Returns -1, having
  * raised nothing, when anything needs read_fields' checks. Allocates
- * nothing. */
-static int read_known_fields(lua_State *L, int idx, int known, const char *skip, LmField *out)
+ * nothing. *saw_skip (if not NULL) tells whether the table has `skip`. */
+static int read_known_fields(lua_State *L, const LmState *st, int cache, int idx, int known, const char *skip,
+                             LmField *out, gboolean *saw_skip)
 {
+  if (saw_skip)
+    *saw_skip = FALSE;
   if (lua_type(L, idx) != LUA_TTABLE)
     return lua_isnoneornil(L, idx) ? 0 : -1;
   int n = 0;
@@ -323,11 +374,23 @@ static int read_known_fields(lua_State *L, int idx, int known, const char *skip,
       lua_pop(L, 2);
       return -1;
     }
-    lua_pushvalue(L, -2);
-    lua_rawget(L, known);
-    const char *name = lua_touserdata(L, -1);
-    lua_pop(L, 1);
-    if (!name && skip && strcmp(lua_tostring(L, -2), skip) == 0) {
+    intptr_t memo;
+    const char *name = NULL;
+    if (memo_find(L, st, LUA_MEMO_FIELD, -2, &memo)) {
+      name = (const char *) memo;
+    } else {
+      lua_pushvalue(L, -2);
+      lua_rawget(L, known);
+      name = lua_touserdata(L, -1);
+      lua_pop(L, 1);
+      if (name)
+        memo_keep(L, st, cache, LUA_MEMO_FIELD, lua_gettop(L) - 1, (intptr_t) name);
+    }
+    /* `skip` is skipped even where another call made it a field name (emit
+     * has none). */
+    if (skip && (name ? name[0] == skip[0] && strcmp(name, skip) == 0 : strcmp(lua_tostring(L, -2), skip) == 0)) {
+      if (saw_skip)
+        *saw_skip = TRUE;
       lua_pop(L, 1);
       continue;
     }
@@ -358,10 +421,10 @@ static int read_known_fields(lua_State *L, int idx, int known, const char *skip,
  * knows them all (see read_known_fields), else read_fields' checks and
  * errors, after which the names join `known` (the LC_FIELDS table; a
  * record's `skip` key never does). */
-static guint read_interned_fields(lua_State *L, int known, Sim *sim, int idx, const char *what, const char *skip,
-                                  LmField *out)
+static guint read_interned_fields(lua_State *L, const LmState *st, int cache, int known, Sim *sim, int idx,
+                                  const char *what, const char *skip, LmField *out)
 {
-  int fast = read_known_fields(L, idx, known, skip, out);
+  int fast = read_known_fields(L, st, cache, idx, known, skip, out, NULL);
   if (fast >= 0)
     return (guint) fast;
   guint n = read_fields(L, idx, what, skip, out);
@@ -375,24 +438,26 @@ static guint read_interned_fields(lua_State *L, int known, Sim *sim, int idx, co
   return n;
 }
 
-/* Sets already interned fields on `m`. */
+/* Sets already interned fields on `m`, a fresh message or record: the
+ * names are distinct (a Lua table's keys), so none is searched for. */
 static void set_fields(SimMsg *m, const LmField *fields, guint n)
 {
   for (guint i = 0; i < n; i++)
-    sim_msg_set(m, fields[i].name, fields[i].value);
+    sim_msg_add(m, fields[i].name, fields[i].value);
 }
 
 /* Pushes a message or record as { type =, <fields> [, payload = string] }
- * (size hint: `extra` more keys to come). `strings` is the LC_STRINGS table and `key_type` the
- * string "type" (absolute or upvalue indexes). */
-static void push_fields(lua_State *L, int strings, int key_type, const SimMsg *m, int extra)
+ * (size hint: `extra` more keys to come). `strings` is the LC_STRINGS table, `key_type` the
+ * string "type" and `slots` the memo's slots table when `memo` is not NULL
+ * (absolute or upvalue indexes). */
+static void push_fields(lua_State *L, LuaMemo *memo, int slots, int strings, int key_type, const SimMsg *m, int extra)
 {
   lua_createtable(L, 0, (int) m->nfields + 1 + extra);
   lua_pushvalue(L, key_type);
-  push_kernel_name(L, strings, m->type);
+  push_memo_name(L, memo, slots, strings, m->type);
   lua_rawset(L, -3);
   for (uint32_t i = 0; i < m->nfields; i++) {
-    push_kernel_name(L, strings, m->fields[i].name);
+    push_memo_name(L, memo, slots, strings, m->fields[i].name);
     lua_pushinteger(L, m->fields[i].value);
     lua_rawset(L, -3);
   }
@@ -406,9 +471,9 @@ static void push_fields(lua_State *L, int strings, int key_type, const SimMsg *m
 
 /* Pushes a delivered message as { type =, src =, dst =, id =, <fields> }:
  * called by lm_dispatch, whose upvalues hold the strings. */
-static void push_message(lua_State *L, Sim *sim, const SimMsg *m)
+static void push_message(lua_State *L, LuaMemo *memo, int slots, Sim *sim, const SimMsg *m)
 {
-  push_fields(L, lua_upvalueindex(DISPATCH_STRINGS), lua_upvalueindex(DISPATCH_KEY_TYPE), m, 3);
+  push_fields(L, memo, slots, lua_upvalueindex(DISPATCH_STRINGS), lua_upvalueindex(DISPATCH_KEY_TYPE), m, 3);
   lua_pushvalue(L, lua_upvalueindex(DISPATCH_KEY_TYPE + 1)); /* "src" */
   push_node_name(L, lua_upvalueindex(DISPATCH_NAMES), sim, m->src);
   lua_rawset(L, -3);
@@ -603,9 +668,22 @@ static SimNode *check_self(lua_State *L, LmState *st, const char *method)
 
 static gboolean dead(SimNode *node) { return sim_node_state(node) == SIM_NODE_CRASHED; }
 
-static int check_dst(lua_State *L, Sim *sim, int idx, const char *method)
+/* The lookups of a self method, through its upvalues: the message,
+ * record or event type at `idx`, and the fields of the table at `idx`. */
+static const char *method_type(lua_State *L, const LmState *st, int idx, const char *what)
 {
-  int id = find_node(L, lua_upvalueindex(METHOD_IDS), sim, idx);
+  return check_interned_name(L, st, METHOD_CACHE, lua_upvalueindex(METHOD_TYPES), st->sc->sim, idx, what);
+}
+
+static guint method_fields(lua_State *L, const LmState *st, int idx, const char *what, const char *skip, LmField *out)
+{
+  return read_interned_fields(L, st, METHOD_CACHE, lua_upvalueindex(METHOD_FIELDS), st->sc->sim, idx, what, skip,
+                              out);
+}
+
+static int check_dst(lua_State *L, const LmState *st, Sim *sim, int idx, const char *method)
+{
+  int id = find_node(L, st, METHOD_CACHE, lua_upvalueindex(METHOD_IDS), sim, idx);
   if (id < 0)
     return luaL_error(L, "%s: unknown node '%s'", method, lua_tostring(L, idx));
   return id;
@@ -671,6 +749,23 @@ static const char *read_payload(lua_State *L, int idx, const char *what, size_t 
   return s;
 }
 
+/* The fields table at 4 of send and broadcast (naming `what`): its
+ * fields in `out` (returns how many) and its payload string, if any. A
+ * table of known names without a payload key, the common case, is read
+ * once. */
+static guint read_send_fields(lua_State *L, const LmState *st, const char *what, LmField *out, const char **payload,
+                              size_t *plen)
+{
+  gboolean has_payload;
+  int fast = read_known_fields(L, st, METHOD_CACHE, 4, lua_upvalueindex(METHOD_FIELDS), "payload", out, &has_payload);
+  *payload = NULL;
+  *plen = 0;
+  if (fast >= 0 && !has_payload)
+    return (guint) fast;
+  *payload = read_payload(L, 4, what, plen);
+  return method_fields(L, st, 4, what, "payload", out);
+}
+
 /* self:send(dst, type, fields [, { size = bytes }]); fields.payload, a
  * string, travels as the message's payload. */
 static int m_send(lua_State *L)
@@ -678,12 +773,12 @@ static int m_send(lua_State *L)
   LmState *st = method_state(L);
   Sim *sim = st->sc->sim;
   SimNode *node = check_self(L, st, "send");
-  int dst = check_dst(L, sim, 2, "send");
-  const char *type = check_interned_name(L, lua_upvalueindex(METHOD_TYPES), sim, 3, "message type");
+  int dst = check_dst(L, st, sim, 2, "send");
+  const char *type = method_type(L, st, 3, "message type");
   LmField fields[SIM_MSG_MAX_FIELDS];
   size_t plen;
-  const char *payload = read_payload(L, 4, "send", &plen);
-  guint n = read_interned_fields(L, lua_upvalueindex(METHOD_FIELDS), sim, 4, "send", "payload", fields);
+  const char *payload;
+  guint n = read_send_fields(L, st, "send", fields, &payload, &plen);
   uint32_t size = read_send_opts(L, 5, "send");
   if (!dead(node))
     send_one(node, dst, type, fields, n, size, payload, plen);
@@ -699,21 +794,21 @@ static int m_broadcast(lua_State *L)
   Sim *sim = st->sc->sim;
   SimNode *node = check_self(L, st, "broadcast");
   luaL_checktype(L, 2, LUA_TTABLE);
-  const char *type = check_interned_name(L, lua_upvalueindex(METHOD_TYPES), sim, 3, "message type");
+  const char *type = method_type(L, st, 3, "message type");
   LmField fields[SIM_MSG_MAX_FIELDS];
   size_t plen;
-  const char *payload = read_payload(L, 4, "broadcast", &plen);
-  guint n = read_interned_fields(L, lua_upvalueindex(METHOD_FIELDS), sim, 4, "broadcast", "payload", fields);
+  const char *payload;
+  guint n = read_send_fields(L, st, "broadcast", fields, &payload, &plen);
   uint32_t size = read_send_opts(L, 5, "broadcast");
   lua_Integer count = luaL_len(L, 2);
   for (lua_Integer i = 1; i <= count; i++) {
     lua_geti(L, 2, i);
-    check_dst(L, sim, lua_gettop(L), "broadcast");
+    check_dst(L, st, sim, lua_gettop(L), "broadcast");
     lua_pop(L, 1);
   }
   for (lua_Integer i = 1; i <= count && !dead(node); i++) {
     lua_geti(L, 2, i);
-    int dst = find_node(L, lua_upvalueindex(METHOD_IDS), sim, lua_gettop(L));
+    int dst = find_node(L, st, METHOD_CACHE, lua_upvalueindex(METHOD_IDS), sim, lua_gettop(L));
     lua_pop(L, 1);
     send_one(node, dst, type, fields, n, size, payload, plen);
     check_budget(L, sim); /* a long list could fill memory */
@@ -820,10 +915,10 @@ static int m_log(lua_State *L)
   luaL_checktype(L, 2, LUA_TTABLE);
   if (lua_getfield(L, 2, "type") != LUA_TSTRING)
     return luaL_error(L, "log: the record needs a string 'type', like { type = \"PREPARED\", txn = 1 }");
-  const char *type = check_interned_name(L, lua_upvalueindex(METHOD_TYPES), sim, lua_gettop(L), "record type");
+  const char *type = method_type(L, st, lua_gettop(L), "record type");
   lua_pop(L, 1);
   LmField fields[SIM_MSG_MAX_FIELDS];
-  guint n = read_interned_fields(L, lua_upvalueindex(METHOD_FIELDS), sim, 2, "log", "type", fields);
+  guint n = method_fields(L, st, 2, "log", "type", fields);
   if (dead(node))
     return 0;
   SimMsg rec = sim_record(type);
@@ -843,7 +938,7 @@ static int m_log_entries(lua_State *L)
   lua_rawgeti(L, METHOD_CACHE, LC_KEY_TYPE);
   lua_createtable(L, (int) n, 0);
   for (guint i = 0; i < n; i++) {
-    push_fields(L, strings, strings + 1, sim_log_get(node, i), 0);
+    push_fields(L, NULL, 0, strings, strings + 1, sim_log_get(node, i), 0);
     lua_rawseti(L, -2, (lua_Integer) i + 1);
   }
   return 1;
@@ -855,9 +950,9 @@ static int m_emit(lua_State *L)
   LmState *st = method_state(L);
   Sim *sim = st->sc->sim;
   SimNode *node = check_self(L, st, "emit");
-  const char *type = check_interned_name(L, lua_upvalueindex(METHOD_TYPES), sim, 2, "event type");
+  const char *type = method_type(L, st, 2, "event type");
   LmField fields[SIM_MSG_MAX_FIELDS];
-  guint n = read_interned_fields(L, lua_upvalueindex(METHOD_FIELDS), sim, 3, "emit", NULL, fields);
+  guint n = method_fields(L, st, 3, "emit", NULL, fields);
   if (dead(node))
     return 0;
   SimMsg ev = sim_record(type);
@@ -910,6 +1005,16 @@ static int m_complete(lua_State *L)
 
 /* ---- handlers: kernel → Lua ---- */
 
+/* Gives back what the allocator charged to the instruction budget since
+ * instr_run was `charged`: the runtime's own tables are not the script's
+ * work. */
+static void refund_since(LuaSandbox *sb, long long charged)
+{
+  long long refund = sb->instr_run - charged;
+  sb->instr_run -= refund;
+  sb->instr_left += refund;
+}
+
 /* Runs one handler call (the LmCall at upvalue-free argument 1) inside the
  * sandbox's protected call, so building tables may raise safely. */
 static int lm_dispatch(lua_State *L)
@@ -924,6 +1029,11 @@ static int lm_dispatch(lua_State *L)
   long long charged = sb->instr_run;
   int id = sim_node_id(c->node);
   int cache = lua_upvalueindex(DISPATCH_CACHE);
+  int slots = 0; /* the memo's slots, for the message's names */
+  if (st->memo && (c->kind == LM_MESSAGE || c->kind == LM_OVERLOAD)) {
+    lua_rawgeti(L, cache, LC_MEMO);
+    slots = lua_gettop(L);
+  }
   push_self(L, cache, lua_upvalueindex(DISPATCH_SELVES), c->lm, c->node);
   int self = lua_gettop(L);
   st->self = lua_topointer(L, self);
@@ -939,7 +1049,7 @@ static int lm_dispatch(lua_State *L)
   lua_pushvalue(L, self);
   int nargs = 1;
   if (kind == LM_MESSAGE || kind == LM_OVERLOAD) {
-    push_message(L, sim_node_sim(c->node), c->msg);
+    push_message(L, slots ? st->memo : NULL, slots, sim_node_sim(c->node), c->msg);
     nargs = 2;
   } else if (kind == LM_TIMER) {
     push_by_id(L, cache, LC_PRIVATE, id);
@@ -972,9 +1082,7 @@ static int lm_dispatch(lua_State *L)
       nargs = 3;
     }
   }
-  long long refund = sb->instr_run - charged;
-  sb->instr_run -= refund;
-  sb->instr_left += refund;
+  refund_since(sb, charged);
   lua_call(L, nargs, 0);
   return 0;
 }
@@ -985,10 +1093,11 @@ static void lm_run(LmCall *c)
   if (sc->error)
     return;
   lua_State *L = sc->sb->L;
+  lua_sandbox_push_handler(sc->sb);
   lua_rawgeti(L, LUA_REGISTRYINDEX, c->lm->state->dispatch_ref);
   lua_pushlightuserdata(L, c);
   GError *error = NULL;
-  if (!lua_sandbox_call(sc->sb, 1, 0, &error))
+  if (!lua_sandbox_call_handled(sc->sb, 1, 0, &error))
     lua_api_fail(sc, error);
 }
 
@@ -1242,7 +1351,15 @@ static int l_model(lua_State *L)
   lua_getfield(L, LUA_REGISTRYINDEX, LM_CACHE);
   lua_rawgeti(L, -1, LC_STATE);
   lm->state = lua_touserdata(L, -1);
-  lua_pop(L, 2);
+  lua_pop(L, 1);
+  if (!lm->state->memo) {
+    /* The runtime's, not the script's: its allocation is not charged. */
+    long long charged = sc->sb->instr_run;
+    lm->state->memo = lua_memo_push_new(L);
+    lua_rawseti(L, -2, LC_MEMO);
+    refund_since(sc->sb, charged);
+  }
+  lua_pop(L, 1);
   gssize bytes = (gssize) (sizeof *lm + strlen(lm->name) + strlen(lm->summary) + 2 +
                            (lm->nspecs + 1) * sizeof(SimParamSpec));
   for (guint i = 0; i < lm->nspecs; i++)

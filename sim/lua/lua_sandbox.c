@@ -24,12 +24,15 @@
 static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
   LuaSandbox *sb = ud;
-  size_t old = ptr ? osize : 0;
   if (nsize == 0) {
-    sb->mem_used -= old;
-    lua_heap_realloc(sb->heap, ptr, osize, 0);
+    /* Lua frees the NULL array part of every hash-only table it frees. */
+    if (ptr) {
+      sb->mem_used -= osize;
+      lua_heap_realloc(sb->heap, ptr, osize, 0);
+    }
     return NULL;
   }
+  size_t old = ptr ? osize : 0;
   size_t shared = sb->mem_shared ? *sb->mem_shared : 0;
   if (nsize > old && sb->mem_used - old + nsize + shared > sb->mem_limit) {
     /* Once the run has failed outside Lua (the kernel filled the budget),
@@ -296,6 +299,7 @@ LuaSandbox *lua_sandbox_new_cached(size_t mem_limit, long long instr_budget, Sim
   lua_identity_open(L);
   lua_budget_open(L);
   lua_pattern_open(L);
+  lua_gc(L, LUA_SANDBOX_GC, 0, 0);
   lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
   return sb;
 }
@@ -359,12 +363,23 @@ GError *lua_sandbox_thread_error(LuaSandbox *sb, lua_State *co, int status)
   return error;
 }
 
+void lua_sandbox_push_handler(LuaSandbox *sb)
+{
+  lua_pushcfunction(sb->L, traceback);
+}
+
 gboolean lua_sandbox_call(LuaSandbox *sb, int nargs, int nresults, GError **error)
 {
   lua_State *L = sb->L;
-  int base = lua_gettop(L) - nargs;
   lua_pushcfunction(L, traceback);
-  lua_insert(L, base);
+  lua_insert(L, lua_gettop(L) - nargs - 1);
+  return lua_sandbox_call_handled(sb, nargs, nresults, error);
+}
+
+gboolean lua_sandbox_call_handled(LuaSandbox *sb, int nargs, int nresults, GError **error)
+{
+  lua_State *L = sb->L;
+  int base = lua_gettop(L) - nargs - 1; /* the handler */
   sb->instr_left = sb->instr_budget;
   sb->over_budget = FALSE;
   /* Undo over_budget's every-instruction hook. Only then: lua_sethook
@@ -384,6 +399,9 @@ gboolean lua_sandbox_call(LuaSandbox *sb, int nargs, int nresults, GError **erro
       g_set_error(error, SIM_ERROR, code, "%s", msg ? msg : "error");
     lua_pop(L, 1);
   }
-  lua_remove(L, base);
+  if (ok && nresults != 0)
+    lua_remove(L, base);
+  else
+    lua_settop(L, base - 1); /* the handler was left on top */
   return ok;
 }

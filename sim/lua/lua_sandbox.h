@@ -32,6 +32,15 @@
 #include <glib.h>
 #include <lua.h>
 
+/* The collector's mode. Generational: most of a model's tables (each
+ * delivered message, each fields table it sends) die young, and a minor
+ * collection does not re-mark the long-lived heap (the self tables, the
+ * dispatch cache, the script's own data) the way every incremental cycle
+ * does. Collection still depends only on what was allocated, so a run
+ * stays a pure function of its seed, and the allocator's cap bounds the
+ * heap in either mode. */
+#define LUA_SANDBOX_GC LUA_GCGEN
+
 typedef struct {
   lua_State *L;
   size_t mem_used;
@@ -78,6 +87,11 @@ gboolean lua_sandbox_load(LuaSandbox *sb, const char *code, size_t len,
  * budget and an error handler; on success leaves `nresults` results on the
  * stack, on failure pops everything and sets `error` to "file:line: message". */
 gboolean lua_sandbox_call(LuaSandbox *sb, int nargs, int nresults, GError **error);
+/* The same for a caller that pushed lua_sandbox_push_handler's error
+ * handler before the function: saves moving it under the function and
+ * back for every call (model handlers run millions of times). */
+void lua_sandbox_push_handler(LuaSandbox *sb);
+gboolean lua_sandbox_call_handled(LuaSandbox *sb, int nargs, int nresults, GError **error);
 
 /* Turns a failed coroutine's message into a GError, adding the script
  * position when the message has none. */
