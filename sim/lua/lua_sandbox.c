@@ -40,8 +40,10 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     gboolean failing = sb->stop_reason && sb->stop_reason(sb->stop_ctx);
     if (failing && sb->mem_grace_end == 0)
       sb->mem_grace_end = sb->mem_used + SANDBOX_GRACE;
-    if (!failing || sb->mem_used - old + nsize > sb->mem_grace_end)
+    if (!failing || sb->mem_used - old + nsize > sb->mem_grace_end) {
+      sb->mem_refused = nsize - old;
       return NULL; /* Lua raises "not enough memory" */
+    }
   }
   void *p = lua_heap_realloc(sb->heap, ptr, osize, nsize);
   if (p) {
@@ -382,6 +384,7 @@ gboolean lua_sandbox_call_handled(LuaSandbox *sb, int nargs, int nresults, GErro
   int base = lua_gettop(L) - nargs - 1; /* the handler */
   sb->instr_left = sb->instr_budget;
   sb->over_budget = FALSE;
+  sb->mem_refused = 0;
   /* Undo over_budget's every-instruction hook. Only then: lua_sethook
    * restarts the count, and callbacks shorter than HOOK_EVERY would never
    * reach the hook and the run-wide budget. */
@@ -392,7 +395,13 @@ gboolean lua_sandbox_call_handled(LuaSandbox *sb, int nargs, int nresults, GErro
   if (!ok) {
     const char *msg = lua_tostring(L, -1);
     int code = (rc == LUA_ERRMEM || sb->over_budget) ? SIM_ERROR_LIMIT : SIM_ERROR_INVALID;
-    if (rc == LUA_ERRMEM)
+    if (rc == LUA_ERRMEM && sb->mem_refused >= (1u << 20))
+      /* One large request (string.rep, a table resize) can be refused while
+       * the heap is nearly empty: the sizes held alone would not explain it. */
+      g_set_error(error, SIM_ERROR, code, "%s (the scenario exceeded its memory limit of %zu MiB: it asked for "
+                  "%.1f MiB more at once)", msg ? msg : "not enough memory", sb->mem_limit >> 20,
+                  (double) sb->mem_refused / (1 << 20));
+    else if (rc == LUA_ERRMEM)
       g_set_error(error, SIM_ERROR, code, "%s (the scenario exceeded its memory limit of %zu MiB)",
                   msg ? msg : "not enough memory", sb->mem_limit >> 20);
     else

@@ -45,6 +45,7 @@ typedef struct {
   lua_State *L;
   size_t mem_used;
   size_t mem_limit;
+  size_t mem_refused; /* bytes more the last refused growth asked for */
   /* Bytes held outside the Lua heap that share mem_limit (the kernel's,
    * sim_memory_counter), or NULL. */
   const size_t *mem_shared;
