@@ -1003,3 +1003,14 @@ const SimModel model_zk_server = {
   .on_timer = raft_server_on_timer,
   .finish = zk_server_finish,
 };
+
+void zk_server_set_result_window(void *machine, gboolean on) { ((ZkServer *) machine)->window = on; }
+
+gboolean zk_server_has_result(void *machine, int64_t session, int64_t xid)
+{
+  GHashTable *done = done_of(machine, session);
+  gint64 k = xid;
+  return done && g_hash_table_contains(done, &k);
+}
+
+int zk_server_stat(void *machine, ZkPath path, ZkStat *st) { return zk_tree_stat(((ZkServer *) machine)->tree, path, st); }
