@@ -9,6 +9,7 @@
  * snapshot and durable log stay small (before: the snapshot held every op
  * id ever applied and the durable log every record since the start). */
 #include "models/raft/raft.h"
+#include "models/registry.h"
 #include "models/zk/zk.h"
 #include "sim/kernel/internal.h"
 #include "sim/lua/scenario.h"
@@ -227,6 +228,45 @@ static void test_zk_duplicate_below_window(void)
   }
 }
 
+/* ---- the durable log's prefix discard (node.c) ---- */
+
+/* sim_log_discard_prefix drops synced records only, renumbers the rest
+ * from 0 and gives their memory back; a lose-unsynced fault afterwards
+ * loses what it would have. */
+static void test_log_discard_prefix(void)
+{
+  g_autoptr(Sim) sim = sim_new(1);
+  g_autoptr(GHashTable) params = g_hash_table_new(g_str_hash, g_str_equal);
+  g_hash_table_insert(params, "peers", "a");
+  GError *error = NULL;
+  int id = sim_add_node(sim, "a", sim_registry_find("raft"), params, &error);
+  CU_ASSERT_EQUAL_FATAL(id, 0);
+  SimNode *node = sim_node(sim, id);
+  size_t before = *sim_memory_counter(sim);
+  for (int64_t i = 0; i < 5; i++) {
+    SimMsg r = sim_record("R");
+    sim_msg_set(&r, "i", i);
+    sim_log_append(node, &r, i < 3);
+  }
+  CU_ASSERT_TRUE(*sim_memory_counter(sim) > before);
+  CU_ASSERT_EQUAL(sim_log_discard_prefix(node, 10), 3); /* 3 and 4 are not synced */
+  CU_ASSERT_EQUAL_FATAL(sim_log_length(node), 2);
+  CU_ASSERT_EQUAL(sim_msg_get(sim_log_get(node, 0), "i", -1), 3);
+  sim_log_lose_unsynced(sim, id);
+  CU_ASSERT_EQUAL(sim_log_length(node), 0);
+  size_t empty = *sim_memory_counter(sim); /* the node's cold part stays */
+  SimMsg r = sim_record("R");
+  sim_msg_set(&r, "i", 5);
+  sim_log_append(node, &r, TRUE);
+  sim_log_append(node, &r, TRUE);
+  CU_ASSERT_EQUAL(sim_log_discard_prefix(node, 1), 1);
+  CU_ASSERT_EQUAL(sim_log_length(node), 1);
+  CU_ASSERT_EQUAL(sim_log_discard_prefix(node, 0), 0);
+  CU_ASSERT_EQUAL(sim_log_discard_prefix(node, 1), 1);
+  CU_ASSERT_EQUAL(sim_log_length(node), 0);
+  CU_ASSERT_EQUAL(*sim_memory_counter(sim), empty);
+}
+
 /* ---- whole runs ---- */
 
 /* Runs `scenario` through bench/linear.lua for `seconds` with snapshots
@@ -284,6 +324,7 @@ void suite_compact(void)
   CU_add_test(s, "sessions: words round trip, bad words refused", test_session_words);
   CU_add_test(s, "kv: a duplicate after its session expired is not applied twice", test_kv_duplicate_after_expiry);
   CU_add_test(s, "zk: a duplicate below the window is SESSIONEXPIRED, not applied", test_zk_duplicate_below_window);
+  CU_add_test(s, "durable log: discard a synced prefix", test_log_discard_prefix);
   CU_add_test(s, "raft_snapshot.lua x4: snapshot and durable log stay small", test_raft_run_stays_compact);
   CU_add_test(s, "zk_snapshot.lua x4: snapshot and durable log stay small", test_zk_run_stays_compact);
 }
