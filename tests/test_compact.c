@@ -267,6 +267,87 @@ static void test_log_discard_prefix(void)
   CU_ASSERT_EQUAL(*sim_memory_counter(sim), empty);
 }
 
+/* ---- the leader's answer ---- */
+
+/* What the probe nodes received: "Reply" (ok, v) or "SessionExpired", by
+ * op id (test-only state, reset by each test). */
+typedef struct {
+  char type[16];
+  int64_t ok, v;
+} Answer;
+static Answer answers[64];
+
+static void probe_on_message(SimNode *node, const SimMsg *msg)
+{
+  (void) node;
+  int64_t op = sim_msg_get(msg, "op", -1);
+  if (op < 0 || op >= (int64_t) G_N_ELEMENTS(answers))
+    return;
+  g_strlcpy(answers[op].type, msg->type, sizeof answers[op].type);
+  answers[op].ok = sim_msg_get(msg, "ok", -1);
+  answers[op].v = sim_msg_get(msg, "v", -1);
+}
+
+static const SimModel kv_probe_model = {
+  .name = "test.kv_probe",
+  .summary = "sends kv Requests the test builds and keeps the answers",
+  .on_message = probe_on_message,
+};
+
+/* `from` sends a Request of op `op` to node 0 and the sim runs 50 ms. */
+static void request(Sim *sim, int from, RaftCmdKind kind, int64_t key, int64_t value, uint64_t op)
+{
+  SimNode *node = sim_node(sim, from);
+  RaftKvCmd cmd = { .kind = kind, .has_key = TRUE, .key = key, .a = value, .op = op };
+  int64_t c, k, v;
+  raft_cmd_pack(&cmd, &c, &k, &v);
+  SimMsg *m = sim_msg_new(node, "Request");
+  sim_msg_add(m, "op", (int64_t) op);
+  sim_msg_add(m, "c", c);
+  sim_msg_add(m, "k", k);
+  sim_msg_add(m, "v", v);
+  sim_send(node, 0, m);
+  sim_run(sim, sim_now(sim) + 50 * SIM_MS);
+}
+
+/* A one-server cluster with snapshots (so sessions) expiring after 3
+ * entries: p1 writes 10 (op 1); p2 writes 20 to the same key and then
+ * enough others for p1's session to expire; p1's write sent again is
+ * answered SessionExpired, not applied: p2 reads 20. */
+static void test_leader_answers_session_expired(void)
+{
+  memset(answers, 0, sizeof answers);
+  g_autoptr(Sim) sim = sim_new(1);
+  g_autoptr(GHashTable) params = g_hash_table_new(g_str_hash, g_str_equal);
+  g_hash_table_insert(params, "peers", "a");
+  g_hash_table_insert(params, "snapshot_every", "5");
+  g_hash_table_insert(params, "session_expiry", "3");
+  GError *error = NULL;
+  CU_ASSERT_EQUAL_FATAL(sim_add_node(sim, "a", sim_registry_find("raft"), params, &error), 0);
+  int p1 = sim_add_node(sim, "p1", &kv_probe_model, NULL, &error);
+  int p2 = sim_add_node(sim, "p2", &kv_probe_model, NULL, &error);
+  CU_ASSERT_TRUE_FATAL(p1 > 0 && p2 > 0 && sim_resolve_nodes(sim, &error));
+  sim_run(sim, SIM_S);
+  request(sim, p1, RAFT_WRITE, 1, 10, 1);
+  CU_ASSERT_STRING_EQUAL(answers[1].type, "Reply");
+  CU_ASSERT_EQUAL(answers[1].ok, 1);
+  request(sim, p1, RAFT_WRITE, 1, 10, 1); /* a duplicate while the session lives */
+  CU_ASSERT_STRING_EQUAL(answers[1].type, "Reply");
+  request(sim, p2, RAFT_WRITE, 1, 20, 2);
+  for (uint64_t op = 3; op < 12; op++)
+    request(sim, p2, RAFT_WRITE, 2, (int64_t) op, op);
+  memset(&answers[1], 0, sizeof answers[1]);
+  request(sim, p1, RAFT_WRITE, 1, 10, 1);
+  CU_ASSERT_STRING_EQUAL(answers[1].type, "SessionExpired");
+  request(sim, p2, RAFT_READ, 1, 0, 12);
+  CU_ASSERT_STRING_EQUAL(answers[12].type, "Reply");
+  CU_ASSERT_EQUAL(answers[12].v, 20);
+  /* p1's next op opens a new session and is applied. */
+  request(sim, p1, RAFT_WRITE, 1, 30, 13);
+  request(sim, p2, RAFT_READ, 1, 0, 14);
+  CU_ASSERT_EQUAL(answers[14].v, 30);
+}
+
 /* ---- whole runs ---- */
 
 /* Runs `scenario` through bench/linear.lua for `seconds` with snapshots
@@ -323,6 +404,7 @@ void suite_compact(void)
   CU_add_test(s, "sessions: expiry by log index, the floor a new session starts at", test_session_expiry);
   CU_add_test(s, "sessions: words round trip, bad words refused", test_session_words);
   CU_add_test(s, "kv: a duplicate after its session expired is not applied twice", test_kv_duplicate_after_expiry);
+  CU_add_test(s, "kv: the leader answers SessionExpired to a duplicate of an expired session", test_leader_answers_session_expired);
   CU_add_test(s, "zk: a duplicate below the window is SESSIONEXPIRED, not applied", test_zk_duplicate_below_window);
   CU_add_test(s, "durable log: discard a synced prefix", test_log_discard_prefix);
   CU_add_test(s, "raft_snapshot.lua x4: snapshot and durable log stay small", test_raft_run_stays_compact);

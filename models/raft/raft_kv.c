@@ -136,6 +136,8 @@ static void reply_client(SimNode *node, int client, uint64_t op, const KvResult 
   sim_send(node, client, msg);
 }
 
+/* Tells `client` that op `op`'s outcome is unknown here: thesis §6.3's
+ * answer to a request whose session entry is gone. */
 static void session_expired(SimNode *node, int client, int64_t op)
 {
   SimMsg *msg = sim_msg_new(node, "SessionExpired");
@@ -143,7 +145,7 @@ static void session_expired(SimNode *node, int client, int64_t op)
   sim_send(node, client, msg);
 }
 
-/* A result as the two words a session keeps. */
+/* A result as the two words a session keeps (words_result reads them). */
 static void result_words(const KvResult *r, int64_t w[2])
 {
   w[0] = (r->ok ? 1 : 0) | (r->has ? 2 : 0);
