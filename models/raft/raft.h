@@ -141,15 +141,49 @@ typedef struct {
   int64_t key;
   int64_t a, b;   /* write: a; cas: expected a, new b */
   uint64_t op;    /* the client's op id: the state machine applies it once */
+  int64_t session; /* with client sessions (raft_session.c): the client's
+                    * node id + 1, stamped by the leader; 0: none */
 } RaftKvCmd;
 
 /* A command packed into three words (c, k, v) for entries, messages and
  * records: c = op << 4 | has_key << 2 | kind; k = key; v = write value, or
  * cas (a << 32 | (uint32) b). A cas operand outside int32 cannot travel:
- * raft_cmd_packable says so. */
+ * raft_cmd_packable says so. A command with a session has bit 3 of c set
+ * and c = op << 24 | session << 4 | 8 | has_key << 2 | kind: op below
+ * 2^39 and session below 2^20 (raft_cmd_session_packable). */
 void raft_cmd_pack(const RaftKvCmd *e, int64_t *c, int64_t *k, int64_t *v);
 void raft_cmd_unpack(RaftKvCmd *e, int64_t c, int64_t k, int64_t v);
 gboolean raft_cmd_packable(RaftCmdKind kind, int64_t a, int64_t b, uint64_t op);
+gboolean raft_cmd_session_packable(uint64_t op, int64_t session);
+
+/* ---- raft_session.c: the key-value machine's client sessions ---- */
+
+/* Results kept per session (thesis §6.3; raft_session.c says why). */
+#define RAFT_SESSION_WINDOW 32
+typedef struct RaftSessions RaftSessions;
+typedef enum { RAFT_SESSION_NEW, RAFT_SESSION_DUPLICATE, RAFT_SESSION_EXPIRED } RaftSessionCheck;
+/* Sessions that expire after `expiry` (>= 1) log entries without a request. */
+RaftSessions *raft_sessions_new(int64_t expiry);
+void raft_sessions_free(RaftSessions *s);
+guint raft_sessions_count(const RaftSessions *s);
+/* What op `op` of `session` is, changing nothing: NEW (never applied),
+ * DUPLICATE (applied: its result in result[0..1]) or EXPIRED (its outcome
+ * is unknown here: neither apply it nor answer it with a result). */
+RaftSessionCheck raft_sessions_peek(const RaftSessions *s, int64_t session, int64_t op, int64_t result[2]);
+/* The same for the command applied at log `index` (increasing from call to
+ * call), which also expires idle sessions and opens or touches the
+ * session; after NEW the caller applies the op and calls
+ * raft_sessions_record with its result. */
+RaftSessionCheck raft_sessions_begin(RaftSessions *s, int64_t session, int64_t op, int64_t index,
+                                     int64_t result[2]);
+void raft_sessions_record(RaftSessions *s, int64_t session, int64_t op, const int64_t result[2]);
+/* Appends the sessions to `out` as words (in session order); load reads
+ * them back from w[0..n), setting *used to the words it read; FALSE (s
+ * unchanged) when they are not such words. */
+void raft_sessions_save(const RaftSessions *s, GArray *out);
+gboolean raft_sessions_load(RaftSessions *s, const int64_t *w, guint n, guint *used);
+/* A key-value machine with sessions, made without a node (for tests). */
+void *raft_kv_create_with_sessions(int64_t expiry);
 
 /* ---- raft_log.c: the log kept in memory and in the durable log ---- */
 

@@ -7,7 +7,9 @@
  * a retried write is not applied twice. Reads go through the log, or
  * around it when the servers' `read` parameter says so (ReadIndex, a
  * lease: raft_read.h); the client is the same. The outcomes are recorded
- * in the history for lincheck. */
+ * in the history for lincheck. With snapshots the servers keep client
+ * sessions (raft_session.c): an op they can no longer place is answered
+ * SessionExpired and recorded as info (its outcome unknown). */
 #include "models/kv/kv.h"
 #include "models/raft/raft.h"
 #include <string.h>
@@ -161,6 +163,10 @@ static void client_on_message(SimNode *node, const SimMsg *msg)
     else
       v = sim_value_pair(o->cmd.a, o->cmd.b);
     finish_op(node, c, o, ok ? SIM_OP_OK : SIM_OP_FAIL, &v);
+  } else if (strcmp(msg->type, "SessionExpired") == 0) {
+    /* Thesis §6.3: the servers no longer know whether this op was applied
+     * (its session's entry went): its outcome stays unknown. */
+    finish_op(node, c, o, SIM_OP_INFO, NULL);
   } else if (strcmp(msg->type, "NotLeader") == 0) {
     int hint = server_index(c, (int) sim_msg_get(msg, "leader", -1));
     if (hint < 0 || hint == server_index(c, msg->src) || o->redirects >= 2 * c->nservers) {

@@ -26,6 +26,12 @@ typedef struct {
   GHashTable *done;    /* op id → 1 + its index in `results` */
   GArray *results;     /* KvResult of each applied op, in apply order */
   GHashTable *waiting; /* op id → client node id (answer after apply) */
+  /* With snapshots (snapshot_every > 0): client sessions (thesis §6.3)
+   * instead of `done`, so a snapshot does not carry every op id ever
+   * applied; NULL: `done` keeps them all (nothing is compacted, and the
+   * runs stay as they were before sessions). Every server of a cluster
+   * must agree (the same snapshot_every > 0 or none). */
+  RaftSessions *sessions;
 } KvMachine;
 
 /* g_int64_hash of the word in the pointer: both halves count. */
@@ -37,21 +43,42 @@ static guint word_hash(gconstpointer p)
 
 static GHashTable *word_table(void) { return g_hash_table_new(word_hash, g_direct_equal); }
 
+#define SESSION_EXPIRY_DEFAULT 1000
+
+/* The node's session_expiry, or the default for a model (a test's) that
+ * runs this machine without declaring it. */
+static int64_t session_expiry(SimNode *node)
+{
+  for (const SimParamSpec *p = sim_node_model(node)->params; p && p->name; p++)
+    if (strcmp(p->name, "session_expiry") == 0)
+      return sim_node_param_int(node, "session_expiry");
+  return SESSION_EXPIRY_DEFAULT;
+}
+
 static void *kv_create(SimNode *node, RaftServer *server)
 {
-  (void) node;
   KvMachine *m = g_new0(KvMachine, 1);
   m->server = server;
   m->kv = word_table();
   m->done = word_table();
   m->results = g_array_new(FALSE, FALSE, sizeof(KvResult));
   m->waiting = word_table();
+  if (node && sim_node_param_int(node, "snapshot_every") > 0)
+    m->sessions = raft_sessions_new(session_expiry(node));
+  return m;
+}
+
+void *raft_kv_create_with_sessions(int64_t expiry)
+{
+  KvMachine *m = kv_create(NULL, NULL);
+  m->sessions = raft_sessions_new(expiry);
   return m;
 }
 
 static void kv_free(void *p)
 {
   KvMachine *m = p;
+  raft_sessions_free(m->sessions);
   g_hash_table_unref(m->kv);
   g_hash_table_unref(m->done);
   g_array_unref(m->results);
@@ -109,9 +136,45 @@ static void reply_client(SimNode *node, int client, uint64_t op, const KvResult 
   sim_send(node, client, msg);
 }
 
+/* Tells `client` that op `op`'s outcome is unknown here: thesis §6.3's
+ * answer to a request whose session entry is gone. */
+static void session_expired(SimNode *node, int client, int64_t op)
+{
+  SimMsg *msg = sim_msg_new(node, "SessionExpired");
+  sim_msg_add(msg, "op", op);
+  sim_send(node, client, msg);
+}
+
+/* A result as the two words a session keeps (words_result reads them). */
+static void result_words(const KvResult *r, int64_t w[2])
+{
+  w[0] = (r->ok ? 1 : 0) | (r->has ? 2 : 0);
+  w[1] = r->value;
+}
+
+static KvResult words_result(const int64_t w[2]) { return (KvResult) { (w[0] & 1) != 0, (w[0] & 2) != 0, w[1] }; }
+
+/* Applies a command of a session: once, or not at all when its outcome is
+ * unknown here (FALSE: the session expired). */
+static gboolean apply_in_session(KvMachine *m, const RaftKvCmd *cmd, int64_t index, KvResult *r)
+{
+  int64_t w[2];
+  switch (raft_sessions_begin(m->sessions, cmd->session, (int64_t) cmd->op, index, w)) {
+  case RAFT_SESSION_DUPLICATE:
+    *r = words_result(w);
+    return TRUE;
+  case RAFT_SESSION_NEW:
+    *r = kv_exec(m, cmd);
+    result_words(r, w);
+    raft_sessions_record(m->sessions, cmd->session, (int64_t) cmd->op, w);
+    return TRUE;
+  default:
+    return FALSE;
+  }
+}
+
 static void kv_apply(SimNode *node, void *machine, int64_t index, const RaftEntry *e)
 {
-  (void) index;
   KvMachine *m = machine;
   RaftKvCmd cmd;
   raft_cmd_unpack(&cmd, e->cmd[0], e->cmd[1], e->cmd[2]);
@@ -119,16 +182,29 @@ static void kv_apply(SimNode *node, void *machine, int64_t index, const RaftEntr
     return;
   gint64 op = (gint64) cmd.op;
   KvResult r;
-  const KvResult *old = done_result(m, op);
-  if (old) {
-    r = *old;
-  } else {
+  gboolean known = TRUE;
+  if (m->sessions && cmd.session > 0) {
+    known = apply_in_session(m, &cmd, index, &r);
+  } else if (m->sessions) {
+    /* No session (the leader stamps one on every client command: only a
+     * test proposes without): nothing to filter it by, and nothing kept
+     * that a snapshot would have to carry. */
     r = kv_exec(m, &cmd);
-    done_record(m, op, &r);
+  } else {
+    const KvResult *old = done_result(m, op);
+    if (old) {
+      r = *old;
+    } else {
+      r = kv_exec(m, &cmd);
+      done_record(m, op, &r);
+    }
   }
   gpointer client;
   if (g_hash_table_lookup_extended(m->waiting, WORD_PTR(op), NULL, &client)) {
-    reply_client(node, GPOINTER_TO_INT(client), cmd.op, &r);
+    if (known)
+      reply_client(node, GPOINTER_TO_INT(client), cmd.op, &r);
+    else
+      session_expired(node, GPOINTER_TO_INT(client), op);
     g_hash_table_remove(m->waiting, WORD_PTR(op));
   }
 }
@@ -147,10 +223,34 @@ static void kv_on_request(SimNode *node, KvMachine *m, const SimMsg *msg)
   raft_cmd_unpack(&cmd, sim_msg_get(msg, "c", 0), sim_msg_get(msg, "k", 0), sim_msg_get(msg, "v", 0));
   if (cmd.kind == RAFT_READ && raft_server_read(node, m->server, msg))
     return; /* ReadIndex or lease: answered by kv_read, outside the log */
-  const KvResult *done = done_result(m, op);
-  if (done) {
-    reply_client(node, msg->src, (uint64_t) op, done);
-    return;
+  if (m->sessions) {
+    /* The client's session, stamped into the command so every replica
+     * files it under the same one (thesis §6.3). */
+    cmd.session = (int64_t) msg->src + 1;
+    int64_t w[2];
+    if (!raft_cmd_session_packable(cmd.op, cmd.session)) {
+      KvResult no = { FALSE, FALSE, 0 }; /* not applied, and never will be */
+      reply_client(node, msg->src, (uint64_t) op, &no);
+      return;
+    }
+    switch (raft_sessions_peek(m->sessions, cmd.session, op, w)) {
+    case RAFT_SESSION_DUPLICATE: {
+      KvResult r = words_result(w);
+      reply_client(node, msg->src, (uint64_t) op, &r);
+      return;
+    }
+    case RAFT_SESSION_EXPIRED:
+      session_expired(node, msg->src, op);
+      return;
+    default:
+      break;
+    }
+  } else {
+    const KvResult *done = done_result(m, op);
+    if (done) {
+      reply_client(node, msg->src, (uint64_t) op, done);
+      return;
+    }
   }
   gboolean again = g_hash_table_contains(m->waiting, WORD_PTR(op));
   g_hash_table_insert(m->waiting, WORD_PTR(op), GINT_TO_POINTER(msg->src));
@@ -220,6 +320,10 @@ static void kv_snapshot(void *machine, GArray *out)
     g_array_append_val(out, k);
     g_array_append_val(out, v);
   }
+  if (m->sessions) {
+    raft_sessions_save(m->sessions, out);
+    return;
+  }
   g_autoptr(GArray) ops = sorted_keys(m->done);
   n = ops->len;
   g_array_append_val(out, n);
@@ -233,6 +337,14 @@ static void kv_snapshot(void *machine, GArray *out)
   }
 }
 
+/* The map becomes the nkv pairs at w[1..]. */
+static void restore_map(KvMachine *m, const int64_t *w, guint nkv)
+{
+  g_hash_table_remove_all(m->kv);
+  for (guint i = 0; i < nkv; i++)
+    g_hash_table_insert(m->kv, WORD_PTR(w[1 + 2 * i]), WORD_PTR(w[2 + 2 * i]));
+}
+
 /* Reads what kv_snapshot wrote into fresh tables; FALSE (machine
  * unchanged) when the words are not such a snapshot. */
 static gboolean kv_restore(void *machine, const int64_t *w, guint n)
@@ -241,12 +353,17 @@ static gboolean kv_restore(void *machine, const int64_t *w, guint n)
   if (n < 1 || w[0] < 0 || (uint64_t) w[0] > (n - 1) / 2)
     return FALSE;
   guint nkv = (guint) w[0], at = 1 + 2 * nkv;
+  if (m->sessions) {
+    guint used;
+    if (!raft_sessions_load(m->sessions, w + at, n - at, &used) || used != n - at)
+      return FALSE;
+    restore_map(m, w, nkv);
+    return TRUE;
+  }
   if (at >= n || w[at] < 0 || (uint64_t) w[at] != (n - at - 1) / 3 || (n - at - 1) % 3 != 0)
     return FALSE;
   guint ndone = (guint) w[at];
-  g_hash_table_remove_all(m->kv);
-  for (guint i = 0; i < nkv; i++)
-    g_hash_table_insert(m->kv, WORD_PTR(w[1 + 2 * i]), WORD_PTR(w[2 + 2 * i]));
+  restore_map(m, w, nkv);
   g_hash_table_remove_all(m->done);
   g_array_set_size(m->results, 0);
   for (guint i = 0; i < ndone; i++) {
@@ -268,6 +385,11 @@ const RaftMachine raft_kv_machine = {
   .restore = kv_restore,
 };
 
+gboolean raft_cmd_session_packable(uint64_t op, int64_t session)
+{
+  return op < (UINT64_C(1) << 39) && session > 0 && session < (INT64_C(1) << 20);
+}
+
 gboolean raft_cmd_packable(RaftCmdKind kind, int64_t a, int64_t b, uint64_t op)
 {
   if (op >= (UINT64_C(1) << 59))
@@ -279,7 +401,11 @@ gboolean raft_cmd_packable(RaftCmdKind kind, int64_t a, int64_t b, uint64_t op)
 
 void raft_cmd_pack(const RaftKvCmd *e, int64_t *c, int64_t *k, int64_t *v)
 {
-  *c = (int64_t) ((e->op << 4) | ((uint64_t) (e->has_key ? 1 : 0) << 2) | (uint64_t) e->kind);
+  uint64_t low = ((uint64_t) (e->has_key ? 1 : 0) << 2) | (uint64_t) e->kind;
+  if (e->session > 0)
+    *c = (int64_t) ((e->op << 24) | ((uint64_t) e->session << 4) | 8 | low);
+  else
+    *c = (int64_t) ((e->op << 4) | low);
   *k = e->has_key ? e->key : 0;
   if (e->kind == RAFT_WRITE)
     *v = e->a;
@@ -294,7 +420,8 @@ void raft_cmd_unpack(RaftKvCmd *e, int64_t c, int64_t k, int64_t v)
   uint64_t u = (uint64_t) c;
   e->kind = (RaftCmdKind) (u & 3);
   e->has_key = (u >> 2) & 1;
-  e->op = u >> 4;
+  e->session = (u & 8) ? (int64_t) ((u >> 4) & 0xfffff) : 0;
+  e->op = (u & 8) ? u >> 24 : u >> 4;
   e->key = e->has_key ? k : 0;
   e->a = e->b = 0;
   if (e->kind == RAFT_WRITE)
@@ -312,6 +439,7 @@ static void kv_server_start(SimNode *node) { raft_server_start(node, &raft_kv_ma
 
 static const SimParamSpec server_params[] = {
   RAFT_SERVER_PARAMS,
+  { "session_expiry", SIM_PARAM_INT, G_STRINGIFY(SESSION_EXPIRY_DEFAULT), "with snapshot_every > 0 the machine keeps client sessions (thesis §6.3: the latest results per client, not every op id): a session without a request for this many log entries expires, and a retry of one of its ops is answered SessionExpired", 1, 1000000000 },
   { NULL },
 };
 

@@ -23,9 +23,10 @@
  * heartbeat, like its AppendEntries window.
  *
  * The log after compaction keeps entries lastIncludedIndex + 1 .. (raft.h);
- * the durable log keeps every record (the kernel's log has no prefix
- * discard), and a restart recovers from the last complete snapshot and the
- * entries after it (raft_recover). */
+ * the durable log drops every record before the snapshot once it has
+ * copied after it the last term/vote record and the entries after the
+ * snapshot (discard_before_snapshot), and a restart recovers from that
+ * snapshot and the entries after it (raft_recover). */
 #include "models/raft/raft.h"
 #include <string.h>
 
@@ -196,6 +197,34 @@ void raft_emit_snapshot(SimNode *node, const RaftState *s)
 /* Figure 13 step 5 ("save snapshot file"): the words as raft_snap_data
  * records, then the raft_snapshot record that makes them count; forced,
  * like every Raft record. */
+/* Log compaction on the durable log (§7: "discards the log up to there"):
+ * once the snapshot's records (from `first` on) are written, what a
+ * restart still needs of the records before them is copied after them —
+ * the last term/vote record and the entries after the snapshot (s->log,
+ * already compacted) — and the records before are dropped, so a restart
+ * reads one snapshot and the tail, not every snapshot and entry since the
+ * start. The copies go in one synced write, like a new log segment. */
+static void discard_before_snapshot(SimNode *node, const RaftState *s, guint first)
+{
+  const SimMsg *meta = NULL;
+  for (guint i = first; i-- > 0 && !meta;) {
+    const SimMsg *r = sim_log_get(node, i);
+    if (strcmp(r->type, "raft_term") == 0 || strcmp(r->type, "raft_vote") == 0)
+      meta = r;
+  }
+  if (meta) {
+    SimMsg copy = *meta;
+    copy.payload = NULL; /* Raft's records carry none */
+    sim_log_append(node, &copy, FALSE);
+  }
+  for (int64_t index = s->lastIncludedIndex + 1; index <= raft_last_index(s); index++) {
+    SimMsg r = raft_entry_record(index, raft_entry_at(s, index));
+    sim_log_append(node, &r, FALSE);
+  }
+  sim_log_sync(node);
+  sim_log_discard_prefix(node, first);
+}
+
 static void save_snapshot(SimNode *node, int64_t index, int64_t term, const GArray *words)
 {
   for (guint off = 0; off < words->len; off += RAFT_SNAP_RECORD_WORDS) {
@@ -224,8 +253,10 @@ void raft_snap_maybe_take(SimNode *node, RaftSnap *snap, RaftState *s)
   if (raft_config_save(snap->cfg, index, words))
     g_array_index(words, int64_t, 0) |= RAFT_SNAP_CONFIG_FLAG;
   snap->machine->snapshot(snap->m, words);
+  guint first = sim_log_length(node);
   save_snapshot(node, index, term, words);
   raft_snapshot_compact(s, index, term, words);
+  discard_before_snapshot(node, s, first);
   raft_emit_snapshot(node, s);
   sim_metric_add(sim_node_sim(node), "raft_snapshots_taken", 1);
 }
@@ -305,10 +336,12 @@ static void install(SimNode *node, RaftSnap *snap, RaftState *s, int64_t lii, in
   g_array_set_size(words, (guint) snap->in_total);
   snap->in = g_array_new(FALSE, FALSE, sizeof(int64_t));
   receive_reset(snap, 0, 0);
+  guint first = sim_log_length(node);
   save_snapshot(node, lii, lit, words);
   int64_t commit = s->commitIndex;
   gboolean kept = raft_term_at(s, lii) == lit;
   raft_snapshot_compact(s, lii, lit, words);
+  discard_before_snapshot(node, s, first);
   restore_machine(node, snap, words);
   /* Figure 13: the snapshot's configuration replaces the entries it covers;
    * entries after it are gone too unless the log went on past it. */

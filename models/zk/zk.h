@@ -41,3 +41,9 @@ void zk_txn_unpack(ZkTxn *t, const int64_t w[RAFT_CMD_WORDS]);
  * applies transactions as a follower does, and snapshot/restore its
  * replicated state. */
 extern const RaftMachine zk_server_machine;
+/* For tests of a machine made without a node: turns the window of kept
+ * results (a node's snapshot_every > 0 sets it) on or off; whether a
+ * result of (session, xid) is kept; a znode's stat in its tree. */
+void zk_server_set_result_window(void *machine, gboolean on);
+gboolean zk_server_has_result(void *machine, int64_t session, int64_t xid);
+int zk_server_stat(void *machine, ZkPath path, ZkStat *st);

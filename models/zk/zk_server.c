@@ -45,7 +45,9 @@
  * - Paths are two levels of integers and data an int32 (zk_session.h);
  *   no ACLs, no multi, no containers or TTLs, no closeSession.
  * - A session's applied results are kept (for retried requests) until it
- *   ends, in every replica's memory.
+ *   ends, in every replica's memory; with snapshots only those of its
+ *   latest ZK_RESULT_WINDOW xids (done_floor), so a snapshot does not grow
+ *   with every request ever made.
  * - Snapshots (Raft's snapshot_every) hold the replicated state only:
  *   tree, per-session results, nonces; a server restores one at start or
  *   as a follower, so no watches or connections are lost with it.
@@ -95,6 +97,10 @@ typedef struct {
   RaftServer *server;
   ZkTree *tree;
   GHashTable *done;       /* session → (xid → ZkReply): applied writes' results */
+  GHashTable *tops;       /* session → the highest xid a log entry of it had */
+  gboolean window;        /* keep only the results of the latest
+                           * ZK_RESULT_WINDOW xids per session (with
+                           * snapshots: thesis §6.3, see prune_done) */
   GHashTable *nonces;     /* nonce → session opened for it */
   /* Leader only, volatile */
   GHashTable *conns;      /* conn id → ZkConn */
@@ -131,6 +137,7 @@ static void *zk_create_machine(SimNode *node, RaftServer *server)
   z->tree = zk_tree_new();
   z->done = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) g_hash_table_unref);
   z->nonces = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+  z->tops = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
   z->conns = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, conn_free);
   z->by_session = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
   z->connecting = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
@@ -139,6 +146,7 @@ static void *zk_create_machine(SimNode *node, RaftServer *server)
   if (node) { /* none when a test drives the machine on its own */
     z->tick = sim_node_param_duration(node, "tick");
     z->resend = sim_node_param_duration(node, "resend");
+    z->window = sim_node_param_int(node, "snapshot_every") > 0;
   }
   return z;
 }
@@ -149,6 +157,7 @@ static void zk_free_machine(void *p)
   zk_tree_free(z->tree);
   g_hash_table_unref(z->done);
   g_hash_table_unref(z->nonces);
+  g_hash_table_unref(z->tops);
   g_hash_table_unref(z->conns);
   g_hash_table_unref(z->by_session);
   g_hash_table_unref(z->connecting);
@@ -303,6 +312,52 @@ static GHashTable *done_of(ZkServer *z, int64_t session)
   return g_hash_table_lookup(z->done, &k);
 }
 
+/* Results of the latest ZK_RESULT_WINDOW xids of a session are kept with
+ * snapshots on (thesis §6.3: a session keeps the responses its client may
+ * still ask for, not every one; ZooKeeper itself needs none, its TCP
+ * connection never delivers a request twice). The window follows the
+ * highest xid the log applied for the session, so every replica drops the
+ * same results; a request at or below its floor is of unknown outcome
+ * here and is answered SESSIONEXPIRED (zk_client.c records a write so
+ * answered as info), never applied. */
+#define ZK_RESULT_WINDOW 64
+
+/* The session's xids at or below this have no result kept: -1 without the
+ * window. */
+static int64_t done_floor(const ZkServer *z, int64_t session)
+{
+  gint64 k = session;
+  const gint64 *top = z->window ? g_hash_table_lookup(z->tops, &k) : NULL;
+  return top ? *top - ZK_RESULT_WINDOW : -1;
+}
+
+static gboolean xid_at_or_below(gpointer key, gpointer value, gpointer floor)
+{
+  (void) value;
+  return *(const gint64 *) key <= *(const gint64 *) floor;
+}
+
+/* A log entry of `session` with `xid` was applied: its highest xid moves
+ * up to it, and the results below the window go. */
+static void note_applied(ZkServer *z, int64_t session, int64_t xid)
+{
+  gint64 k = session;
+  gint64 *top = g_hash_table_lookup(z->tops, &k);
+  GHashTable *done = done_of(z, session);
+  if (!top || !done || xid <= *top)
+    return;
+  int64_t old_floor = *top - ZK_RESULT_WINDOW, floor = xid - ZK_RESULT_WINDOW;
+  *top = xid;
+  if (!z->window || floor < 0)
+    return;
+  if (floor - old_floor > (int64_t) g_hash_table_size(done)) {
+    g_hash_table_foreach_remove(done, xid_at_or_below, &floor);
+    return;
+  }
+  for (gint64 x = MAX(old_floor + 1, 0); x <= floor; x++)
+    g_hash_table_remove(done, &x);
+}
+
 /* Answers the session's writes from the head of the queue while they are
  * applied. */
 static void settle(SimNode *node, ZkServer *z, ZkConn *c)
@@ -311,10 +366,10 @@ static void settle(SimNode *node, ZkServer *z, ZkConn *c)
   while (done && c->inflight->len) {
     gint64 xid = g_array_index(c->inflight, int64_t, 0);
     ZkReply *r = g_hash_table_lookup(done, &xid);
-    if (!r)
+    if (!r && xid > done_floor(z, c->session))
       return;
     g_array_remove_index(c->inflight, 0);
-    answer(node, c, xid, *r);
+    answer(node, c, xid, r ? *r : (ZkReply) { .err = ZK_SESSIONEXPIRED, .zxid = last_applied(z) });
   }
 }
 
@@ -353,7 +408,7 @@ static void process(SimNode *node, ZkServer *z, ZkConn *c, const SimMsg *req)
   GHashTable *done = done_of(z, c->session);
   gint64 k = xid;
   g_array_append_val(c->inflight, xid);
-  if (done && g_hash_table_contains(done, &k)) {
+  if (done && (g_hash_table_contains(done, &k) || xid <= done_floor(z, c->session))) {
     settle(node, z, c);
     return;
   }
@@ -432,6 +487,7 @@ static void apply_session(SimNode *node, ZkServer *z, int64_t zxid, const ZkTxn 
     return;
   g_hash_table_replace(z->nonces, box(t->nonce), box(zxid));
   g_hash_table_replace(z->done, box(zxid), g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free));
+  g_hash_table_replace(z->tops, box(zxid), box(-1));
   if (!leading(z))
     return;
   touch(node, z, zxid);
@@ -458,6 +514,7 @@ static void apply_expire(SimNode *node, ZkServer *z, int64_t zxid, const ZkTxn *
   if (zk_tree_session_close(z->tree, t->session, zxid, events) != ZK_OK)
     return;
   g_hash_table_remove(z->done, &k);
+  g_hash_table_remove(z->tops, &k);
   gboolean leader = leading(z);
   if (leader)
     sim_metric_add(sim_node_sim(node), "zk_sessions_expired", 1);
@@ -483,6 +540,10 @@ static ZkReply apply_write(ZkServer *z, int64_t zxid, const ZkTxn *t, GArray *ev
   if (old)
     return *old;
   ZkReply r = { .zxid = zxid };
+  if (done && t->xid <= done_floor(z, t->session)) {
+    r.err = ZK_SESSIONEXPIRED; /* it may have been applied: its result went */
+    return r;
+  }
   ZkStat st;
   switch (t->kind) {
   case ZK_TXN_CREATE:
@@ -501,6 +562,7 @@ static ZkReply apply_write(ZkServer *z, int64_t zxid, const ZkTxn *t, GArray *ev
   }
   if (done)
     g_hash_table_replace(done, box(t->xid), g_memdup2(&r, sizeof r));
+  note_applied(z, t->session, t->xid);
   return r;
 }
 
@@ -781,6 +843,7 @@ static void zk_on_timer(SimNode *node, void *machine, uint64_t tag)
  * (thesis §6.3: the duplicate filter is state, or a request whose second
  * log entry comes after the snapshot would apply twice): nsessions, per
  * session in id order the session (difference from the one before),
+ * its highest xid applied + 1 (0: none),
  * nresults and per result in xid order the xid (difference), err * 16 +
  * mask, zxid and the s[i] that mask says are nonzero; then the nonces that
  * opened sessions: n, then nonce (difference), session in nonce order.
@@ -800,6 +863,8 @@ static void zk_snapshot(void *machine, GArray *out)
     g_autoptr(GArray) xids = zk_sorted_keys(done);
     zk_pack_put(&p, session - prev_session);
     prev_session = session;
+    gint64 *top = g_hash_table_lookup(z->tops, &session);
+    zk_pack_put(&p, (top ? *top : -1) + 1);
     zk_pack_put(&p, xids->len);
     int64_t prev_xid = -1; /* xids start at 0 */
     for (guint j = 0; j < xids->len; j++) {
@@ -851,9 +916,13 @@ static gboolean zk_restore(void *machine, const int64_t *words, guint n)
   ZkTree *tree = zk_tree_restore(&r);
   GHashTable *done = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) g_hash_table_unref);
   GHashTable *nonces = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
-  int64_t nsessions = zk_words_count(&r, 2), session = 0;
+  GHashTable *tops = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+  int64_t nsessions = zk_words_count(&r, 3), session = 0;
   for (int64_t i = 0; i < nsessions && !r.bad; i++) {
     session = take_next(&r, session);
+    int64_t top = zk_words_take(&r) - 1;
+    r.bad = r.bad || top < -1;
+    g_hash_table_replace(tops, box(session), box(top));
     GHashTable *results = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
     g_hash_table_replace(done, box(session), results);
     int64_t nresults = zk_words_count(&r, 3), xid = -1;
@@ -877,12 +946,15 @@ static gboolean zk_restore(void *machine, const int64_t *words, guint n)
     zk_tree_free(tree);
     g_hash_table_unref(done);
     g_hash_table_unref(nonces);
+    g_hash_table_unref(tops);
     return FALSE;
   }
   zk_tree_free(z->tree);
   g_hash_table_unref(z->done);
+  g_hash_table_unref(z->tops);
   g_hash_table_unref(z->nonces);
   z->tree = tree;
+  z->tops = tops;
   z->done = done;
   z->nonces = nonces;
   return TRUE;
@@ -931,3 +1003,14 @@ const SimModel model_zk_server = {
   .on_timer = raft_server_on_timer,
   .finish = zk_server_finish,
 };
+
+void zk_server_set_result_window(void *machine, gboolean on) { ((ZkServer *) machine)->window = on; }
+
+gboolean zk_server_has_result(void *machine, int64_t session, int64_t xid)
+{
+  GHashTable *done = done_of(machine, session);
+  gint64 k = xid;
+  return done && g_hash_table_contains(done, &k);
+}
+
+int zk_server_stat(void *machine, ZkPath path, ZkStat *st) { return zk_tree_stat(((ZkServer *) machine)->tree, path, st); }

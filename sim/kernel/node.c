@@ -407,6 +407,21 @@ const SimMsg *sim_log_get(SimNode *node, guint index)
   return &g_array_index(log, SimMsg, index);
 }
 
+guint sim_log_discard_prefix(SimNode *node, guint upto)
+{
+  GArray *log = node_log(node);
+  guint n = log ? MIN(upto, node->cold->log_synced) : 0;
+  if (n == 0)
+    return 0;
+  gssize bytes = (gssize) (n * sizeof(SimMsg));
+  for (guint i = 0; i < n; i++)
+    bytes += sim_payload_bytes(g_array_index(log, SimMsg, i).payload);
+  g_array_remove_range(log, 0, n); /* the clear function frees the payloads */
+  node->cold->log_synced -= n;
+  sim_mem_charge(node->sim, SIM_MEM_NODES, -bytes);
+  return n;
+}
+
 void sim_log_lose_unsynced(Sim *sim, int id)
 {
   SimNode *node = sim_node(sim, id);

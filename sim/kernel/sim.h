@@ -146,6 +146,12 @@ void sim_log_append(SimNode *node, const SimMsg *record, gboolean force);
 void sim_log_sync(SimNode *node);
 guint sim_log_length(SimNode *node);
 const SimMsg *sim_log_get(SimNode *node, guint index);
+/* Drops the log's first `upto` records (a model's log compaction, once a
+ * snapshot written later in the log makes them useless): what remains
+ * keeps its order and is numbered from 0 again; their memory is given
+ * back. Only synced records go: `upto` is cut to the synced count. Returns
+ * how many were dropped. */
+guint sim_log_discard_prefix(SimNode *node, guint upto);
 
 /* Parameters declared by the node's model (see SimParamSpec). */
 int64_t sim_node_param_int(SimNode *node, const char *name);
