@@ -9,6 +9,7 @@
 #include "sim/kernel/queue.h"
 #include "sim/kernel/rng.h"
 #include <CUnit/CUnit.h>
+#include <string.h>
 
 /* ---- the oracle: the 4-ary heap of queue.c before the ladder queue ---- */
 
@@ -92,7 +93,19 @@ typedef struct {
   uint32_t payload;
   gboolean same;
   guint64 pops;
+  /* with the ahead hook: which payloads are queued, and the hook's calls */
+  guint8 *live;
+  gsize live_cap;
+  guint64 ahead_calls[2], ahead_strays;
 } Lockstep;
+
+/* The ahead hook of a large queue: may only name queued entries. */
+static void lockstep_ahead(void *ctx, uint32_t payload, unsigned stage)
+{
+  Lockstep *s = ctx;
+  s->ahead_calls[stage & 1]++;
+  s->ahead_strays += stage > 1 || !s->live[payload];
+}
 
 /* A time for the next push, relative to the last pop; sums saturate (the
  * last pop may be SIM_TIME_MAX or far below 0). */
@@ -128,6 +141,14 @@ static SimTime draw_time(Lockstep *s, Workload w)
 
 static void step_push(Lockstep *s, SimTime t)
 {
+  if (s->live) {
+    if (s->payload >= s->live_cap) {
+      s->live = g_realloc(s->live, s->live_cap * 2);
+      memset(s->live + s->live_cap, 0, s->live_cap);
+      s->live_cap *= 2;
+    }
+    s->live[s->payload] = 1;
+  }
   sim_queue_push(&s->q, t, s->payload);
   oracle_push(&s->o, t, s->payload);
   s->payload++;
@@ -142,6 +163,8 @@ static void step_pop(Lockstep *s)
   s->same &= ga == gb && has_peek == gb;
   if (ga && gb) {
     s->same &= a.time == b.time && a.seq == b.seq && a.payload == b.payload && peek == b.time;
+    if (s->live)
+      s->live[a.payload] = 0;
     s->now = b.time;
     s->pops++;
   }
@@ -161,19 +184,31 @@ static void step_pop_until(Lockstep *s)
   if (ga) {
     oracle_pop(&s->o, &b);
     s->same &= a.time == b.time && a.seq == b.seq && a.payload == b.payload;
+    if (s->live)
+      s->live[a.payload] = 0;
     s->now = b.time;
     s->pops++;
   }
 }
 
-static gboolean run_workload(Workload w, uint64_t seed, int steps)
+/* Runs workload w for `steps` steps after `fill` pushes (W_HOLD: 5000 when
+ * 0); with `hook`, the queue's ahead hook checks every entry it is given
+ * and *calls gets how often each stage ran. */
+static gboolean run_large(Workload w, uint64_t seed, int fill, int steps, gboolean hook, guint64 *calls)
 {
   Lockstep s = { .same = TRUE };
   sim_queue_init(&s.q);
+  if (hook) {
+    s.live_cap = 1024;
+    s.live = g_new0(guint8, s.live_cap);
+    s.q.ahead_fn = lockstep_ahead;
+    s.q.ahead_ctx = &s;
+  }
   sim_rng_init_indexed(&s.rng, seed, "queue-oracle", (uint64_t) w);
-  if (w == W_HOLD)
-    for (int i = 0; i < 5000; i++)
-      step_push(&s, draw_time(&s, w));
+  if (fill == 0 && w == W_HOLD)
+    fill = 5000;
+  for (int i = 0; i < fill; i++)
+    step_push(&s, draw_time(&s, w));
   for (int i = 0; i < steps && s.same; i++) {
     if (w == W_HOLD) {
       step_pop(&s);
@@ -201,7 +236,17 @@ static gboolean run_workload(Workload w, uint64_t seed, int steps)
   s.same &= sim_queue_len(&s.q) == 0 && !sim_queue_pop(&s.q, &(SimQueueEntry) { 0 });
   sim_queue_clear(&s.q);
   g_free(s.o.heap);
-  return s.same && s.pops > 0;
+  g_free(s.live);
+  if (calls) {
+    calls[0] = s.ahead_calls[0];
+    calls[1] = s.ahead_calls[1];
+  }
+  return s.same && s.pops > 0 && s.ahead_strays == 0;
+}
+
+static gboolean run_workload(Workload w, uint64_t seed, int steps)
+{
+  return run_large(w, seed, 0, steps, FALSE, NULL);
 }
 
 static void test_hold(void) { CU_ASSERT_TRUE(run_workload(W_HOLD, 1, 200000)); }
@@ -215,6 +260,26 @@ static void test_mixed_seeds(void)
   gboolean all = TRUE;
   for (uint64_t seed = 10; seed < 30; seed++)
     all &= run_workload(W_MIXED, seed, 30000);
+  CU_ASSERT_TRUE(all);
+}
+
+/* Over a quarter million entries the queue takes another path (a coarse
+ * rung in blocks, fine rungs per bucket) and calls its ahead hook: the
+ * order is still the heap's, and the hook is only ever given queued
+ * entries, stage 0 and stage 1 both. */
+static void test_large_hold(void)
+{
+  guint64 calls[2];
+  CU_ASSERT_TRUE(run_large(W_HOLD, 6, 400000, 1200000, TRUE, calls));
+  CU_ASSERT_TRUE(calls[0] > 100000 && calls[1] > 100000);
+}
+
+static void test_large_mixed(void)
+{
+  gboolean all = TRUE;
+  for (uint64_t seed = 40; seed < 43; seed++)
+    for (Workload w = W_TIES; w <= W_MIXED; w++)
+      all &= run_large(w, seed, 300000, 60000, TRUE, NULL);
   CU_ASSERT_TRUE(all);
 }
 
@@ -272,5 +337,7 @@ void suite_queue_oracle(void)
   CU_add_test(s, "the whole int64 range, SIM_TIME_MAX and pushes before now", test_extremes);
   CU_add_test(s, "mixed workloads on 20 seeds, with pop_until", test_mixed_seeds);
   CU_add_test(s, "a cleared queue starts its sequence over", test_clear_restarts);
+  CU_add_test(s, "a large hold model (400k queued): heap order, ahead hook on queued entries", test_large_hold);
+  CU_add_test(s, "large queues of every workload (300k queued) on 3 seeds", test_large_mixed);
   CU_add_test(s, "a drained large queue frees its arrays and keeps its order", test_drained_releases);
 }

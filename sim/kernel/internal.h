@@ -305,8 +305,10 @@ static inline __attribute__((always_inline)) void sim_event_prefetch(const Sim *
     __builtin_prefetch(node);
     __builtin_prefetch(node + sizeof(SimNode) - 1);
   }
-  if (ev->kind == EV_DELIVER)
+  if (ev->kind == EV_DELIVER) {
     __builtin_prefetch(ev->u.msg);
+    __builtin_prefetch((const char *) ev->u.msg + sizeof(SimWire) + (ev->wire & SIM_WIRE_NFIELDS) * sizeof(SimField) - 1);
+  }
 }
 
 /* Link keys for the (src, dst) tables: hashed with sim_link_hash, since

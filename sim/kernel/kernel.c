@@ -19,12 +19,25 @@ static gboolean node_name_equal(gconstpointer a, gconstpointer b)
   return strcmp(((const SimNode *) a)->name, ((const SimNode *) b)->name) == 0;
 }
 
+/* The queue's lookahead (queue.h): stage 0 asks for the event record,
+ * stage 1 reads it and asks for its node and message. */
+static void event_ahead(void *ctx, uint32_t idx, unsigned stage)
+{
+  Sim *sim = ctx;
+  if (stage == 0)
+    __builtin_prefetch(&sim->events[idx]);
+  else
+    sim_event_prefetch(sim, idx);
+}
+
 Sim *sim_new(uint64_t seed)
 {
   Sim *sim = g_new0(Sim, 1);
   sim->seed = seed;
   sim_budget_init(sim);
   sim_queue_init(&sim->queue);
+  sim->queue.ahead_fn = event_ahead;
+  sim->queue.ahead_ctx = sim;
   sim->free_event = UINT32_MAX;
   sim->msg_chunks = g_ptr_array_new_with_free_func(g_free);
   sim->wire_chunks = g_ptr_array_new_with_free_func(g_free);
