@@ -43,9 +43,11 @@
 /* Lookahead distances in buckets of the lowest rung: its bucket heads are
  * prefetched AHEAD_HEADS ahead, stage 0 runs AHEAD_STAGE0 ahead, stage 1
  * AHEAD_STAGE1 ahead (each stage reads what the one before asked for). */
+#ifndef AHEAD_HEADS
 #define AHEAD_HEADS 32
 #define AHEAD_STAGE0 24
 #define AHEAD_STAGE1 10
+#endif
 
 static inline uint64_t key_of(SimTime t) { return (uint64_t) t ^ KEY_BIAS; }
 static inline SimTime time_of(uint64_t k) { return (SimTime) (k ^ KEY_BIAS); }
