@@ -4,6 +4,9 @@
 #include <stdarg.h>
 #include <string.h>
 
+/* Nodes whose records (104 bytes each) no longer fit the caches. */
+#define NODES_PAST_CACHE 65536
+
 /* Messages being built (sim_msg_new until sim_send): few at a time. */
 #define MSG_CHUNK 64
 
@@ -526,6 +529,10 @@ int sim_add_node(Sim *sim, const char *name, const SimModel *model, GHashTable *
     return -1;
   }
   sim->nnodes++;
+  /* Past the caches' reach, a delivery's node record is rarely in cache
+   * however few events are queued: have the queue's lookahead ask for it. */
+  if (sim->nnodes == NODES_PAST_CACHE)
+    sim->queue.ahead_above = 0;
   g_hash_table_add(sim->node_by_name, node);
   sim_mem_charge(sim, SIM_MEM_NODES, (gssize) sim_node_bytes(node));
   uint32_t ev = sim_event_alloc(sim, EV_NODE_START, id);

@@ -60,6 +60,7 @@ static inline gboolean before(const SimQueueNode *a, const SimQueueNode *b)
 void sim_queue_init(SimQueue *q)
 {
   memset(q, 0, sizeof *q);
+  q->ahead_above = LARGE_ABOVE;
 }
 
 void sim_queue_clear(SimQueue *q)
@@ -70,13 +71,17 @@ void sim_queue_clear(SimQueue *q)
   g_free(q->free);
   g_free(q->blocks);
   g_free(q->free_blocks);
-  for (unsigned i = 0; i < SIM_QUEUE_MAX_RUNGS; i++)
+  for (unsigned i = 0; i < SIM_QUEUE_MAX_RUNGS; i++) {
     g_free(q->rungs[i].heads);
+    g_free(q->rungs[i].fill);
+  }
   SimQueueAheadFn fn = q->ahead_fn;
   void *ctx = q->ahead_ctx;
+  size_t above = q->ahead_above;
   sim_queue_init(q);
   q->ahead_fn = fn;
   q->ahead_ctx = ctx;
+  q->ahead_above = above;
 }
 
 /* An emptied queue keeps at most this much: a run that started a million
@@ -152,14 +157,13 @@ static inline uint32_t block_alloc(SimQueue *q)
 static inline void block_add(SimQueue *q, SimQueueRung *r, size_t b, const SimQueueNode *e)
 {
   uint32_t bi = r->heads[b];
-  if (bi == NIL || q->blocks[bi].n == SIM_QUEUE_BLOCK) {
+  if (bi == NIL || r->fill[b] == SIM_QUEUE_BLOCK) {
     uint32_t fresh = block_alloc(q);
     q->blocks[fresh].next = bi;
-    q->blocks[fresh].n = 0;
+    r->fill[b] = 0;
     r->heads[b] = bi = fresh;
   }
-  SimQueueBlock *blk = &q->blocks[bi];
-  blk->e[blk->n++] = *e;
+  q->blocks[bi].e[r->fill[b]++] = *e;
 }
 
 static inline void top_add(SimQueue *q, const SimQueueNode *e)
@@ -313,6 +317,12 @@ static void rung_spawn(SimQueue *q, const SimQueueNode *src, size_t n, uint64_t 
   }
   memset(r->heads, 0xff, r->nb * sizeof *r->heads);
   if (coarse) {
+    if (r->nb > r->fill_cap) {
+      g_free(r->fill);
+      q->bytes += r->nb - r->fill_cap;
+      r->fill_cap = r->nb;
+      r->fill = g_new(uint8_t, r->fill_cap);
+    }
     for (size_t i = 0; i < n; i++)
       block_add(q, r, (size_t) ((src[i].key - min) >> shift), &src[i]);
     return;
@@ -363,7 +373,7 @@ static void hand_down_lookahead(SimQueue *q, SimQueueRung *r, size_t b)
   for (; r->ahead < r->nb && r->ahead < b + AHEAD_HEADS; r->ahead++)
     if (r->heads[r->ahead] != NIL)
       __builtin_prefetch(&q->pool[r->heads[r->ahead]]);
-  if (!q->ahead_fn || q->len <= LARGE_ABOVE)
+  if (!q->ahead_fn || q->len <= q->ahead_above)
     return;
   for (unsigned k = 0; k < 2; k++) {
     size_t upto = MIN(r->nb, b + (k == 0 ? AHEAD_STAGE0 : AHEAD_STAGE1));
@@ -399,12 +409,13 @@ static gboolean hand_down(SimQueue *q)
      * the sorts below compare (key, seq). */
     if (r->cur < r->nb && r->heads[r->cur] != NIL)
       __builtin_prefetch(&q->blocks[r->heads[r->cur]]);
-    for (uint32_t bi = r->heads[b]; bi != NIL;) {
+    uint32_t used = r->fill[b]; /* the newest block's; the others are full */
+    for (uint32_t bi = r->heads[b]; bi != NIL; used = SIM_QUEUE_BLOCK) {
       const SimQueueBlock *blk = &q->blocks[bi];
       if (blk->next != NIL)
         __builtin_prefetch(&q->blocks[blk->next]);
-      reserve(q, &q->bot, &q->bot_cap, n + blk->n);
-      for (uint32_t i = 0; i < blk->n; i++) {
+      reserve(q, &q->bot, &q->bot_cap, n + used);
+      for (uint32_t i = 0; i < used; i++) {
         const SimQueueNode *node = &blk->e[i];
         q->bot[n++] = *node;
         min = node->key < min ? node->key : min;

@@ -39,7 +39,7 @@ typedef struct {
  * side, so a bucket is read and written mostly in order. */
 #define SIM_QUEUE_BLOCK 32
 typedef struct {
-  uint32_t next, n; /* the bucket's next (older) block; entries used */
+  uint32_t next; /* the bucket's next (older) block, which is full */
   SimQueueNode e[SIM_QUEUE_BLOCK];
 } SimQueueBlock;
 
@@ -51,7 +51,9 @@ typedef struct {
 typedef struct {
   uint64_t start, lower;
   uint32_t *heads;
-  size_t nb, cur, cap;
+  uint8_t *fill; /* coarse: entries in each bucket's newest block (kept
+                    here, not in the block, so a push reads no cold line) */
+  size_t nb, cur, cap, fill_cap;
   size_t ahead;     /* buckets below it had their first node prefetched */
   size_t staged[2]; /* buckets below staged[k] went through lookahead stage k */
   unsigned shift;
@@ -69,6 +71,8 @@ typedef void (*SimQueueAheadFn)(void *ctx, uint32_t payload, unsigned stage);
 typedef struct {
   SimQueueAheadFn ahead_fn; /* may be NULL; kept by sim_queue_clear */
   void *ahead_ctx;
+  size_t ahead_above;       /* the hook runs while more entries are queued
+                               (sim_queue_init: a quarter million) */
   /* bottom: sorted, the next pop at bot_head */
   SimQueueNode *bot;
   size_t bot_head, bot_len, bot_cap;
