@@ -6,6 +6,7 @@
  * sorted at (a finer rung), times that crowd one corner of a wide range
  * (rungs within rungs), the whole int64 range with SIM_TIME_MAX parked
  * entries, pushes before the last pop, and pop_until with random bounds. */
+#include "sim/kernel/model.h"
 #include "sim/kernel/queue.h"
 #include "sim/kernel/rng.h"
 #include <CUnit/CUnit.h>
@@ -193,11 +194,15 @@ static void step_pop_until(Lockstep *s)
 
 /* Runs workload w for `steps` steps after `fill` pushes (W_HOLD: 5000 when
  * 0); with `hook`, the queue's ahead hook checks every entry it is given
- * and *calls gets how often each stage ran. */
-static gboolean run_large(Workload w, uint64_t seed, int fill, int steps, gboolean hook, guint64 *calls)
+ * (`any_length`: at every queue length, as the kernel has it with many
+ * nodes) and *calls gets how often each stage ran. */
+static gboolean run_hooked(Workload w, uint64_t seed, int fill, int steps, gboolean hook, gboolean any_length,
+                           guint64 *calls)
 {
   Lockstep s = { .same = TRUE };
   sim_queue_init(&s.q);
+  if (any_length)
+    s.q.ahead_above = 0;
   if (hook) {
     s.live_cap = 1024;
     s.live = g_new0(guint8, s.live_cap);
@@ -244,6 +249,11 @@ static gboolean run_large(Workload w, uint64_t seed, int fill, int steps, gboole
   return s.same && s.pops > 0 && s.ahead_strays == 0;
 }
 
+static gboolean run_large(Workload w, uint64_t seed, int fill, int steps, gboolean hook, guint64 *calls)
+{
+  return run_hooked(w, seed, fill, steps, hook, FALSE, calls);
+}
+
 static gboolean run_workload(Workload w, uint64_t seed, int steps)
 {
   return run_large(w, seed, 0, steps, FALSE, NULL);
@@ -281,6 +291,20 @@ static void test_large_mixed(void)
     for (Workload w = W_TIES; w <= W_MIXED; w++)
       all &= run_large(w, seed, 300000, 60000, TRUE, NULL);
   CU_ASSERT_TRUE(all);
+}
+
+/* With many nodes the kernel wants the hook at any queue length: small
+ * queues pass their entries to it too, still in the heap's order. */
+static void test_hook_any_length(void)
+{
+  gboolean all = TRUE;
+  guint64 calls[2], total = 0;
+  for (Workload w = W_HOLD; w <= W_MIXED; w++) {
+    all &= run_hooked(w, 50, 0, 100000, TRUE, TRUE, calls);
+    total += calls[0] < calls[1] ? calls[0] : calls[1];
+  }
+  CU_ASSERT_TRUE(all);
+  CU_ASSERT_TRUE(total > 10000);
 }
 
 /* Reusing a cleared queue starts over: sequence numbers from 0 again. */
@@ -327,6 +351,61 @@ static void test_drained_releases(void)
   g_free(s.o.heap);
 }
 
+/* ---- the kernel at scale against the kernel before issue 16's round 7 ---- */
+
+static const SimParamSpec forward_params[] = { { NULL } };
+
+/* Forwards every message to a node drawn from its own stream; every 7th
+ * hop carries three fields (too large for a delivery slot), the rest one. */
+static void forward_on_message(SimNode *node, const SimMsg *msg)
+{
+  Sim *sim = sim_node_sim(node);
+  SimMsg *next = sim_msg_new(node, msg->type);
+  int64_t hops = sim_msg_get(msg, "hops", 0);
+  sim_msg_set(next, "hops", hops + 1);
+  if (hops % 7 == 3) {
+    sim_msg_set(next, "extra", 1);
+    sim_msg_set(next, "more", 2);
+  }
+  sim_send(node, (int) sim_rng_below(sim_node_rng(node), sim_node_count(sim)), next);
+}
+
+static const SimModel forward_model = {
+  .name = "test.forward",
+  .summary = "forwards every message to a random node",
+  .params = forward_params,
+  .on_message = forward_on_message,
+};
+
+/* 70k nodes (the queue's lookahead on at any length) and 300k messages in
+ * flight (a coarse rung, delivery slots, larger messages beside them): the
+ * trace digest after 500k deliveries is the one the kernel of dfb76a8 (a
+ * plain ladder queue, every message in the events array and a wire record)
+ * gave for the same run. */
+static void test_kernel_at_scale_digest(void)
+{
+  g_autoptr(Sim) sim = sim_new(3);
+  sim_net_default(sim)->latency = (SimDist) { SIM_DIST_UNIFORM, 100 * SIM_US, 2 * SIM_MS, 0 };
+  const int nodes = 70000, in_flight = 300000;
+  for (int i = 0; i < nodes; i++) {
+    char name[32];
+    snprintf(name, sizeof name, "n%d", i);
+    sim_add_node(sim, name, &forward_model, NULL, NULL);
+  }
+  sim_run(sim, 0);
+  for (int j = 0; j < in_flight; j++) {
+    SimNode *from = sim_node(sim, j % nodes);
+    SimMsg *m = sim_msg_new(from, "HOP");
+    sim_msg_set(m, "hops", j % 5);
+    sim_send(from, (int) sim_rng_below(sim_node_rng(from), (guint64) nodes), m);
+  }
+  while (sim_stats(sim)->delivered < 500000)
+    sim_run(sim, sim_now(sim) + SIM_MS / 10);
+  g_autofree char *digest = sim_trace_digest(sim);
+  CU_ASSERT_STRING_EQUAL(digest, "304299a925d3553a4578278181c71f32");
+  CU_ASSERT_EQUAL(sim_stats(sim)->delivered, 501583);
+}
+
 void suite_queue_oracle(void)
 {
   CU_pSuite s = CU_add_suite("queue_oracle", NULL, NULL);
@@ -339,5 +418,7 @@ void suite_queue_oracle(void)
   CU_add_test(s, "a cleared queue starts its sequence over", test_clear_restarts);
   CU_add_test(s, "a large hold model (400k queued): heap order, ahead hook on queued entries", test_large_hold);
   CU_add_test(s, "large queues of every workload (300k queued) on 3 seeds", test_large_mixed);
+  CU_add_test(s, "the ahead hook at any queue length: heap order, queued entries only", test_hook_any_length);
+  CU_add_test(s, "70k nodes, 300k in flight: the digest of the kernel before", test_kernel_at_scale_digest);
   CU_add_test(s, "a drained large queue frees its arrays and keeps its order", test_drained_releases);
 }

@@ -181,7 +181,8 @@ uint32_t sim_event_alloc_deliver(Sim *sim, int node, gboolean small)
     if ((sim->dlv_len & (SIM_DLV_CHUNK - 1)) == 0) {
       if (sim->dlv_len >= SIM_DLV_BIT / 2)
         g_error("more than %u delivery slots", sim->dlv_len); /* the memory limit comes first */
-      sim->dlv_chunks = g_renew(SimDlvSlot *, sim->dlv_chunks, sim->dlv_chunks_len + 1);
+      if ((sim->dlv_chunks_len & (sim->dlv_chunks_len - 1)) == 0) /* 0, 1, 2, 4...: double */
+        sim->dlv_chunks = g_renew(SimDlvSlot *, sim->dlv_chunks, sim->dlv_chunks_len ? 2 * sim->dlv_chunks_len : 1);
       sim->dlv_chunks[sim->dlv_chunks_len++] = g_aligned_alloc(SIM_DLV_CHUNK, sizeof(SimDlvSlot), 64);
       /* charged as messages: a slot is mostly the message it carries */
       sim_mem_charge(sim, SIM_MEM_MESSAGES, (gssize) (SIM_DLV_CHUNK * sizeof(SimDlvSlot) + sizeof(SimDlvSlot *)));

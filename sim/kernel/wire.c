@@ -8,10 +8,13 @@
  * million messages in flight each costs its queue entry, its event record
  * and its wire record, not a full SimMsg.
  *
- * Wire records come from the Sim's own pool: one free list per size (a
- * multiple of 8 bytes), refilled from 64 KiB chunks, so there is no
- * allocator header per record and a freed record is reused by the next
- * message of the same shape. */
+ * A record of at most SIM_WIRE_INLINE_BYTES (one field, or a size and no
+ * field...) is built in its delivery's slot instead, beside the event
+ * record in the same cache line (SimDlvSlot, SIM_WIRE_INLINE). The others
+ * come from the Sim's own pool: one free list per size (a multiple of 8
+ * bytes), refilled from 64 KiB chunks, so there is no allocator header per
+ * record and a freed record is reused by the next message of the same
+ * shape. */
 #include "sim/kernel/internal.h"
 #include <string.h>
 
