@@ -84,10 +84,61 @@ static double scale_rate(int nodes, int in_flight, guint64 count)
 #define LARGE 1000000
 #define DELIVERIES 4000000ULL
 
+/* The floor: CPU nanoseconds per load following a random cycle through
+ * 128 MiB (one 64-byte line per step, far beyond the caches), as `chains`
+ * independent walks at once. One chain is the latency a delivery pays for
+ * each line it must wait for; 16 show how many misses overlap. */
+static double chase_ns(const uint32_t *next, size_t lines, int chains)
+{
+  enum { STEPS = 1 << 22 };
+  uint32_t at[16];
+  for (int c = 0; c < chains; c++)
+    at[c] = (uint32_t) ((size_t) c * (lines / 16));
+  double t0 = cpu_seconds();
+  for (int s = 0; s < STEPS / chains; s++)
+    for (int c = 0; c < chains; c++)
+      at[c] = next[(size_t) at[c] * 16];
+  double dt = cpu_seconds() - t0;
+  uint32_t sink = 0;
+  for (int c = 0; c < chains; c++)
+    sink ^= at[c];
+  __asm__ volatile("" : : "r"(sink)); /* keep the walks */
+  return dt * 1e9 / (double) ((STEPS / chains) * chains);
+}
+
+/* scale_memory: the machine's memory latency and overlap (chase_ns), so
+ * the scale lines can be read against what a cache miss costs here. */
+static void report_memory_floor(double ref, double base)
+{
+  const size_t lines = (128u << 20) / 64;
+  uint32_t *next = g_new0(uint32_t, lines * 16);
+  SimRng rng;
+  sim_rng_init(&rng, 5, "chase");
+  /* Sattolo's shuffle: one cycle through every line. */
+  uint32_t *perm = g_new(uint32_t, lines);
+  for (size_t i = 0; i < lines; i++)
+    perm[i] = (uint32_t) i;
+  for (size_t i = lines - 1; i > 0; i--) {
+    size_t j = (size_t) sim_rng_below(&rng, i);
+    uint32_t t = perm[i];
+    perm[i] = perm[j];
+    perm[j] = t;
+  }
+  for (size_t i = 0; i < lines; i++)
+    next[(size_t) perm[i] * 16] = perm[(i + 1) % lines];
+  g_free(perm);
+  double one = chase_ns(next, lines, 1), sixteen = chase_ns(next, lines, 16);
+  g_free(next);
+  g_autofree char *extra = g_strdup_printf("ns_per_miss=%.1f ns_per_miss_16_at_once=%.1f ns_per_msg_1k=%.1f", one,
+                                           sixteen, 1e9 / base);
+  bench_report("scale_memory", 1e9 / one, "loads/s", ref, extra);
+}
+
 /* scale_1k: 1k nodes, 1k in flight (against the CPU reference loop);
  * scale_inflight_1m: 1k nodes, 1M in flight; scale_nodes_1m: 1M nodes,
  * 1k in flight; scale_both_1m: 1M nodes, 1M in flight. Each large case's
- * ratio is to scale_1k's rate, measured just before it. */
+ * ratio is to scale_1k's rate, measured just before it; then
+ * scale_memory, the memory latency those cases run against. */
 int bench_scale(gpointer unused)
 {
   (void) unused;
@@ -101,10 +152,11 @@ int bench_scale(gpointer unused)
   };
   for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
     double rate = scale_rate(cases[i].nodes, cases[i].in_flight, DELIVERIES);
-    g_autofree char *extra = g_strdup_printf("ref=scale_1k nodes=%d in_flight=%d target_ratio=0.5", cases[i].nodes,
-                                             cases[i].in_flight);
+    g_autofree char *extra = g_strdup_printf("ref=scale_1k nodes=%d in_flight=%d target_ratio=0.5 ns_per_msg=%.1f",
+                                             cases[i].nodes, cases[i].in_flight, 1e9 / rate);
     bench_report(cases[i].name, rate, "messages/s", base, extra);
   }
+  report_memory_floor(ref, base);
   return 0;
 }
 

@@ -108,8 +108,10 @@ static void test_free_at_delivery_drop_duplicate(void)
   } cases[] = { { 0, 0, 1 }, { 1, 0, 0 }, { 0, 1, 2 } };
   for (guint c = 0; c < G_N_ELEMENTS(cases); c++) {
     Sim *sim = two_nodes(1, cases[c].loss, cases[c].duplicate);
-    /* A message without a payload first, so the pools have grown. */
+    /* Messages of both shapes first, so the pools have grown (a small one
+     * travels in its delivery's slot, one with a payload does not). */
     send_bytes(sim, NULL, 0);
+    send_bytes(sim, "w", 1);
     sim_run(sim, SIM_MS * 500);
     g_ptr_array_set_size(got, 0);
     size_t before = *sim_memory_counter(sim);
@@ -172,7 +174,8 @@ static void test_digest(void)
 static void test_memory_budget(void)
 {
   Sim *sim = two_nodes(1, 0, 0);
-  send_bytes(sim, NULL, 0); /* the message pool's first chunk */
+  send_bytes(sim, NULL, 0); /* the message pools' first chunks, for both */
+  send_bytes(sim, "w", 1);   /* shapes (see the test above) */
   SimLimits limits = { .mem_limit = *sim_memory_counter(sim) + 4096 };
   sim_set_limits(sim, &limits);
   char small[100] = { 0 };

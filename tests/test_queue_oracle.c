@@ -6,9 +6,11 @@
  * sorted at (a finer rung), times that crowd one corner of a wide range
  * (rungs within rungs), the whole int64 range with SIM_TIME_MAX parked
  * entries, pushes before the last pop, and pop_until with random bounds. */
+#include "sim/kernel/model.h"
 #include "sim/kernel/queue.h"
 #include "sim/kernel/rng.h"
 #include <CUnit/CUnit.h>
+#include <string.h>
 
 /* ---- the oracle: the 4-ary heap of queue.c before the ladder queue ---- */
 
@@ -92,7 +94,19 @@ typedef struct {
   uint32_t payload;
   gboolean same;
   guint64 pops;
+  /* with the ahead hook: which payloads are queued, and the hook's calls */
+  guint8 *live;
+  gsize live_cap;
+  guint64 ahead_calls[2], ahead_strays;
 } Lockstep;
+
+/* The ahead hook of a large queue: may only name queued entries. */
+static void lockstep_ahead(void *ctx, uint32_t payload, unsigned stage)
+{
+  Lockstep *s = ctx;
+  s->ahead_calls[stage & 1]++;
+  s->ahead_strays += stage > 1 || !s->live[payload];
+}
 
 /* A time for the next push, relative to the last pop; sums saturate (the
  * last pop may be SIM_TIME_MAX or far below 0). */
@@ -128,6 +142,14 @@ static SimTime draw_time(Lockstep *s, Workload w)
 
 static void step_push(Lockstep *s, SimTime t)
 {
+  if (s->live) {
+    if (s->payload >= s->live_cap) {
+      s->live = g_realloc(s->live, s->live_cap * 2);
+      memset(s->live + s->live_cap, 0, s->live_cap);
+      s->live_cap *= 2;
+    }
+    s->live[s->payload] = 1;
+  }
   sim_queue_push(&s->q, t, s->payload);
   oracle_push(&s->o, t, s->payload);
   s->payload++;
@@ -142,6 +164,8 @@ static void step_pop(Lockstep *s)
   s->same &= ga == gb && has_peek == gb;
   if (ga && gb) {
     s->same &= a.time == b.time && a.seq == b.seq && a.payload == b.payload && peek == b.time;
+    if (s->live)
+      s->live[a.payload] = 0;
     s->now = b.time;
     s->pops++;
   }
@@ -161,19 +185,35 @@ static void step_pop_until(Lockstep *s)
   if (ga) {
     oracle_pop(&s->o, &b);
     s->same &= a.time == b.time && a.seq == b.seq && a.payload == b.payload;
+    if (s->live)
+      s->live[a.payload] = 0;
     s->now = b.time;
     s->pops++;
   }
 }
 
-static gboolean run_workload(Workload w, uint64_t seed, int steps)
+/* Runs workload w for `steps` steps after `fill` pushes (W_HOLD: 5000 when
+ * 0); with `hook`, the queue's ahead hook checks every entry it is given
+ * (`any_length`: at every queue length, as the kernel has it with many
+ * nodes) and *calls gets how often each stage ran. */
+static gboolean run_hooked(Workload w, uint64_t seed, int fill, int steps, gboolean hook, gboolean any_length,
+                           guint64 *calls)
 {
   Lockstep s = { .same = TRUE };
   sim_queue_init(&s.q);
+  if (any_length)
+    s.q.ahead_above = 0;
+  if (hook) {
+    s.live_cap = 1024;
+    s.live = g_new0(guint8, s.live_cap);
+    s.q.ahead_fn = lockstep_ahead;
+    s.q.ahead_ctx = &s;
+  }
   sim_rng_init_indexed(&s.rng, seed, "queue-oracle", (uint64_t) w);
-  if (w == W_HOLD)
-    for (int i = 0; i < 5000; i++)
-      step_push(&s, draw_time(&s, w));
+  if (fill == 0 && w == W_HOLD)
+    fill = 5000;
+  for (int i = 0; i < fill; i++)
+    step_push(&s, draw_time(&s, w));
   for (int i = 0; i < steps && s.same; i++) {
     if (w == W_HOLD) {
       step_pop(&s);
@@ -201,7 +241,22 @@ static gboolean run_workload(Workload w, uint64_t seed, int steps)
   s.same &= sim_queue_len(&s.q) == 0 && !sim_queue_pop(&s.q, &(SimQueueEntry) { 0 });
   sim_queue_clear(&s.q);
   g_free(s.o.heap);
-  return s.same && s.pops > 0;
+  g_free(s.live);
+  if (calls) {
+    calls[0] = s.ahead_calls[0];
+    calls[1] = s.ahead_calls[1];
+  }
+  return s.same && s.pops > 0 && s.ahead_strays == 0;
+}
+
+static gboolean run_large(Workload w, uint64_t seed, int fill, int steps, gboolean hook, guint64 *calls)
+{
+  return run_hooked(w, seed, fill, steps, hook, FALSE, calls);
+}
+
+static gboolean run_workload(Workload w, uint64_t seed, int steps)
+{
+  return run_large(w, seed, 0, steps, FALSE, NULL);
 }
 
 static void test_hold(void) { CU_ASSERT_TRUE(run_workload(W_HOLD, 1, 200000)); }
@@ -216,6 +271,40 @@ static void test_mixed_seeds(void)
   for (uint64_t seed = 10; seed < 30; seed++)
     all &= run_workload(W_MIXED, seed, 30000);
   CU_ASSERT_TRUE(all);
+}
+
+/* Over a quarter million entries the queue takes another path (a coarse
+ * rung in blocks, fine rungs per bucket) and calls its ahead hook: the
+ * order is still the heap's, and the hook is only ever given queued
+ * entries, stage 0 and stage 1 both. */
+static void test_large_hold(void)
+{
+  guint64 calls[2];
+  CU_ASSERT_TRUE(run_large(W_HOLD, 6, 400000, 1200000, TRUE, calls));
+  CU_ASSERT_TRUE(calls[0] > 100000 && calls[1] > 100000);
+}
+
+static void test_large_mixed(void)
+{
+  gboolean all = TRUE;
+  for (uint64_t seed = 40; seed < 43; seed++)
+    for (Workload w = W_TIES; w <= W_MIXED; w++)
+      all &= run_large(w, seed, 300000, 60000, TRUE, NULL);
+  CU_ASSERT_TRUE(all);
+}
+
+/* With many nodes the kernel wants the hook at any queue length: small
+ * queues pass their entries to it too, still in the heap's order. */
+static void test_hook_any_length(void)
+{
+  gboolean all = TRUE;
+  guint64 calls[2], total = 0;
+  for (Workload w = W_HOLD; w <= W_MIXED; w++) {
+    all &= run_hooked(w, 50, 0, 100000, TRUE, TRUE, calls);
+    total += calls[0] < calls[1] ? calls[0] : calls[1];
+  }
+  CU_ASSERT_TRUE(all);
+  CU_ASSERT_TRUE(total > 10000);
 }
 
 /* Reusing a cleared queue starts over: sequence numbers from 0 again. */
@@ -262,6 +351,61 @@ static void test_drained_releases(void)
   g_free(s.o.heap);
 }
 
+/* ---- the kernel at scale against the kernel before issue 16's round 7 ---- */
+
+static const SimParamSpec forward_params[] = { { NULL } };
+
+/* Forwards every message to a node drawn from its own stream; every 7th
+ * hop carries three fields (too large for a delivery slot), the rest one. */
+static void forward_on_message(SimNode *node, const SimMsg *msg)
+{
+  Sim *sim = sim_node_sim(node);
+  SimMsg *next = sim_msg_new(node, msg->type);
+  int64_t hops = sim_msg_get(msg, "hops", 0);
+  sim_msg_set(next, "hops", hops + 1);
+  if (hops % 7 == 3) {
+    sim_msg_set(next, "extra", 1);
+    sim_msg_set(next, "more", 2);
+  }
+  sim_send(node, (int) sim_rng_below(sim_node_rng(node), sim_node_count(sim)), next);
+}
+
+static const SimModel forward_model = {
+  .name = "test.forward",
+  .summary = "forwards every message to a random node",
+  .params = forward_params,
+  .on_message = forward_on_message,
+};
+
+/* 70k nodes (the queue's lookahead on at any length) and 300k messages in
+ * flight (a coarse rung, delivery slots, larger messages beside them): the
+ * trace digest after 500k deliveries is the one the kernel of dfb76a8 (a
+ * plain ladder queue, every message in the events array and a wire record)
+ * gave for the same run. */
+static void test_kernel_at_scale_digest(void)
+{
+  g_autoptr(Sim) sim = sim_new(3);
+  sim_net_default(sim)->latency = (SimDist) { SIM_DIST_UNIFORM, 100 * SIM_US, 2 * SIM_MS, 0 };
+  const int nodes = 70000, in_flight = 300000;
+  for (int i = 0; i < nodes; i++) {
+    char name[32];
+    snprintf(name, sizeof name, "n%d", i);
+    sim_add_node(sim, name, &forward_model, NULL, NULL);
+  }
+  sim_run(sim, 0);
+  for (int j = 0; j < in_flight; j++) {
+    SimNode *from = sim_node(sim, j % nodes);
+    SimMsg *m = sim_msg_new(from, "HOP");
+    sim_msg_set(m, "hops", j % 5);
+    sim_send(from, (int) sim_rng_below(sim_node_rng(from), (guint64) nodes), m);
+  }
+  while (sim_stats(sim)->delivered < 500000)
+    sim_run(sim, sim_now(sim) + SIM_MS / 10);
+  g_autofree char *digest = sim_trace_digest(sim);
+  CU_ASSERT_STRING_EQUAL(digest, "304299a925d3553a4578278181c71f32");
+  CU_ASSERT_EQUAL(sim_stats(sim)->delivered, 501583);
+}
+
 void suite_queue_oracle(void)
 {
   CU_pSuite s = CU_add_suite("queue_oracle", NULL, NULL);
@@ -272,5 +416,9 @@ void suite_queue_oracle(void)
   CU_add_test(s, "the whole int64 range, SIM_TIME_MAX and pushes before now", test_extremes);
   CU_add_test(s, "mixed workloads on 20 seeds, with pop_until", test_mixed_seeds);
   CU_add_test(s, "a cleared queue starts its sequence over", test_clear_restarts);
+  CU_add_test(s, "a large hold model (400k queued): heap order, ahead hook on queued entries", test_large_hold);
+  CU_add_test(s, "large queues of every workload (300k queued) on 3 seeds", test_large_mixed);
+  CU_add_test(s, "the ahead hook at any queue length: heap order, queued entries only", test_hook_any_length);
+  CU_add_test(s, "70k nodes, 300k in flight: the digest of the kernel before", test_kernel_at_scale_digest);
   CU_add_test(s, "a drained large queue frees its arrays and keeps its order", test_drained_releases);
 }

@@ -171,7 +171,7 @@ gboolean sim_budget_exceeded(Sim *sim, SimTime at, uint32_t idx)
                                                                           : SIM_BUDGET_EVENTS;
   const char *where, *what;
   g_autofree char *owned = NULL;
-  describe_event(sim, &sim->events[idx], &where, &what, &owned);
+  describe_event(sim, sim_ev(sim, idx), &where, &what, &owned);
   char *message;
   if (which == SIM_BUDGET_INSTANT_EVENTS)
     message = g_strdup_printf("%s%s%s keeps scheduling events at t=%.9f s: more than %" G_GUINT64_FORMAT

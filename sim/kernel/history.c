@@ -146,7 +146,7 @@ void sim_op_arm_timeout(Sim *sim, uint64_t op, SimPendingOp *p)
   if (p->attempt_timeout <= 0)
     return;
   uint32_t ev = sim_event_alloc(sim, EV_OP_TIMEOUT, -1);
-  sim->events[ev].u.op = op;
+  sim_ev(sim, ev)->u.op = op;
   sim_event_push(sim, sim_time_after(sim->now, p->attempt_timeout), ev);
   p->timeout = sim_event_id(sim, ev);
 }

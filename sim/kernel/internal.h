@@ -36,12 +36,17 @@ typedef struct SimWire {
 #define SIM_WIRE_NFIELDS 0x0f  /* its field count, 0..SIM_MSG_MAX_FIELDS */
 #define SIM_WIRE_SIZE 0x10     /* it has an explicit size */
 #define SIM_WIRE_PAYLOAD 0x20  /* it has a payload */
+#define SIM_WIRE_INLINE 0x40   /* it sits in its delivery's slot (SimDlvSlot) */
 #define SIM_WIRE_CLASSES ((SIM_MSG_MAX_FIELDS * 16 + 16) / 8 + 1)
 
 /* Packs `msg` into a new wire record and sets *info to its layout. The
  * payload moves to the record (msg keeps none), or with `copy_payload` the
- * record gets a copy, charged to the memory budget. */
-SimWire *sim_wire_pack(Sim *sim, SimMsg *msg, gboolean copy_payload, uint8_t *info);
+ * record gets a copy, charged to the memory budget. With `room` (not NULL)
+ * a record of at most SIM_WIRE_INLINE_BYTES is built there instead of in
+ * the pool (SIM_WIRE_INLINE in *info). */
+SimWire *sim_wire_pack(Sim *sim, SimMsg *msg, gboolean copy_payload, uint8_t *info, void *room);
+/* The bytes of the wire record `msg` would make. */
+size_t sim_wire_size(const SimMsg *msg);
 /* The message as the receiver sees it; the payload stays the record's. */
 void sim_wire_unpack(const SimWire *w, uint8_t info, int src, int dst, SimMsg *out);
 /* Returns the record to the pool, freeing (and uncharging) its payload. */
@@ -78,6 +83,21 @@ typedef struct {
     uint32_t next_free;
   } u;
 } SimEvent;
+
+/* A delivery of a small message: its event record and its wire record in
+ * one cache line, so that a delivery with a million others in flight
+ * reads one line from memory, not two or three. Kept in chunks that never
+ * move (the event points at its wire record); an event index with
+ * SIM_DLV_BIT set names one (sim_ev). */
+#define SIM_WIRE_INLINE_BYTES 40
+typedef struct {
+  SimEvent ev;
+  _Alignas(8) unsigned char wire[SIM_WIRE_INLINE_BYTES];
+} SimDlvSlot;
+G_STATIC_ASSERT(sizeof(SimDlvSlot) == 64);
+#define SIM_DLV_BIT 0x80000000u
+#define SIM_DLV_CHUNK_BITS 8
+#define SIM_DLV_CHUNK (1u << SIM_DLV_CHUNK_BITS)
 
 /* The delivery event `ev`'s message, unpacked into *out. */
 static inline void sim_event_msg(const SimEvent *ev, SimMsg *out)
@@ -126,6 +146,8 @@ typedef struct {
 /* SimNode.flags */
 #define SIM_NODE_SKEWED 0x01  /* the clock has an offset or drift (in cold) */
 #define SIM_NODE_SERVICE 0x02 /* it has a service model (in cold) */
+#define SIM_NODE_ZOMBIES 0x04 /* cold->zombies holds data to free when the
+                                 last handler returns (node.c) */
 
 /* A node's record: what a delivery, a timer and a send read, the node's
  * random stream included (most handlers draw from it), in 104 bytes; the
@@ -250,6 +272,8 @@ struct Sim {
   SimQueue queue;
   SimEvent *events;
   uint32_t events_len, events_cap, free_event;
+  SimDlvSlot **dlv_chunks;   /* of SIM_DLV_CHUNK slots, 64-byte aligned */
+  uint32_t dlv_len, dlv_chunks_len, free_dlv;
   SimMsg *free_msgs;
   GPtrArray *msg_chunks;
   SimWire *wire_free[SIM_WIRE_CLASSES]; /* wire.c's pool */
@@ -321,6 +345,17 @@ static inline SimPendingOp *sim_pending_op(const Sim *sim, uint64_t op)
   return sim->pending.slot[op & (sim->pending.cap - 1)];
 }
 
+/* Event record `idx`: in the events array, or with SIM_DLV_BIT a small
+ * delivery's slot. */
+static inline SimEvent *sim_ev(const Sim *sim, uint32_t idx)
+{
+  if (idx & SIM_DLV_BIT) {
+    idx &= ~SIM_DLV_BIT;
+    return &sim->dlv_chunks[idx >> SIM_DLV_CHUNK_BITS][idx & (SIM_DLV_CHUNK - 1)].ev;
+  }
+  return &sim->events[idx];
+}
+
 /* Asks the cache for what running event `idx` will read: its node's
  * record and its message. On a large run they are rarely in cache, and
  * the run loop asks one event ahead, while the current one runs. Always
@@ -328,14 +363,17 @@ static inline SimPendingOp *sim_pending_op(const Sim *sim, uint64_t op)
  * and deletes the call. */
 static inline __attribute__((always_inline)) void sim_event_prefetch(const Sim *sim, uint32_t idx)
 {
-  const SimEvent *ev = &sim->events[idx];
+  const SimEvent *ev = sim_ev(sim, idx);
   if (ev->node >= 0) {
     const char *node = (const char *) sim_node_at(sim, ev->node);
+    /* A delivery reads its first 72 bytes (up to `id`): two lines. */
     __builtin_prefetch(node);
-    __builtin_prefetch(node + sizeof(SimNode) - 1);
+    __builtin_prefetch(node + 64);
   }
-  if (ev->kind == EV_DELIVER)
+  if (ev->kind == EV_DELIVER && !(ev->wire & SIM_WIRE_INLINE)) {
     __builtin_prefetch(ev->u.msg);
+    __builtin_prefetch((const char *) ev->u.msg + sizeof(SimWire) + (ev->wire & SIM_WIRE_NFIELDS) * sizeof(SimField) - 1);
+  }
 }
 
 /* Link keys for the (src, dst) tables: hashed with sim_link_hash, since
@@ -348,6 +386,9 @@ guint sim_link_hash(gconstpointer key);
 
 /* kernel.c */
 uint32_t sim_event_alloc(Sim *sim, SimEventKind kind, int node);
+/* A delivery's event record: with `small`, a slot with room for its wire
+ * record (SimDlvSlot). */
+uint32_t sim_event_alloc_deliver(Sim *sim, int node, gboolean small);
 void sim_event_push(Sim *sim, SimTime at, uint32_t ev);
 SimTimerId sim_event_id(Sim *sim, uint32_t ev);
 /* Returns a message to the pool, freeing (and uncharging) its payload. */

@@ -4,6 +4,9 @@
 #include <stdarg.h>
 #include <string.h>
 
+/* Nodes whose records (104 bytes each) no longer fit the caches. */
+#define NODES_PAST_CACHE 65536
+
 /* Messages being built (sim_msg_new until sim_send): few at a time. */
 #define MSG_CHUNK 64
 
@@ -19,13 +22,27 @@ static gboolean node_name_equal(gconstpointer a, gconstpointer b)
   return strcmp(((const SimNode *) a)->name, ((const SimNode *) b)->name) == 0;
 }
 
+/* The queue's lookahead (queue.h): stage 0 asks for the event record,
+ * stage 1 reads it and asks for its node and message. */
+static void event_ahead(void *ctx, uint32_t idx, unsigned stage)
+{
+  Sim *sim = ctx;
+  if (stage == 0)
+    __builtin_prefetch(sim_ev(sim, idx));
+  else
+    sim_event_prefetch(sim, idx);
+}
+
 Sim *sim_new(uint64_t seed)
 {
   Sim *sim = g_new0(Sim, 1);
   sim->seed = seed;
   sim_budget_init(sim);
   sim_queue_init(&sim->queue);
+  sim->queue.ahead_fn = event_ahead;
+  sim->queue.ahead_ctx = sim;
   sim->free_event = UINT32_MAX;
+  sim->free_dlv = UINT32_MAX;
   sim->msg_chunks = g_ptr_array_new_with_free_func(g_free);
   sim->wire_chunks = g_ptr_array_new_with_free_func(g_free);
   sim->node_names = g_string_chunk_new(4096);
@@ -43,7 +60,7 @@ Sim *sim_new(uint64_t seed)
 
 static void event_release(Sim *sim, uint32_t idx)
 {
-  SimEvent *ev = &sim->events[idx];
+  SimEvent *ev = sim_ev(sim, idx);
   switch (ev->kind) {
   case EV_DELIVER:
     sim_wire_free(sim, ev->u.msg, ev->wire);
@@ -61,9 +78,14 @@ static void event_release(Sim *sim, uint32_t idx)
   default:
     break;
   }
-  ev = &sim->events[idx]; /* a destroy callback may have grown the pool */
+  ev = sim_ev(sim, idx); /* a destroy callback may have grown the pool */
   ev->kind = EV_FREE;
   ev->gen++;
+  if (idx & SIM_DLV_BIT) {
+    ev->u.next_free = sim->free_dlv;
+    sim->free_dlv = idx;
+    return;
+  }
   ev->u.next_free = sim->free_event;
   sim->free_event = idx;
 }
@@ -77,6 +99,12 @@ void sim_free(Sim *sim)
   for (uint32_t i = 0; i < sim->events_len; i++)
     if (sim->events[i].kind != EV_FREE)
       event_release(sim, i);
+  for (uint32_t i = 0; i < sim->dlv_len; i++)
+    if (sim_ev(sim, i | SIM_DLV_BIT)->kind != EV_FREE)
+      event_release(sim, i | SIM_DLV_BIT);
+  for (uint32_t c = 0; c < sim->dlv_chunks_len; c++)
+    g_aligned_free(sim->dlv_chunks[c]);
+  g_free(sim->dlv_chunks);
   g_hash_table_unref(sim->node_by_name);
   for (guint i = 0; i < sim->nnodes; i++)
     sim_node_destroy(sim_node(sim, (int) i));
@@ -118,6 +146,8 @@ SimRng *sim_stream(Sim *sim, const char *name)
 
 /* ---- pooled records ---- */
 
+static uint32_t event_init(Sim *sim, uint32_t idx, SimEventKind kind, int node);
+
 uint32_t sim_event_alloc(Sim *sim, SimEventKind kind, int node)
 {
   uint32_t idx;
@@ -136,7 +166,37 @@ uint32_t sim_event_alloc(Sim *sim, SimEventKind kind, int node)
     idx = sim->events_len++;
     sim->events[idx].gen = 0;
   }
-  SimEvent *ev = &sim->events[idx];
+  return event_init(sim, idx, kind, node);
+}
+
+uint32_t sim_event_alloc_deliver(Sim *sim, int node, gboolean small)
+{
+  if (!small)
+    return sim_event_alloc(sim, EV_DELIVER, node);
+  uint32_t idx;
+  if (sim->free_dlv != UINT32_MAX) {
+    idx = sim->free_dlv;
+    sim->free_dlv = sim_ev(sim, idx)->u.next_free;
+  } else {
+    if ((sim->dlv_len & (SIM_DLV_CHUNK - 1)) == 0) {
+      if (sim->dlv_len >= SIM_DLV_BIT / 2)
+        g_error("more than %u delivery slots", sim->dlv_len); /* the memory limit comes first */
+      if ((sim->dlv_chunks_len & (sim->dlv_chunks_len - 1)) == 0) /* 0, 1, 2, 4...: double */
+        sim->dlv_chunks = g_renew(SimDlvSlot *, sim->dlv_chunks, sim->dlv_chunks_len ? 2 * sim->dlv_chunks_len : 1);
+      sim->dlv_chunks[sim->dlv_chunks_len++] = g_aligned_alloc(SIM_DLV_CHUNK, sizeof(SimDlvSlot), 64);
+      /* charged as messages: a slot is mostly the message it carries */
+      sim_mem_charge(sim, SIM_MEM_MESSAGES, (gssize) (SIM_DLV_CHUNK * sizeof(SimDlvSlot) + sizeof(SimDlvSlot *)));
+    }
+    idx = sim->dlv_len++ | SIM_DLV_BIT;
+    sim_ev(sim, idx)->gen = 0;
+  }
+  return event_init(sim, idx, EV_DELIVER, node);
+}
+
+/* Fills the fresh record `idx`. */
+static uint32_t event_init(Sim *sim, uint32_t idx, SimEventKind kind, int node)
+{
+  SimEvent *ev = sim_ev(sim, idx);
   ev->kind = (uint8_t) kind;
   ev->cancelled = 0;
   ev->traced = 0;
@@ -208,7 +268,7 @@ SimTimerId sim_schedule(Sim *sim, SimTime at, SimCallFn fn, void *data, GDestroy
   uint32_t ev = sim_event_alloc(sim, EV_CALL, -1);
   SimCall *call = g_new(SimCall, 1);
   *call = (SimCall) { fn, data, destroy };
-  sim->events[ev].u.call = call;
+  sim_ev(sim, ev)->u.call = call;
   sim_mem_charge(sim, SIM_MEM_EVENTS, sizeof *call);
   sim_event_push(sim, at, ev);
   return sim_event_id(sim, ev);
@@ -225,8 +285,8 @@ SimTimerId sim_timer_after(SimNode *node, SimTime delay, uint64_t tag)
 {
   Sim *sim = node->sim;
   uint32_t ev = sim_event_alloc(sim, EV_TIMER, node->id);
-  sim->events[ev].incarnation = node->incarnation;
-  sim->events[ev].u.tag = tag;
+  sim_ev(sim, ev)->incarnation = node->incarnation;
+  sim_ev(sim, ev)->u.tag = tag;
   sim_event_push(sim, sim_time_after(sim->now, sim_node_real_delay(node, delay < 0 ? 0 : delay)), ev);
   return sim_event_id(sim, ev);
 }
@@ -257,7 +317,7 @@ void sim_node_defer(SimNode *node, uint32_t idx)
  * it was deferred. */
 static gboolean dispatch(Sim *sim, uint32_t idx)
 {
-  SimEvent *ev = &sim->events[idx];
+  SimEvent *ev = sim_ev(sim, idx);
   if (ev->cancelled) {
     event_release(sim, idx);
     return FALSE;
@@ -315,7 +375,7 @@ static gboolean dispatch(Sim *sim, uint32_t idx)
       sim->stats.timers++;
       ev->traced = 1;
       sim_trace_simple(sim, SIM_TR_TIMER, node->id, -1, NULL, NULL, (int64_t) ev->u.tag, 0);
-      ev = &sim->events[idx]; /* observers may have grown the pool */
+      ev = sim_ev(sim, idx); /* observers may have grown the pool */
       if (node->state == SIM_NODE_PAUSED) {
         sim_node_defer(node, idx);
         return TRUE;
@@ -404,7 +464,7 @@ guint64 sim_run(Sim *sim, SimTime until)
     if (sim_queue_next_payload(&sim->queue, 0, &next)) {
       sim_event_prefetch(sim, next);
       if (sim_queue_next_payload(&sim->queue, 1, &next))
-        __builtin_prefetch(&sim->events[next]);
+        __builtin_prefetch(sim_ev(sim, next));
     }
     if (dispatch(sim, e.payload))
       sim->stats.events++;
@@ -470,10 +530,14 @@ int sim_add_node(Sim *sim, const char *name, const SimModel *model, GHashTable *
     return -1;
   }
   sim->nnodes++;
+  /* Past the caches' reach, a delivery's node record is rarely in cache
+   * however few events are queued: have the queue's lookahead ask for it. */
+  if (sim->nnodes == NODES_PAST_CACHE)
+    sim->queue.ahead_above = 0;
   g_hash_table_add(sim->node_by_name, node);
   sim_mem_charge(sim, SIM_MEM_NODES, (gssize) sim_node_bytes(node));
   uint32_t ev = sim_event_alloc(sim, EV_NODE_START, id);
-  sim->events[ev].incarnation = node->incarnation;
+  sim_ev(sim, ev)->incarnation = node->incarnation;
   sim_event_push(sim, sim->now, ev);
   return id;
 }
@@ -511,7 +575,7 @@ void sim_crash(Sim *sim, int id)
     /* Deferred messages are lost with the node; deferred timers die. */
     for (guint i = 0; i < deferred->len; i++) {
       uint32_t idx = g_array_index(deferred, uint32_t, i);
-      SimEvent *ev = &sim->events[idx];
+      SimEvent *ev = sim_ev(sim, idx);
       if (ev->kind == EV_DELIVER && !ev->cancelled) {
         SimMsg m;
         sim_event_msg(ev, &m);

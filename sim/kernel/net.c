@@ -233,10 +233,12 @@ static void schedule_delivery(Sim *sim, const SimLinkConfig *link, SimMsg *msg, 
       at = *last;
     *last = at;
   }
-  uint32_t ev = sim_event_alloc(sim, EV_DELIVER, msg->dst);
-  SimEvent *e = &sim->events[ev];
+  /* A small message travels in its delivery's slot (SimDlvSlot). */
+  gboolean small = sim_wire_size(msg) <= SIM_WIRE_INLINE_BYTES;
+  uint32_t ev = sim_event_alloc_deliver(sim, msg->dst, small);
+  SimEvent *e = sim_ev(sim, ev);
   e->src = msg->src;
-  e->u.msg = sim_wire_pack(sim, msg, copy_payload, &e->wire);
+  e->u.msg = sim_wire_pack(sim, msg, copy_payload, &e->wire, small ? ((SimDlvSlot *) e)->wire : NULL);
   sim_event_push(sim, at, ev);
 }
 

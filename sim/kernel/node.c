@@ -82,6 +82,7 @@ void sim_node_drop_volatile(SimNode *node)
     if (!c->zombies)
       c->zombies = g_ptr_array_new();
     g_ptr_array_add(c->zombies, z);
+    node->flags |= SIM_NODE_ZOMBIES;
     return;
   }
   destroy(data);
@@ -97,8 +98,11 @@ void sim_node_enter(SimNode *node)
 void sim_node_leave(SimNode *node)
 {
   g_assert(node->running > 0);
-  if (--node->running > 0 || !node->cold || !node->cold->zombies)
+  /* The flag, not cold->zombies: with a million nodes the cold part is
+   * rarely in cache, and this runs after every handler. */
+  if (--node->running > 0 || !(node->flags & SIM_NODE_ZOMBIES))
     return;
+  node->flags &= (uint8_t) ~SIM_NODE_ZOMBIES;
   GPtrArray *zombies = node->cold->zombies;
   for (guint i = 0; i < zombies->len; i++) {
     ZombieData *z = zombies->pdata[i];

@@ -12,7 +12,9 @@
  * from. An entry is moved a few times in all instead of sifting through
  * log n levels. Every sort compares (time, sequence), so the order is
  * exact whatever the buckets hold; tests/test_queue_oracle.c pops it in
- * lockstep with the 4-ary heap it replaced. */
+ * lockstep with the 4-ary heap it replaced. With a million entries the
+ * rungs' lists would miss the cache at every step: see queue.c for the
+ * coarse rung and the ahead hook that large queues use instead. */
 #pragma once
 #include "sim/kernel/time.h"
 #include <glib.h>
@@ -33,22 +35,44 @@ typedef struct {
   uint32_t next; /* in a bucket: the next node's index in the pool */
 } SimQueueNode;
 
+/* A run of entries of one bucket of a coarse rung: its entries sit side by
+ * side, so a bucket is read and written mostly in order. */
+#define SIM_QUEUE_BLOCK 32
+typedef struct {
+  uint32_t next; /* the bucket's next (older) block, which is full */
+  SimQueueNode e[SIM_QUEUE_BLOCK];
+} SimQueueBlock;
+
 /* One rung: nb buckets of 2^shift keys from `start`; buckets below `cur`
  * were handed down (to the rung below or the bottom), so keys under
  * `lower` = start + cur * 2^shift belong down there. A bucket is a list of
- * pool nodes in no particular order. */
+ * pool nodes, or in a `coarse` rung a list of blocks, in no particular
+ * order. */
 typedef struct {
   uint64_t start, lower;
   uint32_t *heads;
-  size_t nb, cur, cap;
-  size_t ahead; /* buckets below it had their first node prefetched */
+  uint8_t *fill; /* coarse: entries in each bucket's newest block (kept
+                    here, not in the block, so a push reads no cold line) */
+  size_t nb, cur, cap, fill_cap;
+  size_t ahead;     /* buckets below it had their first node prefetched */
+  size_t staged[2]; /* buckets below staged[k] went through lookahead stage k */
   unsigned shift;
+  gboolean coarse;
 } SimQueueRung;
+
+/* Called for entries a few buckets before they come down, to warm the
+ * cache for them (stage 0, then stage 1 a little later); only on large
+ * queues. A hint: it must not change anything the queue can see. */
+typedef void (*SimQueueAheadFn)(void *ctx, uint32_t payload, unsigned stage);
 
 /* Each rung's shift is below its parent's, so 64 rungs always suffice. */
 #define SIM_QUEUE_MAX_RUNGS 65
 
 typedef struct {
+  SimQueueAheadFn ahead_fn; /* may be NULL; kept by sim_queue_clear */
+  void *ahead_ctx;
+  size_t ahead_above;       /* the hook runs while more entries are queued
+                               (sim_queue_init: a quarter million) */
   /* bottom: sorted, the next pop at bot_head */
   SimQueueNode *bot;
   size_t bot_head, bot_len, bot_cap;
@@ -66,6 +90,10 @@ typedef struct {
   SimQueueNode *pool;
   uint32_t *free;
   uint32_t pool_len, pool_cap, free_len;
+  /* the blocks of coarse rungs, and the free ones' indices */
+  SimQueueBlock *blocks;
+  uint32_t *free_blocks;
+  uint32_t blocks_len, blocks_cap, free_blocks_len;
   size_t len, bytes;
   uint64_t next_seq;
 } SimQueue;

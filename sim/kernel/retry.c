@@ -193,7 +193,7 @@ gboolean sim_retry_after_failure(Sim *sim, uint64_t op, SimPendingOp *p, gboolea
   }
   SimTime delay = sim_retry_jitter(&c->policy, sim_retry_backoff(&c->policy, p->attempt), &c->rng);
   uint32_t ev = sim_event_alloc(sim, EV_RETRY, node->id);
-  sim->events[ev].u.op = op;
+  sim_ev(sim, ev)->u.op = op;
   sim_event_push(sim, sim_time_after(sim->now, delay), ev);
   p->retry = sim_event_id(sim, ev);
   return TRUE;
@@ -201,7 +201,7 @@ gboolean sim_retry_after_failure(Sim *sim, uint64_t op, SimPendingOp *p, gboolea
 
 void sim_retry_lost(Sim *sim, uint32_t idx)
 {
-  SimEvent *ev = &sim->events[idx];
+  SimEvent *ev = sim_ev(sim, idx);
   if (ev->cancelled)
     return;
   uint64_t op = ev->u.op;
@@ -214,7 +214,7 @@ void sim_retry_lost(Sim *sim, uint32_t idx)
 
 void sim_retry_fire(Sim *sim, uint32_t idx)
 {
-  SimEvent *ev = &sim->events[idx];
+  SimEvent *ev = sim_ev(sim, idx);
   uint64_t op = ev->u.op;
   SimTimerId id = sim_event_id(sim, idx);
   SimNode *node = sim_node(sim, ev->node);

@@ -269,7 +269,7 @@ static void enqueue(Sim *sim, SimService *s, uint32_t idx)
   s->ring[(s->head + s->len) % s->ring_cap] = (Waiting) { idx, sim->now };
   s->len++;
   track_length(sim, s, s->len);
-  sim->events[idx].stage = SIM_JOB_QUEUED;
+  sim_ev(sim, idx)->stage = SIM_JOB_QUEUED;
 }
 
 static Waiting dequeue(SimService *s)
@@ -301,7 +301,7 @@ static void start(Sim *sim, SimService *s, uint32_t idx, SimTime arrived)
 {
   uint32_t k = s->idle[--s->nidle];
   s->busy++;
-  SimEvent *ev = &sim->events[idx];
+  SimEvent *ev = sim_ev(sim, idx);
   ev->stage = SIM_JOB_IN_SERVICE;
   ev->slot = (uint16_t) k; /* servers <= SIM_SERVICE_MAX_SERVERS */
   SimTime wait = sim->now - arrived;
@@ -323,7 +323,7 @@ static void fill(Sim *sim, SimService *s)
   while (s->working && s->nidle > 0 && s->len > 0) {
     touch(sim, s);
     Waiting w = dequeue(s);
-    if (sim->events[w.ev].cancelled) {
+    if (sim_ev(sim, w.ev)->cancelled) {
       sim_event_release(sim, w.ev);
       continue;
     }
@@ -332,14 +332,14 @@ static void fill(Sim *sim, SimService *s)
   /* The next job's record is touched when it starts, a service time from
    * now: with deep queues it is rarely in cache, so ask for it early. */
   if (s->len > 0)
-    __builtin_prefetch(&sim->events[s->ring[s->head].ev]);
+    __builtin_prefetch(sim_ev(sim, s->ring[s->head].ev));
 }
 
 /* An arrival that found the waiting room full. */
 static void overflow(Sim *sim, SimNode *node, SimService *s, uint32_t idx)
 {
   SimMsg m, *msg = &m;
-  sim_event_msg(&sim->events[idx], msg);
+  sim_event_msg(sim_ev(sim, idx), msg);
   sim->stats.dropped++;
   if (s->overflow == SIM_OVERFLOW_REJECT && node->state == SIM_NODE_UP && node->model->on_overload) {
     s->rejected++;
@@ -358,7 +358,7 @@ static void overflow(Sim *sim, SimNode *node, SimService *s, uint32_t idx)
 
 static gboolean arrive(Sim *sim, SimNode *node, SimService *s, uint32_t idx)
 {
-  SimEvent *ev = &sim->events[idx];
+  SimEvent *ev = sim_ev(sim, idx);
   if (ev->kind == EV_DELIVER) {
     if (node->state == SIM_NODE_CRASHED || sim_net_is_cut(sim, ev->src, ev->node)) {
       SimMsg m, *msg = &m;
@@ -388,7 +388,7 @@ static gboolean arrive(Sim *sim, SimNode *node, SimService *s, uint32_t idx)
 /* Runs the handler of served job `idx`, tracing it first unless done. */
 static gboolean handle(Sim *sim, SimNode *node, uint32_t idx, SimTime waited, SimTime served)
 {
-  SimEvent *ev = &sim->events[idx];
+  SimEvent *ev = sim_ev(sim, idx);
   ev->stage = SIM_JOB_SERVED;
   SimMsg m;
   if (ev->kind == EV_DELIVER)
@@ -402,7 +402,7 @@ static gboolean handle(Sim *sim, SimNode *node, uint32_t idx, SimTime waited, Si
       sim->stats.timers++;
       sim_trace_simple(sim, SIM_TR_TIMER, node->id, -1, NULL, NULL, (int64_t) ev->u.tag, 0);
     }
-    ev = &sim->events[idx]; /* observers may have grown the pool */
+    ev = sim_ev(sim, idx); /* observers may have grown the pool */
     if (node->state == SIM_NODE_PAUSED) {
       sim_node_defer(node, idx);
       return TRUE;
@@ -425,7 +425,7 @@ static gboolean handle(Sim *sim, SimNode *node, uint32_t idx, SimTime waited, Si
 /* The end of job `idx`'s service time popped. */
 static gboolean finish(Sim *sim, SimNode *node, SimService *s, uint32_t idx)
 {
-  uint32_t k = sim->events[idx].slot;
+  uint32_t k = sim_ev(sim, idx)->slot;
   Server *srv = &s->servers[k];
   if (node->state == SIM_NODE_PAUSED) {
     srv->frozen = TRUE;
@@ -458,7 +458,7 @@ static gboolean finish(Sim *sim, SimNode *node, SimService *s, uint32_t idx)
 gboolean sim_service_dispatch(Sim *sim, SimNode *node, uint32_t idx)
 {
   SimService *s = sim_node_service(node);
-  switch ((SimJobStage) sim->events[idx].stage) {
+  switch ((SimJobStage) sim_ev(sim, idx)->stage) {
   case SIM_JOB_ARRIVING:
     return arrive(sim, node, s, idx);
   case SIM_JOB_IN_SERVICE:
@@ -473,7 +473,7 @@ gboolean sim_service_dispatch(Sim *sim, SimNode *node, uint32_t idx)
 
 void sim_service_cancelled(Sim *sim, uint32_t idx)
 {
-  SimEvent *ev = &sim->events[idx];
+  SimEvent *ev = sim_ev(sim, idx);
   SimService *s = ev->node >= 0 ? sim_node_service(sim_node(sim, ev->node)) : NULL;
   if (!s || s->servers[ev->slot].ev != idx)
     return; /* lost at a crash: the server was freed then */
@@ -515,7 +515,7 @@ void sim_service_restarted(SimNode *node)
 /* Traces one lost job as a drop (messages only: a timer just dies). */
 static void lose(Sim *sim, SimService *s, uint32_t idx)
 {
-  SimEvent *ev = &sim->events[idx];
+  SimEvent *ev = sim_ev(sim, idx);
   s->abandoned++;
   if (ev->kind == EV_DELIVER) {
     SimMsg m;
@@ -544,7 +544,7 @@ void sim_service_crashed(SimNode *node)
     g_array_append_val(in_service, srv->ev);
     /* In the event queue or among the node's deferred events: released
      * from there, as cancelled. */
-    sim->events[srv->ev].cancelled = 1;
+    sim_ev(sim, srv->ev)->cancelled = 1;
     srv->ev = NO_JOB;
   }
   g_autoptr(GArray) waiting = g_array_sized_new(FALSE, FALSE, sizeof(uint32_t), (guint) s->len);

@@ -8,10 +8,13 @@
  * million messages in flight each costs its queue entry, its event record
  * and its wire record, not a full SimMsg.
  *
- * Wire records come from the Sim's own pool: one free list per size (a
- * multiple of 8 bytes), refilled from 64 KiB chunks, so there is no
- * allocator header per record and a freed record is reused by the next
- * message of the same shape. */
+ * A record of at most SIM_WIRE_INLINE_BYTES (one field, or a size and no
+ * field...) is built in its delivery's slot instead, beside the event
+ * record in the same cache line (SimDlvSlot, SIM_WIRE_INLINE). The others
+ * come from the Sim's own pool: one free list per size (a multiple of 8
+ * bytes), refilled from 64 KiB chunks, so there is no allocator header per
+ * record and a freed record is reused by the next message of the same
+ * shape. */
 #include "sim/kernel/internal.h"
 #include <string.h>
 
@@ -49,11 +52,24 @@ static SimWire *wire_alloc(Sim *sim, size_t bytes)
   return w;
 }
 
-SimWire *sim_wire_pack(Sim *sim, SimMsg *msg, gboolean copy_payload, uint8_t *info)
+static inline uint8_t wire_layout(const SimMsg *msg)
+{
+  return (uint8_t) (msg->nfields | (msg->size ? SIM_WIRE_SIZE : 0) | (msg->payload ? SIM_WIRE_PAYLOAD : 0));
+}
+
+size_t sim_wire_size(const SimMsg *msg) { return wire_bytes(wire_layout(msg)); }
+
+SimWire *sim_wire_pack(Sim *sim, SimMsg *msg, gboolean copy_payload, uint8_t *info, void *room)
 {
   guint n = msg->nfields;
-  uint8_t layout = (uint8_t) (n | (msg->size ? SIM_WIRE_SIZE : 0) | (msg->payload ? SIM_WIRE_PAYLOAD : 0));
-  SimWire *w = wire_alloc(sim, wire_bytes(layout));
+  uint8_t layout = wire_layout(msg);
+  SimWire *w;
+  if (room) {
+    g_assert(wire_bytes(layout) <= SIM_WIRE_INLINE_BYTES);
+    w = room;
+  } else {
+    w = wire_alloc(sim, wire_bytes(layout));
+  }
   w->type = msg->type;
   w->id = msg->id;
   w->sent_at = msg->sent_at;
@@ -74,7 +90,7 @@ SimWire *sim_wire_pack(Sim *sim, SimMsg *msg, gboolean copy_payload, uint8_t *in
     }
     memcpy(tail, &p, sizeof p);
   }
-  *info = layout;
+  *info = (uint8_t) (layout | (room ? SIM_WIRE_INLINE : 0));
   return w;
 }
 
@@ -110,6 +126,8 @@ void sim_wire_free(Sim *sim, SimWire *w, uint8_t info)
     sim_mem_charge(sim, SIM_MEM_MESSAGES, -sim_payload_bytes(p));
     g_free(p);
   }
+  if (info & SIM_WIRE_INLINE)
+    return; /* its slot goes with the event record */
   guint k = wire_class(wire_bytes(info));
   w->next_free = sim->wire_free[k];
   sim->wire_free[k] = w;
