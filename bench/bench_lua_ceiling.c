@@ -21,6 +21,18 @@
  *   runtime_us            lua_us - c_us - that bare loop: what the
  *                          runtime's dispatch, message building and send
  *                          path still cost.
+ *   echo_us               the same loop running bench/lua_echo.lua's
+ *                          server handler on PING tables (in the sandbox
+ *                          as runs use it)
+ *   echo_ceiling_vs_c     lua_echo_source's C run (echo.server under ten
+ *                          echo.source nodes) against that run plus the
+ *                          echo loop once per PING: the best vs_c the Lua
+ *                          echo server could reach with a runtime that
+ *                          cost nothing. It counts the C handler's own
+ *                          work (reading seq, building the PONG, a few
+ *                          tens of ns a ping) as kernel work the Lua run
+ *                          would also pay, so the true ceiling is a
+ *                          little higher.
  * rate= is the bare loop's messages per CPU second in the sandbox. */
 #include "bench/bench_util.h"
 #include "sim/lua/lua_sandbox.h"
@@ -32,6 +44,7 @@
 
 #define CEILING_SCRIPT "bench/lua_ceiling.lua"
 #define FORWARD_SCRIPT "bench/lua_forward.lua"
+#define ECHO_SCRIPT "bench/lua_echo.lua"
 #define CEILING_NODES 1000
 #define CEILING_MESSAGES 1000000
 #define CEILING_HOOK_EVERY 1000
@@ -90,7 +103,8 @@ typedef struct {
   lua_State *L;
 } CeilingState;
 
-static gboolean ceiling_open(CeilingState *cs, gboolean sandbox, gboolean hook, gboolean gen, SimRng *rng)
+static gboolean ceiling_open(CeilingState *cs, gboolean sandbox, gboolean hook, gboolean gen, const char *handler,
+                             SimRng *rng)
 {
   *cs = (CeilingState) { NULL, NULL };
   if (sandbox) {
@@ -119,7 +133,8 @@ static gboolean ceiling_open(CeilingState *cs, gboolean sandbox, gboolean hook, 
   lua_pushinteger(L, CEILING_MESSAGES);
   lua_pushcfunction(L, ceiling_send);
   lua_pushcfunction(L, ceiling_random);
-  if (lua_pcall(L, 4, 1, 0) != LUA_OK) {
+  lua_pushstring(L, handler);
+  if (lua_pcall(L, 5, 1, 0) != LUA_OK) {
     fprintf(stderr, "bench: %s\n", lua_tostring(L, -1));
     return FALSE;
   }
@@ -136,13 +151,13 @@ static void ceiling_close(CeilingState *cs)
 
 /* CPU seconds of one loop in a fresh state of the given configuration;
  * negative if it failed. */
-static double ceiling_loop(gboolean sandbox, gboolean hook, gboolean gen)
+static double ceiling_loop(gboolean sandbox, gboolean hook, gboolean gen, const char *handler)
 {
   SimRng stream;
   sim_rng_init(&stream, 1, "bench.ceiling");
   CeilingState cs;
   double seconds = -1;
-  if (ceiling_open(&cs, sandbox, hook, gen, &stream)) {
+  if (ceiling_open(&cs, sandbox, hook, gen, handler, &stream)) {
     double t0 = bench_cpu_seconds();
     if (lua_pcall(cs.L, 0, 0, 0) == LUA_OK)
       seconds = bench_cpu_seconds() - t0;
@@ -153,19 +168,21 @@ static double ceiling_loop(gboolean sandbox, gboolean hook, gboolean gen)
   return seconds;
 }
 
-/* CPU seconds of bench/lua_forward.lua with impl=`impl`, and its
- * deliveries; negative if it failed. */
-static double forward_run(const char *impl, guint64 *delivered)
+/* CPU seconds of `script` with impl=`impl` (and load=`load` unless NULL),
+ * and its deliveries; negative if it failed. */
+static double script_run(const char *script, const char *impl, const char *load, guint64 *delivered)
 {
   g_autoptr(GHashTable) overrides = g_hash_table_new(g_str_hash, g_str_equal);
   g_hash_table_insert(overrides, (gpointer) "impl", (gpointer) impl);
+  if (load)
+    g_hash_table_insert(overrides, (gpointer) "load", (gpointer) load);
   ScenarioOptions options = SCENARIO_OPTIONS_DEFAULT;
   g_autoptr(GError) error = NULL;
   double t0 = bench_cpu_seconds();
-  g_autoptr(Scenario) sc = scenario_run(FORWARD_SCRIPT, 1, overrides, &options, &error);
+  g_autoptr(Scenario) sc = scenario_run(script, 1, overrides, &options, &error);
   double seconds = bench_cpu_seconds() - t0;
   if (!sc) {
-    fprintf(stderr, "bench: %s: %s (run from the repository root)\n", FORWARD_SCRIPT, error->message);
+    fprintf(stderr, "bench: %s: %s (run from the repository root)\n", script, error->message);
     return -1;
   }
   *delivered = sim_stats(sc->sim)->delivered;
@@ -180,17 +197,25 @@ int bench_lua_ceiling(gpointer unused)
   double ref = bench_reference_rate();
   static const char *const alloc_name[] = { "plain", "sandbox" }, *const hook_name[] = { "nohook", "hook" },
                            *const gc_name[] = { "inc", "gen" };
-  double best[8], c_best = 0, lua_best = 0;
-  guint64 c_delivered = 0, lua_delivered = 0;
+  double best[8], c_best = 0, lua_best = 0, echo_best = 0, echo_c_best = 0;
+  guint64 c_delivered = 0, lua_delivered = 0, echo_c_delivered = 0;
+  int runs_gc = LUA_SANDBOX_GC == LUA_GCGEN ? 1 : 0;
   gboolean ok = TRUE;
   for (int round = 0; round < bench_lua_rounds(); round++) {
     for (int k = 0; k < 8; k++) {
-      double s = ceiling_loop(k & 4, k & 2, k & 1);
+      double s = ceiling_loop(k & 4, k & 2, k & 1, "forward");
       ok = ok && s > 0;
       if (round == 0 || s < best[k])
         best[k] = s;
     }
-    double c = forward_run("c", &c_delivered), lua = forward_run("lua", &lua_delivered);
+    double echo = ceiling_loop(TRUE, TRUE, runs_gc, "echo");
+    double echo_c = script_run(ECHO_SCRIPT, "c", "source", &echo_c_delivered);
+    ok = ok && echo > 0 && echo_c > 0 && echo_c_delivered > 0;
+    if (round == 0 || echo < echo_best)
+      echo_best = echo;
+    if (round == 0 || echo_c < echo_c_best)
+      echo_c_best = echo_c;
+    double c = script_run(FORWARD_SCRIPT, "c", NULL, &c_delivered), lua = script_run(FORWARD_SCRIPT, "lua", NULL, &lua_delivered);
     ok = ok && c > 0 && lua > 0 && c_delivered == lua_delivered && c_delivered > 0;
     if (round == 0 || c < c_best)
       c_best = c;
@@ -205,10 +230,14 @@ int bench_lua_ceiling(gpointer unused)
                            gc_name[k & 1], best[k] * 1e6 / CEILING_MESSAGES);
   /* The sandbox as runs use it: its allocator and hook, and the GC mode
    * lua_sandbox_new sets. */
-  int runs_gc = LUA_SANDBOX_GC == LUA_GCGEN ? 1 : 0;
   double bare_us = best[4 | 2 | runs_gc] * 1e6 / CEILING_MESSAGES;
   g_string_append_printf(extra, " ceiling_vs_c=%.3f runtime_us=%.4f vs_c=%.3f check=%s", c_us / (c_us + bare_us),
                          lua_us - c_us - bare_us, c_us / lua_us, ok ? "ok" : "FAILED");
+  /* lua_echo_source: a Lua server runs its handler once per PING it gets,
+   * at least half of the run's deliveries (each PONG answers one PING). */
+  double echo_c_s = echo_c_best, echo_loop_s = echo_best / CEILING_MESSAGES * ((double) echo_c_delivered / 2);
+  g_string_append_printf(extra, " echo_us=%.4f echo_ceiling_vs_c=%.3f", echo_best * 1e6 / CEILING_MESSAGES,
+                         echo_c_s / (echo_c_s + echo_loop_s));
   bench_report("lua_ceiling", 1e6 / bare_us, "messages/s", ref, extra->str);
   g_string_free(extra, TRUE);
   return ok ? 0 : 1;

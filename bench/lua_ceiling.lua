@@ -5,8 +5,10 @@
 -- whose self:random and self:send are the C functions given (random draws,
 -- send reads the fields table as the real one must). What is left of a
 -- Lua run's cost once the kernel's is taken away can be no lower than
--- this. Arguments: node count, message count, send, random.
-local nodes, count, send, random = ...
+-- this. handler = "echo" runs bench/lua_echo.lua's server handler instead
+-- on PING tables. Arguments: node count, message count, send, random,
+-- handler.
+local nodes, count, send, random, handler = ...
 
 local names = {}
 for i = 1, nodes do names[i] = "p" .. (i - 1) end
@@ -21,6 +23,20 @@ local function hop(self, msg)
   local hops = msg.hops
   if hops <= 0 then return end
   self:send(names[self:random(n)], msg.type, { hops = hops - 1 })
+end
+
+-- bench/lua_echo.lua's server handler, word for word.
+local function echo(self, msg)
+  if msg.type ~= "PING" then return end
+  self:send(msg.src, "PONG", { seq = msg.seq })
+end
+
+if handler == "echo" then
+  return function()
+    for i = 1, count do
+      echo(self, { type = "PING", src = names[i % n + 1], dst = "server", id = i, seq = i })
+    end
+  end
 end
 
 return function()
