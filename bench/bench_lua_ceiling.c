@@ -49,15 +49,15 @@
 #define CEILING_MESSAGES 1000000
 #define CEILING_HOOK_EVERY 1000
 
-/* The loop's self:random(n): xorshift64, 1..n. */
+/* The loop's self:random(n): xorshift64, 1..n, its state an upvalue. */
 static int ceiling_random(lua_State *L)
 {
-  static guint64 x = 88172645463325252ULL; /* one loop at a time: no state to share */
+  guint64 *x = lua_touserdata(L, lua_upvalueindex(1));
   lua_Integer n = luaL_checkinteger(L, 2);
-  x ^= x << 13;
-  x ^= x >> 7;
-  x ^= x << 17;
-  lua_pushinteger(L, (lua_Integer) (x % (guint64) n) + 1);
+  *x ^= *x << 13;
+  *x ^= *x >> 7;
+  *x ^= *x << 17;
+  lua_pushinteger(L, (lua_Integer) (*x % (guint64) n) + 1);
   return 1;
 }
 
@@ -132,7 +132,8 @@ static gboolean ceiling_open(CeilingState *cs, gboolean sandbox, gboolean hook, 
   lua_pushinteger(L, CEILING_NODES);
   lua_pushinteger(L, CEILING_MESSAGES);
   lua_pushcfunction(L, ceiling_send);
-  lua_pushcfunction(L, ceiling_random);
+  *(guint64 *) lua_newuserdatauv(L, sizeof(guint64), 0) = 88172645463325252ULL;
+  lua_pushcclosure(L, ceiling_random, 1);
   lua_pushstring(L, handler);
   if (lua_pcall(L, 5, 1, 0) != LUA_OK) {
     fprintf(stderr, "bench: %s\n", lua_tostring(L, -1));
