@@ -38,8 +38,8 @@ on({ kind = "send", type = "ProduceReply" }, function(ev)
   crash_restart(b, "50ms")
   after("50ms", function() b_back = true end)
 end)
-on({ kind = "send", where = function(ev)
-  return b_back and ev.node == b and (ev.type == "Fetch" or ev.type == "EpochQuery")
+on({ kind = "send", type = { "Fetch", "EpochQuery" }, where = function(ev)
+  return b_back and ev.node == b
 end }, function(ev)
   b_back = false
   crash(a)
