@@ -13,7 +13,13 @@
 -- linearizable, every server that applies an index applies the same entry
 -- there (raft_apply_agree), the Raft checker's four invariants hold, and:
 --   lagging_chunks          InstallSnapshot chunks delivered to the
---                           follower that was down (>= 1)
+--                           follower that was down (>= 1; with fault=all
+--                           measured only: other crashes during its
+--                           downtime can leave no quorum, so no leader
+--                           compacts past it and it catches up from the
+--                           log alone. Of seeds 1-1000 that happened in 4
+--                           with read=log, 16 with lease, 2 with readindex;
+--                           20 with lease before snapshots held sessions)
 --   recovered_from_snapshot restarts that recovered a snapshot (>= 1)
 --   raft_snapshots_taken, raft_snapshots_installed (>= 1 each)
 -- and measured: max_log_entries, the most entries any server held in its
@@ -66,7 +72,7 @@ expect {
   violations = 0,
   metrics = {
     raft_lincheck = 1, raft_applied_indices = { min = 50 },
-    lagging_chunks = { min = 1 }, recovered_from_snapshot = { min = 1 },
+    lagging_chunks = p.fault ~= "all" and { min = 1 } or nil, recovered_from_snapshot = { min = 1 },
     raft_snapshots_taken = { min = 1 }, raft_snapshots_installed = { min = 1 },
   },
   availability_min = 0.2,

@@ -14,7 +14,11 @@
 -- Promised under every fault: lincheck and zk.probe's invariants hold,
 -- every server that applies an index applies the same entry there, and
 --   lagging_chunks          InstallSnapshot chunks delivered to the
---                           follower that was down (>= 1)
+--                           follower that was down (>= 1; with fault=all
+--                           measured only: other crashes during its
+--                           downtime can leave no quorum, so no leader
+--                           compacts past it and it catches up from the
+--                           log alone, as at seed 398)
 --   recovered_from_snapshot restarts that recovered a snapshot (>= 1)
 --   raft_snapshots_taken, raft_snapshots_installed (>= 1 each)
 scenario { name = "zk_snapshot", duration = "6s", seeds = 3 }
@@ -35,7 +39,7 @@ expect {
   invariants = zk.invariants,
   metrics = {
     zk_lincheck = 1, zk_probe_events = { min = 10 }, zk_probe_sequential = { min = 5 },
-    lagging_chunks = { min = 1 }, recovered_from_snapshot = { min = 1 },
+    lagging_chunks = p.fault ~= "all" and { min = 1 } or nil, recovered_from_snapshot = { min = 1 },
     raft_snapshots_taken = { min = 1 }, raft_snapshots_installed = { min = 1 },
   },
   availability_min = 0.2,
