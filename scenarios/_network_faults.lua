@@ -4,7 +4,7 @@
 --   none     1-5 ms, FIFO links
 --   loss     a share `prob` of messages lost
 --   dup      a share `prob` of messages delivered twice (each copy with its
---            own latency)
+--            own latency); `duplicate`, _kv_faults.lua's word, is the same
 --   reorder  non-FIFO links, 1-40 ms: messages overtake each other
 --   delay    FIFO links, latency exponential with mean 30 ms (a tail past
 --            the models' 50-100 ms timeouts)
@@ -18,6 +18,7 @@ return function(fault, prob)
     delay = { latency = "exp:30ms,1ms", fifo = true },
     all = { latency = "exp:30ms,1ms", fifo = false, loss = prob, duplicate = prob },
   }
-  if not links[fault] then error("fault must be none, loss, dup, reorder, delay or all", 2) end
+  links.duplicate = links.dup
+  if not links[fault] then error("fault must be none, loss, dup (or duplicate), reorder, delay or all", 2) end
   return links[fault]
 end

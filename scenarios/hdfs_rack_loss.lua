@@ -11,7 +11,7 @@
 -- files/55 blocks are lost (metric expected_lost; the shell test
 -- t_hdfs_rack_loss.sh compares the mean over seeds with it).
 --   --set placement=random    the random policy
---   --set fault=loss|dup|reorder|delay|all   a network fault from the start
+--   --set fault=loss|dup|duplicate|reorder|delay|all   a network fault from the start
 scenario { name = "hdfs_rack_loss", duration = "300s", seeds = 5 }
 local p = params { placement = "rack_aware", fault = "none", prob = 0.05, files = 550 }
 
@@ -61,17 +61,29 @@ on({ kind = "event", type = "hdfs_blocks", under = 0 }, function(ev)
 end)
 
 local invariants = { hdfs_read_content = 0 }
+-- With messages lost (fault=loss or all), writes fail before the rack goes:
+-- the model has no TCP under the pipeline, so a lost WriteBlock or
+-- WriteAck is a DataNode that failed to answer, and a write that loses
+-- three drops its whole pipeline ("All datanodes are bad", the write
+-- fails). Seeds 1-200: availability below 0.99 in 19 with loss and 10 with
+-- all, never below 0.9855 (8 of 550 writes). Lost Transfer or BlockData
+-- commands are scheduled again only after pending_timeout (10 s, HDFS's
+-- pending reconstruction timeout), so re-replication takes longer: 96 s
+-- median, at most 124 s with loss (46 s and 51 s without), over 120 s in 3
+-- of those 400 runs.
+local lossy = p.fault == "loss" or p.fault == "all"
+local availability_min = lossy and 0.98 or 0.99
 if p.placement == "rack_aware" then
   expect {
-    invariants = invariants, availability_min = 0.99,
+    invariants = invariants, availability_min = availability_min,
     metrics = { hdfs_blocks_lost = 0, hdfs_truth_under_replicated = 0, hdfs_under_replicated = 0,
-                hdfs_missing_blocks = 0, rereplicated_after_s = { min = 10, max = 120 } },
+                hdfs_missing_blocks = 0, rereplicated_after_s = { min = 10, max = lossy and 150 or 120 } },
   }
 else
   -- At least one block lost, and no more than a binomial tail allows
   -- (mean files/55, 10 for 550 files; 30 is over six standard deviations).
   expect {
-    invariants = invariants, availability_min = 0.99,
+    invariants = invariants, availability_min = availability_min,
     metrics = { hdfs_blocks_lost = { min = 1, max = 3 * p.files / 55 },
                 hdfs_truth_under_replicated = 0, hdfs_under_replicated = 0 },
   }

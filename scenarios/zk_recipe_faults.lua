@@ -2,7 +2,7 @@
 -- three lock.zk.fenced clients contend for /1 and write to a fencing
 -- storage, three zk.election candidates take turns leading /2 (each
 -- resigns after 300 ms). `fault`:
---   none, loss, dup, reorder, delay, all   as scenarios/_network_faults.lua
+--   none, loss, dup (or duplicate), reorder, delay, all   as _network_faults.lua
 --                 says (`prob`, 5%, is the share lost or doubled)
 --   partition     at 2 s, lock client1 and candidate e1 are cut off from
 --                 the whole ensemble for 2 s (twice the session timeout),
