@@ -97,10 +97,19 @@ on("op", function(ev)
   end
 end)
 
+-- raft_config_changes counts the changes committed by the leader that
+-- appended them; raft_config_entries the entries appended. A leader can
+-- crash (s1 at 4 s) after appending the entry and before it commits: the
+-- next leader, which has it in its log, commits it and answers the admin
+-- OK (raft_admin_done), but counts no change of its own. So at least one
+-- entry is promised, not a change committed by the same leader. That
+-- happened at fault = reorder seed 10 (1 of seeds 1-200) while s4 caught up
+-- slowly; since s4 keeps early entries (raft_server.c) it happens on none
+-- of seeds 1-200 under any fault, but nothing in the protocol rules it out.
 expect {
   violations = 0,
   invariants = { linearizable = 0, raft_apply_agree = 0, s4_in_quorum = 0, joiner_waits = 0 },
-  metrics = { raft_lincheck = 1, raft_admin_done = p.remove_too and 2 or 1, raft_config_changes = { min = 1 },
+  metrics = { raft_lincheck = 1, raft_admin_done = p.remove_too and 2 or 1, raft_config_entries = { min = 1 },
               raft_catchup_rounds = { min = 1 }, s4_applied = { min = 50 }, ok_after_crash = { min = 1 }, reads_after_crash = { min = 1 } },
   availability_min = 0.2,
 }

@@ -3,7 +3,11 @@
  * Raft cluster `servers` to add or remove one server with the AddServer /
  * RemoveServer RPC of Ongaro's thesis (Stanford 2014, Figure 4.1), over
  * the simulated network like any client: a follower's NOT_LEADER answer
- * names the leader, which the admin asks at once; without an answer for
+ * names the leader, which the admin asks at once, even a server outside
+ * `servers` (after a change the leader may be a server added since, e.g.
+ * the very server being added once its configuration entry is in the
+ * logs: thesis §6.2, a server that is not the leader rejects the request
+ * and supplies the most recent leader it knows); without an answer for
  * `retry` the request goes to the next server; TIMEOUT (the new server did
  * not catch up) and BUSY (another change in progress) are asked again
  * after `retry`. It stops at OK (or REFUSED: not a Raft server, or the
@@ -20,8 +24,7 @@ enum { TIMER_RETRY = 1 };
 typedef struct {
   RaftConfigChange change;
   int id;               /* the server added or removed */
-  const int *servers;
-  guint nservers;
+  GArray *servers;      /* int: `servers`, then leaders learned from hints */
   guint target;         /* index into servers */
   guint redirects;      /* NOT_LEADER hops since the last timeout */
   gboolean done;
@@ -30,11 +33,18 @@ typedef struct {
   SimTimerId timer;
 } RaftAdmin;
 
+static void admin_free(gpointer p)
+{
+  RaftAdmin *a = p;
+  g_array_unref(a->servers);
+  g_free(a);
+}
+
 static void admin_send(SimNode *node, RaftAdmin *a)
 {
   SimMsg *m = sim_msg_new(node, a->change == RAFT_CONFIG_ADD ? "AddServer" : "RemoveServer");
   sim_msg_set(m, "id", a->id);
-  sim_send(node, a->servers[a->target], m);
+  sim_send(node, g_array_index(a->servers, int, a->target), m);
   sim_timer_cancel(node, a->timer);
   a->timer = sim_timer_after(node, a->retry, TIMER_RETRY);
 }
@@ -54,36 +64,52 @@ static void admin_start(SimNode *node)
     return;
   }
   RaftAdmin *a = g_new0(RaftAdmin, 1);
-  sim_node_set_data(node, a, g_free);
+  sim_node_set_data(node, a, admin_free);
   a->change = nadd ? RAFT_CONFIG_ADD : RAFT_CONFIG_REMOVE;
   a->id = nadd ? add[0] : remove[0];
-  a->servers = sim_node_param_nodes(node, "servers", &a->nservers);
+  guint nservers = 0;
+  const int *servers = sim_node_param_nodes(node, "servers", &nservers);
+  a->servers = g_array_new(FALSE, FALSE, sizeof(int));
+  g_array_append_vals(a->servers, servers, nservers);
   a->retry = sim_node_param_duration(node, "retry");
   a->started = sim_node_clock(node);
-  if (a->nservers == 0) {
+  if (nservers == 0) {
     sim_fail(sim, "node '%s' (raft.admin): parameter 'servers' names no server", name);
     return;
   }
-  for (guint i = 0; i < a->nservers; i++)
-    if (!raft_is_server(sim, a->servers[i])) {
+  for (guint i = 0; i < nservers; i++)
+    if (!raft_is_server(sim, servers[i])) {
       sim_fail(sim, "node '%s' (raft.admin): '%s' in 'servers' is not a Raft server", name,
-               sim_node_name(sim_node(sim, a->servers[i])));
+               sim_node_name(sim_node(sim, servers[i])));
       return;
     }
   if (a->retry <= 0) {
     sim_fail(sim, "node '%s' (raft.admin): parameter 'retry' must be positive", name);
     return;
   }
-  a->target = (guint) sim_rng_below(sim_node_rng(node), a->nservers);
+  a->target = (guint) sim_rng_below(sim_node_rng(node), nservers);
   admin_send(node, a);
 }
 
 static int server_index(const RaftAdmin *a, int64_t id)
 {
-  for (guint i = 0; i < a->nservers; i++)
-    if (a->servers[i] == id)
+  for (guint i = 0; i < a->servers->len; i++)
+    if (g_array_index(a->servers, int, i) == id)
       return (int) i;
   return -1;
+}
+
+/* The position of the leader a NOT_LEADER answer names, appended to the
+ * servers asked when it is a Raft server the admin did not know; -1 when
+ * the hint names none. */
+static int learn_leader(SimNode *node, RaftAdmin *a, int64_t leader)
+{
+  int i = server_index(a, leader);
+  if (i >= 0 || !raft_is_server(sim_node_sim(node), leader))
+    return i;
+  int id = (int) leader;
+  g_array_append_val(a->servers, id);
+  return (int) a->servers->len - 1;
 }
 
 static void admin_stop(SimNode *node, RaftAdmin *a)
@@ -113,8 +139,8 @@ static void admin_on_message(SimNode *node, const SimMsg *msg)
              a->change == RAFT_CONFIG_ADD ? "add" : "remove", sim_node_name(sim_node(sim, a->id)));
     break;
   case RAFT_MEMBERS_NOT_LEADER: {
-    int hint = server_index(a, sim_msg_get(msg, "leader", -1));
-    if (hint < 0 || hint == server_index(a, msg->src) || a->redirects >= 2 * a->nservers)
+    int hint = learn_leader(node, a, sim_msg_get(msg, "leader", -1));
+    if (hint < 0 || hint == server_index(a, msg->src) || a->redirects >= 2 * a->servers->len)
       break; /* no leader known: the retry timer moves on */
     a->redirects++;
     a->target = (guint) hint;
@@ -140,7 +166,7 @@ static void admin_on_timer(SimNode *node, uint64_t tag)
   a->timer = 0;
   a->redirects = 0;
   if (!a->stay)
-    a->target = (a->target + 1) % a->nservers;
+    a->target = (a->target + 1) % a->servers->len;
   a->stay = FALSE;
   admin_send(node, a);
 }

@@ -54,6 +54,7 @@ struct RaftServer {
   SimTime *heard;            /* local clock of the peer's last reply */
   SimTime leader_since;
   SimTime leader_heard;      /* follower: last AppendEntries of the leader */
+  GArray *early;             /* follower: SimMsg, entries that overtook their predecessor */
   /* The replicated state machine */
   const RaftMachine *machine;
   void *m;
@@ -86,6 +87,8 @@ static void server_free(gpointer p)
   raft_reads_free(s->reads);
   raft_config_clear(&s->cfg);
   raft_members_free(s->members);
+  if (s->early)
+    g_array_unref(s->early);
   g_free(s);
 }
 
@@ -561,16 +564,81 @@ static gboolean follow_leader(SimNode *node, RaftServer *s, const SimMsg *msg)
   return TRUE;
 }
 
+/* Reassembly for a server outside its configuration (one being added,
+ * thesis §4.2.1), TCP's job under real Raft servers (LogCabin and etcd
+ * send AppendEntries over ordered streams): an entry that arrives before
+ * its predecessor on a link that reorders is kept, up to max_batch of
+ * them, besides being rejected as Figure 2 says (the leader still learns
+ * of the gap). It is taken up when the log reaches its predecessor,
+ * exactly as if the network had delivered it then: a delay any Raft
+ * network may add, so safety is untouched. Without it a new server gains
+ * about one entry per round trip on such a link (each entry is its own
+ * message), no faster than clients append, so no catching-up round ends
+ * within an election timeout and the leader answers TIMEOUT again and
+ * again (raft_add_server.lua, fault = all: 23 of seeds 1-200 never added
+ * s4). Members do not keep early entries: they trail the leader by a few
+ * entries, and their runs stay as they were. */
+static void keep_early(RaftServer *s, const SimMsg *msg, int64_t prev)
+{
+  if (raft_config_has(&s->cfg, s->self) || prev <= raft_last_index(&s->st) || !sim_msg_has(msg, "t0")
+      || msg->payload)
+    return;
+  if (!s->early)
+    s->early = g_array_new(FALSE, FALSE, sizeof(SimMsg));
+  for (guint i = 0; i < s->early->len; i++) {
+    const SimMsg *e = &g_array_index(s->early, SimMsg, i);
+    if (sim_msg_get(e, "prev", 0) == prev)
+      return; /* a duplicate */
+  }
+  if (s->early->len < (guint) MIN(s->max_batch, 1024))
+    g_array_append_val(s->early, *msg);
+}
+
+/* The kept entry that now follows the log (it is removed from the kept
+ * ones) into *out; kept entries of an earlier term or behind the log are
+ * dropped, as a network may drop them. FALSE when there is none. */
+static gboolean take_early(RaftServer *s, SimMsg *out)
+{
+  gboolean found = FALSE;
+  int64_t last = raft_last_index(&s->st);
+  for (guint i = 0; s->early && i < s->early->len;) {
+    const SimMsg *e = &g_array_index(s->early, SimMsg, i);
+    int64_t prev = sim_msg_get(e, "prev", 0);
+    if (sim_msg_get(e, "term", 0) != s->st.currentTerm || prev < last) {
+      g_array_remove_index_fast(s->early, i);
+    } else if (prev == last && !found) {
+      *out = *e;
+      found = TRUE;
+      g_array_remove_index_fast(s->early, i);
+    } else {
+      i++;
+    }
+  }
+  return found;
+}
+
+static gboolean append_one(SimNode *node, RaftServer *s, const SimMsg *msg);
+
 static void on_append_entries(SimNode *node, RaftServer *s, const SimMsg *msg)
+{
+  SimMsg next;
+  if (append_one(node, s, msg))
+    while (take_early(s, &next) && append_one(node, s, &next)) {}
+}
+
+/* Figure 2's receiver rules for one AppendEntries: TRUE if this server
+ * appended what it carried. */
+static gboolean append_one(SimNode *node, RaftServer *s, const SimMsg *msg)
 {
   if (!follow_leader(node, s, msg)) {
     reply_append(node, s, msg, FALSE, sim_msg_get(msg, "prev", 0), 0, 0);
-    return;
+    return FALSE;
   }
   int64_t prev = sim_msg_get(msg, "prev", 0), pt = sim_msg_get(msg, "pt", 0);
   if (!raft_append_consistent(&s->st, prev, pt)) {
+    keep_early(s, msg, prev);
     reply_append(node, s, msg, FALSE, prev, 0, raft_conflict_hint(&s->st, prev));
-    return;
+    return FALSE;
   }
   guint n = sim_msg_has(msg, "t0") ? 1 : 0;
   RaftEntry e = { 0 };
@@ -600,6 +668,7 @@ static void on_append_entries(SimNode *node, RaftServer *s, const SimMsg *msg)
   int64_t leader_commit = sim_msg_get(msg, "commit", 0);
   set_commit(node, s, MIN(leader_commit, prev + (int64_t) n));
   reply_append(node, s, msg, TRUE, prev, prev + (int64_t) n, 0);
+  return n > 0 && s->role == RAFT_FOLLOWER;
 }
 
 /* Pipelining: resends, once, each entry the follower rejected because it
