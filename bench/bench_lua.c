@@ -32,6 +32,7 @@
  * depend on the machine.
  * FAULTSIM_BENCH_LUA_ROUNDS=N runs N rounds instead of three. */
 #include "bench/bench_util.h"
+#include "bench/bench_lua.h"
 #include "sim/kernel/model.h"
 #include "sim/lua/scenario.h"
 #include <stdio.h>
@@ -40,16 +41,8 @@
 #define FORWARD_SCRIPT "bench/lua_forward.lua"
 #define ECHO_SCRIPT "bench/lua_echo.lua"
 
-/* What one run did, and how long it took. */
-typedef struct {
-  double seconds;
-  guint64 events, delivered;
-  long long charged; /* the Lua instruction budget spent over the run */
-  gboolean ok;
-} LuaRun;
 
-/* Runs `script` with the --set pairs `sets` (key, value, ..., NULL). */
-static LuaRun run_script(const char *script, const char *const *sets)
+LuaRun bench_lua_run_script(const char *script, const char *const *sets)
 {
   g_autoptr(GHashTable) overrides = g_hash_table_new(g_str_hash, g_str_equal);
   for (int i = 0; sets[i]; i += 2)
@@ -71,7 +64,6 @@ static LuaRun run_script(const char *script, const char *const *sets)
   return r;
 }
 
-/* FAULTSIM_BENCH_LUA_ROUNDS, or BENCH_LUA_ROUNDS; also bench_lua_ceiling.c's. */
 int bench_lua_rounds(void)
 {
   const char *env = g_getenv("FAULTSIM_BENCH_LUA_ROUNDS");
@@ -89,7 +81,7 @@ static gboolean best_of(const char *script, const char *const *const *variants, 
   gboolean ok = TRUE;
   for (int round = 0; round < bench_lua_rounds(); round++)
     for (int v = 0; v < n; v++) {
-      LuaRun r = run_script(script, variants[v]);
+      LuaRun r = bench_lua_run_script(script, variants[v]);
       ok = ok && r.ok;
       if (round == 0 || r.seconds < best[v].seconds)
         best[v] = r;
@@ -154,7 +146,7 @@ int bench_lua_table(gpointer unused)
   LuaRun best[2];
   gboolean ok = best_of(FORWARD_SCRIPT, variants, 2, TRUE, best);
   static const char *const sink[] = { "impl", "lua_sink", "load", "source", NULL };
-  LuaRun noop = run_script(ECHO_SCRIPT, sink);
+  LuaRun noop = bench_lua_run_script(ECHO_SCRIPT, sink);
   ok = ok && noop.ok && noop.delivered > 0;
   double lua_rate = (double) best[0].delivered / best[0].seconds;
   double table_rate = (double) best[1].delivered / best[1].seconds;

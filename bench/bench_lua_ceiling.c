@@ -35,6 +35,7 @@
  *                          little higher.
  * rate= is the bare loop's messages per CPU second in the sandbox. */
 #include "bench/bench_util.h"
+#include "bench/bench_lua.h"
 #include "sim/lua/lua_sandbox.h"
 #include "sim/lua/scenario.h"
 #include <lauxlib.h>
@@ -173,24 +174,11 @@ static double ceiling_loop(gboolean sandbox, gboolean hook, gboolean gen, const 
  * and its deliveries; negative if it failed. */
 static double script_run(const char *script, const char *impl, const char *load, guint64 *delivered)
 {
-  g_autoptr(GHashTable) overrides = g_hash_table_new(g_str_hash, g_str_equal);
-  g_hash_table_insert(overrides, (gpointer) "impl", (gpointer) impl);
-  if (load)
-    g_hash_table_insert(overrides, (gpointer) "load", (gpointer) load);
-  ScenarioOptions options = SCENARIO_OPTIONS_DEFAULT;
-  g_autoptr(GError) error = NULL;
-  double t0 = bench_cpu_seconds();
-  g_autoptr(Scenario) sc = scenario_run(script, 1, overrides, &options, &error);
-  double seconds = bench_cpu_seconds() - t0;
-  if (!sc) {
-    fprintf(stderr, "bench: %s: %s (run from the repository root)\n", script, error->message);
-    return -1;
-  }
-  *delivered = sim_stats(sc->sim)->delivered;
-  return seconds;
+  const char *sets[] = { "impl", impl, load ? "load" : NULL, load, NULL };
+  LuaRun r = bench_lua_run_script(script, sets);
+  *delivered = r.delivered;
+  return r.ok ? r.seconds : -1;
 }
-
-int bench_lua_rounds(void); /* bench_lua.c */
 
 int bench_lua_ceiling(gpointer unused)
 {
